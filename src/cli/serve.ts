@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { createApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { createServer } from '../web/server.js';
+import { intInRange } from './args.js';
+import { exitCodeFor, reportError } from './run.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the web pages and feeds, and run the scheduler')
+    .option('--port <port>', 'TCP port (default: PORT or 8080)', intInRange(0, 65535))
+    .action(async (options: { port?: number }) => {
+      try {
+        const config = loadConfig();
+        const app = await createApp(config);
+        await app.loadSampleData();
+        const server = createServer(app);
+        const address = await server.listen({ port: options.port ?? config.port, host: config.host });
+        app.startScheduler();
+        const mail = config.smtp ? 'emails go to the SMTP relay in SMTP_URL' : `emails are written to ${config.outboxDir}/`;
+        app.logger.info(`Paperboy is serving ${address} (feed ${address}/feed.xml); ${mail}`, {
+          ready_ms: Math.round(performance.now()),
+        });
+
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          app.logger.info('stopping', { signal });
+          await server.close();
+          await app.close();
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+      } catch (err) {
+        reportError(err);
+        process.exitCode = exitCodeFor(err);
+      }
+    });
+}

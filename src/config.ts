@@ -1,0 +1,90 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { InvalidInputError } from './domain/errors.js';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Everything Paperboy reads from its environment, validated once. */
+export interface Config {
+  dataDir: string;
+  database: DatabaseConfig;
+  /** Unset: emails are written to `outboxDir` as .eml files. */
+  smtp: { url: string; connections: number } | undefined;
+  outboxDir: string;
+  publicUrl: string;
+  host: string;
+  port: number;
+  /** Unset: generated on first run and kept in `<dataDir>/secret`. */
+  secret: string | undefined;
+  mailFrom: string;
+  digest: {
+    /** Papers shown in one email; the rest are linked. */
+    maxPapers: number;
+    /** The UTC hour at which the daily topic digests are frozen. */
+    hourUtc: number;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidInputError(`${name}=${raw} is not a whole number between ${min} and ${max}`);
+  }
+  return n;
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidInputError(`${name} is not a URL (expected e.g. https://papers.example.org)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidInputError(`${name} must be an http(s) URL`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+function database(raw: string | undefined, dataDir: string, cwd: string): DatabaseConfig {
+  if (!raw) return { kind: 'sqlite', path: join(dataDir, 'paperboy.db') };
+  if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
+  const path = raw.replace(/^sqlite:(\/\/)?/, '');
+  return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(cwd, path) };
+}
+
+function smtp(env: Env): Config['smtp'] {
+  const url = env.SMTP_URL;
+  if (!url) return undefined;
+  if (!/^smtps?:\/\//.test(url)) {
+    // The value may hold a password: name the variable, never echo it.
+    throw new InvalidInputError('SMTP_URL must start with smtp:// or smtps://');
+  }
+  return { url, connections: integer(env, 'SMTP_CONNECTIONS', 2, 1, 50) };
+}
+
+/** Reads the environment. The only place in Paperboy that looks at process.env. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const dataDir = resolve(cwd, env.PAPERBOY_DATA_DIR || 'data');
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const secret = env.PAPERBOY_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new InvalidInputError('PAPERBOY_SECRET must be at least 32 characters (or unset, to have one generated)');
+  }
+  return {
+    dataDir,
+    database: database(env.DATABASE_URL, dataDir, cwd),
+    smtp: smtp(env),
+    outboxDir: join(dataDir, 'outbox'),
+    publicUrl: env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : `http://localhost:${port}`,
+    host: env.HOST || '127.0.0.1',
+    port,
+    secret,
+    mailFrom: env.MAIL_FROM || 'Paperboy <paperboy@localhost>',
+    digest: {
+      maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),
+      hourUtc: integer(env, 'DIGEST_HOUR_UTC', 8, 0, 23),
+    },
+  };
+}

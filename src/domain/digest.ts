@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { ScoredPaper } from './matching.js';
+import type { Period } from './period.js';
+
+/** One frozen edition: the papers picked for one topic set and one period. */
+export interface Digest {
+  id: string;
+  topicSet: string;
+  period: Period;
+  /** Papers first seen after `windowStart` and up to `cutoffAt` were candidates. */
+  windowStart: string;
+  cutoffAt: string;
+  createdAt: string;
+  subject: string;
+  paperIds: string[];
+  /** Rendered once, with per-recipient holes left in (see render/email/holes.ts). */
+  html: string;
+  text: string;
+}
+
+/** A digest's id is derived from its unique key, so the same edition always has the same address. */
+export function digestId(topicSet: string, period: Pick<Period, 'kind' | 'key'>): string {
+  const hash = createHash('sha256').update(`${topicSet}\n${period.kind}\n${period.key}`).digest('base64url');
+  return `${period.key}-${hash.slice(0, 10)}`;
+}
+
+/** Where the candidate window of a new digest starts: after the previous edition, or at the period's start. */
+export function windowStartFor(period: Period, previousCutoff: string | undefined): string {
+  return previousCutoff ?? period.start.toISOString();
+}
+
+/** Keeps the best `limit` papers; the rest are counted so the email can say how many more there are. */
+export function pickTop(ranked: readonly ScoredPaper[], limit: number): { picked: ScoredPaper[]; more: number } {
+  return { picked: ranked.slice(0, limit), more: Math.max(0, ranked.length - limit) };
+}

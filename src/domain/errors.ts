@@ -1,0 +1,41 @@
+/**
+ * Errors with a stable `code`. Only web/ and cli/ turn them into a status or an exit code;
+ * `message` is the text shown to users, `cause` keeps the underlying error for the logs.
+ */
+export class PaperboyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input in a source file: names the file, the line and, when known, the field. */
+export class ParseError extends PaperboyError {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly detail: string,
+    options?: { cause?: unknown; field?: string },
+  ) {
+    const where = line === undefined ? file : `${file}:${line}`;
+    const field = options?.field ? ` (field ${options.field})` : '';
+    super('PARSE_ERROR', `${where}: ${detail}${field}`, options);
+  }
+}
+
+/** A request or argument that cannot be carried out as given. */
+export class InvalidInputError extends PaperboyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+export class NotFoundError extends PaperboyError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}

@@ -1,0 +1,35 @@
+// Text hygiene shared by ingest and every renderer.
+
+// C0 and C1 control characters except tab and newline, plus lone surrogates and U+FFFE/U+FFFF:
+// none of them is allowed in XML 1.0, and none belongs in a title or an abstract.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function stripControlChars(s: string): string {
+  return s.replace(CONTROL, '');
+}
+
+/** Strips control characters and collapses every run of whitespace to one space. */
+export function normaliseWhitespace(s: string): string {
+  return stripControlChars(s).replace(/\s+/gu, ' ').trim();
+}
+
+/** Cuts text at a word boundary so it is at most `max` characters, ending with an ellipsis. */
+export function trimText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  const base = space > max * 0.6 ? cut.slice(0, space) : cut;
+  return `${base.replace(/[\s,.;:]+$/u, '')}…`;
+}
+
+/** Returns the URL when it is an absolute http(s) URL, otherwise undefined: nothing else reaches a template. */
+export function safeHttpUrl(raw: string | undefined | null): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,34 @@
+import { InvalidInputError } from './errors.js';
+import { normaliseWhitespace } from './text.js';
+
+/** A named query with a slug, e.g. `nas` = "neural architecture search". */
+export interface Topic {
+  slug: string;
+  name: string;
+  query: string;
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Throws InvalidInputError unless the slug is lowercase words joined by hyphens, at most 64 characters. */
+export function assertValidSlug(slug: string): void {
+  if (!SLUG.test(slug) || slug.length > 64) {
+    throw new InvalidInputError(
+      `invalid topic slug "${slug}": use lowercase letters, digits and single hyphens (e.g. "llm-serving"), at most 64 characters`,
+    );
+  }
+}
+
+/** A display name for a topic whose name was not given: its query without operators, capitalised. */
+export function defaultTopicName(query: string): string {
+  const plain = normaliseWhitespace(query.replace(/"|\bOR\b|(^|\s)-\S+/g, ' '));
+  return plain.charAt(0).toUpperCase() + plain.slice(1);
+}
+
+/**
+ * The canonical key of a set of topics: sorted, de-duplicated slugs joined by commas. A digest is
+ * unique on (topic set, period), so two subscribers with the same topics share one digest.
+ */
+export function topicSetKey(slugs: readonly string[]): string {
+  return [...new Set(slugs)].sort().join(',');
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ParseError } from '../domain/errors.js';
+import type { PaperInput } from '../domain/paper.js';
+import { elementLines, lineOfOffset } from './json-lines.js';
+
+/**
+ * Paperboy's own JSON: `{"papers": [...]}` or a bare array of papers. Authors may be strings or
+ * `{"name": …}` objects. Every paper is checked before any is returned.
+ */
+const author = z.union([z.string(), z.object({ name: z.string() }).transform((a) => a.name)]);
+const paperSchema = z.object({
+  title: z.string().trim().min(1, 'must not be empty'),
+  abstract: z.string().default(''),
+  authors: z.array(author).default([]),
+  arxivId: z.string().optional(),
+  url: z.string().optional(),
+  publishedAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** True when the text is JSON shaped like Paperboy's format (an object with `papers`, or an array of objects with a title). */
+export function looksLikePaperboyJson(text: string): boolean {
+  const head = text.trimStart().slice(0, 200);
+  return /^\{\s*"(papers|format)"/.test(head) || /^\[\s*(\]|\{\s*"(title|arxivId)")/.test(head);
+}
+
+export function parsePaperboyJson(text: string, file: string): PaperInput[] {
+  if (text.trim().length === 0) throw new ParseError(file, undefined, 'the file is empty');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const position = /position (\d+)/.exec(String(err))?.[1];
+    const line = position === undefined ? undefined : lineOfOffset(text, Number(position));
+    throw new ParseError(file, line, `invalid JSON (${(err as Error).message})`, { cause: err });
+  }
+  const wrapped = !Array.isArray(data);
+  const list = wrapped ? (data as { papers?: unknown } | null)?.papers : data;
+  if (!Array.isArray(list)) {
+    throw new ParseError(file, 1, 'expected an array of papers or an object with a "papers" array', { field: 'papers' });
+  }
+  const lines = elementLines(text, wrapped ? 2 : 1);
+  return list.map((item, i) => {
+    const result = paperSchema.safeParse(item);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || undefined;
+      throw new ParseError(file, lines[i], `paper ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
+    }
+    return result.data satisfies PaperInput;
+  });
+}

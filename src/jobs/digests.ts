@@ -1,0 +1,127 @@
+import { digestId, type Digest } from '../domain/digest.js';
+import { NotFoundError } from '../domain/errors.js';
+import { rankPapers, type ScoredPaper } from '../domain/matching.js';
+import { periodContaining, type PeriodKind } from '../domain/period.js';
+import { parseQuery } from '../domain/query.js';
+import { topicSetKey, type Topic } from '../domain/topic.js';
+import type { Paper } from '../domain/paper.js';
+import { renderDigest } from '../render/email/digest-email.js';
+import { digestView } from '../render/email/digest-view.js';
+import type { EmailTemplates } from '../render/email/templates.js';
+import type { Logger } from '../log.js';
+import type { DigestStore, PaperStore, TopicStore } from '../store/ports.js';
+
+export interface DigestDeps {
+  store: PaperStore & TopicStore & DigestStore;
+  templates: () => Promise<EmailTemplates>;
+  clock: () => Date;
+  logger: Logger;
+  config: { publicUrl: string; digest: { maxPapers: number } };
+}
+
+export type FreezeResult =
+  | { status: 'created' | 'existing'; digest: Digest }
+  | { status: 'empty'; topicSet: string; periodKey: string };
+
+const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_400_000 };
+
+/**
+ * Ranks the candidates for each topic and merges them: each paper appears once, under the topic
+ * where it ranked first, and topics take turns so one busy topic cannot crowd out the others.
+ */
+export function pickForTopics(topics: readonly Topic[], candidates: readonly Paper[]): ScoredPaper[] {
+  const lists = topics.map((t) => rankPapers(parseQuery(t.query), candidates));
+  const seen = new Set<string>();
+  const merged: ScoredPaper[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++) {
+    for (const list of lists) {
+      const entry = list[i];
+      if (entry && !seen.has(entry.paper.id)) {
+        seen.add(entry.paper.id);
+        merged.push(entry);
+      }
+    }
+  }
+  return merged;
+}
+
+/** Freezes topic digests: picks the papers of a period, renders them once and stores the edition. */
+export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
+  async function topicsFor(slugs: readonly string[]): Promise<Topic[]> {
+    const topics: Topic[] = [];
+    for (const slug of [...new Set(slugs)].sort()) {
+      const topic = await store.getTopic(slug);
+      if (!topic) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
+      topics.push(topic);
+    }
+    return topics;
+  }
+
+  return {
+    /**
+     * The digest of these topics for the period containing `at`. An edition that exists is returned
+     * as it was frozen. A new one holds the papers first seen since the previous edition of the
+     * same topic set (or, for the first, during the preceding period length), so no paper is
+     * skipped between editions and none appears in two. An empty digest is not stored.
+     */
+    async freeze(slugs: readonly string[], kind: PeriodKind, at: Date = clock()): Promise<FreezeResult> {
+      const topics = await topicsFor(slugs);
+      const topicSet = topicSetKey(topics.map((t) => t.slug));
+      const period = periodContaining(kind, at);
+      const existing = await store.findDigest(topicSet, kind, period.key);
+      if (existing) return { status: 'existing', digest: existing };
+
+      const previous = await store.latestDigest(topicSet, kind);
+      const windowStart = previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+      const cutoffAt = at.toISOString();
+      const candidates = await store.papersFirstSeenBetween(windowStart, cutoffAt);
+      const ranked = pickForTopics(topics, candidates);
+      if (ranked.length === 0) {
+        logger.info('digest empty, skipped', { topics: topicSet, period: period.key });
+        return { status: 'empty', topicSet, periodKey: period.key };
+      }
+      const id = digestId(topicSet, period);
+      const picked = ranked.slice(0, config.digest.maxPapers);
+      const view = digestView({
+        digestId: id,
+        topics,
+        period,
+        picked,
+        more: ranked.length - picked.length,
+        publicUrl: config.publicUrl,
+      });
+      const rendered = renderDigest(await templates(), view);
+      const { digest, created } = await store.insertDigest({
+        id,
+        topicSet,
+        period,
+        windowStart,
+        cutoffAt,
+        createdAt: clock().toISOString(),
+        subject: rendered.subject,
+        paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+        html: rendered.html,
+        text: rendered.text,
+      });
+      if (created) {
+        logger.info('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
+      }
+      return { status: created ? 'created' : 'existing', digest };
+    },
+
+    /** Freezes every topic's digest for the period containing `at`; one log line for the run. */
+    async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
+      const results: FreezeResult[] = [];
+      for (const topic of await store.listTopics()) results.push(await this.freeze([topic.slug], kind, at));
+      logger.info('topic digests', {
+        period: periodContaining(kind, at).key,
+        created: results.filter((r) => r.status === 'created').length,
+        existing: results.filter((r) => r.status === 'existing').length,
+        empty: results.filter((r) => r.status === 'empty').length,
+      });
+      return results;
+    },
+  };
+}
+
+export type DigestJobs = ReturnType<typeof createDigestJobs>;

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { InvalidInputError, ParseError } from '../domain/errors.js';
+import { parseQuery } from '../domain/query.js';
+import { assertValidSlug, defaultTopicName, type Topic } from '../domain/topic.js';
+import type { TopicStore } from '../store/ports.js';
+
+/** Checks a topic before it is stored: a valid slug and a query that parses. */
+export function validateTopic(slug: string, query: string, name?: string): Topic {
+  assertValidSlug(slug);
+  const trimmed = query.trim();
+  parseQuery(trimmed);
+  const finalName = (name ?? '').trim() || defaultTopicName(trimmed);
+  if (finalName.length > 120) throw new InvalidInputError('a topic name is at most 120 characters');
+  return { slug, name: finalName, query: trimmed };
+}
+
+const topicsFile = z.object({
+  topics: z.array(z.object({ slug: z.string(), name: z.string().optional(), query: z.string() })),
+});
+
+/** Reads a topics file (`{"topics": [{slug, name?, query}]}`), validating every topic first. */
+export async function readTopicsFile(file: string): Promise<Topic[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new ParseError(file, undefined, `cannot read topics: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = topicsFile.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ParseError(file, undefined, issue?.message ?? 'invalid topics file', { field: issue?.path.join('.') ?? '' });
+  }
+  return parsed.data.topics.map((t, i) => {
+    try {
+      return validateTopic(t.slug, t.query, t.name);
+    } catch (err) {
+      throw new ParseError(file, undefined, `topic ${i + 1}: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}
+
+export async function saveTopics(store: TopicStore, topics: readonly Topic[], at: string): Promise<void> {
+  for (const topic of topics) await store.saveTopic(topic, at);
+}

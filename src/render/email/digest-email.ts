@@ -1,0 +1,40 @@
+import { escapeHtml, fillHoles, splitHoles, type HoleValues } from './holes.js';
+import { moreLabel, type DigestView } from './digest-view.js';
+import type { EmailTemplates } from './templates.js';
+
+/** Gmail clips messages whose HTML passes ~102 KB; stay clear of it. */
+export const MAX_HTML_BYTES = 100 * 1024;
+
+export interface RenderedDigest {
+  subject: string;
+  /** HTML and text with the per-recipient holes still in them. */
+  html: string;
+  text: string;
+  /** How many of the view's papers fit; the rest are counted in the "more" link. */
+  shown: number;
+}
+
+/**
+ * Renders a digest once. If the HTML would be clipped, the lowest-ranked papers move to the
+ * "more on the web" link until it fits.
+ */
+export function renderDigest(templates: EmailTemplates, view: DigestView): RenderedDigest {
+  let current = view;
+  for (;;) {
+    const html = templates.html(current);
+    if (Buffer.byteLength(html) <= MAX_HTML_BYTES || current.papers.length <= 1) {
+      return { subject: current.subject, html, text: templates.text(current), shown: current.papers.length };
+    }
+    const keep = Math.max(1, Math.floor(current.papers.length * 0.9));
+    const more = current.more + current.papers.length - keep;
+    current = { ...current, papers: current.papers.slice(0, keep), more, moreLabel: moreLabel(more) };
+  }
+}
+
+/** Fills one recipient's holes: values are HTML-escaped in the HTML part and left as they are in the text. */
+export function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
+  return {
+    html: fillHoles(splitHoles(rendered.html), values, escapeHtml),
+    text: fillHoles(splitHoles(rendered.text), values),
+  };
+}

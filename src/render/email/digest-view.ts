@@ -1,0 +1,107 @@
+import type { ScoredPaper } from '../../domain/matching.js';
+import { paperLink } from '../../domain/paper.js';
+import type { Period } from '../../domain/period.js';
+import { trimText } from '../../domain/text.js';
+import type { Topic } from '../../domain/topic.js';
+import { HOLE_MARKERS, type HoleValues } from './holes.js';
+
+const ABSTRACT_CHARS = 420;
+const SHOWN_AUTHORS = 6;
+
+/** Everything the digest templates need; every field is present so strict templates never miss one. */
+export interface DigestView {
+  subject: string;
+  preheader: string;
+  topicNames: string;
+  periodLabel: string;
+  countLabel: string;
+  homeUrl: string;
+  webUrl: string;
+  feedUrl: string;
+  moreUrl: string;
+  moreLabel: string;
+  more: number;
+  papers: PaperView[];
+  holes: HoleValues;
+}
+
+export interface PaperView {
+  number: number;
+  title: string;
+  url: string;
+  authors: string;
+  abstract: string;
+  why: string;
+}
+
+export interface DigestViewInput {
+  digestId: string;
+  topics: readonly Topic[];
+  period: Period;
+  picked: readonly ScoredPaper[];
+  more: number;
+  publicUrl: string;
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+export function periodLabel(period: Period): string {
+  if (period.kind === 'day') return dayFormat.format(period.start);
+  const last = new Date(period.end.getTime() - 1);
+  return `Week ${period.key.slice(-2)}, ${shortDay.format(period.start)} – ${shortDay.format(last)} ${last.getUTCFullYear()}`;
+}
+
+function authorsLine(authors: readonly string[]): string {
+  if (authors.length <= SHOWN_AUTHORS) return authors.join(', ');
+  return `${authors.slice(0, SHOWN_AUTHORS).join(', ')} et al.`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function moreLabel(more: number): string {
+  return `${plural(more, 'more paper', 'more papers')} on the web`;
+}
+
+/** Builds the view of one digest edition from the ranked papers. Pure: URLs come from publicUrl. */
+export function digestView(input: DigestViewInput): DigestView {
+  const base = input.publicUrl.replace(/\/+$/, '');
+  const topicNames = input.topics.map((t) => t.name).join(', ');
+  const single = input.topics.length === 1 ? input.topics[0] : undefined;
+  const total = input.picked.length + input.more;
+  const papers = input.picked.map(({ paper, matched }, i) => ({
+    number: i + 1,
+    title: paper.title,
+    url: paperLink(paper),
+    authors: authorsLine(paper.authors),
+    abstract: trimText(paper.abstract, ABSTRACT_CHARS),
+    why: matched.join(', '),
+  }));
+  const label = periodLabel(input.period);
+  return {
+    subject: `${topicNames}: ${plural(total, 'new paper', 'new papers')} · ${label}`,
+    preheader: papers
+      .slice(0, 3)
+      .map((p) => p.title)
+      .join(' · '),
+    topicNames,
+    periodLabel: label,
+    countLabel: plural(total, 'paper', 'papers'),
+    homeUrl: `${base}/`,
+    webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
+    feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
+    moreUrl: single ? `${base}/topics/${single.slug}` : `${base}/`,
+    moreLabel: moreLabel(input.more),
+    more: input.more,
+    papers,
+    holes: HOLE_MARKERS,
+  };
+}

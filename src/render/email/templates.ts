@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+
+/** A compiled pair of templates: MJML already turned into HTML, both parts ready for Handlebars. */
+export interface EmailTemplates {
+  html: Handlebars.TemplateDelegate;
+  text: Handlebars.TemplateDelegate;
+}
+
+/**
+ * Compiles `<name>.mjml` and `<name>.txt.hbs` from the templates folder. MJML is slow (~12 ms and
+ * async), so this runs once per template and process; the Handlebars holes survive the compile.
+ */
+export async function compileEmailTemplates(templatesDir: string, name: string): Promise<EmailTemplates> {
+  const mjmlPath = join(templatesDir, `${name}.mjml`);
+  const [mjmlSource, textSource] = await Promise.all([
+    readFile(mjmlPath, 'utf8'),
+    readFile(join(templatesDir, `${name}.txt.hbs`), 'utf8'),
+  ]);
+  // fonts: {} keeps MJML from linking Google Fonts; no minify (its CSS minifier needs Node 22).
+  const result = await mjml2html(mjmlSource, { filePath: mjmlPath, fonts: {}, validationLevel: 'strict' });
+  if (result.errors.length > 0) {
+    const first = result.errors[0];
+    throw new Error(`${mjmlPath}:${first?.line ?? '?'}: ${first?.message ?? 'invalid MJML'}`);
+  }
+  const hb = Handlebars.create();
+  return {
+    html: hb.compile(result.html, { strict: true }),
+    // The text part is text/plain: nothing in it is HTML, so nothing is HTML-escaped.
+    text: hb.compile(textSource, { strict: true, noEscape: true }),
+  };
+}

@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3';
+import type { Digest } from '../../domain/digest.js';
+import type { PeriodKind } from '../../domain/period.js';
+import type { DigestStore } from '../ports.js';
+
+interface DigestRow {
+  id: string;
+  topic_set: string;
+  period_kind: PeriodKind;
+  period_key: string;
+  period_start: string;
+  period_end: string;
+  window_start: string;
+  cutoff_at: string;
+  created_at: string;
+  subject: string;
+  paper_ids: string;
+  html: string;
+  text: string;
+}
+
+function toDigest(row: DigestRow): Digest {
+  return {
+    id: row.id,
+    topicSet: row.topic_set,
+    period: { kind: row.period_kind, key: row.period_key, start: new Date(row.period_start), end: new Date(row.period_end) },
+    windowStart: row.window_start,
+    cutoffAt: row.cutoff_at,
+    createdAt: row.created_at,
+    subject: row.subject,
+    paperIds: JSON.parse(row.paper_ids) as string[],
+    html: row.html,
+    text: row.text,
+  };
+}
+
+export function sqliteDigestStore(db: Database.Database): DigestStore {
+  const byKey = db.prepare<[string, string, string], DigestRow>(
+    'SELECT * FROM digests WHERE topic_set = ? AND period_kind = ? AND period_key = ?',
+  );
+  return {
+    async insertDigest(d) {
+      // The UNIQUE (topic_set, period_kind, period_key) constraint decides: a second freeze of
+      // the same edition (a double fire, a second process) keeps the first one.
+      const result = db
+        .prepare(
+          `INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
+             cutoff_at, created_at, subject, paper_ids, html, text)
+           VALUES (@id, @topicSet, @kind, @key, @start, @end, @windowStart, @cutoffAt, @createdAt, @subject,
+             @paperIds, @html, @text)
+           ON CONFLICT DO NOTHING`,
+        )
+        .run({
+          id: d.id,
+          topicSet: d.topicSet,
+          kind: d.period.kind,
+          key: d.period.key,
+          start: d.period.start.toISOString(),
+          end: d.period.end.toISOString(),
+          windowStart: d.windowStart,
+          cutoffAt: d.cutoffAt,
+          createdAt: d.createdAt,
+          subject: d.subject,
+          paperIds: JSON.stringify(d.paperIds),
+          html: d.html,
+          text: d.text,
+        });
+      const stored = byKey.get(d.topicSet, d.period.kind, d.period.key);
+      if (!stored) throw new Error(`digest ${d.id} was neither inserted nor found`);
+      return { digest: toDigest(stored), created: result.changes > 0 };
+    },
+    async findDigest(topicSet, kind, periodKey) {
+      const row = byKey.get(topicSet, kind, periodKey);
+      return row && toDigest(row);
+    },
+    async latestDigest(topicSet, kind) {
+      const row = db
+        .prepare<[string, string], DigestRow>(
+          'SELECT * FROM digests WHERE topic_set = ? AND period_kind = ? ORDER BY cutoff_at DESC LIMIT 1',
+        )
+        .get(topicSet, kind);
+      return row && toDigest(row);
+    },
+    async getDigest(id) {
+      const row = db.prepare<[string], DigestRow>('SELECT * FROM digests WHERE id = ?').get(id);
+      return row && toDigest(row);
+    },
+    async listDigests({ topicSet, limit }) {
+      const rows = topicSet
+        ? db
+            .prepare<[string, number], DigestRow>('SELECT * FROM digests WHERE topic_set = ? ORDER BY cutoff_at DESC LIMIT ?')
+            .all(topicSet, limit)
+        : db.prepare<[number], DigestRow>('SELECT * FROM digests ORDER BY cutoff_at DESC LIMIT ?').all(limit);
+      return rows.map(toDigest);
+    },
+  };
+}

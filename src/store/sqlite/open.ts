@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PaperboyError } from '../../domain/errors.js';
+import type { Store } from '../ports.js';
+import { sqliteDigestStore } from './digests.js';
+import { migrate } from './migrations.js';
+import { sqlitePaperStore } from './papers.js';
+import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
+
+/** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // WAL with synchronous=NORMAL is durable against process crashes, and much faster than FULL.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // A second process (a CLI command beside `serve`) waits for the writer instead of failing.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (err) {
+    throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the SQLite database at ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return {
+    engine: 'sqlite',
+    ...sqlitePaperStore(db),
+    ...sqliteTopicStore(db),
+    ...sqliteDigestStore(db),
+    ...sqliteMetaStore(db),
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type Database from 'better-sqlite3';
+import type { Topic } from '../../domain/topic.js';
+import type { MetaStore, TopicStore } from '../ports.js';
+
+export function sqliteTopicStore(db: Database.Database): TopicStore {
+  return {
+    async listTopics() {
+      return db.prepare('SELECT slug, name, query FROM topics ORDER BY name COLLATE NOCASE, slug').all() as Topic[];
+    },
+    async getTopic(slug) {
+      return db.prepare('SELECT slug, name, query FROM topics WHERE slug = ?').get(slug) as Topic | undefined;
+    },
+    async saveTopic(topic, at) {
+      const existed = db.prepare('SELECT 1 FROM topics WHERE slug = ?').get(topic.slug) !== undefined;
+      db.prepare(
+        `INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES (@slug, @name, @query, @at, @at)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, updated_at = excluded.updated_at`,
+      ).run({ ...topic, at });
+      return !existed;
+    },
+    async removeTopic(slug) {
+      return db.prepare('DELETE FROM topics WHERE slug = ?').run(slug).changes > 0;
+    },
+  };
+}
+
+export function sqliteMetaStore(db: Database.Database): MetaStore {
+  return {
+    async getMeta(key) {
+      return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    },
+    async setMeta(key, value) {
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+        key,
+        value,
+      );
+    },
+  };
+}

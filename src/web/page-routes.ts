@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../app.js';
+import { NotFoundError } from '../domain/errors.js';
+import { paperLink } from '../domain/paper.js';
+import { trimText } from '../domain/text.js';
+import { personalise } from '../render/email/digest-email.js';
+import type { PageRenderer } from '../render/web/pages.js';
+
+const rssLink = (title: string, href: string) => ({ type: 'application/rss+xml', title, href });
+
+export function registerPageRoutes(server: FastifyInstance, app: App, pages: PageRenderer): void {
+  const base = app.config.publicUrl;
+
+  server.get('/', async (_request, reply) => {
+    const topics = await app.store.listTopics();
+    const withDigests = await Promise.all(
+      topics.map(async (t) => {
+        const [latest] = await app.store.listDigests({ topicSet: t.slug, limit: 1 });
+        return { ...t, latestDigest: latest && { id: latest.id, period: latest.period.key } };
+      }),
+    );
+    const html = pages.render('home', {
+      title: 'Paperboy',
+      feeds: [rssLink('Paperboy: new papers', `${base}/feed.xml`)],
+      topics: withDigests,
+      paperCount: await app.store.countPapers(),
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+
+  server.get<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {
+    const topic = await app.store.getTopic(request.params.slug);
+    if (!topic) throw new NotFoundError('There is no such topic.');
+    const feed = await app.feeds.feedData(topic.slug);
+    const digests = await app.store.listDigests({ topicSet: topic.slug, limit: 10 });
+    const papers = (await app.store.getPapers(feed.items.map((i) => i.id))).map((p) => ({
+      title: p.title,
+      url: paperLink(p),
+      authors: p.authors.join(', '),
+      abstract: trimText(p.abstract, 600),
+    }));
+    const html = pages.render('topic', {
+      title: `${topic.name} · Paperboy`,
+      feeds: [rssLink(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed.xml`)],
+      topic,
+      digests: digests.map((d) => ({ id: d.id, subject: d.subject })),
+      papers,
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+
+  // The web copy of a digest ("view in browser"): the frozen edition with no one's personal links.
+  server.get<{ Params: { id: string } }>('/digests/:id', async (request, reply) => {
+    const digest = await app.store.getDigest(request.params.id);
+    if (!digest) throw new NotFoundError('There is no such digest.');
+    const { html } = personalise(digest, {
+      recipient: 'subscribers',
+      unsubscribeUrl: `${base}/`,
+      preferencesUrl: `${base}/`,
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+}
