@@ -19,9 +19,10 @@ export function assertValidSlug(slug: string): void {
   }
 }
 
-/** A display name for a topic whose name was not given: its query without operators, capitalised. */
+/** A display name for a topic whose name was not given: the query's first alternative without operators, capitalised. */
 export function defaultTopicName(query: string): string {
-  const plain = normaliseWhitespace(query.replace(/"|\bOR\b|(^|\s)-\S+/g, ' '));
+  const first = query.split(/\s+OR\s+/)[0] ?? query;
+  const plain = normaliseWhitespace(first.replace(/"|(^|\s)-\S+/g, ' '));
   return plain.charAt(0).toUpperCase() + plain.slice(1);
 }
 

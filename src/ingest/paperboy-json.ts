@@ -1,3 +1,4 @@
+import { parse as parseJsonc, printParseErrorCode, type ParseError as ParseError_ } from 'jsonc-parser';
 import { z } from 'zod';
 import { ParseError } from '../domain/errors.js';
 import type { PaperInput } from '../domain/paper.js';
@@ -23,15 +24,23 @@ export function looksLikePaperboyJson(text: string): boolean {
   return /^\{\s*"(papers|format)"/.test(head) || /^\[\s*(\]|\{\s*"(title|arxivId)")/.test(head);
 }
 
+/** JSON.parse on Node 20 often gives no position; jsonc-parser, in strict mode, says where the error is. */
+function syntaxError(text: string, file: string, cause: unknown): ParseError {
+  const errors: ParseError_[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  const line = first ? lineOfOffset(text, first.offset) : undefined;
+  const what = first ? printParseErrorCode(first.error) : (cause as Error).message;
+  return new ParseError(file, line, `invalid JSON (${what})`, { cause });
+}
+
 export function parsePaperboyJson(text: string, file: string): PaperInput[] {
   if (text.trim().length === 0) throw new ParseError(file, undefined, 'the file is empty');
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    const position = /position (\d+)/.exec(String(err))?.[1];
-    const line = position === undefined ? undefined : lineOfOffset(text, Number(position));
-    throw new ParseError(file, line, `invalid JSON (${(err as Error).message})`, { cause: err });
+    throw syntaxError(text, file, err);
   }
   const wrapped = !Array.isArray(data);
   const list = wrapped ? (data as { papers?: unknown } | null)?.papers : data;

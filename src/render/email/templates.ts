@@ -20,7 +20,15 @@ export async function compileEmailTemplates(templatesDir: string, name: string):
     readFile(join(templatesDir, `${name}.txt.hbs`), 'utf8'),
   ]);
   // fonts: {} keeps MJML from linking Google Fonts; no minify (its CSS minifier needs Node 22).
-  const result = await mjml2html(mjmlSource, { filePath: mjmlPath, fonts: {}, validationLevel: 'strict' });
+  // MJML 5 ignores <mj-include> unless told otherwise, silently: allow it, scoped to our folder.
+  const options = {
+    filePath: mjmlPath,
+    fonts: {},
+    validationLevel: 'strict',
+    ignoreIncludes: false,
+    includePath: templatesDir,
+  } as Parameters<typeof mjml2html>[1];
+  const result = await mjml2html(mjmlSource, options);
   if (result.errors.length > 0) {
     const first = result.errors[0];
     throw new Error(`${mjmlPath}:${first?.line ?? '?'}: ${first?.message ?? 'invalid MJML'}`);
