@@ -9,8 +9,6 @@ import { createIngester } from './jobs/ingest.js';
 import { loadSampleDataOnFirstRun } from './jobs/sample-data.js';
 import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createConsoleLogger, type Logger } from './log.js';
-import { createOutboxMailer } from './mail/outbox.js';
-import { createSmtpMailer } from './mail/smtp.js';
 import type { Mailer } from './mail/message.js';
 import { PACKAGE_ROOT, SAMPLE_DATA_DIR, TEMPLATES_DIR } from './paths.js';
 import { compileEmailTemplates, type EmailTemplates } from './render/email/templates.js';
@@ -33,8 +31,10 @@ function openStore(config: Config): Store {
   return openSqliteStore(config.database.path);
 }
 
-function openMailer(config: Config): Mailer {
-  return config.smtp ? createSmtpMailer(config.smtp) : createOutboxMailer(config.outboxDir);
+// Loaded on first use: nodemailer costs ~0.1 s to import, and most commands send nothing.
+async function openMailer(config: Config): Promise<Mailer> {
+  if (config.smtp) return (await import('./mail/smtp.js')).createSmtpMailer(config.smtp);
+  return (await import('./mail/outbox.js')).createOutboxMailer(config.outboxDir);
 }
 
 /** Builds a Paperboy: store, mailer, jobs. The caller closes it. */
@@ -43,7 +43,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createConsoleLogger(clock);
   const store = openStore(config);
   const secret = await resolveSecret(config.secret, config.dataDir);
-  const mailer = openMailer(config);
+  let mailer: Promise<Mailer> | undefined;
 
   // MJML costs ~0.3 s to import and ~12 ms a compile: do it once, and only when a digest is made.
   let templates: Promise<EmailTemplates> | undefined;
@@ -60,7 +60,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger,
     store,
     secret,
-    mailer,
+    /** The SMTP or outbox transport, opened on first use. */
+    mailer: () => (mailer ??= openMailer(config)),
     ingester,
     digests,
     feeds,
@@ -80,7 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     jobStatus: () => scheduler?.status() ?? [],
     async close() {
       await scheduler?.stop();
-      await mailer.close();
+      if (mailer) await (await mailer).close();
       await store.close();
     },
   };

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
-import { createServer } from '../web/server.js';
 import { intInRange } from './args.js';
 import { exitCodeFor, reportError } from './run.js';
 
@@ -15,11 +14,13 @@ export function registerServe(program: Command): void {
         const config = loadConfig();
         const app = await createApp(config);
         await app.loadSampleData();
+        // The web stack is loaded only by the command that serves.
+        const { createServer } = await import('../web/server.js');
         const server = createServer(app);
         const address = await server.listen({ port: options.port ?? config.port, host: config.host });
         app.startScheduler();
         const mail = config.smtp ? 'emails go to the SMTP relay in SMTP_URL' : `emails are written to ${config.outboxDir}/`;
-        app.logger.info(`Paperboy is serving ${address} (feed ${address}/feed.xml); ${mail}`, {
+        app.logger.info(`Paperboy is serving ${address}: open ${address}/ for topics and digests, feed ${address}/feed.xml; ${mail}`, {
           ready_ms: Math.round(performance.now()),
         });
 

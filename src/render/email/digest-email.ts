@@ -31,10 +31,19 @@ export function renderDigest(templates: EmailTemplates, view: DigestView): Rende
   }
 }
 
-/** Fills one recipient's holes: values are HTML-escaped in the HTML part and left as they are in the text. */
+export type RecipientFiller = (values: HoleValues) => { html: string; text: string };
+
+/**
+ * Splits a rendered digest at its holes once and returns what fills them for each recipient:
+ * values are HTML-escaped in the HTML part and left as they are in the text part.
+ */
+export function recipientFiller(rendered: Pick<RenderedDigest, 'html' | 'text'>): RecipientFiller {
+  const html = splitHoles(rendered.html);
+  const text = splitHoles(rendered.text);
+  return (values) => ({ html: fillHoles(html, values, escapeHtml), text: fillHoles(text, values) });
+}
+
+/** Fills one recipient's holes; for many recipients of one digest, reuse a recipientFiller. */
 export function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
-  return {
-    html: fillHoles(splitHoles(rendered.html), values, escapeHtml),
-    text: fillHoles(splitHoles(rendered.text), values),
-  };
+  return recipientFiller(rendered)(values);
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
+import type mjml2htmlType from 'mjml';
+
+type MjmlOptions = Parameters<typeof mjml2htmlType>[1];
 
 /** A compiled pair of templates: MJML already turned into HTML, both parts ready for Handlebars. */
 export interface EmailTemplates {
@@ -27,7 +29,9 @@ export async function compileEmailTemplates(templatesDir: string, name: string):
     validationLevel: 'strict',
     ignoreIncludes: false,
     includePath: templatesDir,
-  } as Parameters<typeof mjml2html>[1];
+  } as MjmlOptions;
+  // Imported here, not at the top: MJML takes ~0.5 s to load, and most commands never render email.
+  const { default: mjml2html } = await import('mjml');
   const result = await mjml2html(mjmlSource, options);
   if (result.errors.length > 0) {
     const first = result.errors[0];

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_PAGE, tempDir } from '../helpers/env.js';
+import { paperboy } from '../helpers/cli.js';
+
+describe('paperboy CLI', () => {
+  it('ingests the sample page idempotently and reports the counts', () => {
+    const cwd = tempDir();
+    const first = paperboy(cwd, ['ingest', SAMPLE_PAGE]);
+    expect(first.stderr).not.toMatch(/paperboy:/);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe(`${SAMPLE_PAGE}: 103 papers\nadded 103, updated 0, unchanged 0\n`);
+    const second = paperboy(cwd, ['ingest', SAMPLE_PAGE]);
+    expect(second.stdout).toContain('added 0, updated 0, unchanged 103');
+    expect(existsSync(join(cwd, 'data', 'paperboy.db'))).toBe(true);
+    const listed = JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as unknown[];
+    expect(listed).toHaveLength(103);
+  });
+
+  it('fails on a truncated page with one line naming file and line, and stores nothing', () => {
+    const cwd = tempDir();
+    const cut = join(cwd, 'cut.txt');
+    const lines = readFileSync(SAMPLE_PAGE, 'utf8').split('\n');
+    writeFileSync(cut, lines.slice(0, -1).join('\n'));
+    const run = paperboy(cwd, ['ingest', cut]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `paperboy: ${cut}:419: the paper "PockEngine: Sparse and Efficient Fine-tuning in a Pocket" has no abstract: the page looks truncated (field abstract)\n`,
+    );
+    expect(JSON.parse(paperboy(cwd, ['papers', '--json']).stdout)).toEqual([]);
+  });
+
+  it('refuses an empty file, an unknown format and a missing file, one line each', () => {
+    const cwd = tempDir();
+    const empty = join(cwd, 'empty.txt');
+    writeFileSync(empty, '');
+    const cases: [string[], RegExp][] = [
+      [['ingest', empty], /^paperboy: .*empty\.txt: the file is empty\n$/],
+      [['ingest', '--format', 'csv', SAMPLE_PAGE], /^paperboy: unknown format "csv": use one of auto, daily-page, json\n$/],
+      [['ingest', join(cwd, 'missing.txt')], /^paperboy: .*missing\.txt: cannot read: no such file\n$/],
+      [['ingest', '--format', 'json', SAMPLE_PAGE], /^paperboy: .*daily-papers-2024-03-21\.txt:1: invalid JSON \(InvalidSymbol\)\n$/],
+    ];
+    for (const [args, expected] of cases) {
+      const run = paperboy(cwd, args);
+      expect(run.status, args.join(' ')).toBe(1);
+      expect(run.stderr).toMatch(expected);
+    }
+  });
+
+  it('adds, lists and removes topics, and refuses bad ones', () => {
+    const cwd = tempDir();
+    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR "language model" serving']).stdout).toBe(
+      'added llm-serving: LLM serving = "LLM serving" OR "language model" serving\n',
+    );
+    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('llm-serving\tLLM serving\t"LLM serving" OR "language model" serving\n');
+    const badSlug = paperboy(cwd, ['topics', 'add', 'LLM Serving', 'llm']);
+    expect(badSlug.status).toBe(1);
+    expect(badSlug.stderr).toMatch(/^paperboy: invalid topic slug "LLM Serving"/);
+    const badQuery = paperboy(cwd, ['topics', 'add', 'x', '"unclosed']);
+    expect(badQuery.stderr).toMatch(/unclosed quote/);
+    expect(paperboy(cwd, ['topics', 'remove', 'llm-serving']).stdout).toBe('removed llm-serving\n');
+    expect(paperboy(cwd, ['topics', 'remove', 'llm-serving']).status).toBe(1);
+  });
+
+  it('writes a topic digest as html, text and a parseable .eml', async () => {
+    const cwd = tempDir();
+    paperboy(cwd, ['ingest', SAMPLE_PAGE]);
+    paperboy(cwd, ['topics', 'add', 'nas', '"neural architecture search" OR NAS']);
+    const out = join(cwd, 'out');
+    const run = paperboy(cwd, ['digest', '--topic', 'nas', '--out', out, '--to', 'Ada@Example.org'], {
+      PUBLIC_URL: 'https://papers.example.org',
+    });
+    expect(run.stderr).not.toMatch(/paperboy:/);
+    expect(run.stdout).toMatch(/^digest \d{4}-\d{2}-\d{2}-[\w-]+ \(created\): Neural architecture search: \d+ new papers/);
+    const html = readFileSync(join(out, 'digest.html'), 'utf8');
+    expect(Buffer.byteLength(html)).toBeLessThan(100 * 1024);
+    expect(html).not.toContain('{{');
+    expect(html).toContain('BigNAS: Scaling Up Neural Architecture Search');
+    const mail = await simpleParser(readFileSync(join(out, 'digest.eml')));
+    expect(mail.to && 'value' in mail.to ? mail.to.value[0]?.address : '').toBe('ada@example.org');
+    expect(mail.text).toBe(readFileSync(join(out, 'digest.txt'), 'utf8'));
+    expect(mail.html).toContain('https://papers.example.org/unsubscribe/');
+
+    const again = paperboy(cwd, ['digest', '--topic', 'nas']);
+    expect(again.stdout).toMatch(/\(existing\)/);
+    const none = paperboy(cwd, ['digest', '--topic', 'nas', '--at', '2030-01-01T08:00:00Z']);
+    expect(none.stdout).toBe('no new papers for nas in 2030-01-01: no digest (nothing written)\n');
+    expect(paperboy(cwd, ['digest', '--topic', 'nope']).stderr).toBe('paperboy: no topic "nope" (see: paperboy topics list)\n');
+    expect(paperboy(cwd, ['digest', '--topic', 'nas', '--at', 'tomorrow']).stderr).toMatch(/^paperboy: invalid time "tomorrow"/);
+    expect(paperboy(cwd, ['digest', '--topic', 'nas', '--period', 'month']).stderr).toBe(
+      'paperboy: unknown period "month": use day or week\n',
+    );
+  });
+
+  it('prints feeds on stdout', () => {
+    const cwd = tempDir();
+    paperboy(cwd, ['ingest', SAMPLE_PAGE]);
+    const run = paperboy(cwd, ['feed']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><rss/);
+    expect(run.stdout.match(/<item>/g)).toHaveLength(50);
+    expect(paperboy(cwd, ['feed', '--topic', 'nope']).stderr).toBe('paperboy: no topic "nope"\n');
+  });
+
+  it('has --help on every command and a one-line error for unknown ones', () => {
+    const cwd = tempDir();
+    for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve']) {
+      const run = paperboy(cwd, [cmd, '--help']);
+      expect(run.status, cmd).toBe(0);
+      expect(run.stdout).toContain(`Usage: paperboy ${cmd}`);
+    }
+    const unknown = paperboy(cwd, ['frobnicate']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names a bad environment variable without echoing secrets', () => {
+    const cwd = tempDir();
+    const run = paperboy(cwd, ['papers'], { SMTP_URL: 'http://user:hunter2@relay' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('paperboy: SMTP_URL must start with smtp:// or smtps://\n');
+  });
+});
