@@ -66,10 +66,11 @@ export async function benchRender() {
   return { fill: median(fill), handlebars: median(full), mjml: median(mjmlPer), htmlBytes: Buffer.byteLength(rendered.html) };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = await benchRender();
+export function printRender(r: Awaited<ReturnType<typeof benchRender>>): void {
   console.log(`digest of 25 papers, HTML ${(r.htmlBytes / 1024).toFixed(1)} KB`);
   console.log(`per recipient, fill holes of the digest rendered once: median ${r.fill.toFixed(1)} µs`);
   console.log(`per recipient, full Handlebars render (HTML + text):   median ${r.handlebars.toFixed(1)} µs (${(r.handlebars / r.fill).toFixed(0)}x)`);
   console.log(`per recipient, MJML compile (the naive way):           median ${(r.mjml / 1000).toFixed(1)} ms (${(r.mjml / r.fill).toFixed(0)}x)`);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) printRender(await benchRender());

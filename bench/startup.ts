@@ -46,8 +46,9 @@ export async function benchStartup(runs = 9): Promise<{ cold: Summary; warm: Sum
   return { cold: summarise(cold), warm: summarise(warm) };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { cold, warm } = await benchStartup();
+export function printStartup({ cold, warm }: { cold: Summary; warm: Summary }): void {
   console.log(`startup to serving, cold (new store + 103 sample papers): ${cold.text}`);
   console.log(`startup to serving, warm (existing store):               ${warm.text}`);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) printStartup(await benchStartup());
