@@ -13,9 +13,26 @@ export interface Config {
   publicUrl: string;
   host: string;
   port: number;
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (for rate limits). */
+  trustProxy: boolean;
   /** Unset: generated on first run and kept in `<dataDir>/secret`. */
   secret: string | undefined;
   mailFrom: string;
+  /** Bearer token of the admin API; unset, the admin API is off. */
+  adminToken: string | undefined;
+  subscribe: {
+    /** Hours a confirmation link stays valid. */
+    confirmHours: number;
+    /** POST /subscribe allowed per client IP in `ipWindowMinutes`. */
+    perIp: number;
+    ipWindowMinutes: number;
+    /** POST /subscribe allowed per address per hour. */
+    perAddressPerHour: number;
+    /** A pending address is sent its confirmation again at most this often. */
+    resendMinutes: number;
+    /** Record IP and user agent in the consent log (off by default: they are personal data). */
+    logIpAndUserAgent: boolean;
+  };
   digest: {
     /** Papers shown in one email; the rest are linked. */
     maxPapers: number;
@@ -34,6 +51,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new InvalidInputError(`${name}=${raw} is not a whole number between ${min} and ${max}`);
   }
   return n;
+}
+
+function boolean(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes') return true;
+  throw new InvalidInputError(`${name}=${env[name]} is not a yes/no value (use true or false)`);
 }
 
 function httpUrl(name: string, raw: string): string {
@@ -72,13 +96,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (secret !== undefined && secret.length < 32) {
     throw new InvalidInputError('PAPERBOY_SECRET must be at least 32 characters (or unset, to have one generated)');
   }
+  const adminToken = env.ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 24) {
+    throw new InvalidInputError('ADMIN_TOKEN must be at least 24 characters (or unset, to turn the admin API off)');
+  }
   return {
     dataDir,
+    adminToken,
+    subscribe: {
+      confirmHours: integer(env, 'CONFIRM_TOKEN_HOURS', 48, 1, 24 * 30),
+      perIp: integer(env, 'SUBSCRIBE_LIMIT_PER_IP', 10, 1, 10_000),
+      ipWindowMinutes: integer(env, 'SUBSCRIBE_LIMIT_WINDOW_MINUTES', 15, 1, 24 * 60),
+      perAddressPerHour: integer(env, 'SUBSCRIBE_LIMIT_PER_ADDRESS', 3, 1, 100),
+      resendMinutes: 10,
+      logIpAndUserAgent: boolean(env, 'CONSENT_LOG_IP'),
+    },
     database: database(env.DATABASE_URL, dataDir, cwd),
     smtp: smtp(env),
     outboxDir: join(dataDir, 'outbox'),
     publicUrl: env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : `http://localhost:${port}`,
     host: env.HOST || '127.0.0.1',
+    trustProxy: boolean(env, 'TRUST_PROXY'),
     port,
     secret,
     mailFrom: env.MAIL_FROM || 'Paperboy <paperboy@localhost>',

@@ -5,6 +5,7 @@ import { registerFeed } from './feed.js';
 import { registerIngest } from './ingest.js';
 import { registerPapers } from './papers.js';
 import { registerServe } from './serve.js';
+import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
 
 const program = new Command()
@@ -16,6 +17,7 @@ registerTopics(program);
 registerDigest(program);
 registerFeed(program);
 registerPapers(program);
+registerSubscribers(program);
 registerServe(program);
 
 await program.parseAsync(process.argv);

@@ -2,7 +2,8 @@ import { InvalidInputError } from './errors.js';
 
 // Deliberately plain: one @, no spaces or control characters (a CR/LF would inject headers),
 // a dotted domain. Real validation is the confirmation email reaching the inbox.
-const SHAPE = /^[^\s@"<>(),;:\\[\]]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+// The local part starts with a letter, digit or underscore, so no exported CSV cell starts a formula.
+const SHAPE = /^[a-z0-9_][^\s@"<>(),;:\\[\]]{0,63}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Trims and lowercases an address and checks its shape; throws InvalidInputError otherwise. */
 export function normaliseEmail(raw: string): string {

@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a signed token lets its holder do; a token for one purpose is worthless for another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'csrf';
 
 /**
  * A token `<subject>.<mac>`: the subject in base64url and an HMAC-SHA256 over purpose and subject.
@@ -24,4 +24,19 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
 
 function mac(secret: string, purpose: TokenPurpose, body: string): string {
   return createHmac('sha256', secret).update(`${purpose}\n${body}`).digest('base64url');
+}
+
+/** A random confirmation token (256 bits) and the SHA-256 hash that is all the store keeps of it. */
+export function newConfirmationToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashConfirmationToken(token) };
+}
+
+export function hashConfirmationToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new opaque id with the given prefix, e.g. `sub_…`. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }

@@ -3,6 +3,7 @@
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
 import type { PeriodKind } from '../domain/period.js';
+import type { ConsentEvent, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
 import type { Topic } from '../domain/topic.js';
 
 export interface IngestCounts {
@@ -46,7 +47,20 @@ export interface MetaStore {
   setMeta(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends PaperStore, TopicStore, DigestStore, MetaStore {
+export interface SubscriberStore {
+  findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
+  getSubscriber(id: string): Promise<Subscriber | undefined>;
+  findSubscriberByConfirmToken(tokenHash: string): Promise<Subscriber | undefined>;
+  /** Writes each subscriber with its topics and appends its consent events, all in one transaction. */
+  saveSubscribers(batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]): Promise<void>;
+  listSubscribers(options?: { status?: SubscriberStatus }): Promise<Subscriber[]>;
+  /** Removes a subscriber; the consent log keeps its history and records the removal. */
+  deleteSubscriber(id: string, event: ConsentEvent): Promise<boolean>;
+  /** The consent log, oldest first. */
+  listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
+}
+
+export interface Store extends PaperStore, TopicStore, DigestStore, MetaStore, SubscriberStore {
   readonly engine: string;
   close(): Promise<void>;
 }

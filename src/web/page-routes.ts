@@ -5,27 +5,46 @@ import { paperLink } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
 import { personalise } from '../render/email/digest-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
+import { subscriptionFormView } from '../render/web/subscription-form.js';
 
 const rssLink = (title: string, href: string) => ({ type: 'application/rss+xml', title, href });
+
+/** The home page; after a failed sign-up it shows the error and what was typed. */
+export async function renderHome(
+  app: App,
+  pages: PageRenderer,
+  failed?: { error: string; form: { email: string; topics: string[]; frequency?: string; timezone?: string; hour?: string } },
+): Promise<string> {
+  const topics = await app.store.listTopics();
+  const withDigests = await Promise.all(
+    topics.map(async (t) => {
+      const [latest] = await app.store.listDigests({ topicSet: t.slug, limit: 1 });
+      return { ...t, latestDigest: latest && { id: latest.id, period: latest.period.key } };
+    }),
+  );
+  const typed = failed?.form;
+  const hour = typed?.hour !== undefined && /^\d{1,2}$/.test(typed.hour) ? Number(typed.hour) : undefined;
+  return pages.render('home', {
+    title: 'Paperboy',
+    feeds: [rssLink('Paperboy: new papers', `${app.config.publicUrl}/feed.xml`)],
+    topics: withDigests,
+    paperCount: await app.store.countPapers(),
+    error: failed?.error,
+    form: subscriptionFormView(topics, {
+      email: typed?.email,
+      topics: typed?.topics,
+      frequency: typed?.frequency === 'weekly' ? 'weekly' : 'daily',
+      timezone: typed?.timezone,
+      sendHour: hour,
+    }),
+  });
+}
 
 export function registerPageRoutes(server: FastifyInstance, app: App, pages: PageRenderer): void {
   const base = app.config.publicUrl;
 
   server.get('/', async (_request, reply) => {
-    const topics = await app.store.listTopics();
-    const withDigests = await Promise.all(
-      topics.map(async (t) => {
-        const [latest] = await app.store.listDigests({ topicSet: t.slug, limit: 1 });
-        return { ...t, latestDigest: latest && { id: latest.id, period: latest.period.key } };
-      }),
-    );
-    const html = pages.render('home', {
-      title: 'Paperboy',
-      feeds: [rssLink('Paperboy: new papers', `${base}/feed.xml`)],
-      topics: withDigests,
-      paperCount: await app.store.countPapers(),
-    });
-    return reply.type('text/html; charset=utf-8').send(html);
+    return reply.type('text/html; charset=utf-8').send(await renderHome(app, pages));
   });
 
   server.get<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {

@@ -1,59 +1,86 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { PaperboyError } from '../domain/errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
+import { registerAdminRoutes } from './admin-routes.js';
 import { registerFeedRoutes } from './feed-routes.js';
 import { registerPageRoutes } from './page-routes.js';
+import { registerSubscriptionRoutes } from './subscription-routes.js';
 
-// Pages are server-rendered with inline styles only: no script runs, nothing may frame them.
+// Pages are server-rendered; the one script is our own file. Nothing may frame them.
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   // Token links must not leak to the sites papers link to.
   'referrer-policy': 'no-referrer',
 };
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400 };
+const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401 };
+const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
 
-export function sendPage(reply: FastifyReply, pages: PageRenderer, status: number, heading: string, message: string) {
+function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, text: string) {
+  const heading = HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Bad request');
+  if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (request.url.startsWith('/admin/api/')) return reply.code(status).send({ error: text });
   return reply
     .code(status)
     .type('text/html; charset=utf-8')
-    .send(pages.render('error', { title: `${heading} · Paperboy`, heading, message }));
+    .send(pages.render('message', { title: `${heading} · Paperboy`, heading, message: text }));
 }
 
 /** The HTTP face of Paperboy. Handlers stay thin; this is the only place an error becomes a status. */
 export function createServer(app: App): FastifyInstance {
-  const server = Fastify({ logger: false, trustProxy: false });
+  const server = Fastify({ logger: false, trustProxy: app.config.trustProxy, bodyLimit: 64 * 1024 });
   const pages = createPageRenderer(TEMPLATES_DIR);
+  const script = readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'subscribe.js'), 'utf8');
+
+  server.register(formbody);
+  // RFC 8058 allows the one-click POST as multipart/form-data; only the unsubscribe route reads it.
+  server.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) =>
+    done(null, { multipart: body }),
+  );
+  server.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
+  });
 
   server.addHook('onSend', async (_request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
   });
 
-  server.setNotFoundHandler((_request, reply) =>
-    sendPage(reply, pages, 404, 'Not found', 'There is nothing at this address.'),
-  );
+  server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
 
   server.setErrorHandler((error, request, reply) => {
     if (error instanceof PaperboyError && STATUS[error.code]) {
-      const status = STATUS[error.code] as number;
-      return sendPage(reply, pages, status, status === 404 ? 'Not found' : 'Bad request', error.message);
+      return sendError(request, reply, pages, STATUS[error.code] as number, error.message);
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return sendPage(reply, pages, status, 'Bad request', 'The request could not be understood.');
+      const text = status === 429 ? (error as Error).message : 'The request could not be understood.';
+      return sendError(request, reply, pages, status, text);
     }
     // The details go to the log, never to the visitor.
-    app.logger.error('request failed', { method: request.method, url: request.url, error: (error as Error).message });
-    return sendPage(reply, pages, 500, 'Something went wrong', 'Paperboy could not answer this request. Try again later.');
+    app.logger.error('request failed', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: (error as Error).message });
+    return sendError(request, reply, pages, 500, 'Paperboy could not answer this request. Try again later.');
   });
 
-  registerPageRoutes(server, app, pages);
-  registerFeedRoutes(server, app);
+  server.after(() => {
+    registerPageRoutes(server, app, pages);
+    registerFeedRoutes(server, app);
+    registerSubscriptionRoutes(server, app, pages);
+    registerAdminRoutes(server, app);
+  });
+  server.get('/assets/subscribe.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
+  );
   server.get('/healthz', async () => ({
     status: 'ok',
     papers: await app.store.countPapers(),

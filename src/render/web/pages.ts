@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 
@@ -8,7 +8,8 @@ export interface FeedLink {
   href: string;
 }
 
-export type PageName = 'home' | 'topic' | 'error';
+export type PageName = 'home' | 'topic' | 'message' | 'confirm' | 'preferences' | 'unsubscribe';
+const PAGES: readonly PageName[] = ['home', 'topic', 'message', 'confirm', 'preferences', 'unsubscribe'];
 
 /** Server-rendered pages: each body template inside the layout; `{{ }}` escapes everything. */
 export interface PageRenderer {
@@ -16,17 +17,19 @@ export interface PageRenderer {
 }
 
 export function createPageRenderer(templatesDir: string): PageRenderer {
+  const dir = join(templatesDir, 'web');
   const hb = Handlebars.create();
-  const load = (name: string) => hb.compile(readFileSync(join(templatesDir, 'web', `${name}.hbs`), 'utf8'));
+  for (const file of readdirSync(join(dir, 'partials'))) {
+    if (file.endsWith('.hbs')) hb.registerPartial(file.slice(0, -4), readFileSync(join(dir, 'partials', file), 'utf8'));
+  }
+  const load = (name: string) => hb.compile(readFileSync(join(dir, `${name}.hbs`), 'utf8'));
   const layout = load('layout');
-  const pages: Record<PageName, Handlebars.TemplateDelegate> = {
-    home: load('home'),
-    topic: load('topic'),
-    error: load('error'),
-  };
+  const pages = new Map(PAGES.map((name) => [name, load(name)]));
   return {
     render(page, data) {
-      return layout({ title: data.title, feeds: data.feeds ?? [], body: pages[page](data) });
+      const body = pages.get(page);
+      if (!body) throw new Error(`no page template "${page}"`);
+      return layout({ title: data.title, feeds: data.feeds ?? [], body: body(data) });
     },
   };
 }

@@ -51,6 +51,49 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE subscribers (
+    id                 TEXT PRIMARY KEY,
+    email              TEXT NOT NULL UNIQUE,   -- normalised: trimmed, lower case
+    status             TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'unsubscribed', 'suppressed')),
+    frequency          TEXT NOT NULL CHECK (frequency IN ('daily', 'weekly')),
+    timezone           TEXT NOT NULL,
+    send_hour          INTEGER NOT NULL CHECK (send_hour BETWEEN 0 AND 23),
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    confirmed_at       TEXT,
+    unsubscribed_at    TEXT,
+    confirm_token_hash TEXT UNIQUE,            -- SHA-256 of the emailed token, never the token
+    confirm_expires_at TEXT,
+    confirm_sent_at    TEXT
+  );
+  CREATE INDEX subscribers_status ON subscribers (status);
+
+  CREATE TABLE subscriber_topics (
+    subscriber_id TEXT NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    topic_slug    TEXT NOT NULL,
+    PRIMARY KEY (subscriber_id, topic_slug)
+  );
+
+  -- Append-only: what each address agreed to, when, and through what.
+  CREATE TABLE consent_log (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscriber_id TEXT NOT NULL,
+    email         TEXT NOT NULL,
+    event         TEXT NOT NULL,
+    at            TEXT NOT NULL,
+    topics        TEXT NOT NULL,               -- JSON array of slugs
+    source        TEXT NOT NULL,
+    ip            TEXT,
+    user_agent    TEXT,
+    detail        TEXT
+  );
+  CREATE INDEX consent_log_subscriber ON consent_log (subscriber_id, seq);
+  CREATE TRIGGER consent_log_no_update BEFORE UPDATE ON consent_log
+    BEGIN SELECT RAISE(ABORT, 'the consent log is append-only'); END;
+  CREATE TRIGGER consent_log_no_delete BEFORE DELETE ON consent_log
+    BEGIN SELECT RAISE(ABORT, 'the consent log is append-only'); END;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

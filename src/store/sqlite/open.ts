@@ -6,6 +6,7 @@ import type { Store } from '../ports.js';
 import { sqliteDigestStore } from './digests.js';
 import { migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
+import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
@@ -32,6 +33,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteTopicStore(db),
     ...sqliteDigestStore(db),
     ...sqliteMetaStore(db),
+    ...sqliteSubscriberStore(db),
     async close() {
       db.close();
     },

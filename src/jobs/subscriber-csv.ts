@@ -1,0 +1,160 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { ParseError } from '../domain/errors.js';
+import { normaliseEmail } from '../domain/email.js';
+import { newId } from '../domain/tokens.js';
+import {
+  parseFrequency,
+  parseHour,
+  parseStatus,
+  parseTimezone,
+  type ConsentEvent,
+  type Subscriber,
+} from '../domain/subscriber.js';
+import type { Logger } from '../log.js';
+import type { SubscriberStore, TopicStore } from '../store/ports.js';
+import type { SubscriptionJobs } from './subscriptions.js';
+
+export interface ImportReport {
+  added: number;
+  updated: number;
+  /** Rows for addresses that unsubscribed or are suppressed here: an import never brings them back. */
+  skipped: number;
+  confirmationsSent: number;
+}
+
+interface Deps {
+  store: SubscriberStore & TopicStore;
+  subscriptions: SubscriptionJobs;
+  clock: () => Date;
+  logger: Logger;
+}
+
+type Row = Record<string, string>;
+
+/** Reads an import CSV: a header row with at least `email`; topics are slugs separated by `;`. */
+function readRows(text: string, file: string): { line: number; row: Row }[] {
+  let records: { record: Row; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, info: true, bom: true, trim: true });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    throw new ParseError(file, line, `invalid CSV: ${(err as Error).message.replace(/^Invalid \w+ \w+:?\s*/, '')}`, { cause: err });
+  }
+  if (records.length > 0 && !('email' in (records[0]?.record ?? {}))) {
+    throw new ParseError(file, 1, 'the header has no "email" column', { field: 'email' });
+  }
+  return records.map((r) => ({ line: r.info.lines, row: r.record }));
+}
+
+export function createSubscriberCsvJobs({ store, subscriptions, clock, logger }: Deps) {
+  return {
+    /**
+     * Imports a list in one transaction: every row is checked first, and a bad row stores nothing.
+     * A row marked `confirmed` needs `confirmed: true` (the operator vouches for consent); so do
+     * rows without a status to be stored as confirmed. Other new rows are pending and get the
+     * double opt-in email once the import is stored.
+     */
+    async importCsv(text: string, file: string, options: { confirmed: boolean }): Promise<ImportReport> {
+      const rows = readRows(text, file);
+      const known = new Set((await store.listTopics()).map((t) => t.slug));
+      const now = clock().toISOString();
+      const batch: { subscriber: Subscriber; events: ConsentEvent[] }[] = [];
+      const toConfirm: Subscriber[] = [];
+      const seen = new Set<string>();
+      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsSent: 0 };
+
+      for (const { line, row } of rows) {
+        const field = <T>(name: string, fn: () => T): T => {
+          try {
+            return fn();
+          } catch (err) {
+            throw new ParseError(file, line, (err as Error).message, { field: name });
+          }
+        };
+        const email = field('email', () => normaliseEmail(row.email ?? ''));
+        if (seen.has(email)) throw new ParseError(file, line, `${email} appears twice`, { field: 'email' });
+        seen.add(email);
+        const topics = (row.topics ?? '').split(';').map((t) => t.trim()).filter(Boolean).sort();
+        const unknown = topics.filter((t) => !known.has(t));
+        if (unknown.length > 0) throw new ParseError(file, line, `unknown topic "${unknown[0]}"`, { field: 'topics' });
+        if (topics.length === 0) throw new ParseError(file, line, 'no topics', { field: 'topics' });
+        const status = row.status ? field('status', () => parseStatus(row.status!)) : options.confirmed ? 'confirmed' : 'pending';
+        if (status === 'confirmed' && !options.confirmed) {
+          throw new ParseError(file, line, `${email} is marked confirmed: pass --confirmed to vouch for the consent of confirmed rows`, {
+            field: 'status',
+          });
+        }
+        const prefs = {
+          topics,
+          frequency: field('frequency', () => parseFrequency(row.frequency || 'daily')),
+          timezone: field('timezone', () => parseTimezone(row.timezone || 'UTC')),
+          sendHour: field('hour', () => parseHour(row.hour || '8')),
+        };
+
+        const existing = await store.findSubscriberByEmail(email);
+        if (existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) {
+          report.skipped++;
+          continue;
+        }
+        const subscriber: Subscriber = {
+          id: existing?.id ?? newId('sub'),
+          email,
+          ...prefs,
+          status: existing?.status === 'confirmed' ? 'confirmed' : status,
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+          confirmedAt: existing?.confirmedAt ?? (status === 'confirmed' ? now : null),
+          unsubscribedAt: status === 'unsubscribed' ? now : null,
+          confirmTokenHash: existing?.confirmTokenHash ?? null,
+          confirmExpiresAt: existing?.confirmExpiresAt ?? null,
+          confirmSentAt: existing?.confirmSentAt ?? null,
+        };
+        batch.push({
+          subscriber,
+          events: [{ subscriberId: subscriber.id, email, type: 'import', at: now, topics, source: 'csv-import', detail: `${file} line ${line}: ${subscriber.status}` }],
+        });
+        if (existing) report.updated++;
+        else report.added++;
+        if (!existing && subscriber.status === 'pending') toConfirm.push(subscriber);
+      }
+
+      await store.saveSubscribers(batch);
+      for (const s of toConfirm) {
+        await subscriptions.sendOptIn(s);
+        report.confirmationsSent++;
+      }
+      logger.info('subscribers imported', { file, ...report });
+      return report;
+    },
+
+    /** Every subscriber with state and consent times, as CSV (importable again) or JSON with the full consent log. */
+    async export(format: 'csv' | 'json'): Promise<string> {
+      const subscribers = await store.listSubscribers();
+      const events = await store.listConsentEvents();
+      const bySubscriber = new Map<string, ConsentEvent[]>();
+      for (const e of events) bySubscriber.set(e.subscriberId, [...(bySubscriber.get(e.subscriberId) ?? []), e]);
+      const rows = subscribers.map((s) => {
+        const history = bySubscriber.get(s.id) ?? [];
+        return {
+          email: s.email,
+          status: s.status,
+          topics: s.topics,
+          frequency: s.frequency,
+          timezone: s.timezone,
+          hour: s.sendHour,
+          created_at: s.createdAt,
+          subscribed_at: history.find((e) => e.type === 'subscribe' || e.type === 'import')?.at ?? '',
+          confirmed_at: s.confirmedAt ?? '',
+          unsubscribed_at: s.unsubscribedAt ?? '',
+          consent: history.map(({ type, at, source, topics, ip, userAgent, detail }) => ({ type, at, source, topics, ip, userAgent, detail })),
+        };
+      });
+      if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+      return stringify(
+        rows.map(({ consent: _consent, topics, ...flat }) => ({ ...flat, topics: topics.join(';') })),
+        { header: true, columns: ['email', 'status', 'topics', 'frequency', 'timezone', 'hour', 'created_at', 'subscribed_at', 'confirmed_at', 'unsubscribed_at'] },
+      );
+    },
+  };
+}

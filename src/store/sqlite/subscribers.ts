@@ -1,0 +1,146 @@
+import type Database from 'better-sqlite3';
+import type { ConsentEvent, Subscriber } from '../../domain/subscriber.js';
+import type { SubscriberStore } from '../ports.js';
+
+interface SubscriberRow {
+  id: string;
+  email: string;
+  status: Subscriber['status'];
+  frequency: Subscriber['frequency'];
+  timezone: string;
+  send_hour: number;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  confirm_token_hash: string | null;
+  confirm_expires_at: string | null;
+  confirm_sent_at: string | null;
+  topics: string | null; // comma-joined by the query
+}
+
+interface ConsentRow {
+  subscriber_id: string;
+  email: string;
+  event: ConsentEvent['type'];
+  at: string;
+  topics: string;
+  source: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+
+const SELECT = `
+  SELECT s.*, (SELECT group_concat(topic_slug, ',') FROM
+                 (SELECT topic_slug FROM subscriber_topics t WHERE t.subscriber_id = s.id ORDER BY topic_slug)) AS topics
+  FROM subscribers s`;
+
+function toSubscriber(row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    email: row.email,
+    status: row.status,
+    topics: row.topics ? row.topics.split(',') : [],
+    frequency: row.frequency,
+    timezone: row.timezone,
+    sendHour: row.send_hour,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    confirmedAt: row.confirmed_at,
+    unsubscribedAt: row.unsubscribed_at,
+    confirmTokenHash: row.confirm_token_hash,
+    confirmExpiresAt: row.confirm_expires_at,
+    confirmSentAt: row.confirm_sent_at,
+  };
+}
+
+function toEvent(row: ConsentRow): ConsentEvent {
+  return {
+    subscriberId: row.subscriber_id,
+    email: row.email,
+    type: row.event,
+    at: row.at,
+    topics: JSON.parse(row.topics) as string[],
+    source: row.source,
+    ...(row.ip ? { ip: row.ip } : {}),
+    ...(row.user_agent ? { userAgent: row.user_agent } : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+  };
+}
+
+export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
+  const upsert = db.prepare(`
+    INSERT INTO subscribers (id, email, status, frequency, timezone, send_hour, created_at, updated_at, confirmed_at,
+      unsubscribed_at, confirm_token_hash, confirm_expires_at, confirm_sent_at)
+    VALUES (@id, @email, @status, @frequency, @timezone, @sendHour, @createdAt, @updatedAt, @confirmedAt,
+      @unsubscribedAt, @confirmTokenHash, @confirmExpiresAt, @confirmSentAt)
+    ON CONFLICT (id) DO UPDATE SET email = excluded.email, status = excluded.status, frequency = excluded.frequency,
+      timezone = excluded.timezone, send_hour = excluded.send_hour, updated_at = excluded.updated_at,
+      confirmed_at = excluded.confirmed_at, unsubscribed_at = excluded.unsubscribed_at,
+      confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at,
+      confirm_sent_at = excluded.confirm_sent_at`);
+  const clearTopics = db.prepare('DELETE FROM subscriber_topics WHERE subscriber_id = ?');
+  const addTopic = db.prepare('INSERT INTO subscriber_topics (subscriber_id, topic_slug) VALUES (?, ?)');
+  const logEvent = db.prepare(`
+    INSERT INTO consent_log (subscriber_id, email, event, at, topics, source, ip, user_agent, detail)
+    VALUES (@subscriberId, @email, @type, @at, @topics, @source, @ip, @userAgent, @detail)`);
+
+  const saveAll = db.transaction((batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]) => {
+    for (const { subscriber, events } of batch) {
+      const { topics, ...fields } = subscriber;
+      upsert.run(fields);
+      clearTopics.run(subscriber.id);
+      for (const slug of new Set(topics)) addTopic.run(subscriber.id, slug);
+      for (const e of events) {
+        logEvent.run({
+          ...e,
+          topics: JSON.stringify(e.topics),
+          ip: e.ip ?? null,
+          userAgent: e.userAgent ?? null,
+          detail: e.detail ?? null,
+        });
+      }
+    }
+  });
+
+  const one = (where: string, value: string) =>
+    db.prepare<[string], SubscriberRow>(`${SELECT} WHERE ${where}`).get(value);
+
+  return {
+    async findSubscriberByEmail(email) {
+      const row = one('s.email = ?', email);
+      return row && toSubscriber(row);
+    },
+    async getSubscriber(id) {
+      const row = one('s.id = ?', id);
+      return row && toSubscriber(row);
+    },
+    async findSubscriberByConfirmToken(hash) {
+      const row = one('s.confirm_token_hash = ?', hash);
+      return row && toSubscriber(row);
+    },
+    async saveSubscribers(batch) {
+      saveAll(batch);
+    },
+    async listSubscribers({ status } = {}) {
+      const rows = status
+        ? db.prepare<[string], SubscriberRow>(`${SELECT} WHERE s.status = ? ORDER BY s.email`).all(status)
+        : db.prepare<[], SubscriberRow>(`${SELECT} ORDER BY s.email`).all();
+      return rows.map(toSubscriber);
+    },
+    async deleteSubscriber(id, event) {
+      return db.transaction(() => {
+        const deleted = db.prepare('DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
+        if (deleted) logEvent.run({ ...event, topics: JSON.stringify(event.topics), ip: null, userAgent: null, detail: event.detail ?? null });
+        return deleted;
+      })();
+    },
+    async listConsentEvents(subscriberId) {
+      const rows = subscriberId
+        ? db.prepare<[string], ConsentRow>('SELECT * FROM consent_log WHERE subscriber_id = ? ORDER BY seq').all(subscriberId)
+        : db.prepare<[], ConsentRow>('SELECT * FROM consent_log ORDER BY seq').all();
+      return rows.map(toEvent);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
+import type { Subscriber } from '../domain/subscriber.js';
+import { validateTopic } from '../jobs/topics.js';
+
+class UnauthorizedError extends PaperboyError {
+  constructor() {
+    super('UNAUTHORIZED', 'a valid bearer token is required');
+  }
+}
+
+const subscriberBody = z.object({
+  email: z.string(),
+  topics: z.array(z.string()).min(1),
+  frequency: z.string().optional(),
+  timezone: z.string().optional(),
+  hour: z.number().int().optional(),
+  confirmed: z.boolean().default(false),
+});
+const topicBody = z.object({ slug: z.string(), query: z.string(), name: z.string().optional() });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new InvalidInputError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** What the API shows of a subscriber: never token hashes. */
+function publicSubscriber(s: Subscriber) {
+  const { confirmTokenHash: _h, confirmExpiresAt: _e, confirmSentAt: _s, ...rest } = s;
+  return rest;
+}
+
+/**
+ * The admin API, for scripts: subscribers and topics, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+ * Without ADMIN_TOKEN configured it does not exist (404).
+ */
+export function registerAdminRoutes(server: FastifyInstance, app: App): void {
+  const configured = app.config.adminToken;
+  if (!configured) return;
+  const expected = Buffer.from(configured);
+  const meta = { source: 'admin-api' };
+
+  const authorize = async (request: FastifyRequest) => {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnauthorizedError();
+  };
+
+  server.register(async (api) => {
+    api.addHook('onRequest', authorize);
+
+    api.get('/subscribers', async () => (await app.store.listSubscribers()).map(publicSubscriber));
+
+    api.post('/subscribers', async (request, reply) => {
+      const body = parse(subscriberBody, request.body);
+      const result = await app.subscriptions.addByOperator(body, { confirmed: body.confirmed }, meta);
+      const stored = await app.store.findSubscriberByEmail(body.email.trim().toLowerCase());
+      return reply.code(201).send({ outcome: result.outcome, subscriber: stored && publicSubscriber(stored) });
+    });
+
+    api.delete<{ Params: { email: string } }>('/subscribers/:email', async (request, reply) => {
+      if (!(await app.subscriptions.remove(request.params.email, meta))) throw new NotFoundError('no such subscriber');
+      return reply.code(204).send();
+    });
+
+    api.get('/topics', async () => app.store.listTopics());
+
+    api.post('/topics', async (request, reply) => {
+      const body = parse(topicBody, request.body);
+      const topic = validateTopic(body.slug, body.query, body.name);
+      const created = await app.store.saveTopic(topic, app.clock().toISOString());
+      return reply.code(created ? 201 : 200).send(topic);
+    });
+
+    api.delete<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {
+      if (!(await app.store.removeTopic(request.params.slug))) throw new NotFoundError('no such topic');
+      return reply.code(204).send();
+    });
+  }, { prefix: '/admin/api' });
+}
