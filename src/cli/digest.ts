@@ -23,7 +23,7 @@ export function registerDigest(program: Command): void {
     .option('--period <period>', 'day | week', 'day')
     .option('--at <time>', 'ISO 8601 time inside the period (default: now)')
     .option('--out <dir>', 'write the files of the digest here')
-    .option('--to <email>', 'the recipient the written email is addressed to', 'reader@example.org')
+    .option('--to <email>', 'the recipient of the written email (a subscriber gets their own links)', 'reader@example.org')
     .action((options: DigestOptions) =>
       withApp(async (app) => {
         const kind = parsePeriodKind(options.period);
@@ -41,10 +41,12 @@ export function registerDigest(program: Command): void {
         if (!options.out) return;
 
         const topics = await Promise.all(digest.topicSet.split(',').map((s) => app.store.getTopic(s)));
+        // Addressed to a subscriber, the email carries their own preference and unsubscribe links.
+        const subscriber = await app.store.findSubscriberByEmail(to);
         const message = digestMessage({
           digest,
           to,
-          tokenSubject: `preview:${to}`,
+          tokenSubject: subscriber?.id ?? `preview:${to}`,
           deliveryId: `${digest.id}.preview`,
           topicNames: topics.map((t) => t?.name ?? '').join(', '),
           config: app.config,

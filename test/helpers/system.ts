@@ -2,6 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const PYTHON = '/usr/bin/python3';
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Says clearly why a test is skipped on a developer machine; under CI=true the missing component fails the run. */
+function available(ok: boolean, what: string, install: string): boolean {
+  if (!ok) {
+    const message = `${what} is not installed (${install})`;
+    if (process.env.CI === 'true') throw new Error(`${message}: required under CI=true`);
+    console.warn(`SKIPPING tests that need ${what}: ${message}`);
+  }
+  return ok;
+}
+
+/** Whether Debian's Chromium is there for the browser tests. */
+export function chromiumAvailable(): boolean {
+  return available(existsSync(CHROMIUM), 'Chromium', 'apt-get install -y chromium');
+}
 
 /**
  * Whether Debian's python3-feedparser is installed. Tests that need it skip without it on a
@@ -9,12 +25,7 @@ const PYTHON = '/usr/bin/python3';
  */
 export function feedparserAvailable(): boolean {
   const ok = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0;
-  if (!ok) {
-    const message = 'python3-feedparser is not installed (apt-get install -y python3-feedparser)';
-    if (process.env.CI === 'true') throw new Error(`${message}: required under CI=true`);
-    console.warn(`SKIPPING feedparser checks: ${message}`);
-  }
-  return ok;
+  return available(ok, 'python3-feedparser', 'apt-get install -y python3-feedparser');
 }
 
 export interface FeedparserResult {

@@ -1,0 +1,77 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/env.js';
+import { paperboy } from '../helpers/cli.js';
+
+function setup() {
+  const cwd = tempDir();
+  paperboy(cwd, ['topics', 'add', 'nas', '"neural architecture search" OR NAS']);
+  paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving"']);
+  return cwd;
+}
+const outbox = (cwd: string) => readdirSync(join(cwd, 'data', 'outbox')).filter((f) => f.endsWith('.eml'));
+
+describe('paperboy subscribers', () => {
+  it('adds with or without --confirmed; without, the address gets the opt-in email', () => {
+    const cwd = setup();
+    expect(paperboy(cwd, ['subscribers', 'add', 'Ada@Example.org', '--topics', 'nas,llm-serving', '--tz', 'Europe/Berlin', '--hour', '7']).stdout).toBe(
+      'ada@example.org: pending: confirmation email sent\n',
+    );
+    expect(outbox(cwd)).toHaveLength(1);
+    expect(paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--confirmed']).stdout).toBe(
+      'bob@example.org: confirmed\n',
+    );
+    expect(outbox(cwd)).toHaveLength(1);
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe(
+      'ada@example.org\tpending\tllm-serving,nas\tdaily\tEurope/Berlin\t7\nbob@example.org\tconfirmed\tnas\tdaily\tUTC\t8\n',
+    );
+    const bad = paperboy(cwd, ['subscribers', 'add', 'x@example.org', '--topics', 'nas', '--tz', 'Nowhere']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('paperboy: unknown time zone "Nowhere": use an IANA name such as Europe/Berlin or UTC\n');
+    expect(paperboy(cwd, ['subscribers', 'add', 'x@example.org', '--topics', 'nas', '--hour', '25']).status).toBe(1);
+  });
+
+  it('imports a CSV in one go, refuses confirmed rows without --confirmed, and exports state and consent times', () => {
+    const cwd = setup();
+    const csv = join(cwd, 'list.csv');
+    writeFileSync(csv, 'email,topics,frequency,timezone,hour,status\ncarol@example.org,nas;llm-serving,weekly,Asia/Tokyo,6,\ndan@example.org,nas,,,,confirmed\n');
+    const refused = paperboy(cwd, ['subscribers', 'import', csv]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      `paperboy: ${csv}:3: dan@example.org is marked confirmed: pass --confirmed to vouch for the consent of confirmed rows (field status)\n`,
+    );
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe('');
+
+    const imported = paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']);
+    expect(imported.stdout).toBe('added 2, updated 0, skipped 0 (unsubscribed or suppressed), confirmation emails 0\n');
+
+    const bad = join(cwd, 'bad.csv');
+    writeFileSync(bad, 'email,topics\nok@example.org,nas\nnot-an-address,nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(`paperboy: ${bad}:3: "not-an-address" is not an email address (field email)\n`);
+    writeFileSync(bad, 'address,topics\nok@example.org,nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(`paperboy: ${bad}:1: the header has no "email" column (field email)\n`);
+
+    const exported = paperboy(cwd, ['subscribers', 'export']).stdout.split('\n');
+    expect(exported[0]).toBe('email,status,topics,frequency,timezone,hour,created_at,subscribed_at,confirmed_at,unsubscribed_at');
+    expect(exported[1]).toMatch(/^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,\S+,\S+,\S+,$/);
+    const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string; consent: { type: string; source: string }[] }[];
+    expect(json[1]).toMatchObject({ email: 'dan@example.org', consent: [{ type: 'import', source: 'csv-import' }] });
+
+    // The export imports again into a fresh store.
+    const other = setup();
+    const round = join(other, 'export.csv');
+    writeFileSync(round, exported.join('\n'));
+    expect(paperboy(other, ['subscribers', 'import', round, '--confirmed']).stdout).toMatch(/^added 2,/);
+    expect(paperboy(other, ['subscribers', 'list']).stdout).toBe(paperboy(cwd, ['subscribers', 'list']).stdout);
+  });
+
+  it('sends the opt-in email to imported rows without a status', () => {
+    const cwd = setup();
+    const csv = join(cwd, 'list.csv');
+    writeFileSync(csv, 'email,topics\nerin@example.org,nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv]).stdout).toContain('confirmation emails 1');
+    expect(outbox(cwd)).toHaveLength(1);
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toContain('erin@example.org\tpending');
+  });
+});

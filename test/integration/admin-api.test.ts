@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { webApp } from '../helpers/web.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+
+function api(base: string, path: string, init: RequestInit & { token?: string | null } = {}) {
+  const { token = TOKEN, ...rest } = init;
+  const headers: Record<string, string> = rest.body ? { 'content-type': 'application/json' } : {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(`${base}/admin/api${path}`, { ...rest, headers: { ...headers, ...(rest.headers as Record<string, string>) } });
+}
+
+describe('admin API', () => {
+  it('refuses requests without the right bearer token', async () => {
+    const { base } = await webApp({ ADMIN_TOKEN: TOKEN });
+    for (const token of [null, 'wrong', `${TOKEN}x`]) {
+      const res = await api(base, '/subscribers', { token });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await res.json()).toEqual({ error: 'a valid bearer token is required' });
+    }
+  });
+
+  it('does not exist when no ADMIN_TOKEN is configured', async () => {
+    const { base } = await webApp();
+    expect((await api(base, '/subscribers')).status).toBe(404);
+  });
+
+  it('lists, adds and removes subscribers and topics', async () => {
+    const { base, sink } = await webApp({ ADMIN_TOKEN: TOKEN });
+    const added = await api(base, '/subscribers', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'Ada@Example.org', topics: ['nas'], timezone: 'Europe/Berlin', hour: 7, confirmed: true }),
+    });
+    expect(added.status).toBe(201);
+    expect(await added.json()).toMatchObject({ outcome: 'confirmed', subscriber: { email: 'ada@example.org', status: 'confirmed' } });
+    const optIn = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email: 'bob@example.org', topics: ['nas'] }) });
+    expect(await optIn.json()).toMatchObject({ outcome: 'sent', subscriber: { status: 'pending' } });
+    expect(sink.messages.map((m) => m.envelopeTo[0])).toEqual(['bob@example.org']);
+
+    const list = (await (await api(base, '/subscribers')).json()) as Record<string, unknown>[];
+    expect(list.map((s) => [s.email, s.status])).toEqual([
+      ['ada@example.org', 'confirmed'],
+      ['bob@example.org', 'pending'],
+    ]);
+    expect(JSON.stringify(list)).not.toContain('confirmTokenHash');
+
+    const bad = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email: 'x@example.org', topics: [] }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: expect.stringMatching(/^topics: /) });
+
+    expect((await api(base, '/subscribers/bob@example.org', { method: 'DELETE' })).status).toBe(204);
+    expect((await api(base, '/subscribers/bob@example.org', { method: 'DELETE' })).status).toBe(404);
+
+    const topic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'vit', query: '"vision transformer" OR ViT' }) });
+    expect(topic.status).toBe(201);
+    expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT' });
+    const badTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'Bad Slug', query: 'x' }) });
+    expect(badTopic.status).toBe(400);
+    expect(((await (await api(base, '/topics')).json()) as { slug: string }[]).map((t) => t.slug)).toContain('vit');
+    expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(204);
+    expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(404);
+  });
+});
