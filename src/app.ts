@@ -3,7 +3,11 @@
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { PaperboyError } from './domain/errors.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createDeliverer } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
+import { createPlanner } from './jobs/plan.js';
+import { createRateLimiter } from './mail/rate-limiter.js';
 import { createFeedJobs } from './jobs/feeds.js';
 import { createIngester } from './jobs/ingest.js';
 import { loadSampleDataOnFirstRun } from './jobs/sample-data.js';
@@ -17,6 +21,11 @@ import { compileEmailTemplates, type EmailTemplates } from './render/email/templ
 import { resolveSecret } from './secret.js';
 import type { Store } from './store/ports.js';
 import { openSqliteStore } from './store/sqlite/open.js';
+
+/** Waits, or stops waiting early when the signal aborts (a shutdown), without throwing. */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+}
 
 export interface AppOptions {
   clock?: () => Date;
@@ -35,7 +44,7 @@ function openStore(config: Config): Store {
 
 // Loaded on first use: nodemailer costs ~0.1 s to import, and most commands send nothing.
 async function openMailer(config: Config): Promise<Mailer> {
-  if (config.smtp) return (await import('./mail/smtp.js')).createSmtpMailer(config.smtp);
+  if (config.smtp) return (await import('./mail/smtp.js')).createSmtpMailer({ ...config.smtp, dkim: config.dkim });
   return (await import('./mail/outbox.js')).createOutboxMailer(config.outboxDir);
 }
 
@@ -68,6 +77,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config,
   });
   const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, clock, logger });
+  const planner = createPlanner({ store, digests, logger, config });
+  // One limiter for every worker of this process: the relay sees one pace.
+  const limiter = createRateLimiter({ perSecond: config.delivery.perSecond, perHour: config.delivery.perHour, clock, sleep });
+  const deliverer = createDeliverer({ store, mailer: getMailer, limiter, clock, sleep, logger, secret, config });
   const feeds = createFeedJobs({ store, clock, config });
   let scheduler: Scheduler | undefined;
 
@@ -82,6 +95,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ingester,
     subscriptions,
     subscriberCsv,
+    planner,
+    deliverer,
+    limiter,
     digests,
     feeds,
     loadSampleData: () =>
@@ -94,7 +110,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         topicsFile: join(PACKAGE_ROOT, 'data', 'topics.json'),
       }),
     startScheduler() {
-      scheduler ??= startScheduler({ digests, logger, clock, hourUtc: config.digest.hourUtc });
+      scheduler ??= startScheduler({ digests, planner, deliverer, logger, clock, hourUtc: config.digest.hourUtc });
       return scheduler;
     },
     jobStatus: () => scheduler?.status() ?? [],

@@ -33,6 +33,24 @@ export interface Config {
     /** Record IP and user agent in the consent log (off by default: they are personal data). */
     logIpAndUserAgent: boolean;
   };
+  delivery: {
+    /** Attempts before a delivery fails for good. */
+    maxAttempts: number;
+    /** The first retry waits about this long; each later one four times longer, up to backoffMaxMs. */
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    /** A row left in `sending` this long is taken to be from a dead worker. */
+    leaseMs: number;
+    /** A run stops after this many failed attempts in a row, and says why. */
+    pauseAfterFailures: number;
+    /** Soft bounces in a row (no send in between) that suppress an address. */
+    softBounceLimit: number;
+    /** Messages a second and an hour, for all workers of a process (0 = no limit). */
+    perSecond: number;
+    perHour: number;
+  };
+  /** DKIM signing, when all three are set. */
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
   digest: {
     /** Papers shown in one email; the rest are linked. */
     maxPapers: number;
@@ -88,6 +106,20 @@ function smtp(env: Env): Config['smtp'] {
   return { url, connections: integer(env, 'SMTP_CONNECTIONS', 2, 1, 50) };
 }
 
+function dkim(env: Env): Config['dkim'] {
+  const { DKIM_DOMAIN: domainName, DKIM_SELECTOR: keySelector, DKIM_PRIVATE_KEY: privateKey } = env;
+  const set = [domainName, keySelector, privateKey].filter(Boolean).length;
+  if (set === 0) return undefined;
+  if (!domainName || !keySelector || !privateKey) {
+    throw new InvalidInputError('DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together');
+  }
+  if (!privateKey.includes('PRIVATE KEY-----')) {
+    // Never echo the value: it is a secret.
+    throw new InvalidInputError('DKIM_PRIVATE_KEY must be a PEM private key');
+  }
+  return { domainName, keySelector, privateKey };
+}
+
 /** Reads the environment. The only place in Paperboy that looks at process.env. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const dataDir = resolve(cwd, env.PAPERBOY_DATA_DIR || 'data');
@@ -120,6 +152,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     port,
     secret,
     mailFrom: env.MAIL_FROM || 'Paperboy <paperboy@localhost>',
+    delivery: {
+      maxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 6, 1, 50),
+      backoffBaseMs: integer(env, 'DELIVERY_BACKOFF_MS', 30_000, 1, 3_600_000),
+      backoffMaxMs: integer(env, 'DELIVERY_BACKOFF_MAX_MS', 6 * 3_600_000, 1, 7 * 86_400_000),
+      leaseMs: integer(env, 'DELIVERY_LEASE_MS', 10 * 60_000, 100, 86_400_000),
+      pauseAfterFailures: integer(env, 'DELIVERY_PAUSE_AFTER_FAILURES', 20, 1, 100_000),
+      softBounceLimit: integer(env, 'SOFT_BOUNCE_LIMIT', 3, 1, 100),
+      perSecond: integer(env, 'SEND_RATE_PER_SECOND', 0, 0, 100_000),
+      perHour: integer(env, 'SEND_RATE_PER_HOUR', 0, 0, 100_000_000),
+    },
+    dkim: dkim(env),
     digest: {
       maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),
       hourUtc: integer(env, 'DIGEST_HOUR_UTC', 8, 0, 23),

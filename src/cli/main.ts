@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
 import { registerFeed } from './feed.js';
 import { registerIngest } from './ingest.js';
 import { registerPapers } from './papers.js';
+import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
@@ -18,6 +20,8 @@ registerDigest(program);
 registerFeed(program);
 registerPapers(program);
 registerSubscribers(program);
+registerSend(program);
+registerDeliveries(program);
 registerServe(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import type { Digest } from '../domain/digest.js';
 import { signToken } from '../domain/tokens.js';
-import { personalise } from '../render/email/digest-email.js';
+import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import { domainOf, type OutgoingMessage } from '../mail/message.js';
 
 export interface DigestMessageInput {
@@ -9,12 +9,16 @@ export interface DigestMessageInput {
   to: string;
   /** Whom the signed links act for: the subscriber's id (or a preview marker). */
   tokenSubject: string;
-  /** Becomes the Message-ID's local part; kept on the delivery row. */
+  /** Becomes the Message-ID's local part. */
   deliveryId: string;
+  /** The Message-ID kept on the delivery row, when there is one: a resend reuses it. */
+  messageId?: string;
   topicNames: string;
   config: { publicUrl: string; mailFrom: string };
   secret: string;
   date: Date;
+  /** The digest split at its holes once, reused for every recipient of a run. */
+  fill?: RecipientFiller;
 }
 
 /** The email of one digest for one recipient: the frozen edition with that recipient's links filled in. */
@@ -23,14 +27,15 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
   const base = config.publicUrl;
   const unsubscribeUrl = `${base}/unsubscribe/${signToken(input.secret, 'unsubscribe', input.tokenSubject)}`;
   const preferencesUrl = `${base}/preferences/${signToken(input.secret, 'preferences', input.tokenSubject)}`;
-  const { html, text } = personalise(digest, { recipient: input.to, unsubscribeUrl, preferencesUrl });
+  const fill = input.fill ?? recipientFiller(digest);
+  const { html, text } = fill({ recipient: input.to, unsubscribeUrl, preferencesUrl });
   const domain = domainOf(config.mailFrom);
   return {
     from: config.mailFrom,
     to: input.to,
     subject: digest.subject,
     date: input.date,
-    messageId: `${input.deliveryId}@${domain}`,
+    messageId: input.messageId ?? `${input.deliveryId}@${domain}`,
     text,
     html,
     list: {

@@ -1,7 +1,7 @@
 import { digestId, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import { rankPapers, type ScoredPaper } from '../domain/matching.js';
-import { periodContaining, type PeriodKind } from '../domain/period.js';
+import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
 import { parseQuery } from '../domain/query.js';
 import { topicSetKey, type Topic } from '../domain/topic.js';
 import type { Paper } from '../domain/paper.js';
@@ -59,15 +59,20 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
 
   return {
     /**
-     * The digest of these topics for the period containing `at`. An edition that exists is returned
+     * The digest of these topics for the period containing `at` (or the subscriber-local period
+     * given). An edition that exists is returned
      * as it was frozen. A new one holds the papers first seen since the previous edition of the
      * same topic set (or, for the first, during the preceding period length), so no paper is
      * skipped between editions and none appears in two. An empty digest is not stored.
      */
-    async freeze(slugs: readonly string[], kind: PeriodKind, at: Date = clock()): Promise<FreezeResult> {
+    async freeze(
+      slugs: readonly string[],
+      kind: PeriodKind,
+      at: Date = clock(),
+      period: Period = periodContaining(kind, at),
+    ): Promise<FreezeResult> {
       const topics = await topicsFor(slugs);
       const topicSet = topicSetKey(topics.map((t) => t.slug));
-      const period = periodContaining(kind, at);
       const existing = await store.findDigest(topicSet, kind, period.key);
       if (existing) return { status: 'existing', digest: existing };
 

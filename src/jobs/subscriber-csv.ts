@@ -12,7 +12,7 @@ import {
   type Subscriber,
 } from '../domain/subscriber.js';
 import type { Logger } from '../log.js';
-import type { SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryStore, SubscriberStore, TopicStore } from '../store/ports.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
 export interface ImportReport {
@@ -24,7 +24,7 @@ export interface ImportReport {
 }
 
 interface Deps {
-  store: SubscriberStore & TopicStore;
+  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
   subscriptions: SubscriptionJobs;
   clock: () => Date;
   logger: Logger;
@@ -93,7 +93,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, clock, logger }:
         };
 
         const existing = await store.findSubscriberByEmail(email);
-        if (existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) {
+        if ((existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) || (await store.isSuppressed(email))) {
           report.skipped++;
           continue;
         }

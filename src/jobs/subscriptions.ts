@@ -15,7 +15,7 @@ import type { Logger } from '../log.js';
 import { domainOf, type Mailer } from '../mail/message.js';
 import { hourLabel, renderConfirmation } from '../render/email/confirm-email.js';
 import type { EmailTemplates } from '../render/email/templates.js';
-import type { SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryStore, SubscriberStore, TopicStore } from '../store/ports.js';
 
 /** What a form, the CLI or the admin API asks for, before validation. */
 export interface SubscribeRequest {
@@ -36,7 +36,7 @@ export interface RequestMeta {
 export type UnsubscribeScope = { kind: 'all' } | { kind: 'topic'; slug: string };
 
 export interface SubscriptionDeps {
-  store: SubscriberStore & TopicStore;
+  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
   mailer: () => Promise<Mailer>;
   confirmTemplates: () => Promise<EmailTemplates>;
   clock: () => Date;
@@ -161,8 +161,10 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     async subscribe(request: SubscribeRequest, meta: RequestMeta): Promise<'sent' | 'resent' | 'held' | 'nothing'> {
       const wanted = await validate(request);
       const existing = await store.findSubscriberByEmail(wanted.email);
-      if (existing && (existing.status === 'confirmed' || existing.status === 'suppressed')) {
-        logger.info('subscribe request, no email', { status: existing.status, source: meta.source });
+      // The suppression list outlives the subscriber row: a deleted, bounced address stays quiet.
+      const suppressed = await store.isSuppressed(wanted.email);
+      if (suppressed || existing?.status === 'confirmed') {
+        logger.info('subscribe request, no email', { status: suppressed ? 'suppressed' : existing?.status, source: meta.source });
         return 'nothing';
       }
       if (existing?.status === 'pending' && !mayResendConfirmation(existing, clock(), config.subscribe.resendMinutes)) {
@@ -252,7 +254,9 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       if (!options.confirmed) return { outcome: await this.subscribe(request, meta) };
       const wanted = await validate(request);
       const existing = await store.findSubscriberByEmail(wanted.email);
-      if (existing?.status === 'suppressed') throw new InvalidInputError(`${wanted.email} is suppressed and cannot be added`);
+      if (existing?.status === 'suppressed' || (await store.isSuppressed(wanted.email))) {
+        throw new InvalidInputError(`${wanted.email} is on the suppression list and cannot be added`);
+      }
       const now = clock().toISOString();
       const subscriber: Subscriber = {
         ...(existing ?? newSubscriber(wanted)),

@@ -1,5 +1,6 @@
 // The interfaces the rest of Paperboy needs from a store. Adapters (sqlite/, later postgres/)
 // implement them; nothing outside store/ knows which engine is behind them.
+import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/delivery.js';
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
 import type { PeriodKind } from '../domain/period.js';
@@ -60,7 +61,64 @@ export interface SubscriberStore {
   listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
 }
 
-export interface Store extends PaperStore, TopicStore, DigestStore, MetaStore, SubscriberStore {
+export interface NewDelivery {
+  id: string;
+  digestId: string;
+  subscriberId: string;
+  email: string;
+  messageId: string;
+}
+
+/** How an attempt ended, written over the `sending` row that its worker claimed. */
+export interface DeliveryUpdate {
+  status: Exclude<DeliveryStatus, 'sending'>;
+  nextAttemptAt?: string;
+  lastError?: string | null;
+  errorKind?: DeliveryErrorKind | null;
+  smtpResponse?: string | null;
+  sentAt?: string;
+}
+
+export interface Suppression {
+  email: string;
+  reason: 'hard-bounce' | 'soft-bounces' | 'manual';
+  detail: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryStore {
+  /** Inserts the rows that do not exist yet (unique on digest and subscriber); returns how many were new. */
+  createDeliveries(rows: readonly NewDelivery[], at: string): Promise<number>;
+  /** Atomically moves one due pending row to `sending` for this worker and counts the attempt. */
+  claimNextDelivery(workerId: string, now: string): Promise<Delivery | undefined>;
+  /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */
+  finishDelivery(id: string, workerId: string, update: DeliveryUpdate, now: string): Promise<boolean>;
+  /**
+   * Rows left in `sending` by a worker that died (claimed before `staleBefore`, or by a worker
+   * `isDead` says is gone) become failed/interrupted: held for the operator, never resent on their own.
+   */
+  holdInterrupted(staleBefore: string, isDead: (workerId: string) => boolean, now: string): Promise<Delivery[]>;
+  /** The earliest time a pending row is due, if any row is pending. */
+  nextPendingAt(): Promise<string | undefined>;
+  countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  listDeliveries(options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>;
+  getDelivery(id: string): Promise<Delivery | undefined>;
+  /** Puts failed rows back to pending, due now; returns how many. */
+  retryDeliveries(filter: { ids?: readonly string[]; errorKind?: DeliveryErrorKind }, now: string): Promise<number>;
+  /** `subscriberId|kind|key` of every period a subscriber already has a delivery for. */
+  plannedPeriods(subscriberIds: readonly string[]): Promise<Set<string>>;
+
+  isSuppressed(email: string): Promise<boolean>;
+  /** Adds the address to the suppression list and marks its subscriber suppressed, in one transaction. */
+  suppress(email: string, reason: Suppression['reason'], detail: string | null, at: string): Promise<void>;
+  unsuppress(email: string): Promise<boolean>;
+  listSuppressions(): Promise<Suppression[]>;
+  recordBounce(bounce: { email: string; kind: 'hard' | 'soft'; deliveryId: string; response: string; at: string }): Promise<void>;
+  /** Soft bounces of an address since its last successful send. */
+  softBounceStreak(email: string): Promise<number>;
+}
+
+export interface Store extends PaperStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore {
   readonly engine: string;
   close(): Promise<void>;
 }

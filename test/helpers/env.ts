@@ -31,6 +31,12 @@ export function fixedClock(iso: string) {
   return clock;
 }
 
+/** A clock that starts at a given time and runs at real speed: for retries that wait real milliseconds. */
+export function runningClock(iso: string) {
+  const offset = new Date(iso).getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 /** A config for a fresh data folder, as the environment would give it. */
 export function testConfig(env: Record<string, string> = {}): Config {
   const dir = tempDir();

@@ -1,34 +1,90 @@
+import type { Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+export interface Received {
+  envelopeTo: string[];
+  raw: Buffer;
+  mail: ParsedMail;
+}
+
+export interface SinkOptions {
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** An SMTP reply code to refuse RCPT TO with, for the n-th attempt (1-based) at an address. */
+  rcpt?: (address: string, attempt: number) => number | undefined;
+  /** Drop the connection in the middle of DATA, for the n-th message attempt (1-based). */
+  dropData?: (attempt: number) => boolean;
+  /** Wait this long before accepting each message. */
+  delayMs?: number;
+}
+
 export interface Sink {
   url: string;
-  messages: { envelopeTo: string[]; raw: Buffer; mail: ParsedMail }[];
+  port: number;
+  messages: Received[];
+  /** RCPT TO attempts per address. */
+  attempts: Map<string, number>;
+  /** How many messages each address received. */
+  countsByRecipient(): Map<string, number>;
   close(): Promise<void>;
 }
 
 /** A real SMTP server on a loopback port that keeps what it accepts, parsed by mailparser. */
-export async function startSmtpSink(): Promise<Sink> {
-  const messages: Sink['messages'] = [];
+export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
+  const messages: Received[] = [];
+  const attempts = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  let dataAttempts = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const n = (attempts.get(address.address) ?? 0) + 1;
+      attempts.set(address.address, n);
+      const code = options.rcpt?.(address.address, n);
+      if (code) return callback(Object.assign(new Error(`${code} refused by the test server`), { responseCode: code }));
+      callback();
+    },
     onData(stream, session, callback) {
+      dataAttempts++;
+      const drop = options.dropData?.(dataAttempts) ?? false;
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: Buffer) => {
+        chunks.push(c);
+        if (drop) for (const s of sockets) s.destroy();
+      });
       stream.on('end', async () => {
+        if (drop) return;
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         const raw = Buffer.concat(chunks);
         messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, mail: await simpleParser(raw) });
         callback();
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as { port: number };
   return {
     url: `smtp://127.0.0.1:${port}`,
+    port,
     messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    attempts,
+    countsByRecipient() {
+      const counts = new Map<string, number>();
+      for (const m of messages) for (const to of m.envelopeTo) counts.set(to, (counts.get(to) ?? 0) + 1);
+      return counts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -52,8 +52,7 @@ describe('subscribe with double opt-in', () => {
     expect(sink.messages).toHaveLength(1);
     await app.subscriptions.addByOperator({ email: 'conf@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
     const confirmed = await answer('conf@example.org');
-    const s = await app.store.findSubscriberByEmail('conf@example.org');
-    await app.store.saveSubscribers([{ subscriber: { ...s!, email: 'supp@example.org', id: 'sub_supp', status: 'suppressed' }, events: [] }]);
+    await app.store.suppress('supp@example.org', 'hard-bounce', '550 no such user', clock().toISOString());
     const suppressed = await answer('supp@example.org');
     expect(new Set([fresh, pending, confirmed, suppressed]).size).toBe(1);
     expect(sink.messages).toHaveLength(1);

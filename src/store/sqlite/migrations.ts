@@ -94,6 +94,48 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER consent_log_no_delete BEFORE DELETE ON consent_log
     BEGIN SELECT RAISE(ABORT, 'the consent log is append-only'); END;
   `,
+  `
+  -- One row per digest and subscriber: the record of what went out. The address is frozen at planning.
+  CREATE TABLE deliveries (
+    id              TEXT PRIMARY KEY,          -- also the Message-ID's local part
+    digest_id       TEXT NOT NULL REFERENCES digests (id),
+    subscriber_id   TEXT NOT NULL,
+    email           TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    claimed_at      TEXT,
+    claimed_by      TEXT,
+    last_error      TEXT,
+    error_kind      TEXT,                      -- why it failed or was skipped (see domain/delivery.ts)
+    smtp_response   TEXT,
+    message_id      TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    sent_at         TEXT,
+    UNIQUE (digest_id, subscriber_id)
+  );
+  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+  CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id);
+
+  -- Keyed by address, not subscriber: it outlives deletion and re-subscription.
+  CREATE TABLE suppressions (
+    email      TEXT PRIMARY KEY,
+    reason     TEXT NOT NULL,                  -- hard-bounce, soft-bounces, manual
+    detail     TEXT,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE bounces (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    email       TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('hard', 'soft')),
+    delivery_id TEXT NOT NULL,
+    response    TEXT NOT NULL,
+    at          TEXT NOT NULL
+  );
+  CREATE INDEX bounces_email ON bounces (email, seq);
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
 import type { Store } from '../ports.js';
+import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
 import { migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
@@ -34,6 +35,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteDigestStore(db),
     ...sqliteMetaStore(db),
     ...sqliteSubscriberStore(db),
+    ...sqliteDeliveryStore(db),
     async close() {
       db.close();
     },

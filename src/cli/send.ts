@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { parseInstant } from '../domain/period.js';
+import type { RunSummary } from '../jobs/deliver.js';
+import { intInRange } from './args.js';
+import { createProgress } from './progress.js';
+import { withApp } from './run.js';
+
+function summaryLine(s: RunSummary): string {
+  const parts = [`sent ${s.sent}`, `failed ${s.failed}`, `skipped ${s.skipped}`, `suppressed ${s.suppressed}`];
+  if (s.waiting) parts.push(`waiting for retry ${s.waiting}`);
+  if (s.interrupted) parts.push(`interrupted ${s.interrupted} (held: paperboy deliveries retry --interrupted)`);
+  return parts.join(', ');
+}
+
+export function registerSend(program: Command): void {
+  program
+    .command('plan')
+    .description('create the digests and deliveries due at a time (default: now)')
+    .option('--at <time>', 'ISO 8601 time to plan for')
+    .option('--dry-run', 'say what is due, write nothing')
+    .action((o: { at?: string; dryRun?: boolean }) =>
+      withApp(async (app) => {
+        const at = o.at ? parseInstant(o.at) : app.clock();
+        const r = await app.planner.plan(at, { dryRun: o.dryRun });
+        console.log(
+          o.dryRun
+            ? `due: ${r.due} subscribers in ${r.groups} digests (dry run: nothing written)`
+            : `due: ${r.due} subscribers; digests created ${r.digestsCreated}, empty ${r.emptyGroups}; deliveries created ${r.deliveriesCreated}`,
+        );
+      }),
+    );
+
+  program
+    .command('send')
+    .description('plan what is due, then deliver until nothing due is pending')
+    .option('--at <time>', 'ISO 8601 time to plan for (default: now)')
+    .option('--dry-run', 'say what would be planned, send nothing')
+    .option('--wait <seconds>', 'wait this long for retries that come due', intInRange(0, 86_400), 60)
+    .action((o: { at?: string; dryRun?: boolean; wait: number }) =>
+      withApp(async (app) => {
+        const at = o.at ? parseInstant(o.at) : app.clock();
+        const plan = await app.planner.plan(at, { dryRun: o.dryRun });
+        if (o.dryRun) {
+          const counts = await app.store.countDeliveries();
+          console.log(`would plan ${plan.due} deliveries in ${plan.groups} digests; ${counts.pending} already pending (dry run: nothing sent)`);
+          return;
+        }
+        const progress = createProgress('sending');
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const summary = await app.deliverer.run({
+          maxWaitMs: o.wait * 1000,
+          signal: controller.signal,
+          onProgress: (s) => progress.update(`sent ${s.sent} · failed ${s.failed} · skipped ${s.skipped} · retrying ${s.retried}`),
+        });
+        progress.done();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        console.log(summaryLine(summary));
+        if (summary.paused) {
+          process.stderr.write(`paperboy: ${summary.paused}; run paperboy send again to resume\n`);
+          process.exitCode = 3;
+        }
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('a delivery worker only: delivers what is pending, forever (for scale-out)')
+    .option('--poll <seconds>', 'how often to look for pending deliveries', intInRange(1, 3600), 5)
+    .action((o: { poll: number }) =>
+      withApp(async (app) => {
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        process.once('SIGTERM', () => controller.abort());
+        app.logger.info('worker started', { worker: app.deliverer.workerId });
+        while (!controller.signal.aborted) {
+          await app.deliverer.run({ maxWaitMs: o.poll * 1000, signal: controller.signal });
+          await new Promise((r) => setTimeout(r, o.poll * 1000));
+        }
+      }),
+    );
+}

@@ -1,0 +1,87 @@
+// One digest to one subscriber: pending → sending → sent, or failed / skipped. The rules for what
+// an SMTP answer means and when to try again live here, free of any transport.
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** Why a delivery failed, is waiting, or was skipped. */
+export type DeliveryErrorKind =
+  | 'transient' // connection trouble or a 4xx reply: tried again later
+  | 'throttled' // 421/451/454: the server asks us to slow down; tried again later
+  | 'hard-bounce' // a 5xx reply: failed, and the address is suppressed
+  | 'soft-bounce' // 4xx replies until the attempts ran out
+  | 'gave-up' // connection trouble until the attempts ran out
+  | 'interrupted' // the process died while sending: held for the operator
+  | 'unsubscribed'
+  | 'suppressed'
+  | 'subscriber-gone';
+
+export interface Delivery {
+  id: string;
+  digestId: string;
+  subscriberId: string;
+  email: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  claimedAt: string | null;
+  claimedBy: string | null;
+  lastError: string | null;
+  errorKind: DeliveryErrorKind | null;
+  smtpResponse: string | null;
+  messageId: string;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+}
+
+/** What went wrong with one attempt, reduced to what decides the next step. */
+export interface SendFailure {
+  kind: 'transient' | 'throttled' | 'hard';
+  responseCode: number | undefined;
+  message: string;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+const THROTTLING = new Set([421, 451, 454]);
+
+/** Classifies an error from an SMTP client by its reply code; no code means the connection failed. */
+export function classifySendError(err: { responseCode?: unknown; response?: unknown; message?: unknown }): SendFailure {
+  const code = typeof err.responseCode === 'number' ? err.responseCode : undefined;
+  const message = String(err.response ?? err.message ?? 'unknown error').slice(0, 500);
+  if (code !== undefined && code >= 500) return { kind: 'hard', responseCode: code, message };
+  if (code !== undefined && THROTTLING.has(code)) return { kind: 'throttled', responseCode: code, message };
+  return { kind: 'transient', responseCode: code, message };
+}
+
+/** Exponential backoff with ±25 % jitter, so retries of many deliveries do not arrive together. */
+export function backoffMs(attempt: number, policy: RetryPolicy, random: number): number {
+  const base = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 4 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + 0.5 * random));
+}
+
+export type FailureDecision =
+  | { status: 'pending'; nextAttemptAt: Date; errorKind: 'transient' | 'throttled' }
+  | { status: 'failed'; errorKind: 'hard-bounce' | 'soft-bounce' | 'gave-up'; bounce: 'hard' | 'soft' | undefined };
+
+/** After a failed attempt (the `attempts`-th): try again later, or give up, recording any bounce. */
+export function decideAfterFailure(
+  failure: SendFailure,
+  attempts: number,
+  policy: RetryPolicy,
+  now: Date,
+  random: number,
+): FailureDecision {
+  if (failure.kind === 'hard') return { status: 'failed', errorKind: 'hard-bounce', bounce: 'hard' };
+  if (attempts < policy.maxAttempts) {
+    return { status: 'pending', nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, policy, random)), errorKind: failure.kind };
+  }
+  // A 4xx reply to the last attempt is the recipient's server refusing: a soft bounce.
+  return failure.responseCode !== undefined
+    ? { status: 'failed', errorKind: 'soft-bounce', bounce: 'soft' }
+    : { status: 'failed', errorKind: 'gave-up', bounce: undefined };
+}

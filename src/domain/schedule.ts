@@ -1,0 +1,38 @@
+import type { Frequency } from './subscriber.js';
+import { periodContaining, type Period } from './period.js';
+import { localParts, zonedTimeToUtc } from './zoned-time.js';
+
+/** When a subscriber's edition of a period is due, and which period that is. */
+export interface DuePeriod {
+  /** The calendar period in the subscriber's zone, keyed like UTC periods (`2026-11-25`, `2026-W48`). */
+  period: Period;
+  sendAt: Date;
+}
+
+/** ISO weekday the weekly digest goes out (Monday). */
+export const WEEKLY_SEND_DAY = 1;
+
+/**
+ * The subscriber's current local period and the instant its digest is due: the local send hour
+ * of the local day (daily), or of the week's send day (weekly).
+ */
+export function currentDuePeriod(
+  frequency: Frequency,
+  timeZone: string,
+  sendHour: number,
+  at: Date,
+  sendDay: number = WEEKLY_SEND_DAY,
+): DuePeriod {
+  const local = localParts(at, timeZone);
+  // The local calendar date, as a UTC midnight, names the period the same way everywhere.
+  const localDate = new Date(Date.UTC(local.year, local.month - 1, local.day));
+  if (frequency === 'daily') {
+    return { period: periodContaining('day', localDate), sendAt: zonedTimeToUtc(local.year, local.month, local.day, sendHour, timeZone) };
+  }
+  const period = periodContaining('week', localDate);
+  const sendDate = new Date(period.start.getTime() + (sendDay - 1) * 86_400_000);
+  return {
+    period,
+    sendAt: zonedTimeToUtc(sendDate.getUTCFullYear(), sendDate.getUTCMonth() + 1, sendDate.getUTCDate(), sendHour, timeZone),
+  };
+}

@@ -1,0 +1,233 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
+import type { Digest } from '../domain/digest.js';
+import type { Logger } from '../log.js';
+import type { Mailer } from '../mail/message.js';
+import type { RateLimiter } from '../mail/rate-limiter.js';
+import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
+import type { DeliveryStore, DigestStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { digestMessage } from './digest-message.js';
+
+export interface DelivererDeps {
+  store: DeliveryStore & DigestStore & SubscriberStore & TopicStore;
+  mailer: () => Promise<Mailer>;
+  limiter: RateLimiter;
+  clock: () => Date;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  logger: Logger;
+  secret: string;
+  random?: () => number;
+  config: {
+    publicUrl: string;
+    mailFrom: string;
+    smtp: { connections: number } | undefined;
+    delivery: {
+      maxAttempts: number;
+      backoffBaseMs: number;
+      backoffMaxMs: number;
+      leaseMs: number;
+      pauseAfterFailures: number;
+      softBounceLimit: number;
+    };
+  };
+}
+
+export interface RunSummary {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Addresses put on the suppression list during the run. */
+  suppressed: number;
+  /** Attempts that failed and wait for a retry. */
+  retried: number;
+  /** Rows found in `sending` from a dead worker, held for the operator. */
+  interrupted: number;
+  /** Set when the run stopped early after too many failures in a row. */
+  paused?: string;
+  /** Pending rows left, due later than the run was willing to wait. */
+  waiting: number;
+}
+
+export interface RunOptions {
+  /** How long to wait for retries that come due; 0 = deliver what is due now and return. */
+  maxWaitMs: number;
+  signal?: AbortSignal;
+  onProgress?: (summary: RunSummary) => void;
+}
+
+/** An id for this worker that says where it runs, so a restart on the same host can tell a dead one. */
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** Whether the worker that claimed a row is gone: on this host, its process no longer exists. */
+export function workerIsDead(workerId: string, self: string): boolean {
+  if (workerId === self) return false;
+  const [host, pid] = workerId.split(':');
+  if (host !== hostname() || !pid) return false; // another machine: only the lease can tell
+  if (Number(pid) === process.pid) return true; // an earlier life of this pid
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Delivers pending rows until none is due: claims one row at a time per lane (as many lanes as SMTP
+ * connections), re-checks unsubscribe and suppression just before sending, fills the recipient's
+ * holes, sends, and records the outcome. Crash policy: a row found in `sending` from a dead worker
+ * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
+ * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
+ * may already have accepted it.
+ */
+export function createDeliverer(deps: DelivererDeps) {
+  const { store, limiter, clock, logger, config } = deps;
+  const random = deps.random ?? Math.random;
+  const policy = config.delivery;
+  const workerId = newWorkerId();
+  const lanes = Math.max(1, config.smtp?.connections ?? 1);
+
+  interface Prepared {
+    digest: Digest;
+    fill: RecipientFiller;
+    topicNames: string;
+  }
+  const prepared = new Map<string, Promise<Prepared>>();
+  const prepare = (digestId: string): Promise<Prepared> => {
+    let p = prepared.get(digestId);
+    if (!p) {
+      p = (async () => {
+        const digest = await store.getDigest(digestId);
+        if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
+        const topics = await store.listTopics();
+        const names = digest.topicSet.split(',').map((slug) => topics.find((t) => t.slug === slug)?.name ?? slug);
+        return { digest, fill: recipientFiller(digest), topicNames: names.join(', ') };
+      })();
+      prepared.set(digestId, p);
+    }
+    return p;
+  };
+
+  async function skipReason(d: Delivery): Promise<DeliveryErrorKind | undefined> {
+    const s = await store.getSubscriber(d.subscriberId);
+    if (!s) return 'subscriber-gone';
+    if (s.status === 'suppressed' || (await store.isSuppressed(d.email))) return 'suppressed';
+    if (s.status !== 'confirmed') return 'unsubscribed';
+    return undefined;
+  }
+
+  return {
+    workerId,
+
+    async run(options: RunOptions): Promise<RunSummary> {
+      const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
+      const now = () => clock().toISOString();
+      const held = await store.holdInterrupted(
+        new Date(clock().getTime() - policy.leaseMs).toISOString(),
+        (id) => workerIsDead(id, workerId),
+        now(),
+      );
+      summary.interrupted = held.length;
+      for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+
+      const mailer = await deps.mailer();
+      let failuresInARow = 0;
+
+      const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
+        if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
+          logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
+        }
+      };
+
+      const handle = async (d: Delivery) => {
+        const reason = await skipReason(d);
+        if (reason) {
+          await finish(d, { status: 'skipped', errorKind: reason, lastError: null });
+          summary.skipped++;
+          return;
+        }
+        const { digest, fill, topicNames } = await prepare(d.digestId);
+        const message = digestMessage({
+          digest,
+          to: d.email,
+          tokenSubject: d.subscriberId,
+          deliveryId: d.id,
+          messageId: d.messageId,
+          topicNames,
+          config,
+          secret: deps.secret,
+          date: clock(),
+          fill,
+        });
+        await limiter.take();
+        try {
+          const result = await mailer.send(message);
+          await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
+          summary.sent++;
+          failuresInARow = 0;
+        } catch (err) {
+          failuresInARow++;
+          const failure = classifySendError(err as Record<string, unknown>);
+          if (failure.kind === 'throttled') limiter.slowDown();
+          const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
+          if (decision.status === 'pending') {
+            await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
+            summary.retried++;
+          } else {
+            await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
+            summary.failed++;
+            if (decision.bounce) {
+              await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
+              const suppress =
+                decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
+              if (suppress) {
+                await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
+                summary.suppressed++;
+              }
+            }
+          }
+          logger.warn('delivery attempt failed', { delivery: d.id, attempt: d.attempts, outcome: decision.status, error: failure.message });
+          if (failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
+            summary.paused = `paused after ${failuresInARow} failed attempts in a row; last: ${failure.message}`;
+          }
+        }
+      };
+
+      const lane = async () => {
+        while (!summary.paused && !options.signal?.aborted) {
+          const d = await store.claimNextDelivery(workerId, now());
+          if (!d) return;
+          try {
+            await handle(d);
+          } catch (err) {
+            // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
+            const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
+            await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: (err as Error).message, errorKind: 'transient' });
+            summary.retried++;
+            logger.error('delivery could not be attempted', { delivery: d.id, error: (err as Error).message });
+          }
+          options.onProgress?.({ ...summary });
+        }
+      };
+
+      for (;;) {
+        await Promise.all(Array.from({ length: lanes }, lane));
+        if (summary.paused || options.signal?.aborted) break;
+        const next = await store.nextPendingAt();
+        if (!next) break;
+        const wait = new Date(next).getTime() - clock().getTime();
+        if (wait > options.maxWaitMs) break;
+        if (wait > 0) await deps.sleep(wait, options.signal);
+      }
+      summary.waiting = (await store.countDeliveries()).pending;
+      if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
+      logger.info('delivery run done', { ...summary });
+      return summary;
+    },
+  };
+}
+
+export type Deliverer = ReturnType<typeof createDeliverer>;

@@ -1,0 +1,186 @@
+import type Database from 'better-sqlite3';
+import type { Delivery, DeliveryStatus } from '../../domain/delivery.js';
+import type { DeliveryStore, Suppression } from '../ports.js';
+
+interface DeliveryRow {
+  id: string;
+  digest_id: string;
+  subscriber_id: string;
+  email: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_at: string | null;
+  claimed_by: string | null;
+  last_error: string | null;
+  error_kind: Delivery['errorKind'];
+  smtp_response: string | null;
+  message_id: string;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: r.id,
+    digestId: r.digest_id,
+    subscriberId: r.subscriber_id,
+    email: r.email,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    claimedAt: r.claimed_at,
+    claimedBy: r.claimed_by,
+    lastError: r.last_error,
+    errorKind: r.error_kind,
+    smtpResponse: r.smtp_response,
+    messageId: r.message_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
+  const insert = db.prepare(`
+    INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+    VALUES (@id, @digestId, @subscriberId, @email, 'pending', @at, @messageId, @at, @at)
+    ON CONFLICT (digest_id, subscriber_id) DO NOTHING`);
+  const pickDue = db.prepare<[string], { id: string }>(
+    `SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1`,
+  );
+  const claim = db.prepare(`
+    UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = @now, claimed_by = @worker, updated_at = @now
+    WHERE id = @id AND status = 'pending'`);
+  const byId = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
+
+  // better-sqlite3 runs a transaction as one writer: the pick and the claim cannot interleave with
+  // another process's, so one row goes to one worker.
+  const claimNext = db.transaction((worker: string, now: string): DeliveryRow | undefined => {
+    const due = pickDue.get(now);
+    if (!due) return undefined;
+    claim.run({ id: due.id, worker, now });
+    return byId.get(due.id);
+  });
+
+  const suppressTx = db.transaction((email: string, reason: string, detail: string | null, at: string) => {
+    db.prepare('INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING').run(
+      email,
+      reason,
+      detail,
+      at,
+    );
+    db.prepare(`UPDATE subscribers SET status = 'suppressed', updated_at = ? WHERE email = ?`).run(at, email);
+  });
+
+  return {
+    async createDeliveries(rows, at) {
+      return db.transaction(() => rows.reduce((n, r) => n + insert.run({ ...r, at }).changes, 0))();
+    },
+    async claimNextDelivery(workerId, now) {
+      const row = claimNext.immediate(workerId, now);
+      return row && toDelivery(row);
+    },
+    async finishDelivery(id, workerId, u, now) {
+      const result = db
+        .prepare(
+          `UPDATE deliveries SET status = @status, next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
+             last_error = @lastError, error_kind = @errorKind, smtp_response = coalesce(@smtpResponse, smtp_response),
+             sent_at = coalesce(@sentAt, sent_at), updated_at = @now
+           WHERE id = @id AND status = 'sending' AND claimed_by = @workerId`,
+        )
+        .run({
+          id,
+          workerId,
+          now,
+          status: u.status,
+          nextAttemptAt: u.nextAttemptAt ?? null,
+          lastError: u.lastError ?? null,
+          errorKind: u.errorKind ?? null,
+          smtpResponse: u.smtpResponse ?? null,
+          sentAt: u.sentAt ?? null,
+        });
+      return result.changes > 0;
+    },
+    async holdInterrupted(staleBefore, isDead, now) {
+      return db.transaction(() => {
+        const rows = db.prepare<[], DeliveryRow>(`SELECT * FROM deliveries WHERE status = 'sending'`).all();
+        const held = rows.filter((r) => (r.claimed_at ?? '') < staleBefore || (r.claimed_by !== null && isDead(r.claimed_by)));
+        const hold = db.prepare(`
+          UPDATE deliveries SET status = 'failed', error_kind = 'interrupted', updated_at = ?,
+            last_error = 'interrupted while sending: the SMTP server may have accepted it, so it is not resent on its own'
+          WHERE id = ? AND status = 'sending'`);
+        for (const r of held) hold.run(now, r.id);
+        return held.map((r) => toDelivery({ ...r, status: 'failed', error_kind: 'interrupted' }));
+      }).immediate();
+    },
+    async nextPendingAt() {
+      const row = db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`).get() as { at: string | null };
+      return row.at ?? undefined;
+    },
+    async countDeliveries() {
+      const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+      for (const r of db.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all() as { status: DeliveryStatus; n: number }[]) {
+        counts[r.status] = r.n;
+      }
+      return counts;
+    },
+    async listDeliveries({ status, limit }) {
+      const rows = status
+        ? db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC, id LIMIT ?').all(status, limit)
+        : db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries ORDER BY updated_at DESC, id LIMIT ?').all(limit);
+      return rows.map(toDelivery);
+    },
+    async getDelivery(id) {
+      const row = byId.get(id);
+      return row && toDelivery(row);
+    },
+    async retryDeliveries({ ids, errorKind }, now) {
+      const retry = db.prepare(`
+        UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now
+        WHERE status = 'failed' AND (@id IS NULL OR id = @id) AND (@kind IS NULL OR error_kind = @kind)`);
+      return db.transaction(() => {
+        if (ids) return ids.reduce((n, id) => n + retry.run({ now, id, kind: errorKind ?? null }).changes, 0);
+        return retry.run({ now, id: null, kind: errorKind ?? null }).changes;
+      })();
+    },
+    async plannedPeriods(subscriberIds) {
+      const found = new Set<string>();
+      const q = db.prepare<[string], { subscriber_id: string; period_kind: string; period_key: string }>(`
+        SELECT d.subscriber_id, g.period_kind, g.period_key FROM deliveries d JOIN digests g ON g.id = d.digest_id
+        WHERE d.subscriber_id = ?`);
+      for (const id of subscriberIds) for (const r of q.all(id)) found.add(`${r.subscriber_id}|${r.period_kind}|${r.period_key}`);
+      return found;
+    },
+    async isSuppressed(email) {
+      return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(email) !== undefined;
+    },
+    async suppress(email, reason, detail, at) {
+      suppressTx(email, reason, detail, at);
+    },
+    async unsuppress(email) {
+      return db.prepare('DELETE FROM suppressions WHERE email = ?').run(email).changes > 0;
+    },
+    async listSuppressions() {
+      return (db.prepare('SELECT email, reason, detail, created_at FROM suppressions ORDER BY created_at, email').all() as {
+        email: string;
+        reason: Suppression['reason'];
+        detail: string | null;
+        created_at: string;
+      }[]).map((r) => ({ email: r.email, reason: r.reason, detail: r.detail, createdAt: r.created_at }));
+    },
+    async recordBounce(b) {
+      db.prepare('INSERT INTO bounces (email, kind, delivery_id, response, at) VALUES (@email, @kind, @deliveryId, @response, @at)').run(b);
+    },
+    async softBounceStreak(email) {
+      const row = db
+        .prepare(
+          `SELECT count(*) AS n FROM bounces WHERE email = @email AND kind = 'soft'
+             AND at > coalesce((SELECT max(sent_at) FROM deliveries WHERE email = @email AND status = 'sent'), '')`,
+        )
+        .get({ email }) as { n: number };
+      return row.n;
+    },
+  };
+}
