@@ -5,7 +5,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = `${ROOT}src/cli/main.ts`;
 // Run the CLI from source through tsx, so the tests never exercise a stale build.
 // tsx is given by path: `--import tsx` would be looked up from the test's temporary folder.
-const NODE_ARGS = ['--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href, MAIN];
+export const NODE_ARGS = ['--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href, MAIN];
 
 /** A clean environment: only what a user's shell would have, plus what the test sets. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -27,6 +27,18 @@ export function paperboy(cwd: string, args: string[], extraEnv: Record<string, s
     timeout: 60_000,
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Runs `paperboy <args>` without blocking this process: for tests whose servers live in it. */
+export function paperboyAsync(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd, env: env(extraEnv) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Starts `paperboy serve` and resolves once it logs the address it serves on. */

@@ -13,7 +13,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const header = (lines: { key: string; line: string }[], key: string) =>
+const header = (lines: readonly { key: string; line: string }[], key: string) =>
   lines.filter((h) => h.key === key).map((h) => h.line.replace(/\r\n\s+/g, ' '));
 
 describe('delivery to a real SMTP server', () => {
