@@ -54,6 +54,13 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
     UPDATE deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = @now, claimed_by = @worker, updated_at = @now
     WHERE id = @id AND status = 'pending'`);
   const byId = db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?');
+  const finish = db.prepare(
+    `UPDATE deliveries SET status = @status, next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
+       last_error = @lastError, error_kind = @errorKind, smtp_response = coalesce(@smtpResponse, smtp_response),
+       sent_at = coalesce(@sentAt, sent_at), updated_at = @now
+     WHERE id = @id AND status = 'sending' AND claimed_by = @workerId`,
+  );
+  const suppressed = db.prepare<[string]>('SELECT 1 FROM suppressions WHERE email = ?');
 
   // better-sqlite3 runs a transaction as one writer: the pick and the claim cannot interleave with
   // another process's, so one row goes to one worker.
@@ -83,14 +90,7 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       return row && toDelivery(row);
     },
     async finishDelivery(id, workerId, u, now) {
-      const result = db
-        .prepare(
-          `UPDATE deliveries SET status = @status, next_attempt_at = coalesce(@nextAttemptAt, next_attempt_at),
-             last_error = @lastError, error_kind = @errorKind, smtp_response = coalesce(@smtpResponse, smtp_response),
-             sent_at = coalesce(@sentAt, sent_at), updated_at = @now
-           WHERE id = @id AND status = 'sending' AND claimed_by = @workerId`,
-        )
-        .run({
+      const result = finish.run({
           id,
           workerId,
           now,
@@ -154,7 +154,7 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       return found;
     },
     async isSuppressed(email) {
-      return db.prepare('SELECT 1 FROM suppressions WHERE email = ?').get(email) !== undefined;
+      return suppressed.get(email) !== undefined;
     },
     async suppress(email, reason, detail, at) {
       suppressTx(email, reason, detail, at);

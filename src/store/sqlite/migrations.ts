@@ -115,7 +115,8 @@ export const MIGRATIONS: readonly string[] = [
     sent_at         TEXT,
     UNIQUE (digest_id, subscriber_id)
   );
-  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+  -- Claiming reads the first due row in this exact order: the index serves it without a sort.
+  CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at, id);
   CREATE INDEX deliveries_subscriber ON deliveries (subscriber_id);
 
   -- Keyed by address, not subscriber: it outlives deletion and re-subscription.

@@ -104,20 +104,24 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
     }
   });
 
-  const one = (where: string, value: string) =>
-    db.prepare<[string], SubscriberRow>(`${SELECT} WHERE ${where}`).get(value);
+  const lookups = {
+    email: db.prepare<[string], SubscriberRow>(`${SELECT} WHERE s.email = ?`),
+    id: db.prepare<[string], SubscriberRow>(`${SELECT} WHERE s.id = ?`),
+    token: db.prepare<[string], SubscriberRow>(`${SELECT} WHERE s.confirm_token_hash = ?`),
+  };
+  const one = (by: keyof typeof lookups, value: string) => lookups[by].get(value);
 
   return {
     async findSubscriberByEmail(email) {
-      const row = one('s.email = ?', email);
+      const row = one('email', email);
       return row && toSubscriber(row);
     },
     async getSubscriber(id) {
-      const row = one('s.id = ?', id);
+      const row = one('id', id);
       return row && toSubscriber(row);
     },
     async findSubscriberByConfirmToken(hash) {
-      const row = one('s.confirm_token_hash = ?', hash);
+      const row = one('token', hash);
       return row && toSubscriber(row);
     },
     async saveSubscribers(batch) {

@@ -1,0 +1,114 @@
+// Messages per second to a local SMTP sink: Paperboy's delivery run (claim a row, re-check the
+// subscriber, fill the holes, send, record) for 10,000 deliveries of a real digest, by number of
+// connections; and, in the same run, a bare nodemailer pool sending the same pre-rendered
+// message, which is the ceiling.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import type { Subscriber } from '../src/domain/subscriber.js';
+import { newId } from '../src/domain/tokens.js';
+import { digestMessage } from '../src/jobs/digest-message.js';
+import { toNodemailer } from '../src/mail/compose.js';
+import { silentLogger } from '../src/log.js';
+import { SAMPLE_DATA_DIR } from '../src/paths.js';
+
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
+const SINK = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
+
+async function startSink(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', TSX, SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      const m = /ready (\d+)/.exec(c.toString());
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { url: `smtp://127.0.0.1:${port}`, child };
+}
+
+async function preparedApp(smtpUrl: string, connections: number, recipients: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+  const app = await createApp(
+    loadConfig({ SMTP_URL: smtpUrl, SMTP_CONNECTIONS: String(connections), PUBLIC_URL: 'https://papers.example.org', MAIL_FROM: 'Paperboy <digest@papers.example.org>' }, dir),
+    { logger: silentLogger },
+  );
+  const now = app.clock().toISOString();
+  await app.store.saveTopic({ slug: 'efficient', name: 'Efficient models', query: 'efficient OR efficiency OR compression' }, now);
+  await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
+  const batch: { subscriber: Subscriber; events: [] }[] = [];
+  for (let i = 0; i < recipients; i++) {
+    batch.push({
+      subscriber: {
+        id: newId('sub'), email: `reader${i}@example.org`, status: 'confirmed', topics: ['efficient'], frequency: 'daily',
+        timezone: 'UTC', sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null,
+        confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+      },
+      events: [],
+    });
+  }
+  await app.store.saveSubscribers(batch);
+  await app.planner.plan(app.clock());
+  return { app, dir };
+}
+
+export async function benchDelivery(recipients = 10_000, connectionCounts = [1, 2, 4], withCeiling = true) {
+  const sink = await startSink();
+  const rows: { connections: number; paperboy: number; ceiling: number; htmlKb: number }[] = [];
+  try {
+    for (const connections of connectionCounts) {
+      const { app, dir } = await preparedApp(sink.url, connections, recipients);
+      try {
+        const started = performance.now();
+        const summary = await app.deliverer.run({ maxWaitMs: 0 });
+        const paperboy = summary.sent / ((performance.now() - started) / 1000);
+        if (summary.sent !== recipients) throw new Error(`sent ${summary.sent} of ${recipients}`);
+
+        if (!withCeiling) {
+          rows.push({ connections, paperboy, ceiling: NaN, htmlKb: 0 });
+          continue;
+        }
+        // The ceiling: the same message, rendered once, through a bare nodemailer pool.
+        const [digest] = await app.store.listDigests({ limit: 1 });
+        const message = toNodemailer(
+          digestMessage({ digest: digest!, to: 'reader0@example.org', tokenSubject: 'x', deliveryId: 'bench', topicNames: 'Efficient models', config: app.config, secret: app.secret, date: new Date() }),
+        );
+        const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: connections, maxMessages: 100_000 } as Parameters<typeof nodemailer.createTransport>[0]);
+        let next = 0;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: connections }, async () => {
+            while (next < recipients) {
+              const i = next++;
+              await transport.sendMail({ ...message, to: `reader${i}@example.org` });
+            }
+          }),
+        );
+        const ceiling = recipients / ((performance.now() - t0) / 1000);
+        transport.close();
+        rows.push({ connections, paperboy, ceiling, htmlKb: Buffer.byteLength(digest!.html) / 1024 });
+      } finally {
+        await app.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    sink.child.kill('SIGTERM');
+  }
+  return rows;
+}
+
+export function printDelivery(rows: Awaited<ReturnType<typeof benchDelivery>>): void {
+  console.log(`delivery of 10,000 digests (${rows[0]?.htmlKb.toFixed(0)} KB HTML each) to a local SMTP sink in another process:`);
+  for (const r of rows) {
+    console.log(
+      `  ${r.connections} connection(s): Paperboy ${r.paperboy.toFixed(0)} msg/s, bare nodemailer ${r.ceiling.toFixed(0)} msg/s, ratio ${((r.paperboy / r.ceiling) * 100).toFixed(0)} %`,
+    );
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) printDelivery(await benchDelivery());
