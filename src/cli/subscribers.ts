@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ParseError } from '../domain/errors.js';
+import { readSource } from '../jobs/ingest.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 
@@ -58,12 +57,7 @@ export function registerSubscribers(program: Command): void {
     .option('--confirmed', 'you vouch for consent: rows without a status, and rows marked confirmed, are confirmed')
     .action((file: string, o: { confirmed?: boolean }) =>
       withApp(async (app) => {
-        let text: string;
-        try {
-          text = await readFile(file, 'utf8');
-        } catch (err) {
-          throw new ParseError(file, undefined, `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-        }
+        const text = await readSource(file);
         const r = await app.subscriberCsv.importCsv(text, file, { confirmed: Boolean(o.confirmed) });
         console.log(`added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}`);
       }),

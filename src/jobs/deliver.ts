@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
+import type { Config } from '../config.js';
 import type { Digest } from '../domain/digest.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
@@ -18,19 +19,7 @@ export interface DelivererDeps {
   logger: Logger;
   secret: string;
   random?: () => number;
-  config: {
-    publicUrl: string;
-    mailFrom: string;
-    smtp: { connections: number } | undefined;
-    delivery: {
-      maxAttempts: number;
-      backoffBaseMs: number;
-      backoffMaxMs: number;
-      leaseMs: number;
-      pauseAfterFailures: number;
-      softBounceLimit: number;
-    };
-  };
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'smtp' | 'delivery'>;
 }
 
 export interface RunSummary {
@@ -125,6 +114,8 @@ export function createDeliverer(deps: DelivererDeps) {
     async run(options: RunOptions): Promise<RunSummary> {
       const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
       const now = () => clock().toISOString();
+      // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
+      prepared.clear();
       const held = await store.holdInterrupted(
         new Date(clock().getTime() - policy.leaseMs).toISOString(),
         (id) => workerIsDead(id, workerId),

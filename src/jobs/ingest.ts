@@ -15,7 +15,8 @@ export interface IngestReport extends IngestCounts {
   files: { file: string; papers: number }[];
 }
 
-async function readSource(file: string): Promise<string> {
+/** Reads a text file the user named; a missing or unreadable one is a ParseError naming it. */
+export async function readSource(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {

@@ -1,23 +1,13 @@
-import { createServer as createNetServer } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { digestMessage } from '../../src/jobs/digest-message.js';
 import { createServer } from '../../src/web/server.js';
-import { SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
+import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 
 const hasChromium = chromiumAvailable();
-
-/** A free loopback port, so PUBLIC_URL (the links in emails) can name the real address. */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function launch(): Promise<Browser> {
   // Root in a container: no sandbox; the network flags keep Chromium off the closed internet.

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, onTestFinished } from 'vitest';
@@ -48,4 +49,13 @@ export async function testApp(options: { clock?: () => Date; env?: Record<string
   const app = await createApp(testConfig(options.env), { clock: options.clock, logger: silentLogger });
   onTestFinished(() => app.close());
   return app;
+}
+
+/** A free loopback port: for a server that must be down first, or whose address must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -1,17 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/domain/tokens.js';
 import { closeLater, confirmed, deliveryApp } from '../helpers/delivery.js';
+import { freePort } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const header = (lines: readonly { key: string; line: string }[], key: string) =>
   lines.filter((h) => h.key === key).map((h) => h.line.replace(/\r\n\s+/g, ' '));
