@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import { PaperboyError } from './domain/errors.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createDeliverer } from './jobs/deliver.js';
+import { createDeliverer, newWorkerId } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
 import { createPlanner } from './jobs/plan.js';
 import { createRateLimiter } from './mail/rate-limiter.js';
@@ -77,7 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     config,
   });
   const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, clock, logger });
-  const planner = createPlanner({ store, digests, logger, config });
+  const planner = createPlanner({ store, digests, logger, config, clock, holder: newWorkerId() });
   // One limiter for every worker of this process: the relay sees one pace.
   const limiter = createRateLimiter({ perSecond: config.delivery.perSecond, perHour: config.delivery.perHour, clock, sleep });
   const deliverer = createDeliverer({ store, mailer: getMailer, limiter, clock, sleep, logger, secret, config });

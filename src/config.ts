@@ -33,6 +33,12 @@ export interface Config {
     /** Record IP and user agent in the consent log (off by default: they are personal data). */
     logIpAndUserAgent: boolean;
   };
+  schedule: {
+    /** ISO weekday weekly digests go out on (1 = Monday). */
+    weeklySendDay: number;
+    /** A period whose send time is further back than this when Paperboy comes back is skipped (its papers go into the next edition); unset: sent late. */
+    maxLateHours: number | undefined;
+  };
   delivery: {
     /** Attempts before a delivery fails for good. */
     maxAttempts: number;
@@ -152,6 +158,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     port,
     secret,
     mailFrom: env.MAIL_FROM || 'Paperboy <paperboy@localhost>',
+    schedule: {
+      weeklySendDay: integer(env, 'WEEKLY_SEND_DAY', 1, 1, 7),
+      maxLateHours: env.MAX_LATE_HOURS ? integer(env, 'MAX_LATE_HOURS', 0, 0, 24 * 7) : undefined,
+    },
     delivery: {
       maxAttempts: integer(env, 'DELIVERY_MAX_ATTEMPTS', 6, 1, 50),
       backoffBaseMs: integer(env, 'DELIVERY_BACKOFF_MS', 30_000, 1, 3_600_000),

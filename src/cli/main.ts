@@ -5,6 +5,7 @@ import { registerDigest } from './digest.js';
 import { registerFeed } from './feed.js';
 import { registerIngest } from './ingest.js';
 import { registerPapers } from './papers.js';
+import { registerSchedule } from './schedule.js';
 import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSubscribers } from './subscribers.js';
@@ -21,6 +22,7 @@ registerFeed(program);
 registerPapers(program);
 registerSubscribers(program);
 registerSend(program);
+registerSchedule(program);
 registerDeliveries(program);
 registerServe(program);
 

@@ -22,10 +22,12 @@ export function registerSend(program: Command): void {
       withApp(async (app) => {
         const at = o.at ? parseInstant(o.at) : app.clock();
         const r = await app.planner.plan(at, { dryRun: o.dryRun });
+        if (r.busy) return void console.log(`nothing planned: ${r.busy}`);
+        const late = r.tooLate ? `; skipped as too late ${r.tooLate}` : '';
         console.log(
           o.dryRun
             ? `due: ${r.due} subscribers in ${r.groups} digests (dry run: nothing written)`
-            : `due: ${r.due} subscribers; digests created ${r.digestsCreated}, empty ${r.emptyGroups}; deliveries created ${r.deliveriesCreated}`,
+            : `due: ${r.due} subscribers; digests created ${r.digestsCreated}, empty ${r.emptyGroups}; deliveries created ${r.deliveriesCreated}${late}`,
         );
       }),
     );
@@ -40,6 +42,7 @@ export function registerSend(program: Command): void {
       withApp(async (app) => {
         const at = o.at ? parseInstant(o.at) : app.clock();
         const plan = await app.planner.plan(at, { dryRun: o.dryRun });
+        if (plan.busy) app.logger.info(`planning skipped: ${plan.busy}; delivering what is pending`);
         if (o.dryRun) {
           const counts = await app.store.countDeliveries();
           console.log(`would plan ${plan.due} deliveries in ${plan.groups} digests; ${counts.pending} already pending (dry run: nothing sent)`);

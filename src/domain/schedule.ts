@@ -25,14 +25,33 @@ export function currentDuePeriod(
 ): DuePeriod {
   const local = localParts(at, timeZone);
   // The local calendar date, as a UTC midnight, names the period the same way everywhere.
-  const localDate = new Date(Date.UTC(local.year, local.month - 1, local.day));
-  if (frequency === 'daily') {
-    return { period: periodContaining('day', localDate), sendAt: zonedTimeToUtc(local.year, local.month, local.day, sendHour, timeZone) };
-  }
-  const period = periodContaining('week', localDate);
-  const sendDate = new Date(period.start.getTime() + (sendDay - 1) * 86_400_000);
+  return dueForLocalDate(frequency, new Date(Date.UTC(local.year, local.month - 1, local.day)), timeZone, sendHour, sendDay);
+}
+
+/** The period after the given one, and when it is due. */
+export function nextDuePeriod(
+  frequency: Frequency,
+  timeZone: string,
+  sendHour: number,
+  current: DuePeriod,
+  sendDay: number = WEEKLY_SEND_DAY,
+): DuePeriod {
+  return dueForLocalDate(frequency, current.period.end, timeZone, sendHour, sendDay);
+}
+
+function dueForLocalDate(frequency: Frequency, localDate: Date, timeZone: string, sendHour: number, sendDay: number): DuePeriod {
+  const period = periodContaining(frequency === 'daily' ? 'day' : 'week', localDate);
+  const sendDate = frequency === 'daily' ? period.start : new Date(period.start.getTime() + (sendDay - 1) * 86_400_000);
   return {
     period,
     sendAt: zonedTimeToUtc(sendDate.getUTCFullYear(), sendDate.getUTCMonth() + 1, sendDate.getUTCDate(), sendHour, timeZone),
   };
+}
+
+/**
+ * Whether a period that came due is still worth sending: always, unless `maxLateHours` is set and
+ * the send time is further back than that (then its papers go into the next edition instead).
+ */
+export function stillWorthSending(due: DuePeriod, at: Date, maxLateHours: number | undefined): boolean {
+  return maxLateHours === undefined || at.getTime() - due.sendAt.getTime() <= maxLateHours * 3_600_000;
 }

@@ -1,18 +1,22 @@
 import { newId } from '../domain/tokens.js';
-import { currentDuePeriod } from '../domain/schedule.js';
+import { currentDuePeriod, stillWorthSending } from '../domain/schedule.js';
 import { topicSetKey } from '../domain/topic.js';
 import type { Period } from '../domain/period.js';
 import type { Subscriber } from '../domain/subscriber.js';
 import type { Logger } from '../log.js';
 import { domainOf } from '../mail/message.js';
-import type { DeliveryStore, DigestStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { Config } from '../config.js';
+import type { DeliveryStore, DigestStore, MetaStore, SubscriberStore, TopicStore } from '../store/ports.js';
 import type { DigestJobs } from './digests.js';
 
 export interface PlanDeps {
-  store: SubscriberStore & DeliveryStore & TopicStore & DigestStore;
+  store: SubscriberStore & DeliveryStore & TopicStore & DigestStore & MetaStore;
   digests: DigestJobs;
   logger: Logger;
-  config: { mailFrom: string };
+  config: Pick<Config, 'mailFrom' | 'schedule'>;
+  clock: () => Date;
+  /** Who plans, for the lease: one planner at a time per store. */
+  holder: string;
 }
 
 export interface PlanGroup {
@@ -29,7 +33,14 @@ export interface PlanReport {
   /** Groups with no new papers: nothing is sent, and they are planned again next time. */
   emptyGroups: number;
   deliveriesCreated: number;
+  /** Periods whose send time lies further back than MAX_LATE_HOURS: not sent, papers roll over. */
+  tooLate: number;
+  /** Set when another process held the planning lease: nothing was planned by this one. */
+  busy?: string;
 }
+
+/** How long a planning lease lasts if its holder dies without releasing it. */
+const LEASE_MS = 5 * 60_000;
 
 /**
  * Plans what is due at a time: groups the confirmed subscribers whose send time has come by topic
@@ -37,59 +48,84 @@ export interface PlanReport {
  * audience is frozen here. Unique (topic set, period) and (digest, subscriber) keys make a second
  * run, a double fire or a second process harmless.
  */
-export function createPlanner({ store, digests, logger, config }: PlanDeps) {
-  async function dueGroups(at: Date): Promise<PlanGroup[]> {
+export function createPlanner({ store, digests, logger, config, clock, holder }: PlanDeps) {
+  const { weeklySendDay, maxLateHours } = config.schedule;
+
+  async function dueGroups(at: Date): Promise<{ groups: PlanGroup[]; tooLate: number }> {
     const known = new Set((await store.listTopics()).map((t) => t.slug));
     const confirmed = await store.listSubscribers({ status: 'confirmed' });
     const due = confirmed
-      .map((s) => ({ s, due: currentDuePeriod(s.frequency, s.timezone, s.sendHour, at) }))
+      .map((s) => ({ s, due: currentDuePeriod(s.frequency, s.timezone, s.sendHour, at, weeklySendDay) }))
       .filter(({ s, due }) => due.sendAt <= at && s.topics.some((t) => known.has(t)));
     const planned = await store.plannedPeriods(due.map((d) => d.s.id));
     const groups = new Map<string, PlanGroup>();
+    let tooLate = 0;
     for (const { s, due: d } of due) {
       if (planned.has(`${s.id}|${d.period.kind}|${d.period.key}`)) continue;
+      if (!stillWorthSending(d, at, maxLateHours)) {
+        tooLate++;
+        continue;
+      }
       const topicSet = topicSetKey(s.topics.filter((t) => known.has(t)));
       const key = `${topicSet}|${d.period.kind}|${d.period.key}`;
       const group = groups.get(key) ?? { topicSet, period: d.period, subscribers: [] };
       group.subscribers.push(s);
       groups.set(key, group);
     }
-    return [...groups.values()];
+    return { groups: [...groups.values()], tooLate };
   }
 
   return {
     dueGroups,
 
     async plan(at: Date, options: { dryRun?: boolean } = {}): Promise<PlanReport> {
-      const groups = await dueGroups(at);
-      const report: PlanReport = {
-        due: groups.reduce((n, g) => n + g.subscribers.length, 0),
-        groups: groups.length,
-        digestsCreated: 0,
-        emptyGroups: 0,
-        deliveriesCreated: 0,
-      };
-      if (options.dryRun) return report;
-      const domain = domainOf(config.mailFrom);
-      for (const group of groups) {
-        const result = await digests.freeze(group.topicSet.split(','), group.period.kind, at, group.period);
-        if (result.status === 'empty') {
-          report.emptyGroups++;
-          continue;
+      const empty: PlanReport = { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
+      if (!options.dryRun) {
+        // The lease runs on the process clock, not on a replayed --at.
+        const now = clock();
+        const until = new Date(now.getTime() + LEASE_MS).toISOString();
+        if (!(await store.acquireLease('planner', holder, now.toISOString(), until))) {
+          return { ...empty, busy: 'another process is planning' };
         }
-        if (result.status === 'created') report.digestsCreated++;
-        report.deliveriesCreated += await store.createDeliveries(
-          group.subscribers.map((s) => {
-            const id = newId('dlv');
-            return { id, digestId: result.digest.id, subscriberId: s.id, email: s.email, messageId: `${id}@${domain}` };
-          }),
-          at.toISOString(),
-        );
       }
-      logger.info('plan done', { at: at.toISOString(), ...report });
-      return report;
+      try {
+        return await planLocked(at, options);
+      } finally {
+        if (!options.dryRun) await store.releaseLease('planner', holder);
+      }
     },
   };
+
+  async function planLocked(at: Date, options: { dryRun?: boolean }): Promise<PlanReport> {
+    const { groups, tooLate } = await dueGroups(at);
+    const report: PlanReport = {
+      due: groups.reduce((n, g) => n + g.subscribers.length, 0),
+      groups: groups.length,
+      digestsCreated: 0,
+      emptyGroups: 0,
+      deliveriesCreated: 0,
+      tooLate,
+    };
+    if (options.dryRun) return report;
+    const domain = domainOf(config.mailFrom);
+    for (const group of groups) {
+      const result = await digests.freeze(group.topicSet.split(','), group.period.kind, at, group.period);
+      if (result.status === 'empty') {
+        report.emptyGroups++;
+        continue;
+      }
+      if (result.status === 'created') report.digestsCreated++;
+      report.deliveriesCreated += await store.createDeliveries(
+        group.subscribers.map((s) => {
+          const id = newId('dlv');
+          return { id, digestId: result.digest.id, subscriberId: s.id, email: s.email, messageId: `${id}@${domain}` };
+        }),
+        at.toISOString(),
+      );
+    }
+    logger.info('plan done', { at: at.toISOString(), ...report });
+    return report;
+  }
 }
 
 export type Planner = ReturnType<typeof createPlanner>;

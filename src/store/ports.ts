@@ -46,6 +46,9 @@ export interface DigestStore {
 export interface MetaStore {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Takes (or renews) a named lease until `expiresAt` unless another holder's lease is still running. */
+  acquireLease(name: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
 }
 
 export interface SubscriberStore {

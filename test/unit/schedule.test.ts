@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentDuePeriod } from '../../src/domain/schedule.js';
+import { currentDuePeriod, nextDuePeriod, stillWorthSending } from '../../src/domain/schedule.js';
 import { localParts, zonedTimeToUtc } from '../../src/domain/zoned-time.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -35,5 +35,24 @@ describe('due periods', () => {
     expect(iso(due.sendAt)).toBe('2026-11-23T12:00:00.000Z');
     // Sunday evening in New York is already Monday in UTC, but still last week locally.
     expect(currentDuePeriod('weekly', 'America/New_York', 7, new Date('2026-11-30T03:00:00Z')).period.key).toBe('2026-W48');
+  });
+});
+
+describe('next sends and lateness', () => {
+  it('steps to the next local day or week, across a DST change', () => {
+    const now = currentDuePeriod('daily', 'Europe/Berlin', 8, new Date('2026-03-28T12:00:00Z'));
+    const next = nextDuePeriod('daily', 'Europe/Berlin', 8, now);
+    expect(next.period.key).toBe('2026-03-29');
+    expect(iso(next.sendAt)).toBe('2026-03-29T06:00:00.000Z'); // summer time began that night
+    const week = currentDuePeriod('weekly', 'Asia/Kolkata', 9, new Date('2026-11-25T12:00:00Z'), 3);
+    expect(iso(week.sendAt)).toBe('2026-11-25T03:30:00.000Z'); // Wednesday as the send day
+    expect(iso(nextDuePeriod('weekly', 'Asia/Kolkata', 9, week, 3).sendAt)).toBe('2026-12-02T03:30:00.000Z');
+  });
+
+  it('skips a period only when it is later than allowed', () => {
+    const due = currentDuePeriod('daily', 'UTC', 8, new Date('2026-11-25T20:00:00Z'));
+    expect(stillWorthSending(due, new Date('2026-11-25T20:00:00Z'), undefined)).toBe(true);
+    expect(stillWorthSending(due, new Date('2026-11-25T20:00:00Z'), 12)).toBe(true);
+    expect(stillWorthSending(due, new Date('2026-11-25T20:00:01Z'), 12)).toBe(false);
   });
 });

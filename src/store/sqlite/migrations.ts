@@ -137,6 +137,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bounces_email ON bounces (email, seq);
   `,
+  `
+  -- A named lease, so that of several processes on one store only one plans at a time.
+  CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -29,6 +29,19 @@ export function sqliteMetaStore(db: Database.Database): MetaStore {
     async getMeta(key) {
       return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
     },
+    async acquireLease(name, holder, now, expiresAt) {
+      const result = db
+        .prepare(
+          `INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @expiresAt)
+           ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE leases.holder = excluded.holder OR leases.expires_at <= @now`,
+        )
+        .run({ name, holder, now, expiresAt });
+      return result.changes > 0;
+    },
+    async releaseLease(name, holder) {
+      db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    },
     async setMeta(key, value) {
       db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
         key,

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { nextSends } from '../../src/jobs/next-sends.js';
+import { silentLogger } from '../../src/log.js';
+import { join } from 'node:path';
+import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
+import { TOPICS } from '../helpers/web.js';
+
+async function planningApp(env: Record<string, string> = {}) {
+  const clock = fixedClock('2026-11-24T22:00:00Z');
+  const app = await testApp({ clock, env });
+  for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
+  await app.ingester.ingestFiles([SAMPLE_PAGE]);
+  const add = async (email: string, timezone: string, hour: number, frequency = 'daily') =>
+    (await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone, hour, frequency }, { confirmed: true }, { source: 'test' }))
+      .subscriber!;
+  return { app, clock, add };
+}
+
+const at = (iso: string) => new Date(iso);
+
+describe('planning at each subscriber\'s local hour', () => {
+  it('plans Tokyo and Berlin at their own 08:00, once each, sharing one digest of the day', async () => {
+    const { app, clock, add } = await planningApp();
+    await add('tokyo@example.org', 'Asia/Tokyo', 8);
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    // Berlin confirmed after its 08:00 of 24 November: that day's edition goes out at once.
+    // In Tokyo it is already 07:30 on the 25th: not yet.
+    expect(await app.planner.plan(at('2026-11-24T22:30:00Z'))).toMatchObject({ due: 1, digestsCreated: 1, deliveriesCreated: 1 });
+    clock.set('2026-11-24T22:45:00Z');
+    await app.ingester.ingestFiles([join(FIXTURES, 'papers-tricky.json')]);
+    expect(await app.planner.plan(at('2026-11-24T22:59:00Z'))).toMatchObject({ due: 0 });
+    // 08:00 in Tokyo on 25 November.
+    expect(await app.planner.plan(at('2026-11-24T23:00:00Z'))).toMatchObject({ due: 1, digestsCreated: 1, deliveriesCreated: 1 });
+    expect(await app.planner.plan(at('2026-11-25T06:59:00Z'))).toMatchObject({ due: 0 });
+    // 08:00 in Berlin: the same edition of 25 November.
+    expect(await app.planner.plan(at('2026-11-25T07:00:00Z'))).toMatchObject({ due: 1, digestsCreated: 0, deliveriesCreated: 1 });
+    expect(await app.planner.plan(at('2026-11-25T12:00:00Z'))).toMatchObject({ due: 0, deliveriesCreated: 0 });
+    const rows = await app.store.listDeliveries({ limit: 10 });
+    expect(rows).toHaveLength(3);
+    const [nov25] = await app.store.listDigests({ limit: 1 });
+    expect(nov25?.period.key).toBe('2026-11-25');
+    expect(rows.filter((d) => d.digestId === nov25?.id).map((d) => d.email).sort()).toEqual(['berlin@example.org', 'tokyo@example.org']);
+  });
+
+  it('catches up after downtime: a send hour that passed while down is planned when it comes back', async () => {
+    const { app, add } = await planningApp();
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    // Down from before 07:00 UTC until 19:00 UTC.
+    expect(await app.planner.plan(at('2026-11-25T19:00:00Z'))).toMatchObject({ due: 1, deliveriesCreated: 1, tooLate: 0 });
+  });
+
+  it('skips a period that is later than MAX_LATE_HOURS; its papers go into the next edition', async () => {
+    const { app, clock, add } = await planningApp({ MAX_LATE_HOURS: '6' });
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    expect(await app.planner.plan(at('2026-11-25T07:05:00Z'))).toMatchObject({ deliveriesCreated: 1 });
+    clock.set('2026-11-25T10:00:00Z');
+    await app.ingester.ingestFiles([join(FIXTURES, 'papers-tricky.json')]);
+    // Down from before 07:00 UTC on the 26th until 19:00: twelve hours late.
+    expect(await app.planner.plan(at('2026-11-26T19:00:00Z'))).toMatchObject({ due: 0, tooLate: 1, deliveriesCreated: 0 });
+    expect(await app.planner.plan(at('2026-11-27T07:05:00Z'))).toMatchObject({ due: 1, deliveriesCreated: 1 });
+    const [latest] = await app.store.listDigests({ limit: 1 });
+    expect(latest?.period.key).toBe('2026-11-27');
+    expect(latest?.paperIds).toContain('arxiv:1908.09791');
+  });
+
+  it('sends weekly digests on the configured weekday', async () => {
+    const { app, add } = await planningApp({ WEEKLY_SEND_DAY: '3' });
+    await add('weekly@example.org', 'UTC', 9, 'weekly');
+    expect(await app.planner.plan(at('2026-11-23T10:00:00Z'))).toMatchObject({ due: 0 }); // Monday
+    expect(await app.planner.plan(at('2026-11-25T09:00:00Z'))).toMatchObject({ due: 1, deliveriesCreated: 1 }); // Wednesday
+    expect(await app.planner.plan(at('2026-11-27T09:00:00Z'))).toMatchObject({ due: 0 });
+    const [d] = await app.store.listDigests({ limit: 1 });
+    expect(d?.period).toMatchObject({ kind: 'week', key: '2026-W48' });
+  });
+
+  it('lets one planner at a time work on a store; a second process waits its turn', async () => {
+    const { app, add } = await planningApp();
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    const other = await createApp(app.config, { clock: app.clock, logger: silentLogger });
+    try {
+      const now = app.clock().toISOString();
+      expect(await other.store.acquireLease('planner', 'someone-else', now, '2026-11-24T22:05:00.000Z')).toBe(true);
+      expect(await app.planner.plan(at('2026-11-25T07:30:00Z'))).toMatchObject({ busy: 'another process is planning', deliveriesCreated: 0 });
+      await other.store.releaseLease('planner', 'someone-else');
+      // Planned from both at once: the lease and the unique keys leave one delivery.
+      const both = await Promise.all([app.planner.plan(at('2026-11-25T07:30:00Z')), other.planner.plan(at('2026-11-25T07:30:00Z'))]);
+      expect(both.reduce((n, r) => n + r.deliveriesCreated, 0)).toBe(1);
+      expect(await app.store.listDeliveries({ limit: 10 })).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes over a lease its holder left behind', async () => {
+    const { app, add } = await planningApp();
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    await app.store.acquireLease('planner', 'a-dead-process', '2026-11-24T21:00:00.000Z', '2026-11-24T21:05:00.000Z');
+    expect(await app.planner.plan(at('2026-11-25T07:30:00Z'))).toMatchObject({ deliveriesCreated: 1 });
+  });
+
+  it('tells the next send of each subscriber in UTC order', async () => {
+    const { app, add } = await planningApp();
+    await add('berlin@example.org', 'Europe/Berlin', 8);
+    await add('kolkata@example.org', 'Asia/Kolkata', 9);
+    await add('later@example.org', 'America/New_York', 7);
+    await app.planner.plan(at('2026-11-25T07:30:00Z'));
+    const sends = await nextSends(app.store, loadConfig({}), at('2026-11-25T07:30:00Z'));
+    expect(sends.map((s) => [s.subscriber.email, s.due.sendAt.toISOString(), s.due.period.key])).toEqual([
+      ['later@example.org', '2026-11-25T12:00:00.000Z', '2026-11-25'],
+      ['kolkata@example.org', '2026-11-26T03:30:00.000Z', '2026-11-26'],
+      ['berlin@example.org', '2026-11-26T07:00:00.000Z', '2026-11-26'],
+    ]);
+  });
+});
