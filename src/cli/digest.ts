@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseInstant, parsePeriodKind } from '../domain/period.js';
+import { topicSlugsOf } from '../domain/topic.js';
 import { digestMessage } from '../jobs/digest-message.js';
 import { composeEml } from '../mail/compose.js';
 import { withApp } from './run.js';
@@ -40,7 +41,7 @@ export function registerDigest(program: Command): void {
         console.log(`${digest.paperIds.length} papers · web copy ${app.config.publicUrl}/digests/${digest.id}`);
         if (!options.out) return;
 
-        const topics = await Promise.all(digest.topicSet.split(',').map((s) => app.store.getTopic(s)));
+        const topics = await Promise.all(topicSlugsOf(digest.topicSet).map((s) => app.store.getTopic(s)));
         // Addressed to a subscriber, the email carries their own preference and unsubscribe links.
         const subscriber = await app.store.findSubscriberByEmail(to);
         const message = digestMessage({

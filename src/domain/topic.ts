@@ -33,3 +33,11 @@ export function defaultTopicName(query: string): string {
 export function topicSetKey(slugs: readonly string[]): string {
   return [...new Set(slugs)].sort().join(',');
 }
+
+/**
+ * A digest's topic set may carry a variant after `@`: the edition for subscribers who already had
+ * some of the main edition's papers (see jobs/plan.ts). These are the topic slugs alone.
+ */
+export function topicSlugsOf(topicSet: string): string[] {
+  return (topicSet.split('@')[0] ?? '').split(',').filter(Boolean);
+}

@@ -1,5 +1,6 @@
 import type { Digest } from '../domain/digest.js';
 import { signToken } from '../domain/tokens.js';
+import { topicSlugsOf } from '../domain/topic.js';
 import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import { domainOf, type OutgoingMessage } from '../mail/message.js';
 
@@ -39,7 +40,7 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
     text,
     html,
     list: {
-      id: `${digest.topicSet.replace(/,/g, '.')}.digests.${domain}`,
+      id: `${topicSlugsOf(digest.topicSet).join('.')}.digests.${domain}`,
       name: `Paperboy: ${input.topicNames}`,
       unsubscribeUrl,
     },

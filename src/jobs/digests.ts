@@ -70,14 +70,18 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       kind: PeriodKind,
       at: Date = clock(),
       period: Period = periodContaining(kind, at),
+      variantSince?: string,
     ): Promise<FreezeResult> {
       const topics = await topicsFor(slugs);
-      const topicSet = topicSetKey(topics.map((t) => t.slug));
+      const mainSet = topicSetKey(topics.map((t) => t.slug));
+      // A variant holds only papers first seen after `variantSince`: for subscribers who already
+      // received part of the main edition. It is its own edition, rendered once like any other.
+      const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
       const existing = await store.findDigest(topicSet, kind, period.key);
       if (existing) return { status: 'existing', digest: existing };
 
-      const previous = await store.latestDigest(topicSet, kind);
-      const windowStart = previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+      const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
+      const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
       const cutoffAt = at.toISOString();
       const candidates = await store.papersFirstSeenBetween(windowStart, cutoffAt);
       const ranked = pickForTopics(topics, candidates);

@@ -108,20 +108,41 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     };
     if (options.dryRun) return report;
     const domain = domainOf(config.mailFrom);
-    for (const group of groups) {
-      const result = await digests.freeze(group.topicSet.split(','), group.period.kind, at, group.period);
-      if (result.status === 'empty') {
-        report.emptyGroups++;
-        continue;
-      }
-      if (result.status === 'created') report.digestsCreated++;
+    const deliver = async (subscribers: readonly Subscriber[], digestId: string) => {
       report.deliveriesCreated += await store.createDeliveries(
-        group.subscribers.map((s) => {
+        subscribers.map((s) => {
           const id = newId('dlv');
-          return { id, digestId: result.digest.id, subscriberId: s.id, email: s.email, messageId: `${id}@${domain}` };
+          return { id, digestId, subscriberId: s.id, email: s.email, messageId: `${id}@${domain}` };
         }),
         at.toISOString(),
       );
+    };
+    for (const group of groups) {
+      const slugs = group.topicSet.split(',');
+      const main = await digests.freeze(slugs, group.period.kind, at, group.period);
+      if (main.status === 'empty') {
+        report.emptyGroups++;
+        continue;
+      }
+      if (main.status === 'created') report.digestsCreated++;
+      // Never the same paper twice: a subscriber who already got one of this edition's papers
+      // (they changed topics, so another topic set's edition had it) gets a variant holding only
+      // what is new since their last digest. Subscribers with the same history share it.
+      const history = await store.receivedHistory(group.subscribers.map((s) => s.id));
+      const plain: Subscriber[] = [];
+      const variants = new Map<string, Subscriber[]>();
+      for (const s of group.subscribers) {
+        const h = history.get(s.id);
+        if (h && main.digest.paperIds.some((p) => h.paperIds.has(p))) variants.set(h.lastCutoff, [...(variants.get(h.lastCutoff) ?? []), s]);
+        else plain.push(s);
+      }
+      await deliver(plain, main.digest.id);
+      for (const [since, subscribers] of variants) {
+        const variant = await digests.freeze(slugs, group.period.kind, at, group.period, since);
+        if (variant.status === 'empty') continue;
+        if (variant.status === 'created') report.digestsCreated++;
+        await deliver(subscribers, variant.digest.id);
+      }
     }
     logger.info('plan done', { at: at.toISOString(), ...report });
     return report;

@@ -110,6 +110,11 @@ export interface DeliveryStore {
   retryDeliveries(filter: { ids?: readonly string[]; errorKind?: DeliveryErrorKind }, now: string): Promise<number>;
   /** `subscriberId|kind|key` of every period a subscriber already has a delivery for. */
   plannedPeriods(subscriberIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * What each subscriber has been sent or is about to be sent (and what a crash may have sent):
+   * the paper ids, and the latest cutoff of those digests.
+   */
+  receivedHistory(subscriberIds: readonly string[]): Promise<Map<string, { paperIds: Set<string>; lastCutoff: string }>>;
 
   isSuppressed(email: string): Promise<boolean>;
   /** Adds the address to the suppression list and marks its subscriber suppressed, in one transaction. */

@@ -3,8 +3,9 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { nextSends } from '../../src/jobs/next-sends.js';
 import { silentLogger } from '../../src/log.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
+import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
 import { TOPICS } from '../helpers/web.js';
 
 async function planningApp(env: Record<string, string> = {}) {
@@ -112,5 +113,49 @@ describe('planning at each subscriber\'s local hour', () => {
       ['kolkata@example.org', '2026-11-26T03:30:00.000Z', '2026-11-26'],
       ['berlin@example.org', '2026-11-26T07:00:00.000Z', '2026-11-26'],
     ]);
+  });
+});
+
+describe('never the same paper twice', () => {
+  it('gives a subscriber who changed topics an edition without the papers they already had', async () => {
+    const { app, clock, add } = await planningApp();
+    const berlin = await add('berlin@example.org', 'Europe/Berlin', 8);
+    const utc = await add('utc@example.org', 'UTC', 8);
+    await app.subscriptions.savePreferences(berlin, { topics: ['nas', 'llm-serving'], timezone: 'Europe/Berlin', hour: 8 }, { source: 'test' });
+    const dir = tempDir();
+    const newPaper = (name: string, title: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify([{ title, abstract: 'A neural architecture search method.' }]));
+      return file;
+    };
+
+    await app.planner.plan(at('2026-11-25T07:00:00Z')); // Berlin: {llm-serving,nas}, papers up to 07:00
+    clock.set('2026-11-25T07:30:00Z');
+    await app.ingester.ingestFiles([newPaper('a.json', 'NAS paper seen at 07:30')]);
+    await app.planner.plan(at('2026-11-25T08:00:00Z')); // UTC: {nas}, which includes the 07:30 paper
+
+    // The UTC subscriber moves to Berlin's topics.
+    await app.subscriptions.savePreferences((await app.store.getSubscriber(utc.id))!, { topics: ['llm-serving', 'nas'], timezone: 'UTC', hour: 8 }, { source: 'test' });
+    clock.set('2026-11-25T12:00:00Z');
+    await app.ingester.ingestFiles([newPaper('b.json', 'NAS paper seen at noon')]);
+    await app.planner.plan(at('2026-11-26T07:00:00Z')); // Berlin's next edition: the 07:30 and noon papers
+    const report = await app.planner.plan(at('2026-11-26T08:00:00Z'));
+    expect(report).toMatchObject({ due: 1, deliveriesCreated: 1, digestsCreated: 1 });
+
+    const papersOf = async (subscriberId: string) => {
+      const ids: string[] = [];
+      for (const d of await app.store.listDeliveries({ limit: 100 })) {
+        if (d.subscriberId !== subscriberId) continue;
+        ids.push(...(await app.store.getDigest(d.digestId))!.paperIds);
+      }
+      return ids;
+    };
+    const utcPapers = await papersOf(utc.id);
+    expect(new Set(utcPapers).size).toBe(utcPapers.length);
+    const titles = (await app.store.getPapers(utcPapers)).map((p) => p.title);
+    expect(titles.filter((t) => t === 'NAS paper seen at 07:30')).toHaveLength(1);
+    expect(titles).toContain('NAS paper seen at noon');
+    const berlinTitles = (await app.store.getPapers(await papersOf(berlin.id))).map((p) => p.title);
+    expect(berlinTitles).toEqual(expect.arrayContaining(['NAS paper seen at 07:30', 'NAS paper seen at noon']));
   });
 });

@@ -153,6 +153,24 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       for (const id of subscriberIds) for (const r of q.all(id)) found.add(`${r.subscriber_id}|${r.period_kind}|${r.period_key}`);
       return found;
     },
+    async receivedHistory(subscriberIds) {
+      const q = db.prepare<[string], { paper_ids: string; cutoff_at: string }>(`
+        SELECT g.paper_ids, g.cutoff_at FROM deliveries d JOIN digests g ON g.id = d.digest_id
+        WHERE d.subscriber_id = ? AND (d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`);
+      const history = new Map<string, { paperIds: Set<string>; lastCutoff: string }>();
+      for (const id of subscriberIds) {
+        const rows = q.all(id);
+        if (rows.length === 0) continue;
+        const paperIds = new Set<string>();
+        let lastCutoff = '';
+        for (const r of rows) {
+          for (const p of JSON.parse(r.paper_ids) as string[]) paperIds.add(p);
+          if (r.cutoff_at > lastCutoff) lastCutoff = r.cutoff_at;
+        }
+        history.set(id, { paperIds, lastCutoff });
+      }
+      return history;
+    },
     async isSuppressed(email) {
       return suppressed.get(email) !== undefined;
     },
