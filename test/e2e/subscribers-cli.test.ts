@@ -75,3 +75,20 @@ describe('paperboy subscribers', () => {
     expect(paperboy(cwd, ['subscribers', 'list']).stdout).toContain('erin@example.org\tpending');
   });
 });
+
+describe('paperboy schedule', () => {
+  it('prints the next sends in UTC and local time', () => {
+    const cwd = setup();
+    paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas', '--tz', 'Asia/Kolkata', '--hour', '9', '--confirmed']);
+    paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--tz', 'Europe/Berlin', '--frequency', 'weekly', '--confirmed']);
+    const run = paperboy(cwd, ['schedule', '--at', '2026-11-25T01:00:00Z']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        '2026-11-23T07:00:00Z\t2026-11-23 08:00 Europe/Berlin\tbob@example.org\tweekly\t2026-W48\tnas\tdue now',
+        '2026-11-25T03:30:00Z\t2026-11-25 09:00 Asia/Kolkata\tada@example.org\tdaily\t2026-11-25\tnas',
+        '',
+      ].join('\n'),
+    );
+  });
+});
