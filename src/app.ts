@@ -1,21 +1,21 @@
 // The composition root: the one place that opens the store, picks the mail transport and wires
 // jobs, web and scheduler together. Nothing else opens a connection.
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from './config.js';
 import { PaperboyError } from './domain/errors.js';
-import { setTimeout as delay } from 'node:timers/promises';
 import { createDeliverer, newWorkerId } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
-import { createPlanner } from './jobs/plan.js';
-import { createRateLimiter } from './mail/rate-limiter.js';
 import { createFeedJobs } from './jobs/feeds.js';
 import { createIngester } from './jobs/ingest.js';
+import { createPlanner } from './jobs/plan.js';
 import { loadSampleDataOnFirstRun } from './jobs/sample-data.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createSubscriberCsvJobs } from './jobs/subscriber-csv.js';
 import { createSubscriptionJobs } from './jobs/subscriptions.js';
-import { startScheduler, type Scheduler } from './jobs/scheduler.js';
 import { createConsoleLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
+import { createRateLimiter } from './mail/rate-limiter.js';
 import { PACKAGE_ROOT, SAMPLE_DATA_DIR, TEMPLATES_DIR } from './paths.js';
 import { compileEmailTemplates, type EmailTemplates } from './render/email/templates.js';
 import { resolveSecret } from './secret.js';

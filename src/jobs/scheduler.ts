@@ -26,34 +26,42 @@ export interface Scheduler {
 }
 
 /**
- * The daily job: freezes every topic's digest at the configured UTC hour. node-cron does not replay
- * a fire missed while the process was down, so on start the job runs once if today's hour has
- * passed; the digest's unique (topic set, period) makes that harmless when it already ran.
+ * Two jobs. The daily one freezes every topic's digest at the configured UTC hour (for the web
+ * archive and the feeds); plan-and-send runs every minute: it plans what came due in each
+ * subscriber's zone and delivers it. node-cron does not replay fires missed while the process was
+ * down, so both also run at start; unique keys make a repeat harmless.
  */
 export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc }: SchedulerDeps): Scheduler {
   const shutdown = new AbortController();
   const inHand = new Set<Promise<void>>();
-  const jobs: { name: string; task: ScheduledTask; lastRun: JobStatus['lastRun'] }[] = [];
+  const jobs: { name: string; task: ScheduledTask; last: { run: JobStatus['lastRun'] } }[] = [];
 
   const job = (name: string, expression: string, work: (at: Date) => Promise<unknown>) => {
-    const entry = { name, task: undefined as unknown as ScheduledTask, lastRun: null as JobStatus['lastRun'] };
+    const last: { run: JobStatus['lastRun'] } = { run: null };
+    let current: Promise<void> | undefined;
     const run = async (): Promise<void> => {
       const at = clock();
       try {
         await work(at);
-        entry.lastRun = { at: at.toISOString(), outcome: 'ok' };
+        last.run = { at: at.toISOString(), outcome: 'ok' };
       } catch (err) {
-        entry.lastRun = { at: at.toISOString(), outcome: 'failed', detail: (err as Error).message };
+        last.run = { at: at.toISOString(), outcome: 'failed', detail: (err as Error).message };
         logger.error(`${name} failed`, { error: (err as Error).message });
       }
     };
+    // At most one run of a job at a time, whether cron or the start-up catch-up fired it.
     const tracked = (): Promise<void> => {
-      const p = run().finally(() => inHand.delete(p));
+      if (current) return current;
+      const p = run().finally(() => {
+        inHand.delete(p);
+        current = undefined;
+      });
+      current = p;
       inHand.add(p);
       return p;
     };
-    entry.task = cron.schedule(expression, tracked, { name, timezone: 'Etc/UTC', noOverlap: true });
-    jobs.push(entry);
+    const task = cron.schedule(expression, tracked, { name, timezone: 'Etc/UTC', noOverlap: true });
+    jobs.push({ name, task, last });
     return tracked;
   };
 
@@ -68,7 +76,7 @@ export function startScheduler({ digests, planner, deliverer, logger, clock, hou
 
   return {
     status: () =>
-      jobs.map((j) => ({ name: j.name, lastRun: j.lastRun, nextRun: j.task.getNextRun()?.toISOString() ?? null })),
+      jobs.map((j) => ({ name: j.name, lastRun: j.last.run, nextRun: j.task.getNextRun()?.toISOString() ?? null })),
     async stop() {
       shutdown.abort();
       for (const j of jobs) {
