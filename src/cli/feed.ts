@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../domain/errors.js';
-import { renderRss } from '../render/feeds/rss.js';
+import { FEED_FORMATS, type FeedFormat } from '../render/feeds/feed-data.js';
+import { renderFeed } from '../render/feeds/render-feed.js';
 import { withApp } from './run.js';
 
 export function registerFeed(program: Command): void {
@@ -8,13 +9,13 @@ export function registerFeed(program: Command): void {
     .command('feed')
     .description('print the feed of all new papers, or of one topic')
     .option('--topic <slug>', 'the topic whose feed to print')
-    .option('--format <format>', 'rss', 'rss')
+    .option('--format <format>', 'rss | atom | json', 'rss')
     .action((options: { topic?: string; format: string }) =>
       withApp(async (app) => {
-        if (options.format !== 'rss') {
-          throw new InvalidInputError(`unknown feed format "${options.format}": this version writes rss`);
+        if (!(options.format in FEED_FORMATS)) {
+          throw new InvalidInputError(`unknown feed format "${options.format}": use rss, atom or json`);
         }
-        process.stdout.write(renderRss(await app.feeds.feedData(options.topic)));
+        process.stdout.write(renderFeed(await app.feeds.feedData(options.topic), options.format as FeedFormat));
       }),
     );
 }

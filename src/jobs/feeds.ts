@@ -38,7 +38,7 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
           title: 'Paperboy: new papers',
           description: 'Every new paper Paperboy has seen, newest first.',
           siteUrl: `${base}/`,
-          feedUrl: `${base}/feed.xml`,
+          feedBase: `${base}/feed`,
           updated: papers[0] ? new Date(papers[0].firstSeenAt) : clock(),
           items: papers.map(toItem),
         };
@@ -54,7 +54,7 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
         title: `Paperboy: ${topic.name}`,
         description: `New papers on ${topic.name} (${topic.query}).`,
         siteUrl: `${base}/topics/${topic.slug}`,
-        feedUrl: `${base}/topics/${topic.slug}/feed.xml`,
+        feedBase: `${base}/topics/${topic.slug}/feed`,
         updated: matching[0] ? new Date(matching[0].firstSeenAt) : clock(),
         items: matching.map(toItem),
       };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import { renderRss } from '../render/feeds/rss.js';
+import { FEED_FORMATS, type FeedFormat } from '../render/feeds/feed-data.js';
+import { renderFeed } from '../render/feeds/render-feed.js';
 
 /** Answers with the body, or 304 when the reader already has these bytes. */
 function sendConditional(request: FastifyRequest, reply: FastifyReply, type: string, body: string, lastModified: Date) {
@@ -11,13 +12,17 @@ function sendConditional(request: FastifyRequest, reply: FastifyReply, type: str
   return reply.type(type).send(body);
 }
 
+/** /feed.xml|.atom|.json and /topics/:slug/feed.xml|.atom|.json: one feed, three formats. */
 export function registerFeedRoutes(server: FastifyInstance, app: App): void {
-  server.get('/feed.xml', async (request, reply) => {
-    const data = await app.feeds.feedData();
-    return sendConditional(request, reply, 'application/rss+xml; charset=utf-8', renderRss(data), data.updated);
-  });
-  server.get<{ Params: { slug: string } }>('/topics/:slug/feed.xml', async (request, reply) => {
-    const data = await app.feeds.feedData(request.params.slug);
-    return sendConditional(request, reply, 'application/rss+xml; charset=utf-8', renderRss(data), data.updated);
-  });
+  for (const [format, { extension, contentType }] of Object.entries(FEED_FORMATS) as [FeedFormat, (typeof FEED_FORMATS)[FeedFormat]][]) {
+    const type = `${contentType}; charset=utf-8`;
+    server.get(`/feed.${extension}`, async (request, reply) => {
+      const data = await app.feeds.feedData();
+      return sendConditional(request, reply, type, renderFeed(data, format), data.updated);
+    });
+    server.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${extension}`, async (request, reply) => {
+      const data = await app.feeds.feedData(request.params.slug);
+      return sendConditional(request, reply, type, renderFeed(data, format), data.updated);
+    });
+  }
 }

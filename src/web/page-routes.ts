@@ -4,10 +4,13 @@ import { NotFoundError } from '../domain/errors.js';
 import { paperLink } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
 import { personalise } from '../render/email/digest-email.js';
+import { FEED_FORMATS } from '../render/feeds/feed-data.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
 
-const rssLink = (title: string, href: string) => ({ type: 'application/rss+xml', title, href });
+/** `<link rel="alternate">` for a feed in each of its formats, so feed readers find them all. */
+const feedLinks = (title: string, base: string) =>
+  Object.values(FEED_FORMATS).map((f) => ({ type: f.contentType, title: `${title} (${f.label})`, href: `${base}.${f.extension}` }));
 
 /** The home page; after a failed sign-up it shows the error and what was typed. */
 export async function renderHome(
@@ -26,7 +29,7 @@ export async function renderHome(
   const hour = typed?.hour !== undefined && /^\d{1,2}$/.test(typed.hour) ? Number(typed.hour) : undefined;
   return pages.render('home', {
     title: 'Paperboy',
-    feeds: [rssLink('Paperboy: new papers', `${app.config.publicUrl}/feed.xml`)],
+    feeds: feedLinks('Paperboy: new papers', `${app.config.publicUrl}/feed`),
     topics: withDigests,
     paperCount: await app.store.countPapers(),
     error: failed?.error,
@@ -60,7 +63,7 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     }));
     const html = pages.render('topic', {
       title: `${topic.name} · Paperboy`,
-      feeds: [rssLink(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed.xml`)],
+      feeds: feedLinks(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed`),
       topic,
       digests: digests.map((d) => ({ id: d.id, subject: d.subject })),
       papers,

@@ -36,11 +36,11 @@ export interface FeedparserResult {
   entries: { id: string; title: string; link: string; summary: string; published_parsed: number[] | null; author?: string }[];
 }
 
-/** Parses a feed with the real feedparser and returns what it understood. */
-export function feedparse(xml: string): FeedparserResult {
+/** Parses a feed with the real feedparser and returns what it understood; JSON Feed needs its content type. */
+export function feedparse(body: string, contentType = 'application/xml'): FeedparserResult {
   const script = `
 import sys, json, feedparser
-d = feedparser.parse(sys.stdin.buffer.read())
+d = feedparser.parse(sys.stdin.buffer.read(), response_headers={"content-type": sys.argv[1]})
 print(json.dumps({
   "bozo": int(d.bozo),
   "bozo_exception": str(d.get("bozo_exception")) if d.bozo else None,
@@ -51,7 +51,7 @@ print(json.dumps({
                "author": e.get("author")} for e in d.entries],
 }))
 `;
-  const run = spawnSync(PYTHON, ['-c', script], { input: xml, encoding: 'utf8' });
+  const run = spawnSync(PYTHON, ['-c', script, contentType], { input: body, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`feedparser failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as FeedparserResult;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderFeed } from '../../src/render/feeds/render-feed.js';
 import { renderRss } from '../../src/render/feeds/rss.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 import { feedparse, feedparserAvailable } from '../helpers/system.js';
@@ -32,7 +33,7 @@ describe('RSS 2.0 feeds', () => {
   it('of a topic hold only its papers', async () => {
     const app = await appWithPapers();
     const data = await app.feeds.feedData('nas');
-    expect(data.feedUrl).toBe('https://papers.example.org/topics/nas/feed.xml');
+    expect(data.feedBase).toBe('https://papers.example.org/topics/nas/feed');
     expect(data.items.length).toBeGreaterThan(10);
     expect(data.items.every((i) => /neural architecture search|\bNAS\b/i.test(`${i.title} ${i.summary}`))).toBe(true);
     await expect(app.feeds.feedData('nope')).rejects.toThrow('no topic "nope"');
@@ -47,7 +48,7 @@ describe('RSS 2.0 feeds', () => {
       expect(parsed.bozo).toBe(0);
       expect(parsed.version).toBe('rss20');
       expect(parsed.entries).toHaveLength(data.items.length);
-      expect(parsed.feed.links).toContainEqual({ rel: 'self', href: data.feedUrl });
+      expect(parsed.feed.links).toContainEqual({ rel: 'self', href: `${data.feedBase}.xml` });
       for (const [i, entry] of parsed.entries.entries()) {
         const item = data.items[i]!;
         expect(entry.id).toBe(item.id);
@@ -68,5 +69,37 @@ describe('RSS text that looks like XML', () => {
     expect(parsed.bozo).toBe(0);
     const entry = parsed.entries.find((e) => e.title.startsWith('<script>'));
     expect(entry?.summary).toContain('a CDATA end ]]> marker');
+  });
+});
+
+describe('Atom 1.0 and JSON Feed 1.1', () => {
+  it.runIf(hasFeedparser)('Atom carries the same items as the RSS feed and is read by feedparser without errors', async () => {
+    const app = await appWithPapers();
+    for (const slug of [undefined, 'nas']) {
+      const data = await app.feeds.feedData(slug);
+      const atom = feedparse(renderFeed(data, 'atom'));
+      expect(atom.bozo_exception).toBeNull();
+      expect(atom.version).toBe('atom10');
+      expect(atom.feed.links).toContainEqual({ rel: 'self', href: `${data.feedBase}.atom` });
+      expect(atom.entries.map((e) => e.id)).toEqual(data.items.map((i) => `urn:paperboy:${i.id}`));
+      expect(atom.entries.map((e) => e.link)).toEqual(data.items.map((i) => i.url));
+
+    }
+    const tricky = feedparse(renderFeed(await app.feeds.feedData(), 'atom')).entries.find((e) => e.title.startsWith('<script>'));
+    expect(tricky?.title).toBe("<script>alert('x')</script> Search & Rescue: Neural Architecture Search for Tiny Devices");
+  });
+
+  // Debian's feedparser 6.0.10 does not read JSON Feed: checked here against the 1.1 spec's fields.
+  it('JSON Feed has the required fields, the same items, and leaves out what a paper does not have', async () => {
+    const app = await appWithPapers();
+    const data = await app.feeds.feedData('nas');
+    const json = JSON.parse(renderFeed(data, 'json')) as Record<string, unknown> & { items: Record<string, unknown>[] };
+    expect(json).toMatchObject({ version: 'https://jsonfeed.org/version/1.1', title: 'Paperboy: Neural architecture search', feed_url: `${data.feedBase}.json` });
+    expect(json.items.map((i) => i.id)).toEqual(data.items.map((i) => i.id));
+    expect(json.items.every((i) => typeof i.url === 'string' && !Number.isNaN(Date.parse(String(i.date_published))))).toBe(true);
+    const pageOnly = json.items.find((i) => String(i.id).startsWith('title:') && !String(i.title).startsWith('<script>') && !String(i.title).startsWith('Control'));
+    expect(pageOnly).toBeDefined();
+    expect(pageOnly).not.toHaveProperty('authors');
+    expect(renderFeed(await app.feeds.feedData(), 'atom')).not.toMatch(/<author><name><\/name>|<summary><\/summary>/);
   });
 });

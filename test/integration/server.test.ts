@@ -24,7 +24,9 @@ describe('HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
-    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Paperboy: new papers" href="https://papers.example.org/feed.xml">');
+    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Paperboy: new papers (RSS)" href="https://papers.example.org/feed.xml">');
+    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Paperboy: new papers (Atom)" href="https://papers.example.org/feed.atom">');
+    expect(html).toContain('<link rel="alternate" type="application/feed+json" title="Paperboy: new papers (JSON Feed)" href="https://papers.example.org/feed.json">');
     expect(html).toContain('href="/topics/nas"');
     expect(html).toContain('href="/topics/nas/feed.xml"');
     expect(html).toContain(`href="/digests/${digest.id}"`);
@@ -57,6 +59,12 @@ describe('HTTP', () => {
     expect(topic.status).toBe(200);
     expect(await topic.text()).toContain('<title><![CDATA[Paperboy: Neural architecture search]]></title>');
     expect((await fetch(`${base}/topics/no-such-topic/feed.xml`)).status).toBe(404);
+    const atom = await fetch(`${base}/topics/nas/feed.atom`);
+    expect(atom.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const json = await fetch(`${base}/feed.json`);
+    expect(json.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
+    expect(((await json.json()) as { items: unknown[] }).items).toHaveLength(50);
+    expect((await fetch(`${base}/topics/no-such-topic/feed.json`)).status).toBe(404);
   });
 
   it('serves a topic page with escaped paper titles', async () => {
@@ -66,7 +74,7 @@ describe('HTTP', () => {
     const html = await res.text();
     expect(html).toContain('&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Search &amp; Rescue');
     expect(html).not.toContain("<script>alert('x')</script>");
-    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Paperboy: Neural architecture search"');
+    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Paperboy: Neural architecture search (Atom)" href="https://papers.example.org/topics/nas/feed.atom">');
   });
 
   it('serves the web copy of a digest without anyone\'s personal links', async () => {

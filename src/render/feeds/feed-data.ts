@@ -3,7 +3,8 @@ export interface FeedData {
   title: string;
   description: string;
   siteUrl: string;
-  feedUrl: string;
+  /** The feed's address without its extension: `<base>.xml` (RSS), `.atom`, `.json`. */
+  feedBase: string;
   /** The newest item's time, or the time of rendering for an empty feed. */
   updated: Date;
   items: FeedItem[];
@@ -17,4 +18,16 @@ export interface FeedItem {
   summary: string;
   authors: string[];
   date: Date;
+}
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+export const FEED_FORMATS: Record<FeedFormat, { extension: string; contentType: string; label: string }> = {
+  rss: { extension: 'xml', contentType: 'application/rss+xml', label: 'RSS' },
+  atom: { extension: 'atom', contentType: 'application/atom+xml', label: 'Atom' },
+  json: { extension: 'json', contentType: 'application/feed+json', label: 'JSON Feed' },
+};
+
+export function feedUrl(feed: Pick<FeedData, 'feedBase'>, format: FeedFormat): string {
+  return `${feed.feedBase}.${FEED_FORMATS[format].extension}`;
 }

@@ -1,6 +1,6 @@
 import RSS from 'rss';
 import { stripControlChars } from '../../domain/text.js';
-import type { FeedData } from './feed-data.js';
+import { feedUrl, type FeedData } from './feed-data.js';
 
 /** RSS 2.0 through the `rss` package, which wraps text in CDATA but does not strip control characters. */
 export function renderRss(feed: FeedData): string {
@@ -8,7 +8,7 @@ export function renderRss(feed: FeedData): string {
     title: stripControlChars(feed.title),
     description: stripControlChars(feed.description),
     site_url: feed.siteUrl,
-    feed_url: feed.feedUrl, // becomes <atom:link rel="self">
+    feed_url: feedUrl(feed, 'rss'), // becomes <atom:link rel="self">
     generator: 'Paperboy',
     pubDate: feed.updated,
     ttl: 60,
