@@ -51,7 +51,14 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
         if (!perAddress.allow(wanted.email)) {
           return message(reply, 429, 'Too many requests', 'Too many sign-ups for this address. Try again in an hour.');
         }
-        await subscriptions.subscribe(input, meta(request, 'web-form'));
+        try {
+          await subscriptions.subscribe(input, meta(request, 'web-form'));
+        } catch (err) {
+          if (err instanceof InvalidInputError) throw err;
+          // A failed send (relay down) must not answer differently from "nothing to send": that
+          // would tell who is subscribed. It is logged; the next request sends at once.
+          app.logger.error('confirmation email not sent', { error: (err as Error).message });
+        }
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         // Only the form's own mistakes are shown; nothing here depends on the address's state.

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { hashConfirmationToken } from '../../src/domain/tokens.js';
+import { freePort } from '../helpers/env.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { lastConfirmLink, postForm, webApp } from '../helpers/web.js';
 
 const ADA = { email: 'Ada@Example.org ', topics: ['nas', 'llm-serving'], frequency: 'weekly', timezone: 'Europe/Berlin', hour: '7' };
@@ -61,6 +63,19 @@ describe('subscribe with double opt-in', () => {
     await answer('new@example.org');
     expect(sink.messages).toHaveLength(2);
     expect(sink.messages[1]!.envelopeTo).toEqual(['new@example.org']);
+  });
+
+  it('answers the same page when the relay is down, and sends at once on the next request', async () => {
+    const port = await freePort();
+    const { app, base } = await webApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const down = await postForm(`${base}/subscribe`, ADA);
+    expect(down.status).toBe(200);
+    expect(await down.text()).toContain('Check your inbox');
+    expect((await app.store.findSubscriberByEmail('ada@example.org'))?.confirmSentAt).toBeNull();
+    const sink = await startSmtpSink({ port });
+    onTestFinished(() => sink.close());
+    expect((await postForm(`${base}/subscribe`, ADA)).status).toBe(200);
+    await expect.poll(() => sink.messages.length).toBe(1);
   });
 
   it('refuses bad input with the form and a reason, and sends nothing', async () => {
