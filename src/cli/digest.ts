@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseInstant, parsePeriodKind } from '../domain/period.js';
-import { topicSlugsOf } from '../domain/topic.js';
+import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import { digestMessage } from '../jobs/digest-message.js';
 import { composeEml } from '../mail/compose.js';
 import { withApp } from './run.js';
@@ -41,7 +41,6 @@ export function registerDigest(program: Command): void {
         console.log(`${digest.paperIds.length} papers · web copy ${app.config.publicUrl}/digests/${digest.id}`);
         if (!options.out) return;
 
-        const topics = await Promise.all(topicSlugsOf(digest.topicSet).map((s) => app.store.getTopic(s)));
         // Addressed to a subscriber, the email carries their own preference and unsubscribe links.
         const subscriber = await app.store.findSubscriberByEmail(to);
         const message = digestMessage({
@@ -49,7 +48,7 @@ export function registerDigest(program: Command): void {
           to,
           tokenSubject: subscriber?.id ?? `preview:${to}`,
           deliveryId: `${digest.id}.preview`,
-          topicNames: topics.map((t) => t?.name ?? '').join(', '),
+          topicNames: topicNames(await app.store.listTopics(), topicSlugsOf(digest.topicSet)),
           config: app.config,
           secret: app.secret,
           date: app.clock(),

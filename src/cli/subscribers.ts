@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { publicSubscriber } from '../domain/subscriber.js';
 import { readSource } from '../jobs/ingest.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
@@ -39,7 +40,7 @@ export function registerSubscribers(program: Command): void {
     .action((o: { json?: boolean }) =>
       withApp(async (app) => {
         const list = await app.store.listSubscribers();
-        const visible = list.map(({ confirmTokenHash: _h, confirmExpiresAt: _e, confirmSentAt: _s, ...rest }) => rest);
+        const visible = list.map(publicSubscriber);
         if (o.json) {
           console.log(JSON.stringify(visible, null, 2));
           return;

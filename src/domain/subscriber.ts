@@ -44,6 +44,12 @@ export interface ConsentEvent {
   detail?: string | undefined;
 }
 
+/** A subscriber as the operator may see it: without the confirmation token's hash and times. */
+export function publicSubscriber(s: Subscriber): Omit<Subscriber, 'confirmTokenHash' | 'confirmExpiresAt' | 'confirmSentAt'> {
+  const { confirmTokenHash: _h, confirmExpiresAt: _e, confirmSentAt: _s, ...rest } = s;
+  return rest;
+}
+
 export function parseFrequency(raw: string): Frequency {
   if ((FREQUENCIES as readonly string[]).includes(raw)) return raw as Frequency;
   throw new InvalidInputError(`unknown frequency "${raw}": use daily or weekly`);

@@ -34,6 +34,11 @@ export function topicSetKey(slugs: readonly string[]): string {
   return [...new Set(slugs)].sort().join(',');
 }
 
+/** Display names for slugs, in their order; a slug whose topic is gone shows as itself. */
+export function topicNames(topics: readonly Topic[], slugs: readonly string[]): string {
+  return slugs.map((slug) => topics.find((t) => t.slug === slug)?.name ?? slug).join(', ');
+}
+
 /**
  * A digest's topic set may carry a variant after `@`: the edition for subscribers who already had
  * some of the main edition's papers (see jobs/plan.ts). These are the topic slugs alone.

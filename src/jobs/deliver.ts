@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
 import type { Config } from '../config.js';
 import type { Digest } from '../domain/digest.js';
-import { topicSlugsOf } from '../domain/topic.js';
+import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
@@ -93,8 +93,7 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        const names = topicSlugsOf(digest.topicSet).map((slug) => topics.find((t) => t.slug === slug)?.name ?? slug);
-        return { digest, fill: recipientFiller(digest), topicNames: names.join(', ') };
+        return { digest, fill: recipientFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
       })();
       prepared.set(digestId, p);
     }

@@ -10,6 +10,7 @@ import {
   type Subscriber,
   type Subscription,
 } from '../domain/subscriber.js';
+import { topicNames } from '../domain/topic.js';
 import { hashConfirmationToken, newConfirmationToken, newId, signToken, verifyToken } from '../domain/tokens.js';
 import type { Logger } from '../log.js';
 import { domainOf, type Mailer } from '../mail/message.js';
@@ -91,7 +92,7 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
 
   async function sendConfirmation(s: Subscriber, token: string): Promise<void> {
     const topics = await store.listTopics();
-    const names = s.topics.map((slug) => topics.find((t) => t.slug === slug)?.name ?? slug).join(', ');
+    const names = topicNames(topics, s.topics);
     const subject = 'Confirm your Paperboy subscription';
     const { html, text } = renderConfirmation(await deps.confirmTemplates(), {
       subject,

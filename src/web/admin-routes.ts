@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
-import type { Subscriber } from '../domain/subscriber.js';
+import { publicSubscriber } from '../domain/subscriber.js';
 import { validateTopic } from '../jobs/topics.js';
 
 class UnauthorizedError extends PaperboyError {
@@ -27,12 +27,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new InvalidInputError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-}
-
-/** What the API shows of a subscriber: never token hashes. */
-function publicSubscriber(s: Subscriber) {
-  const { confirmTokenHash: _h, confirmExpiresAt: _e, confirmSentAt: _s, ...rest } = s;
-  return rest;
 }
 
 /**

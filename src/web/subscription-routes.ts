@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { signToken, verifyToken } from '../domain/tokens.js';
 import type { Subscriber } from '../domain/subscriber.js';
+import { topicNames } from '../domain/topic.js';
 import { hourLabel } from '../render/email/confirm-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
@@ -39,13 +40,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     { config: { rateLimit: { max: config.subscribe.perIp, timeWindow: config.subscribe.ipWindowMinutes * 60_000 } } },
     async (request, reply) => {
       const body = asForm(request.body);
-      const input = {
-        email: field(body, 'email'),
-        topics: fields(body, 'topics'),
-        frequency: field(body, 'frequency') || undefined,
-        timezone: field(body, 'timezone') || undefined,
-        hour: field(body, 'hour') || undefined,
-      };
+      const input = { email: field(body, 'email'), ...subscriptionInput(body) };
       try {
         const wanted = await subscriptions.validate(input);
         if (!perAddress.allow(wanted.email)) {
@@ -84,7 +79,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
         token: request.params.token,
         email: s.email,
         frequency: s.frequency,
-        topicNames: s.topics.map((slug) => topics.find((t) => t.slug === slug)?.name ?? slug).join(', '),
+        topicNames: topicNames(topics, s.topics),
         hour: hourLabel(s.sendHour),
         timezone: s.timezone,
       }),
@@ -137,7 +132,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
       return message(reply, 403, 'Form expired', 'This form is too old or did not come from this site. Open your preferences again.');
     }
     try {
-      const updated = await subscriptions.savePreferences(s, preferencesInput(body), meta(request, 'preferences-form'));
+      const updated = await subscriptions.savePreferences(s, subscriptionInput(body), meta(request, 'preferences-form'));
       return preferencesPage(reply, request.params.token, updated, { saved: true });
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
@@ -183,7 +178,8 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
   });
 }
 
-function preferencesInput(body: FormBody) {
+/** The subscription fields of the subscribe and preferences forms. */
+function subscriptionInput(body: FormBody) {
   return {
     topics: fields(body, 'topics'),
     frequency: field(body, 'frequency') || undefined,
