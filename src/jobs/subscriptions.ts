@@ -160,7 +160,14 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
      * suppressed addresses get nothing.
      */
     async subscribe(request: SubscribeRequest, meta: RequestMeta): Promise<'sent' | 'resent' | 'held' | 'nothing'> {
-      const wanted = await validate(request);
+      return this.subscribeValidated(await validate(request), meta);
+    },
+
+    /** `subscribe` for a request that `validate` has already checked (the web form checks it first). */
+    async subscribeValidated(
+      wanted: Subscription & { email: string },
+      meta: RequestMeta,
+    ): Promise<'sent' | 'resent' | 'held' | 'nothing'> {
       const existing = await store.findSubscriberByEmail(wanted.email);
       // The suppression list outlives the subscriber row: a deleted, bounced address stays quiet.
       const suppressed = await store.isSuppressed(wanted.email);

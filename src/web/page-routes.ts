@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
-import { paperLink } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
 import { personalise } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
@@ -55,11 +54,12 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     if (!topic) throw new NotFoundError('There is no such topic.');
     const feed = await app.feeds.feedData(topic.slug);
     const digests = await app.store.listDigests({ topicSet: topic.slug, limit: 10 });
-    const papers = (await app.store.getPapers(feed.items.map((i) => i.id))).map((p) => ({
-      title: p.title,
-      url: paperLink(p),
-      authors: p.authors.join(', '),
-      abstract: trimText(p.abstract, 600),
+    // The feed's items are the topic's papers already linked and ordered: no second read.
+    const papers = feed.items.map((i) => ({
+      title: i.title,
+      url: i.url,
+      authors: i.authors.join(', '),
+      abstract: trimText(i.summary, 600),
     }));
     const html = pages.render('topic', {
       title: `${topic.name} · Paperboy`,

@@ -47,7 +47,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
           return message(reply, 429, 'Too many requests', 'Too many sign-ups for this address. Try again in an hour.');
         }
         try {
-          await subscriptions.subscribe(input, meta(request, 'web-form'));
+          await subscriptions.subscribeValidated(wanted, meta(request, 'web-form'));
         } catch (err) {
           if (err instanceof InvalidInputError) throw err;
           // A failed send (relay down) must not answer differently from "nothing to send": that
