@@ -114,7 +114,7 @@ export function normalisePaperInput(input: PaperInput): PaperInput {
   const out: PaperInput = {
     title: normaliseTitle(input.title),
     abstract: normaliseWhitespace(input.abstract),
-    authors: list(input.authors) ?? [],
+    authors: list(input.authors.map((a) => (a.includes('\\') ? latexToText(a) : a))) ?? [],
     arxivId: arxiv?.id,
     version: input.version ?? arxiv?.version,
     url,
