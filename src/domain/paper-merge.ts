@@ -62,14 +62,15 @@ function mergeFacts(existing: PaperFacts, input: PaperFacts): PaperFacts {
 }
 
 /**
- * Merges a new sighting into what is stored: an older version changes no text; otherwise the new
- * text wins, and what the new source lacks (authors, link, id, facts) is kept, not lost.
+ * Merges a new sighting into what is stored. The text (title, abstract, authors) follows the
+ * newest known version: a sighting of the same or a newer version replaces it; an older version,
+ * or a versionless sighting (Hugging Face, a feed) of a paper arXiv gave a version, only fills in
+ * what is missing. Facts (categories, upvotes, AI summary…) are merged either way, never lost.
  */
 export function mergePaper(existing: PaperFields, input: PaperInput): PaperFields {
-  const older = input.version !== undefined && existing.version !== null && input.version < existing.version;
-  const text: PaperFields = older
-    ? { ...existing }
-    : {
+  const leads = existing.version === null || (input.version !== undefined && input.version >= existing.version);
+  const text: PaperFields = leads
+    ? {
         arxivId: input.arxivId ?? existing.arxivId,
         version: input.version ?? existing.version,
         title: input.title || existing.title,
@@ -77,10 +78,19 @@ export function mergePaper(existing: PaperFields, input: PaperInput): PaperField
         authors: input.authors.length > 0 ? input.authors : existing.authors,
         url: input.url ?? existing.url,
         publishedAt: existing.publishedAt ?? input.publishedAt ?? null,
+      }
+    : {
+        arxivId: existing.arxivId ?? input.arxivId ?? null,
+        version: existing.version,
+        title: existing.title || input.title,
+        abstract: existing.abstract || input.abstract,
+        authors: existing.authors.length > 0 ? existing.authors : input.authors,
+        url: existing.url ?? input.url ?? null,
+        publishedAt: existing.publishedAt ?? input.publishedAt ?? null,
       };
   for (const key of FACTS) delete text[key];
   const merged = withFacts(text, mergeFacts(existing, input));
-  return older && sameFields(existing, merged) ? existing : merged;
+  return sameFields(existing, merged) ? existing : merged;
 }
 
 const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>

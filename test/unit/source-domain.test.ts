@@ -62,6 +62,11 @@ describe('merging what every source knows', () => {
     expect(older).toMatchObject({ upvotes: 40, featuredOn: '2024-03-21' });
   });
 
+  it('a versionless sighting fills gaps but does not replace the text of a versioned one', () => {
+    const hf = normalisePaperInput(paperInput({ title: 'T (HF)', abstract: 'hf text', authors: [], arxivId: '2403.00001', upvotes: 9 }));
+    expect(mergePaper({ ...arxiv, authors: [] }, { ...hf, authors: ['Ada'] })).toMatchObject({ title: 'T', abstract: 'v2 text', authors: ['Ada'], upvotes: 9 });
+  });
+
   it('an older version changes no text but still brings its facts', () => {
     const v1 = normalisePaperInput(paperInput({ title: 'Old', abstract: 'v1 text', arxivId: '2403.00001v1', upvotes: 5 }));
     expect(mergePaper(arxiv, v1)).toMatchObject({ title: 'T', abstract: 'v2 text', version: 2, upvotes: 5 });
