@@ -7,6 +7,7 @@ import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
 import { migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
+import { sqliteSourceStore } from './sources.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 
@@ -31,6 +32,7 @@ export function openSqliteStore(path: string): Store {
   return {
     engine: 'sqlite',
     ...sqlitePaperStore(db),
+    ...sqliteSourceStore(db),
     ...sqliteTopicStore(db),
     ...sqliteDigestStore(db),
     ...sqliteMetaStore(db),
