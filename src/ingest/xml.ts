@@ -21,6 +21,8 @@ const parser = new XMLParser({
   processEntities: true,
   htmlEntities: false,
   isArray: (name) => REPEATED.has(name),
+  // Callbacks get a matcher instead of a path string built for every tag (the string cost ~10 %).
+  jPath: false,
 });
 
 /** Parses XML after checking it is well-formed; a truncated or broken body names its line. */
