@@ -128,3 +128,12 @@ describe('the sources file', () => {
     expect(() => parseSourcesFile(twice, 's.json')).toThrow('s.json:3: source 2: the name "a" is used twice (field name)');
   });
 });
+
+describe('the example sources file shipped in data/', () => {
+  it('is valid, and every source in it is disabled so a copy fetches nothing until edited', async () => {
+    const { readSourcesFile } = await import('../../src/jobs/source-config.js');
+    const sources = await readSourcesFile(new URL('../../data/sources.example.json', import.meta.url).pathname);
+    expect(sources.map((s) => s.format)).toEqual(['arxiv-rss', 'arxiv-atom', 'hf-daily']);
+    expect(sources.every((s) => !s.enabled)).toBe(true);
+  });
+});
