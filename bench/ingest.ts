@@ -5,7 +5,7 @@
 // The baseline, measured in the same run, is the floor: the same rows, already parsed, inserted
 // by a bare prepared INSERT into a table without indexes or FTS.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -125,17 +125,19 @@ export function generateInput(dir: string, total = 100_000, perFile = 1_000): { 
   return { files, bytes, papers };
 }
 
-async function paperboyRun(files: string[], dir: string): Promise<{ ms: number; added: number; fts: number }> {
+async function paperboyRun(files: string[], dir: string): Promise<{ ms: number; cpuMs: number; parseMs: number; added: number; fts: number }> {
   const store = openSqliteStore(join(dir, 'paperboy.db'));
   const ingester = createIngester({ store, clock: () => new Date('2024-03-21T06:00:00Z'), logger: silentLogger });
   const start = performance.now();
+  const cpu = process.cpuUsage();
   let parsedAt = start;
   const report = await ingester.ingestFiles(files, 'auto', { onFile: () => (parsedAt = performance.now()) });
   const ms = performance.now() - start;
-  console.error(`  (read+parse ${(parsedAt - start).toFixed(0)} ms, store ${(performance.now() - parsedAt).toFixed(0)} ms)`);
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   const fts = (await store.searchPapers(WORDS[0] as string, 1_000_000)).length;
   await store.close();
-  return { ms, added: report.added, fts };
+  return { ms, cpuMs, parseMs: parsedAt - start, added: report.added, fts };
 }
 
 function baselineRun(papers: Gen[], dir: string): number {
@@ -158,7 +160,13 @@ export interface IngestBench {
   files: number;
   megabytes: number;
   paperboy: Summary;
+  /** CPU time of the same runs: what neighbours on a shared machine disturb least. */
+  paperboyCpu: Summary;
+  /** Wall time of the read+parse part, the rest being the store transaction. */
+  parse: Summary;
   baseline: Summary;
+  loadBefore: number;
+  loadAfter: number;
   ftsMatches: number;
 }
 
@@ -167,7 +175,10 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
   try {
     const input = generateInput(join(root, 'input'));
     const paperboy: number[] = [];
+    const cpu: number[] = [];
+    const parse: number[] = [];
     const baseline: number[] = [];
+    const loadBefore = loadavg()[0] as number;
     let fts = 0;
     for (let r = 0; r < runs; r++) {
       const dir = mkdtempSync(join(root, 'run-'));
@@ -175,6 +186,8 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
       if (run.added !== input.papers.length) throw new Error(`expected ${input.papers.length} papers added, got ${run.added}`);
       fts = run.fts;
       paperboy.push(run.ms);
+      cpu.push(run.cpuMs);
+      parse.push(run.parseMs);
       baseline.push(baselineRun(input.papers, dir));
       rmSync(dir, { recursive: true, force: true });
     }
@@ -183,7 +196,11 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
       files: input.files.length,
       megabytes: input.bytes / 1e6,
       paperboy: summarise(paperboy),
+      paperboyCpu: summarise(cpu),
+      parse: summarise(parse),
       baseline: summarise(baseline),
+      loadBefore,
+      loadAfter: loadavg()[0] as number,
       ftsMatches: fts,
     };
   } finally {
@@ -194,8 +211,11 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
 export function printIngest(r: IngestBench): void {
   console.log(`ingest ${r.papers.toLocaleString('en')} papers from ${r.files} files (${r.megabytes.toFixed(0)} MB), into a new SQLite store with FTS5:`);
   console.log(`  paperboy ingest path (read, parse, normalise, upsert, FTS): ${r.paperboy.text}`);
+  console.log(`    of which read + parse + normalise:                       ${r.parse.text}`);
+  console.log(`    CPU time (user + system) of the same runs:               ${r.paperboyCpu.text}`);
   console.log(`  bare INSERT of the same rows, pre-parsed, no FTS (floor):   ${r.baseline.text}`);
   console.log(`  ratio of medians: ${(r.paperboy.median / r.baseline.median).toFixed(1)}x the floor; FTS finds ${r.ftsMatches.toLocaleString('en')} papers for one word`);
+  console.log(`  load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} on ${availableParallelism()} cores`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printIngest(await benchIngest(Number(process.argv[2] ?? 3)));
