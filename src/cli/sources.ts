@@ -14,13 +14,14 @@ export function registerSources(program: Command): void {
     .action((o: { json?: boolean }) =>
       withApp(async (app) => {
         const health = await (await app.sources()).health();
+        // Scripts and monitors can tell a flagged source from the exit code alone.
+        if (health.some((h) => h.status === 'failed' || h.status === 'stale')) process.exitCode = 3;
         if (o.json) return void console.log(JSON.stringify(health, null, 2));
         if (health.length === 0) return void console.log(`no sources configured (${app.config.sources.file})`);
         for (const h of health) {
           const facts = [h.name, h.status, h.format, `last success ${when(h.lastSuccessAt)}`, `seen ${h.itemsSeen}`, `new ${h.itemsNew}`, h.cron, h.url];
           console.log(`${facts.join('\t')}${h.detail ? `\t${h.detail}` : ''}`);
         }
-        if (health.some((h) => h.status === 'failed' || h.status === 'stale')) process.exitCode = 3;
       }),
     );
   sources

@@ -22,14 +22,15 @@ export function looksLikeArxivAtom(head: string): boolean {
 }
 
 function entryPaper(entry: XmlNode, i: number, source: string, file: string): PaperInput {
-  const line = lineOfElement(source, 'entry', i);
+  // Only worked out for an error: finding the n-th entry's line costs a scan of the text.
+  const line = () => lineOfElement(source, 'entry', i);
   const idText = text(entry.id);
   const title = text(entry.title);
   if (title === 'Error' && idText.includes('/api/errors')) {
-    throw new ParseError(file, line, `the arXiv API answered with an error: ${text(entry.summary) || idText}`, { field: 'entry' });
+    throw new ParseError(file, line(), `the arXiv API answered with an error: ${text(entry.summary) || idText}`, { field: 'entry' });
   }
-  if (!idText) throw new ParseError(file, line, `entry ${i + 1} has no id`, { field: 'id' });
-  if (!title) throw new ParseError(file, line, `entry ${i + 1} (${idText}) has no title`, { field: 'title' });
+  if (!idText) throw new ParseError(file, line(), `entry ${i + 1} has no id`, { field: 'id' });
+  if (!title) throw new ParseError(file, line(), `entry ${i + 1} (${idText}) has no title`, { field: 'title' });
   const alternate = list(entry.link).find((l) => attr(l, 'rel') === 'alternate' || !attr(l, 'rel'));
   const primary = attr(child(entry, 'arxiv:primary_category'), 'term');
   const categories = list(entry.category).flatMap((c) => attr(c, 'term') ?? []);

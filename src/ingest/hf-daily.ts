@@ -48,13 +48,14 @@ export function parseHfDaily(text: string, file: string): ParsedSource {
     const detail = typeof error === 'string' ? `the server answered with an error: ${error}` : 'expected an array of daily papers';
     throw new ParseError(file, 1, detail);
   }
-  const lines = elementLines(text, 1);
+  // Element lines cost a scan of the whole text: worked out only when an element is refused.
+  const lineOf = (i: number) => elementLines(text, 1)[i];
   const papers = data.map((raw, i): PaperInput => {
     const result = itemSchema.safeParse(raw);
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') || undefined;
-      throw new ParseError(file, lines[i], `daily paper ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
+      throw new ParseError(file, lineOf(i), `daily paper ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
     }
     const { paper, publishedAt } = result.data;
     return {

@@ -47,13 +47,14 @@ export function parsePaperboyJson(text: string, file: string): PaperInput[] {
   if (!Array.isArray(list)) {
     throw new ParseError(file, 1, 'expected an array of papers or an object with a "papers" array', { field: 'papers' });
   }
-  const lines = elementLines(text, wrapped ? 2 : 1);
+  // Element lines cost a scan of the whole text: worked out only when an element is refused.
+  const lineOf = (i: number) => elementLines(text, wrapped ? 2 : 1)[i];
   return list.map((item, i) => {
     const result = paperSchema.safeParse(item);
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') || undefined;
-      throw new ParseError(file, lines[i], `paper ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
+      throw new ParseError(file, lineOf(i), `paper ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
     }
     return result.data satisfies PaperInput;
   });

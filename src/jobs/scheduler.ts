@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
+import { localParts } from '../domain/zoned-time.js';
 import type { Logger } from '../log.js';
 import type { Deliverer } from './deliver.js';
 import type { DigestJobs } from './digests.js';
@@ -33,15 +34,40 @@ export interface Scheduler {
 }
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 // A source on a weekly cron is the sparsest a catch-up needs to look back for.
-const LOOK_BACK_MINUTES = 8 * 24 * 60;
+const LOOK_BACK_HOURS = 8 * 24;
 
-/** The last minute at or before `now` at which the task's cron fires, within the last eight days. */
-export function previousFire(task: Pick<ScheduledTask, 'match'>, now: Date): Date | undefined {
-  const start = Math.floor(now.getTime() / MINUTE) * MINUTE;
-  for (let i = 0; i <= LOOK_BACK_MINUTES; i++) {
-    const at = new Date(start - i * MINUTE);
-    if (task.match(at)) return at;
+/**
+ * The last minute at or before `now` at which a cron expression fires in a zone, within the last
+ * eight days. The zone's offset is read once per hour (Intl is slow); minutes are checked with
+ * plain arithmetic against node-cron's parsed fields.
+ */
+export function previousFire(expression: string, timeZone: string, now: Date): Date | undefined {
+  const f = cron.parse(expression);
+  const sets = [f.minute, f.hour, f.dayOfMonth, f.month, f.dayOfWeek].map((xs) => new Set(xs));
+  const [minutes, hours, days, months, weekdays] = sets as Set<number | string>[];
+  if (!f.second.includes(0)) return undefined;
+  const lastMinute = Math.floor(now.getTime() / MINUTE) * MINUTE;
+  const firstHour = Math.floor(lastMinute / HOUR) * HOUR;
+  for (let h = 0; h <= LOOK_BACK_HOURS; h++) {
+    const hourStart = firstHour - h * HOUR;
+    const l = localParts(new Date(hourStart), timeZone);
+    const offset = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) - hourStart;
+    for (let m = 59; m >= 0; m--) {
+      const at = hourStart + m * MINUTE;
+      if (at > lastMinute) continue;
+      const wall = new Date(at + offset);
+      if (
+        minutes!.has(wall.getUTCMinutes()) &&
+        hours!.has(wall.getUTCHours()) &&
+        days!.has(wall.getUTCDate()) &&
+        months!.has(wall.getUTCMonth() + 1) &&
+        weekdays!.has(wall.getUTCDay())
+      ) {
+        return new Date(at);
+      }
+    }
   }
   return undefined;
 }
@@ -101,6 +127,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     .filter((s) => s.enabled)
     .map((s) => ({
       name: s.name,
+      cron: s.cron,
+      timezone: s.timezone,
       ...job(
         `source:${s.name}`,
         s.cron,
@@ -118,7 +146,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       const lastAttempt = new Map(health.map((h) => [h.name, h.lastAttemptAt]));
       const now = clock();
       for (const s of sourceJobs) {
-        const due = previousFire(s.task, now);
+        const due = previousFire(s.cron, s.timezone, now);
         const last = lastAttempt.get(s.name);
         if (due && (!last || Date.parse(last) < due.getTime())) await s.run();
       }

@@ -128,3 +128,25 @@ describe('the sources file', () => {
     expect(() => parseSourcesFile(twice, 's.json')).toThrow('s.json:3: source 2: the name "a" is used twice (field name)');
   });
 });
+
+describe('the example sources file shipped in data/', () => {
+  it('is valid, and every source in it is disabled so a copy fetches nothing until edited', async () => {
+    const { readSourcesFile } = await import('../../src/jobs/source-config.js');
+    const sources = await readSourcesFile(new URL('../../data/sources.example.json', import.meta.url).pathname);
+    expect(sources.map((s) => s.format)).toEqual(['arxiv-rss', 'arxiv-atom', 'hf-daily']);
+    expect(sources.every((s) => !s.enabled)).toBe(true);
+  });
+});
+
+describe('the last time a source cron fired (for the catch-up at start)', () => {
+  it('is found in the source zone, across a DST change and half-hour offsets', async () => {
+    const { previousFire } = await import('../../src/jobs/scheduler.js');
+    const at = (expr: string, tz: string, now: string) => previousFire(expr, tz, new Date(now))?.toISOString();
+    expect(at('0 7 * * 1', 'America/New_York', '2024-03-24T12:00:00Z')).toBe('2024-03-18T11:00:00.000Z');
+    expect(at('30 21 * * 0-4', 'America/New_York', '2024-03-12T01:00:00Z')).toBe('2024-03-11T01:30:00.000Z');
+    expect(at('0 6 * * *', 'Asia/Kolkata', '2024-03-24T00:10:00Z')).toBe('2024-03-23T00:30:00.000Z');
+    // 02:00 does not exist in Berlin on 31 March 2024: the last fire is the day before.
+    expect(at('0 2 * * *', 'Europe/Berlin', '2024-03-31T12:00:00Z')).toBe('2024-03-30T01:00:00.000Z');
+    expect(at('0 6 * * *', 'UTC', '2024-03-24T06:00:59Z')).toBe('2024-03-24T06:00:00.000Z');
+  });
+});

@@ -154,20 +154,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE papers ADD COLUMN github_repo TEXT;
   ALTER TABLE papers ADD COLUMN featured_on TEXT;      -- YYYY-MM-DD, the day Hugging Face featured it
 
-  -- Full-text index over title and abstract. The triggers keep it in step with papers inside the
-  -- writing transaction, whatever writes the row.
+  -- Full-text index over title and abstract. The paper store writes it in the same transaction as
+  -- the papers: new rows in one INSERT … SELECT at the end of a batch (a third of the cost of a
+  -- row-by-row trigger), changed rows as they change. A delete is caught by the trigger.
   CREATE VIRTUAL TABLE papers_fts USING fts5(
     title, abstract, content = 'papers', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
   );
-  CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
-  END;
   CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
     INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
-  END;
-  CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract ON papers BEGIN
-    INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
-    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
   END;
   INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
 

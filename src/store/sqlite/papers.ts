@@ -4,6 +4,7 @@ import { fieldsFromInput, mergePaper, sameFields, type PaperFields } from '../..
 import type { IngestCounts, PaperStore } from '../ports.js';
 
 interface PaperRow {
+  row_id: number;
   id: string;
   arxiv_id: string | null;
   version: number | null;
@@ -75,7 +76,13 @@ export function ftsQuery(words: string): string {
 const PROGRESS_EVERY = 2_000;
 
 export function sqlitePaperStore(db: Database.Database): PaperStore {
-  const select = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE id = ?');
+  const select = db.prepare<[string], PaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
+  const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
+  // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
+  // existed before the batch is re-indexed when its title or abstract changes.
+  const indexAdded = db.prepare('INSERT INTO papers_fts (rowid, title, abstract) SELECT rowid, title, abstract FROM papers WHERE rowid > ?');
+  const unindex = db.prepare("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)");
+  const index = db.prepare('INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)');
   const insert = db.prepare(`
     INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
       categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on)
@@ -88,12 +95,13 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
       github_repo = @github_repo, featured_on = @featured_on
     WHERE id = @id`);
   const search = db.prepare<[string, number], PaperRow>(`
-    SELECT papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
+    SELECT papers.rowid AS row_id, papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
     WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?`);
 
   const upsertAll = db.transaction(
     (papers: readonly PaperInput[], seenAt: string, onProgress?: (done: number, total: number) => void): IngestCounts => {
       const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0 };
+      const before = lastRowid.get()?.n ?? 0;
       papers.forEach((input, i) => {
         if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, papers.length);
         const id = canonicalId(input);
@@ -110,8 +118,14 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
         } else {
           update.run(rowParams(id, merged, seenAt));
           counts.updated++;
+          const reindex = row.row_id <= before && (row.title !== merged.title || row.abstract !== merged.abstract);
+          if (reindex) {
+            unindex.run(row.row_id, row.title, row.abstract);
+            index.run(row.row_id, merged.title, merged.abstract);
+          }
         }
       });
+      if (counts.added > 0) indexAdded.run(before);
       onProgress?.(papers.length, papers.length);
       return counts;
     },
@@ -128,7 +142,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     async papersFirstSeenBetween(after, upTo) {
       const rows = db
         .prepare<[string, string], PaperRow>(
-          'SELECT * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
+          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
         )
         .all(after, upTo);
       return rows.map(toPaper);
@@ -136,7 +150,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     async listPapers({ since, limit }) {
       const rows = db
         .prepare<[string, number], PaperRow>(
-          'SELECT * FROM papers WHERE first_seen_at >= ? ORDER BY first_seen_at DESC, rowid LIMIT ?',
+          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at >= ? ORDER BY first_seen_at DESC, rowid LIMIT ?',
         )
         .all(since ?? '', limit ?? -1);
       return rows.map(toPaper);
