@@ -24,6 +24,10 @@ export interface Paper {
   publishedAt: string | null;
   firstSeenAt: string;
   updatedAt: string;
+  /** Upvotes where the source counts them (e.g. Daily Papers); ranking may blend them in. */
+  upvotes?: number;
+  /** arXiv categories (e.g. cs.CV) where the source gives them; `category:` in a topic query filters on them. */
+  categories?: string[];
 }
 
 // New-style (2007-) ids like 2403.12345v2, and old-style ids like hep-th/9901001v1.

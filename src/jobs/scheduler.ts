@@ -11,6 +11,8 @@ export interface SchedulerDeps {
   logger: Logger;
   clock: () => Date;
   hourUtc: number;
+  /** ISO weekday (1 = Monday) on which each topic's weekly digest is frozen. */
+  weeklySendDay?: number;
 }
 
 export interface JobStatus {
@@ -26,12 +28,12 @@ export interface Scheduler {
 }
 
 /**
- * Two jobs. The daily one freezes every topic's digest at the configured UTC hour (for the web
- * archive and the feeds); plan-and-send runs every minute: it plans what came due in each
+ * Three jobs. The daily one freezes every topic's digest at the configured UTC hour (for the web
+ * archive and the feeds), the weekly one each topic's weekly digest on the weekly send day; plan-and-send runs every minute: it plans what came due in each
  * subscriber's zone and delivers it. node-cron does not replay fires missed while the process was
  * down, so both also run at start; unique keys make a repeat harmless.
  */
-export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc }: SchedulerDeps): Scheduler {
+export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc, weeklySendDay = 1 }: SchedulerDeps): Scheduler {
   const shutdown = new AbortController();
   const inHand = new Set<Promise<void>>();
   const jobs: { name: string; task: ScheduledTask; last: { run: JobStatus['lastRun'] } }[] = [];
@@ -66,12 +68,17 @@ export function startScheduler({ digests, planner, deliverer, logger, clock, hou
   };
 
   const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => digests.freezeAllTopics('day', at));
+  // Each topic's week in one edition: its web page, its item in the topic feed, and the email of
+  // single-topic weekly subscribers (same topic set and week, so the same frozen edition).
+  const weekly = job('weekly-digests', `0 ${hourUtc} * * ${weeklySendDay % 7}`, (at) => digests.freezeAllTopics('week', at));
   // Every minute: plan what came due (each subscriber's own zone and hour), then send it.
   const send = job('plan-and-send', '* * * * *', async (at) => {
     await planner.plan(at);
     await deliverer.run({ maxWaitMs: 0, signal: shutdown.signal });
   });
   if (clock().getUTCHours() >= hourUtc) void daily();
+  // Only on the send day: a week frozen early would hold half a week's papers.
+  if (clock().getUTCHours() >= hourUtc && (clock().getUTCDay() || 7) === weeklySendDay) void weekly();
   void send();
 
   return {
