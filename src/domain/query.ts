@@ -39,7 +39,7 @@ export interface QueryTerm {
 }
 
 const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
-const TOKEN = /(-?)(?:([a-z]+):)?(?:"([^"]*)"|(\S+))/g;
+const TOKEN = /(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 
 function problem(source: string, detail: string): InvalidInputError {
   return new InvalidInputError(`topic query ${JSON.stringify(source)}: ${detail}`);
@@ -77,8 +77,13 @@ export function parseQuery(source: string): Query {
     const alternative: Alternative = { required: [] };
     for (const m of part.matchAll(TOKEN)) {
       const negated = m[1] === '-';
-      const operator = m[2] && (OPERATORS as readonly string[]).includes(m[2]) ? m[2] : undefined;
+      const name = m[2]?.toLowerCase();
+      const operator = name && (OPERATORS as readonly string[]).includes(name) ? name : undefined;
       const value = (m[3] ?? m[4] ?? '').trim();
+      const bare = /^([A-Za-z]+):$/.exec(value)?.[1]?.toLowerCase();
+      if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
+        throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
+      }
       if (!operator) {
         // An unknown "word:" prefix is just part of the words.
         const raw = m[2] ? `${m[2]} ${value}` : value;

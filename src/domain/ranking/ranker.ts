@@ -35,7 +35,10 @@ const TITLE_BOOST = 3;
 // same thing in other words. RELATED_MIN is how close (relative to those matches) a paper must be.
 const FEEDBACK_DOCS = 8;
 const PROFILE_TERMS = 24;
-const RELATED_MIN = 0.5;
+const RELATED_MIN = 0.6;
+// Seeds are the reader's own examples: a looser likeness to them is still worth showing.
+const SEED_MIN = 0.4;
+const SHORTLIST = 300;
 const LEXICAL_SHARE = 0.8;
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
@@ -77,38 +80,41 @@ export function createRanker(corpus: readonly Paper[]) {
   const vectorOf = (d: Doc) => (d.vector ??= tfidf(d.title.seq, d.abstract.seq, idf, 2));
   const hitsCache = new Map<string, Map<number, number>>();
 
-  /** BM25 score of every paper containing the form (phrases checked for adjacency). */
+  /**
+   * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
+   * corpus's strongest match is 1: a three-word phrase and its one-word acronym weigh the same.
+   */
   function formHits(form: Form): Map<number, number> {
     const key = formKey(form);
     let hits = hitsCache.get(key);
     if (hits) return hits;
     hits = new Map();
+    let max = 0;
     for (const r of index.search(form.tokens.join(' '), { combineWith: 'AND' })) {
       const d = docs[r.id as number] as Doc;
       if (form.adjacent && form.tokens.length > 1 && !containsPhrase(d.title.seq, form.tokens) && !containsPhrase(d.abstract.seq, form.tokens)) continue;
       hits.set(r.id as number, r.score);
+      max = Math.max(max, r.score);
     }
+    if (max > 0) for (const [i, s] of hits) hits.set(i, s / max);
     if (hitsCache.size > 20_000) hitsCache.clear();
     hitsCache.set(key, hits);
     return hits;
   }
 
-  /** Each paper's best form of a concept, scaled so the corpus's strongest match is 1, and which form. */
+  /** Each paper's best form of a concept, and which form stood in when the typed one did not match. */
   function conceptHits(concept: Concept): { scores: Map<number, number>; via: Map<number, string> } {
     const scores = new Map<number, number>();
     const via = new Map<number, string>();
-    for (const [k, form] of concept.forms.entries()) {
+    const typed = formHits(concept.forms[0] as Form);
+    for (const form of concept.forms) {
       for (const [i, s] of formHits(form)) {
         const before = scores.get(i);
         if (before === undefined || s > before) scores.set(i, s);
         // The typed form wins the explanation whenever it matched at all.
-        if (k === 0) via.delete(i);
-        else if (form.via && (before === undefined || via.has(i)) && !formHits(concept.forms[0] as Form).has(i)) via.set(i, form.via);
+        if (form.via && !typed.has(i) && !via.has(i)) via.set(i, form.via);
       }
     }
-    let max = 0;
-    for (const s of scores.values()) max = Math.max(max, s);
-    if (max > 0) for (const [i, s] of scores) scores.set(i, s / max);
     return { scores, via };
   }
 
@@ -131,8 +137,9 @@ export function createRanker(corpus: readonly Paper[]) {
           const v = via.get(i);
           matched.push(v ? `${c.label} (as ${v})` : c.label);
         });
-        // Every concept, or all but one of three or more: "merely sharing a word" is not a match.
-        const gated = matched.length === concepts.length || (concepts.length >= 3 && matched.length >= concepts.length - 1);
+        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers that
+        // miss a word can still come in through their likeness to the best matches (below).
+        const gated = matched.length === concepts.length;
         const prev = out.get(i);
         if (!prev) out.set(i, { score, gated, matched });
         else if (gated && !prev.gated) out.set(i, { score: score + OTHER_ALTERNATIVES * prev.score, gated, matched });
@@ -142,20 +149,31 @@ export function createRanker(corpus: readonly Paper[]) {
         } else out.set(i, { ...prev, score: prev.score + OTHER_ALTERNATIVES * score });
       }
     }
-    for (const l of out.values()) l.score = Math.min(1, l.score);
+    for (const l of out.values()) {
+      l.score = Math.min(1, l.score);
+      l.matched = tidy(l.matched);
+    }
     return out;
   }
 
-  /** How close each paper is to the vocabulary of `about`, relative to those papers themselves (1 = as close). */
-  function closeness(about: readonly Doc[]): { scores: Map<number, number>; terms: Map<string, number> } {
-    const terms = profile(about.map(vectorOf), PROFILE_TERMS);
-    const raw = new Map<number, number>();
-    const results = index.search([...terms.keys()].join(' '), { combineWith: 'OR', boostTerm: (t) => terms.get(t) ?? 0 });
-    for (const r of results) raw.set(r.id as number, r.score);
-    const own = about.map((d) => raw.get(position.get(d.paper.id) as number) ?? 0);
-    const norm = own.reduce((a, b) => a + b, 0) / Math.max(1, own.length) || 1;
+  /**
+   * How close each paper is to the vocabulary of `about` (apart from the query's own words), as
+   * the weight of that vocabulary in the paper relative to its weight in those papers (1 = as close).
+   */
+  function closeness(about: readonly Doc[], own: ReadonlySet<string>): { scores: Map<number, number>; terms: Map<string, number> } {
+    const centroid = profile(about.map(vectorOf), PROFILE_TERMS + own.size);
+    const terms = new Map([...centroid].filter(([t]) => !own.has(t)).slice(0, PROFILE_TERMS));
+    const weight = (d: Doc) => {
+      const v = vectorOf(d);
+      let sum = 0;
+      for (const [t, w] of terms) sum += w * (v.get(t) ?? 0);
+      return sum;
+    };
+    const norm = about.reduce((a, d) => a + weight(d), 0) / Math.max(1, about.length) || 1;
     const scores = new Map<number, number>();
-    for (const [i, s] of raw) scores.set(i, Math.min(1, s / norm));
+    // BM25 over the vocabulary shortlists the papers worth comparing; only those get a vector.
+    const shortlist = index.search([...terms.keys()].join(' '), { combineWith: 'OR', boostTerm: (t) => terms.get(t) ?? 0 });
+    for (const r of shortlist.slice(0, SHORTLIST)) scores.set(r.id as number, Math.min(1, weight(docs[r.id as number] as Doc) / norm));
     return { scores, terms };
   }
 
@@ -183,9 +201,10 @@ export function createRanker(corpus: readonly Paper[]) {
       const lex = hasWords ? lexical(query) : new Map<number, Lexical>();
       const best = [...lex].filter(([i, l]) => l.gated && allowed(i)).sort((a, b) => b[1].score - a[1].score);
       const feedback = best.slice(0, FEEDBACK_DOCS).map(([i]) => docs[i] as Doc);
-      const related = feedback.length >= 2 ? closeness(feedback) : undefined;
+      const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
+      const related = feedback.length >= 2 ? closeness(feedback, own) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [docs[position.get(id) as number] as Doc] : []));
-      const seeded = seeds.length > 0 ? closeness(seeds) : undefined;
+      const seeded = seeds.length > 0 ? closeness(seeds, own) : undefined;
       const seedIds = new Set(query.seeds);
 
       const pool = new Set<number>([...lex.keys(), ...(related?.scores.keys() ?? []), ...(seeded?.scores.keys() ?? [])]);
@@ -199,15 +218,15 @@ export function createRanker(corpus: readonly Paper[]) {
         const r = related?.scores.get(i) ?? 0;
         const s = seeded?.scores.get(i) ?? 0;
         const byWords = l?.gated === true;
-        if (hasWords && !byWords && r < RELATED_MIN && s < RELATED_MIN) continue;
-        if (!hasWords && seeded && s < RELATED_MIN) continue;
+        if (hasWords && !byWords && r < RELATED_MIN && s < SEED_MIN) continue;
+        if (!hasWords && seeded && s < SEED_MIN) continue;
         let score: number;
         if (hasWords && seeded) score = 0.6 * (l?.score ?? 0) + 0.4 * Math.max(r, s);
         else if (hasWords) score = LEXICAL_SHARE * (l?.score ?? 0) + (1 - LEXICAL_SHARE) * r;
         else score = seeded ? s : 1;
         if (query.minScore !== undefined && score < query.minScore) continue;
         const entry: ScoredPaper = { paper: d.paper, score, matched: l?.matched ?? [] };
-        if (seeded && s >= RELATED_MIN) {
+        if (seeded && s >= SEED_MIN) {
           const v = vectorOf(d);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
           if (like) entry.resembles = { id: like.seed.paper.id, title: like.seed.paper.title };
@@ -234,6 +253,15 @@ export function createRanker(corpus: readonly Paper[]) {
       return cosine(vec(a), vec(b));
     },
   };
+}
+
+/** "NAS (as neural architecture search)" says nothing more when "neural architecture search" matched too. */
+function tidy(matched: readonly string[]): string[] {
+  const plain = new Set(matched.filter((m) => !m.endsWith(')')).map((m) => m.toLowerCase()));
+  return matched.filter((m) => {
+    const via = / \(as (.+)\)$/.exec(m)?.[1];
+    return via === undefined || !plain.has(via.toLowerCase());
+  });
 }
 
 /** Mixes log-scaled upvotes into the score, only among papers that matched and only when some have upvotes. */
