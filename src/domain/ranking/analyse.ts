@@ -20,6 +20,7 @@ const STOPWORD_LIST =
 export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const ASCII_WORD = /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/g;
 
 /** Splits "ProxylessNAS" into Proxyless and NAS, "Swin3D" into Swin and 3D; one-letter pieces stay attached ("ViT"). */
 export function camelParts(word: string): string[] {
@@ -40,8 +41,19 @@ export function camelParts(word: string): string[] {
 
 const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
 
+// Stemming is the costly part of analysis and a vocabulary is small: each word is stemmed once.
+const TERMS = new Map<string, string | undefined>();
+
 /** Normalises one token: lowercase, possessive dropped, stemmed; undefined for a stopword. */
 export function term(raw: string): string | undefined {
+  if (TERMS.has(raw)) return TERMS.get(raw);
+  const t = computeTerm(raw);
+  if (TERMS.size > 200_000) TERMS.clear();
+  TERMS.set(raw, t);
+  return t;
+}
+
+function computeTerm(raw: string): string | undefined {
   const bare = raw.replace(/['’]s$/, '').replace(/['’]/g, '');
   const lower = bare.toLowerCase();
   if (lower.length === 0 || STOPWORDS.has(lower)) return undefined;
@@ -50,25 +62,59 @@ export function term(raw: string): string | undefined {
   return lower.length <= 3 ? lower : porterStem(lower);
 }
 
-/** Analyses a text (title or abstract) for indexing and matching. */
-export function analyse(text: string): Analysed {
-  const seq: string[] = [];
-  const whole: string[] = [];
-  for (const match of fold(text).matchAll(WORD)) {
-    const word = match[0];
-    const hyphenParts = word.split('-');
-    const parts = hyphenParts.flatMap(camelParts);
-    if (parts.length === 1) {
-      const t = term(word);
-      if (t) seq.push(t);
-      continue;
-    }
+interface WordTokens {
+  seq: readonly string[];
+  whole: string | undefined;
+}
+
+// A vocabulary is small next to a corpus: each distinct word is analysed once.
+const WORDS = new Map<string, WordTokens>();
+
+function analyseWord(word: string): WordTokens {
+  let cached = WORDS.get(word);
+  if (cached) return cached;
+  const hyphenParts = word.split('-');
+  const parts = hyphenParts.flatMap(camelParts);
+  if (parts.length === 1) {
+    const t = term(word);
+    cached = { seq: t ? [t] : [], whole: undefined };
+  } else {
+    const seq: string[] = [];
     for (const part of parts) {
       const t = term(part);
       if (t) seq.push(t);
     }
-    const joined = term(hyphenParts.join(''));
-    if (joined) whole.push(joined);
+    cached = { seq, whole: term(hyphenParts.join('')) };
+  }
+  if (WORDS.size > 200_000) WORDS.clear();
+  WORDS.set(word, cached);
+  const only = cached.seq.length === 1 ? cached.seq[0] : undefined;
+  if (only !== undefined) {
+    const lower = word.toLowerCase();
+    const known = SURFACE.get(only);
+    if (known === undefined || lower.length < known.length || (lower.length === known.length && lower < known)) SURFACE.set(only, lower);
+  }
+  return cached;
+}
+
+// The plainest word seen for each stem ("supernet" for supernet, "searching" → "search"): explanations show words, not stems.
+const SURFACE = new Map<string, string>();
+
+/** A readable word for a stem: the shortest word analysed so far that has it. */
+export function surfaceOf(stem: string): string {
+  return SURFACE.get(stem) ?? stem;
+}
+
+/** Analyses a text (title or abstract) for indexing and matching. */
+export function analyse(text: string): Analysed {
+  const seq: string[] = [];
+  const whole: string[] = [];
+  // Most text is ASCII: it needs no accent folding and a cheaper word pattern.
+  const ascii = !/[^\x00-\x7F]/.test(text);
+  for (const match of ascii ? text.matchAll(ASCII_WORD) : fold(text).matchAll(WORD)) {
+    const tokens = analyseWord(match[0]);
+    for (const t of tokens.seq) seq.push(t);
+    if (tokens.whole) whole.push(tokens.whole);
   }
   return { seq, whole };
 }

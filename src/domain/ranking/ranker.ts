@@ -1,8 +1,8 @@
-import MiniSearch from 'minisearch';
 import type { Paper } from '../paper.js';
 import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
-import { analyse, containsPhrase, indexTokens, type Analysed } from './analyse.js';
+import { analyse, indexTokens, surfaceOf, type Analysed } from './analyse.js';
+import { createBm25Index } from './bm25.js';
 import { conceptsOf, excludedForms, formKey, type Concept, type Form } from './concepts.js';
 import { passesFilters } from './filters.js';
 import { cosine, profile, tfidf, type Vector } from './vectors.js';
@@ -29,7 +29,7 @@ export interface RankOptions {
   popularity?: number;
 }
 
-// BM25 over title and abstract (MiniSearch), a title match counting three times an abstract one.
+// BM25 over title and abstract, a title match counting three times an abstract one.
 const TITLE_BOOST = 3;
 // Pseudo-relevance feedback: the vocabulary of the best few matches finds papers that say the
 // same thing in other words. RELATED_MIN is how close (relative to those matches) a paper must be.
@@ -38,7 +38,6 @@ const PROFILE_TERMS = 24;
 const RELATED_MIN = 0.6;
 // Seeds are the reader's own examples: a looser likeness to them is still worth showing.
 const SEED_MIN = 0.4;
-const SHORTLIST = 300;
 const LEXICAL_SHARE = 0.8;
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
@@ -51,33 +50,48 @@ interface Doc {
 }
 
 interface Lexical {
-  score: number;
-  gated: boolean;
-  matched: string[];
+  scores: Map<number, number>;
+  /** Papers that match every concept of some alternative. */
+  gated: Set<number>;
+  matched(i: number): string[];
 }
+
+interface Closeness {
+  /** Per paper (by position), 0 to 1. */
+  scores: Float64Array;
+  touched: number[];
+  terms: Map<string, number>;
+}
+
+const NO_WORDS: Lexical = { scores: new Map(), gated: new Set(), matched: () => [] };
 
 /** An index over a corpus of papers that ranks them for any number of topic queries. */
 export function createRanker(corpus: readonly Paper[]) {
   const unique = [...new Map(corpus.map((p) => [p.id, p])).values()];
   const docs: Doc[] = unique.map((paper) => ({ paper, title: analyse(paper.title), abstract: analyse(paper.abstract) }));
   const position = new Map(docs.map((d, i) => [d.paper.id, i]));
-  const df = new Map<string, number>();
-  for (const d of docs) for (const t of new Set([...indexTokens(d.title), ...indexTokens(d.abstract)])) df.set(t, (df.get(t) ?? 0) + 1);
   const n = Math.max(1, docs.length);
-  const idf = (t: string) => Math.log(1 + n / (df.get(t) ?? 1));
   const acronyms: AcronymTable = learnAcronyms(unique.map((p) => `${p.title}. ${p.abstract}`));
   const reverse = longForms(acronyms);
 
-  const index = new MiniSearch<{ i: number; title: string; abstract: string }>({
-    idField: 'i',
-    fields: ['title', 'abstract'],
-    tokenize: (s) => s.split(' '),
-    processTerm: (t) => t || null,
-    searchOptions: { boost: { title: TITLE_BOOST } },
-  });
-  index.addAll(docs.map((d, i) => ({ i, title: indexTokens(d.title).join(' '), abstract: indexTokens(d.abstract).join(' ') })));
+  const index = createBm25Index(
+    docs.map((d) => ({ ...d, titleTokens: indexTokens(d.title), abstractTokens: indexTokens(d.abstract) })),
+    TITLE_BOOST,
+  );
+  const idf = (t: string) => Math.log(1 + n / Math.max(1, index.df(t)));
 
   const vectorOf = (d: Doc) => (d.vector ??= tfidf(d.title.seq, d.abstract.seq, idf, 2));
+  // Term → (paper, tf-idf weight): how close every paper is to a vocabulary, in one pass over
+  // that vocabulary's papers.
+  const vocabulary = new Map<string, { docs: number[]; weights: number[] }>();
+  docs.forEach((d, i) => {
+    for (const [t, w] of tfidf(d.title.seq, d.abstract.seq, idf, 2)) {
+      let list = vocabulary.get(t);
+      if (!list) vocabulary.set(t, (list = { docs: [], weights: [] }));
+      list.docs.push(i);
+      list.weights.push(w);
+    }
+  });
   const hitsCache = new Map<string, Map<number, number>>();
 
   /**
@@ -88,14 +102,9 @@ export function createRanker(corpus: readonly Paper[]) {
     const key = formKey(form);
     let hits = hitsCache.get(key);
     if (hits) return hits;
-    hits = new Map();
+    hits = index.search(form.tokens, form.adjacent);
     let max = 0;
-    for (const r of index.search(form.tokens.join(' '), { combineWith: 'AND' })) {
-      const d = docs[r.id as number] as Doc;
-      if (form.adjacent && form.tokens.length > 1 && !containsPhrase(d.title.seq, form.tokens) && !containsPhrase(d.abstract.seq, form.tokens)) continue;
-      hits.set(r.id as number, r.score);
-      max = Math.max(max, r.score);
-    }
+    for (const s of hits.values()) max = Math.max(max, s);
     if (max > 0) for (const [i, s] of hits) hits.set(i, s / max);
     if (hitsCache.size > 20_000) hitsCache.clear();
     hitsCache.set(key, hits);
@@ -118,73 +127,92 @@ export function createRanker(corpus: readonly Paper[]) {
     return { scores, via };
   }
 
-  /** Coverage-weighted BM25 per paper: 1 means every concept matched as strongly as anywhere in the corpus. */
-  function lexical(query: Query): Map<number, Lexical> {
-    const out = new Map<number, Lexical>();
-    for (const alternative of query.alternatives) {
+  /**
+   * Coverage-weighted BM25 per paper: 1 means every concept matched as strongly as anywhere in the
+   * corpus. Only numbers per paper here; the words that matched are looked up for the papers shown.
+   */
+  function lexical(query: Query): Lexical {
+    const alternatives = query.alternatives.map((alternative) => {
       const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, ...conceptHits(c) }));
       const weights = concepts.map(({ scores }) => Math.log(1 + n / Math.max(1, scores.size)));
-      const total = weights.reduce((a, b) => a + b, 0) || 1;
-      const touched = new Set<number>();
-      for (const { scores } of concepts) for (const i of scores.keys()) touched.add(i);
-      for (const i of touched) {
-        let score = 0;
-        const matched: string[] = [];
-        concepts.forEach(({ c, scores, via }, k) => {
-          const s = scores.get(i);
-          if (s === undefined) return;
-          score += ((weights[k] as number) * s) / total;
-          const v = via.get(i);
-          matched.push(v ? `${c.label} (as ${v})` : c.label);
-        });
-        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers that
-        // miss a word can still come in through their likeness to the best matches (below).
-        const gated = matched.length === concepts.length;
-        const prev = out.get(i);
-        if (!prev) out.set(i, { score, gated, matched });
-        else if (gated && !prev.gated) out.set(i, { score: score + OTHER_ALTERNATIVES * prev.score, gated, matched });
-        else if (gated === prev.gated) {
-          const [hi, lo] = score > prev.score ? [{ score, matched }, prev] : [prev, { score, matched }];
-          out.set(i, { score: hi.score + OTHER_ALTERNATIVES * lo.score, gated, matched: [...new Set([...hi.matched, ...lo.matched])] });
-        } else out.set(i, { ...prev, score: prev.score + OTHER_ALTERNATIVES * score });
+      return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
+    });
+    const best = new Float64Array(n);
+    const sum = new Float64Array(n);
+    const isGated = new Uint8Array(n);
+    const touched: number[] = [];
+    const seenScore = new Float64Array(n);
+    const seenCount = new Uint16Array(n);
+    for (const { concepts, weights, total } of alternatives) {
+      const seen: number[] = [];
+      concepts.forEach(({ scores }, k) => {
+        const w = (weights[k] as number) / total;
+        for (const [i, x] of scores) {
+          if (seenCount[i] === 0) seen.push(i);
+          seenScore[i] = (seenScore[i] as number) + w * x;
+          seenCount[i] = (seenCount[i] as number) + 1;
+        }
+      });
+      for (const i of seen) {
+        const score = seenScore[i] as number;
+        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers
+        // that miss a word can still come in through their likeness to the best matches.
+        const all = seenCount[i] === concepts.length;
+        seenScore[i] = 0;
+        seenCount[i] = 0;
+        if (sum[i] === 0) touched.push(i);
+        sum[i] = (sum[i] as number) + score;
+        if (all && isGated[i] === 0) {
+          isGated[i] = 1;
+          best[i] = score;
+        } else if ((all ? 1 : 0) === isGated[i]) best[i] = Math.max(best[i] as number, score);
       }
     }
-    for (const l of out.values()) {
-      l.score = Math.min(1, l.score);
-      l.matched = tidy(l.matched);
+    const scores = new Map<number, number>();
+    const gated = new Set<number>();
+    // The best alternative counts whole; a paper matching others too gets a share of them.
+    for (const i of touched) {
+      const b = best[i] as number;
+      scores.set(i, Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b)));
+      if (isGated[i]) gated.add(i);
     }
-    return out;
+    const matched = (i: number): string[] => {
+      const labels: string[] = [];
+      for (const { concepts } of alternatives) {
+        const hit = concepts.filter(({ scores: x }) => x.has(i));
+        if (hit.length === 0 || (gated.has(i) && hit.length < concepts.length)) continue;
+        for (const { c, via } of hit) {
+          const v = via.get(i);
+          const label = v ? `${c.label} (as ${v})` : c.label;
+          if (!labels.includes(label)) labels.push(label);
+        }
+      }
+      return labels.length > 1 ? tidy(labels) : labels;
+    };
+    return { scores, gated, matched };
   }
 
   /**
    * How close each paper is to the vocabulary of `about` (apart from the query's own words), as
    * the weight of that vocabulary in the paper relative to its weight in those papers (1 = as close).
    */
-  function closeness(about: readonly Doc[], own: ReadonlySet<string>): { scores: Map<number, number>; terms: Map<string, number> } {
+  function closeness(about: readonly Doc[], own: ReadonlySet<string>): Closeness {
     const centroid = profile(about.map(vectorOf), PROFILE_TERMS + own.size);
     const terms = new Map([...centroid].filter(([t]) => !own.has(t)).slice(0, PROFILE_TERMS));
-    const weight = (d: Doc) => {
-      const v = vectorOf(d);
-      let sum = 0;
-      for (const [t, w] of terms) sum += w * (v.get(t) ?? 0);
-      return sum;
-    };
-    const norm = about.reduce((a, d) => a + weight(d), 0) / Math.max(1, about.length) || 1;
-    const scores = new Map<number, number>();
-    // BM25 over the vocabulary shortlists the papers worth comparing; only those get a vector.
-    const shortlist = index.search([...terms.keys()].join(' '), { combineWith: 'OR', boostTerm: (t) => terms.get(t) ?? 0 });
-    for (const r of shortlist.slice(0, SHORTLIST)) scores.set(r.id as number, Math.min(1, weight(docs[r.id as number] as Doc) / norm));
-    return { scores, terms };
-  }
-
-  /** Surface words of a paper for some stems, for explanations ("supernet", not "supernet" stems). */
-  function surface(d: Doc, stems: readonly string[]): string[] {
-    const wanted = new Set(stems);
-    const found = new Map<string, string>();
-    for (const m of `${d.paper.title} ${d.paper.abstract}`.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu)) {
-      for (const t of analyse(m[0]).seq) if (wanted.has(t) && !found.has(t)) found.set(t, m[0].toLowerCase());
+    const sums = new Float64Array(docs.length);
+    const touched: number[] = [];
+    for (const [t, w] of terms) {
+      const list = vocabulary.get(t);
+      if (!list) continue;
+      for (let k = 0; k < list.docs.length; k++) {
+        const i = list.docs[k] as number;
+        if (sums[i] === 0) touched.push(i);
+        sums[i] = (sums[i] as number) + w * (list.weights[k] as number);
+      }
     }
-    return stems.flatMap((s) => (found.has(s) ? [found.get(s) as string] : []));
+    const norm = about.reduce((a, d) => a + (sums[position.get(d.paper.id) as number] ?? 0), 0) / Math.max(1, about.length) || 1;
+    for (const i of touched) sums[i] = Math.min(1, (sums[i] as number) / norm);
+    return { scores: sums, touched, terms };
   }
 
   return {
@@ -193,54 +221,66 @@ export function createRanker(corpus: readonly Paper[]) {
 
     /** Ranks the corpus (or `candidates` of it) for a query, best first, each with its explanation. */
     rank(query: Query, options: RankOptions = {}): ScoredPaper[] {
+      return this.top(query, Infinity, options).picked;
+    },
+
+    /** The best `limit` papers for a query, explained, and how many matched in all. */
+    top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
       const hasWords = query.alternatives.length > 0;
       const excluded = new Set<number>();
       for (const form of excludedForms(query.excluded, acronyms, reverse)) for (const i of formHits(form).keys()) excluded.add(i);
       const allowed = (i: number) => !excluded.has(i) && passesFilters(query, (docs[i] as Doc).paper);
 
-      const lex = hasWords ? lexical(query) : new Map<number, Lexical>();
-      const best = [...lex].filter(([i, l]) => l.gated && allowed(i)).sort((a, b) => b[1].score - a[1].score);
-      const feedback = best.slice(0, FEEDBACK_DOCS).map(([i]) => docs[i] as Doc);
+      const lex = hasWords ? lexical(query) : NO_WORDS;
+      const gatedScores: { i: number; score: number }[] = [];
+      for (const i of lex.gated) if (allowed(i)) gatedScores.push({ i, score: lex.scores.get(i) as number });
+      const feedback = topK(gatedScores, FEEDBACK_DOCS, (a, b) => b.score - a.score || a.i - b.i).map(({ i }) => docs[i] as Doc);
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? closeness(feedback, own) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [docs[position.get(id) as number] as Doc] : []));
       const seeded = seeds.length > 0 ? closeness(seeds, own) : undefined;
       const seedIds = new Set(query.seeds);
 
-      const pool = new Set<number>([...lex.keys(), ...(related?.scores.keys() ?? []), ...(seeded?.scores.keys() ?? [])]);
+      const pool = new Set<number>(lex.gated);
+      if (related) for (const i of related.touched) if ((related.scores[i] as number) >= RELATED_MIN) pool.add(i);
+      if (seeded) for (const i of seeded.touched) if ((seeded.scores[i] as number) >= SEED_MIN) pool.add(i);
       if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) pool.add(i);
-      const out: ScoredPaper[] = [];
+      const found: { i: number; score: number }[] = [];
       for (const i of pool) {
         const d = docs[i] as Doc;
-        if (!allowed(i) || seedIds.has(d.paper.id)) continue;
         if (options.candidates && !options.candidates.has(d.paper.id)) continue;
-        const l = lex.get(i);
-        const r = related?.scores.get(i) ?? 0;
-        const s = seeded?.scores.get(i) ?? 0;
-        const byWords = l?.gated === true;
-        if (hasWords && !byWords && r < RELATED_MIN && s < SEED_MIN) continue;
-        if (!hasWords && seeded && s < SEED_MIN) continue;
+        if (!allowed(i) || seedIds.has(d.paper.id)) continue;
+        const l = lex.scores.get(i) ?? 0;
+        const r = related?.scores[i] ?? 0;
+        const s = seeded?.scores[i] ?? 0;
         let score: number;
-        if (hasWords && seeded) score = 0.6 * (l?.score ?? 0) + 0.4 * Math.max(r, s);
-        else if (hasWords) score = LEXICAL_SHARE * (l?.score ?? 0) + (1 - LEXICAL_SHARE) * r;
+        if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
+        else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
         else score = seeded ? s : 1;
         if (query.minScore !== undefined && score < query.minScore) continue;
-        const entry: ScoredPaper = { paper: d.paper, score, matched: l?.matched ?? [] };
-        if (seeded && s >= SEED_MIN) {
+        found.push({ i, score });
+      }
+      const weight = options.popularity ?? 0;
+      if (weight > 0) blendPopularity(found, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      const byRank = (a: { i: number; score: number }, b: { i: number; score: number }) => {
+        const pa = (docs[a.i] as Doc).paper;
+        const pb = (docs[b.i] as Doc).paper;
+        return b.score - a.score || compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title);
+      };
+      const picked = topK(found, limit, byRank).map(({ i, score }) => {
+        const d = docs[i] as Doc;
+        const entry: ScoredPaper = { paper: d.paper, score, matched: lex.matched(i) };
+        if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
           const v = vectorOf(d);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
           if (like) entry.resembles = { id: like.seed.paper.id, title: like.seed.paper.title };
         }
-        if (!byWords && related && r >= RELATED_MIN) {
-          const shared = [...related.terms.keys()].filter((t) => vectorOf(d).has(t)).slice(0, 3);
-          entry.related = surface(d, shared);
+        if (!lex.gated.has(i) && related && (related.scores[i] ?? 0) >= RELATED_MIN) {
+          entry.related = [...related.terms.keys()].filter((t) => vectorOf(d).has(t)).slice(0, 3).map(surfaceOf);
         }
-        out.push(entry);
-      }
-      blendPopularity(out, options.popularity ?? 0);
-      return out.sort(
-        (a, b) => b.score - a.score || b.paper.firstSeenAt.localeCompare(a.paper.firstSeenAt) || a.paper.title.localeCompare(b.paper.title),
-      );
+        return entry;
+      });
+      return { picked, total: found.length };
     },
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */
@@ -255,6 +295,28 @@ export function createRanker(corpus: readonly Paper[]) {
   };
 }
 
+/** The first `k` items in `cmp` order, without sorting them all when k is small. */
+function topK<T>(items: T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  if (k >= items.length / 4) return items.sort(cmp).slice(0, k);
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length === k && cmp(item, kept[k - 1] as T) >= 0) continue;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(kept[mid] as T, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, item);
+    if (kept.length > k) kept.pop();
+  }
+  return kept;
+}
+
+// Code-unit order: stable across machines, and far cheaper than localeCompare in a sort of thousands.
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** "NAS (as neural architecture search)" says nothing more when "neural architecture search" matched too. */
 function tidy(matched: readonly string[]): string[] {
   const plain = new Set(matched.filter((m) => !m.endsWith(')')).map((m) => m.toLowerCase()));
@@ -265,11 +327,10 @@ function tidy(matched: readonly string[]): string[] {
 }
 
 /** Mixes log-scaled upvotes into the score, only among papers that matched and only when some have upvotes. */
-function blendPopularity(list: ScoredPaper[], weight: number): void {
-  if (weight <= 0) return;
-  const most = Math.max(0, ...list.map((s) => s.paper.upvotes ?? 0));
+function blendPopularity(found: { i: number; score: number }[], weight: number, upvotes: (i: number) => number | undefined): void {
+  const most = Math.max(0, ...found.map((f) => upvotes(f.i) ?? 0));
   if (most <= 0) return;
-  for (const s of list) s.score = (1 - weight) * s.score + (weight * Math.log1p(s.paper.upvotes ?? 0)) / Math.log1p(most);
+  for (const f of found) f.score = (1 - weight) * f.score + (weight * Math.log1p(upvotes(f.i) ?? 0)) / Math.log1p(most);
 }
 
 export type Ranker = ReturnType<typeof createRanker>;

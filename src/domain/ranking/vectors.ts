@@ -1,11 +1,20 @@
 /** Sparse term vectors (tf-idf, unit length): how alike two papers are, and what a set of papers is about. */
 export type Vector = Map<string, number>;
 
+// Bare numbers ("2024", "10") say little about what a paper is about.
+function isNumber(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** A unit tf-idf vector of a paper; title stems count `titleWeight` times. */
 export function tfidf(title: readonly string[], abstract: readonly string[], idf: (t: string) => number, titleWeight: number): Vector {
   const tf = new Map<string, number>();
-  for (const t of title) if (!/^\d+$/.test(t)) tf.set(t, (tf.get(t) ?? 0) + titleWeight);
-  for (const t of abstract) if (!/^\d+$/.test(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  for (const t of title) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + titleWeight);
+  for (const t of abstract) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
   const v: Vector = new Map();
   let norm = 0;
   for (const [t, n] of tf) {
