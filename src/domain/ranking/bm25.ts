@@ -8,6 +8,7 @@ import { containsPhrase, type Analysed } from './analyse.js';
  */
 const K1 = 1.2;
 const B = 0.75;
+const TITLE_UNIT = 1 << 20;
 
 interface Postings {
   docs: number[];
@@ -29,23 +30,16 @@ export function createBm25Index(fields: readonly { title: Analysed; abstract: An
   fields.forEach((f, i) => {
     titleLength[i] = f.titleTokens.length;
     abstractLength[i] = f.abstractTokens.length;
-    const counts = new Map<string, [number, number]>();
-    for (const t of f.titleTokens) {
-      const c = counts.get(t) ?? [0, 0];
-      c[0]++;
-      counts.set(t, c);
-    }
-    for (const t of f.abstractTokens) {
-      const c = counts.get(t) ?? [0, 0];
-      c[1]++;
-      counts.set(t, c);
-    }
-    for (const [t, [inTitle, inAbstract]] of counts) {
+    // Title and abstract counts packed in one number (title × 2^20 + abstract): no array per term.
+    const counts = new Map<string, number>();
+    for (const t of f.titleTokens) counts.set(t, (counts.get(t) ?? 0) + TITLE_UNIT);
+    for (const t of f.abstractTokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const [t, packed] of counts) {
       let p = postings.get(t);
       if (!p) postings.set(t, (p = { docs: [], title: [], abstract: [] }));
       p.docs.push(i);
-      p.title.push(inTitle);
-      p.abstract.push(inAbstract);
+      p.title.push(Math.floor(packed / TITLE_UNIT));
+      p.abstract.push(packed % TITLE_UNIT);
     }
   });
   const n = Math.max(1, fields.length);

@@ -93,6 +93,7 @@ export function createRanker(corpus: readonly Paper[]) {
     }
   });
   const hitsCache = new Map<string, Map<number, number>>();
+  const conceptCache = new Map<string, { scores: Map<number, number>; via: Map<number, string> }>();
 
   /**
    * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
@@ -113,6 +114,10 @@ export function createRanker(corpus: readonly Paper[]) {
 
   /** Each paper's best form of a concept, and which form stood in when the typed one did not match. */
   function conceptHits(concept: Concept): { scores: Map<number, number>; via: Map<number, string> } {
+    // Topics share concepts (NAS, "vision transformer"): each is merged from its forms once.
+    const key = concept.forms.map((f) => `${formKey(f)}=${f.via ?? ''}`).join('|');
+    const cached = conceptCache.get(key);
+    if (cached) return cached;
     const scores = new Map<number, number>();
     const via = new Map<number, string>();
     const typed = formHits(concept.forms[0] as Form);
@@ -124,6 +129,8 @@ export function createRanker(corpus: readonly Paper[]) {
         if (form.via && !typed.has(i) && !via.has(i)) via.set(i, form.via);
       }
     }
+    if (conceptCache.size > 20_000) conceptCache.clear();
+    conceptCache.set(key, { scores, via });
     return { scores, via };
   }
 
@@ -229,7 +236,8 @@ export function createRanker(corpus: readonly Paper[]) {
       const hasWords = query.alternatives.length > 0;
       const excluded = new Set<number>();
       for (const form of excludedForms(query.excluded, acronyms, reverse)) for (const i of formHits(form).keys()) excluded.add(i);
-      const allowed = (i: number) => !excluded.has(i) && passesFilters(query, (docs[i] as Doc).paper);
+      const filtered = query.authors.length + query.excludedAuthors.length + query.categories.length > 0;
+      const allowed = (i: number) => !excluded.has(i) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
 
       const lex = hasWords ? lexical(query) : NO_WORDS;
       const gatedScores: { i: number; score: number }[] = [];
@@ -249,7 +257,7 @@ export function createRanker(corpus: readonly Paper[]) {
       for (const i of pool) {
         const d = docs[i] as Doc;
         if (options.candidates && !options.candidates.has(d.paper.id)) continue;
-        if (!allowed(i) || seedIds.has(d.paper.id)) continue;
+        if (!allowed(i) || (seedIds.size > 0 && seedIds.has(d.paper.id))) continue;
         const l = lex.scores.get(i) ?? 0;
         const r = related?.scores[i] ?? 0;
         const s = seeded?.scores[i] ?? 0;

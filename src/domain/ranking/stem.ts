@@ -4,7 +4,7 @@
  */
 
 // Words whose Porter stem would merge them with unrelated words in ML text: "transformer" is a
-// model family, not "transformation"; "attention" is not "attend".
+// model family, not "transformation"; "attention" is not "attend"; an "adapter" is not "adaptation".
 const PROTECTED: Record<string, string> = {
   transformer: 'transformer',
   transformers: 'transformer',
@@ -18,6 +18,9 @@ const PROTECTED: Record<string, string> = {
   generalizing: 'generaliz',
   generalisation: 'generaliz',
   university: 'university',
+  // An adapter is a module, adaptation is what it does.
+  adapter: 'adapter',
+  adapters: 'adapter',
 };
 
 const isVowelAt = (w: string, i: number): boolean => {
