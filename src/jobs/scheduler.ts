@@ -29,9 +29,10 @@ export interface Scheduler {
 
 /**
  * Three jobs. The daily one freezes every topic's digest at the configured UTC hour (for the web
- * archive and the feeds), the weekly one each topic's weekly digest on the weekly send day; plan-and-send runs every minute: it plans what came due in each
- * subscriber's zone and delivers it. node-cron does not replay fires missed while the process was
- * down, so both also run at start; unique keys make a repeat harmless.
+ * archive and the feeds); the weekly one freezes each topic's weekly digest at that hour on the
+ * weekly send day; plan-and-send runs every minute: it plans what came due in each subscriber's
+ * zone and delivers it. node-cron does not replay fires missed while the process was down, so
+ * they also run at start (the weekly one only on its day); unique keys make a repeat harmless.
  */
 export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc, weeklySendDay = 1 }: SchedulerDeps): Scheduler {
   const shutdown = new AbortController();
