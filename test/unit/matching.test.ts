@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explain, rankPapers } from '../../src/domain/matching.js';
 import { parseQuery } from '../../src/domain/query.js';
+import { defaultTopicName } from '../../src/domain/topic.js';
 import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
 import { diversify } from '../../src/domain/ranking/diversity.js';
@@ -30,6 +31,11 @@ describe('topic queries', () => {
 
   it('takes a query of operators alone: following an author needs no words', () => {
     expect(parseQuery('author:"Song Han"')).toMatchObject({ alternatives: [], authors: ['Song Han'] });
+  });
+
+  it('names a topic after its words, not its operators', () => {
+    expect(defaultTopicName('pruning author:"Song Han" category:cs.LG min:0.3')).toBe('Pruning');
+    expect(defaultTopicName('efficient ViT -survey like:2403.12345')).toBe('Efficient ViT');
   });
 });
 
