@@ -136,6 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         logger,
         clock,
         hourUtc: config.digest.hourUtc,
+        weeklySendDay: config.schedule.weeklySendDay,
         sources,
         ...(options.schedule ? { schedule: options.schedule } : {}),
       });

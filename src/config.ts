@@ -73,6 +73,8 @@ export interface Config {
     maxPapers: number;
     /** The UTC hour at which the daily topic digests are frozen. */
     hourUtc: number;
+    /** 0 to 1: how much of a paper's rank comes from its upvotes, where the source has them (0 = relevance only). */
+    popularity: number;
   };
 }
 
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     digest: {
       maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),
       hourUtc: integer(env, 'DIGEST_HOUR_UTC', 8, 0, 23),
+      popularity: integer(env, 'RANK_POPULARITY_PERCENT', 0, 0, 100) / 100,
     },
   };
 }

@@ -40,7 +40,9 @@ export interface Paper {
   publishedAt: string | null;
   firstSeenAt: string;
   updatedAt: string;
+  /** arXiv categories (e.g. cs.CV), the primary first, where the source gives them; `category:` in a topic query filters on them. */
   categories?: string[];
+  /** Upvotes where the source counts them (e.g. Daily Papers); ranking may blend them in. */
   upvotes?: number;
   aiSummary?: string;
   aiKeywords?: string[];

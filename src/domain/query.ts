@@ -1,63 +1,113 @@
 import { InvalidInputError } from './errors.js';
+import { parseArxivId } from './paper.js';
+import { analyse } from './ranking/analyse.js';
 
 /**
- * A topic query: alternatives separated by `OR`; each alternative needs all of its words and
- * "quoted phrases", and none of its `-excluded` words. Words match on a light stem, so
- * "detector" does not match "detection" but "transformers" matches "transformer".
+ * A topic query as a researcher writes it:
+ *   plain words and "quoted phrases"     all of them, anywhere in the title or abstract
+ *   a OR b                                alternatives; a paper matching more of them ranks higher
+ *   -word, -"phrase"                      no paper that contains it
+ *   author:Han, author:"Song Han"         only papers by one of these authors
+ *   category:cs.CV                        only papers in one of these arXiv categories (cs matches cs.*)
+ *   like:2403.12345                       "more like this paper" (an arXiv id or a Paperboy id)
+ *   min:0.3                               only papers scoring at least this (0 to 1)
  */
 export interface Query {
   alternatives: Alternative[];
+  excluded: QueryTerm[];
+  authors: string[];
+  excludedAuthors: string[];
+  categories: string[];
+  seeds: string[];
+  minScore?: number;
 }
 
 export interface Alternative {
-  /** Each required term is a sequence of stemmed tokens (one token for a word, more for a phrase). */
-  required: string[][];
-  excluded: string[][];
+  required: QueryTerm[];
 }
 
-const STOPWORDS = new Set(['a', 'an', 'and', 'for', 'in', 'of', 'on', 'the', 'to', 'with', 'via', 'by']);
+export interface QueryTerm {
+  /** As typed, for explanations. */
+  text: string;
+  /** Analysed stems (see ranking/analyse.ts); a quoted phrase or a compound needs them in order. */
+  tokens: string[];
+  /** Whole-word form of a compound ("lowrank" for low-rank), matched as one word. */
+  whole?: string;
+  phrase: boolean;
+  /** Typed like an acronym (NAS, ViT, LLMs): its learned long form counts as a match. */
+  acronym: boolean;
+}
 
-/** A light English stemmer: enough to fold plurals, not a linguistic one. */
-export function stem(token: string): string {
-  if (token.length <= 3 || /\d/.test(token)) return token;
-  if (token.endsWith('ies') && token.length > 4) return `${token.slice(0, -3)}y`;
-  if (/(?:ss|sh|ch|x)es$/.test(token)) return token.slice(0, -2);
-  if (token.endsWith('s') && !token.endsWith('ss') && !token.endsWith('us') && !token.endsWith('is')) {
-    return token.slice(0, -1);
+const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
+const TOKEN = /(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
+
+function problem(source: string, detail: string): InvalidInputError {
+  return new InvalidInputError(`topic query ${JSON.stringify(source)}: ${detail}`);
+}
+
+function queryTerms(raw: string, phrase: boolean): QueryTerm[] {
+  if (phrase) {
+    const { seq } = analyse(raw);
+    return seq.length === 0 ? [] : [{ text: raw, tokens: seq, phrase: true, acronym: false }];
   }
-  return token;
+  // A bare word: "low-rank" must keep its parts together; "GPU/TPU" is two words.
+  return raw
+    .split(/[^\p{L}\p{N}'’-]+/u)
+    .filter(Boolean)
+    .flatMap((word): QueryTerm[] => {
+      const { seq, whole } = analyse(word);
+      if (seq.length === 0) return [];
+      const acronym = /^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(word);
+      return [{ text: word, tokens: seq, phrase: seq.length > 1, acronym, ...(whole[0] ? { whole: whole[0] } : {}) }];
+    });
 }
 
-/** Splits text into lowercase stemmed tokens; hyphenated words and "3D"-style tokens stay whole. */
-export function tokenize(text: string): string[] {
-  const words = text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu);
-  return (words ?? []).map(stem);
+function seedId(source: string, value: string): string {
+  if (/^(arxiv|title):/.test(value)) return value;
+  const arxiv = parseArxivId(value);
+  if (!arxiv) throw problem(source, `like:${value} is not an arXiv id (e.g. like:2403.12345) or a Paperboy id (arxiv:… or title:…)`);
+  return `arxiv:${arxiv.id}`;
 }
 
-/** Parses a topic query; a query with nothing to match, or an unbalanced quote, is refused. */
+/** Parses a topic query; a query with nothing to match, an unclosed quote or a bad operator value is refused. */
 export function parseQuery(source: string): Query {
-  if ((source.match(/"/g)?.length ?? 0) % 2 === 1) {
-    throw new InvalidInputError(`topic query ${JSON.stringify(source)} has an unclosed quote`);
-  }
-  const alternatives: Alternative[] = [];
+  if ((source.match(/"/g)?.length ?? 0) % 2 === 1) throw problem(source, 'has an unclosed quote');
+  const query: Query = { alternatives: [], excluded: [], authors: [], excludedAuthors: [], categories: [], seeds: [] };
   for (const part of source.split(/\s+OR\s+/)) {
-    const alternative: Alternative = { required: [], excluded: [] };
-    for (const m of part.matchAll(/(-?)"([^"]*)"|(-?)(\S+)/g)) {
-      const negated = (m[1] ?? m[3]) === '-';
-      const raw = m[2] ?? m[4] ?? '';
-      const isPhrase = m[2] !== undefined;
-      const tokens = tokenize(raw).filter((t) => isPhrase || !STOPWORDS.has(t));
-      if (tokens.length === 0) continue;
-      // A bare word that tokenizes into several tokens ("low-rank/LoRA") is a set of words, not a phrase.
-      const terms = isPhrase ? [tokens] : tokens.map((t) => [t]);
-      (negated ? alternative.excluded : alternative.required).push(...terms);
+    const alternative: Alternative = { required: [] };
+    for (const m of part.matchAll(TOKEN)) {
+      const negated = m[1] === '-';
+      const name = m[2]?.toLowerCase();
+      const operator = name && (OPERATORS as readonly string[]).includes(name) ? name : undefined;
+      const value = (m[3] ?? m[4] ?? '').trim();
+      const bare = /^([A-Za-z]+):$/.exec(value)?.[1]?.toLowerCase();
+      if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
+        throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
+      }
+      if (!operator) {
+        // An unknown "word:" prefix is just part of the words.
+        const raw = m[2] ? `${m[2]} ${value}` : value;
+        const terms = queryTerms(raw, m[3] !== undefined);
+        (negated ? query.excluded : alternative.required).push(...terms);
+        continue;
+      }
+      if (!value) throw problem(source, `${operator}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
+      if (operator === 'author') (negated ? query.excludedAuthors : query.authors).push(value);
+      else if (negated) throw problem(source, `-${operator}: cannot be negated`);
+      else if (operator === 'category' || operator === 'cat') {
+        if (!/^[a-z-]+(?:\.[A-Za-z-]+)?$/i.test(value)) throw problem(source, `category:${value} is not an arXiv category (e.g. cs.CV, cs, stat.ML)`);
+        query.categories.push(value.toLowerCase());
+      } else if (operator === 'like') query.seeds.push(seedId(source, value));
+      else {
+        const min = Number(value);
+        if (!/^\d*\.?\d+$/.test(value) || !(min >= 0 && min <= 1)) throw problem(source, `min:${value} must be a number from 0 to 1 (e.g. min:0.3)`);
+        query.minScore = min;
+      }
     }
-    if (alternative.required.length > 0) alternatives.push(alternative);
+    if (alternative.required.length > 0) query.alternatives.push(alternative);
   }
-  if (alternatives.length === 0) {
-    throw new InvalidInputError(
-      `topic query ${JSON.stringify(source)} has no words to match (write e.g. "neural architecture search" OR NAS)`,
-    );
+  if (query.alternatives.length === 0 && query.authors.length === 0 && query.categories.length === 0 && query.seeds.length === 0) {
+    throw problem(source, 'has no words to match (write e.g. "neural architecture search" OR NAS)');
   }
-  return { alternatives };
+  return query;
 }

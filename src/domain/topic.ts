@@ -22,7 +22,8 @@ export function assertValidSlug(slug: string): void {
 /** A display name for a topic whose name was not given: the query's first alternative without operators, capitalised. */
 export function defaultTopicName(query: string): string {
   const first = query.split(/\s+OR\s+/)[0] ?? query;
-  const plain = normaliseWhitespace(first.replace(/"|(^|\s)-\S+/g, ' '));
+  const words = first.replace(/(^|\s)-?(?:author|category|cat|like|min):(?:"[^"]*"|\S+)/gi, ' ');
+  const plain = normaliseWhitespace(words.replace(/"|(^|\s)-\S+/g, ' ')) || normaliseWhitespace(first);
   return plain.charAt(0).toUpperCase() + plain.slice(1);
 }
 

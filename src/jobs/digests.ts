@@ -1,8 +1,10 @@
 import { digestId, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
-import { rankPapers, type ScoredPaper } from '../domain/matching.js';
+import type { ScoredPaper } from '../domain/matching.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
 import { parseQuery } from '../domain/query.js';
+import { diversify } from '../domain/ranking/diversity.js';
+import { createRanker } from '../domain/ranking/ranker.js';
 import { topicSetKey, type Topic } from '../domain/topic.js';
 import type { Paper } from '../domain/paper.js';
 import { renderDigest } from '../render/email/digest-email.js';
@@ -16,7 +18,7 @@ export interface DigestDeps {
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
   logger: Logger;
-  config: { publicUrl: string; digest: { maxPapers: number } };
+  config: { publicUrl: string; digest: { maxPapers: number; popularity?: number } };
 }
 
 export type FreezeResult =
@@ -25,12 +27,30 @@ export type FreezeResult =
 
 const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_400_000 };
 
+/** How many recent papers inform the ranking (term statistics, learned acronyms, related papers). */
+export const BACKGROUND_PAPERS = 2000;
+
+export interface PickOptions {
+  /** Recent papers besides the candidates: they shape the ranking, they are never picked. */
+  background?: readonly Paper[];
+  /** Slots in the email: each topic's list is diversified over this many. */
+  slots: number;
+  popularity?: number;
+}
+
 /**
  * Ranks the candidates for each topic and merges them: each paper appears once, under the topic
  * where it ranked first, and topics take turns so one busy topic cannot crowd out the others.
+ * Within a topic, near-duplicates do not take the slots (MMR).
  */
-export function pickForTopics(topics: readonly Topic[], candidates: readonly Paper[]): ScoredPaper[] {
-  const lists = topics.map((t) => rankPapers(parseQuery(t.query), candidates));
+export function pickForTopics(topics: readonly Topic[], candidates: readonly Paper[], options: PickOptions): ScoredPaper[] {
+  const ranker = createRanker([...candidates, ...(options.background ?? [])]);
+  const ids = new Set(candidates.map((p) => p.id));
+  const lists = topics.map((t) => {
+    const ranked = ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 });
+    const named = topics.length > 1 ? ranked.map((r) => ({ ...r, topic: t.name })) : ranked;
+    return diversify(named, options.slots, (a, b) => ranker.similarity(a.paper, b.paper));
+  });
   const seen = new Set<string>();
   const merged: ScoredPaper[] = [];
   for (let i = 0; lists.some((l) => i < l.length); i++) {
@@ -84,7 +104,12 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
       const cutoffAt = at.toISOString();
       const candidates = await store.papersFirstSeenBetween(windowStart, cutoffAt);
-      const ranked = pickForTopics(topics, candidates);
+      const background = candidates.length > 0 ? await store.listPapers({ limit: BACKGROUND_PAPERS }) : [];
+      const ranked = pickForTopics(topics, candidates, {
+        background,
+        slots: config.digest.maxPapers,
+        popularity: config.digest.popularity ?? 0,
+      });
       if (ranked.length === 0) {
         logger.info('digest empty, skipped', { topics: topicSet, period: period.key });
         return { status: 'empty', topicSet, periodKey: period.key };

@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   /** Configured sources: each enabled one gets a job on its own cron and time zone. */
   sources?: SourceJobs;
   schedule?: Schedule;
+  /** ISO weekday (1 = Monday) on which each topic's weekly digest is frozen. */
+  weeklySendDay?: number;
 }
 
 export interface JobStatus {
@@ -73,14 +75,15 @@ export function previousFire(expression: string, timeZone: string, now: Date): D
 }
 
 /**
- * Two jobs, plus one per configured source. The daily one freezes every topic's digest at the configured UTC hour (for the web
- * archive and the feeds); plan-and-send runs every minute: it plans what came due in each
- * subscriber's zone and delivers it. node-cron does not replay fires missed while the process was
- * down, so both also run at start; unique keys make a repeat harmless. A source runs at start when
- * its cron fired since its last attempt (while Paperboy was down).
+ * Three jobs, plus one per configured source. The daily one freezes every topic's digest at the
+ * configured UTC hour (for the web archive and the feeds); the weekly one freezes each topic's
+ * weekly digest at that hour on the weekly send day; plan-and-send runs every minute: it plans what
+ * came due in each subscriber's zone and delivers it. node-cron does not replay fires missed while
+ * the process was down, so they also run at start (the weekly one only on its day); unique keys
+ * make a repeat harmless. A source runs at start when its cron fired since its last attempt.
  */
 export function startScheduler(deps: SchedulerDeps): Scheduler {
-  const { digests, planner, deliverer, logger, clock, hourUtc, sources } = deps;
+  const { digests, planner, deliverer, logger, clock, hourUtc, sources, weeklySendDay = 1 } = deps;
   const schedule: Schedule = deps.schedule ?? ((expression, run, options) => cron.schedule(expression, run, options));
   const shutdown = new AbortController();
   const inHand = new Set<Promise<void>>();
@@ -118,6 +121,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   };
 
   const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => digests.freezeAllTopics('day', at));
+  // Each topic's week in one edition: its web page, its item in the topic feed, and the email of
+  // single-topic weekly subscribers (same topic set and week, so the same frozen edition).
+  const weekly = job('weekly-digests', `0 ${hourUtc} * * ${weeklySendDay % 7}`, (at) => digests.freezeAllTopics('week', at));
   // Every minute: plan what came due (each subscriber's own zone and hour), then send it.
   const send = job('plan-and-send', '* * * * *', async (at) => {
     await planner.plan(at);
@@ -140,6 +146,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       ),
     }));
   if (clock().getUTCHours() >= hourUtc) void daily.run();
+  // Only on the send day: a week frozen early would hold half a week's papers.
+  if (clock().getUTCHours() >= hourUtc && (clock().getUTCDay() || 7) === weeklySendDay) void weekly.run();
   void send.run();
   if (sources && sourceJobs.length > 0) {
     const catchUp = sources.health().then(async (health) => {

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
+import { explain, scoreLabel } from '../domain/matching.js';
+import { paperLink } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
 import { personalise } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
@@ -52,20 +54,22 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
   server.get<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {
     const topic = await app.store.getTopic(request.params.slug);
     if (!topic) throw new NotFoundError('There is no such topic.');
-    const feed = await app.feeds.feedData(topic.slug);
+    const view = await app.feeds.topicView(topic.slug);
     const digests = await app.store.listDigests({ topicSet: topic.slug, limit: 10 });
-    // The feed's items are the topic's papers already linked and ordered: no second read.
-    const papers = feed.items.map((i) => ({
-      title: i.title,
-      url: i.url,
-      authors: i.authors.join(', '),
-      abstract: trimText(i.summary, 600),
+    const papers = view.papers.map((s) => ({
+      title: s.paper.title,
+      url: paperLink(s.paper),
+      authors: s.paper.authors.join(', '),
+      abstract: trimText(s.paper.abstract, 600),
+      why: explain(s),
+      score: scoreLabel(s.score),
     }));
     const html = pages.render('topic', {
       title: `${topic.name} · Paperboy`,
       feeds: feedLinks(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed`),
       topic,
-      digests: digests.map((d) => ({ id: d.id, subject: d.subject })),
+      weekly: view.weekly.map((d) => ({ id: d.id, subject: d.subject, count: d.paperIds.length })),
+      digests: digests.filter((d) => d.period.kind === 'day').map((d) => ({ id: d.id, subject: d.subject })),
       papers,
     });
     return reply.type('text/html; charset=utf-8').send(html);

@@ -1,47 +1,89 @@
 import { describe, expect, it } from 'vitest';
-import { rankPapers } from '../../src/domain/matching.js';
-import { parseQuery, tokenize } from '../../src/domain/query.js';
-import { paper } from '../helpers/factories.js';
+import { explain, rankPapers } from '../../src/domain/matching.js';
+import { parseQuery } from '../../src/domain/query.js';
+import { defaultTopicName } from '../../src/domain/topic.js';
+import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
+import { analyse } from '../../src/domain/ranking/analyse.js';
+import { diversify } from '../../src/domain/ranking/diversity.js';
+import { createRanker } from '../../src/domain/ranking/ranker.js';
+import { pickForTopics } from '../../src/jobs/digests.js';
+import { paper, topic } from '../helpers/factories.js';
 
 describe('topic queries', () => {
-  it('parses words, phrases, exclusions and OR', () => {
-    expect(parseQuery('"neural architecture search" OR NAS -survey')).toEqual({
-      alternatives: [
-        { required: [['neural', 'architecture', 'search']], excluded: [] },
-        { required: [['nas']], excluded: [['survey']] },
-      ],
-    });
+  it('parses words, phrases, OR, exclusions and the operators', () => {
+    const q = parseQuery('"neural architecture search" OR NAS -survey author:"Song Han" category:cs.LG like:1908.09791v2 min:0.3');
+    expect(q.alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['neural architecture search'], ['NAS']]);
+    expect(q.alternatives[1]?.required[0]).toMatchObject({ tokens: ['nas'], acronym: true, phrase: false });
+    expect(q.excluded.map((t) => t.text)).toEqual(['survey']);
+    expect(q).toMatchObject({ authors: ['Song Han'], categories: ['cs.lg'], seeds: ['arxiv:1908.09791'], minScore: 0.3 });
   });
 
-  it('keeps hyphenated and 3D-style tokens whole, and folds plurals', () => {
-    expect(tokenize('3D point clouds, low-rank Transformers')).toEqual(['3d', 'point', 'cloud', 'low-rank', 'transformer']);
-  });
-
-  it('refuses queries with nothing to match or an unclosed quote', () => {
+  it('refuses what it cannot run, saying what to write instead', () => {
     expect(() => parseQuery('the of')).toThrow(/no words to match/);
     expect(() => parseQuery('-survey')).toThrow(/no words to match/);
     expect(() => parseQuery('"open phrase')).toThrow(/unclosed quote/);
+    expect(() => parseQuery('nas min:2')).toThrow(/min:2 must be a number from 0 to 1/);
+    expect(() => parseQuery('nas like:yesterday')).toThrow(/like:yesterday is not an arXiv id/);
+    expect(() => parseQuery('nas author:')).toThrow(/author: needs a value/);
+    expect(() => parseQuery('nas category:"computer vision"')).toThrow(/not an arXiv category/);
+    expect(() => parseQuery('nas -like:1908.09791')).toThrow(/cannot be negated/);
+  });
+
+  it('takes a query of operators alone: following an author needs no words', () => {
+    expect(parseQuery('author:"Song Han"')).toMatchObject({ alternatives: [], authors: ['Song Han'] });
+  });
+
+  it('names a topic after its words, not its operators', () => {
+    expect(defaultTopicName('pruning author:"Song Han" category:cs.LG min:0.3')).toBe('Pruning');
+    expect(defaultTopicName('efficient ViT -survey like:2403.12345')).toBe('Efficient ViT');
+  });
+});
+
+describe('text analysis', () => {
+  it('keeps 3D, low-rank and 10-shot findable whole and in parts, splits ProxylessNAS, folds plurals and -ing', () => {
+    const { seq, whole } = analyse('3D point clouds, low-rank Transformers, 10-shot ProxylessNAS LLMs pruning');
+    expect(seq).toEqual(['3d', 'point', 'cloud', 'low', 'rank', 'transformer', '10', 'shot', 'proxyless', 'nas', 'llm', 'prune']);
+    expect(whole).toEqual(expect.arrayContaining(['lowrank', '10shot']));
+    expect(analyse('3-D').whole).toEqual(['3d']);
+    expect(analyse('pruned quantized quantization').seq).toEqual(['prune', 'quantiz', 'quantiz']);
+  });
+
+  it('learns acronyms from the way papers define them', () => {
+    const table = learnAcronyms([
+      'We use Neural Architecture Search (NAS) on phones.',
+      'Large Language Models (LLMs) are served here.',
+      'A Vision Transformer (ViT) for tiny images.',
+    ]);
+    expect(table.get('nas')).toMatchObject({ short: 'NAS', stems: ['neural', 'architectur', 'search'] });
+    expect(table.get('llm')?.long).toBe('Large Language Models');
+    expect(table.get('vit')?.long).toBe('Vision Transformer');
   });
 });
 
 describe('ranking', () => {
-  const inTitle = paper({ title: 'Neural Architecture Search for Detectors', abstract: 'We search.' });
-  const inAbstract = paper({ title: 'A method', abstract: 'We use neural architecture search to find models.' });
-  const acronymOnly = paper({ title: 'Fast NAS', abstract: 'Cheap search.' });
+  const inTitle = paper({ title: 'Neural Architecture Search for Detectors', abstract: 'We search detector backbones.' });
+  const inAbstract = paper({ title: 'A method for mobile models', abstract: 'We use neural architecture search to find models.' });
+  const acronymOnly = paper({ title: 'Fast NAS on a budget', abstract: 'Cheap search.' });
+  const defines = paper({ title: 'Zero-cost proxies', abstract: 'Neural Architecture Search (NAS) is costly; proxies make it cheap.' });
   const unrelated = paper({ title: 'Object detection', abstract: 'Boxes and anchors: a neural network for search engines.' });
-  const survey = paper({ title: 'NAS: a survey', abstract: 'We survey.' });
+  const survey = paper({ title: 'Neural architecture search: a survey', abstract: 'We survey NAS.' });
+  const corpus = [unrelated, inAbstract, acronymOnly, inTitle, survey, defines];
 
-  it('puts title matches first, finds the acronym, and leaves out mere word overlap', () => {
-    const ranked = rankPapers(parseQuery('"neural architecture search" OR NAS -survey'), [
-      unrelated,
-      inAbstract,
-      acronymOnly,
-      inTitle,
-      survey,
-    ]);
-    expect(ranked[0]?.paper).toBe(inTitle);
-    expect(new Set(ranked.map((r) => r.paper))).toEqual(new Set([inTitle, acronymOnly, inAbstract]));
-    expect(ranked[0]?.matched).toEqual(['neural architecture search']);
+  it('puts title matches first, finds the acronym, and leaves out mere word overlap and excluded words', () => {
+    const ranked = rankPapers(parseQuery('"neural architecture search" -survey'), corpus);
+    // Both spell it in the title; the paper that only mentions it in its abstract comes after them.
+    expect(new Set(ranked.slice(0, 2).map((r) => r.paper))).toEqual(new Set([inTitle, acronymOnly]));
+    expect(ranked.findIndex((r) => r.paper === inAbstract)).toBeGreaterThan(1);
+    // "Fast NAS" never spells the phrase out: the corpus taught that NAS means it.
+    expect(new Set(ranked.map((r) => r.paper))).toEqual(new Set([inTitle, acronymOnly, inAbstract, defines]));
+    expect(ranked.find((r) => r.paper === acronymOnly)?.matched).toEqual(['neural architecture search (as NAS)']);
+    expect(ranked.every((r) => r.score > 0 && r.score <= 1)).toBe(true);
+  });
+
+  it('finds the long form for an acronym typed as one, but not for a lowercase word', () => {
+    const ranked = rankPapers(parseQuery('NAS'), corpus);
+    expect(ranked.map((r) => r.paper)).toContain(inAbstract);
+    expect(ranked.find((r) => r.paper === inAbstract)?.matched).toEqual(['NAS (as Neural Architecture Search)']);
   });
 
   it('needs every word of an alternative', () => {
@@ -50,5 +92,100 @@ describe('ranking', () => {
       paper({ title: 'Language models are few-shot learners', abstract: '' }),
     ]);
     expect(ranked.map((r) => r.paper.title)).toEqual(['Serving large language models']);
+  });
+
+  it('matches stems, hyphenated words written apart, and number tokens', () => {
+    const pruned = paper({ title: 'Pruned networks run faster', abstract: 'Weights are removed.' });
+    const lowRank = paper({ title: 'Adapters of low rank', abstract: 'Small updates.' });
+    const shots = paper({ title: 'Detection in the 10-shot setting', abstract: 'Few examples.' });
+    const other = paper({ title: 'A survey of everything', abstract: 'Nothing here.' });
+    const all = [pruned, lowRank, shots, other];
+    expect(rankPapers(parseQuery('pruning'), all).map((r) => r.paper)).toEqual([pruned]);
+    expect(rankPapers(parseQuery('low-rank'), all).map((r) => r.paper)).toEqual([lowRank]);
+    expect(rankPapers(parseQuery('10-shot'), all).map((r) => r.paper)).toEqual([shots]);
+  });
+
+  it('finds a paper that says the same in other words, and says why', () => {
+    const nas = (title: string, abstract: string) => paper({ title, abstract });
+    const corpus2 = [
+      nas('Neural architecture search with a supernet', 'A weight-sharing supernet explores the search space of cell candidates.'),
+      nas('Fast neural architecture search', 'The supernet ranks candidate cells in the search space by accuracy.'),
+      nas('Neural architecture search on phones', 'We train a supernet once and sample candidate cells from the search space.'),
+    ];
+    const otherWords = nas('Learning transferable cells', 'We design a search space of candidate cells and train a weight-sharing supernet to rank the cells by accuracy.');
+    const sharesAWord = nas('Space robotics', 'Robots in space explore craters.');
+    const ranked = rankPapers(parseQuery('"neural architecture search"'), [...corpus2, otherWords, sharesAWord]);
+    const found = ranked.find((r) => r.paper === otherWords);
+    expect(found).toBeDefined();
+    expect(found?.matched).toEqual([]);
+    expect(found?.related).toEqual(expect.arrayContaining(['supernet']));
+    expect(explain(found!)).toMatch(/^related: /);
+    expect(ranked.map((r) => r.paper)).not.toContain(sharesAWord);
+    // Papers that match the words rank above those found through their vocabulary.
+    expect(ranked.indexOf(found!)).toBe(ranked.length - 1);
+  });
+
+  it('ranks papers like the seed papers of a "more like these" topic', () => {
+    const seed = paper({ id: 'arxiv:1908.09791', title: 'Once-for-all supernet', abstract: 'Train one supernet, specialise subnets for each device without retraining.' });
+    const alike = paper({ title: 'Elastic subnets', abstract: 'One supernet serves every device: subnets are specialised without retraining.' });
+    const other = paper({ title: 'Protein folding', abstract: 'Amino acids fold into structures.' });
+    const ranked = rankPapers(parseQuery('like:1908.09791'), [seed, alike, other]);
+    expect(ranked.map((r) => r.paper)).toEqual([alike]);
+    expect(ranked[0]?.resembles).toEqual({ id: seed.id, title: seed.title });
+    expect(explain(ranked[0]!)).toBe('like “Once-for-all supernet”');
+  });
+
+  it('filters by author and arXiv category; a paper with no known categories is not in one', () => {
+    const byHan = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
+    const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
+    const unknown = paper({ title: 'Pruning everything', abstract: 'Pruning.', authors: ['Song Han'] });
+    const all = [byHan, cv, unknown];
+    expect(rankPapers(parseQuery('pruning author:"song han"'), all).map((r) => r.paper)).toEqual(expect.arrayContaining([byHan, unknown]));
+    expect(rankPapers(parseQuery('pruning author:"song han"'), all)).toHaveLength(2);
+    expect(rankPapers(parseQuery('pruning category:cs.CV'), all).map((r) => r.paper)).toEqual([cv]);
+    expect(rankPapers(parseQuery('pruning category:cs'), all)).toHaveLength(2);
+    expect(rankPapers(parseQuery('pruning -author:Han'), all).map((r) => r.paper)).toEqual([cv]);
+  });
+
+  it('blends in upvotes when asked, without letting a non-match in', () => {
+    const strong = paper({ title: 'Quantization of large models', abstract: 'Quantization to four bits.', upvotes: 1 });
+    const weak = paper({ title: 'A serving system', abstract: 'It also uses quantization.', upvotes: 300 });
+    const popularOffTopic = paper({ title: 'Video generation', abstract: 'Pretty videos.', upvotes: 900 });
+    const all = [strong, weak, popularOffTopic];
+    expect(rankPapers(parseQuery('quantization'), all).map((r) => r.paper)).toEqual([strong, weak]);
+    expect(rankPapers(parseQuery('quantization'), all, { popularity: 0.7 }).map((r) => r.paper)).toEqual([weak, strong]);
+  });
+
+  it('keeps only papers at or above a minimum score', () => {
+    const all = rankPapers(parseQuery('"neural architecture search"'), corpus);
+    const strict = rankPapers(parseQuery('"neural architecture search" min:0.5'), corpus);
+    expect(strict.length).toBeLessThan(all.length);
+    expect(strict.every((r) => r.score >= 0.5)).toBe(true);
+  });
+});
+
+describe('diversity', () => {
+  it('keeps a near-duplicate out of the slots while another relevant paper fits', () => {
+    const a = paper({ title: 'Pruning vision transformers', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
+    const copy = paper({ title: 'Pruning vision transformers (v2)', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
+    const b = paper({ title: 'Pruning language models', abstract: 'Structured pruning of attention heads keeps accuracy.' });
+    const ranker = createRanker([a, copy, b]);
+    const ranked = ranker.rank(parseQuery('pruning'));
+    const picked = diversify(ranked, 2, (x, y) => ranker.similarity(x.paper, y.paper));
+    expect(picked.slice(0, 2).map((r) => r.paper)).toEqual(expect.arrayContaining([b]));
+    expect(picked.slice(0, 2).map((r) => r.paper)).not.toEqual(expect.arrayContaining([a, copy]));
+    expect(picked).toHaveLength(3);
+  });
+
+  it('does not repeat a paper under two topics of one digest, and names the topic in a digest of several', () => {
+    const both = paper({ title: 'Pruning for neural architecture search', abstract: 'NAS meets pruning.' });
+    const onlyPruning = paper({ title: 'Magnitude pruning', abstract: 'Remove small weights.' });
+    const picked = pickForTopics(
+      [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
+      [both, onlyPruning],
+      { slots: 10 },
+    );
+    expect(picked.map((p) => p.paper)).toEqual([both, onlyPruning]);
+    expect(picked.map((p) => p.topic)).toEqual(['NAS', 'Pruning']);
   });
 });

@@ -1,4 +1,4 @@
-import type { ScoredPaper } from '../../domain/matching.js';
+import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
 import { paperLink } from '../../domain/paper.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
@@ -31,7 +31,9 @@ export interface PaperView {
   url: string;
   authors: string;
   abstract: string;
+  /** Why it was picked, in a few words ("matches NAS · like …"), with its topic in a digest of several. */
   why: string;
+  score: string;
 }
 
 export interface DigestViewInput {
@@ -77,13 +79,14 @@ export function digestView(input: DigestViewInput): DigestView {
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
   const total = input.picked.length + input.more;
-  const papers = input.picked.map(({ paper, matched }, i) => ({
+  const papers = input.picked.map((picked, i) => ({
     number: i + 1,
-    title: paper.title,
-    url: paperLink(paper),
-    authors: authorsLine(paper.authors),
-    abstract: trimText(paper.abstract, ABSTRACT_CHARS),
-    why: matched.join(', '),
+    title: picked.paper.title,
+    url: paperLink(picked.paper),
+    authors: authorsLine(picked.paper.authors),
+    abstract: trimText(picked.paper.abstract, ABSTRACT_CHARS),
+    why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
+    score: scoreLabel(picked.score),
   }));
   const label = periodLabel(input.period);
   return {

@@ -1,0 +1,137 @@
+import { porterStem } from './stem.js';
+
+/**
+ * Text analysis shared by the index and the query, so both sides meet on the same tokens:
+ * lowercase, accents folded, stopwords dropped, Porter stems. Compounds are split into their parts
+ * (kept in order, for phrases) and also kept whole: "low-rank" gives low, rank and lowrank;
+ * "10-shot" gives 10, shot and 10shot; "3-D" and "3D" both give 3d; "ProxylessNAS" gives
+ * proxyless, nas and proxylessna(s).
+ */
+export interface Analysed {
+  /** Stems in reading order, compounds split: what phrases are matched against. */
+  seq: string[];
+  /** Whole compounds ("lowrank", "turbovit"): matched as words, never inside phrases. */
+  whole: string[];
+}
+
+// Common English function words plus words every abstract uses ("propose", "paper", "results").
+const STOPWORD_LIST =
+  'a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours yourself yourselves via using use used uses based towards toward upon within without across among thus however therefore moreover furthermore e g eg ie i.e et al';
+export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
+
+const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+const ASCII_WORD = /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/g;
+
+/** Splits "ProxylessNAS" into Proxyless and NAS, "Swin3D" into Swin and 3D; one-letter pieces stay attached ("ViT"). */
+export function camelParts(word: string): string[] {
+  // "ViTs", "LLMs", "GANs" are one acronym: a word is only split around a real lowercase word.
+  if (!/[a-z]{3}/.test(word)) return [word];
+  const pieces = word
+    .replace(/([a-z])([A-Z])/g, '$1\u0000$2')
+    .replace(/([A-Z]+)([A-Z][a-z]{2,})/g, '$1\u0000$2')
+    .replace(/([A-Za-z]{2,})(\d)/g, '$1\u0000$2')
+    .split('\u0000');
+  const merged: string[] = [];
+  for (const piece of pieces) {
+    if (piece.length < 2 && merged.length > 0) merged[merged.length - 1] += piece;
+    else merged.push(piece);
+  }
+  return merged.length > 1 && merged.every((p) => p.length >= 2) ? merged : [word];
+}
+
+const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
+
+// Stemming is the costly part of analysis and a vocabulary is small: each word is stemmed once.
+const TERMS = new Map<string, string | undefined>();
+
+/** Normalises one token: lowercase, possessive dropped, stemmed; undefined for a stopword. */
+export function term(raw: string): string | undefined {
+  if (TERMS.has(raw)) return TERMS.get(raw);
+  const t = computeTerm(raw);
+  if (TERMS.size > 200_000) TERMS.clear();
+  TERMS.set(raw, t);
+  return t;
+}
+
+function computeTerm(raw: string): string | undefined {
+  const bare = raw.replace(/['’]s$/, '').replace(/['’]/g, '');
+  const lower = bare.toLowerCase();
+  if (lower.length === 0 || STOPWORDS.has(lower)) return undefined;
+  // Acronyms ("NAS", "LLMs", "ViT") are names, not English words: only a plural s comes off.
+  if (/^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(bare)) return lower.length > 3 && bare.endsWith('s') ? lower.slice(0, -1) : lower;
+  return lower.length <= 3 ? lower : porterStem(lower);
+}
+
+interface WordTokens {
+  seq: readonly string[];
+  whole: string | undefined;
+}
+
+// A vocabulary is small next to a corpus: each distinct word is analysed once.
+const WORDS = new Map<string, WordTokens>();
+
+function analyseWord(word: string): WordTokens {
+  let cached = WORDS.get(word);
+  if (cached) return cached;
+  const hyphenParts = word.split('-');
+  const parts = hyphenParts.flatMap(camelParts);
+  if (parts.length === 1) {
+    const t = term(word);
+    cached = { seq: t ? [t] : [], whole: undefined };
+  } else {
+    const seq: string[] = [];
+    for (const part of parts) {
+      const t = term(part);
+      if (t) seq.push(t);
+    }
+    cached = { seq, whole: term(hyphenParts.join('')) };
+  }
+  if (WORDS.size > 200_000) WORDS.clear();
+  WORDS.set(word, cached);
+  const only = cached.seq.length === 1 ? cached.seq[0] : undefined;
+  if (only !== undefined) {
+    const lower = word.toLowerCase();
+    const known = SURFACE.get(only);
+    if (known === undefined || lower.length < known.length || (lower.length === known.length && lower < known)) SURFACE.set(only, lower);
+  }
+  return cached;
+}
+
+// The plainest word seen for each stem ("supernet" for supernet, "searching" → "search"): explanations show words, not stems.
+const SURFACE = new Map<string, string>();
+
+/** A readable word for a stem: the shortest word analysed so far that has it. */
+export function surfaceOf(stem: string): string {
+  return SURFACE.get(stem) ?? stem;
+}
+
+/** Analyses a text (title or abstract) for indexing and matching. */
+export function analyse(text: string): Analysed {
+  const seq: string[] = [];
+  const whole: string[] = [];
+  // Most text is ASCII: it needs no accent folding and a cheaper word pattern.
+  const ascii = !/[^\x00-\x7F]/.test(text);
+  for (const match of ascii ? text.matchAll(ASCII_WORD) : fold(text).matchAll(WORD)) {
+    const tokens = analyseWord(match[0]);
+    for (const t of tokens.seq) seq.push(t);
+    if (tokens.whole) whole.push(tokens.whole);
+  }
+  return { seq, whole };
+}
+
+/** The tokens of a text as the index sees them: parts and wholes. */
+export function indexTokens(a: Analysed): string[] {
+  return a.whole.length === 0 ? a.seq : [...a.seq, ...a.whole];
+}
+
+/** Whether `phrase` occurs as consecutive stems in `seq`. */
+export function containsPhrase(seq: readonly string[], phrase: readonly string[]): boolean {
+  const first: string | undefined = phrase[0];
+  if (first === undefined) return false;
+  for (let i = seq.indexOf(first); i !== -1 && i + phrase.length <= seq.length; i = seq.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < phrase.length && seq[i + j] === phrase[j]) j++;
+    if (j === phrase.length) return true;
+  }
+  return false;
+}

@@ -1,0 +1,45 @@
+/** Sparse term vectors (tf-idf, unit length): how alike two papers are, and what a set of papers is about. */
+export type Vector = Map<string, number>;
+
+// Bare numbers ("2024", "10") say little about what a paper is about.
+function isNumber(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** A unit tf-idf vector of a paper; title stems count `titleWeight` times. */
+export function tfidf(title: readonly string[], abstract: readonly string[], idf: (t: string) => number, titleWeight: number): Vector {
+  const tf = new Map<string, number>();
+  for (const t of title) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + titleWeight);
+  for (const t of abstract) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const v: Vector = new Map();
+  let norm = 0;
+  for (const [t, n] of tf) {
+    const w = (1 + Math.log(n)) * idf(t);
+    v.set(t, w);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const [t, w] of v) v.set(t, w / norm);
+  return v;
+}
+
+export function cosine(a: Vector, b: Vector): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [t, w] of small) {
+    const x = large.get(t);
+    if (x !== undefined) dot += w * x;
+  }
+  return dot;
+}
+
+/** The centroid of some vectors, as its `top` heaviest terms: the vocabulary of a set of papers. */
+export function profile(vectors: readonly Vector[], top: number): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const v of vectors) for (const [t, w] of v) sum.set(t, (sum.get(t) ?? 0) + w / vectors.length);
+  return new Map([...sum].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, top));
+}
