@@ -29,8 +29,12 @@ const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_40
  * Ranks the candidates for each topic and merges them: each paper appears once, under the topic
  * where it ranked first, and topics take turns so one busy topic cannot crowd out the others.
  */
-export function pickForTopics(topics: readonly Topic[], candidates: readonly Paper[]): ScoredPaper[] {
-  const lists = topics.map((t) => rankPapers(parseQuery(t.query), candidates));
+export function pickForTopics(
+  topics: readonly Topic[],
+  candidates: readonly Paper[],
+  rank: (topic: Topic) => readonly ScoredPaper[] = (t) => rankPapers(parseQuery(t.query), candidates),
+): ScoredPaper[] {
+  const lists = topics.map(rank);
   const seen = new Set<string>();
   const merged: ScoredPaper[] = [];
   for (let i = 0; lists.some((l) => i < l.length); i++) {
@@ -45,19 +49,44 @@ export function pickForTopics(topics: readonly Topic[], candidates: readonly Pap
   return merged;
 }
 
+/**
+ * What one planning run shares between the digests it freezes: the candidate papers of a window
+ * and each topic's ranking of them are read and computed once, not once per topic set.
+ */
+interface FreezeCache {
+  topics: Map<string, Promise<Topic | undefined>>;
+  candidates: Map<string, Promise<Paper[]>>;
+  ranked: Map<string, readonly ScoredPaper[]>;
+}
+
+const newCache = (): FreezeCache => ({ topics: new Map(), candidates: new Map(), ranked: new Map() });
+
+function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
 /** Freezes topic digests: picks the papers of a period, renders them once and stores the edition. */
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
-  async function topicsFor(slugs: readonly string[]): Promise<Topic[]> {
+  async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
     for (const slug of [...new Set(slugs)].sort()) {
-      const topic = await store.getTopic(slug);
+      const topic = await memo(cache.topics, slug, () => store.getTopic(slug));
       if (!topic) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
       topics.push(topic);
     }
     return topics;
   }
 
-  return {
+  const jobs = {
+    /** A freezer for one run: digests frozen through it share candidate papers and rankings. */
+    session() {
+      const cache = newCache();
+      return (slugs: readonly string[], kind: PeriodKind, at: Date = clock(), period?: Period, variantSince?: string) =>
+        freezeWith(cache, slugs, kind, at, period ?? periodContaining(kind, at), variantSince);
+    },
+
     /**
      * The digest of these topics for the period containing `at` (or the subscriber-local period
      * given). An edition that exists is returned
@@ -72,7 +101,34 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       period: Period = periodContaining(kind, at),
       variantSince?: string,
     ): Promise<FreezeResult> {
-      const topics = await topicsFor(slugs);
+      return freezeWith(newCache(), slugs, kind, at, period, variantSince);
+    },
+
+    /** Freezes every topic's digest for the period containing `at`; one log line for the run. */
+    async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
+      const freeze = jobs.session();
+      const results: FreezeResult[] = [];
+      for (const topic of await store.listTopics()) results.push(await freeze([topic.slug], kind, at));
+      logger.info('topic digests', {
+        period: periodContaining(kind, at).key,
+        created: results.filter((r) => r.status === 'created').length,
+        existing: results.filter((r) => r.status === 'existing').length,
+        empty: results.filter((r) => r.status === 'empty').length,
+      });
+      return results;
+    },
+  };
+  return jobs;
+
+  async function freezeWith(
+    cache: FreezeCache,
+    slugs: readonly string[],
+    kind: PeriodKind,
+    at: Date,
+    period: Period,
+    variantSince: string | undefined,
+  ): Promise<FreezeResult> {
+      const topics = await topicsFor(slugs, cache);
       const mainSet = topicSetKey(topics.map((t) => t.slug));
       // A variant holds only papers first seen after `variantSince`: for subscribers who already
       // received part of the main edition. It is its own edition, rendered once like any other.
@@ -83,10 +139,13 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
       const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
       const cutoffAt = at.toISOString();
-      const candidates = await store.papersFirstSeenBetween(windowStart, cutoffAt);
-      const ranked = pickForTopics(topics, candidates);
+      const window = `${windowStart}\n${cutoffAt}`;
+      const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
+      const ranked = pickForTopics(topics, candidates, (t) =>
+        memo(cache.ranked, `${t.slug}\n${window}`, () => rankPapers(parseQuery(t.query), candidates)),
+      );
       if (ranked.length === 0) {
-        logger.info('digest empty, skipped', { topics: topicSet, period: period.key });
+        logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
         return { status: 'empty', topicSet, periodKey: period.key };
       }
       const id = digestId(topicSet, period);
@@ -113,24 +172,10 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
         text: rendered.text,
       });
       if (created) {
-        logger.info('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
+        logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
       }
       return { status: created ? 'created' : 'existing', digest };
-    },
-
-    /** Freezes every topic's digest for the period containing `at`; one log line for the run. */
-    async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
-      const results: FreezeResult[] = [];
-      for (const topic of await store.listTopics()) results.push(await this.freeze([topic.slug], kind, at));
-      logger.info('topic digests', {
-        period: periodContaining(kind, at).key,
-        created: results.filter((r) => r.status === 'created').length,
-        existing: results.filter((r) => r.status === 'existing').length,
-        empty: results.filter((r) => r.status === 'empty').length,
-      });
-      return results;
-    },
-  };
+  }
 }
 
 export type DigestJobs = ReturnType<typeof createDigestJobs>;

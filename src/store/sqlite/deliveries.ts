@@ -62,6 +62,38 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   );
   const suppressed = db.prepare<[string]>('SELECT 1 FROM suppressions WHERE email = ?');
 
+  // Planning, set-based. The period's planned subscribers are collected once per statement (from
+  // the period's digests through the (digest_id, subscriber_id) index), not probed per subscriber.
+  const unplanned = db.prepare<{ slots: string; kind: string; key: string }, { id: string; topics: string | null }>(`
+    SELECT s.id,
+      (SELECT group_concat(slug, ',') FROM (SELECT t.topic_slug AS slug FROM subscriber_topics t
+         JOIN topics k ON k.slug = t.topic_slug WHERE t.subscriber_id = s.id ORDER BY t.topic_slug)) AS topics
+    FROM subscribers s
+    WHERE s.status = 'confirmed'
+      AND (s.frequency, s.timezone, s.send_hour) IN (
+        SELECT json_extract(value, '$.frequency'), json_extract(value, '$.timezone'), json_extract(value, '$.sendHour')
+        FROM json_each(@slots))
+      AND s.id NOT IN (
+        SELECT d.subscriber_id FROM digests g JOIN deliveries d ON d.digest_id = g.id
+        WHERE g.period_kind = @kind AND g.period_key = @key)`);
+  const insertFor = db.prepare(`
+    INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+    SELECT json_extract(j.value, '$[0]'), @digestId, s.id, s.email, 'pending', @at, json_extract(j.value, '$[0]') || '@' || @domain, @at, @at
+    FROM json_each(@rows) j JOIN subscribers s ON s.id = json_extract(j.value, '$[1]')
+    WHERE s.status = 'confirmed'
+    ON CONFLICT (digest_id, subscriber_id) DO NOTHING`);
+  const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`;
+  const receivedPapers = db.prepare<{ ids: string; papers: string; after: string; kind: string; key: string }, { id: string }>(`
+    WITH hit AS (
+      SELECT g.id FROM digests g
+      WHERE g.cutoff_at > @after AND NOT (g.period_kind = @kind AND g.period_key = @key)
+        AND EXISTS (SELECT 1 FROM json_each(g.paper_ids) p WHERE p.value IN (SELECT value FROM json_each(@papers))))
+    SELECT DISTINCT d.subscriber_id AS id FROM hit JOIN deliveries d ON d.digest_id = hit.id
+    WHERE ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
+  const lastCutoff = db.prepare<[string], { at: string | null }>(`
+    SELECT max(g.cutoff_at) AS at FROM deliveries d JOIN digests g ON g.id = d.digest_id
+    WHERE d.subscriber_id = ? AND ${RECEIVED}`);
+
   // better-sqlite3 runs a transaction as one writer: the pick and the claim cannot interleave with
   // another process's, so one row goes to one worker.
   const claimNext = db.transaction((worker: string, now: string): DeliveryRow | undefined => {
@@ -170,6 +202,42 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
         history.set(id, { paperIds, lastCutoff });
       }
       return history;
+    },
+    async eachUnplannedSubscriber({ slots, period }, visit) {
+      let n = 0;
+      for (const row of unplanned.iterate({ slots: JSON.stringify(slots), kind: period.kind, key: period.key })) {
+        if (!row.topics) continue;
+        visit({ id: row.id, topics: row.topics.split(',') });
+        n++;
+      }
+      return n;
+    },
+    async createDeliveriesFor(digestId, rows, messageDomain, at) {
+      return db.transaction(() => {
+        let n = 0;
+        // Chunks keep each JSON argument small; one transaction keeps the set all-or-nothing.
+        for (let i = 0; i < rows.length; i += 5000) {
+          const chunk = JSON.stringify(rows.slice(i, i + 5000).map((r) => [r.id, r.subscriberId]));
+          n += insertFor.run({ rows: chunk, digestId, domain: messageDomain, at }).changes;
+        }
+        return n;
+      })();
+    },
+    async receivedAnyOf({ subscriberIds, paperIds, after, period }) {
+      const found = new Map<string, string>();
+      if (subscriberIds.length === 0 || paperIds.length === 0) return found;
+      const hits = receivedPapers.all({
+        ids: JSON.stringify(subscriberIds),
+        papers: JSON.stringify(paperIds),
+        after,
+        kind: period.kind,
+        key: period.key,
+      });
+      for (const { id } of hits) found.set(id, lastCutoff.get(id)?.at ?? '');
+      return found;
+    },
+    async countSuppressions() {
+      return (db.prepare('SELECT count(*) AS n FROM suppressions').get() as { n: number }).n;
     },
     async isSuppressed(email) {
       return suppressed.get(email) !== undefined;

@@ -145,6 +145,47 @@ export const MIGRATIONS: readonly string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  `
+  -- One row per job run that did something (or failed): what the admin page and /metrics show.
+  CREATE TABLE runs (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    job         TEXT NOT NULL,                 -- plan, deliver, topic-digests, ingest
+    started_at  TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+    planned     INTEGER NOT NULL DEFAULT 0,    -- deliveries created
+    sent        INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    source      TEXT,                          -- ingest runs: the file or URL
+    detail      TEXT                           -- JSON: the job's other counts, or the error
+  );
+  CREATE INDEX runs_started ON runs (started_at);
+  CREATE INDEX runs_source ON runs (source, seq) WHERE source IS NOT NULL;
+
+  -- Planning finds a period's deliveries through its digests, and the digests that could share
+  -- papers with a new edition by their cutoff; the schedule slots are read from one index.
+  CREATE INDEX digests_period ON digests (period_kind, period_key);
+  CREATE INDEX digests_cutoff ON digests (cutoff_at);
+  CREATE INDEX subscribers_slot ON subscribers (status, frequency, timezone, send_hour);
+
+  -- A counter bumped by every change a feed can show, so a cached feed is checked with one lookup.
+  INSERT INTO meta (key, value) VALUES ('content_version', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE TRIGGER papers_insert_version AFTER INSERT ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER papers_update_version AFTER UPDATE ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER papers_delete_version AFTER DELETE ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_insert_version AFTER INSERT ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_update_version AFTER UPDATE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_delete_version AFTER DELETE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER digests_insert_version AFTER INSERT ON digests
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -7,6 +7,7 @@ import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
 import { migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
+import { sqliteRunStore } from './runs.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 
@@ -36,6 +37,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteMetaStore(db),
     ...sqliteSubscriberStore(db),
     ...sqliteDeliveryStore(db),
+    ...sqliteRunStore(db),
     async close() {
       db.close();
     },
