@@ -76,19 +76,22 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       AND s.id NOT IN (
         SELECT d.subscriber_id FROM digests g JOIN deliveries d ON d.digest_id = g.id
         WHERE g.period_kind = @kind AND g.period_key = @key)`);
+  // CROSS JOIN keeps SQLite from scanning every subscriber for each row of the chunk.
   const insertFor = db.prepare(`
     INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
     SELECT json_extract(j.value, '$[0]'), @digestId, s.id, s.email, 'pending', @at, json_extract(j.value, '$[0]') || '@' || @domain, @at, @at
-    FROM json_each(@rows) j JOIN subscribers s ON s.id = json_extract(j.value, '$[1]')
+    FROM json_each(@rows) j CROSS JOIN subscribers s ON s.id = json_extract(j.value, '$[1]')
     WHERE s.status = 'confirmed'
     ON CONFLICT (digest_id, subscriber_id) DO NOTHING`);
   const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`;
+  // The few digests that could hold the papers come first (MATERIALIZED, CROSS JOIN): probing
+  // each subscriber's whole history instead would grow with every period sent.
   const receivedPapers = db.prepare<{ ids: string; papers: string; after: string; kind: string; key: string }, { id: string }>(`
-    WITH hit AS (
+    WITH hit AS MATERIALIZED (
       SELECT g.id FROM digests g
       WHERE g.cutoff_at > @after AND NOT (g.period_kind = @kind AND g.period_key = @key)
         AND EXISTS (SELECT 1 FROM json_each(g.paper_ids) p WHERE p.value IN (SELECT value FROM json_each(@papers))))
-    SELECT DISTINCT d.subscriber_id AS id FROM hit JOIN deliveries d ON d.digest_id = hit.id
+    SELECT DISTINCT d.subscriber_id AS id FROM hit CROSS JOIN deliveries d ON d.digest_id = hit.id
     WHERE ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
   const lastCutoff = db.prepare<[string], { at: string | null }>(`
     SELECT max(g.cutoff_at) AS at FROM deliveries d JOIN digests g ON g.id = d.digest_id
