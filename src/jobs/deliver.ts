@@ -7,7 +7,7 @@ import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
-import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
+import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import type { DeliveryStore, DigestStore, SubscriberStore, TopicStore } from '../store/ports.js';
 import { digestMessage } from './digest-message.js';
 
@@ -93,7 +93,7 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        return { digest, fill: recipientFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
+        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
       })();
       prepared.set(digestId, p);
     }
