@@ -5,6 +5,8 @@ export interface CachedFeed {
   body: Buffer;
   etag: string;
   lastModified: Date;
+  /** The Last-Modified header value, formatted once. */
+  lastModifiedHttp: string;
 }
 
 export interface FeedCacheDeps<K extends string> {
@@ -37,7 +39,7 @@ export function createFeedCache<K extends string>({ version, build, maxEntries =
         const { body, updated } = await build(slug, format);
         const bytes = Buffer.from(body, 'utf8');
         const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-        const feed = { body: bytes, etag, lastModified: updated };
+        const feed = { body: bytes, etag, lastModified: updated, lastModifiedHttp: updated.toUTCString() };
         if (entries.size >= maxEntries && !entries.has(key)) entries.clear();
         entries.set(key, { version: current, feed });
         return feed;

@@ -11,7 +11,7 @@ function etagMatches(header: string, etag: string): boolean {
 
 /** Answers with the body, or 304 when the reader already has these bytes (If-None-Match first, else If-Modified-Since). */
 function sendConditional(request: FastifyRequest, reply: FastifyReply, type: string, feed: CachedFeed) {
-  reply.header('etag', feed.etag).header('last-modified', feed.lastModified.toUTCString()).header('cache-control', 'public, max-age=300');
+  reply.header('etag', feed.etag).header('last-modified', feed.lastModifiedHttp).header('cache-control', 'public, max-age=300');
   const inm = request.headers['if-none-match'];
   const ims = request.headers['if-modified-since'];
   if (inm !== undefined) {

@@ -42,7 +42,8 @@ describe('feeds under load', () => {
       expect(etag).toMatch(/^"[\w-]+"$/);
       expect(new Date(lastModified).toUTCString()).toBe(lastModified);
 
-      for (const headers of [{ 'if-none-match': etag }, { 'if-none-match': `W/${etag}` }, { 'if-none-match': `"other", ${etag}` }, { 'if-modified-since': lastModified }]) {
+      const conditional: Record<string, string>[] = [{ 'if-none-match': etag }, { 'if-none-match': `W/${etag}` }, { 'if-none-match': `"other", ${etag}` }, { 'if-modified-since': lastModified }];
+      for (const headers of conditional) {
         const again = await fetch(`${base}${path}`, { headers });
         expect(again.status).toBe(304);
         expect(again.headers.get('etag')).toBe(etag);
