@@ -122,7 +122,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         topicsFile: join(PACKAGE_ROOT, 'data', 'topics.json'),
       }),
     startScheduler() {
-      scheduler ??= startScheduler({ digests, planner, deliverer, logger, clock, hourUtc: config.digest.hourUtc });
+      scheduler ??= startScheduler({ digests, planner, deliverer, logger, clock, hourUtc: config.digest.hourUtc, store });
       return scheduler;
     },
     jobStatus: () => scheduler?.status() ?? [],

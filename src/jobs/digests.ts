@@ -104,17 +104,11 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       return freezeWith(newCache(), slugs, kind, at, period, variantSince);
     },
 
-    /** Freezes every topic's digest for the period containing `at`; one log line for the run. */
+    /** Freezes every topic's digest for the period containing `at` (the scheduler records the run). */
     async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
       const freeze = jobs.session();
       const results: FreezeResult[] = [];
       for (const topic of await store.listTopics()) results.push(await freeze([topic.slug], kind, at));
-      logger.info('topic digests', {
-        period: periodContaining(kind, at).key,
-        created: results.filter((r) => r.status === 'created').length,
-        existing: results.filter((r) => r.status === 'existing').length,
-        empty: results.filter((r) => r.status === 'empty').length,
-      });
       return results;
     },
   };

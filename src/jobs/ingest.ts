@@ -3,10 +3,10 @@ import { ParseError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { parsePapers, type Format } from '../ingest/formats.js';
 import type { Logger } from '../log.js';
-import type { IngestCounts, PaperStore } from '../store/ports.js';
+import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
-  store: PaperStore;
+  store: PaperStore & RunStore;
   clock: () => Date;
   logger: Logger;
 }
@@ -33,17 +33,30 @@ export function createIngester({ store, clock, logger }: IngestDeps) {
      * anywhere in the list stores nothing at all. Re-ingesting the same files changes nothing.
      */
     async ingestFiles(files: readonly string[], format: Format = 'auto'): Promise<IngestReport> {
+      const startedAt = clock().toISOString();
+      const t0 = performance.now();
+      // Each source gets its own run record: the admin page shows the health of each.
+      const record = (source: string, outcome: RunRecord['outcome'], detail: Record<string, unknown>) =>
+        store.recordRun({ job: 'ingest', startedAt, durationMs: performance.now() - t0, outcome, planned: 0, sent: 0, failed: 0, skipped: 0, source, detail });
       const parsed: { file: string; papers: PaperInput[] }[] = [];
-      for (const file of files) {
-        const text = await readSource(file);
-        parsed.push({ file, papers: parsePapers(text, file, format).map(normalisePaperInput) });
+      try {
+        for (const file of files) {
+          const text = await readSource(file);
+          parsed.push({ file, papers: parsePapers(text, file, format).map(normalisePaperInput) });
+        }
+      } catch (err) {
+        const source = err instanceof ParseError ? err.file : files[parsed.length];
+        if (source) await record(source, 'failed', { error: (err as Error).message }).catch(() => undefined);
+        logger.error('ingest failed', { job: 'ingest', files: files.length, duration_ms: Math.round(performance.now() - t0), error: (err as Error).message });
+        throw err;
       }
       const counts = await store.upsertPapers(
         parsed.flatMap((p) => p.papers),
         clock().toISOString(),
       );
+      for (const p of parsed) await record(p.file, 'ok', { papers: p.papers.length });
       const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length })) };
-      logger.info('ingest done', { files: files.length, ...counts });
+      logger.info('ingest done', { job: 'ingest', files: files.length, duration_ms: Math.round(performance.now() - t0), ...counts });
       return report;
     },
   };

@@ -1,8 +1,10 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log.js';
+import type { RunStore } from '../store/ports.js';
 import type { Deliverer } from './deliver.js';
 import type { DigestJobs } from './digests.js';
 import type { Planner } from './plan.js';
+import { trackRun } from './runs.js';
 
 export interface SchedulerDeps {
   digests: DigestJobs;
@@ -11,6 +13,7 @@ export interface SchedulerDeps {
   logger: Logger;
   clock: () => Date;
   hourUtc: number;
+  store: RunStore;
 }
 
 export interface JobStatus {
@@ -31,7 +34,7 @@ export interface Scheduler {
  * subscriber's zone and delivers it. node-cron does not replay fires missed while the process was
  * down, so both also run at start; unique keys make a repeat harmless.
  */
-export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc }: SchedulerDeps): Scheduler {
+export function startScheduler({ digests, planner, deliverer, logger, clock, hourUtc, store }: SchedulerDeps): Scheduler {
   const shutdown = new AbortController();
   const inHand = new Set<Promise<void>>();
   const jobs: { name: string; task: ScheduledTask; last: { run: JobStatus['lastRun'] } }[] = [];
@@ -65,7 +68,12 @@ export function startScheduler({ digests, planner, deliverer, logger, clock, hou
     return tracked;
   };
 
-  const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => digests.freezeAllTopics('day', at));
+  const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) =>
+    trackRun({ store, logger, clock }, 'topic-digests', () => digests.freezeAllTopics('day', at), (results) => {
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return { detail: { created: count('created'), existing: count('existing'), empty: count('empty') }, didSomething: count('created') > 0 };
+    }),
+  );
   // Every minute: plan what came due (each subscriber's own zone and hour), then send it.
   const send = job('plan-and-send', '* * * * *', async (at) => {
     await planner.plan(at);
