@@ -1,8 +1,16 @@
 // `npm run bench`: every benchmark, one after the other, printed as the lines BENCHMARKS.md quotes.
 import { benchDelivery, printDelivery } from './delivery.js';
+import { benchFeeds, feedBenchMissing, printFeeds } from './feeds.js';
+import { benchPlan, printPlan } from './plan.js';
 import { benchRender, printRender } from './render.js';
 import { benchStartup, printStartup } from './startup.js';
 
+const t0 = performance.now();
 printStartup(await benchStartup());
 printRender(await benchRender());
+printPlan(await benchPlan());
+const missing = feedBenchMissing();
+if (missing) console.log(`feeds under load: NOT MEASURED, ${missing}`);
+else printFeeds(await benchFeeds());
 printDelivery(await benchDelivery());
+console.log(`all benchmarks: ${((performance.now() - t0) / 60_000).toFixed(1)} min`);
