@@ -46,8 +46,8 @@ export function createIngester({ store, clock, logger }: IngestDeps) {
         }
       } catch (err) {
         const source = err instanceof ParseError ? err.file : files[parsed.length];
+        // The caller reports the error (the CLI in one line); the source's health records it.
         if (source) await record(source, 'failed', { error: (err as Error).message }).catch(() => undefined);
-        logger.error('ingest failed', { job: 'ingest', files: files.length, duration_ms: Math.round(performance.now() - t0), error: (err as Error).message });
         throw err;
       }
       const counts = await store.upsertPapers(
