@@ -22,14 +22,26 @@ function countOccurrences(tokens: readonly string[], term: readonly string[]): n
   return count;
 }
 
+// A paper is scored against every topic of a planning run: tokenize its text once, not once per
+// topic. Keyed weakly by the paper object (papers read from the store are never changed in
+// place), so the tokens go when the paper does.
+const TOKENS = new WeakMap<Paper, { title: string[]; abstract: string[] }>();
+function tokensOf(paper: Paper): { title: string[]; abstract: string[] } {
+  let t = TOKENS.get(paper);
+  if (!t) {
+    t = { title: tokenize(paper.title), abstract: tokenize(paper.abstract) };
+    TOKENS.set(paper, t);
+  }
+  return t;
+}
+
 /**
  * Scores one paper against a query: 0 when no alternative matches, otherwise the weighted hits of
  * the best-matching alternative. A simple, predictable matcher: every word of an alternative must
  * occur in the title or the abstract.
  */
 export function scorePaper(query: Query, paper: Paper): { score: number; matched: string[] } {
-  const title = tokenize(paper.title);
-  const abstract = tokenize(paper.abstract);
+  const { title, abstract } = tokensOf(paper);
   let best = { score: 0, matched: [] as string[] };
   for (const alt of query.alternatives) {
     if (alt.excluded.some((t) => countOccurrences(title, t) + countOccurrences(abstract, t) > 0)) continue;

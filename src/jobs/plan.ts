@@ -40,6 +40,9 @@ export interface PlanReport {
   busy?: string;
 }
 
+/** Delivery rows written per transaction while planning. */
+const FLUSH_ROWS = 20_000;
+
 /** How long a planning lease lasts if its holder dies without releasing it. */
 const LEASE_MS = 5 * 60_000;
 
@@ -130,9 +133,18 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     if (options.dryRun) return report;
     const domain = domainOf(config.mailFrom);
     const freeze = digests.session();
+    // Deliveries of many groups go in together: one big transaction writes each index page once,
+    // where one small transaction per group would rewrite the same pages a thousand times.
+    let pending: { id: string; digestId: string; subscriberId: string }[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const rows = pending;
+      pending = [];
+      report.deliveriesCreated += await store.createDeliveriesFor(rows, domain, at.toISOString());
+    };
     const deliver = async (subscriberIds: readonly string[], digestId: string) => {
-      const rows = subscriberIds.map((subscriberId) => ({ id: newId('dlv'), subscriberId }));
-      report.deliveriesCreated += await store.createDeliveriesFor(digestId, rows, domain, at.toISOString());
+      for (const subscriberId of subscriberIds) pending.push({ id: newId('dlv'), digestId, subscriberId });
+      if (pending.length >= FLUSH_ROWS) await flush();
     };
     for (const group of groups) {
       const slugs = group.topicSet.split(',');
@@ -162,6 +174,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
         await deliver(subscriberIds, variant.digest.id);
       }
     }
+    await flush();
     return report;
   }
 }

@@ -146,13 +146,12 @@ export interface DeliveryStore {
     visit: (candidate: PlanCandidate) => void,
   ): Promise<number>;
   /**
-   * Inserts one pending delivery of a digest per row, in one transaction, set-based: the address
-   * is copied from the subscriber row (which must still be confirmed), the Message-ID is
+   * Inserts one pending delivery per row, all in one transaction, set-based: the address is
+   * copied from the subscriber row (which must still be confirmed), the Message-ID is
    * `<id>@<messageDomain>`, and an existing (digest, subscriber) is left alone. Returns how many were new.
    */
   createDeliveriesFor(
-    digestId: string,
-    rows: readonly { id: string; subscriberId: string }[],
+    rows: readonly { id: string; digestId: string; subscriberId: string }[],
     messageDomain: string,
     at: string,
   ): Promise<number>;

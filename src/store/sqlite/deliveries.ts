@@ -79,7 +79,7 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   // CROSS JOIN keeps SQLite from scanning every subscriber for each row of the chunk.
   const insertFor = db.prepare(`
     INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
-    SELECT json_extract(j.value, '$[0]'), @digestId, s.id, s.email, 'pending', @at, json_extract(j.value, '$[0]') || '@' || @domain, @at, @at
+    SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[2]'), s.id, s.email, 'pending', @at, json_extract(j.value, '$[0]') || '@' || @domain, @at, @at
     FROM json_each(@rows) j CROSS JOIN subscribers s ON s.id = json_extract(j.value, '$[1]')
     WHERE s.status = 'confirmed'
     ON CONFLICT (digest_id, subscriber_id) DO NOTHING`);
@@ -215,13 +215,13 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       }
       return n;
     },
-    async createDeliveriesFor(digestId, rows, messageDomain, at) {
+    async createDeliveriesFor(rows, messageDomain, at) {
       return db.transaction(() => {
         let n = 0;
         // Chunks keep each JSON argument small; one transaction keeps the set all-or-nothing.
         for (let i = 0; i < rows.length; i += 5000) {
-          const chunk = JSON.stringify(rows.slice(i, i + 5000).map((r) => [r.id, r.subscriberId]));
-          n += insertFor.run({ rows: chunk, digestId, domain: messageDomain, at }).changes;
+          const chunk = JSON.stringify(rows.slice(i, i + 5000).map((r) => [r.id, r.subscriberId, r.digestId]));
+          n += insertFor.run({ rows: chunk, domain: messageDomain, at }).changes;
         }
         return n;
       })();
