@@ -16,6 +16,8 @@ const CHILD = fileURLToPath(new URL('./plan-child.ts', import.meta.url));
 
 interface ChildResult {
   ms: number;
+  /** A second planning run a minute later, with nothing left to plan (plan mode only). */
+  idleMs?: number;
   cpuMs: number;
   maxRssMb: number;
   report: { deliveriesCreated: number; digestsCreated?: number; groups?: number; due?: number };
@@ -42,6 +44,7 @@ export async function benchPlan(runs = 3) {
     const planCpu: number[] = [];
     const bareCpu: number[] = [];
     const rss: number[] = [];
+    const idle: number[] = [];
     let last: ChildResult | undefined;
     for (let i = 0; i < runs; i++) {
       // Alternate, so both see the same machine.
@@ -54,6 +57,7 @@ export async function benchPlan(runs = 3) {
           plan.push(r.ms);
           planCpu.push(r.cpuMs);
           rss.push(r.maxRssMb);
+          idle.push(r.idleMs!);
           last = r;
         } else {
           bare.push(r.ms);
@@ -71,6 +75,7 @@ export async function benchPlan(runs = 3) {
       bare: summarise(bare),
       bareCpu: summarise(bareCpu),
       rss: summarise(rss),
+      idle: summarise(idle),
       report: last!.report,
       ratios: plan.map((p, i) => p / bare[i]!),
     };
@@ -84,6 +89,7 @@ export function printPlan(r: Awaited<ReturnType<typeof benchPlan>>): void {
   console.log(`weekly plan of 100,000 subscribers / 1,000 topic sets / 10,000 papers (generated in ${(r.generateMs / 1000).toFixed(1)} s, not timed):`);
   console.log(`  plan (${r.report.digestsCreated} digests rendered, ${r.report.deliveriesCreated} deliveries): wall ${s(r.plan, 'ms')}; CPU ${s(r.planCpu, 'ms')}; peak RSS ${s(r.rss, 'MB')}`);
   console.log(`  bare INSERT … SELECT of 100,000 delivery rows (the floor): wall ${s(r.bare, 'ms')}; CPU ${s(r.bareCpu, 'ms')}`);
+  console.log(`  the next minute's run, nothing left to plan (what the scheduler pays every minute): wall ${s(r.idle, 'ms')}`);
   console.log(`  plan / floor per run: ${r.ratios.map((x) => `${x.toFixed(1)}x`).join(', ')}`);
 }
 
