@@ -122,53 +122,53 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     period: Period,
     variantSince: string | undefined,
   ): Promise<FreezeResult> {
-      const topics = await topicsFor(slugs, cache);
-      const mainSet = topicSetKey(topics.map((t) => t.slug));
-      // A variant holds only papers first seen after `variantSince`: for subscribers who already
-      // received part of the main edition. It is its own edition, rendered once like any other.
-      const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
-      const existing = await store.findDigest(topicSet, kind, period.key);
-      if (existing) return { status: 'existing', digest: existing };
+    const topics = await topicsFor(slugs, cache);
+    const mainSet = topicSetKey(topics.map((t) => t.slug));
+    // A variant holds only papers first seen after `variantSince`: for subscribers who already
+    // received part of the main edition. It is its own edition, rendered once like any other.
+    const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
+    const existing = await store.findDigest(topicSet, kind, period.key);
+    if (existing) return { status: 'existing', digest: existing };
 
-      const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
-      const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
-      const cutoffAt = at.toISOString();
-      const window = `${windowStart}\n${cutoffAt}`;
-      const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
-      const ranked = pickForTopics(topics, candidates, (t) =>
-        memo(cache.ranked, `${t.slug}\n${window}`, () => rankPapers(parseQuery(t.query), candidates)),
-      );
-      if (ranked.length === 0) {
-        logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
-        return { status: 'empty', topicSet, periodKey: period.key };
-      }
-      const id = digestId(topicSet, period);
-      const picked = ranked.slice(0, config.digest.maxPapers);
-      const view = digestView({
-        digestId: id,
-        topics,
-        period,
-        picked,
-        more: ranked.length - picked.length,
-        publicUrl: config.publicUrl,
-      });
-      const rendered = renderDigest(await templates(), view);
-      const { digest, created } = await store.insertDigest({
-        id,
-        topicSet,
-        period,
-        windowStart,
-        cutoffAt,
-        createdAt: clock().toISOString(),
-        subject: rendered.subject,
-        paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
-        html: rendered.html,
-        text: rendered.text,
-      });
-      if (created) {
-        logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
-      }
-      return { status: created ? 'created' : 'existing', digest };
+    const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
+    const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+    const cutoffAt = at.toISOString();
+    const window = `${windowStart}\n${cutoffAt}`;
+    const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
+    const ranked = pickForTopics(topics, candidates, (t) =>
+      memo(cache.ranked, `${t.slug}\n${window}`, () => rankPapers(parseQuery(t.query), candidates)),
+    );
+    if (ranked.length === 0) {
+      logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
+      return { status: 'empty', topicSet, periodKey: period.key };
+    }
+    const id = digestId(topicSet, period);
+    const picked = ranked.slice(0, config.digest.maxPapers);
+    const view = digestView({
+      digestId: id,
+      topics,
+      period,
+      picked,
+      more: ranked.length - picked.length,
+      publicUrl: config.publicUrl,
+    });
+    const rendered = renderDigest(await templates(), view);
+    const { digest, created } = await store.insertDigest({
+      id,
+      topicSet,
+      period,
+      windowStart,
+      cutoffAt,
+      createdAt: clock().toISOString(),
+      subject: rendered.subject,
+      paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+      html: rendered.html,
+      text: rendered.text,
+    });
+    if (created) {
+      logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
+    }
+    return { status: created ? 'created' : 'existing', digest };
   }
 }
 

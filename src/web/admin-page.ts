@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { operatorView } from '../jobs/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
-import { prometheusText } from '../render/web/metrics.js';
+import { prometheusText } from './metrics-text.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { asForm, field } from './form-body.js';
 import { COOKIE, newSession, readCookie, sessionCookie, tokenMatches, validSession } from './admin-session.js';
