@@ -12,6 +12,7 @@ async function withActivity() {
     await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone: 'UTC', hour: 5 }, { confirmed: true }, { source: 'test' });
   }
   await app.store.suppress('spam@example.org', 'manual', null, clock().toISOString());
+  await expect(app.ingester.ingestFiles(['/nonexistent/papers.txt'])).rejects.toThrow('no such file');
   const plan = await app.planner.plan(clock());
   const sent = await app.deliverer.run({ maxWaitMs: 0 });
   return { app, base, sink, clock, plan, sent };
@@ -79,7 +80,8 @@ describe('admin page', () => {
     expect(row('deliver')).toEqual(['0', '2', '0', '0']);
     expect(html).toMatch(/<td id="suppressions">1<\/td>/);
     expect(html).toContain('<title>2026-11-25: 2 sent, 0 failed, 0 skipped</title>');
-    expect(html).toContain('daily-papers-2024-03-21.txt');
+    expect(html).toMatch(/<td><code>[^<]*daily-papers-2024-03-21\.txt<\/code><\/td><td>2026-11-25 06:00 UTC<\/td><td>2026-11-25 06:00 UTC<\/td><td>ok<\/td>/);
+    expect(html).toContain('<td><code>/nonexistent/papers.txt</code></td><td>2026-11-25 06:00 UTC</td><td>—</td><td><span class="error">failing</span>: /nonexistent/papers.txt: cannot read: no such file</td>');
     expect(html).toMatch(/<tr><th>confirmed<\/th><td>2<\/td><\/tr>/);
     // Both subscribers are due at 05:00 UTC tomorrow.
     expect(html).toContain('<tr><td>2026-11-26 05:00 UTC</td><td>2</td></tr>');
@@ -107,6 +109,7 @@ describe('/metrics', () => {
     expect(value('paperboy_run_deliveries_total{job="plan",result="planned"}')).toBe(2);
     expect(value('paperboy_run_deliveries_total{job="deliver",result="sent"}')).toBe(2);
     expect(text).toMatch(/^paperboy_source_up\{source=".*daily-papers-2024-03-21\.txt"\} 1$/m);
+    expect(text).toMatch(/^paperboy_source_up\{source="\/nonexistent\/papers\.txt"\} 0$/m);
     // Every line is a comment or a sample: name{labels} number.
     for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
   });
