@@ -75,8 +75,11 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     return { due: [...due.values()], late: [...late.values()] };
   }
 
-  async function dueGroups(at: Date): Promise<{ groups: PlanGroup[]; tooLate: number }> {
-    const slots = await dueSlots(at);
+  // After a complete run: the due slots it saw and the store's plan version before it began. While
+  // both stay the same, nothing new can be due (the scheduler's idle minutes skip the queries).
+  let clean: { slots: string; version: string } | undefined;
+
+  async function dueGroups(at: Date, slots: Awaited<ReturnType<typeof dueSlots>>): Promise<{ groups: PlanGroup[]; tooLate: number }> {
     const groups: PlanGroup[] = [];
     for (const { period, slots: inPeriod } of slots.due) {
       const byTopics = new Map<string, string[]>();
@@ -121,7 +124,13 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
   };
 
   async function planLocked(at: Date, options: { dryRun?: boolean }): Promise<PlanReport> {
-    const { groups, tooLate } = await dueGroups(at);
+    const version = await store.planVersion();
+    const slots = await dueSlots(at);
+    const slotsKey = JSON.stringify(slots);
+    if (!options.dryRun && clean && clean.slots === slotsKey && clean.version === version) {
+      return { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
+    }
+    const { groups, tooLate } = await dueGroups(at, slots);
     const report: PlanReport = {
       due: groups.reduce((n, g) => n + g.subscriberIds.length, 0),
       groups: groups.length,
@@ -175,6 +184,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       }
     }
     await flush();
+    clean = { slots: slotsKey, version };
     return report;
   }
 }

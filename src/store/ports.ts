@@ -54,6 +54,12 @@ export interface MetaStore {
    * a cached feed is still good while this is the same.
    */
   contentVersion(): Promise<string>;
+  /**
+   * Changes whenever something besides the clock may give the planner new work: subscribers and
+   * their topics, topics, papers, removed deliveries (any process). The planner skips a minute's
+   * run when neither this nor the set of due slots changed since a complete run.
+   */
+  planVersion(): Promise<string>;
 }
 
 export interface SubscriberStore {

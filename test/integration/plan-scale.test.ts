@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import type { Subscriber } from '../../src/domain/subscriber.js';
+import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 
 const TOPIC_LIST = [
@@ -51,5 +53,11 @@ describe('planning many subscribers set-based', () => {
     // A minute later nothing is left to plan; a second process or a double fire adds nothing.
     expect(await app.planner.plan(new Date(at.getTime() + 60_000))).toMatchObject({ due: 0, deliveriesCreated: 0 });
     expect(await app.planner.plan(new Date(at))).toMatchObject({ deliveriesCreated: 0 });
+
+    // Idle minutes skip the work, but a subscriber confirmed since (here by another process) is planned the next minute.
+    const other = await createApp(app.config, { clock, logger: silentLogger });
+    await other.subscriptions.addByOperator({ email: 'late@example.org', topics: ['nas'], timezone: 'UTC', hour: 6, frequency: 'weekly' }, { confirmed: true }, { source: 'test' });
+    await other.close();
+    expect(await app.planner.plan(new Date(at.getTime() + 120_000))).toMatchObject({ due: 1, deliveriesCreated: 1, digestsCreated: 0 });
   });
 });

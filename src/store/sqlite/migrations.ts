@@ -185,6 +185,30 @@ export const MIGRATIONS: readonly string[] = [
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
   CREATE TRIGGER digests_insert_version AFTER INSERT ON digests
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+
+  -- A counter bumped by every change that can give the planner new work besides the clock:
+  -- subscribers and their topics, topics, papers (an empty group may fill), removed deliveries.
+  INSERT INTO meta (key, value) VALUES ('plan_version', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE TRIGGER subscribers_insert_plan AFTER INSERT ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscribers_update_plan AFTER UPDATE ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscribers_delete_plan AFTER DELETE ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscriber_topics_insert_plan AFTER INSERT ON subscriber_topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscriber_topics_delete_plan AFTER DELETE ON subscriber_topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER deliveries_delete_plan AFTER DELETE ON deliveries
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER papers_insert_plan AFTER INSERT ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_insert_plan AFTER INSERT ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_update_plan AFTER UPDATE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_delete_plan AFTER DELETE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
   `,
 ];
 
