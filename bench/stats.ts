@@ -6,7 +6,7 @@ export interface Summary {
   text: string;
 }
 
-/** Median and spread of a series of milliseconds. */
+/** Median and spread of a series (milliseconds unless said otherwise). */
 export function summarise(ms: number[]): Summary {
   const sorted = [...ms].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

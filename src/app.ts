@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { PaperboyError } from './domain/errors.js';
 import { createDeliverer, newWorkerId } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
+import { createFeedCache } from './jobs/feed-cache.js';
 import { createFeedJobs } from './jobs/feeds.js';
 import { createIngester } from './jobs/ingest.js';
 import { createPlanner } from './jobs/plan.js';
@@ -21,6 +22,8 @@ import type { Mailer } from './mail/message.js';
 import { createRateLimiter } from './mail/rate-limiter.js';
 import { PACKAGE_ROOT, SAMPLE_DATA_DIR, TEMPLATES_DIR } from './paths.js';
 import { compileEmailTemplates, type EmailTemplates } from './render/email/templates.js';
+import type { FeedFormat } from './render/feeds/feed-data.js';
+import { renderFeed } from './render/feeds/render-feed.js';
 import { resolveSecret } from './secret.js';
 import type { Store } from './store/ports.js';
 import { openSqliteStore } from './store/sqlite/open.js';
@@ -97,6 +100,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const limiter = createRateLimiter({ perSecond: config.delivery.perSecond, perHour: config.delivery.perHour, clock, sleep });
   const deliverer = createDeliverer({ store, mailer: getMailer, limiter, clock, sleep, logger, secret, config });
   const feeds = createFeedJobs({ store, clock, config });
+  const feedCache = createFeedCache<FeedFormat>({
+    version: () => store.contentVersion(),
+    build: async (slug, format) => {
+      const data = await feeds.feedData(slug);
+      return { body: renderFeed(data, format), updated: data.updated };
+    },
+  });
   let scheduler: Scheduler | undefined;
 
   return {
@@ -118,6 +128,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     limiter,
     digests,
     feeds,
+    /** Rendered feeds, kept until the store's content version changes. */
+    feedCache,
     loadSampleData: () =>
       loadSampleDataOnFirstRun({
         store,
@@ -138,6 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         hourUtc: config.digest.hourUtc,
         weeklySendDay: config.schedule.weeklySendDay,
         sources,
+        store,
         ...(options.schedule ? { schedule: options.schedule } : {}),
       });
       return scheduler;

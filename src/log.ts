@@ -1,25 +1,47 @@
-/** One line a job: a message and a few key=value facts. */
+import pino from 'pino';
+
+/** One structured line a job: a message and a few facts. */
 export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-function format(level: string, message: string, fields: Record<string, unknown> | undefined, now: Date): string {
-  const facts = Object.entries(fields ?? {})
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return `${now.toISOString()} ${level} ${message}${facts ? ` ${facts}` : ''}`;
+// Field names whose values are secrets wherever they appear; URLs lose their password.
+const SECRET_KEYS = /^(password|pass|secret|token|adminToken|authorization|cookie|privateKey|smtpUrl|SMTP_URL|DKIM_PRIVATE_KEY|PAPERBOY_SECRET|ADMIN_TOKEN)$/i;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^@\s/]*@/gi;
+
+/** What a log line may show of a value: secrets by key are hidden, passwords in URLs masked. */
+export function scrub(value: unknown, key = ''): unknown {
+  if (SECRET_KEYS.test(key)) return '[redacted]';
+  if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1***@');
+  if (Array.isArray(value)) return value.map((v) => scrub(v));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));
+  }
+  return value;
 }
 
-/** Logs to stderr, so that commands which print data (feed, papers --json) keep stdout clean. */
-export function createConsoleLogger(clock: () => Date = () => new Date()): Logger {
-  return {
-    info: (m, f) => console.error(format('info ', m, f, clock())),
-    warn: (m, f) => console.error(format('warn ', m, f, clock())),
-    error: (m, f) => console.error(format('error', m, f, clock())),
+/**
+ * JSON lines (pino) on stderr, so that commands which print data (feed, papers --json) keep stdout
+ * clean. Written synchronously: a CLI command that exits right after its last line loses nothing.
+ */
+export function createConsoleLogger(clock: () => Date = () => new Date(), level: string = 'info'): Logger {
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: () => `,"time":"${clock().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ fd: 2, sync: true }),
+  );
+  const line = (at: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
+    if (!log.isLevelEnabled(at)) return;
+    log[at](fields ? (scrub(fields) as Record<string, unknown>) : {}, scrub(message) as string);
   };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,12 +7,13 @@ import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
-import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
-import type { DeliveryStore, DigestStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
+import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
 import { digestMessage } from './digest-message.js';
+import { trackRun } from './runs.js';
 
 export interface DelivererDeps {
-  store: DeliveryStore & DigestStore & SubscriberStore & TopicStore;
+  store: DeliveryStore & DigestStore & SubscriberStore & TopicStore & RunStore;
   mailer: () => Promise<Mailer>;
   limiter: RateLimiter;
   clock: () => Date;
@@ -93,7 +94,7 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        return { digest, fill: recipientFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
+        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
       })();
       prepared.set(digestId, p);
     }
@@ -111,7 +112,17 @@ export function createDeliverer(deps: DelivererDeps) {
   return {
     workerId,
 
-    async run(options: RunOptions): Promise<RunSummary> {
+    /** One delivery run: one log line and, when it did something, one recorded run. */
+    run(options: RunOptions): Promise<RunSummary> {
+      return trackRun({ store, logger, clock }, 'deliver', () => runOnce(options), (s) => ({
+        counts: { sent: s.sent, failed: s.failed, skipped: s.skipped },
+        detail: { suppressed: s.suppressed, retried: s.retried, interrupted: s.interrupted, waiting: s.waiting, ...(s.paused ? { paused: s.paused } : {}) },
+        didSomething: s.sent + s.failed + s.skipped + s.retried + s.interrupted > 0,
+      }));
+    },
+  };
+
+  async function runOnce(options: RunOptions): Promise<RunSummary> {
       const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
       const now = () => clock().toISOString();
       // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
@@ -215,10 +226,8 @@ export function createDeliverer(deps: DelivererDeps) {
       }
       summary.waiting = (await store.countDeliveries()).pending;
       if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
-      logger.info('delivery run done', { ...summary });
       return summary;
-    },
-  };
+  }
 }
 
 export type Deliverer = ReturnType<typeof createDeliverer>;

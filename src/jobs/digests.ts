@@ -41,15 +41,18 @@ export interface PickOptions {
 /**
  * Ranks the candidates for each topic and merges them: each paper appears once, under the topic
  * where it ranked first, and topics take turns so one busy topic cannot crowd out the others.
- * Within a topic, near-duplicates do not take the slots (MMR).
+ * Within a topic, near-duplicates do not take the slots (MMR). `rankTopic` lets a planning run
+ * share one topic's ranking of a window between the topic sets that contain it.
  */
-export function pickForTopics(topics: readonly Topic[], candidates: readonly Paper[], options: PickOptions): ScoredPaper[] {
-  const ranker = createRanker([...candidates, ...(options.background ?? [])]);
-  const ids = new Set(candidates.map((p) => p.id));
+export function pickForTopics(
+  topics: readonly Topic[],
+  candidates: readonly Paper[],
+  options: PickOptions,
+  rankTopic: (topic: Topic) => readonly ScoredPaper[] = topicRanking(candidates, options),
+): ScoredPaper[] {
   const lists = topics.map((t) => {
-    const ranked = ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 });
-    const named = topics.length > 1 ? ranked.map((r) => ({ ...r, topic: t.name })) : ranked;
-    return diversify(named, options.slots, (a, b) => ranker.similarity(a.paper, b.paper));
+    const ranked = rankTopic(t);
+    return topics.length > 1 ? ranked.map((r) => ({ ...r, topic: t.name })) : ranked;
   });
   const seen = new Set<string>();
   const merged: ScoredPaper[] = [];
@@ -65,19 +68,56 @@ export function pickForTopics(topics: readonly Topic[], candidates: readonly Pap
   return merged;
 }
 
+/** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
+function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly ScoredPaper[] {
+  const ranker = createRanker([...candidates, ...(options.background ?? [])]);
+  const ids = new Set(candidates.map((p) => p.id));
+  return (t) =>
+    diversify(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
+      ranker.similarity(a.paper, b.paper),
+    );
+}
+
+/**
+ * What one planning run shares between the digests it freezes: the candidate papers of a window
+ * and each topic's ranking of them are read and computed once, not once per topic set.
+ */
+interface FreezeCache {
+  topics: Map<string, Promise<Topic | undefined>>;
+  candidates: Map<string, Promise<Paper[]>>;
+  background: Map<string, Promise<Paper[]>>;
+  rankings: Map<string, (topic: Topic) => readonly ScoredPaper[]>;
+  ranked: Map<string, readonly ScoredPaper[]>;
+}
+
+const newCache = (): FreezeCache => ({ topics: new Map(), candidates: new Map(), background: new Map(), rankings: new Map(), ranked: new Map() });
+
+function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
 /** Freezes topic digests: picks the papers of a period, renders them once and stores the edition. */
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
-  async function topicsFor(slugs: readonly string[]): Promise<Topic[]> {
+  async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
     for (const slug of [...new Set(slugs)].sort()) {
-      const topic = await store.getTopic(slug);
+      const topic = await memo(cache.topics, slug, () => store.getTopic(slug));
       if (!topic) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
       topics.push(topic);
     }
     return topics;
   }
 
-  return {
+  const jobs = {
+    /** A freezer for one run: digests frozen through it share candidate papers and rankings. */
+    session() {
+      const cache = newCache();
+      return (slugs: readonly string[], kind: PeriodKind, at: Date = clock(), period?: Period, variantSince?: string) =>
+        freezeWith(cache, slugs, kind, at, period ?? periodContaining(kind, at), variantSince);
+    },
+
     /**
      * The digest of these topics for the period containing `at` (or the subscriber-local period
      * given). An edition that exists is returned
@@ -92,70 +132,76 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       period: Period = periodContaining(kind, at),
       variantSince?: string,
     ): Promise<FreezeResult> {
-      const topics = await topicsFor(slugs);
-      const mainSet = topicSetKey(topics.map((t) => t.slug));
-      // A variant holds only papers first seen after `variantSince`: for subscribers who already
-      // received part of the main edition. It is its own edition, rendered once like any other.
-      const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
-      const existing = await store.findDigest(topicSet, kind, period.key);
-      if (existing) return { status: 'existing', digest: existing };
-
-      const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
-      const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
-      const cutoffAt = at.toISOString();
-      const candidates = await store.papersFirstSeenBetween(windowStart, cutoffAt);
-      const background = candidates.length > 0 ? await store.listPapers({ limit: BACKGROUND_PAPERS }) : [];
-      const ranked = pickForTopics(topics, candidates, {
-        background,
-        slots: config.digest.maxPapers,
-        popularity: config.digest.popularity ?? 0,
-      });
-      if (ranked.length === 0) {
-        logger.info('digest empty, skipped', { topics: topicSet, period: period.key });
-        return { status: 'empty', topicSet, periodKey: period.key };
-      }
-      const id = digestId(topicSet, period);
-      const picked = ranked.slice(0, config.digest.maxPapers);
-      const view = digestView({
-        digestId: id,
-        topics,
-        period,
-        picked,
-        more: ranked.length - picked.length,
-        publicUrl: config.publicUrl,
-      });
-      const rendered = renderDigest(await templates(), view);
-      const { digest, created } = await store.insertDigest({
-        id,
-        topicSet,
-        period,
-        windowStart,
-        cutoffAt,
-        createdAt: clock().toISOString(),
-        subject: rendered.subject,
-        paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
-        html: rendered.html,
-        text: rendered.text,
-      });
-      if (created) {
-        logger.info('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
-      }
-      return { status: created ? 'created' : 'existing', digest };
+      return freezeWith(newCache(), slugs, kind, at, period, variantSince);
     },
 
-    /** Freezes every topic's digest for the period containing `at`; one log line for the run. */
+    /** Freezes every topic's digest for the period containing `at` (the scheduler records the run). */
     async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
+      const freeze = jobs.session();
       const results: FreezeResult[] = [];
-      for (const topic of await store.listTopics()) results.push(await this.freeze([topic.slug], kind, at));
-      logger.info('topic digests', {
-        period: periodContaining(kind, at).key,
-        created: results.filter((r) => r.status === 'created').length,
-        existing: results.filter((r) => r.status === 'existing').length,
-        empty: results.filter((r) => r.status === 'empty').length,
-      });
+      for (const topic of await store.listTopics()) results.push(await freeze([topic.slug], kind, at));
       return results;
     },
   };
+  return jobs;
+
+  async function freezeWith(
+    cache: FreezeCache,
+    slugs: readonly string[],
+    kind: PeriodKind,
+    at: Date,
+    period: Period,
+    variantSince: string | undefined,
+  ): Promise<FreezeResult> {
+    const topics = await topicsFor(slugs, cache);
+    const mainSet = topicSetKey(topics.map((t) => t.slug));
+    // A variant holds only papers first seen after `variantSince`: for subscribers who already
+    // received part of the main edition. It is its own edition, rendered once like any other.
+    const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
+    const existing = await store.findDigest(topicSet, kind, period.key);
+    if (existing) return { status: 'existing', digest: existing };
+
+    const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
+    const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+    const cutoffAt = at.toISOString();
+    const window = `${windowStart}\n${cutoffAt}`;
+    const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
+    const background = candidates.length > 0 ? await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS })) : [];
+    const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0 };
+    const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
+    const ranked = pickForTopics(topics, candidates, options, (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
+    if (ranked.length === 0) {
+      logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
+      return { status: 'empty', topicSet, periodKey: period.key };
+    }
+    const id = digestId(topicSet, period);
+    const picked = ranked.slice(0, config.digest.maxPapers);
+    const view = digestView({
+      digestId: id,
+      topics,
+      period,
+      picked,
+      more: ranked.length - picked.length,
+      publicUrl: config.publicUrl,
+    });
+    const rendered = renderDigest(await templates(), view);
+    const { digest, created } = await store.insertDigest({
+      id,
+      topicSet,
+      period,
+      windowStart,
+      cutoffAt,
+      createdAt: clock().toISOString(),
+      subject: rendered.subject,
+      paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+      html: rendered.html,
+      text: rendered.text,
+    });
+    if (created) {
+      logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
+    }
+    return { status: created ? 'created' : 'existing', digest };
+  }
 }
 
 export type DigestJobs = ReturnType<typeof createDigestJobs>;

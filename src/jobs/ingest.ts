@@ -5,10 +5,10 @@ import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import type { Fetcher } from '../ingest/fetch.js';
 import { parseSource, type Format } from '../ingest/formats.js';
 import type { Logger } from '../log.js';
-import type { IngestCounts, PaperStore } from '../store/ports.js';
+import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
-  store: PaperStore;
+  store: PaperStore & RunStore;
   clock: () => Date;
   logger: Logger;
   /** For URLs; without one, only files can be ingested. */
@@ -57,19 +57,32 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
      * same sources changes nothing.
      */
     async ingestFiles(targets: readonly string[], format: Format = 'auto', progress: IngestProgress = {}): Promise<IngestReport> {
+      const startedAt = clock().toISOString();
+      const t0 = performance.now();
+      // Each source gets its own run record: the admin page shows the health of each.
+      const record = (source: string, outcome: RunRecord['outcome'], detail: Record<string, unknown>) =>
+        store.recordRun({ job: 'ingest', startedAt, durationMs: performance.now() - t0, outcome, planned: 0, sent: 0, failed: 0, skipped: 0, source, detail });
       const parsed: { file: string; papers: PaperInput[] }[] = [];
-      for (const [i, target] of targets.entries()) {
-        const text = await read(target);
-        parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
-        progress.onFile?.(i + 1, targets.length);
+      try {
+        for (const [i, target] of targets.entries()) {
+          const text = await read(target);
+          parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
+          progress.onFile?.(i + 1, targets.length);
+        }
+      } catch (err) {
+        const source = err instanceof ParseError ? err.file : targets[parsed.length];
+        // The caller reports the error (the CLI in one line); the source's health records it.
+        if (source) await record(source, 'failed', { error: (err as Error).message }).catch(() => undefined);
+        throw err;
       }
       const counts = await store.upsertPapers(
         parsed.flatMap((p) => p.papers),
         clock().toISOString(),
         progress.onStore ? { onProgress: progress.onStore } : undefined,
       );
+      for (const p of parsed) await record(p.file, 'ok', { papers: p.papers.length });
       const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length })) };
-      logger.info('ingest done', { files: targets.length, ...counts });
+      logger.info('ingest done', { job: 'ingest', files: targets.length, duration_ms: Math.round(performance.now() - t0), ...counts });
       return report;
     },
   };

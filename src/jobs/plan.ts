@@ -1,16 +1,16 @@
 import { newId } from '../domain/tokens.js';
-import { currentDuePeriod, isDue, stillWorthSending } from '../domain/schedule.js';
+import { currentDuePeriod, isDue, stillWorthSending, type DuePeriod } from '../domain/schedule.js';
 import { topicSetKey } from '../domain/topic.js';
 import type { Period } from '../domain/period.js';
-import type { Subscriber } from '../domain/subscriber.js';
 import type { Logger } from '../log.js';
 import { domainOf } from '../mail/message.js';
 import type { Config } from '../config.js';
-import type { DeliveryStore, DigestStore, MetaStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryStore, DigestStore, MetaStore, PlanCandidate, RunStore, ScheduleSlot, SubscriberStore, TopicStore } from '../store/ports.js';
 import type { DigestJobs } from './digests.js';
+import { trackRun } from './runs.js';
 
 export interface PlanDeps {
-  store: SubscriberStore & DeliveryStore & TopicStore & DigestStore & MetaStore;
+  store: SubscriberStore & DeliveryStore & TopicStore & DigestStore & MetaStore & RunStore;
   digests: DigestJobs;
   logger: Logger;
   config: Pick<Config, 'mailFrom' | 'schedule'>;
@@ -19,10 +19,11 @@ export interface PlanDeps {
   holder: string;
 }
 
+/** Subscribers with the same topic set and the same due period: they share one digest. */
 export interface PlanGroup {
   topicSet: string;
   period: Period;
-  subscribers: Subscriber[];
+  subscriberIds: string[];
 }
 
 export interface PlanReport {
@@ -39,6 +40,11 @@ export interface PlanReport {
   busy?: string;
 }
 
+/** Delivery rows written per transaction while planning. */
+const FLUSH_ROWS = 20_000;
+
+const slotKey = (s: ScheduleSlot) => `${s.frequency}|${s.timezone}|${s.sendHour}`;
+
 /** How long a planning lease lasts if its holder dies without releasing it. */
 const LEASE_MS = 5 * 60_000;
 
@@ -47,37 +53,61 @@ const LEASE_MS = 5 * 60_000;
  * set and period, freezes one digest per group, and creates one delivery per subscriber. The
  * audience is frozen here. Unique (topic set, period) and (digest, subscriber) keys make a second
  * run, a double fire or a second process harmless.
+ *
+ * At scale the work is per schedule slot (frequency, zone, hour) and per group, never per
+ * subscriber: due periods are worked out once per slot, unplanned subscribers are streamed as ids
+ * (never addresses: the store copies those into the deliveries), and each digest is rendered once.
  */
 export function createPlanner({ store, digests, logger, config, clock, holder }: PlanDeps) {
   const { weeklySendDay, maxLateHours } = config.schedule;
 
-  async function dueGroups(at: Date): Promise<{ groups: PlanGroup[]; tooLate: number }> {
-    const known = new Set((await store.listTopics()).map((t) => t.slug));
-    const confirmed = await store.listSubscribers({ status: 'confirmed' });
-    const due = confirmed
-      .map((s) => ({ s, due: currentDuePeriod(s.frequency, s.timezone, s.sendHour, at, weeklySendDay) }))
-      .filter(({ s, due }) => isDue(due, at, s.confirmedAt) && s.topics.some((t) => known.has(t)));
-    const planned = await store.plannedPeriods(due.map((d) => d.s.id));
-    const groups = new Map<string, PlanGroup>();
-    let tooLate = 0;
-    for (const { s, due: d } of due) {
-      if (planned.has(`${s.id}|${d.period.kind}|${d.period.key}`)) continue;
-      if (!stillWorthSending(d, at, maxLateHours)) {
-        tooLate++;
-        continue;
-      }
-      const topicSet = topicSetKey(s.topics.filter((t) => known.has(t)));
-      const key = `${topicSet}|${d.period.kind}|${d.period.key}`;
-      const group = groups.get(key) ?? { topicSet, period: d.period, subscribers: [] };
-      group.subscribers.push(s);
-      groups.set(key, group);
+  /** The slots whose send time has come, by due period; and those too late to send. */
+  async function dueSlots(at: Date) {
+    const due = new Map<string, { period: Period; slots: ScheduleSlot[] }>();
+    const late = new Map<string, { period: Period; slots: ScheduleSlot[] }>();
+    const dueBySlot = new Map<string, DuePeriod>();
+    for (const slot of await store.confirmedSlots()) {
+      const d = currentDuePeriod(slot.frequency, slot.timezone, slot.sendHour, at, weeklySendDay);
+      if (d.sendAt > at) continue;
+      dueBySlot.set(slotKey(slot), d);
+      const into = stillWorthSending(d, at, maxLateHours) ? due : late;
+      const key = `${d.period.kind}|${d.period.key}`;
+      const entry = into.get(key) ?? { period: d.period, slots: [] };
+      entry.slots.push({ frequency: slot.frequency, timezone: slot.timezone, sendHour: slot.sendHour });
+      into.set(key, entry);
     }
-    return { groups: [...groups.values()], tooLate };
+    // A subscriber who confirmed after their slot's send time waits for the next period.
+    const isTheirs = (c: PlanCandidate) => isDue(dueBySlot.get(slotKey(c))!, at, c.confirmedAt);
+    return { due: [...due.values()], late: [...late.values()], isTheirs };
+  }
+
+  // After a complete run: the due slots it saw and the store's plan version before it began. While
+  // both stay the same, nothing new can be due (the scheduler's idle minutes skip the queries).
+  let clean: { slots: string; version: string } | undefined;
+
+  async function dueGroups(at: Date, slots: Awaited<ReturnType<typeof dueSlots>>): Promise<{ groups: PlanGroup[]; tooLate: number }> {
+    const groups: PlanGroup[] = [];
+    for (const { period, slots: inPeriod } of slots.due) {
+      const byTopics = new Map<string, string[]>();
+      await store.eachUnplannedSubscriber({ slots: inPeriod, period }, (c) => {
+        if (!slots.isTheirs(c)) return;
+        const topicSet = topicSetKey(c.topics);
+        const ids = byTopics.get(topicSet);
+        if (ids) ids.push(c.id);
+        else byTopics.set(topicSet, [c.id]);
+      });
+      for (const [topicSet, subscriberIds] of byTopics) groups.push({ topicSet, period, subscriberIds });
+    }
+    let tooLate = 0;
+    for (const { period, slots: inPeriod } of slots.late) {
+      await store.eachUnplannedSubscriber({ slots: inPeriod, period }, (c) => {
+        if (slots.isTheirs(c)) tooLate++;
+      });
+    }
+    return { groups, tooLate };
   }
 
   return {
-    dueGroups,
-
     async plan(at: Date, options: { dryRun?: boolean } = {}): Promise<PlanReport> {
       const empty: PlanReport = { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
       if (!options.dryRun) {
@@ -85,11 +115,17 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
         const now = clock();
         const until = new Date(now.getTime() + LEASE_MS).toISOString();
         if (!(await store.acquireLease('planner', holder, now.toISOString(), until))) {
+          logger.debug('plan skipped: another process is planning');
           return { ...empty, busy: 'another process is planning' };
         }
       }
       try {
-        return await planLocked(at, options);
+        if (options.dryRun) return await planLocked(at, options);
+        return await trackRun({ store, logger, clock }, 'plan', () => planLocked(at, options), (r) => ({
+          counts: { planned: r.deliveriesCreated },
+          detail: { at: at.toISOString(), due: r.due, groups: r.groups, digests_created: r.digestsCreated, empty_groups: r.emptyGroups, too_late: r.tooLate },
+          didSomething: r.deliveriesCreated > 0 || r.digestsCreated > 0 || r.tooLate > 0,
+        }));
       } finally {
         if (!options.dryRun) await store.releaseLease('planner', holder);
       }
@@ -97,9 +133,15 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
   };
 
   async function planLocked(at: Date, options: { dryRun?: boolean }): Promise<PlanReport> {
-    const { groups, tooLate } = await dueGroups(at);
+    const version = await store.planVersion();
+    const slots = await dueSlots(at);
+    const slotsKey = JSON.stringify(slots);
+    if (!options.dryRun && clean && clean.slots === slotsKey && clean.version === version) {
+      return { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
+    }
+    const { groups, tooLate } = await dueGroups(at, slots);
     const report: PlanReport = {
-      due: groups.reduce((n, g) => n + g.subscribers.length, 0),
+      due: groups.reduce((n, g) => n + g.subscriberIds.length, 0),
       groups: groups.length,
       digestsCreated: 0,
       emptyGroups: 0,
@@ -108,18 +150,23 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     };
     if (options.dryRun) return report;
     const domain = domainOf(config.mailFrom);
-    const deliver = async (subscribers: readonly Subscriber[], digestId: string) => {
-      report.deliveriesCreated += await store.createDeliveries(
-        subscribers.map((s) => {
-          const id = newId('dlv');
-          return { id, digestId, subscriberId: s.id, email: s.email, messageId: `${id}@${domain}` };
-        }),
-        at.toISOString(),
-      );
+    const freeze = digests.session();
+    // Deliveries of many groups go in together: one big transaction writes each index page once,
+    // where one small transaction per group would rewrite the same pages a thousand times.
+    let pending: { id: string; digestId: string; subscriberId: string }[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const rows = pending;
+      pending = [];
+      report.deliveriesCreated += await store.createDeliveriesFor(rows, domain, at.toISOString());
+    };
+    const deliver = async (subscriberIds: readonly string[], digestId: string) => {
+      for (const subscriberId of subscriberIds) pending.push({ id: newId('dlv'), digestId, subscriberId });
+      if (pending.length >= FLUSH_ROWS) await flush();
     };
     for (const group of groups) {
       const slugs = group.topicSet.split(',');
-      const main = await digests.freeze(slugs, group.period.kind, at, group.period);
+      const main = await freeze(slugs, group.period.kind, at, group.period);
       if (main.status === 'empty') {
         report.emptyGroups++;
         continue;
@@ -130,25 +177,25 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       // last digest ends before this edition's window (they missed an edition others got, e.g.
       // during an outage), gets a variant holding exactly what is new since their last digest.
       // Subscribers with the same history share it.
-      const history = await store.receivedHistory(group.subscribers.map((s) => s.id));
-      const plain: Subscriber[] = [];
-      const variants = new Map<string, Subscriber[]>();
-      for (const s of group.subscribers) {
-        const h = history.get(s.id);
-        const missed = h !== undefined && h.lastCutoff < main.digest.windowStart;
-        if (h && (missed || main.digest.paperIds.some((p) => h.paperIds.has(p)))) {
-          variants.set(h.lastCutoff, [...(variants.get(h.lastCutoff) ?? []), s]);
-        } else plain.push(s);
-      }
+      const history = await store.receivedAnyOf({
+        subscriberIds: group.subscriberIds,
+        paperIds: main.digest.paperIds,
+        after: main.digest.windowStart,
+        period: group.period,
+      });
+      const plain = history.size === 0 ? group.subscriberIds : group.subscriberIds.filter((id) => !history.has(id));
+      const variants = new Map<string, string[]>();
+      for (const [id, lastCutoff] of history) variants.set(lastCutoff, [...(variants.get(lastCutoff) ?? []), id]);
       await deliver(plain, main.digest.id);
-      for (const [since, subscribers] of variants) {
-        const variant = await digests.freeze(slugs, group.period.kind, at, group.period, since);
+      for (const [since, subscriberIds] of variants) {
+        const variant = await freeze(slugs, group.period.kind, at, group.period, since);
         if (variant.status === 'empty') continue;
         if (variant.status === 'created') report.digestsCreated++;
-        await deliver(subscribers, variant.digest.id);
+        await deliver(subscriberIds, variant.digest.id);
       }
     }
-    logger.info('plan done', { at: at.toISOString(), ...report });
+    await flush();
+    clean = { slots: slotsKey, version };
     return report;
   }
 }

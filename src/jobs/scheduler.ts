@@ -1,9 +1,12 @@
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
 import { localParts } from '../domain/zoned-time.js';
+import type { PeriodKind } from '../domain/period.js';
 import type { Logger } from '../log.js';
+import type { RunStore } from '../store/ports.js';
 import type { Deliverer } from './deliver.js';
 import type { DigestJobs } from './digests.js';
 import type { Planner } from './plan.js';
+import { trackRun } from './runs.js';
 import type { SourceJobs } from './sources.js';
 
 /** node-cron's `schedule`; tests pass one that only records the task, and fire it themselves. */
@@ -21,6 +24,7 @@ export interface SchedulerDeps {
   schedule?: Schedule;
   /** ISO weekday (1 = Monday) on which each topic's weekly digest is frozen. */
   weeklySendDay?: number;
+  store: RunStore;
 }
 
 export interface JobStatus {
@@ -83,7 +87,7 @@ export function previousFire(expression: string, timeZone: string, now: Date): D
  * make a repeat harmless. A source runs at start when its cron fired since its last attempt.
  */
 export function startScheduler(deps: SchedulerDeps): Scheduler {
-  const { digests, planner, deliverer, logger, clock, hourUtc, sources, weeklySendDay = 1 } = deps;
+  const { digests, planner, deliverer, logger, clock, hourUtc, sources, weeklySendDay = 1, store } = deps;
   const schedule: Schedule = deps.schedule ?? ((expression, run, options) => cron.schedule(expression, run, options));
   const shutdown = new AbortController();
   const inHand = new Set<Promise<void>>();
@@ -120,10 +124,16 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     return { run: tracked, task };
   };
 
-  const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => digests.freezeAllTopics('day', at));
+  // Freezes every topic's edition of a period, recorded as one run.
+  const freezeTopics = (kind: PeriodKind, at: Date) =>
+    trackRun({ store, logger, clock }, 'topic-digests', () => digests.freezeAllTopics(kind, at), (results) => {
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return { detail: { kind, created: count('created'), existing: count('existing'), empty: count('empty') }, didSomething: count('created') > 0 };
+    });
+  const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => freezeTopics('day', at));
   // Each topic's week in one edition: its web page, its item in the topic feed, and the email of
   // single-topic weekly subscribers (same topic set and week, so the same frozen edition).
-  const weekly = job('weekly-digests', `0 ${hourUtc} * * ${weeklySendDay % 7}`, (at) => digests.freezeAllTopics('week', at));
+  const weekly = job('weekly-digests', `0 ${hourUtc} * * ${weeklySendDay % 7}`, (at) => freezeTopics('week', at));
   // Every minute: plan what came due (each subscriber's own zone and hour), then send it.
   const send = job('plan-and-send', '* * * * *', async (at) => {
     await planner.plan(at);

@@ -6,8 +6,9 @@ export interface OutgoingMessage {
   date: Date;
   /** Without angle brackets: `<delivery-id>@<domain>`. */
   messageId: string;
-  text: string;
-  html: string;
+  /** Bytes (UTF-8) on the sending path, where the digest's parts are pre-encoded; strings elsewhere. */
+  text: string | Buffer;
+  html: string | Buffer;
   /** Digests only: List-Id, List-Unsubscribe and List-Unsubscribe-Post. */
   list?: {
     id: string;

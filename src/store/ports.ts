@@ -3,9 +3,9 @@
 import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/delivery.js';
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
-import type { PeriodKind } from '../domain/period.js';
+import type { Period, PeriodKind } from '../domain/period.js';
 import type { SourceState } from '../domain/source.js';
-import type { ConsentEvent, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
+import type { ConsentEvent, Frequency, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
 import type { Topic } from '../domain/topic.js';
 
 export interface IngestCounts {
@@ -66,6 +66,17 @@ export interface MetaStore {
   /** Takes (or renews) a named lease until `expiresAt` unless another holder's lease is still running. */
   acquireLease(name: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /**
+   * Changes whenever anything a feed shows changes (papers, topics, digests), in any process:
+   * a cached feed is still good while this is the same.
+   */
+  contentVersion(): Promise<string>;
+  /**
+   * Changes whenever something besides the clock may give the planner new work: subscribers and
+   * their topics, topics, papers, removed deliveries (any process). The planner skips a minute's
+   * run when neither this nor the set of due slots changed since a complete run.
+   */
+  planVersion(): Promise<string>;
 }
 
 export interface SubscriberStore {
@@ -79,6 +90,26 @@ export interface SubscriberStore {
   deleteSubscriber(id: string, event: ConsentEvent): Promise<boolean>;
   /** The consent log, oldest first. */
   listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
+  /** The distinct schedules of confirmed subscribers and how many share each: the planner works per slot. */
+  confirmedSlots(): Promise<(ScheduleSlot & { subscribers: number })[]>;
+  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+/** A schedule shared by many subscribers: the due period is worked out once per slot. */
+export interface ScheduleSlot {
+  frequency: Frequency;
+  timezone: string;
+  sendHour: number;
+}
+
+/**
+ * A subscriber the planner still has to plan: the id, the slugs of their topics that exist
+ * (sorted), their slot and when they confirmed (a period due before that is not theirs).
+ */
+export interface PlanCandidate extends ScheduleSlot {
+  id: string;
+  topics: string[];
+  confirmedAt: string | null;
 }
 
 export interface NewDelivery {
@@ -132,6 +163,40 @@ export interface DeliveryStore {
    * the paper ids, and the latest cutoff of those digests.
    */
   receivedHistory(subscriberIds: readonly string[]): Promise<Map<string, { paperIds: Set<string>; lastCutoff: string }>>;
+  /**
+   * Streams the confirmed subscribers in these slots who have no delivery yet for the period, and
+   * who have at least one existing topic, to `visit` (which must not call the store). Their
+   * addresses are not read. Resolves to how many were visited.
+   */
+  eachUnplannedSubscriber(
+    query: { slots: readonly ScheduleSlot[]; period: Pick<Period, 'kind' | 'key'> },
+    visit: (candidate: PlanCandidate) => void,
+  ): Promise<number>;
+  /**
+   * Inserts one pending delivery per row, all in one transaction, set-based: the address is
+   * copied from the subscriber row (which must still be confirmed), the Message-ID is
+   * `<id>@<messageDomain>`, and an existing (digest, subscriber) is left alone. Returns how many were new.
+   */
+  createDeliveriesFor(
+    rows: readonly { id: string; digestId: string; subscriberId: string }[],
+    messageDomain: string,
+    at: string,
+  ): Promise<number>;
+  /**
+   * Of these subscribers, those an edition whose window starts at `after` does not fit, each with
+   * the latest cutoff of all the digests they have had (sent, about to be sent, or maybe sent by
+   * an interrupted attempt): those who already had any of these papers, and those who have had
+   * digests but none cut off at or after `after` (they missed an edition). Only digests cut off
+   * after `after` and not of `period` are searched for the papers: an older digest cannot hold a
+   * paper first seen after `after`.
+   */
+  receivedAnyOf(query: {
+    subscriberIds: readonly string[];
+    paperIds: readonly string[];
+    after: string;
+    period: Pick<Period, 'kind' | 'key'>;
+  }): Promise<Map<string, string>>;
+  countSuppressions(): Promise<number>;
 
   isSuppressed(email: string): Promise<boolean>;
   /** Adds the address to the suppression list and marks its subscriber suppressed, in one transaction. */
@@ -143,7 +208,46 @@ export interface DeliveryStore {
   softBounceStreak(email: string): Promise<number>;
 }
 
-export interface Store extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore {
+/** One run of a job, as the admin page and /metrics show it. */
+export interface RunRecord {
+  job: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'ok' | 'failed';
+  /** Deliveries created (plan runs). */
+  planned: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Ingest runs: the file or URL ingested. */
+  source: string | null;
+  /** The job's other counts, or the error of a failed run. */
+  detail: Record<string, unknown> | null;
+}
+
+export interface RunTotals {
+  job: string;
+  outcome: RunRecord['outcome'];
+  runs: number;
+  planned: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface RunStore {
+  recordRun(run: RunRecord): Promise<void>;
+  /** The newest runs first. */
+  listRuns(options: { limit: number }): Promise<RunRecord[]>;
+  /** Sent, failed and skipped deliveries summed over the runs of each UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first. */
+  deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
+  /** Counts over every recorded run, by job and outcome. */
+  runTotals(): Promise<RunTotals[]>;
+  /** The latest ingest run of each source, with when it last succeeded. */
+  sourceHealth(): Promise<{ source: string; last: RunRecord; lastOkAt: string | null }[]>;
+}
+
+export interface Store extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore {
   readonly engine: string;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { PaperboyError } from '../domain/errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
+import { registerAdminPage } from './admin-page.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerFeedRoutes } from './feed-routes.js';
 import { registerPageRoutes } from './page-routes.js';
@@ -77,6 +78,7 @@ export function createServer(app: App): FastifyInstance {
     registerFeedRoutes(server, app);
     registerSubscriptionRoutes(server, app, pages);
     registerAdminRoutes(server, app);
+    registerAdminPage(server, app, pages);
   });
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),

@@ -38,7 +38,7 @@ describe('paperboy serve on the embedded defaults', () => {
       serve.child.kill('SIGTERM');
     }
     expect(await serve.exited).toBe(0);
-    expect(serve.log()).toContain('stopping signal=SIGTERM');
+    expect(serve.log().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ msg: 'stopping', signal: 'SIGTERM' }));
     // Nothing is sent without subscribers: the outbox stays empty.
     expect(existsSync(join(cwd, 'data', 'outbox')) ? readdirSync(join(cwd, 'data', 'outbox')) : []).toEqual([]);
 

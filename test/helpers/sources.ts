@@ -12,6 +12,7 @@ import { startFixtureServer, virtualTime } from './http-fixtures.js';
 export function recordingLogger() {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
   const logger: Logger = {
+    debug: (message, fields = {}) => void lines.push({ level: 'debug', message, fields }),
     info: (message, fields = {}) => void lines.push({ level: 'info', message, fields }),
     warn: (message, fields = {}) => void lines.push({ level: 'warn', message, fields }),
     error: (message, fields = {}) => void lines.push({ level: 'error', message, fields }),

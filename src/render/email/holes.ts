@@ -34,6 +34,45 @@ export function fillHoles(parts: readonly string[], values: HoleValues, escape: 
   return out;
 }
 
+/** A split template with its literal parts already UTF-8 encoded: filling it copies bytes, it encodes nothing large. */
+export interface EncodedParts {
+  literals: Buffer[];
+  holes: HoleName[];
+}
+
+/** Encodes the literal parts of a split template once. */
+export function encodeParts(parts: readonly string[]): EncodedParts {
+  const literals: Buffer[] = [];
+  const holes: HoleName[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (i % 2 === 0) literals.push(Buffer.from(part, 'utf8'));
+    else if (part in HOLE_MARKERS) holes.push(part as HoleName);
+    else throw new Error(`unknown hole "${part}" in a rendered digest`);
+  }
+  return { literals, holes };
+}
+
+/** Fills an encoded template: the bytes that go on the wire, in one buffer. */
+export function fillBytes(t: EncodedParts, values: HoleValues, escape: (s: string) => string = (s) => s): Buffer {
+  const filled: Buffer[] = [];
+  let length = 0;
+  for (const l of t.literals) length += l.length;
+  for (const name of t.holes) {
+    const b = Buffer.from(escape(values[name]), 'utf8');
+    filled.push(b);
+    length += b.length;
+  }
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (let i = 0; i < t.literals.length; i++) {
+    at += (t.literals[i] as Buffer).copy(out, at);
+    const hole = filled[i];
+    if (hole) at += hole.copy(out, at);
+  }
+  return out;
+}
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(s: string): string {

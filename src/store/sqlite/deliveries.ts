@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
+import type { Frequency } from '../../domain/subscriber.js';
 
 interface DeliveryRow {
   id: string;
@@ -61,6 +62,52 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
      WHERE id = @id AND status = 'sending' AND claimed_by = @workerId`,
   );
   const suppressed = db.prepare<[string]>('SELECT 1 FROM suppressions WHERE email = ?');
+
+  // Planning, set-based. The period's planned subscribers are collected once per statement (from
+  // the period's digests through the (digest_id, subscriber_id) index), not probed per subscriber.
+  const unplanned = db.prepare<
+    { slots: string; kind: string; key: string },
+    { id: string; topics: string | null; frequency: Frequency; timezone: string; send_hour: number; confirmed_at: string | null }
+  >(`
+    SELECT s.id, s.frequency, s.timezone, s.send_hour, s.confirmed_at,
+      (SELECT group_concat(slug, ',') FROM (SELECT t.topic_slug AS slug FROM subscriber_topics t
+         JOIN topics k ON k.slug = t.topic_slug WHERE t.subscriber_id = s.id ORDER BY t.topic_slug)) AS topics
+    FROM subscribers s
+    WHERE s.status = 'confirmed'
+      AND (s.frequency, s.timezone, s.send_hour) IN (
+        SELECT json_extract(value, '$.frequency'), json_extract(value, '$.timezone'), json_extract(value, '$.sendHour')
+        FROM json_each(@slots))
+      AND s.id NOT IN (
+        SELECT d.subscriber_id FROM digests g JOIN deliveries d ON d.digest_id = g.id
+        WHERE g.period_kind = @kind AND g.period_key = @key)`);
+  // CROSS JOIN keeps SQLite from scanning every subscriber for each row of the chunk.
+  const insertFor = db.prepare(`
+    INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+    SELECT json_extract(j.value, '$[0]'), json_extract(j.value, '$[2]'), s.id, s.email, 'pending', @at, json_extract(j.value, '$[0]') || '@' || @domain, @at, @at
+    FROM json_each(@rows) j CROSS JOIN subscribers s ON s.id = json_extract(j.value, '$[1]')
+    WHERE s.status = 'confirmed'
+    ON CONFLICT (digest_id, subscriber_id) DO NOTHING`);
+  const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`;
+  // The few digests that could hold the papers come first (MATERIALIZED, CROSS JOIN): probing
+  // each subscriber's whole history instead would grow with every period sent.
+  const receivedPapers = db.prepare<{ ids: string; papers: string; after: string; kind: string; key: string }, { id: string }>(`
+    WITH hit AS MATERIALIZED (
+      SELECT g.id FROM digests g
+      WHERE g.cutoff_at > @after AND NOT (g.period_kind = @kind AND g.period_key = @key)
+        AND EXISTS (SELECT 1 FROM json_each(g.paper_ids) p WHERE p.value IN (SELECT value FROM json_each(@papers))))
+    SELECT DISTINCT d.subscriber_id AS id FROM hit CROSS JOIN deliveries d ON d.digest_id = hit.id
+    WHERE ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
+  // Subscribers with a history but no digest cut off at or after @after: they missed an edition.
+  // The recent digests' audiences come first; the history check is one index probe a subscriber.
+  const missedEdition = db.prepare<{ ids: string; after: string }, { id: string }>(`
+    SELECT i.value AS id FROM json_each(@ids) i
+    WHERE i.value NOT IN (
+        SELECT d.subscriber_id FROM digests g CROSS JOIN deliveries d ON d.digest_id = g.id
+        WHERE g.cutoff_at >= @after AND ${RECEIVED})
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = i.value AND ${RECEIVED})`);
+  const lastCutoff = db.prepare<[string], { at: string | null }>(`
+    SELECT max(g.cutoff_at) AS at FROM deliveries d JOIN digests g ON g.id = d.digest_id
+    WHERE d.subscriber_id = ? AND ${RECEIVED}`);
 
   // better-sqlite3 runs a transaction as one writer: the pick and the claim cannot interleave with
   // another process's, so one row goes to one worker.
@@ -170,6 +217,46 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
         history.set(id, { paperIds, lastCutoff });
       }
       return history;
+    },
+    async eachUnplannedSubscriber({ slots, period }, visit) {
+      let n = 0;
+      for (const row of unplanned.iterate({ slots: JSON.stringify(slots), kind: period.kind, key: period.key })) {
+        if (!row.topics) continue;
+        visit({
+          id: row.id,
+          topics: row.topics.split(','),
+          frequency: row.frequency,
+          timezone: row.timezone,
+          sendHour: row.send_hour,
+          confirmedAt: row.confirmed_at,
+        });
+        n++;
+      }
+      return n;
+    },
+    async createDeliveriesFor(rows, messageDomain, at) {
+      return db.transaction(() => {
+        let n = 0;
+        // Chunks keep each JSON argument small; one transaction keeps the set all-or-nothing.
+        for (let i = 0; i < rows.length; i += 5000) {
+          const chunk = JSON.stringify(rows.slice(i, i + 5000).map((r) => [r.id, r.subscriberId, r.digestId]));
+          n += insertFor.run({ rows: chunk, domain: messageDomain, at }).changes;
+        }
+        return n;
+      })();
+    },
+    async receivedAnyOf({ subscriberIds, paperIds, after, period }) {
+      const found = new Map<string, string>();
+      if (subscriberIds.length === 0) return found;
+      const ids = JSON.stringify(subscriberIds);
+      const hits = paperIds.length === 0 ? [] : receivedPapers.all({ ids, papers: JSON.stringify(paperIds), after, kind: period.kind, key: period.key });
+      for (const { id } of [...hits, ...missedEdition.all({ ids, after })]) {
+        if (!found.has(id)) found.set(id, lastCutoff.get(id)?.at ?? '');
+      }
+      return found;
+    },
+    async countSuppressions() {
+      return (db.prepare('SELECT count(*) AS n FROM suppressions').get() as { n: number }).n;
     },
     async isSuppressed(email) {
       return suppressed.get(email) !== undefined;

@@ -65,9 +65,11 @@ export function sqliteDigestStore(db: Database.Database): DigestStore {
           html: d.html,
           text: d.text,
         });
+      // Inserted: the row is what was given, no need to read 80 KB of HTML back.
+      if (result.changes > 0) return { digest: d, created: true };
       const stored = byKey.get(d.topicSet, d.period.kind, d.period.key);
       if (!stored) throw new Error(`digest ${d.id} was neither inserted nor found`);
-      return { digest: toDigest(stored), created: result.changes > 0 };
+      return { digest: toDigest(stored), created: false };
     },
     async findDigest(topicSet, kind, periodKey) {
       const row = byKey.get(topicSet, kind, periodKey);

@@ -182,6 +182,71 @@ export const MIGRATIONS: readonly string[] = [
     skip_days       TEXT                     -- JSON array of weekday names the feed itself declared
   );
   `,
+  `
+  -- One row per job run that did something (or failed): what the admin page and /metrics show.
+  CREATE TABLE runs (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    job         TEXT NOT NULL,                 -- plan, deliver, topic-digests, ingest
+    started_at  TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+    planned     INTEGER NOT NULL DEFAULT 0,    -- deliveries created
+    sent        INTEGER NOT NULL DEFAULT 0,
+    failed      INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    source      TEXT,                          -- ingest runs: the file or URL
+    detail      TEXT                           -- JSON: the job's other counts, or the error
+  );
+  CREATE INDEX runs_started ON runs (started_at);
+  CREATE INDEX runs_source ON runs (source, seq) WHERE source IS NOT NULL;
+
+  -- Planning finds a period's deliveries through its digests, and the digests that could share
+  -- papers with a new edition by their cutoff; the schedule slots are read from one index.
+  CREATE INDEX digests_period ON digests (period_kind, period_key);
+  CREATE INDEX digests_cutoff ON digests (cutoff_at);
+  CREATE INDEX subscribers_slot ON subscribers (status, frequency, timezone, send_hour);
+
+  -- A counter bumped by every change a feed can show, so a cached feed is checked with one lookup.
+  INSERT INTO meta (key, value) VALUES ('content_version', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE TRIGGER papers_insert_version AFTER INSERT ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER papers_update_version AFTER UPDATE ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER papers_delete_version AFTER DELETE ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_insert_version AFTER INSERT ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_update_version AFTER UPDATE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER topics_delete_version AFTER DELETE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+  CREATE TRIGGER digests_insert_version AFTER INSERT ON digests
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;
+
+  -- A counter bumped by every change that can give the planner new work besides the clock:
+  -- subscribers and their topics, topics, papers (an empty group may fill), removed deliveries.
+  INSERT INTO meta (key, value) VALUES ('plan_version', '0') ON CONFLICT (key) DO NOTHING;
+  CREATE TRIGGER subscribers_insert_plan AFTER INSERT ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscribers_update_plan AFTER UPDATE ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscribers_delete_plan AFTER DELETE ON subscribers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscriber_topics_insert_plan AFTER INSERT ON subscriber_topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER subscriber_topics_delete_plan AFTER DELETE ON subscriber_topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER deliveries_delete_plan AFTER DELETE ON deliveries
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER papers_insert_plan AFTER INSERT ON papers
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_insert_plan AFTER INSERT ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_update_plan AFTER UPDATE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  CREATE TRIGGER topics_delete_plan AFTER DELETE ON topics
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -8,6 +8,7 @@ import { sqliteDigestStore } from './digests.js';
 import { migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
 import { sqliteSourceStore } from './sources.js';
+import { sqliteRunStore } from './runs.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 
@@ -40,6 +41,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteMetaStore(db),
     ...sqliteSubscriberStore(db),
     ...sqliteDeliveryStore(db),
+    ...sqliteRunStore(db),
     async close() {
       db.close();
     },

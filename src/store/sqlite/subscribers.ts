@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ConsentEvent, Subscriber } from '../../domain/subscriber.js';
+import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
 import type { SubscriberStore } from '../ports.js';
 
 interface SubscriberRow {
@@ -145,6 +145,22 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
         ? db.prepare<[string], ConsentRow>('SELECT * FROM consent_log WHERE subscriber_id = ? ORDER BY seq').all(subscriberId)
         : db.prepare<[], ConsentRow>('SELECT * FROM consent_log ORDER BY seq').all();
       return rows.map(toEvent);
+    },
+    async confirmedSlots() {
+      // Read from the (status, frequency, timezone, send_hour) index alone: no row is visited.
+      return (db
+        .prepare(
+          `SELECT frequency, timezone, send_hour AS sendHour, count(*) AS subscribers FROM subscribers
+           WHERE status = 'confirmed' GROUP BY frequency, timezone, send_hour`,
+        )
+        .all() as { frequency: Subscriber['frequency']; timezone: string; sendHour: number; subscribers: number }[]);
+    },
+    async countSubscribers() {
+      const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+      for (const r of db.prepare('SELECT status, count(*) AS n FROM subscribers GROUP BY status').all() as { status: SubscriberStatus; n: number }[]) {
+        counts[r.status] = r.n;
+      }
+      return counts;
     },
   };
 }

@@ -25,6 +25,9 @@ export function sqliteTopicStore(db: Database.Database): TopicStore {
 }
 
 export function sqliteMetaStore(db: Database.Database): MetaStore {
+  // Read on every feed request: prepared once.
+  const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'content_version'`);
+  const planVersion = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'plan_version'`);
   return {
     async getMeta(key) {
       return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
@@ -41,6 +44,13 @@ export function sqliteMetaStore(db: Database.Database): MetaStore {
     },
     async releaseLease(name, holder) {
       db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    },
+    async contentVersion() {
+      // Bumped by triggers on papers, topics and digests (migration 5), whichever process wrote.
+      return version.get()?.value ?? '0';
+    },
+    async planVersion() {
+      return planVersion.get()?.value ?? '0';
     },
     async setMeta(key, value) {
       db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(

@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import type { RunRecord, RunStore, RunTotals } from '../ports.js';
+
+interface RunRow {
+  job: string;
+  started_at: string;
+  duration_ms: number;
+  outcome: RunRecord['outcome'];
+  planned: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  source: string | null;
+  detail: string | null;
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    job: r.job,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    outcome: r.outcome,
+    planned: r.planned,
+    sent: r.sent,
+    failed: r.failed,
+    skipped: r.skipped,
+    source: r.source,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  };
+}
+
+export function sqliteRunStore(db: Database.Database): RunStore {
+  const insert = db.prepare(`
+    INSERT INTO runs (job, started_at, duration_ms, outcome, planned, sent, failed, skipped, source, detail)
+    VALUES (@job, @startedAt, @durationMs, @outcome, @planned, @sent, @failed, @skipped, @source, @detail)`);
+  return {
+    async recordRun(run) {
+      insert.run({ ...run, durationMs: Math.round(run.durationMs), detail: run.detail ? JSON.stringify(run.detail) : null });
+    },
+    async listRuns({ limit }) {
+      return db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY seq DESC LIMIT ?').all(limit).map(toRun);
+    },
+    async deliveriesPerDay(sinceDay) {
+      return db
+        .prepare(
+          `SELECT substr(started_at, 1, 10) AS day, sum(sent) AS sent, sum(failed) AS failed, sum(skipped) AS skipped
+           FROM runs WHERE started_at >= ? AND (sent + failed + skipped) > 0 GROUP BY day ORDER BY day`,
+        )
+        .all(sinceDay) as { day: string; sent: number; failed: number; skipped: number }[];
+    },
+    async runTotals() {
+      return db
+        .prepare(
+          `SELECT job, outcome, count(*) AS runs, sum(planned) AS planned, sum(sent) AS sent, sum(failed) AS failed,
+             sum(skipped) AS skipped FROM runs GROUP BY job, outcome ORDER BY job, outcome`,
+        )
+        .all() as RunTotals[];
+    },
+    async sourceHealth() {
+      const latest = db
+        .prepare<[], RunRow & { last_ok: string | null }>(
+          `SELECT r.*, (SELECT max(o.started_at) FROM runs o WHERE o.source = r.source AND o.outcome = 'ok') AS last_ok
+           FROM runs r WHERE r.seq IN (SELECT max(seq) FROM runs WHERE source IS NOT NULL GROUP BY source)
+           ORDER BY r.source`,
+        )
+        .all();
+      return latest.map((r) => ({ source: r.source as string, last: toRun(r), lastOkAt: r.last_ok }));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_PAGE } from '../helpers/env.js';
+import { postForm, webApp } from '../helpers/web.js';
+
+const TOKEN = 'admin-token-for-tests-0123456789';
+
+/** A server with two confirmed subscribers, one planned and sent run, and one suppressed address. */
+async function withActivity() {
+  const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
+  await app.ingester.ingestFiles([SAMPLE_PAGE]);
+  for (const email of ['ada@example.org', 'bob@example.org']) {
+    await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone: 'UTC', hour: 5 }, { confirmed: true }, { source: 'test' });
+  }
+  await app.store.suppress('spam@example.org', 'manual', null, clock().toISOString());
+  await expect(app.ingester.ingestFiles(['/nonexistent/papers.txt'])).rejects.toThrow('no such file');
+  const plan = await app.planner.plan(clock());
+  const sent = await app.deliverer.run({ maxWaitMs: 0 });
+  return { app, base, sink, clock, plan, sent };
+}
+
+async function signIn(base: string): Promise<string> {
+  const res = await postForm(`${base}/admin/login`, { token: TOKEN });
+  expect(res.status).toBe(303);
+  expect(res.headers.get('location')).toBe('/admin');
+  const cookie = res.headers.get('set-cookie')!;
+  expect(cookie).toMatch(/^paperboy_admin=\d+\.[\w-]+; Path=\/admin; Max-Age=43200; HttpOnly; SameSite=Strict; Secure$/);
+  return cookie.split(';')[0]!;
+}
+
+describe('admin page', () => {
+  it('does not exist without ADMIN_TOKEN, and neither does /metrics', async () => {
+    const { base } = await webApp();
+    expect((await fetch(`${base}/admin`)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await postForm(`${base}/admin/login`, { token: TOKEN })).status).toBe(404);
+  });
+
+  it('shows only a sign-in form without a session, and nothing with a wrong, tampered or expired one', async () => {
+    const { base, clock } = await withActivity();
+    const anonymous = await fetch(`${base}/admin`);
+    expect(anonymous.status).toBe(200);
+    const page = await anonymous.text();
+    expect(page).toContain('name="token"');
+    for (const secret of ['ada@example.org', 'Last runs', 'spam@example.org', 'Subscribers']) expect(page).not.toContain(secret);
+
+    const wrong = await postForm(`${base}/admin/login`, { token: 'not-the-token' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(await wrong.text()).toContain('That is not the admin token.');
+
+    const cookie = await signIn(base);
+    const [name, value] = cookie.split('=') as [string, string];
+    const [expiry, mac] = value.split('.') as [string, string];
+    const forged = [`${name}=${Number(expiry) + 1000}.${mac}`, `${name}=${expiry}.${mac.slice(0, -2)}AA`, `${name}=garbage`];
+    for (const c of forged) expect(await (await fetch(`${base}/admin`, { headers: { cookie: c } })).text()).not.toContain('Last runs');
+
+    expect(await (await fetch(`${base}/admin`, { headers: { cookie } })).text()).toContain('Last runs');
+    clock.set('2026-11-25T18:01:00Z'); // 12 hours later
+    expect(await (await fetch(`${base}/admin`, { headers: { cookie } })).text()).not.toContain('Last runs');
+  });
+
+  it('rate-limits the sign-in form', async () => {
+    const { base } = await webApp({ ADMIN_TOKEN: TOKEN });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await postForm(`${base}/admin/login`, { token: `guess-${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await postForm(`${base}/admin/login`, { token: TOKEN })).status).toBe(429);
+  });
+
+  it('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
+    const { base, plan, sent } = await withActivity();
+    expect(plan.deliveriesCreated).toBe(2);
+    expect(sent.sent).toBe(2);
+    const cookie = await signIn(base);
+    const res = await fetch(`${base}/admin`, { headers: { cookie } });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const html = await res.text();
+    const row = (job: string) => new RegExp(`<tr><td>${job}</td><td>2026-11-25 06:00 UTC</td><td>[\\d.]+ s</td><td>(\\d+)</td><td>(\\d+)</td><td>(\\d+)</td><td>(\\d+)</td>`).exec(html)?.slice(1);
+    expect(row('plan')).toEqual(['2', '0', '0', '0']);
+    expect(row('deliver')).toEqual(['0', '2', '0', '0']);
+    expect(html).toMatch(/<td id="suppressions">1<\/td>/);
+    expect(html).toContain('<title>2026-11-25: 2 sent, 0 failed, 0 skipped</title>');
+    expect(html).toMatch(/<td><code>[^<]*daily-papers-2024-03-21\.txt<\/code><\/td><td>2026-11-25 06:00 UTC<\/td><td>2026-11-25 06:00 UTC<\/td><td>ok<\/td>/);
+    expect(html).toContain('<td><code>/nonexistent/papers.txt</code></td><td>2026-11-25 06:00 UTC</td><td>—</td><td><span class="error">failing</span>: /nonexistent/papers.txt: cannot read: no such file</td>');
+    expect(html).toMatch(/<tr><th>confirmed<\/th><td>2<\/td><\/tr>/);
+    // Both subscribers are due at 05:00 UTC tomorrow.
+    expect(html).toContain('<tr><td>2026-11-26 05:00 UTC</td><td>2</td></tr>');
+
+    const out = await fetch(`${base}/admin/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(out.headers.get('set-cookie')).toMatch(/^paperboy_admin=; Path=\/admin; Max-Age=0;/);
+  });
+});
+
+describe('/metrics', () => {
+  it('needs the admin token as a bearer header and reports the same counters in Prometheus text', async () => {
+    const { base } = await withActivity();
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    const value = (sample: string) => Number(new RegExp(`^${sample.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('paperboy_deliveries{status="sent"}')).toBe(2);
+    expect(value('paperboy_deliveries{status="pending"}')).toBe(0);
+    expect(value('paperboy_subscribers{status="confirmed"}')).toBe(2);
+    expect(value('paperboy_suppressions')).toBe(1);
+    expect(value('paperboy_runs_total{job="deliver",outcome="ok"}')).toBe(1);
+    expect(value('paperboy_run_deliveries_total{job="plan",result="planned"}')).toBe(2);
+    expect(value('paperboy_run_deliveries_total{job="deliver",result="sent"}')).toBe(2);
+    expect(text).toMatch(/^paperboy_source_up\{source=".*daily-papers-2024-03-21\.txt"\} 1$/m);
+    expect(text).toMatch(/^paperboy_source_up\{source="\/nonexistent\/papers\.txt"\} 0$/m);
+    // Every line is a comment or a sample: name{labels} number.
+    for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/);
+  });
+});
