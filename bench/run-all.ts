@@ -6,5 +6,6 @@ import { benchStartup, printStartup } from './startup.js';
 
 printStartup(await benchStartup());
 printRender(await benchRender());
-printIngest(await benchIngest());
+printIngest(await benchIngest('json'));
+printIngest(await benchIngest('mixed'));
 printDelivery(await benchDelivery());
