@@ -8,7 +8,8 @@ import { benchStartup, printStartup } from './startup.js';
 
 printStartup(await benchStartup());
 printRender(await benchRender());
-printIngest(await benchIngest());
+printIngest(await benchIngest('json'));
+printIngest(await benchIngest('mixed'));
 printDelivery(await benchDelivery());
 printRanking(benchRanking());
 printRelevance(evaluate());
