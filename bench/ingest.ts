@@ -107,15 +107,20 @@ function paperboyJson(papers: Gen[]): string {
   return JSON.stringify({ papers: papers.map((p) => ({ title: p.title, abstract: p.abstract, authors: p.authors })) }, null, 1);
 }
 
-/** Writes 100 files of 1,000 papers: 50 arXiv Atom, 25 Hugging Face JSON, 25 Paperboy JSON. */
-export function generateInput(dir: string, total = 100_000, perFile = 1_000): { files: string[]; bytes: number; papers: Gen[] } {
+export type Mix = 'mixed' | 'json';
+
+/**
+ * Writes files of 1,000 papers. `mixed`: half arXiv API Atom, a quarter Hugging Face JSON, a
+ * quarter Paperboy JSON. `json`: half Hugging Face JSON, half Paperboy JSON (a bulk import).
+ */
+export function generateInput(dir: string, total = 100_000, perFile = 1_000, mix: Mix = 'mixed'): { files: string[]; bytes: number; papers: Gen[] } {
   mkdirSync(dir, { recursive: true });
   const papers = Array.from({ length: total }, (_, i) => paper(i));
   const files: string[] = [];
   let bytes = 0;
   for (let f = 0; f * perFile < total; f++) {
     const chunk = papers.slice(f * perFile, (f + 1) * perFile);
-    const kind = f % 4 < 2 ? 'atom' : f % 4 === 2 ? 'hf' : 'json';
+    const kind = mix === 'json' ? (f % 2 ? 'json' : 'hf') : f % 4 < 2 ? 'atom' : f % 4 === 2 ? 'hf' : 'json';
     const text = kind === 'atom' ? atom(chunk) : kind === 'hf' ? hf(chunk) : paperboyJson(chunk);
     const file = join(dir, `${String(f).padStart(3, '0')}-${kind}.${kind === 'atom' ? 'xml' : 'json'}`);
     writeFileSync(file, text);
@@ -156,6 +161,7 @@ function baselineRun(papers: Gen[], dir: string): number {
 }
 
 export interface IngestBench {
+  mix: Mix;
   papers: number;
   files: number;
   megabytes: number;
@@ -170,10 +176,10 @@ export interface IngestBench {
   ftsMatches: number;
 }
 
-export async function benchIngest(runs = 3): Promise<IngestBench> {
+export async function benchIngest(mix: Mix, runs = 3): Promise<IngestBench> {
   const root = mkdtempSync(join(tmpdir(), 'paperboy-bench-ingest-'));
   try {
-    const input = generateInput(join(root, 'input'));
+    const input = generateInput(join(root, 'input'), 100_000, 1_000, mix);
     const paperboy: number[] = [];
     const cpu: number[] = [];
     const parse: number[] = [];
@@ -192,6 +198,7 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
       rmSync(dir, { recursive: true, force: true });
     }
     return {
+      mix,
       papers: input.papers.length,
       files: input.files.length,
       megabytes: input.bytes / 1e6,
@@ -209,7 +216,8 @@ export async function benchIngest(runs = 3): Promise<IngestBench> {
 }
 
 export function printIngest(r: IngestBench): void {
-  console.log(`ingest ${r.papers.toLocaleString('en')} papers from ${r.files} files (${r.megabytes.toFixed(0)} MB), into a new SQLite store with FTS5:`);
+  const what = r.mix === 'json' ? 'Hugging Face + Paperboy JSON' : 'half arXiv Atom, half JSON';
+  console.log(`ingest ${r.papers.toLocaleString('en')} papers from ${r.files} files (${what}, ${r.megabytes.toFixed(0)} MB) into a new SQLite store with FTS5:`);
   console.log(`  paperboy ingest path (read, parse, normalise, upsert, FTS): ${r.paperboy.text}`);
   console.log(`    of which read + parse + normalise:                       ${r.parse.text}`);
   console.log(`    CPU time (user + system) of the same runs:               ${r.paperboyCpu.text}`);
@@ -218,4 +226,8 @@ export function printIngest(r: IngestBench): void {
   console.log(`  load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} on ${availableParallelism()} cores`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) printIngest(await benchIngest(Number(process.argv[2] ?? 3)));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const runs = Number(process.argv[2] ?? 3);
+  printIngest(await benchIngest('json', runs));
+  printIngest(await benchIngest('mixed', runs));
+}
