@@ -5,6 +5,7 @@ import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
+import { confirmedYesterday } from '../helpers/delivery.js';
 
 const hasChromium = chromiumAvailable();
 const TOKEN = 'admin-token-for-browser-0123456789';
@@ -20,7 +21,7 @@ describe.runIf(hasChromium)('the admin page in a real browser (Chromium)', () =>
     for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     for (const email of ['ada@example.org', 'bob@example.org', 'eve@example.org']) {
-      await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone: 'UTC', hour: 5 }, { confirmed: true }, { source: 'test' });
+      await confirmedYesterday(app, { email, topics: ['nas'], timezone: 'UTC', hour: 5 });
     }
     await app.planner.plan(clock());
     await app.deliverer.run({ maxWaitMs: 0 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_PAGE, testApp } from '../helpers/env.js';
-import { closeLater } from '../helpers/delivery.js';
+import { closeLater, confirmedYesterday } from '../helpers/delivery.js';
 import { NODE_ARGS, paperboy, paperboyAsync } from '../helpers/cli.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { TOPICS } from '../helpers/web.js';
@@ -24,11 +24,8 @@ describe('kill -9 in the middle of a run', () => {
     const cwd = dirname(app.config.dataDir);
     await app.store.saveTopic(TOPICS[0]!, new Date().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
-    const dayBefore = new Date(Date.now() - 86_400_000).toISOString();
     for (let i = 0; i < RECIPIENTS; i++) {
-      const { subscriber } = await app.subscriptions.addByOperator({ email: `r${i}@example.org`, topics: ['nas'], hour: 0 }, { confirmed: true }, { source: 'test' });
-      // Confirmed a day ago, so today's 00:00 UTC edition is theirs.
-      await app.store.saveSubscribers([{ subscriber: { ...subscriber!, confirmedAt: dayBefore }, events: [] }]);
+      await confirmedYesterday(app, { email: `r${i}@example.org`, topics: ['nas'], hour: 0 });
     }
     await app.close();
 

@@ -4,6 +4,7 @@ import { paperboyAsync } from '../helpers/cli.js';
 import { SAMPLE_PAGE, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { TOPICS } from '../helpers/web.js';
+import { confirmedYesterday } from '../helpers/delivery.js';
 
 describe('structured logs', () => {
   it('give one JSON line per job with its counts and duration, and nothing secret', async () => {
@@ -15,7 +16,7 @@ describe('structured logs', () => {
     await app.store.saveTopic(TOPICS[0]!, new Date().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     for (const email of ['a@example.org', 'b@example.org']) {
-      await app.subscriptions.addByOperator({ email, topics: ['nas'], hour: 0 }, { confirmed: true }, { source: 'test' });
+      await confirmedYesterday(app, { email, topics: ['nas'], hour: 0 });
     }
     await app.close();
 

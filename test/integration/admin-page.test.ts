@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_PAGE } from '../helpers/env.js';
 import { postForm, webApp } from '../helpers/web.js';
+import { confirmedYesterday } from '../helpers/delivery.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -9,7 +10,7 @@ async function withActivity() {
   const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
   for (const email of ['ada@example.org', 'bob@example.org']) {
-    await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone: 'UTC', hour: 5 }, { confirmed: true }, { source: 'test' });
+    await confirmedYesterday(app, { email, topics: ['nas'], timezone: 'UTC', hour: 5 });
   }
   await app.store.suppress('spam@example.org', 'manual', null, clock().toISOString());
   await expect(app.ingester.ingestFiles(['/nonexistent/papers.txt'])).rejects.toThrow('no such file');

@@ -20,6 +20,8 @@ describe('planning many subscribers set-based', () => {
     for (const t of TOPIC_LIST) await app.store.saveTopic(t, clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     const now = clock().toISOString();
+    // Confirmed the week before, so this week's edition is theirs.
+    const confirmedAt = '2026-11-16T12:00:00.000Z';
     const batch: { subscriber: Subscriber; events: [] }[] = [];
     for (let i = 0; i < 600; i++) {
       batch.push({
@@ -27,7 +29,7 @@ describe('planning many subscribers set-based', () => {
           id: `sub_${i}`, email: `reader${i}@example.org`, status: i % 50 === 7 ? 'unsubscribed' : 'confirmed',
           // 'gone' is not a topic: those subscribers keep what exists, or are not planned at all.
           topics: SETS[i % SETS.length]!, frequency: 'weekly', timezone: ZONES[i % ZONES.length]!, sendHour: 6 + (i % 3),
-          createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null, confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+          createdAt: now, updatedAt: now, confirmedAt, unsubscribedAt: null, confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
         },
         events: [],
       });
@@ -54,9 +56,10 @@ describe('planning many subscribers set-based', () => {
     expect(await app.planner.plan(new Date(at.getTime() + 60_000))).toMatchObject({ due: 0, deliveriesCreated: 0 });
     expect(await app.planner.plan(new Date(at))).toMatchObject({ deliveriesCreated: 0 });
 
-    // Idle minutes skip the work, but a subscriber confirmed since (here by another process) is planned the next minute.
+    // Idle minutes skip the work, but a subscriber confirmed since (here by another process, at
+    // noon UTC, before their Monday 06:00 in Los Angeles) is planned the next minute.
     const other = await createApp(app.config, { clock, logger: silentLogger });
-    await other.subscriptions.addByOperator({ email: 'late@example.org', topics: ['nas'], timezone: 'UTC', hour: 6, frequency: 'weekly' }, { confirmed: true }, { source: 'test' });
+    await other.subscriptions.addByOperator({ email: 'late@example.org', topics: ['nas'], timezone: 'America/Los_Angeles', hour: 6, frequency: 'weekly' }, { confirmed: true }, { source: 'test' });
     await other.close();
     expect(await app.planner.plan(new Date(at.getTime() + 120_000))).toMatchObject({ due: 1, deliveriesCreated: 1, digestsCreated: 0 });
   });
