@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ParseError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { parsePapers, type Format } from '../ingest/formats.js';
-import type { Logger } from '../log.js';
+import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
@@ -47,7 +47,7 @@ export function createIngester({ store, clock, logger }: IngestDeps) {
       } catch (err) {
         const source = err instanceof ParseError ? err.file : files[parsed.length];
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: (err as Error).message }).catch(() => undefined);
+        if (source) await record(source, 'failed', { error: scrub((err as Error).message) }).catch(() => undefined);
         throw err;
       }
       const counts = await store.upsertPapers(
