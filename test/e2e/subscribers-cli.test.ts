@@ -64,7 +64,8 @@ describe('paperboy subscribers', () => {
     writeFileSync(round, exported.join('\n'));
     expect(paperboy(other, ['subscribers', 'import', round, '--confirmed']).stdout).toMatch(/^added 2,/);
     expect(paperboy(other, ['subscribers', 'list']).stdout).toBe(paperboy(cwd, ['subscribers', 'list']).stdout);
-  });
+    // A dozen CLI runs, each a fresh process: slower than one test's default budget on a busy machine.
+  }, 90_000);
 
   it('sends the opt-in email to imported rows without a status', () => {
     const cwd = setup();
