@@ -4,7 +4,7 @@ import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import type { Fetcher } from '../ingest/fetch.js';
 import { parseSource, type Format } from '../ingest/formats.js';
-import type { Logger } from '../log.js';
+import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
@@ -72,7 +72,7 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
       } catch (err) {
         const source = err instanceof ParseError ? err.file : targets[parsed.length];
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: (err as Error).message }).catch(() => undefined);
+        if (source) await record(source, 'failed', { error: scrub((err as Error).message) }).catch(() => undefined);
         throw err;
       }
       const counts = await store.upsertPapers(

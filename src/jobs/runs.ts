@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import { scrub, type Logger } from '../log.js';
 import type { RunRecord, RunStore } from '../store/ports.js';
 
 export interface RunDeps {
@@ -39,7 +39,8 @@ export async function trackRun<T>(deps: RunDeps, job: string, work: () => Promis
   try {
     result = await work();
   } catch (err) {
-    const run = base({ detail: { error: (err as Error).message }, didSomething: true }, 'failed');
+    // The error is shown on the admin page: it gets the same scrubbing as a log line.
+    const run = base({ detail: { error: scrub((err as Error).message) }, didSomething: true }, 'failed');
     deps.logger.error(`${job} failed`, { job, duration_ms: Math.round(run.durationMs), error: (err as Error).message });
     await deps.store.recordRun(run).catch(() => undefined);
     throw err;
