@@ -63,13 +63,16 @@ export async function generatePlanData(path: string, sizes: PlanData = { subscri
       sets.set(slugs.join(','), slugs);
     }
     const setList = [...sets.values()];
+    // Signed up a fortnight before: this week's edition is theirs (a first digest waits for the
+    // first send time after confirming).
+    const signedUp = new Date(PLAN_AT.getTime() - 14 * 86_400_000).toISOString();
     const sub = db.prepare(`
       INSERT INTO subscribers (id, email, status, frequency, timezone, send_hour, created_at, updated_at, confirmed_at)
       VALUES (?, ?, 'confirmed', 'weekly', ?, ?, ?, ?, ?)`);
     const subTopic = db.prepare('INSERT INTO subscriber_topics (subscriber_id, topic_slug) VALUES (?, ?)');
     for (let i = 0; i < sizes.subscribers; i++) {
       const id = `sub_${String(i).padStart(6, '0')}`;
-      sub.run(id, `reader${i}@example.org`, pick(ZONES), 6 + Math.floor(random() * 4), at, at, at);
+      sub.run(id, `reader${i}@example.org`, pick(ZONES), 6 + Math.floor(random() * 4), signedUp, signedUp, signedUp);
       for (const slug of setList[i % setList.length] as string[]) subTopic.run(id, slug);
     }
   })();

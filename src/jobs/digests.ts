@@ -38,34 +38,68 @@ export interface PickOptions {
   popularity?: number;
 }
 
+/** The papers that take a digest's slots, and how many papers matched in all. */
+export interface Picked {
+  picked: ScoredPaper[];
+  total: number;
+}
+
 /**
- * Ranks the candidates for each topic and merges them: each paper appears once, under the topic
- * where it ranked first, and topics take turns so one busy topic cannot crowd out the others.
- * Within a topic, near-duplicates do not take the slots (MMR). `rankTopic` lets a planning run
- * share one topic's ranking of a window between the topic sets that contain it.
+ * Ranks the candidates for each topic and merges them into the digest's slots: each paper appears
+ * once, under the topic where it ranked first, and topics take turns so one busy topic cannot
+ * crowd out the others. Within a topic, near-duplicates do not take the slots (MMR). `rankTopic`
+ * lets a planning run share one topic's ranking of a window between the topic sets that contain
+ * it, `countDistinct` the counting of what did not fit.
  */
 export function pickForTopics(
   topics: readonly Topic[],
   candidates: readonly Paper[],
   options: PickOptions,
   rankTopic: (topic: Topic) => readonly ScoredPaper[] = topicRanking(candidates, options),
-): ScoredPaper[] {
-  const lists = topics.map((t) => {
-    const ranked = rankTopic(t);
-    return topics.length > 1 ? ranked.map((r) => ({ ...r, topic: t.name })) : ranked;
-  });
+  countDistinct: (lists: readonly (readonly ScoredPaper[])[]) => number = countDistinctPapers,
+): Picked {
+  const lists = topics.map(rankTopic);
+  const named = topics.length > 1;
   const seen = new Set<string>();
-  const merged: ScoredPaper[] = [];
-  for (let i = 0; lists.some((l) => i < l.length); i++) {
-    for (const list of lists) {
+  const picked: ScoredPaper[] = [];
+  for (let i = 0, more = true; more && picked.length < options.slots; i++) {
+    more = false;
+    for (const [k, list] of lists.entries()) {
       const entry = list[i];
-      if (entry && !seen.has(entry.paper.id)) {
-        seen.add(entry.paper.id);
-        merged.push(entry);
-      }
+      if (!entry || picked.length >= options.slots) continue;
+      more = true;
+      if (seen.has(entry.paper.id)) continue;
+      seen.add(entry.paper.id);
+      picked.push(named ? { ...entry, topic: topics[k]!.name } : entry);
     }
   }
-  return merged;
+  return { picked, total: lists.length === 1 ? lists[0]!.length : countDistinct(lists) };
+}
+
+function countDistinctPapers(lists: readonly (readonly ScoredPaper[])[]): number {
+  return new Set(lists.flatMap((l) => l.map((r) => r.paper.id))).size;
+}
+
+/**
+ * Counts the distinct papers of several rankings of one window's candidates with a reused mark
+ * per candidate: a weekly run merges a thousand topic sets whose lists run to thousands of papers.
+ */
+function distinctCounter(candidates: readonly Paper[]): (lists: readonly (readonly ScoredPaper[])[]) => number {
+  const index = new Map(candidates.map((p, i) => [p.id, i]));
+  const marks = new Uint8Array(candidates.length);
+  const indices = new WeakMap<readonly ScoredPaper[], Int32Array>();
+  const of = (list: readonly ScoredPaper[]) => {
+    let a = indices.get(list);
+    if (!a) indices.set(list, (a = Int32Array.from(list, (r) => index.get(r.paper.id) ?? -1)));
+    return a;
+  };
+  return (lists) => {
+    const arrays = lists.map(of);
+    let n = 0;
+    for (const a of arrays) for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
+    for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
+    return n;
+  };
 }
 
 /** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
@@ -87,10 +121,11 @@ interface FreezeCache {
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
   rankings: Map<string, (topic: Topic) => readonly ScoredPaper[]>;
+  counters: Map<string, (lists: readonly (readonly ScoredPaper[])[]) => number>;
   ranked: Map<string, readonly ScoredPaper[]>;
 }
 
-const newCache = (): FreezeCache => ({ topics: new Map(), candidates: new Map(), background: new Map(), rankings: new Map(), ranked: new Map() });
+const newCache = (): FreezeCache => ({ topics: new Map(), candidates: new Map(), background: new Map(), rankings: new Map(), counters: new Map(), ranked: new Map() });
 
 function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key);
@@ -169,19 +204,24 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const background = candidates.length > 0 ? await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS })) : [];
     const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0 };
     const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
-    const ranked = pickForTopics(topics, candidates, options, (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
-    if (ranked.length === 0) {
+    const { picked, total } = pickForTopics(
+      topics,
+      candidates,
+      options,
+      (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+      memo(cache.counters, window, () => distinctCounter(candidates)),
+    );
+    if (total === 0) {
       logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
       return { status: 'empty', topicSet, periodKey: period.key };
     }
     const id = digestId(topicSet, period);
-    const picked = ranked.slice(0, config.digest.maxPapers);
     const view = digestView({
       digestId: id,
       topics,
       period,
       picked,
-      more: ranked.length - picked.length,
+      more: total - picked.length,
       publicUrl: config.publicUrl,
     });
     const rendered = renderDigest(await templates(), view);

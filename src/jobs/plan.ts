@@ -182,6 +182,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
         paperIds: main.digest.paperIds,
         after: main.digest.windowStart,
         period: group.period,
+        topicSet: group.topicSet,
       });
       const plain = history.size === 0 ? group.subscriberIds : group.subscriberIds.filter((id) => !history.has(id));
       const variants = new Map<string, string[]>();

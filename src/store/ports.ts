@@ -195,6 +195,8 @@ export interface DeliveryStore {
     paperIds: readonly string[];
     after: string;
     period: Pick<Period, 'kind' | 'key'>;
+    /** The edition's topic set: its previous edition's audience, cut off at `after`, missed nothing. */
+    topicSet: string;
   }): Promise<Map<string, string>>;
   countSuppressions(): Promise<number>;
 

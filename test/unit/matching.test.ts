@@ -180,12 +180,20 @@ describe('diversity', () => {
   it('does not repeat a paper under two topics of one digest, and names the topic in a digest of several', () => {
     const both = paper({ title: 'Pruning for neural architecture search', abstract: 'NAS meets pruning.' });
     const onlyPruning = paper({ title: 'Magnitude pruning', abstract: 'Remove small weights.' });
-    const picked = pickForTopics(
+    const { picked } = pickForTopics(
       [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
       [both, onlyPruning],
       { slots: 10 },
     );
     expect(picked.map((p) => p.paper)).toEqual([both, onlyPruning]);
     expect(picked.map((p) => p.topic)).toEqual(['NAS', 'Pruning']);
+    // One slot: the other paper is counted once (it matched both topics' lists or one), not dropped.
+    const oneSlot = pickForTopics(
+      [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
+      [both, onlyPruning],
+      { slots: 1 },
+    );
+    expect(oneSlot.picked.map((p) => p.paper)).toEqual([both]);
+    expect(oneSlot.total).toBe(2);
   });
 });

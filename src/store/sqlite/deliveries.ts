@@ -97,13 +97,14 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
         AND EXISTS (SELECT 1 FROM json_each(g.paper_ids) p WHERE p.value IN (SELECT value FROM json_each(@papers))))
     SELECT DISTINCT d.subscriber_id AS id FROM hit CROSS JOIN deliveries d ON d.digest_id = hit.id
     WHERE ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
-  // Subscribers with a history but no digest cut off at or after @after: they missed an edition.
-  // The recent digests' audiences come first; the history check is one index probe a subscriber.
-  const missedEdition = db.prepare<{ ids: string; after: string }, { id: string }>(`
+  // Subscribers who may have missed an edition: not in the audience of the topic set's edition
+  // that ended at @after (found through digests_latest), yet with a history (one index probe a
+  // subscriber). The caller keeps those whose latest cutoff is really before @after.
+  const missedEdition = db.prepare<{ ids: string; after: string; topicSet: string; kind: string }, { id: string }>(`
     SELECT i.value AS id FROM json_each(@ids) i
     WHERE i.value NOT IN (
         SELECT d.subscriber_id FROM digests g CROSS JOIN deliveries d ON d.digest_id = g.id
-        WHERE g.cutoff_at >= @after AND ${RECEIVED})
+        WHERE g.topic_set = @topicSet AND g.period_kind = @kind AND g.cutoff_at = @after AND ${RECEIVED})
       AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = i.value AND ${RECEIVED})`);
   const lastCutoff = db.prepare<[string], { at: string | null }>(`
     SELECT max(g.cutoff_at) AS at FROM deliveries d JOIN digests g ON g.id = d.digest_id
@@ -245,13 +246,15 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
         return n;
       })();
     },
-    async receivedAnyOf({ subscriberIds, paperIds, after, period }) {
+    async receivedAnyOf({ subscriberIds, paperIds, after, period, topicSet }) {
       const found = new Map<string, string>();
       if (subscriberIds.length === 0) return found;
       const ids = JSON.stringify(subscriberIds);
       const hits = paperIds.length === 0 ? [] : receivedPapers.all({ ids, papers: JSON.stringify(paperIds), after, kind: period.kind, key: period.key });
-      for (const { id } of [...hits, ...missedEdition.all({ ids, after })]) {
-        if (!found.has(id)) found.set(id, lastCutoff.get(id)?.at ?? '');
+      for (const { id } of hits) found.set(id, lastCutoff.get(id)?.at ?? '');
+      for (const { id } of missedEdition.all({ ids, after, topicSet, kind: period.kind })) {
+        const last = lastCutoff.get(id)?.at ?? '';
+        if (!found.has(id) && last < after) found.set(id, last);
       }
       return found;
     },
