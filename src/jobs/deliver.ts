@@ -187,9 +187,28 @@ export function createDeliverer(deps: DelivererDeps) {
         }
       };
 
+      // Rows are claimed a small batch at a time (one round trip for several) into a local queue
+      // the lanes share; one claim is in flight at a time.
+      const queue: Delivery[] = [];
+      let claiming: Promise<number> | undefined;
+      const nextRow = async (): Promise<Delivery | undefined> => {
+        for (;;) {
+          const d = queue.shift();
+          if (d) return d;
+          claiming ??= store
+            .claimDeliveries(workerId, now(), policy.claimBatch)
+            .then((rows) => {
+              queue.push(...rows);
+              return rows.length;
+            })
+            .finally(() => (claiming = undefined));
+          if ((await claiming) === 0 && queue.length === 0) return undefined;
+        }
+      };
+
       const lane = async () => {
         while (!summary.paused && !options.signal?.aborted) {
-          const d = await store.claimNextDelivery(workerId, now());
+          const d = await nextRow();
           if (!d) return;
           try {
             await handle(d);
@@ -206,6 +225,8 @@ export function createDeliverer(deps: DelivererDeps) {
 
       for (;;) {
         await Promise.all(Array.from({ length: lanes }, lane));
+        // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
+        if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
         if (summary.paused || options.signal?.aborted) break;
         const next = await store.nextPendingAt();
         if (!next) break;

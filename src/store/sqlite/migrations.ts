@@ -145,6 +145,16 @@ export const MIGRATIONS: readonly string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  `
+  -- The shared send pace: the next free slot of each named limiter, in ms since the epoch, so
+  -- that several processes on one store stay under one relay limit together.
+  CREATE TABLE send_rate (
+    name          TEXT PRIMARY KEY,
+    next_at       REAL NOT NULL,
+    slow_interval REAL NOT NULL DEFAULT 0,
+    slow_until    REAL NOT NULL DEFAULT 0
+  );
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -5,15 +5,17 @@ import { PaperboyError } from '../../domain/errors.js';
 import type { Store } from '../ports.js';
 import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
-import { migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
+import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
 
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
+  let applied: number;
   try {
     db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -22,7 +24,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma('foreign_keys = ON');
     // A second process (a CLI command beside `serve`) waits for the writer instead of failing.
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    applied = migrate(db);
   } catch (err) {
     throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the SQLite database at ${path}: ${(err as Error).message}`, {
       cause: err,
@@ -30,12 +32,15 @@ export function openSqliteStore(path: string): Store {
   }
   return {
     engine: 'sqlite',
+    schema: { version: MIGRATIONS.length, applied },
     ...sqlitePaperStore(db),
     ...sqliteTopicStore(db),
     ...sqliteDigestStore(db),
     ...sqliteMetaStore(db),
     ...sqliteSubscriberStore(db),
     ...sqliteDeliveryStore(db),
+    ...sqliteSendRateStore(db),
+    ...sqliteTransferStore(db),
     async close() {
       db.close();
     },
