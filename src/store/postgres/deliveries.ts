@@ -53,10 +53,12 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
     // SKIP LOCKED: workers claiming at the same moment take different rows instead of queueing on
     // the first one; the status test in the UPDATE makes a row go to one worker only.
     const { rows } = await db.query<DeliveryRow>(
-      `UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, claimed_at = $1, claimed_by = $2, updated_at = $1
-       FROM (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1
-             ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
-       WHERE d.id = due.id AND d.status = 'pending'
+      // MATERIALIZED: the locking subquery runs once; as a join's inner side it could run per row.
+      `WITH due AS MATERIALIZED (
+         SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1::text
+         ORDER BY next_attempt_at, id LIMIT $3::int FOR UPDATE SKIP LOCKED)
+       UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, claimed_at = $1, claimed_by = $2, updated_at = $1
+       FROM due WHERE d.id = due.id AND d.status = 'pending'
        RETURNING d.*`,
       [now, workerId, limit],
     );
