@@ -10,6 +10,7 @@ import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
 import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
+import { registerTransfer } from './transfer.js';
 
 const program = new Command()
   .name('paperboy')
@@ -25,5 +26,6 @@ registerSend(program);
 registerSchedule(program);
 registerDeliveries(program);
 registerServe(program);
+registerTransfer(program);
 
 await program.parseAsync(process.argv);

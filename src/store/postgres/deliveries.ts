@@ -161,14 +161,15 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
          WHERE d.subscriber_id = ANY($1) AND (d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`,
         [[...subscriberIds]],
       );
-      const history = new Map<string, { paperIds: Set<string>; lastCutoff: string }>();
+      const found = new Map<string, { paperIds: Set<string>; lastCutoff: string }>();
       for (const r of rows) {
-        const h = history.get(r.subscriber_id) ?? { paperIds: new Set<string>(), lastCutoff: '' };
+        const h = found.get(r.subscriber_id) ?? { paperIds: new Set<string>(), lastCutoff: '' };
         for (const p of JSON.parse(r.paper_ids) as string[]) h.paperIds.add(p);
         if (r.cutoff_at > h.lastCutoff) h.lastCutoff = r.cutoff_at;
-        history.set(r.subscriber_id, h);
+        found.set(r.subscriber_id, h);
       }
-      return history;
+      // In the order asked, as the SQLite store answers.
+      return new Map(subscriberIds.flatMap((id) => (found.has(id) ? [[id, found.get(id)!] as const] : [])));
     },
     async isSuppressed(email) {
       return (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [email])).rows.length > 0;
