@@ -1,7 +1,8 @@
-import { describe } from 'vitest';
+import { describe, onTestFinished } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres/open.js';
 import type { Store } from '../../src/store/ports.js';
 import { pgExec, pgTestStore } from '../helpers/postgres.js';
-import { postgresAvailable } from '../helpers/system.js';
+import { TEST_PG_URL, postgresAvailable } from '../helpers/system.js';
 import { storeContract } from './store-contract.js';
 
 const schemas = new WeakMap<Store, string>();
@@ -14,5 +15,10 @@ describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
       return store;
     },
     exec: (store, sql) => pgExec(schemas.get(store)!, sql),
+    async reopen(store) {
+      const again = await openPostgresStore(TEST_PG_URL, { schema: schemas.get(store)! });
+      onTestFinished(() => again.close());
+      return again;
+    },
   });
 });

@@ -16,6 +16,11 @@ storeContract({
     onTestFinished(() => store.close());
     return store;
   },
+  async reopen(store) {
+    const again = openSqliteStore(paths.get(store)!);
+    onTestFinished(() => again.close());
+    return again;
+  },
   async exec(store, sql) {
     const db = new Database(paths.get(store)!);
     try {

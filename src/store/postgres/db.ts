@@ -5,6 +5,11 @@ export interface Pg {
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
   /** Runs `work` between BEGIN and COMMIT on one pooled connection; ROLLBACK if it throws. */
   tx<T>(work: (c: PgClient) => Promise<T>): Promise<T>;
+  /**
+   * Queries whose commit does not wait for the WAL flush (synchronous_commit off): for records
+   * whose loss in a crash of the PostgreSQL server itself is safe (see deliveries.ts).
+   */
+  relaxed: PgClient;
   end(): Promise<void>;
 }
 
@@ -25,16 +30,25 @@ export function checkSchemaName(schema: string): string {
 }
 
 export function createPg(url: string, options: { schema?: string; max?: number } = {}): Pg {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    types,
-    // Every connection of the pool works in the configured schema (tests use one per run).
-    ...(options.schema ? { options: `-c search_path=${checkSchemaName(options.schema)}` } : {}),
-  });
-  // An idle connection the server drops (restart, admin kill) must not crash the process.
-  pool.on('error', () => undefined);
+  const newPool = (settings: string[]) => {
+    const p = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      types,
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
+    });
+    // An idle connection the server drops (restart, admin kill) must not crash the process.
+    p.on('error', () => undefined);
+    return p;
+  };
+  // Every connection works in the configured schema (tests use one per run).
+  const searchPath = options.schema ? [`-c search_path=${checkSchemaName(options.schema)}`] : [];
+  const pool = newPool(searchPath);
+  // Opened on first use: only delivery workers record outcomes.
+  let relaxedPool: pg.Pool | undefined;
+  const relaxed = () => (relaxedPool ??= newPool([...searchPath, '-c synchronous_commit=off']));
   return {
+    relaxed: { query: (sql, params) => relaxed().query(sql, params as unknown[]) },
     query: (sql, params) => pool.query(sql, params as unknown[]),
     async tx(work) {
       const client = await pool.connect();
@@ -52,6 +66,8 @@ export function createPg(url: string, options: { schema?: string; max?: number }
         client.release(broken);
       }
     },
-    end: () => pool.end(),
+    async end() {
+      await Promise.all([pool.end(), relaxedPool?.end()]);
+    },
   };
 }
