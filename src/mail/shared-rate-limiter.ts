@@ -26,9 +26,9 @@ export function createSharedRateLimiter(o: SharedRateLimiterOptions): RateLimite
   const slowFor = o.slowDownForMs ?? 60_000;
   const base = Math.max(o.perSecond > 0 ? 1000 / o.perSecond : 0, o.perHour > 0 ? HOUR / o.perHour : 0);
   if (base === 0) throw new Error('the shared rate limiter needs SEND_RATE_PER_SECOND or SEND_RATE_PER_HOUR');
-  // What this process last learnt of the shared pace, for currentRate() and the next slow-down.
+  // The interval between slots as the store last applied it (slower during a slow-down asked by
+  // any process), for currentRate() and the next slow-down.
   let step = base;
-  let slowUntil = 0;
 
   return {
     async take() {
@@ -40,13 +40,11 @@ export function createSharedRateLimiter(o: SharedRateLimiterOptions): RateLimite
     slowDown() {
       const now = o.clock().getTime();
       step = Math.min(2 * Math.max(step, base), 2000);
-      slowUntil = now + slowFor;
       // Recorded in the background: the caller is handling a failed send and must not wait on it.
-      void o.store.slowSends(name, step, slowUntil).catch(() => undefined);
+      void o.store.slowSends(name, step, now + slowFor).catch(() => undefined);
     },
     currentRate() {
-      const now = o.clock().getTime();
-      return 1000 / (now < slowUntil ? Math.max(step, base) : base);
+      return 1000 / step;
     },
   };
 }
