@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { closeLater, confirmed, deliveryApp } from '../helpers/delivery.js';
-import { tempDir } from '../helpers/env.js';
+import { freePort, tempDir } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
@@ -54,6 +54,20 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
     const runs = await Promise.all([first.deliverer.run({ maxWaitMs: 0 }), second.deliverer.run({ maxWaitMs: 0 })]);
     expect(runs[0].sent + runs[1].sent).toBe(2);
     expect([...sink.countsByRecipient().values()]).toEqual([1, 1]);
+  });
+
+  it('gives back the rows a paused run claimed but never tried, without counting an attempt', async () => {
+    const port = await freePort();
+    const app = await deliveryApp(`smtp://127.0.0.1:${port}`, { ...freshSchema().env, DELIVERY_PAUSE_AFTER_FAILURES: '3', DELIVERY_CLAIM_BATCH: '5' });
+    await confirmed(app, ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org', 'f@example.org']);
+    await app.planner.plan(app.clock());
+    const down = await app.deliverer.run({ maxWaitMs: 0 });
+    expect(down.paused).toMatch(/^paused after 3 failed attempts in a row/);
+    const rows = await app.store.listDeliveries({ limit: 10 });
+    expect(rows.filter((r) => r.status !== 'pending')).toEqual([]);
+    // Each attempt counted is one that was made; rows left in the claimed batch show none.
+    expect(rows.reduce((n, r) => n + r.attempts, 0)).toBe(down.retried);
+    expect(rows.filter((r) => r.attempts === 0).length).toBeGreaterThan(0);
   });
 
   it('says which database it could not open, without the password', async () => {
