@@ -66,9 +66,10 @@ export function workerIsDead(workerId: string, self: string): boolean {
 }
 
 /**
- * Delivers pending rows until none is due: claims one row at a time per lane (as many lanes as SMTP
- * connections), re-checks unsubscribe and suppression just before sending, fills the recipient's
- * holes, sends, and records the outcome. Crash policy: a row found in `sending` from a dead worker
+ * Delivers pending rows until none is due: claims due rows a small batch at a time
+ * (`delivery.claimBatch`) for as many lanes as SMTP connections, re-checks unsubscribe and
+ * suppression just before sending, fills the recipient's holes, sends, and records the outcome.
+ * Crash policy: a row found in `sending` from a dead worker
  * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
  * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
  * may already have accepted it.
