@@ -32,8 +32,8 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-/** Opens the store DATABASE_URL names and brings its schema up to date. Exported for `paperboy import`. */
-export async function openStore(database: Config['database']): Promise<Store> {
+/** Opens the store DATABASE_URL names and brings its schema up to date. */
+async function openStore(database: Config['database']): Promise<Store> {
   if (database.kind === 'postgres') {
     // Loaded only when used: the pg driver is not needed by a SQLite install.
     const { openPostgresStore } = await import('./store/postgres/open.js');
