@@ -9,7 +9,10 @@ import { createFeedJobs } from './jobs/feeds.js';
 import { createIngester } from './jobs/ingest.js';
 import { createPlanner } from './jobs/plan.js';
 import { loadSampleDataOnFirstRun } from './jobs/sample-data.js';
-import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { startScheduler, type Schedule, type Scheduler } from './jobs/scheduler.js';
+import { readSourcesFile } from './jobs/source-config.js';
+import { createSourceJobs, type SourceJobs } from './jobs/sources.js';
+import { createFetcher, type FetchDeps } from './ingest/fetch.js';
 import { createSubscriberCsvJobs } from './jobs/subscriber-csv.js';
 import { createSubscriptionJobs } from './jobs/subscriptions.js';
 import { createConsoleLogger, type Logger } from './log.js';
@@ -30,6 +33,10 @@ async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export interface AppOptions {
   clock?: () => Date;
   logger?: Logger;
+  /** The pace of HTTP fetches (real time by default): tests pass a virtual clock and sleep. */
+  fetch?: Partial<FetchDeps>;
+  /** node-cron's schedule by default; tests fire jobs themselves. */
+  schedule?: Schedule;
 }
 
 /** Opens the store DATABASE_URL names and brings its schema up to date. */
@@ -65,7 +72,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   };
   const getMailer = () => (mailer ??= openMailer(config));
 
-  const ingester = createIngester({ store, clock, logger });
+  // Politeness and backoff are about real elapsed time, not the business clock (which tests freeze).
+  const fetcher = createFetcher(config.sources, { now: Date.now, sleep: (ms) => sleep(ms), ...options.fetch });
+  const ingester = createIngester({ store, clock, logger, fetcher, arxivDelayMs: config.sources.arxivDelayMs });
+  let sourceJobs: Promise<SourceJobs> | undefined;
+  // Read on first use: a command that never touches sources does not fail on a broken sources file.
+  const getSources = () =>
+    (sourceJobs ??= readSourcesFile(config.sources.file).then((sources) =>
+      createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs }),
+    ));
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
   const subscriptions = createSubscriptionJobs({
     store,
@@ -98,6 +113,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     /** The SMTP or outbox transport, opened on first use. */
     mailer: getMailer,
     ingester,
+    fetcher,
+    /** The configured sources (read from the sources file on first use). */
+    sources: getSources,
     subscriptions,
     subscriberCsv,
     planner,
@@ -114,8 +132,18 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         sampleDir: SAMPLE_DATA_DIR,
         topicsFile: join(PACKAGE_ROOT, 'data', 'topics.json'),
       }),
-    startScheduler() {
-      scheduler ??= startScheduler({ digests, planner, deliverer, logger, clock, hourUtc: config.digest.hourUtc });
+    async startScheduler() {
+      const sources = await getSources();
+      scheduler ??= startScheduler({
+        digests,
+        planner,
+        deliverer,
+        logger,
+        clock,
+        hourUtc: config.digest.hourUtc,
+        sources,
+        ...(options.schedule ? { schedule: options.schedule } : {}),
+      });
       return scheduler;
     },
     jobStatus: () => scheduler?.status() ?? [],

@@ -68,6 +68,17 @@ export interface Config {
   };
   /** DKIM signing, when all three are set. */
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  sources: {
+    /** The configured sources (JSON); a missing file means none. */
+    file: string;
+    userAgent: string;
+    timeoutMs: number;
+    retries: number;
+    backoffBaseMs: number;
+    maxRetryAfterMs: number;
+    /** Between two arXiv requests: arXiv asks for at least 3 s. */
+    arxivDelayMs: number;
+  };
   digest: {
     /** Papers shown in one email; the rest are linked. */
     maxPapers: number;
@@ -194,6 +205,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       claimBatch: integer(env, 'DELIVERY_CLAIM_BATCH', db.kind === 'postgres' ? 4 : 1, 1, 1000),
     },
     dkim: dkim(env),
+    sources: {
+      file: env.SOURCES_FILE ? resolve(cwd, env.SOURCES_FILE) : join(dataDir, 'sources.json'),
+      // Sites that publish papers ask crawlers to say who they are and how to reach the operator.
+      userAgent: `Paperboy/0.1 (+${env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : 'https://github.com/paperboy'}${env.FETCH_CONTACT ? `; mailto:${env.FETCH_CONTACT}` : ''})`,
+      timeoutMs: integer(env, 'FETCH_TIMEOUT_MS', 30_000, 100, 600_000),
+      retries: integer(env, 'FETCH_RETRIES', 3, 0, 10),
+      backoffBaseMs: integer(env, 'FETCH_BACKOFF_MS', 2_000, 1, 600_000),
+      maxRetryAfterMs: 5 * 60_000,
+      arxivDelayMs: integer(env, 'ARXIV_DELAY_MS', 3_000, 3_000, 600_000),
+    },
     digest: {
       maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),
       hourUtc: integer(env, 'DIGEST_HOUR_UTC', 8, 0, 23),

@@ -1,16 +1,27 @@
 import type { Command } from 'commander';
-import { parseFormat } from '../ingest/formats.js';
+import { FORMATS, parseFormat } from '../ingest/formats.js';
+import { progressBar } from './progress.js';
 import { withApp } from './run.js';
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('store the papers of one or more files; a malformed file stores nothing')
-    .argument('<files...>', 'Daily Papers page text or Paperboy JSON')
-    .option('--format <format>', 'auto | daily-page | json', 'auto')
-    .action((files: string[], options: { format: string }) =>
+    .description('store the papers of files or URLs; a malformed or unreachable one stores nothing')
+    .argument('<sources...>', 'files or http(s) URLs: Daily Papers page, Paperboy JSON, Hugging Face daily papers JSON, arXiv API or RSS, any RSS/Atom feed')
+    .option('--format <format>', FORMATS.join(' | '), 'auto')
+    .action((targets: string[], options: { format: string }) =>
       withApp(async (app) => {
-        const report = await app.ingester.ingestFiles(files, parseFormat(options.format));
+        const format = parseFormat(options.format);
+        const reading = progressBar('reading');
+        const storing = progressBar('storing');
+        const report = await app.ingester.ingestFiles(targets, format, {
+          onFile: (done, total) => (total > 1 ? reading.update(done, total) : undefined),
+          onStore: (done, total) => {
+            reading.done();
+            if (total >= 5_000) storing.update(done, total);
+          },
+        });
+        storing.done();
         const seen = report.files.map((f) => `${f.file}: ${f.papers} papers`).join('; ');
         console.log(`${seen}\nadded ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}`);
       }),

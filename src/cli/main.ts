@@ -8,6 +8,7 @@ import { registerPapers } from './papers.js';
 import { registerSchedule } from './schedule.js';
 import { registerSend } from './send.js';
 import { registerServe } from './serve.js';
+import { registerSources } from './sources.js';
 import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
 import { registerTransfer } from './transfer.js';
@@ -18,6 +19,7 @@ const program = new Command()
 
 registerIngest(program);
 registerTopics(program);
+registerSources(program);
 registerDigest(program);
 registerFeed(program);
 registerPapers(program);

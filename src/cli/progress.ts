@@ -20,3 +20,18 @@ export function createProgress(label: string) {
     },
   };
 }
+
+/** A bar over `createProgress`: `[#####     ] 45% 45,000/100,000`. */
+export function progressBar(label: string) {
+  const line = createProgress(label);
+  const width = 30;
+  return {
+    update(done: number, total: number): void {
+      if (total === 0) return;
+      const filled = Math.round((done / total) * width);
+      const pct = Math.floor((done / total) * 100);
+      line.update(`[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% ${done.toLocaleString('en')}/${total.toLocaleString('en')}`);
+    },
+    done: line.done,
+  };
+}

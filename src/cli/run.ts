@@ -4,7 +4,7 @@ import { PaperboyError } from '../domain/errors.js';
 
 /** Exit codes: 1 for bad input the user can fix, 2 for a failure of Paperboy or its surroundings. */
 export function exitCodeFor(err: unknown): number {
-  return err instanceof PaperboyError && err.code !== 'STORE_UNAVAILABLE' ? 1 : 2;
+  return err instanceof PaperboyError && err.code !== 'STORE_UNAVAILABLE' && err.code !== 'FETCH_FAILED' ? 1 : 2;
 }
 
 /** Prints one line naming the problem, never a stack trace. */

@@ -13,12 +13,14 @@ export function registerServe(program: Command): void {
       try {
         const config = loadConfig();
         const app = await createApp(config);
+        // A broken sources file stops serve before it listens, naming the file, line and field.
+        await app.sources();
         await app.loadSampleData();
         // The web stack is loaded only by the command that serves.
         const { createServer } = await import('../web/server.js');
         const server = createServer(app);
         const address = await server.listen({ port: options.port ?? config.port, host: config.host });
-        app.startScheduler();
+        await app.startScheduler();
         const mail = config.smtp ? 'emails go to the SMTP relay in SMTP_URL' : `emails are written to ${config.outboxDir}/`;
         app.logger.info(`Paperboy is serving ${address}: open ${address}/ for topics and digests, feed ${address}/feed.xml; ${mail}`, {
           ready_ms: Math.round(performance.now()),

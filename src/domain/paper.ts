@@ -1,8 +1,24 @@
 import { createHash } from 'node:crypto';
+import { latexToText } from './latex.js';
 import { normaliseWhitespace, safeHttpUrl } from './text.js';
 
+/**
+ * Facts only some sources know. A paper keeps those of every source that saw it: arXiv gives the
+ * categories, Hugging Face the upvotes, its AI summary and keywords, and the day it was featured.
+ */
+export interface PaperFacts {
+  /** arXiv categories, the primary one first. */
+  categories?: string[] | undefined;
+  upvotes?: number | undefined;
+  aiSummary?: string | undefined;
+  aiKeywords?: string[] | undefined;
+  githubRepo?: string | undefined;
+  /** The day (YYYY-MM-DD) Hugging Face Daily Papers featured it. */
+  featuredOn?: string | undefined;
+}
+
 /** A paper as a source describes it, before it has a canonical id. */
-export interface PaperInput {
+export interface PaperInput extends PaperFacts {
   title: string;
   abstract: string;
   authors: string[];
@@ -24,15 +40,31 @@ export interface Paper {
   publishedAt: string | null;
   firstSeenAt: string;
   updatedAt: string;
+  categories?: string[];
+  upvotes?: number;
+  aiSummary?: string;
+  aiKeywords?: string[];
+  githubRepo?: string;
+  featuredOn?: string;
 }
 
 // New-style (2007-) ids like 2403.12345v2, and old-style ids like hep-th/9901001v1.
 const ARXIV_NEW = /^(\d{4}\.\d{4,5})(?:v(\d+))?$/;
 const ARXIV_OLD = /^([a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v(\d+))?$/;
 
-/** Splits an arXiv id (optionally with a version) into the id without version and the version. */
+// What may stand before an id: `arXiv:`, `oai:arXiv.org:`, or an arXiv abs/pdf link, http or https.
+const ARXIV_PREFIX = /^(?:arxiv:|oai:arxiv\.org:|https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/)/i;
+
+/**
+ * Splits an arXiv id (optionally with a version) into the id without version and the version.
+ * Accepts `arXiv:` and OAI prefixes and abs/pdf links, so that every way of naming a paper agrees.
+ */
 export function parseArxivId(raw: string): { id: string; version?: number } | undefined {
-  const s = raw.trim().replace(/^arxiv:/i, '');
+  const s = raw
+    .trim()
+    .replace(ARXIV_PREFIX, '')
+    .replace(/(?:\.pdf)?(?:[?#].*)?$/i, '')
+    .replace(/\/$/, '');
   const m = ARXIV_NEW.exec(s) ?? ARXIV_OLD.exec(s);
   if (!m || !m[1]) return undefined;
   return m[2] ? { id: m[1], version: Number(m[2]) } : { id: m[1] };
@@ -40,7 +72,7 @@ export function parseArxivId(raw: string): { id: string; version?: number } | un
 
 /** The title reduced to what survives re-typing: case, punctuation, accents and spacing removed. */
 export function titleKey(title: string): string {
-  return normaliseWhitespace(title)
+  return normaliseWhitespace(latexToText(title))
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -61,19 +93,44 @@ export function canonicalId(input: Pick<PaperInput, 'arxivId' | 'title'>): strin
   return `title:${digest.slice(0, 16)}`;
 }
 
-/** Cleans what a parser produced: whitespace, control characters, unsafe URLs, duplicate authors. */
+/** The title as a reader should see it: one line, LaTeX markup turned into the text it prints. */
+export function normaliseTitle(title: string): string {
+  return normaliseWhitespace(latexToText(normaliseWhitespace(title)));
+}
+
+const list = (items: readonly string[] | undefined): string[] | undefined => {
+  const clean = [...new Set((items ?? []).map(normaliseWhitespace).filter((s) => s.length > 0))];
+  return clean.length > 0 ? clean : undefined;
+};
+
+/**
+ * Cleans what a parser produced: whitespace, LaTeX in titles, control characters, unsafe URLs,
+ * duplicate authors. An arXiv link stands for its id (http or https, abs or pdf, any version) and
+ * becomes the one canonical abs link, so all sightings of a paper agree.
+ */
 export function normalisePaperInput(input: PaperInput): PaperInput {
-  const arxiv = input.arxivId ? parseArxivId(input.arxivId) : undefined;
-  const authors = [...new Set(input.authors.map(normaliseWhitespace).filter((a) => a.length > 0))];
-  return {
-    title: normaliseWhitespace(input.title),
+  const arxiv = (input.arxivId ? parseArxivId(input.arxivId) : undefined) ?? (input.url ? parseArxivId(input.url) : undefined);
+  const url = arxiv && (!input.url || parseArxivId(input.url)) ? `https://arxiv.org/abs/${arxiv.id}` : safeHttpUrl(input.url);
+  const out: PaperInput = {
+    title: normaliseTitle(input.title),
     abstract: normaliseWhitespace(input.abstract),
-    authors,
+    authors: list(input.authors.map((a) => (a.includes('\\') ? latexToText(a) : a))) ?? [],
     arxivId: arxiv?.id,
     version: input.version ?? arxiv?.version,
-    url: safeHttpUrl(input.url),
+    url,
     publishedAt: input.publishedAt,
   };
+  const categories = list(input.categories);
+  const aiKeywords = list(input.aiKeywords);
+  const aiSummary = input.aiSummary ? normaliseWhitespace(input.aiSummary) : '';
+  const githubRepo = safeHttpUrl(input.githubRepo);
+  if (categories) out.categories = categories;
+  if (input.upvotes !== undefined && Number.isFinite(input.upvotes)) out.upvotes = Math.max(0, Math.round(input.upvotes));
+  if (aiSummary) out.aiSummary = aiSummary;
+  if (aiKeywords) out.aiKeywords = aiKeywords;
+  if (githubRepo) out.githubRepo = githubRepo;
+  if (input.featuredOn && /^\d{4}-\d{2}-\d{2}$/.test(input.featuredOn)) out.featuredOn = input.featuredOn;
+  return out;
 }
 
 /** The link a reader follows: the paper's own URL, its arXiv page, or an arXiv title search. */

@@ -28,6 +28,15 @@ export function currentDuePeriod(
   return dueForLocalDate(frequency, new Date(Date.UTC(local.year, local.month - 1, local.day)), timeZone, sendHour, sendDay);
 }
 
+/**
+ * Whether a subscriber's edition of a period may go out: its send time has come, and it is not a
+ * send time from before they confirmed. A new subscriber's first digest is the first one due after
+ * confirming, so nobody gets last week's edition minutes after signing up.
+ */
+export function isDue(due: DuePeriod, at: Date, confirmedAt: string | null): boolean {
+  return due.sendAt <= at && (confirmedAt === null || due.sendAt.getTime() >= Date.parse(confirmedAt));
+}
+
 /** The period after the given one, and when it is due. */
 export function nextDuePeriod(
   frequency: Frequency,

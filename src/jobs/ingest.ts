@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ParseError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
-import { parsePapers, type Format } from '../ingest/formats.js';
+import { isRateExceeded } from '../ingest/arxiv-atom.js';
+import type { Fetcher } from '../ingest/fetch.js';
+import { parseSource, type Format } from '../ingest/formats.js';
 import type { Logger } from '../log.js';
 import type { IngestCounts, PaperStore } from '../store/ports.js';
 
@@ -9,10 +11,20 @@ export interface IngestDeps {
   store: PaperStore;
   clock: () => Date;
   logger: Logger;
+  /** For URLs; without one, only files can be ingested. */
+  fetcher?: Fetcher;
+  arxivDelayMs?: number;
 }
 
 export interface IngestReport extends IngestCounts {
   files: { file: string; papers: number }[];
+}
+
+export interface IngestProgress {
+  /** Called after each file is read and parsed. */
+  onFile?: (done: number, total: number) => void;
+  /** Called while the papers are stored. */
+  onStore?: (done: number, total: number) => void;
 }
 
 /** Reads a text file the user named; a missing or unreadable one is a ParseError naming it. */
@@ -25,25 +37,39 @@ export async function readSource(file: string): Promise<string> {
   }
 }
 
-/** Turns files into papers and stores them. */
-export function createIngester({ store, clock, logger }: IngestDeps) {
+export const isUrl = (target: string) => /^https?:\/\//i.test(target);
+
+/** Turns files and URLs into papers and stores them. */
+export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000 }: IngestDeps) {
+  async function read(target: string): Promise<string> {
+    if (!isUrl(target)) return readSource(target);
+    if (!fetcher) throw new ParseError(target, undefined, 'cannot fetch URLs here');
+    const arxiv = /(^|\.)arxiv\.org$/.test(new URL(target).hostname);
+    const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
+    // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
+    return result.notModified ? '' : result.body;
+  }
+
   return {
     /**
-     * Parses every file first, then stores all their papers in one transaction: a malformed file
-     * anywhere in the list stores nothing at all. Re-ingesting the same files changes nothing.
+     * Reads and parses every file or URL first, then stores all their papers in one transaction: a
+     * malformed or unreachable source anywhere in the list stores nothing at all. Re-ingesting the
+     * same sources changes nothing.
      */
-    async ingestFiles(files: readonly string[], format: Format = 'auto'): Promise<IngestReport> {
+    async ingestFiles(targets: readonly string[], format: Format = 'auto', progress: IngestProgress = {}): Promise<IngestReport> {
       const parsed: { file: string; papers: PaperInput[] }[] = [];
-      for (const file of files) {
-        const text = await readSource(file);
-        parsed.push({ file, papers: parsePapers(text, file, format).map(normalisePaperInput) });
+      for (const [i, target] of targets.entries()) {
+        const text = await read(target);
+        parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
+        progress.onFile?.(i + 1, targets.length);
       }
       const counts = await store.upsertPapers(
         parsed.flatMap((p) => p.papers),
         clock().toISOString(),
+        progress.onStore ? { onProgress: progress.onStore } : undefined,
       );
       const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length })) };
-      logger.info('ingest done', { files: files.length, ...counts });
+      logger.info('ingest done', { files: targets.length, ...counts });
       return report;
     },
   };

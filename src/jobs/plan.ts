@@ -1,5 +1,5 @@
 import { newId } from '../domain/tokens.js';
-import { currentDuePeriod, stillWorthSending } from '../domain/schedule.js';
+import { currentDuePeriod, isDue, stillWorthSending } from '../domain/schedule.js';
 import { topicSetKey } from '../domain/topic.js';
 import type { Period } from '../domain/period.js';
 import type { Subscriber } from '../domain/subscriber.js';
@@ -56,7 +56,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     const confirmed = await store.listSubscribers({ status: 'confirmed' });
     const due = confirmed
       .map((s) => ({ s, due: currentDuePeriod(s.frequency, s.timezone, s.sendHour, at, weeklySendDay) }))
-      .filter(({ s, due }) => due.sendAt <= at && s.topics.some((t) => known.has(t)));
+      .filter(({ s, due }) => isDue(due, at, s.confirmedAt) && s.topics.some((t) => known.has(t)));
     const planned = await store.plannedPeriods(due.map((d) => d.s.id));
     const groups = new Map<string, PlanGroup>();
     let tooLate = 0;
@@ -125,16 +125,20 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
         continue;
       }
       if (main.status === 'created') report.digestsCreated++;
-      // Never the same paper twice: a subscriber who already got one of this edition's papers
-      // (they changed topics, so another topic set's edition had it) gets a variant holding only
-      // what is new since their last digest. Subscribers with the same history share it.
+      // Never the same paper twice, never one missed: a subscriber who already got one of this
+      // edition's papers (they changed topics, so another topic set's edition had it), or whose
+      // last digest ends before this edition's window (they missed an edition others got, e.g.
+      // during an outage), gets a variant holding exactly what is new since their last digest.
+      // Subscribers with the same history share it.
       const history = await store.receivedHistory(group.subscribers.map((s) => s.id));
       const plain: Subscriber[] = [];
       const variants = new Map<string, Subscriber[]>();
       for (const s of group.subscribers) {
         const h = history.get(s.id);
-        if (h && main.digest.paperIds.some((p) => h.paperIds.has(p))) variants.set(h.lastCutoff, [...(variants.get(h.lastCutoff) ?? []), s]);
-        else plain.push(s);
+        const missed = h !== undefined && h.lastCutoff < main.digest.windowStart;
+        if (h && (missed || main.digest.paperIds.some((p) => h.paperIds.has(p)))) {
+          variants.set(h.lastCutoff, [...(variants.get(h.lastCutoff) ?? []), s]);
+        } else plain.push(s);
       }
       await deliver(plain, main.digest.id);
       for (const [since, subscribers] of variants) {

@@ -4,6 +4,7 @@ import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/deli
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
 import type { PeriodKind } from '../domain/period.js';
+import type { SourceState } from '../domain/source.js';
 import type { ConsentEvent, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
 import type { Topic } from '../domain/topic.js';
 
@@ -14,14 +15,30 @@ export interface IngestCounts {
 }
 
 export interface PaperStore {
-  /** Upserts all papers in one transaction: all are stored, or none. */
-  upsertPapers(papers: readonly PaperInput[], seenAt: string): Promise<IngestCounts>;
+  /**
+   * Upserts all papers in one transaction: all are stored, or none. The full-text index is updated
+   * in the same transaction. `onProgress` is called now and then with how many are done.
+   */
+  upsertPapers(
+    papers: readonly PaperInput[],
+    seenAt: string,
+    options?: { onProgress?: (done: number, total: number) => void },
+  ): Promise<IngestCounts>;
+  /** Full-text search over titles and abstracts (all words must match), best first. */
+  searchPapers(words: string, limit: number): Promise<Paper[]>;
   /** Papers first seen in (after, upTo], oldest first. */
   papersFirstSeenBetween(after: string, upTo: string): Promise<Paper[]>;
   /** The newest papers first; `since` keeps those first seen at or after it. */
   listPapers(options: { since?: string; limit?: number }): Promise<Paper[]>;
   getPapers(ids: readonly string[]): Promise<Paper[]>;
   countPapers(): Promise<number>;
+}
+
+export interface SourceStore {
+  getSourceState(name: string): Promise<SourceState | undefined>;
+  listSourceStates(): Promise<SourceState[]>;
+  /** Writes the state of a source after a run (replacing the previous one). */
+  saveSourceState(state: SourceState): Promise<void>;
 }
 
 export interface TopicStore {
@@ -150,6 +167,7 @@ export interface SendRateStore {
 /** The tables `paperboy export` copies, parents before children. */
 export const TRANSFER_TABLES = [
   'papers',
+  'source_states',
   'topics',
   'digests',
   'meta',
@@ -174,7 +192,8 @@ export interface TransferStore {
   importRows(pages: AsyncIterable<{ table: TransferTable; rows: readonly TransferRow[] }>): Promise<Record<string, number>>;
 }
 
-export interface Store extends PaperStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, SendRateStore, TransferStore {
+export interface Store
+  extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, SendRateStore, TransferStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The schema version after opening, and how many migrations opening applied. */
   readonly schema: { version: number; applied: number };

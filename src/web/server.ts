@@ -81,10 +81,16 @@ export function createServer(app: App): FastifyInstance {
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
   );
-  server.get('/healthz', async () => ({
-    status: 'ok',
-    papers: await app.store.countPapers(),
-    jobs: app.jobStatus(),
-  }));
+  // Liveness stays 200; a source that failed or looks stale turns the status to "degraded".
+  server.get('/healthz', async () => {
+    const sources = await (await app.sources()).health();
+    const flagged = sources.filter((s) => s.status === 'failed' || s.status === 'stale');
+    return {
+      status: flagged.length ? 'degraded' : 'ok',
+      papers: await app.store.countPapers(),
+      jobs: app.jobStatus(),
+      sources,
+    };
+  });
   return server;
 }

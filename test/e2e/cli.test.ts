@@ -38,7 +38,7 @@ describe('paperboy CLI', () => {
     writeFileSync(empty, '');
     const cases: [string[], RegExp][] = [
       [['ingest', empty], /^paperboy: .*empty\.txt: the file is empty\n$/],
-      [['ingest', '--format', 'csv', SAMPLE_PAGE], /^paperboy: unknown format "csv": use one of auto, daily-page, json\n$/],
+      [['ingest', '--format', 'csv', SAMPLE_PAGE], /^paperboy: unknown format "csv": use one of auto, daily-page, json, hf-daily, arxiv-atom, arxiv-rss, rss, atom\n$/],
       [['ingest', join(cwd, 'missing.txt')], /^paperboy: .*missing\.txt: cannot read: no such file\n$/],
       [['ingest', '--format', 'json', SAMPLE_PAGE], /^paperboy: .*daily-papers-2024-03-21\.txt:1: invalid JSON \(InvalidSymbol\)\n$/],
     ];

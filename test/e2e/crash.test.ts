@@ -24,8 +24,11 @@ describe('kill -9 in the middle of a run', () => {
     const cwd = dirname(app.config.dataDir);
     await app.store.saveTopic(TOPICS[0]!, new Date().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const dayBefore = new Date(Date.now() - 86_400_000).toISOString();
     for (let i = 0; i < RECIPIENTS; i++) {
-      await app.subscriptions.addByOperator({ email: `r${i}@example.org`, topics: ['nas'], hour: 0 }, { confirmed: true }, { source: 'test' });
+      const { subscriber } = await app.subscriptions.addByOperator({ email: `r${i}@example.org`, topics: ['nas'], hour: 0 }, { confirmed: true }, { source: 'test' });
+      // Confirmed a day ago, so today's 00:00 UTC edition is theirs.
+      await app.store.saveSubscribers([{ subscriber: { ...subscriber!, confirmedAt: dayBefore }, events: [] }]);
     }
     await app.close();
 

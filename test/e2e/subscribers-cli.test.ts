@@ -85,8 +85,9 @@ describe('paperboy schedule', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
       [
-        '2026-11-23T07:00:00Z\t2026-11-23 08:00 Europe/Berlin\tbob@example.org\tweekly\t2026-W48\tnas\tdue now',
         '2026-11-25T03:30:00Z\t2026-11-25 09:00 Asia/Kolkata\tada@example.org\tdaily\t2026-11-25\tnas',
+        // Bob's week 48 went out on Monday, before he confirmed: his first digest is week 49's.
+        '2026-11-30T07:00:00Z\t2026-11-30 08:00 Europe/Berlin\tbob@example.org\tweekly\t2026-W49\tnas',
         '',
       ].join('\n'),
     );

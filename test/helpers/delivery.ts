@@ -23,15 +23,20 @@ export async function deliveryApp(smtpUrl: string, env: Record<string, string> =
   return app;
 }
 
-/** Confirmed daily subscribers to `nas` at 08:00 UTC. */
+/**
+ * Confirmed daily subscribers to `nas` at 08:00 UTC. They confirmed the day before, so today's
+ * 08:00 edition is theirs (a subscriber's first digest is the first one due after confirming).
+ */
 export async function confirmed(app: App, emails: readonly string[], extra: { timezone?: string; hour?: number } = {}) {
   const ids: string[] = [];
+  const dayBefore = new Date(app.clock().getTime() - 86_400_000).toISOString();
   for (const email of emails) {
     const { subscriber } = await app.subscriptions.addByOperator(
       { email, topics: ['nas'], timezone: extra.timezone ?? 'UTC', hour: extra.hour ?? 8 },
       { confirmed: true },
       { source: 'test' },
     );
+    await app.store.saveSubscribers([{ subscriber: { ...subscriber!, confirmedAt: dayBefore }, events: [] }]);
     ids.push(subscriber!.id);
   }
   return ids;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentDuePeriod, nextDuePeriod, stillWorthSending } from '../../src/domain/schedule.js';
+import { currentDuePeriod, isDue, nextDuePeriod, stillWorthSending } from '../../src/domain/schedule.js';
 import { localParts, zonedTimeToUtc } from '../../src/domain/zoned-time.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -54,5 +54,13 @@ describe('next sends and lateness', () => {
     expect(stillWorthSending(due, new Date('2026-11-25T20:00:00Z'), undefined)).toBe(true);
     expect(stillWorthSending(due, new Date('2026-11-25T20:00:00Z'), 12)).toBe(true);
     expect(stillWorthSending(due, new Date('2026-11-25T20:00:01Z'), 12)).toBe(false);
+  });
+
+  it('makes a new subscriber wait for the first send time after they confirmed', () => {
+    const due = currentDuePeriod('weekly', 'America/New_York', 7, new Date('2026-10-19T00:00:00Z'));
+    expect(due.period.key).toBe('2026-W42'); // still Sunday evening in New York
+    expect(isDue(due, new Date('2026-10-19T00:00:00Z'), null)).toBe(true);
+    expect(isDue(due, new Date('2026-10-19T00:00:00Z'), '2026-10-18T23:00:00.000Z')).toBe(false);
+    expect(isDue(due, new Date('2026-10-19T00:00:00Z'), '2026-10-12T10:59:59.000Z')).toBe(true);
   });
 });

@@ -146,6 +146,49 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   `
+  -- Facts only some sources know (see PaperFacts). JSON arrays are NULL when unknown, never '[]'.
+  ALTER TABLE papers ADD COLUMN categories  TEXT;      -- JSON array, the primary category first
+  ALTER TABLE papers ADD COLUMN upvotes     INTEGER;
+  ALTER TABLE papers ADD COLUMN ai_summary  TEXT;
+  ALTER TABLE papers ADD COLUMN ai_keywords TEXT;      -- JSON array
+  ALTER TABLE papers ADD COLUMN github_repo TEXT;
+  ALTER TABLE papers ADD COLUMN featured_on TEXT;      -- YYYY-MM-DD, the day Hugging Face featured it
+
+  -- Full-text index over title and abstract. The triggers keep it in step with papers inside the
+  -- writing transaction, whatever writes the row.
+  CREATE VIRTUAL TABLE papers_fts USING fts5(
+    title, abstract, content = 'papers', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
+  END;
+  CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
+  END;
+  CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
+    INSERT INTO papers_fts (rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
+  END;
+  INSERT INTO papers_fts (papers_fts) VALUES ('rebuild');
+
+  -- One row per configured source: how its last fetches went, and what makes the next one conditional.
+  CREATE TABLE source_states (
+    name            TEXT PRIMARY KEY,
+    status          TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'stale')),
+    detail          TEXT,
+    last_attempt_at TEXT NOT NULL,
+    last_success_at TEXT,
+    last_changed_at TEXT,                    -- the last fetch that brought content (not a 304)
+    newest_item_at  TEXT,                    -- the newest date among the items of that content
+    items_seen      INTEGER NOT NULL DEFAULT 0,
+    items_new       INTEGER NOT NULL DEFAULT 0,
+    failures        INTEGER NOT NULL DEFAULT 0,  -- failed fetches in a row
+    etag            TEXT,
+    last_modified   TEXT,
+    skip_days       TEXT                     -- JSON array of weekday names the feed itself declared
+  );
+  `,
+  `
   -- The shared send pace: the next free slot of each named limiter, in ms since the epoch, so
   -- that several processes on one store stay under one relay limit together.
   CREATE TABLE send_rate (

@@ -7,6 +7,7 @@ import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
+import { sqliteSourceStore } from './sources.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
@@ -34,6 +35,7 @@ export function openSqliteStore(path: string): Store {
     engine: 'sqlite',
     schema: { version: MIGRATIONS.length, applied },
     ...sqlitePaperStore(db),
+    ...sqliteSourceStore(db),
     ...sqliteTopicStore(db),
     ...sqliteDigestStore(db),
     ...sqliteMetaStore(db),

@@ -14,10 +14,17 @@ interface PaperRow {
   published_at: string | null;
   first_seen_at: string;
   updated_at: string;
+  categories: string | null;
+  upvotes: number | null;
+  ai_summary: string | null;
+  ai_keywords: string | null;
+  github_repo: string | null;
+  featured_on: string | null;
 }
 
+/** A row as a Paper; facts the row lacks are left out, never set to null or []. */
 function toPaper(row: PaperRow): Paper {
-  return {
+  const paper: Paper = {
     id: row.id,
     arxivId: row.arxiv_id,
     version: row.version,
@@ -29,7 +36,16 @@ function toPaper(row: PaperRow): Paper {
     firstSeenAt: row.first_seen_at,
     updatedAt: row.updated_at,
   };
+  if (row.categories !== null) paper.categories = JSON.parse(row.categories) as string[];
+  if (row.upvotes !== null) paper.upvotes = row.upvotes;
+  if (row.ai_summary !== null) paper.aiSummary = row.ai_summary;
+  if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
+  if (row.github_repo !== null) paper.githubRepo = row.github_repo;
+  if (row.featured_on !== null) paper.featuredOn = row.featured_on;
+  return paper;
 }
+
+const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
 function rowParams(id: string, f: PaperFields, at: string) {
   return {
@@ -41,45 +57,73 @@ function rowParams(id: string, f: PaperFields, at: string) {
     authors: JSON.stringify(f.authors),
     url: f.url,
     published_at: f.publishedAt,
+    categories: jsonList(f.categories),
+    upvotes: f.upvotes ?? null,
+    ai_summary: f.aiSummary ?? null,
+    ai_keywords: jsonList(f.aiKeywords),
+    github_repo: f.githubRepo ?? null,
+    featured_on: f.featuredOn ?? null,
     at,
   };
 }
 
+/** Words as an FTS5 query that matches them all, each quoted so no word is read as an operator. */
+export function ftsQuery(words: string): string {
+  return (words.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => `"${w}"`).join(' ');
+}
+
+const PROGRESS_EVERY = 2_000;
+
 export function sqlitePaperStore(db: Database.Database): PaperStore {
   const select = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE id = ?');
   const insert = db.prepare(`
-    INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at)
-    VALUES (@id, @arxiv_id, @version, @title, @abstract, @authors, @url, @published_at, @at, @at)`);
+    INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
+      categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on)
+    VALUES (@id, @arxiv_id, @version, @title, @abstract, @authors, @url, @published_at, @at, @at,
+      @categories, @upvotes, @ai_summary, @ai_keywords, @github_repo, @featured_on)`);
   const update = db.prepare(`
     UPDATE papers SET arxiv_id = @arxiv_id, version = @version, title = @title, abstract = @abstract,
-      authors = @authors, url = @url, published_at = @published_at, updated_at = @at
+      authors = @authors, url = @url, published_at = @published_at, updated_at = @at,
+      categories = @categories, upvotes = @upvotes, ai_summary = @ai_summary, ai_keywords = @ai_keywords,
+      github_repo = @github_repo, featured_on = @featured_on
     WHERE id = @id`);
+  const search = db.prepare<[string, number], PaperRow>(`
+    SELECT papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
+    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?`);
 
-  const upsertAll = db.transaction((papers: readonly PaperInput[], seenAt: string): IngestCounts => {
-    const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0 };
-    for (const input of papers) {
-      const id = canonicalId(input);
-      const row = select.get(id);
-      if (!row) {
-        insert.run(rowParams(id, fieldsFromInput(input), seenAt));
-        counts.added++;
-        continue;
-      }
-      const existing = toPaper(row);
-      const merged = mergePaper(existing, input);
-      if (sameFields(existing, merged)) {
-        counts.unchanged++;
-      } else {
-        update.run(rowParams(id, merged, seenAt));
-        counts.updated++;
-      }
-    }
-    return counts;
-  });
+  const upsertAll = db.transaction(
+    (papers: readonly PaperInput[], seenAt: string, onProgress?: (done: number, total: number) => void): IngestCounts => {
+      const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0 };
+      papers.forEach((input, i) => {
+        if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, papers.length);
+        const id = canonicalId(input);
+        const row = select.get(id);
+        if (!row) {
+          insert.run(rowParams(id, fieldsFromInput(input), seenAt));
+          counts.added++;
+          return;
+        }
+        const existing = toPaper(row);
+        const merged = mergePaper(existing, input);
+        if (sameFields(existing, merged)) {
+          counts.unchanged++;
+        } else {
+          update.run(rowParams(id, merged, seenAt));
+          counts.updated++;
+        }
+      });
+      onProgress?.(papers.length, papers.length);
+      return counts;
+    },
+  );
 
   return {
-    async upsertPapers(papers, seenAt) {
-      return upsertAll(papers, seenAt);
+    async upsertPapers(papers, seenAt, options) {
+      return upsertAll(papers, seenAt, options?.onProgress);
+    },
+    async searchPapers(words, limit) {
+      const query = ftsQuery(words);
+      return query ? search.all(query, limit).map(toPaper) : [];
     },
     async papersFirstSeenBetween(after, upTo) {
       const rows = db

@@ -1,0 +1,146 @@
+// The thin I/O half of ingest: HTTP GET with a timeout, retries with backoff (Retry-After
+// honoured), conditional requests, a User-Agent naming Paperboy, and per-host politeness
+// (arXiv asks for one connection at a time and at least 3 s between API calls).
+import { PaperboyError } from '../domain/errors.js';
+
+export interface FetchConfig {
+  userAgent: string;
+  /** For the whole response, body included. */
+  timeoutMs: number;
+  /** Attempts after the first one, for network errors, timeouts, 429 and 5xx. */
+  retries: number;
+  /** The first retry waits this long, each later one four times longer (unless Retry-After says more). */
+  backoffBaseMs: number;
+  /** A Retry-After longer than this fails the fetch instead of blocking the job. */
+  maxRetryAfterMs: number;
+}
+
+export interface FetchDeps {
+  /** Milliseconds since the epoch; injected so that tests control time. */
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface GetOptions {
+  etag?: string | null | undefined;
+  lastModified?: string | null | undefined;
+  /** At least this long between two requests to this URL's host; requests to it go one at a time. */
+  minIntervalMs?: number;
+  /** A 200 whose body is really an overload answer (arXiv's "Rate exceeded."): retried like a 503. */
+  retryBody?: (body: string) => boolean;
+}
+
+export type FetchResult =
+  | { notModified: false; body: string; etag: string | undefined; lastModified: string | undefined; attempts: number }
+  | { notModified: true; attempts: number };
+
+/** A fetch that failed for good: the message says why, for the log, the health page and the CLI. */
+export class FetchError extends PaperboyError {
+  constructor(
+    readonly url: string,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super('FETCH_FAILED', `${url}: ${message}`, options);
+  }
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function describe(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no complete answer within ${timeoutMs} ms`;
+  if (e.message === 'terminated' || e.cause?.code === 'UND_ERR_SOCKET') return 'the connection closed before the body was complete';
+  return e.cause?.message ?? e.message;
+}
+
+export function createFetcher(config: FetchConfig, deps: FetchDeps) {
+  const doFetch = deps.fetch ?? globalThis.fetch;
+  // Per host: the tail of its queue and when its last request went out.
+  const hosts = new Map<string, { tail: Promise<unknown>; lastAt: number }>();
+
+  async function attempt(url: string, options: GetOptions, gap: { lastAt: number } | undefined) {
+    if (gap && options.minIntervalMs) {
+      const wait = gap.lastAt + options.minIntervalMs - deps.now();
+      if (wait > 0) await deps.sleep(wait);
+    }
+    if (gap) gap.lastAt = deps.now();
+    const headers: Record<string, string> = { 'user-agent': config.userAgent, accept: '*/*' };
+    if (options.etag) headers['if-none-match'] = options.etag;
+    if (options.lastModified) headers['if-modified-since'] = options.lastModified;
+    const response = await doFetch(url, { headers, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'follow' });
+    const body = response.status === 304 ? '' : await response.text();
+    return { response, body };
+  }
+
+  async function get(url: string, options: GetOptions = {}): Promise<FetchResult> {
+    const gap = options.minIntervalMs ? hostGap(url) : undefined;
+    let lastProblem = '';
+    let lastStatus: number | undefined;
+    for (let n = 0; n <= config.retries; n++) {
+      let waitMs = config.backoffBaseMs * 4 ** n;
+      try {
+        const { response, body } = await attempt(url, options, gap);
+        if (response.status === 304) return { notModified: true, attempts: n + 1 };
+        if (response.ok && !options.retryBody?.(body)) {
+          return {
+            notModified: false,
+            body,
+            etag: response.headers.get('etag') ?? undefined,
+            lastModified: response.headers.get('last-modified') ?? undefined,
+            attempts: n + 1,
+          };
+        }
+        lastStatus = response.status;
+        lastProblem = response.ok ? `the server is overloaded (${JSON.stringify(body.trim().slice(0, 60))})` : `HTTP ${response.status}`;
+        if (!response.ok && !RETRYABLE.has(response.status)) throw new FetchError(url, lastProblem, response.status);
+        const asked = retryAfterMs(response.headers.get('retry-after'), deps.now());
+        if (asked !== undefined) {
+          if (asked > config.maxRetryAfterMs) {
+            throw new FetchError(url, `${lastProblem}, and the server asks to wait ${Math.ceil(asked / 1000)} s: giving up for this run`, response.status);
+          }
+          waitMs = Math.max(waitMs, asked);
+        }
+      } catch (err) {
+        if (err instanceof FetchError) throw err;
+        lastStatus = undefined;
+        lastProblem = describe(err, config.timeoutMs);
+      }
+      if (n < config.retries) await deps.sleep(waitMs);
+    }
+    throw new FetchError(url, `${lastProblem} (after ${config.retries + 1} attempts)`, lastStatus);
+  }
+
+  function hostGap(url: string) {
+    const host = new URL(url).host;
+    let entry = hosts.get(host);
+    if (!entry) hosts.set(host, (entry = { tail: Promise.resolve(), lastAt: -Infinity }));
+    return entry;
+  }
+
+  return {
+    /**
+     * GETs a URL as text. 304 comes back as `notModified`; other failures throw FetchError once
+     * the retries are spent. Requests to a host with `minIntervalMs` wait their turn.
+     */
+    get(url: string, options: GetOptions = {}): Promise<FetchResult> {
+      if (!options.minIntervalMs) return get(url, options);
+      const entry = hostGap(url);
+      const run = entry.tail.then(() => get(url, options));
+      entry.tail = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+export type Fetcher = ReturnType<typeof createFetcher>;
