@@ -5,6 +5,7 @@ import { pgDeliveryStore } from './deliveries.js';
 import { pgDigestStore } from './digests.js';
 import { migratePg } from './migrations.js';
 import { pgPaperStore } from './papers.js';
+import { pgSourceStore } from './sources.js';
 import { pgSubscriberStore } from './subscribers.js';
 import { pgMetaStore, pgTopicStore } from './topics.js';
 import { pgSendRateStore, pgTransferStore } from './transfer.js';
@@ -33,6 +34,7 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     engine: 'postgres',
     schema,
     ...pgPaperStore(db),
+    ...pgSourceStore(db),
     ...pgTopicStore(db),
     ...pgDigestStore(db),
     ...pgMetaStore(db),

@@ -5,6 +5,7 @@ import type { Pg } from './db.js';
 
 const ORDER: Record<TransferTable, string> = {
   papers: 'seq',
+  source_states: 'name',
   topics: 'slug',
   digests: 'id',
   meta: 'key',
@@ -16,8 +17,11 @@ const ORDER: Record<TransferTable, string> = {
   bounces: 'seq',
 };
 
-/** Columns that exist in PostgreSQL only: papers.seq stands in for SQLite's rowid and is regenerated. */
-const INTERNAL: Partial<Record<TransferTable, string>> = { papers: 'seq' };
+/**
+ * Columns that exist in PostgreSQL only: papers.seq stands in for SQLite's rowid and is regenerated;
+ * papers.search (the full-text index) is computed from the title and abstract.
+ */
+const INTERNAL: Partial<Record<TransferTable, readonly string[]>> = { papers: ['seq', 'search'] };
 
 export function pgTransferStore(db: Pg): TransferStore {
   return {
@@ -25,7 +29,7 @@ export function pgTransferStore(db: Pg): TransferStore {
       checkTransferTarget(table, []);
       const { rows } = await db.query(`SELECT * FROM ${table} ORDER BY ${ORDER[table]} LIMIT $1 OFFSET $2`, [limit, offset]);
       const internal = INTERNAL[table];
-      if (internal) for (const r of rows) delete r[internal];
+      if (internal) for (const r of rows) for (const c of internal) delete r[c];
       return rows as never;
     },
     async importRows(pages) {

@@ -5,6 +5,7 @@ import { TRANSFER_TABLES, type SendRateStore, type TransferStore, type TransferT
 /** The order rows are exported in: insertion order where it matters (papers, logs), else the key. */
 const ORDER: Record<TransferTable, string> = {
   papers: 'rowid',
+  source_states: 'name',
   topics: 'slug',
   digests: 'id',
   meta: 'key',
