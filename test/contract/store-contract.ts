@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
 import { T0, at, digest, event, subscriber } from './fixtures.js';
+import { sourcesContract } from './sources-contract.js';
 
 export interface Engine {
   /** A new, empty store for one test; the engine closes and removes it afterwards. */
@@ -177,5 +178,6 @@ export function storeContract(engine: Engine): void {
     });
   });
 
+  sourcesContract(engine);
   deliveryContract(engine);
 }

@@ -163,7 +163,7 @@ export const MIGRATIONS: readonly string[] = [
   -- 'simple' configuration, which keeps every word (no stemming, no stop words).
   CREATE FUNCTION paper_search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN
     pg_catalog.regexp_replace(
-      pg_catalog.regexp_replace(pg_catalog.normalize(t, NFD), '[\\u0300-\\u036f]', '', 'g') COLLATE "default",
+      pg_catalog.regexp_replace(normalize(t, NFD), '[\\u0300-\\u036f]', '', 'g') COLLATE "default",
       '[^[:alnum:]]+', ' ', 'g');
   ALTER TABLE papers ADD COLUMN search tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('simple'::regconfig, paper_search_text(title)), 'A') ||
