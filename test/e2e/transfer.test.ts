@@ -28,6 +28,9 @@ async function visible(app: App) {
     streak: await s.softBounceStreak('soft@example.org'),
     history: [...(await s.receivedHistory(subscribers.map((x) => x.id)))].map(([id, h]) => [id, [...h.paperIds].sort(), h.lastCutoff]),
     meta: await s.getMeta('sample_data_loaded_at'),
+    sources: await s.listSourceStates(),
+    // A query only one paper answers: the full-text index was rebuilt from the imported rows.
+    search: (await s.searchPapers('zymurge heterogeneous', 10)).map((p) => p.id),
   };
 }
 
@@ -37,33 +40,44 @@ const openApp = (cwd: string, env: Record<string, string>) =>
 describe.skipIf(!postgresAvailable())('moving a store between SQLite and PostgreSQL', () => {
   it('exports SQLite, imports into PostgreSQL and back, and every port answers the same; a non-empty target is refused', async () => {
     // A lived-in SQLite store: papers, topics, subscribers (one removed, one suppressed), a sent run, bounces.
-    const clock = fixedClock('2026-11-25T08:00:30Z');
+    // Readers confirm before 08:00 (a first digest is the first one due after confirming); the run is at 08:00:30.
+    const clock = fixedClock('2026-11-25T07:50:00Z');
     const app = await testApp({ clock, env: { MAIL_FROM: 'Paperboy <digest@papers.example.org>' } });
     const cwd = dirname(app.config.dataDir);
     for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     await app.store.setMeta('sample_data_loaded_at', clock().toISOString());
+    // Facts from two sources merged on one paper, and the state of two sources.
+    const zymurge = { arxivId: '2404.14527', title: 'Zymurgé: Brewing Heterogeneous GPU Fleets for LLM Serving', abstract: 'Serving.', authors: ['Tyler Griggs'] };
+    await app.store.upsertPapers([{ ...zymurge, version: 1, categories: ['cs.DC'] }], '2026-11-25T07:00:00.000Z');
+    await app.store.upsertPapers([{ ...zymurge, categories: ['cs.LG'], upvotes: 31, aiSummary: 'Mixes GPU types.', aiKeywords: ['gpu'], githubRepo: 'https://github.com/example/zymurge', featuredOn: '2026-11-24' }], '2026-11-25T07:30:00.000Z');
+    const state = { name: 'cs-lg', status: 'ok' as const, detail: null, lastAttemptAt: '2026-11-25T07:00:00.000Z', lastSuccessAt: '2026-11-25T07:00:00.000Z', lastChangedAt: '2026-11-25T07:00:00.000Z', newestItemAt: '2026-11-24T20:00:00.000Z', itemsSeen: 4, itemsNew: 2, failures: 0, etag: '"rss-1"', lastModified: null, skipDays: ['Saturday' as const] };
+    await app.store.saveSourceState(state);
+    await app.store.saveSourceState({ ...state, name: 'hf', status: 'failed', detail: 'HTTP 503', failures: 2, etag: null, skipDays: [] });
     for (const email of ['ada@example.org', 'bob@example.org', 'soft@example.org', 'gone@example.org']) {
       await app.subscriptions.addByOperator({ email, topics: ['nas'], hour: 8 }, { confirmed: true }, { source: 'test', ip: '192.0.2.7' });
     }
     await app.subscriptions.subscribe({ email: 'pending@example.org', topics: ['llm-serving'] }, { source: 'test' });
     await app.subscriptions.remove('gone@example.org', { source: 'test' });
+    clock.set('2026-11-25T08:00:30Z');
     await app.planner.plan(clock());
     expect((await app.deliverer.run({ maxWaitMs: 0 })).sent).toBe(3);
     await app.store.recordBounce({ email: 'soft@example.org', kind: 'soft', deliveryId: 'x', response: '452', at: '2026-11-25T09:00:00.000Z' });
     await app.store.suppress('bob@example.org', 'manual', 'asked by phone', '2026-11-25T09:30:00.000Z');
     const before = await visible(app);
     expect(before.consent.length).toBeGreaterThanOrEqual(6);
+    expect(before.search).toEqual(['arxiv:2404.14527']);
+    expect(before.papers.find((p) => p.id === 'arxiv:2404.14527')).toMatchObject({ categories: ['cs.DC', 'cs.LG'], upvotes: 31, version: 1 });
     await app.close();
 
     const sqliteExport = join(cwd, 'sqlite.jsonl');
     const out = await paperboyAsync(cwd, ['export', '--out', sqliteExport]);
-    expect(out.stderr).toMatch(/exported papers \d+, topics 2, .*consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
+    expect(out.stderr).toMatch(/exported papers \d+, source_states 2, topics 2, .*consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
 
     const { env: pgEnv } = freshSchema();
     const imported = await paperboyAsync(cwd, ['import', sqliteExport], pgEnv);
     expect(imported.stderr).toBe('');
-    expect(imported.stdout).toMatch(/^imported papers \d+, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
+    expect(imported.stdout).toMatch(/^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
     const pg = await openApp(cwd, pgEnv);
     try {
       expect(await visible(pg)).toEqual(before);
