@@ -24,7 +24,11 @@ export interface PaperStore {
     seenAt: string,
     options?: { onProgress?: (done: number, total: number) => void },
   ): Promise<IngestCounts>;
-  /** Full-text search over titles and abstracts (all words must match), best first. */
+  /**
+   * Full-text search over titles and abstracts (all words must match), best first: a word in the
+   * title weighs more than one in the abstract. Words match whole (no stemming, no prefixes),
+   * ignoring case and accents; punctuation separates words and nothing is read as an operator.
+   */
   searchPapers(words: string, limit: number): Promise<Paper[]>;
   /** Papers first seen in (after, upTo], oldest first. */
   papersFirstSeenBetween(after: string, upTo: string): Promise<Paper[]>;
