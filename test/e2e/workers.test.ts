@@ -4,7 +4,7 @@ import type { App } from '../../src/app.js';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { NODE_ARGS } from '../helpers/cli.js';
 import { closeLater } from '../helpers/delivery.js';
-import { SAMPLE_PAGE, testApp } from '../helpers/env.js';
+import { SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
@@ -20,8 +20,9 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
+/** Readers who confirmed the day before: their first digest is the one due at midnight UTC. */
 async function confirmedSubscribers(app: App, count: number) {
-  const now = app.clock().toISOString();
+  const now = new Date(app.clock().getTime() - 86_400_000).toISOString();
   const batch = Array.from({ length: count }, (_, i): { subscriber: Subscriber; events: [] } => ({
     subscriber: {
       id: `sub_w${i}`, email: `r${i}@example.org`, status: 'confirmed', topics: ['smile'], frequency: 'daily', timezone: 'UTC',
@@ -46,7 +47,8 @@ describe.skipIf(!postgresAvailable())('several worker processes on one PostgreSQ
       PUBLIC_URL: 'https://papers.example.org',
       MAIL_FROM: 'Paperboy <digest@papers.example.org>',
     };
-    const app = await testApp({ env });
+    // Planned half an hour after the readers' send time (00:00 UTC), whatever the time of day the test runs.
+    const app = await testApp({ env, clock: fixedClock('2026-11-25T00:30:00Z') });
     // A topic that matches one sample paper: a small message, so the run measures delivery, not bulk data.
     await app.store.saveTopic({ slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' }, app.clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
