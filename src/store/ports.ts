@@ -285,6 +285,7 @@ export const TRANSFER_TABLES = [
   'deliveries',
   'suppressions',
   'bounces',
+  'runs',
 ] as const;
 export type TransferTable = (typeof TRANSFER_TABLES)[number];
 export type TransferRow = Record<string, string | number | null>;

@@ -1,6 +1,7 @@
 import type { Delivery, DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Pg } from './db.js';
+import { pgPlanningStore } from './planning.js';
 
 interface DeliveryRow {
   id: string;
@@ -174,6 +175,10 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       }
       // In the order asked, as the SQLite store answers.
       return new Map(subscriberIds.flatMap((id) => (found.has(id) ? [[id, found.get(id)!] as const] : [])));
+    },
+    ...pgPlanningStore(db),
+    async countSuppressions() {
+      return (await db.query<{ n: number }>('SELECT count(*) AS n FROM suppressions')).rows[0]!.n;
     },
     async isSuppressed(email) {
       return (await db.query('SELECT 1 FROM suppressions WHERE email = $1', [email])).rows.length > 0;

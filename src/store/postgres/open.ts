@@ -5,6 +5,7 @@ import { pgDeliveryStore } from './deliveries.js';
 import { pgDigestStore } from './digests.js';
 import { migratePg } from './migrations.js';
 import { pgPaperStore } from './papers.js';
+import { pgRunStore } from './runs.js';
 import { pgSourceStore } from './sources.js';
 import { pgSubscriberStore } from './subscribers.js';
 import { pgMetaStore, pgTopicStore } from './topics.js';
@@ -40,6 +41,7 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     ...pgMetaStore(db),
     ...pgSubscriberStore(db),
     ...pgDeliveryStore(db),
+    ...pgRunStore(db),
     ...pgSendRateStore(db),
     ...pgTransferStore(db),
     async close() {

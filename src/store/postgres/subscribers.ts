@@ -1,4 +1,4 @@
-import type { ConsentEvent, Subscriber } from '../../domain/subscriber.js';
+import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
 import type { SubscriberStore } from '../ports.js';
 import type { Pg, PgClient } from './db.js';
 
@@ -154,6 +154,21 @@ export function pgSubscriberStore(db: Pg): SubscriberStore {
         ? await db.query<ConsentRow>('SELECT * FROM consent_log WHERE subscriber_id = $1 ORDER BY seq', [subscriberId])
         : await db.query<ConsentRow>('SELECT * FROM consent_log ORDER BY seq');
       return rows.map(toEvent);
+    },
+    async confirmedSlots() {
+      // From the (status, frequency, timezone, send_hour) index; ordered, so that the planner sees
+      // the same list while nothing changes.
+      const { rows } = await db.query<{ frequency: Subscriber['frequency']; timezone: string; sendHour: number; subscribers: number }>(
+        `SELECT frequency, timezone, send_hour AS "sendHour", count(*) AS subscribers FROM subscribers
+         WHERE status = 'confirmed' GROUP BY frequency, timezone, send_hour ORDER BY frequency, timezone, send_hour`,
+      );
+      return rows;
+    },
+    async countSubscribers() {
+      const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+      const { rows } = await db.query<{ status: SubscriberStatus; n: number }>('SELECT status, count(*) AS n FROM subscribers GROUP BY status');
+      for (const r of rows) counts[r.status] = r.n;
+      return counts;
     },
   };
 }

@@ -48,5 +48,12 @@ export function pgMetaStore(db: Pg): MetaStore {
     async releaseLease(name, holder) {
       await db.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
     },
+    async contentVersion() {
+      // Bumped by triggers on papers, topics and digests (migration 7), whichever process wrote.
+      return (await db.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'content_version'`)).rows[0]?.value ?? '0';
+    },
+    async planVersion() {
+      return (await db.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'plan_version'`)).rows[0]?.value ?? '0';
+    },
   };
 }

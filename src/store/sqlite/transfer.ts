@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
-import { TRANSFER_TABLES, type SendRateStore, type TransferStore, type TransferTable } from '../ports.js';
+import { TRANSFER_TABLES, type SendRateStore, type TransferRow, type TransferStore, type TransferTable } from '../ports.js';
 
 /** The order rows are exported in: insertion order where it matters (papers, logs), else the key. */
 const ORDER: Record<TransferTable, string> = {
@@ -15,6 +15,18 @@ const ORDER: Record<TransferTable, string> = {
   deliveries: 'id',
   suppressions: 'email',
   bounces: 'seq',
+  runs: 'seq',
+};
+
+/**
+ * Meta rows that are not copied: the change counters (content_version, plan_version) belong to
+ * the store that bumps them, and the target's own triggers keep its counters moving.
+ */
+export const STORE_COUNTERS: readonly string[] = ['content_version', 'plan_version'];
+export const isStoreCounter = (table: TransferTable, row: TransferRow) => table === 'meta' && STORE_COUNTERS.includes(String(row.key));
+/** Narrows an export: only the meta table has rows left out. */
+export const EXPORT_WHERE: Partial<Record<TransferTable, string>> = {
+  meta: `WHERE key NOT IN (${STORE_COUNTERS.map((k) => `'${k}'`).join(', ')})`,
 };
 
 /** Table and column names come from an export file: only plain names reach the SQL. */
@@ -31,7 +43,7 @@ export function sqliteTransferStore(db: Database.Database): TransferStore {
   return {
     async exportRows(table, offset, limit) {
       checkTransferTarget(table, []);
-      return db.prepare(`SELECT * FROM ${table} ORDER BY ${ORDER[table]} LIMIT ? OFFSET ?`).all(limit, offset) as never;
+      return db.prepare(`SELECT * FROM ${table} ${EXPORT_WHERE[table] ?? ''} ORDER BY ${ORDER[table]} LIMIT ? OFFSET ?`).all(limit, offset) as never;
     },
     async importRows(pages) {
       const counts: Record<string, number> = {};
@@ -41,17 +53,23 @@ export function sqliteTransferStore(db: Database.Database): TransferStore {
         const used = db.prepare('SELECT (SELECT count(*) FROM papers) + (SELECT count(*) FROM subscribers) + (SELECT count(*) FROM deliveries) AS n').get() as { n: number };
         if (used.n > 0) throw new PaperboyError('INVALID_INPUT', NOT_EMPTY);
         for await (const { table, rows } of pages) {
+          let written = 0;
           for (const row of rows) {
             const columns = Object.keys(row);
             checkTransferTarget(table, columns);
+            if (isStoreCounter(table, row)) continue;
             // Meta and topics may hold first-run defaults: the imported copy replaces them.
             const verb = table === 'meta' || table === 'topics' ? 'INSERT OR REPLACE' : 'INSERT';
             db.prepare(`${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(
               ...columns.map((c) => row[c]),
             );
+            written++;
           }
-          counts[table] = (counts[table] ?? 0) + rows.length;
+          counts[table] = (counts[table] ?? 0) + written;
         }
+        // The paper store indexes the rows it writes itself (no insert trigger): index the copied
+        // papers, all of them, since the store held none before.
+        db.exec("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')");
         db.exec('COMMIT');
       } catch (err) {
         db.exec('ROLLBACK');
