@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
 import { T0, at, digest, event, subscriber } from './fixtures.js';
+import { planningContract } from './planning-contract.js';
 import { sourcesContract } from './sources-contract.js';
 
 export interface Engine {
@@ -180,4 +181,5 @@ export function storeContract(engine: Engine): void {
 
   sourcesContract(engine);
   deliveryContract(engine);
+  planningContract(engine);
 }
