@@ -28,6 +28,8 @@ async function visible(app: App) {
     streak: await s.softBounceStreak('soft@example.org'),
     history: [...(await s.receivedHistory(subscribers.map((x) => x.id)))].map(([id, h]) => [id, [...h.paperIds].sort(), h.lastCutoff]),
     meta: await s.getMeta('sample_data_loaded_at'),
+    // The operator's run history moves too (ingest, plan and deliver runs, newest first).
+    runs: await s.listRuns({ limit: 100 }),
     sources: await s.listSourceStates(),
     // A query only one paper answers: the full-text index was rebuilt from the imported rows.
     search: (await s.searchPapers('zymurge heterogeneous', 10)).map((p) => p.id),
@@ -66,6 +68,7 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
     await app.store.suppress('bob@example.org', 'manual', 'asked by phone', '2026-11-25T09:30:00.000Z');
     const before = await visible(app);
     expect(before.consent.length).toBeGreaterThanOrEqual(6);
+    expect(before.runs.map((r) => r.job).sort()).toEqual(['deliver', 'ingest', 'plan']);
     expect(before.search).toEqual(['arxiv:2404.14527']);
     expect(before.papers.find((p) => p.id === 'arxiv:2404.14527')).toMatchObject({ categories: ['cs.DC', 'cs.LG'], upvotes: 31, version: 1 });
     await app.close();
@@ -77,7 +80,7 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
     const { env: pgEnv } = freshSchema();
     const imported = await paperboyAsync(cwd, ['import', sqliteExport], pgEnv);
     expect(imported.stderr).toBe('');
-    expect(imported.stdout).toMatch(/^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
+    expect(imported.stdout).toMatch(/^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 3, suppressions 1, bounces 1, runs 3$/m);
     const pg = await openApp(cwd, pgEnv);
     try {
       expect(await visible(pg)).toEqual(before);
