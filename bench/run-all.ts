@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, one after the other, printed as the lines BENCHMARKS.md quotes.
+// The worker benchmark needs PostgreSQL on 127.0.0.1:5432 (database `test`).
 import { benchDelivery, printDelivery } from './delivery.js';
 import { benchIngest, printIngest } from './ingest.js';
 import { benchRanking, printRanking } from './ranking.js';
@@ -7,6 +8,7 @@ import { benchFeeds, feedBenchMissing, printFeeds } from './feeds.js';
 import { benchPlan, printPlan } from './plan.js';
 import { benchRender, printRender } from './render.js';
 import { benchStartup, printStartup } from './startup.js';
+import { benchWorkers, printWorkers } from './workers.js';
 
 const t0 = performance.now();
 printStartup(await benchStartup());
@@ -20,4 +22,5 @@ const missing = feedBenchMissing();
 if (missing) console.log(`feeds under load: NOT MEASURED, ${missing}`);
 else printFeeds(await benchFeeds());
 printDelivery(await benchDelivery());
+printWorkers(await benchWorkers());
 console.log(`all benchmarks: ${((performance.now() - t0) / 60_000).toFixed(1)} min`);

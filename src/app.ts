@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from './config.js';
-import { PaperboyError } from './domain/errors.js';
 import { createDeliverer, newWorkerId } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
 import { createFeedCache } from './jobs/feed-cache.js';
@@ -20,6 +19,7 @@ import { createSubscriptionJobs } from './jobs/subscriptions.js';
 import { createConsoleLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
 import { createRateLimiter } from './mail/rate-limiter.js';
+import { createSharedRateLimiter } from './mail/shared-rate-limiter.js';
 import { PACKAGE_ROOT, SAMPLE_DATA_DIR, TEMPLATES_DIR } from './paths.js';
 import { compileEmailTemplates, type EmailTemplates } from './render/email/templates.js';
 import type { FeedFormat } from './render/feeds/feed-data.js';
@@ -42,14 +42,14 @@ export interface AppOptions {
   schedule?: Schedule;
 }
 
-function openStore(config: Config): Store {
-  if (config.database.kind === 'postgres') {
-    throw new PaperboyError(
-      'UNSUPPORTED',
-      'DATABASE_URL points to PostgreSQL, which this version of Paperboy does not support yet; unset it to use SQLite',
-    );
+/** Opens the store DATABASE_URL names and brings its schema up to date. */
+async function openStore(database: Config['database']): Promise<Store> {
+  if (database.kind === 'postgres') {
+    // Loaded only when used: the pg driver is not needed by a SQLite install.
+    const { openPostgresStore } = await import('./store/postgres/open.js');
+    return openPostgresStore(database.url, { schema: database.schema, poolSize: database.poolSize });
   }
-  return openSqliteStore(config.database.path);
+  return openSqliteStore(database.path);
 }
 
 // Loaded on first use: nodemailer costs ~0.1 s to import, and most commands send nothing.
@@ -62,7 +62,7 @@ async function openMailer(config: Config): Promise<Mailer> {
 export async function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createConsoleLogger(clock);
-  const store = openStore(config);
+  const store = await openStore(config.database);
   const secret = await resolveSecret(config.secret, config.dataDir);
   let mailer: Promise<Mailer> | undefined;
 
@@ -96,8 +96,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, clock, logger });
   const planner = createPlanner({ store, digests, logger, config, clock, holder: newWorkerId() });
-  // One limiter for every worker of this process: the relay sees one pace.
-  const limiter = createRateLimiter({ perSecond: config.delivery.perSecond, perHour: config.delivery.perHour, clock, sleep });
+  // With a limit set, the pace lives in the store and holds for every process on it together;
+  // without one, only a relay's "slow down" paces this process (nothing to share, no query per message).
+  const { perSecond, perHour } = config.delivery;
+  const limiter =
+    perSecond > 0 || perHour > 0
+      ? createSharedRateLimiter({ store, perSecond, perHour, clock, sleep })
+      : createRateLimiter({ perSecond, perHour, clock, sleep });
   const deliverer = createDeliverer({ store, mailer: getMailer, limiter, clock, sleep, logger, secret, config });
   const feeds = createFeedJobs({ store, clock, config });
   const feedCache = createFeedCache<FeedFormat>({

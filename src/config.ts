@@ -1,7 +1,10 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from './domain/errors.js';
 
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  /** `schema`: work in this PostgreSQL schema (created if missing) instead of the user's default. */
+  | { kind: 'postgres'; url: string; schema: string | undefined; poolSize: number };
 
 /** Everything Paperboy reads from its environment, validated once. */
 export interface Config {
@@ -51,9 +54,17 @@ export interface Config {
     pauseAfterFailures: number;
     /** Soft bounces in a row (no send in between) that suppress an address. */
     softBounceLimit: number;
-    /** Messages a second and an hour, for all workers of a process (0 = no limit). */
+    /**
+     * Messages a second and an hour (0 = no limit). Set, they hold for every process on the store
+     * together (the pace is kept in the database); the hourly limit is spread evenly over the hour.
+     */
     perSecond: number;
     perHour: number;
+    /**
+     * Rows a worker claims at once. A worker killed mid-run leaves up to this many rows (plus one per
+     * other SMTP connection) held as interrupted, so it stays small.
+     */
+    claimBatch: number;
   };
   /** DKIM signing, when all three are set. */
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
@@ -108,9 +119,16 @@ function httpUrl(name: string, raw: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-function database(raw: string | undefined, dataDir: string, cwd: string): DatabaseConfig {
+function database(env: Env, dataDir: string, cwd: string): DatabaseConfig {
+  const raw = env.DATABASE_URL;
   if (!raw) return { kind: 'sqlite', path: join(dataDir, 'paperboy.db') };
-  if (/^postgres(ql)?:\/\//.test(raw)) return { kind: 'postgres', url: raw };
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    const schema = env.DATABASE_SCHEMA || undefined;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new InvalidInputError(`DATABASE_SCHEMA=${schema} is not a schema name (lower-case letters, digits and _)`);
+    }
+    return { kind: 'postgres', url: raw, schema, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200) };
+  }
   const path = raw.replace(/^sqlite:(\/\/)?/, '');
   return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(cwd, path) };
 }
@@ -151,6 +169,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (adminToken !== undefined && adminToken.length < 24) {
     throw new InvalidInputError('ADMIN_TOKEN must be at least 24 characters (or unset, to turn the admin API off)');
   }
+  const db = database(env, dataDir, cwd);
   return {
     dataDir,
     adminToken,
@@ -162,7 +181,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       resendMinutes: 10,
       logIpAndUserAgent: boolean(env, 'CONSENT_LOG_IP'),
     },
-    database: database(env.DATABASE_URL, dataDir, cwd),
+    database: db,
     smtp: smtp(env),
     outboxDir: join(dataDir, 'outbox'),
     publicUrl: env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : `http://localhost:${port}`,
@@ -184,6 +203,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       softBounceLimit: integer(env, 'SOFT_BOUNCE_LIMIT', 3, 1, 100),
       perSecond: integer(env, 'SEND_RATE_PER_SECOND', 0, 0, 100_000),
       perHour: integer(env, 'SEND_RATE_PER_HOUR', 0, 0, 100_000_000),
+      // On SQLite a claim is a local call and batching buys nothing; on PostgreSQL it saves round trips.
+      claimBatch: integer(env, 'DELIVERY_CLAIM_BATCH', db.kind === 'postgres' ? 4 : 1, 1, 1000),
     },
     dkim: dkim(env),
     sources: {

@@ -11,6 +11,7 @@ import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
 import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
+import { registerTransfer } from './transfer.js';
 
 const program = new Command()
   .name('paperboy')
@@ -27,5 +28,6 @@ registerSend(program);
 registerSchedule(program);
 registerDeliveries(program);
 registerServe(program);
+registerTransfer(program);
 
 await program.parseAsync(process.argv);

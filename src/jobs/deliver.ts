@@ -67,9 +67,10 @@ export function workerIsDead(workerId: string, self: string): boolean {
 }
 
 /**
- * Delivers pending rows until none is due: claims one row at a time per lane (as many lanes as SMTP
- * connections), re-checks unsubscribe and suppression just before sending, fills the recipient's
- * holes, sends, and records the outcome. Crash policy: a row found in `sending` from a dead worker
+ * Delivers pending rows until none is due: claims due rows a small batch at a time
+ * (`delivery.claimBatch`) for as many lanes as SMTP connections, re-checks unsubscribe and
+ * suppression just before sending, fills the recipient's holes, sends, and records the outcome.
+ * Crash policy: a row found in `sending` from a dead worker
  * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
  * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
  * may already have accepted it.
@@ -198,9 +199,28 @@ export function createDeliverer(deps: DelivererDeps) {
         }
       };
 
+      // Rows are claimed a small batch at a time (one round trip for several) into a local queue
+      // the lanes share; one claim is in flight at a time.
+      const queue: Delivery[] = [];
+      let claiming: Promise<number> | undefined;
+      const nextRow = async (): Promise<Delivery | undefined> => {
+        for (;;) {
+          const d = queue.shift();
+          if (d) return d;
+          claiming ??= store
+            .claimDeliveries(workerId, now(), policy.claimBatch)
+            .then((rows) => {
+              queue.push(...rows);
+              return rows.length;
+            })
+            .finally(() => (claiming = undefined));
+          if ((await claiming) === 0 && queue.length === 0) return undefined;
+        }
+      };
+
       const lane = async () => {
         while (!summary.paused && !options.signal?.aborted) {
-          const d = await store.claimNextDelivery(workerId, now());
+          const d = await nextRow();
           if (!d) return;
           try {
             await handle(d);
@@ -217,6 +237,8 @@ export function createDeliverer(deps: DelivererDeps) {
 
       for (;;) {
         await Promise.all(Array.from({ length: lanes }, lane));
+        // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
+        if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
         if (summary.paused || options.signal?.aborted) break;
         const next = await store.nextPendingAt();
         if (!next) break;

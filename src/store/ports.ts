@@ -1,4 +1,4 @@
-// The interfaces the rest of Paperboy needs from a store. Adapters (sqlite/, later postgres/)
+// The interfaces the rest of Paperboy needs from a store. Adapters (sqlite/, postgres/)
 // implement them; nothing outside store/ knows which engine is behind them.
 import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/delivery.js';
 import type { Digest } from '../domain/digest.js';
@@ -24,7 +24,11 @@ export interface PaperStore {
     seenAt: string,
     options?: { onProgress?: (done: number, total: number) => void },
   ): Promise<IngestCounts>;
-  /** Full-text search over titles and abstracts (all words must match), best first. */
+  /**
+   * Full-text search over titles and abstracts (all words must match), best first: a word in the
+   * title weighs more than one in the abstract. Words match whole (no stemming, no prefixes),
+   * ignoring case and accents; punctuation separates words and nothing is read as an operator.
+   */
   searchPapers(words: string, limit: number): Promise<Paper[]>;
   /** Papers first seen in (after, upTo], oldest first. */
   papersFirstSeenBetween(after: string, upTo: string): Promise<Paper[]>;
@@ -142,6 +146,13 @@ export interface DeliveryStore {
   createDeliveries(rows: readonly NewDelivery[], at: string): Promise<number>;
   /** Atomically moves one due pending row to `sending` for this worker and counts the attempt. */
   claimNextDelivery(workerId: string, now: string): Promise<Delivery | undefined>;
+  /**
+   * Claims up to `limit` due pending rows at once (oldest due first), as claimNextDelivery does for
+   * one. Several workers claiming together get disjoint rows.
+   */
+  claimDeliveries(workerId: string, now: string, limit: number): Promise<Delivery[]>;
+  /** Gives back rows this worker claimed but never tried to send: pending again, the attempt not counted. */
+  releaseDeliveries(ids: readonly string[], workerId: string, now: string): Promise<number>;
   /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */
   finishDelivery(id: string, workerId: string, update: DeliveryUpdate, now: string): Promise<boolean>;
   /**
@@ -249,7 +260,53 @@ export interface RunStore {
   sourceHealth(): Promise<{ source: string; last: RunRecord; lastOkAt: string | null }[]>;
 }
 
-export interface Store extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore {
-  readonly engine: string;
+/**
+ * A pace shared by every process on the store: the next free send slot of a named limiter, kept
+ * in the database so that all workers together stay under the relay's limit.
+ */
+export interface SendRateStore {
+  /**
+   * Reserves the next slot: returns the time (ms since the epoch) the caller may send at, and moves
+   * the next free slot `intervalMs` on (or the slower interval of a recorded slow-down, while it lasts).
+   */
+  reserveSendSlot(name: string, nowMs: number, intervalMs: number): Promise<{ atMs: number; intervalMs: number }>;
+  /** Records that the relay asked to slow down: slots are at least `intervalMs` apart until `untilMs`. */
+  slowSends(name: string, intervalMs: number, untilMs: number): Promise<void>;
+}
+
+/** The tables `paperboy export` copies, parents before children. */
+export const TRANSFER_TABLES = [
+  'papers',
+  'source_states',
+  'topics',
+  'digests',
+  'meta',
+  'subscribers',
+  'subscriber_topics',
+  'consent_log',
+  'deliveries',
+  'suppressions',
+  'bounces',
+  'runs',
+] as const;
+export type TransferTable = (typeof TRANSFER_TABLES)[number];
+export type TransferRow = Record<string, string | number | null>;
+
+/** Moving a whole store to another engine, row for row. */
+export interface TransferStore {
+  /** A page of a table's rows, column name to value, in insertion (or key) order. */
+  exportRows(table: TransferTable, offset: number, limit: number): Promise<TransferRow[]>;
+  /**
+   * Writes every page into this store in one transaction: all rows or none. Refuses a store that
+   * already holds papers, subscribers or deliveries. Returns the rows written per table.
+   */
+  importRows(pages: AsyncIterable<{ table: TransferTable; rows: readonly TransferRow[] }>): Promise<Record<string, number>>;
+}
+
+export interface Store
+  extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore, SendRateStore, TransferStore {
+  readonly engine: 'sqlite' | 'postgres';
+  /** The schema version after opening, and how many migrations opening applied. */
+  readonly schema: { version: number; applied: number };
   close(): Promise<void>;
 }

@@ -33,6 +33,9 @@ export function paperboy(cwd: string, args: string[], extraEnv: Record<string, s
 export function paperboyAsync(cwd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd, env: env(extraEnv) });
+    // A command that hangs must not hang the test run: it is killed, and its output says so.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', () => clearTimeout(timer));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_PAGE } from '../helpers/env.js';
 import { postForm, webApp } from '../helpers/web.js';
 import { confirmedYesterday } from '../helpers/delivery.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/system.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
+/** The counters and the run history come from the store: the same page on either engine. */
+const ENGINES = [
+  { engine: 'SQLite', env: (): Record<string, string> => ({}), absent: false },
+  { engine: 'PostgreSQL', env: (): Record<string, string> => freshSchema().env, absent: !postgresAvailable() },
+];
+
 /** A server with two confirmed subscribers, one planned and sent run, and one suppressed address. */
-async function withActivity() {
-  const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
+async function withActivity(env: Record<string, string> = {}) {
+  const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN, ...env });
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
   for (const email of ['ada@example.org', 'bob@example.org']) {
     await confirmedYesterday(app, { email, topics: ['nas'], timezone: 'UTC', hour: 5 });
@@ -67,9 +75,11 @@ describe('admin page', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     expect((await postForm(`${base}/admin/login`, { token: TOKEN })).status).toBe(429);
   });
+});
 
-  it('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
-    const { base, plan, sent } = await withActivity();
+describe.each(ENGINES)('admin page on $engine', ({ env, absent }) => {
+  it.skipIf(absent)('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
+    const { base, plan, sent } = await withActivity(env());
     expect(plan.deliveriesCreated).toBe(2);
     expect(sent.sent).toBe(2);
     const cookie = await signIn(base);
@@ -92,9 +102,9 @@ describe('admin page', () => {
   });
 });
 
-describe('/metrics', () => {
-  it('needs the admin token as a bearer header and reports the same counters in Prometheus text', async () => {
-    const { base } = await withActivity();
+describe.each(ENGINES)('/metrics on $engine', ({ env, absent }) => {
+  it.skipIf(absent)('needs the admin token as a bearer header and reports the same counters in Prometheus text', async () => {
+    const { base } = await withActivity(env());
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });

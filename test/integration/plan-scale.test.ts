@@ -3,6 +3,8 @@ import { createApp } from '../../src/app.js';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/system.js';
 
 const TOPIC_LIST = [
   { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' },
@@ -13,10 +15,16 @@ const TOPIC_LIST = [
 const SETS = [['nas'], ['llm'], ['llm', 'nas'], ['vision'], ['rl', 'vision'], ['gone']];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
 
-describe('planning many subscribers set-based', () => {
-  it('gives each due subscriber one delivery of the digest of their topic set, with their address, and each topic set one digest', async () => {
+// The same run on both engines: each plans set-based with its own SQL.
+const ENGINES = [
+  { name: 'SQLite', env: () => ({}), absent: false },
+  { name: 'PostgreSQL', env: () => freshSchema().env, absent: !postgresAvailable() },
+];
+
+describe.each(ENGINES)('planning many subscribers set-based on $name', ({ env, absent }) => {
+  it.skipIf(absent)('gives each due subscriber one delivery of the digest of their topic set, with their address, and each topic set one digest', async () => {
     const clock = fixedClock('2026-11-23T12:00:00Z');
-    const app = await testApp({ clock });
+    const app = await testApp({ clock, env: env() });
     for (const t of TOPIC_LIST) await app.store.saveTopic(t, clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     const now = clock().toISOString();

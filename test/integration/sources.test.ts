@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/web/server.js';
+import { freshSchema } from '../helpers/postgres.js';
 import { sourcesApp } from '../helpers/sources.js';
+import { postgresAvailable } from '../helpers/system.js';
 
 const apiSource = (base: string, extra: Record<string, unknown> = {}) => ({
   name: 'arxiv-nas',
@@ -26,9 +28,16 @@ const feedSource = (base: string) => ({ name: 'lab', format: 'atom', url: `${bas
 /** The arXiv API: pages by `start`, as the real one answers a query of 5 results 3 at a time. */
 const apiPages = (start: string | null) => ({ fixture: start === '3' ? 'arxiv-api-page2.xml' : 'arxiv-api-page1.xml' });
 
-describe('sources: one paper, many sightings', () => {
-  it('reads every page of the API politely, then merges RSS, Hugging Face and a lab feed without duplicates', async () => {
-    const { app, server, clock } = await sourcesApp((b) => [apiSource(b), rssSource(b), hfSource(b), feedSource(b)]);
+// The same sightings give the same papers, facts and search answers on either store engine.
+const ENGINES = [
+  { engine: 'SQLite', store: 'sqlite', skip: false, env: (): Record<string, string> => ({}) },
+  { engine: 'PostgreSQL', store: 'postgres', skip: !postgresAvailable(), env: (): Record<string, string> => freshSchema().env },
+];
+
+describe.each(ENGINES)('sources on $engine: one paper, many sightings', ({ store, skip, env }) => {
+  it.skipIf(skip)('reads every page of the API politely, then merges RSS, Hugging Face and a lab feed without duplicates', async () => {
+    const { app, server, clock } = await sourcesApp((b) => [apiSource(b), rssSource(b), hfSource(b), feedSource(b)], undefined, env());
+    expect(app.store.engine).toBe(store);
     server.route('/api/query', (req) => apiPages(req.query.get('start')));
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"rss-1"' });
     server.route('/api/daily_papers', { fixture: 'hf-daily-2024-03-21.json', type: 'application/json' });

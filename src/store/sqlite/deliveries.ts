@@ -137,6 +137,25 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       const row = claimNext.immediate(workerId, now);
       return row && toDelivery(row);
     },
+    async claimDeliveries(workerId, now, limit) {
+      return db
+        .transaction(() => {
+          const rows: DeliveryRow[] = [];
+          while (rows.length < limit) {
+            const row = claimNext(workerId, now);
+            if (!row) break;
+            rows.push(row);
+          }
+          return rows.map(toDelivery);
+        })
+        .immediate();
+    },
+    async releaseDeliveries(ids, workerId, now) {
+      const release = db.prepare(`
+        UPDATE deliveries SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, claimed_by = NULL, updated_at = ?
+        WHERE id = ? AND status = 'sending' AND claimed_by = ?`);
+      return db.transaction(() => ids.reduce((n, id) => n + release.run(now, id, workerId).changes, 0))();
+    },
     async finishDelivery(id, workerId, u, now) {
       const result = finish.run({
           id,

@@ -183,6 +183,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   `
+  -- The shared send pace: the next free slot of each named limiter, in ms since the epoch, so
+  -- that several processes on one store stay under one relay limit together.
+  CREATE TABLE send_rate (
+    name          TEXT PRIMARY KEY,
+    next_at       REAL NOT NULL,
+    slow_interval REAL NOT NULL DEFAULT 0,
+    slow_until    REAL NOT NULL DEFAULT 0
+  );
+  `,
+  `
   -- One row per job run that did something (or failed): what the admin page and /metrics show.
   CREATE TABLE runs (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -5,17 +5,19 @@ import { PaperboyError } from '../../domain/errors.js';
 import type { Store } from '../ports.js';
 import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
-import { migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
 import { sqliteSourceStore } from './sources.js';
 import { sqliteRunStore } from './runs.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
+import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
 
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
+  let applied: number;
   try {
     db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -26,7 +28,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma('busy_timeout = 5000');
     // 32 MB of page cache (the default is 2 MB): a large ingest and its full-text index fit in it.
     db.pragma('cache_size = -32768');
-    migrate(db);
+    applied = migrate(db);
   } catch (err) {
     throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the SQLite database at ${path}: ${(err as Error).message}`, {
       cause: err,
@@ -34,6 +36,7 @@ export function openSqliteStore(path: string): Store {
   }
   return {
     engine: 'sqlite',
+    schema: { version: MIGRATIONS.length, applied },
     ...sqlitePaperStore(db),
     ...sqliteSourceStore(db),
     ...sqliteTopicStore(db),
@@ -42,6 +45,8 @@ export function openSqliteStore(path: string): Store {
     ...sqliteSubscriberStore(db),
     ...sqliteDeliveryStore(db),
     ...sqliteRunStore(db),
+    ...sqliteSendRateStore(db),
+    ...sqliteTransferStore(db),
     async close() {
       db.close();
     },

@@ -1,0 +1,81 @@
+import type { RunRecord, RunStore, RunTotals } from '../ports.js';
+import type { Pg } from './db.js';
+
+interface RunRow {
+  job: string;
+  started_at: string;
+  duration_ms: number;
+  outcome: RunRecord['outcome'];
+  planned: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  source: string | null;
+  detail: string | null;
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    job: r.job,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+    outcome: r.outcome,
+    planned: r.planned,
+    sent: r.sent,
+    failed: r.failed,
+    skipped: r.skipped,
+    source: r.source,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  };
+}
+
+const COLUMNS = 'job, started_at, duration_ms, outcome, planned, sent, failed, skipped, source, detail';
+
+export function pgRunStore(db: Pg): RunStore {
+  return {
+    async recordRun(run) {
+      await db.query(`INSERT INTO runs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        run.job,
+        run.startedAt,
+        Math.round(run.durationMs),
+        run.outcome,
+        run.planned,
+        run.sent,
+        run.failed,
+        run.skipped,
+        run.source,
+        run.detail ? JSON.stringify(run.detail) : null,
+      ]);
+    },
+    async listRuns({ limit }) {
+      const { rows } = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs ORDER BY seq DESC LIMIT $1`, [limit]);
+      return rows.map(toRun);
+    },
+    async deliveriesPerDay(sinceDay) {
+      // Sums of integer columns are bigint, read as numbers (see db.ts).
+      const { rows } = await db.query<{ day: string; sent: number; failed: number; skipped: number }>(
+        `SELECT substr(started_at, 1, 10) AS day, sum(sent) AS sent, sum(failed) AS failed, sum(skipped) AS skipped
+         FROM runs WHERE started_at >= $1 AND (sent + failed + skipped) > 0 GROUP BY day ORDER BY day`,
+        [sinceDay],
+      );
+      return rows;
+    },
+    async runTotals() {
+      const { rows } = await db.query<RunTotals>(
+        `SELECT job, outcome, count(*) AS runs, sum(planned) AS planned, sum(sent) AS sent, sum(failed) AS failed,
+           sum(skipped) AS skipped FROM runs GROUP BY job, outcome ORDER BY job, outcome`,
+      );
+      return rows;
+    },
+    async sourceHealth() {
+      // The latest run of each source through the (source, seq) index, and its last success.
+      const { rows } = await db.query<RunRow & { last_ok: string | null }>(
+        `SELECT r.${COLUMNS.split(', ').join(', r.')},
+           (SELECT max(o.started_at) FROM runs o WHERE o.source = r.source AND o.outcome = 'ok') AS last_ok
+         FROM runs r WHERE r.seq IN (SELECT max(seq) FROM runs WHERE source IS NOT NULL GROUP BY source)
+         ORDER BY r.source`,
+      );
+      return rows.map((r) => ({ source: r.source as string, last: toRun(r), lastOkAt: r.last_ok }));
+    },
+  };
+}

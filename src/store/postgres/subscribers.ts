@@ -1,0 +1,174 @@
+import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
+import type { SubscriberStore } from '../ports.js';
+import type { Pg, PgClient } from './db.js';
+
+interface SubscriberRow {
+  id: string;
+  email: string;
+  status: Subscriber['status'];
+  frequency: Subscriber['frequency'];
+  timezone: string;
+  send_hour: number;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  confirm_token_hash: string | null;
+  confirm_expires_at: string | null;
+  confirm_sent_at: string | null;
+  topics: string | null;
+}
+
+interface ConsentRow {
+  subscriber_id: string;
+  email: string;
+  event: ConsentEvent['type'];
+  at: string;
+  topics: string;
+  source: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string | null;
+}
+
+const SELECT = `
+  SELECT s.*, (SELECT string_agg(t.topic_slug, ',' ORDER BY t.topic_slug) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics
+  FROM subscribers s`;
+
+function toSubscriber(row: SubscriberRow): Subscriber {
+  return {
+    id: row.id,
+    email: row.email,
+    status: row.status,
+    topics: row.topics ? row.topics.split(',') : [],
+    frequency: row.frequency,
+    timezone: row.timezone,
+    sendHour: row.send_hour,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    confirmedAt: row.confirmed_at,
+    unsubscribedAt: row.unsubscribed_at,
+    confirmTokenHash: row.confirm_token_hash,
+    confirmExpiresAt: row.confirm_expires_at,
+    confirmSentAt: row.confirm_sent_at,
+  };
+}
+
+function toEvent(row: ConsentRow): ConsentEvent {
+  return {
+    subscriberId: row.subscriber_id,
+    email: row.email,
+    type: row.event,
+    at: row.at,
+    topics: JSON.parse(row.topics) as string[],
+    source: row.source,
+    ...(row.ip ? { ip: row.ip } : {}),
+    ...(row.user_agent ? { userAgent: row.user_agent } : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+  };
+}
+
+/** Column arrays for `unnest`: one statement writes a whole chunk instead of a round trip per row. */
+function columns<T>(items: readonly T[], pick: (item: T) => unknown[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (const item of items) pick(item).forEach((v, i) => (out[i] ??= []).push(v));
+  return out;
+}
+
+const CHUNK = 1000;
+
+async function appendEvents(c: PgClient, events: readonly ConsentEvent[]) {
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const chunk = events.slice(i, i + CHUNK);
+    // WITH ORDINALITY keeps the log in the order the events were given.
+    await c.query(
+      `INSERT INTO consent_log (subscriber_id, email, event, at, topics, source, ip, user_agent, detail)
+       SELECT s, e, ev, a, t, src, ip, ua, d
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         WITH ORDINALITY AS x(s, e, ev, a, t, src, ip, ua, d, n)
+       ORDER BY n`,
+      columns(chunk, (e) => [e.subscriberId, e.email, e.type, e.at, JSON.stringify(e.topics), e.source, e.ip ?? null, e.userAgent ?? null, e.detail ?? null]),
+    );
+  }
+}
+
+export function pgSubscriberStore(db: Pg): SubscriberStore {
+  const one = async (where: string, value: string) => {
+    const row = (await db.query<SubscriberRow>(`${SELECT} WHERE ${where} = $1`, [value])).rows[0];
+    return row && toSubscriber(row);
+  };
+  return {
+    findSubscriberByEmail: (email) => one('s.email', email),
+    getSubscriber: (id) => one('s.id', id),
+    findSubscriberByConfirmToken: (hash) => one('s.confirm_token_hash', hash),
+    async saveSubscribers(batch) {
+      // The last write of a subscriber in the batch wins, as when the rows are written one by one.
+      const latest = new Map<string, Subscriber>();
+      for (const { subscriber } of batch) latest.set(subscriber.id, subscriber);
+      const subscribers = [...latest.values()];
+      await db.tx(async (c) => {
+        for (let i = 0; i < subscribers.length; i += CHUNK) {
+          const chunk = subscribers.slice(i, i + CHUNK);
+          await c.query(
+            `INSERT INTO subscribers (id, email, status, frequency, timezone, send_hour, created_at, updated_at, confirmed_at,
+               unsubscribed_at, confirm_token_hash, confirm_expires_at, confirm_sent_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
+               $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+             ON CONFLICT (id) DO UPDATE SET email = excluded.email, status = excluded.status, frequency = excluded.frequency,
+               timezone = excluded.timezone, send_hour = excluded.send_hour, updated_at = excluded.updated_at,
+               confirmed_at = excluded.confirmed_at, unsubscribed_at = excluded.unsubscribed_at,
+               confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at,
+               confirm_sent_at = excluded.confirm_sent_at`,
+            columns(chunk, (s) => [
+              s.id, s.email, s.status, s.frequency, s.timezone, s.sendHour, s.createdAt, s.updatedAt, s.confirmedAt,
+              s.unsubscribedAt, s.confirmTokenHash, s.confirmExpiresAt, s.confirmSentAt,
+            ]),
+          );
+          await c.query('DELETE FROM subscriber_topics WHERE subscriber_id = ANY($1)', [chunk.map((s) => s.id)]);
+          const pairs = chunk.flatMap((s) => [...new Set(s.topics)].map((slug) => [s.id, slug] as const));
+          if (pairs.length > 0) {
+            await c.query('INSERT INTO subscriber_topics (subscriber_id, topic_slug) SELECT * FROM unnest($1::text[], $2::text[])', [
+              pairs.map((p) => p[0]),
+              pairs.map((p) => p[1]),
+            ]);
+          }
+        }
+        await appendEvents(c, batch.flatMap((b) => b.events));
+      });
+    },
+    async listSubscribers({ status } = {}) {
+      const { rows } = status
+        ? await db.query<SubscriberRow>(`${SELECT} WHERE s.status = $1 ORDER BY s.email`, [status])
+        : await db.query<SubscriberRow>(`${SELECT} ORDER BY s.email`);
+      return rows.map(toSubscriber);
+    },
+    async deleteSubscriber(id, event) {
+      return db.tx(async (c) => {
+        const deleted = ((await c.query('DELETE FROM subscribers WHERE id = $1', [id])).rowCount ?? 0) > 0;
+        if (deleted) await appendEvents(c, [{ ...event, ip: undefined, userAgent: undefined }]);
+        return deleted;
+      });
+    },
+    async listConsentEvents(subscriberId) {
+      const { rows } = subscriberId
+        ? await db.query<ConsentRow>('SELECT * FROM consent_log WHERE subscriber_id = $1 ORDER BY seq', [subscriberId])
+        : await db.query<ConsentRow>('SELECT * FROM consent_log ORDER BY seq');
+      return rows.map(toEvent);
+    },
+    async confirmedSlots() {
+      // From the (status, frequency, timezone, send_hour) index; ordered, so that the planner sees
+      // the same list while nothing changes.
+      const { rows } = await db.query<{ frequency: Subscriber['frequency']; timezone: string; sendHour: number; subscribers: number }>(
+        `SELECT frequency, timezone, send_hour AS "sendHour", count(*) AS subscribers FROM subscribers
+         WHERE status = 'confirmed' GROUP BY frequency, timezone, send_hour ORDER BY frequency, timezone, send_hour`,
+      );
+      return rows;
+    },
+    async countSubscribers() {
+      const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as Record<SubscriberStatus, number>;
+      const { rows } = await db.query<{ status: SubscriberStatus; n: number }>('SELECT status, count(*) AS n FROM subscribers GROUP BY status');
+      for (const r of rows) counts[r.status] = r.n;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The delivery, send-pace and transfer part of the store contract (see store-contract.ts).
+import { describe, expect, it } from 'vitest';
+import { T0, at, digest, pagesOf, planned } from './fixtures.js';
+import type { Engine } from './store-contract.js';
+
+export function deliveryContract(engine: Engine): void {
+  describe('deliveries', () => {
+    it('creates one row per digest and subscriber, however often it is planned', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 3);
+      expect(await store.createDeliveries(rows.map((r) => ({ ...r, id: `${r.id}_again` })), at(1))).toBe(0);
+      expect(await store.countDeliveries()).toEqual({ pending: 3, sending: 0, sent: 0, failed: 0, skipped: 0 });
+      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0, claimedBy: null, messageId: 'm0@x' });
+    });
+
+    it('claims due rows oldest first, counts the attempt, and never hands a row to two workers', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 12);
+      await store.createDeliveries([], T0);
+      const first = await store.claimNextDelivery('w1', at(0));
+      expect(first).toMatchObject({ id: rows[0]!.id, status: 'sending', attempts: 1, claimedBy: 'w1', claimedAt: at(0) });
+      expect(await store.claimNextDelivery('w1', at(-1))).toBeUndefined(); // nothing due yet at that time
+      const batch = await store.claimDeliveries('w2', at(0), 3);
+      expect(batch.map((d) => d.id)).toEqual(rows.slice(1, 4).map((r) => r.id));
+      const racing = await Promise.all(Array.from({ length: 6 }, (_, i) => store.claimDeliveries(`r${i}`, at(0), 2)));
+      const ids = racing.flat().map((d) => d.id);
+      expect(ids).toHaveLength(8);
+      expect(new Set(ids).size).toBe(8);
+      expect(await store.claimDeliveries('w3', at(0), 5)).toEqual([]);
+      expect((await store.countDeliveries()).sending).toBe(12);
+    });
+
+    it('records an outcome only from the worker holding the claim, and gives back unattempted rows', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 3);
+      const [a, b, c] = await store.claimDeliveries('w1', at(0), 3);
+      expect(await store.finishDelivery(a!.id, 'w2', { status: 'sent', sentAt: at(1) }, at(1))).toBe(false);
+      expect(await store.finishDelivery(a!.id, 'w1', { status: 'sent', sentAt: at(1), smtpResponse: '250 ok', lastError: null, errorKind: null }, at(1))).toBe(true);
+      expect(await store.finishDelivery(a!.id, 'w1', { status: 'failed' }, at(2))).toBe(false);
+      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sent', sentAt: at(1), smtpResponse: '250 ok', updatedAt: at(1) });
+      await store.finishDelivery(b!.id, 'w1', { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' }, at(1));
+      expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(30), lastError: '451 later' });
+      expect(await store.nextPendingAt()).toBe(at(30));
+      expect(await store.releaseDeliveries([c!.id, a!.id], 'w2', at(2))).toBe(0);
+      expect(await store.releaseDeliveries([c!.id, a!.id], 'w1', at(2))).toBe(1);
+      expect(await store.getDelivery(c!.id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
+      expect(await store.nextPendingAt()).toBe(T0);
+      expect(rows).toHaveLength(3);
+    });
+
+    it('holds rows of dead or stale workers as interrupted, leaves live ones, and requeues them on request', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 4);
+      await store.claimDeliveries('dead', at(10), 1);
+      await store.claimDeliveries('stale', at(0), 1);
+      await store.claimDeliveries('live', at(10), 1);
+      const held = await store.holdInterrupted(at(5), (w) => w === 'dead', at(11));
+      expect(held.map((d) => [d.id, d.status, d.errorKind]).sort()).toEqual([
+        [rows[0]!.id, 'failed', 'interrupted'],
+        [rows[1]!.id, 'failed', 'interrupted'],
+      ]);
+      expect(await store.getDelivery(rows[1]!.id)).toMatchObject({ status: 'failed', errorKind: 'interrupted', lastError: expect.stringContaining('not resent') });
+      expect(await store.getDelivery(rows[2]!.id)).toMatchObject({ status: 'sending', claimedBy: 'live' });
+      expect(await store.finishDelivery(rows[0]!.id, 'dead', { status: 'sent' }, at(12))).toBe(false);
+      const [d3] = await store.claimDeliveries('w', at(12), 1);
+      await store.finishDelivery(d3!.id, 'w', { status: 'failed', errorKind: 'hard-bounce', lastError: '550' }, at(12));
+      expect(await store.retryDeliveries({ errorKind: 'interrupted' }, at(20))).toBe(2);
+      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({ status: 'pending', nextAttemptAt: at(20), messageId: 'm0@x' });
+      expect(await store.retryDeliveries({ ids: [d3!.id, rows[2]!.id] }, at(21))).toBe(1);
+      expect(await store.retryDeliveries({}, at(22))).toBe(0);
+      expect(await store.countDeliveries()).toEqual({ pending: 3, sending: 1, sent: 0, failed: 0, skipped: 0 });
+    });
+
+    it('lists newest first, by status, and knows what each subscriber was planned and sent', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 3);
+      const [a] = await store.claimDeliveries('w', at(0), 1);
+      await store.finishDelivery(a!.id, 'w', { status: 'sent', sentAt: at(5) }, at(5));
+      const [b] = await store.claimDeliveries('w', at(0), 1);
+      await store.finishDelivery(b!.id, 'w', { status: 'skipped', errorKind: 'unsubscribed' }, at(6));
+      expect((await store.listDeliveries({ limit: 10 })).map((d) => d.id)).toEqual([b!.id, a!.id, rows[2]!.id]);
+      expect((await store.listDeliveries({ status: 'sent', limit: 10 })).map((d) => d.id)).toEqual([a!.id]);
+      expect(await store.listDeliveries({ limit: 1 })).toHaveLength(1);
+
+      const later = digest({ key: '2026-11-26', paperIds: ['arxiv:3'], cutoffAt: '2026-11-26T08:00:00.000Z' });
+      await store.insertDigest(later);
+      await store.createDeliveries([{ id: 'dlv_later', digestId: later.id, subscriberId: rows[0]!.subscriberId, email: rows[0]!.email, messageId: 'l@x' }], at(60));
+      const subs = rows.map((r) => r.subscriberId);
+      expect(await store.plannedPeriods(subs)).toEqual(
+        new Set([...subs.map((s) => `${s}|day|2026-11-25`), `${subs[0]}|day|2026-11-26`]),
+      );
+      const history = await store.receivedHistory([...subs, 'sub_unknown']);
+      expect(history.get(subs[0]!)).toEqual({ paperIds: new Set(['arxiv:1', 'arxiv:2', 'arxiv:3']), lastCutoff: '2026-11-26T08:00:00.000Z' });
+      expect(history.has(subs[1]!)).toBe(false); // skipped: nothing went out
+      expect(history.get(subs[2]!)?.lastCutoff).toBe('2026-11-25T08:00:00.000Z');
+      expect(history.has('sub_unknown')).toBe(false);
+    });
+
+    it('suppresses addresses, marks their subscriber, and counts soft bounces since the last send', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 1);
+      const email = rows[0]!.email;
+      await store.recordBounce({ email, kind: 'soft', deliveryId: rows[0]!.id, response: '452 full', at: at(1) });
+      await store.recordBounce({ email, kind: 'soft', deliveryId: rows[0]!.id, response: '452 full', at: at(2) });
+      await store.recordBounce({ email, kind: 'hard', deliveryId: rows[0]!.id, response: '550', at: at(2) });
+      expect(await store.softBounceStreak(email)).toBe(2);
+      const [d] = await store.claimDeliveries('w', at(0), 1);
+      await store.finishDelivery(d!.id, 'w', { status: 'sent', sentAt: at(3) }, at(3));
+      expect(await store.softBounceStreak(email)).toBe(0);
+      await store.recordBounce({ email, kind: 'soft', deliveryId: d!.id, response: '452 full', at: at(4) });
+      expect(await store.softBounceStreak(email)).toBe(1);
+
+      expect(await store.isSuppressed(email)).toBe(false);
+      await store.suppress(email, 'hard-bounce', '550 no such user', at(5));
+      await store.suppress(email, 'manual', null, at(6)); // already there: the first reason stays
+      await store.suppress('zed@example.org', 'manual', null, at(5));
+      expect(await store.isSuppressed(email)).toBe(true);
+      expect((await store.findSubscriberByEmail(email))?.status).toBe('suppressed');
+      expect(await store.listSuppressions()).toEqual([
+        { email, reason: 'hard-bounce', detail: '550 no such user', createdAt: at(5) },
+        { email: 'zed@example.org', reason: 'manual', detail: null, createdAt: at(5) },
+      ]);
+      expect(await store.unsuppress(email)).toBe(true);
+      expect(await store.unsuppress(email)).toBe(false);
+    });
+  });
+
+  describe('shared send pace', () => {
+    it('hands out slots an interval apart, never in the past, slower while a slow-down lasts', async () => {
+      const store = await engine.open();
+      const t = 1_000_000;
+      expect(await store.reserveSendSlot('smtp', t, 100)).toEqual({ atMs: t, intervalMs: 100 });
+      expect(await store.reserveSendSlot('smtp', t, 100)).toEqual({ atMs: t + 100, intervalMs: 100 });
+      expect(await store.reserveSendSlot('smtp', t + 50, 100)).toEqual({ atMs: t + 200, intervalMs: 100 });
+      expect(await store.reserveSendSlot('smtp', t + 10_000, 100)).toEqual({ atMs: t + 10_000, intervalMs: 100 }); // idle time is not banked
+      await store.slowSends('smtp', 400, t + 20_000);
+      expect(await store.reserveSendSlot('smtp', t + 10_050, 100)).toEqual({ atMs: t + 10_100, intervalMs: 400 });
+      expect(await store.reserveSendSlot('smtp', t + 10_050, 100)).toEqual({ atMs: t + 10_500, intervalMs: 400 });
+      expect(await store.reserveSendSlot('smtp', t + 30_000, 100)).toEqual({ atMs: t + 30_000, intervalMs: 100 });
+      expect(await store.reserveSendSlot('other', t, 100)).toEqual({ atMs: t, intervalMs: 100 });
+    });
+
+    it('gives concurrent reservations distinct slots', async () => {
+      const store = await engine.open();
+      const slots = await Promise.all(Array.from({ length: 10 }, () => store.reserveSendSlot('smtp', 5_000, 10)));
+      expect(slots.map((s) => s.atMs).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 5_000 + i * 10));
+    });
+  });
+
+  describe('export and import', () => {
+    it('refuses to import into a store that already has data, and writes nothing of a failed import', async () => {
+      const store = await engine.open();
+      await planned(store, 1);
+      await expect(store.importRows(pagesOf([]))).rejects.toThrow(/empty store/);
+      const empty = await engine.open();
+      const broken = pagesOf([
+        { table: 'topics', rows: [{ slug: 'nas', name: 'NAS', query: 'nas', created_at: T0, updated_at: T0 }] },
+        { table: 'papers', rows: [{ id: 'arxiv:1', title: null, first_seen_at: T0, updated_at: T0 }] },
+      ]);
+      await expect(empty.importRows(broken)).rejects.toThrow();
+      expect(await empty.listTopics()).toEqual([]);
+      await expect(empty.importRows(pagesOf([{ table: 'papers', rows: [{ 'id) VALUES (1); --': 'x' }] }]))).rejects.toThrow(/unknown column/);
+    });
+  });
+}
