@@ -139,7 +139,7 @@ export function planningContract(engine: Engine): void {
       await engine.exec(store, `UPDATE deliveries SET status = 'failed', error_kind = 'interrupted' WHERE subscriber_id = '${interrupted!.id}'`);
       await engine.exec(store, `UPDATE deliveries SET status = 'sent' WHERE subscriber_id = '${hadPaper!.id}'`);
 
-      const ask = (paperIds: string[]) => store.receivedAnyOf({ subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'], paperIds, after, period });
+      const ask = (paperIds: string[]) => store.receivedAnyOf({ subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'], paperIds, after, period, topicSet: last.topicSet });
       const sorted = (m: Map<string, string>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1));
       expect(sorted(await ask(['arxiv:5', 'arxiv:6']))).toEqual(
         [
@@ -154,7 +154,7 @@ export function planningContract(engine: Engine): void {
         [[missed!.id, '2026-11-24T08:00:00.000Z'], [interrupted!.id, '2026-11-24T08:00:00.000Z']].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
       );
       expect(sorted(await ask(['arxiv:1']))).toEqual(sorted(await ask([]))); // in an older digest only: not searched
-      expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period })).toEqual(new Map());
+      expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period, topicSet: last.topicSet })).toEqual(new Map());
       // Spelled out: a new reader, the up-to-date ones, and those whose only other rows never went out.
       const fits = await ask(['arxiv:5', 'arxiv:6']);
       for (const s of [fresh, upToDate, samePeriod, skipped, bounced, oldPaper]) expect(fits.has(s!.id)).toBe(false);
