@@ -38,6 +38,9 @@ async function preparedApp(smtpUrl: string, connections: number, recipients: num
     { logger: silentLogger },
   );
   const now = app.clock().toISOString();
+  // Confirmed the day before: today's 00:00 UTC edition is theirs (a first digest waits for the
+  // first send time after confirming).
+  const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
   await app.store.saveTopic({ slug: 'efficient', name: 'Efficient models', query: 'efficient OR efficiency OR compression' }, now);
   await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
   const batch: { subscriber: Subscriber; events: [] }[] = [];
@@ -45,7 +48,7 @@ async function preparedApp(smtpUrl: string, connections: number, recipients: num
     batch.push({
       subscriber: {
         id: newId('sub'), email: `reader${i}@example.org`, status: 'confirmed', topics: ['efficient'], frequency: 'daily',
-        timezone: 'UTC', sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null,
+        timezone: 'UTC', sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: signedUp, unsubscribedAt: null,
         confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
       },
       events: [],

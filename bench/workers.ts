@@ -72,12 +72,15 @@ async function oneRun(engine: Engine, workers: number, recipients: number, sink:
   const children: ChildProcess[] = [];
   try {
     const now = app.clock().toISOString();
+    // Confirmed the day before: today's 00:00 UTC edition is theirs (a first digest waits for the
+    // first send time after confirming).
+    const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
     await app.store.saveTopic({ slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' }, now);
     await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
     const batch = Array.from({ length: recipients }, (_, i): { subscriber: Subscriber; events: [] } => ({
       subscriber: {
         id: `sub_${i}`, email: `reader${i}@example.org`, status: 'confirmed', topics: ['smile'], frequency: 'daily', timezone: 'UTC',
-        sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null, confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+        sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: signedUp, unsubscribedAt: null, confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
       },
       events: [],
     }));
