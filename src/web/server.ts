@@ -53,8 +53,10 @@ export function createServer(app: App): FastifyInstance {
       Object.assign(new Error(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
   });
 
-  server.addHook('onSend', async (_request, reply) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  // A plain callback hook: an async one costs a promise on every request, feeds included.
+  server.addHook('onSend', (_request, reply, payload, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done(null, payload);
   });
 
   server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
