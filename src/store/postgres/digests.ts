@@ -1,38 +1,6 @@
-import type { Digest } from '../../domain/digest.js';
-import type { PeriodKind } from '../../domain/period.js';
 import type { DigestStore } from '../ports.js';
 import type { Pg } from './db.js';
-
-interface DigestRow {
-  id: string;
-  topic_set: string;
-  period_kind: PeriodKind;
-  period_key: string;
-  period_start: string;
-  period_end: string;
-  window_start: string;
-  cutoff_at: string;
-  created_at: string;
-  subject: string;
-  paper_ids: string;
-  html: string;
-  text: string;
-}
-
-function toDigest(row: DigestRow): Digest {
-  return {
-    id: row.id,
-    topicSet: row.topic_set,
-    period: { kind: row.period_kind, key: row.period_key, start: new Date(row.period_start), end: new Date(row.period_end) },
-    windowStart: row.window_start,
-    cutoffAt: row.cutoff_at,
-    createdAt: row.created_at,
-    subject: row.subject,
-    paperIds: JSON.parse(row.paper_ids) as string[],
-    html: row.html,
-    text: row.text,
-  };
-}
+import { type DigestRow, toDigest } from '../rows.js';
 
 export function pgDigestStore(db: Pg): DigestStore {
   const byKey = async (topicSet: string, kind: string, key: string) =>

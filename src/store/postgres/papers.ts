@@ -1,52 +1,11 @@
-import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
+import { canonicalId, type PaperInput } from '../../domain/paper.js';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import type { Pg } from './db.js';
-
-interface PaperRow {
-  id: string;
-  arxiv_id: string | null;
-  version: number | null;
-  title: string;
-  abstract: string;
-  authors: string;
-  url: string | null;
-  published_at: string | null;
-  first_seen_at: string;
-  updated_at: string;
-  categories: string | null;
-  upvotes: number | null;
-  ai_summary: string | null;
-  ai_keywords: string | null;
-  github_repo: string | null;
-  featured_on: string | null;
-}
+import { type PaperRow, toPaper } from '../rows.js';
 
 const COLUMNS = `id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
   categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on`;
-
-/** A row as a Paper; facts the row lacks are left out, never set to null or [] (as in SQLite). */
-function toPaper(row: PaperRow): Paper {
-  const paper: Paper = {
-    id: row.id,
-    arxivId: row.arxiv_id,
-    version: row.version,
-    title: row.title,
-    abstract: row.abstract,
-    authors: JSON.parse(row.authors) as string[],
-    url: row.url,
-    publishedAt: row.published_at,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.categories !== null) paper.categories = JSON.parse(row.categories) as string[];
-  if (row.upvotes !== null) paper.upvotes = row.upvotes;
-  if (row.ai_summary !== null) paper.aiSummary = row.ai_summary;
-  if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
-  if (row.github_repo !== null) paper.githubRepo = row.github_repo;
-  if (row.featured_on !== null) paper.featuredOn = row.featured_on;
-  return paper;
-}
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 

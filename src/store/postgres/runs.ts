@@ -1,33 +1,6 @@
-import type { RunRecord, RunStore, RunTotals } from '../ports.js';
+import type { RunStore, RunTotals } from '../ports.js';
 import type { Pg } from './db.js';
-
-interface RunRow {
-  job: string;
-  started_at: string;
-  duration_ms: number;
-  outcome: RunRecord['outcome'];
-  planned: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  source: string | null;
-  detail: string | null;
-}
-
-function toRun(r: RunRow): RunRecord {
-  return {
-    job: r.job,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    outcome: r.outcome,
-    planned: r.planned,
-    sent: r.sent,
-    failed: r.failed,
-    skipped: r.skipped,
-    source: r.source,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-  };
-}
+import { type RunRow, toRun } from '../rows.js';
 
 const COLUMNS = 'job, started_at, duration_ms, outcome, planned, sent, failed, skipped, source, detail';
 

@@ -1,72 +1,11 @@
 import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
 import type { SubscriberStore } from '../ports.js';
 import type { Pg, PgClient } from './db.js';
-
-interface SubscriberRow {
-  id: string;
-  email: string;
-  status: Subscriber['status'];
-  frequency: Subscriber['frequency'];
-  timezone: string;
-  send_hour: number;
-  created_at: string;
-  updated_at: string;
-  confirmed_at: string | null;
-  unsubscribed_at: string | null;
-  confirm_token_hash: string | null;
-  confirm_expires_at: string | null;
-  confirm_sent_at: string | null;
-  topics: string | null;
-}
-
-interface ConsentRow {
-  subscriber_id: string;
-  email: string;
-  event: ConsentEvent['type'];
-  at: string;
-  topics: string;
-  source: string;
-  ip: string | null;
-  user_agent: string | null;
-  detail: string | null;
-}
+import { type SubscriberRow, type ConsentRow, toSubscriber, toEvent } from '../rows.js';
 
 const SELECT = `
   SELECT s.*, (SELECT string_agg(t.topic_slug, ',' ORDER BY t.topic_slug) FROM subscriber_topics t WHERE t.subscriber_id = s.id) AS topics
   FROM subscribers s`;
-
-function toSubscriber(row: SubscriberRow): Subscriber {
-  return {
-    id: row.id,
-    email: row.email,
-    status: row.status,
-    topics: row.topics ? row.topics.split(',') : [],
-    frequency: row.frequency,
-    timezone: row.timezone,
-    sendHour: row.send_hour,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    confirmedAt: row.confirmed_at,
-    unsubscribedAt: row.unsubscribed_at,
-    confirmTokenHash: row.confirm_token_hash,
-    confirmExpiresAt: row.confirm_expires_at,
-    confirmSentAt: row.confirm_sent_at,
-  };
-}
-
-function toEvent(row: ConsentRow): ConsentEvent {
-  return {
-    subscriberId: row.subscriber_id,
-    email: row.email,
-    type: row.event,
-    at: row.at,
-    topics: JSON.parse(row.topics) as string[],
-    source: row.source,
-    ...(row.ip ? { ip: row.ip } : {}),
-    ...(row.user_agent ? { userAgent: row.user_agent } : {}),
-    ...(row.detail ? { detail: row.detail } : {}),
-  };
-}
 
 /** Column arrays for `unnest`: one statement writes a whole chunk instead of a round trip per row. */
 function columns<T>(items: readonly T[], pick: (item: T) => unknown[]): unknown[][] {

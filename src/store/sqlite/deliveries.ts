@@ -1,47 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { Delivery, DeliveryStatus } from '../../domain/delivery.js';
+import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Frequency } from '../../domain/subscriber.js';
-
-interface DeliveryRow {
-  id: string;
-  digest_id: string;
-  subscriber_id: string;
-  email: string;
-  status: DeliveryStatus;
-  attempts: number;
-  next_attempt_at: string;
-  claimed_at: string | null;
-  claimed_by: string | null;
-  last_error: string | null;
-  error_kind: Delivery['errorKind'];
-  smtp_response: string | null;
-  message_id: string;
-  created_at: string;
-  updated_at: string;
-  sent_at: string | null;
-}
-
-function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    id: r.id,
-    digestId: r.digest_id,
-    subscriberId: r.subscriber_id,
-    email: r.email,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    claimedAt: r.claimed_at,
-    claimedBy: r.claimed_by,
-    lastError: r.last_error,
-    errorKind: r.error_kind,
-    smtpResponse: r.smtp_response,
-    messageId: r.message_id,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    sentAt: r.sent_at,
-  };
-}
+import { type DeliveryRow, toDelivery } from '../rows.js';
 
 export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   const insert = db.prepare(`

@@ -2,49 +2,10 @@ import type Database from 'better-sqlite3';
 import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
 import { fieldsFromInput, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
+import { toPaper, type PaperRow } from '../rows.js';
 
-interface PaperRow {
-  row_id: number;
-  id: string;
-  arxiv_id: string | null;
-  version: number | null;
-  title: string;
-  abstract: string;
-  authors: string;
-  url: string | null;
-  published_at: string | null;
-  first_seen_at: string;
-  updated_at: string;
-  categories: string | null;
-  upvotes: number | null;
-  ai_summary: string | null;
-  ai_keywords: string | null;
-  github_repo: string | null;
-  featured_on: string | null;
-}
-
-/** A row as a Paper; facts the row lacks are left out, never set to null or []. */
-function toPaper(row: PaperRow): Paper {
-  const paper: Paper = {
-    id: row.id,
-    arxivId: row.arxiv_id,
-    version: row.version,
-    title: row.title,
-    abstract: row.abstract,
-    authors: JSON.parse(row.authors) as string[],
-    url: row.url,
-    publishedAt: row.published_at,
-    firstSeenAt: row.first_seen_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.categories !== null) paper.categories = JSON.parse(row.categories) as string[];
-  if (row.upvotes !== null) paper.upvotes = row.upvotes;
-  if (row.ai_summary !== null) paper.aiSummary = row.ai_summary;
-  if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
-  if (row.github_repo !== null) paper.githubRepo = row.github_repo;
-  if (row.featured_on !== null) paper.featuredOn = row.featured_on;
-  return paper;
-}
+/** A paper row with SQLite's rowid, which the full-text index is keyed on. */
+type RowidPaperRow = PaperRow & { row_id: number };
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
@@ -76,7 +37,7 @@ export function ftsQuery(words: string): string {
 const PROGRESS_EVERY = 2_000;
 
 export function sqlitePaperStore(db: Database.Database): PaperStore {
-  const select = db.prepare<[string], PaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
+  const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
   const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
   // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
   // existed before the batch is re-indexed when its title or abstract changes.
@@ -94,7 +55,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
       categories = @categories, upvotes = @upvotes, ai_summary = @ai_summary, ai_keywords = @ai_keywords,
       github_repo = @github_repo, featured_on = @featured_on
     WHERE id = @id`);
-  const search = db.prepare<[string, number], PaperRow>(`
+  const search = db.prepare<[string, number], RowidPaperRow>(`
     SELECT papers.rowid AS row_id, papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
     WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?`);
 
@@ -141,7 +102,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     },
     async papersFirstSeenBetween(after, upTo) {
       const rows = db
-        .prepare<[string, string], PaperRow>(
+        .prepare<[string, string], RowidPaperRow>(
           'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
         )
         .all(after, upTo);
@@ -149,7 +110,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     },
     async listPapers({ since, limit }) {
       const rows = db
-        .prepare<[string, number], PaperRow>(
+        .prepare<[string, number], RowidPaperRow>(
           'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at >= ? ORDER BY first_seen_at DESC, rowid LIMIT ?',
         )
         .all(since ?? '', limit ?? -1);

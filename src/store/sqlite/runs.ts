@@ -1,33 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { RunRecord, RunStore, RunTotals } from '../ports.js';
-
-interface RunRow {
-  job: string;
-  started_at: string;
-  duration_ms: number;
-  outcome: RunRecord['outcome'];
-  planned: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  source: string | null;
-  detail: string | null;
-}
-
-function toRun(r: RunRow): RunRecord {
-  return {
-    job: r.job,
-    startedAt: r.started_at,
-    durationMs: r.duration_ms,
-    outcome: r.outcome,
-    planned: r.planned,
-    sent: r.sent,
-    failed: r.failed,
-    skipped: r.skipped,
-    source: r.source,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-  };
-}
+import type { RunStore, RunTotals } from '../ports.js';
+import { type RunRow, toRun } from '../rows.js';
 
 export function sqliteRunStore(db: Database.Database): RunStore {
   const insert = db.prepare(`

@@ -1,40 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { SourceState, SourceStatus, Weekday } from '../../domain/source.js';
 import type { SourceStore } from '../ports.js';
-
-interface SourceRow {
-  name: string;
-  status: SourceStatus;
-  detail: string | null;
-  last_attempt_at: string;
-  last_success_at: string | null;
-  last_changed_at: string | null;
-  newest_item_at: string | null;
-  items_seen: number;
-  items_new: number;
-  failures: number;
-  etag: string | null;
-  last_modified: string | null;
-  skip_days: string | null;
-}
-
-function toState(row: SourceRow): SourceState {
-  return {
-    name: row.name,
-    status: row.status,
-    detail: row.detail,
-    lastAttemptAt: row.last_attempt_at,
-    lastSuccessAt: row.last_success_at,
-    lastChangedAt: row.last_changed_at,
-    newestItemAt: row.newest_item_at,
-    itemsSeen: row.items_seen,
-    itemsNew: row.items_new,
-    failures: row.failures,
-    etag: row.etag,
-    lastModified: row.last_modified,
-    skipDays: row.skip_days ? (JSON.parse(row.skip_days) as Weekday[]) : [],
-  };
-}
+import { type SourceRow, toState } from '../rows.js';
 
 export function sqliteSourceStore(db: Database.Database): SourceStore {
   const get = db.prepare<[string], SourceRow>('SELECT * FROM source_states WHERE name = ?');
