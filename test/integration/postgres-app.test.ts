@@ -62,7 +62,10 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
     await confirmed(app, ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org', 'f@example.org']);
     await app.planner.plan(app.clock());
     const down = await app.deliverer.run({ maxWaitMs: 0 });
-    expect(down.paused).toMatch(/^paused after 3 failed attempts in a row/);
+    // Pauses at the third failure in a row; an attempt already in flight on another connection
+    // may still fail and be counted before the run stops.
+    const failures = Number(/^paused after (\d+) failed attempts in a row/.exec(down.paused ?? '')?.[1]);
+    expect(failures, down.paused).toBeGreaterThanOrEqual(3);
     const rows = await app.store.listDeliveries({ limit: 10 });
     expect(rows.filter((r) => r.status !== 'pending')).toEqual([]);
     // Each attempt counted is one that was made; rows left in the claimed batch show none.
