@@ -1,22 +1,9 @@
 import { PaperboyError } from '../../domain/errors.js';
 import type { SendRateStore, TransferStore, TransferTable } from '../ports.js';
-import { EXPORT_WHERE, NOT_EMPTY, checkTransferTarget, isStoreCounter } from '../sqlite/transfer.js';
+import { EXPORT_WHERE, NOT_EMPTY, checkTransferTarget, exportOrder, isStoreCounter } from '../transfer-rules.js';
 import type { Pg } from './db.js';
 
-const ORDER: Record<TransferTable, string> = {
-  papers: 'seq',
-  source_states: 'name',
-  topics: 'slug',
-  digests: 'id',
-  meta: 'key',
-  subscribers: 'id',
-  subscriber_topics: 'subscriber_id, topic_slug',
-  consent_log: 'seq',
-  deliveries: 'id',
-  suppressions: 'email',
-  bounces: 'seq',
-  runs: 'seq',
-};
+const ORDER = exportOrder('seq');
 
 /**
  * Columns that exist in PostgreSQL only: papers.seq stands in for SQLite's rowid and is regenerated;
