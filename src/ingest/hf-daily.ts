@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ParseError } from '../domain/errors.js';
 import type { PaperInput } from '../domain/paper.js';
 import { elementLines } from './json-lines.js';
-import { syntaxError } from './paperboy-json.js';
+import { readJsonDocument } from './paperboy-json.js';
 import type { ParsedSource } from './parsed.js';
 import { newest } from './xml.js';
 
@@ -36,13 +36,7 @@ const day = (iso: string | undefined) => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) 
 const iso = (raw: string | undefined) => (raw && !Number.isNaN(Date.parse(raw)) ? new Date(raw).toISOString() : undefined);
 
 export function parseHfDaily(text: string, file: string): ParsedSource {
-  if (text.trim().length === 0) throw new ParseError(file, undefined, 'the file is empty');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw syntaxError(text, file, err);
-  }
+  const data = readJsonDocument(text, file);
   if (!Array.isArray(data)) {
     const error = (data as { error?: unknown } | null)?.error;
     const detail = typeof error === 'string' ? `the server answered with an error: ${error}` : 'expected an array of daily papers';

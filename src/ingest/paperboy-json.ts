@@ -34,14 +34,18 @@ export function syntaxError(text: string, file: string, cause: unknown): ParseEr
   return new ParseError(file, line, `invalid JSON (${what})`, { cause });
 }
 
-export function parsePaperboyJson(text: string, file: string): PaperInput[] {
+/** Parses a JSON document; an empty file or a syntax error is a ParseError naming file and line. */
+export function readJsonDocument(text: string, file: string): unknown {
   if (text.trim().length === 0) throw new ParseError(file, undefined, 'the file is empty');
-  let data: unknown;
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw syntaxError(text, file, err);
   }
+}
+
+export function parsePaperboyJson(text: string, file: string): PaperInput[] {
+  const data = readJsonDocument(text, file);
   const wrapped = !Array.isArray(data);
   const list = wrapped ? (data as { papers?: unknown } | null)?.papers : data;
   if (!Array.isArray(list)) {

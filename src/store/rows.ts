@@ -5,8 +5,8 @@ import type { Digest } from '../domain/digest.js';
 import type { PeriodKind } from '../domain/period.js';
 import type { Paper } from '../domain/paper.js';
 import type { SourceState, SourceStatus, Weekday } from '../domain/source.js';
-import type { ConsentEvent, Subscriber } from '../domain/subscriber.js';
-import type { RunRecord } from './ports.js';
+import type { ConsentEvent, Frequency, Subscriber } from '../domain/subscriber.js';
+import type { PlanCandidate, RunRecord } from './ports.js';
 
 export interface DeliveryRow {
   id: string;
@@ -242,5 +242,26 @@ export function toRun(r: RunRow): RunRecord {
     skipped: r.skipped,
     source: r.source,
     detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  };
+}
+
+/** A subscriber still to plan, as the planning query returns it (topics comma-joined, sorted). */
+export interface PlanCandidateRow {
+  id: string;
+  topics: string;
+  frequency: Frequency;
+  timezone: string;
+  send_hour: number;
+  confirmed_at: string | null;
+}
+
+export function toPlanCandidate(row: PlanCandidateRow): PlanCandidate {
+  return {
+    id: row.id,
+    topics: row.topics.split(','),
+    frequency: row.frequency,
+    timezone: row.timezone,
+    sendHour: row.send_hour,
+    confirmedAt: row.confirmed_at,
   };
 }

@@ -3,6 +3,7 @@
 import type { Frequency } from '../../domain/subscriber.js';
 import type { DeliveryStore } from '../ports.js';
 import type { Pg } from './db.js';
+import { toPlanCandidate } from '../rows.js';
 
 /** Rows that count as received: sent, about to be sent, or maybe sent by an interrupted attempt. */
 const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`;
@@ -73,14 +74,7 @@ export function pgPlanningStore(db: Pg): Pick<DeliveryStore, 'eachUnplannedSubsc
         topics: string;
       }>(UNPLANNED, [slots.map((s) => s.frequency), slots.map((s) => s.timezone), slots.map((s) => s.sendHour), period.kind, period.key]);
       for (const row of rows) {
-        visit({
-          id: row.id,
-          topics: row.topics.split(','),
-          frequency: row.frequency,
-          timezone: row.timezone,
-          sendHour: row.send_hour,
-          confirmedAt: row.confirmed_at,
-        });
+        visit(toPlanCandidate(row));
       }
       return rows.length;
     },

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Frequency } from '../../domain/subscriber.js';
-import { type DeliveryRow, toDelivery } from '../rows.js';
+import { type DeliveryRow, toDelivery, toPlanCandidate } from '../rows.js';
 
 export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   const insert = db.prepare(`
@@ -203,14 +203,7 @@ export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       let n = 0;
       for (const row of unplanned.iterate({ slots: JSON.stringify(slots), kind: period.kind, key: period.key })) {
         if (!row.topics) continue;
-        visit({
-          id: row.id,
-          topics: row.topics.split(','),
-          frequency: row.frequency,
-          timezone: row.timezone,
-          sendHour: row.send_hour,
-          confirmedAt: row.confirmed_at,
-        });
+        visit(toPlanCandidate({ ...row, topics: row.topics }));
         n++;
       }
       return n;
