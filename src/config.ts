@@ -86,6 +86,11 @@ export interface Config {
     hourUtc: number;
     /** 0 to 1: how much of a paper's rank comes from its upvotes, where the source has them (0 = relevance only). */
     popularity: number;
+    /**
+     * Show a revised paper (a newer arXiv version) once more, marked updated, to the subscribers
+     * who had an older version. Off: a paper reaches a subscriber once, whatever its version.
+     */
+    showRevisedPapers: boolean;
   };
 }
 
@@ -221,6 +226,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),
       hourUtc: integer(env, 'DIGEST_HOUR_UTC', 8, 0, 23),
       popularity: integer(env, 'RANK_POPULARITY_PERCENT', 0, 0, 100) / 100,
+      showRevisedPapers: boolean(env, 'SHOW_REVISED_PAPERS'),
     },
   };
 }

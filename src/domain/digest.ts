@@ -13,6 +13,11 @@ export interface Digest {
   createdAt: string;
   subject: string;
   paperIds: string[];
+  /**
+   * Those of `paperIds` shown as updated: revised papers the audience had before the revision
+   * (SHOW_REVISED_PAPERS). Empty in every other edition.
+   */
+  updatedIds: string[];
   /** Rendered once, with per-recipient holes left in (see render/email/holes.ts). */
   html: string;
   text: string;
@@ -22,6 +27,17 @@ export interface Digest {
 export function digestId(topicSet: string, period: Pick<Period, 'kind' | 'key'>): string {
   const hash = createHash('sha256').update(`${topicSet}\n${period.kind}\n${period.key}`).digest('base64url');
   return `${period.key}-${hash.slice(0, 10)}`;
+}
+
+/**
+ * The unique key of an edition: the topic set, then after `@` what sets a variant apart (where
+ * its window starts, and the revised papers it shows as updated). topicSlugsOf reads the topics back.
+ */
+export function editionKey(topicSet: string, since?: string, updatedIds: readonly string[] = []): string {
+  const variant = since ?? '';
+  if (updatedIds.length === 0) return variant ? `${topicSet}@${variant}` : topicSet;
+  const hash = createHash('sha256').update([...updatedIds].sort().join('\n')).digest('base64url');
+  return `${topicSet}@${variant}+updated:${hash.slice(0, 12)}`;
 }
 
 /** Where the candidate window of a new digest starts: after the previous edition, or at the period's start. */

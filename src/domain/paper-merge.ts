@@ -93,6 +93,15 @@ export function mergePaper(existing: PaperFields, input: PaperInput): PaperField
   return sameFields(existing, merged) ? existing : merged;
 }
 
+/**
+ * Whether a sighting is a revision of the stored paper: a strictly newer arXiv version than the
+ * stored one. A versionless sighting, the same or an older version, or a first version for a paper
+ * stored without one (nobody can tell what its readers saw) is not.
+ */
+export function isRevision(existing: Pick<PaperFields, 'version'>, input: Pick<PaperInput, 'version'>): boolean {
+  return existing.version !== null && input.version !== undefined && input.version > existing.version;
+}
+
 const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
   (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((x, i) => x === b?.[i]);
 

@@ -48,6 +48,8 @@ export interface Paper {
   aiKeywords?: string[];
   githubRepo?: string;
   featuredOn?: string;
+  /** When a newer arXiv version than the stored one last arrived; absent if it never did. */
+  revisedAt?: string;
 }
 
 // New-style (2007-) ids like 2403.12345v2, and old-style ids like hep-th/9901001v1.

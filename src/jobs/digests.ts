@@ -1,4 +1,4 @@
-import { digestId, type Digest } from '../domain/digest.js';
+import { digestId, editionKey, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { ScoredPaper } from '../domain/matching.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
@@ -24,6 +24,12 @@ export interface DigestDeps {
 export type FreezeResult =
   | { status: 'created' | 'existing'; digest: Digest }
   | { status: 'empty'; topicSet: string; periodKey: string };
+
+/**
+ * Slots of an email that revised papers shown as updated may take: a fifth (at least one), so
+ * that updates never crowd out what is new.
+ */
+export const updatedSlots = (slots: number) => Math.max(1, Math.floor(slots / 5));
 
 const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_400_000 };
 
@@ -123,9 +129,19 @@ interface FreezeCache {
   rankings: Map<string, (topic: Topic) => readonly ScoredPaper[]>;
   counters: Map<string, (lists: readonly (readonly ScoredPaper[])[]) => number>;
   ranked: Map<string, readonly ScoredPaper[]>;
+  /** Each window's revised papers, and each topic set's pick of them (see revisedPicks). */
+  revised: Map<string, Promise<ScoredPaper[]>>;
 }
 
-const newCache = (): FreezeCache => ({ topics: new Map(), candidates: new Map(), background: new Map(), rankings: new Map(), counters: new Map(), ranked: new Map() });
+const newCache = (): FreezeCache => ({
+  topics: new Map(),
+  candidates: new Map(),
+  background: new Map(),
+  rankings: new Map(),
+  counters: new Map(),
+  ranked: new Map(),
+  revised: new Map(),
+});
 
 function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key);
@@ -149,8 +165,28 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     /** A freezer for one run: digests frozen through it share candidate papers and rankings. */
     session() {
       const cache = newCache();
-      return (slugs: readonly string[], kind: PeriodKind, at: Date = clock(), period?: Period, variantSince?: string) =>
-        freezeWith(cache, slugs, kind, at, period ?? periodContaining(kind, at), variantSince);
+      const freeze = (
+        slugs: readonly string[],
+        kind: PeriodKind,
+        at: Date = clock(),
+        period?: Period,
+        variantSince?: string,
+        updatedIds?: readonly string[],
+      ) => freezeWith(cache, slugs, kind, at, period ?? periodContaining(kind, at), variantSince, updatedIds);
+      /**
+       * The revised papers an edition (the main one, or the variant since `variantSince`) could
+       * show as updated: revised within its window, first seen before it, and still ranked for its
+       * topics, best first. Whom they are shown to is the planner's choice.
+       */
+      const updatesFor = async (slugs: readonly string[], kind: PeriodKind, at: Date, variantSince?: string): Promise<Paper[]> => {
+        const topics = await topicsFor(slugs, cache);
+        const windowStart = await windowStartOf(topics, kind, at, variantSince);
+        return (await revisedPicks(cache, topics, windowStart, at.toISOString())).map((p) => p.paper);
+      };
+      /** Where the window of the edition that freeze would make starts (also when it would be empty). */
+      const windowStart = async (slugs: readonly string[], kind: PeriodKind, at: Date, variantSince?: string) =>
+        windowStartOf(await topicsFor(slugs, cache), kind, at, variantSince);
+      return Object.assign(freeze, { updatesFor, windowStart });
     },
 
     /**
@@ -180,6 +216,28 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
   };
   return jobs;
 
+  /**
+   * Where an edition's window starts: at `variantSince` for a variant, else where the topic set's
+   * previous main edition was cut off (or one period length back for the first).
+   */
+  async function windowStartOf(topics: readonly Topic[], kind: PeriodKind, at: Date, variantSince: string | undefined): Promise<string> {
+    if (variantSince) return variantSince;
+    const previous = await store.latestDigest(topicSetKey(topics.map((t) => t.slug)), kind);
+    return previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+  }
+
+  /** The window's revised papers ranked for these topics, as many as the updated slots hold. */
+  function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<ScoredPaper[]> {
+    const window = `${windowStart}\n${cutoffAt}`;
+    return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
+      const revised = await memo(cache.candidates, `revised\n${window}`, () => store.papersRevisedBetween(windowStart, cutoffAt));
+      if (revised.length === 0) return [];
+      const background = await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS }));
+      const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0 };
+      return pickForTopics(topics, revised, options).picked;
+    });
+  }
+
   async function freezeWith(
     cache: FreezeCache,
     slugs: readonly string[],
@@ -187,30 +245,36 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     at: Date,
     period: Period,
     variantSince: string | undefined,
+    updatedIds: readonly string[] = [],
   ): Promise<FreezeResult> {
     const topics = await topicsFor(slugs, cache);
     const mainSet = topicSetKey(topics.map((t) => t.slug));
     // A variant holds only papers first seen after `variantSince`: for subscribers who already
-    // received part of the main edition. It is its own edition, rendered once like any other.
-    const topicSet = variantSince ? `${mainSet}@${variantSince}` : mainSet;
+    // received part of the main edition. One with updates also shows those revised papers, for
+    // the subscribers who had them before. Each is its own edition, rendered once like any other.
+    const topicSet = editionKey(mainSet, variantSince, updatedIds);
     const existing = await store.findDigest(topicSet, kind, period.key);
     if (existing) return { status: 'existing', digest: existing };
 
-    const previous = variantSince ? undefined : await store.latestDigest(topicSet, kind);
-    const windowStart = variantSince ?? previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
+    const windowStart = await windowStartOf(topics, kind, at, variantSince);
     const cutoffAt = at.toISOString();
     const window = `${windowStart}\n${cutoffAt}`;
     const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
     const background = candidates.length > 0 ? await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS })) : [];
     const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0 };
     const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
-    const { picked, total } = pickForTopics(
+    const fresh = pickForTopics(
       topics,
       candidates,
       options,
       (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
       memo(cache.counters, window, () => distinctCounter(candidates)),
     );
+    const wanted = new Set(updatedIds);
+    const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id));
+    // Updates come after what is new, in the slots left; what no longer fits is counted as more.
+    const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
+    const total = fresh.total + updated.length;
     if (total === 0) {
       logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
       return { status: 'empty', topicSet, periodKey: period.key };
@@ -222,6 +286,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       period,
       picked,
       more: total - picked.length,
+      updatedIds: wanted,
       publicUrl: config.publicUrl,
     });
     const rendered = renderDigest(await templates(), view);
@@ -234,6 +299,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       createdAt: clock().toISOString(),
       subject: rendered.subject,
       paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+      updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
       html: rendered.html,
       text: rendered.text,
     });

@@ -8,12 +8,13 @@ import type { Config } from '../config.js';
 import type { DeliveryStore, DigestStore, MetaStore, PlanCandidate, RunStore, ScheduleSlot, SubscriberStore, TopicStore } from '../store/ports.js';
 import type { DigestJobs } from './digests.js';
 import { trackRun } from './runs.js';
+import { splitByUpdates, updatableAudiences } from './plan-updates.js';
 
 export interface PlanDeps {
   store: SubscriberStore & DeliveryStore & TopicStore & DigestStore & MetaStore & RunStore;
   digests: DigestJobs;
   logger: Logger;
-  config: Pick<Config, 'mailFrom' | 'schedule'>;
+  config: Pick<Config, 'mailFrom' | 'schedule'> & { digest?: Pick<Config['digest'], 'showRevisedPapers'> };
   clock: () => Date;
   /** Who plans, for the lease: one planner at a time per store. */
   holder: string;
@@ -164,10 +165,42 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       for (const subscriberId of subscriberIds) pending.push({ id: newId('dlv'), digestId, subscriberId });
       if (pending.length >= FLUSH_ROWS) await flush();
     };
+    const showRevised = config.digest?.showRevisedPapers ?? false;
+    const audiences = updatableAudiences(store);
+    /**
+     * Delivers an edition (the main one, or the variant since `since`) to its audience; with
+     * SHOW_REVISED_PAPERS, those who had a revised paper of its window before get an edition
+     * that also shows it as updated. Returns whether anyone got anything.
+     */
+    const deliverEdition = async (
+      slugs: string[],
+      period: Period,
+      base: Awaited<ReturnType<typeof freeze>>,
+      subscriberIds: readonly string[],
+      since?: string,
+    ): Promise<boolean> => {
+      let rest: readonly string[] = subscriberIds;
+      let any = false;
+      const revised = showRevised ? await freeze.updatesFor(slugs, period.kind, at, since) : [];
+      if (revised.length > 0) {
+        const split = splitByUpdates(subscriberIds, revised, await audiences(revised));
+        rest = split.rest;
+        for (const { updatedIds, subscriberIds: ids } of split.withUpdates) {
+          const edition = await freeze(slugs, period.kind, at, period, since, updatedIds);
+          if (edition.status === 'empty') continue;
+          if (edition.status === 'created') report.digestsCreated++;
+          await deliver(ids, edition.digest.id);
+          any = true;
+        }
+      }
+      if (base.status === 'empty') return any;
+      await deliver(rest, base.digest.id);
+      return true;
+    };
     for (const group of groups) {
       const slugs = group.topicSet.split(',');
       const main = await freeze(slugs, group.period.kind, at, group.period);
-      if (main.status === 'empty') {
+      if (main.status === 'empty' && !showRevised) {
         report.emptyGroups++;
         continue;
       }
@@ -179,20 +212,25 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       // Subscribers with the same history share it.
       const history = await store.receivedAnyOf({
         subscriberIds: group.subscriberIds,
-        paperIds: main.digest.paperIds,
-        after: main.digest.windowStart,
+        paperIds: main.status === 'empty' ? [] : main.digest.paperIds,
+        after: main.status === 'empty' ? await freeze.windowStart(slugs, group.period.kind, at) : main.digest.windowStart,
         period: group.period,
         topicSet: group.topicSet,
       });
       const plain = history.size === 0 ? group.subscriberIds : group.subscriberIds.filter((id) => !history.has(id));
+      if (main.status === 'empty') {
+        // Nothing new: only revised papers can go out, to those with nothing missed. Everyone
+        // else is planned again next time, as in an empty group.
+        if (!(await deliverEdition(slugs, group.period, main, plain))) report.emptyGroups++;
+        continue;
+      }
       const variants = new Map<string, string[]>();
       for (const [id, lastCutoff] of history) variants.set(lastCutoff, [...(variants.get(lastCutoff) ?? []), id]);
-      await deliver(plain, main.digest.id);
+      await deliverEdition(slugs, group.period, main, plain);
       for (const [since, subscriberIds] of variants) {
         const variant = await freeze(slugs, group.period.kind, at, group.period, since);
-        if (variant.status === 'empty') continue;
         if (variant.status === 'created') report.digestsCreated++;
-        await deliver(subscriberIds, variant.digest.id);
+        await deliverEdition(slugs, group.period, variant, subscriberIds, since);
       }
     }
     await flush();

@@ -32,6 +32,8 @@ export interface PaperStore {
   searchPapers(words: string, limit: number): Promise<Paper[]>;
   /** Papers first seen in (after, upTo], oldest first. */
   papersFirstSeenBetween(after: string, upTo: string): Promise<Paper[]>;
+  /** Papers first seen up to `after` and revised after `after` and up to `upTo`: old papers with a new version. */
+  papersRevisedBetween(after: string, upTo: string): Promise<Paper[]>;
   /** The newest papers first; `since` keeps those first seen at or after it. */
   listPapers(options: { since?: string; limit?: number }): Promise<Paper[]>;
   getPapers(ids: readonly string[]): Promise<Paper[]>;
@@ -53,9 +55,12 @@ export interface TopicStore {
   removeTopic(slug: string): Promise<boolean>;
 }
 
+/** A digest to store; one that shows no paper as updated may leave `updatedIds` out. */
+export type NewDigest = Omit<Digest, 'updatedIds'> & { updatedIds?: string[] };
+
 export interface DigestStore {
   /** Inserts the digest unless one exists for its (topic set, period); returns the one stored. */
-  insertDigest(digest: Digest): Promise<{ digest: Digest; created: boolean }>;
+  insertDigest(digest: NewDigest): Promise<{ digest: Digest; created: boolean }>;
   findDigest(topicSet: string, kind: PeriodKind, periodKey: string): Promise<Digest | undefined>;
   /** The newest digest of a topic set and period kind, for the window of the next one. */
   latestDigest(topicSet: string, kind: PeriodKind): Promise<Digest | undefined>;
@@ -209,6 +214,13 @@ export interface DeliveryStore {
     /** The edition's topic set: its previous edition's audience, cut off at `after`, missed nothing. */
     topicSet: string;
   }): Promise<Map<string, string>>;
+  /**
+   * For each revised paper, the subscribers who may be shown it once more, as updated: those who
+   * had it (sent, about to be sent, or maybe sent by an interrupted attempt) in a digest cut off
+   * at or before its revision, and were never shown it as updated. Set-based: one pass over the
+   * digests that can hold each paper and their deliveries, whatever the number of subscribers.
+   */
+  updatableAudience(papers: readonly Pick<Paper, 'id' | 'firstSeenAt' | 'revisedAt'>[]): Promise<Map<string, Set<string>>>;
   countSuppressions(): Promise<number>;
 
   isSuppressed(email: string): Promise<boolean>;

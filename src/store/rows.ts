@@ -60,6 +60,7 @@ export interface DigestRow {
   created_at: string;
   subject: string;
   paper_ids: string;
+  updated_ids: string;
   html: string;
   text: string;
 }
@@ -74,6 +75,7 @@ export function toDigest(row: DigestRow): Digest {
     createdAt: row.created_at,
     subject: row.subject,
     paperIds: JSON.parse(row.paper_ids) as string[],
+    updatedIds: JSON.parse(row.updated_ids) as string[],
     html: row.html,
     text: row.text,
   };
@@ -158,6 +160,7 @@ export interface PaperRow {
   ai_keywords: string | null;
   github_repo: string | null;
   featured_on: string | null;
+  revised_at: string | null;
 }
 
 /** A row as a Paper; facts the row lacks are left out, never set to null or []. */
@@ -180,6 +183,7 @@ export function toPaper(row: PaperRow): Paper {
   if (row.ai_keywords !== null) paper.aiKeywords = JSON.parse(row.ai_keywords) as string[];
   if (row.github_repo !== null) paper.githubRepo = row.github_repo;
   if (row.featured_on !== null) paper.featuredOn = row.featured_on;
+  if (row.revised_at) paper.revisedAt = row.revised_at;
   return paper;
 }
 

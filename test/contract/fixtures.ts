@@ -26,7 +26,7 @@ export function digest(overrides: Partial<Digest> & { key?: string } = {}): Dige
     id: `dg_${key}_${overrides.topicSet ?? 'nas'}`, topicSet: 'nas',
     period: { kind: 'day', key, start: new Date(`${key}T00:00:00.000Z`), end: new Date(Date.parse(`${key}T00:00:00.000Z`) + 86_400_000) },
     windowStart: `${key}T00:00:00.000Z`, cutoffAt: `${key}T08:00:00.000Z`, createdAt: `${key}T08:00:00.000Z`,
-    subject: 'Neural architecture search: 2 new papers', paperIds: ['arxiv:1', 'arxiv:2'], html: '<p>{{unsubscribe}}</p>', text: 'text',
+    subject: 'Neural architecture search: 2 new papers', paperIds: ['arxiv:1', 'arxiv:2'], updatedIds: [], html: '<p>{{unsubscribe}}</p>', text: 'text',
     ...overrides,
   };
 }

@@ -34,6 +34,8 @@ export interface PaperView {
   /** Why it was picked, in a few words ("matches NAS · like …"), with its topic in a digest of several. */
   why: string;
   score: string;
+  /** "Updated (v2)" for a revised paper shown again to those who had an older version; else empty. */
+  updated: string;
 }
 
 export interface DigestViewInput {
@@ -42,6 +44,8 @@ export interface DigestViewInput {
   period: Period;
   picked: readonly ScoredPaper[];
   more: number;
+  /** The picked papers shown as updated (revised since the audience had them). */
+  updatedIds?: ReadonlySet<string>;
   publicUrl: string;
 }
 
@@ -69,6 +73,18 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The mark of a paper shown again after a revision, with its version where it is known. */
+export function updatedLabel(version: number | null): string {
+  return version === null ? 'Updated' : `Updated (v${version})`;
+}
+
+/** "3 new papers", "3 new papers, 1 updated", or "1 updated paper" when nothing is new. */
+function countSubject(fresh: number, updated: number): string {
+  if (updated === 0) return plural(fresh, 'new paper', 'new papers');
+  if (fresh === 0) return plural(updated, 'updated paper', 'updated papers');
+  return `${plural(fresh, 'new paper', 'new papers')}, ${updated} updated`;
+}
+
 export function moreLabel(more: number): string {
   return `${plural(more, 'more paper', 'more papers')} on the web`;
 }
@@ -79,6 +95,8 @@ export function digestView(input: DigestViewInput): DigestView {
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
   const total = input.picked.length + input.more;
+  const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
+  const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
   const papers = input.picked.map((picked, i) => ({
     number: i + 1,
     title: picked.paper.title,
@@ -87,10 +105,11 @@ export function digestView(input: DigestViewInput): DigestView {
     abstract: trimText(picked.paper.abstract, ABSTRACT_CHARS),
     why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
     score: scoreLabel(picked.score),
+    updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
   }));
   const label = periodLabel(input.period);
   return {
-    subject: `${topicNames}: ${plural(total, 'new paper', 'new papers')} · ${label}`,
+    subject: `${topicNames}: ${countSubject(total - updatedCount, updatedCount)} · ${label}`,
     preheader: papers
       .slice(0, 3)
       .map((p) => p.title)

@@ -2,6 +2,7 @@ import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Pg } from './db.js';
 import { pgPlanningStore } from './planning.js';
+import { pgRevisionStore } from './revisions.js';
 import { type DeliveryRow, toDelivery } from '../rows.js';
 
 const byDue = (a: DeliveryRow, b: DeliveryRow) =>
@@ -138,6 +139,7 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       return new Map(subscriberIds.flatMap((id) => (found.has(id) ? [[id, found.get(id)!] as const] : [])));
     },
     ...pgPlanningStore(db),
+    ...pgRevisionStore(db),
     async countSuppressions() {
       return (await db.query<{ n: number }>('SELECT count(*) AS n FROM suppressions')).rows[0]!.n;
     },

@@ -12,8 +12,8 @@ export function pgDigestStore(db: Pg): DigestStore {
       // of the same edition waits for the first to commit, then keeps it.
       const result = await db.query(
         `INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-           cutoff_at, created_at, subject, paper_ids, html, text)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           cutoff_at, created_at, subject, paper_ids, html, text, updated_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT DO NOTHING`,
         [
           d.id,
@@ -29,6 +29,7 @@ export function pgDigestStore(db: Pg): DigestStore {
           JSON.stringify(d.paperIds),
           d.html,
           d.text,
+          JSON.stringify(d.updatedIds ?? []),
         ],
       );
       const stored = await byKey(d.topicSet, d.period.kind, d.period.key);

@@ -262,6 +262,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER deliveries_delete_versions AFTER DELETE ON deliveries REFERENCING OLD TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION bump_versions('plan_version');
   `,
+  `
+  -- SQLite's migration 8: a revised paper may be shown once more, marked updated.
+  ALTER TABLE papers ADD COLUMN revised_at text COLLATE "C";
+  CREATE INDEX papers_revised ON papers (revised_at) WHERE revised_at IS NOT NULL;
+  ALTER TABLE digests ADD COLUMN updated_ids text COLLATE "C" NOT NULL DEFAULT '[]';
+  CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]';
+  -- A row trigger (a statement trigger with a transition table cannot name columns); revisions
+  -- are few. It bumps content before plan, the order every writer keeps (see migration 7).
+  CREATE FUNCTION bump_on_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'content_version';
+      UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'plan_version';
+      RETURN NULL;
+    END $$;
+  CREATE TRIGGER papers_revised_versions AFTER UPDATE OF revised_at ON papers
+    FOR EACH ROW WHEN (OLD.revised_at IS DISTINCT FROM NEW.revised_at) EXECUTE FUNCTION bump_on_revision();
+  `,
 ];
 
 /**

@@ -1,11 +1,11 @@
 import { canonicalId, type PaperInput } from '../../domain/paper.js';
-import { fieldsFromInput, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
+import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import type { Pg } from './db.js';
 import { type PaperRow, toPaper } from '../rows.js';
 
 const COLUMNS = `id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
-  categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on`;
+  categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on, revised_at`;
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
@@ -69,14 +69,16 @@ export function pgPaperStore(db: Pg): PaperStore {
             counts.unchanged++;
             continue;
           }
+          const revised = isRevision(existing, input as PaperInput);
           await c.query(
             `UPDATE papers SET arxiv_id = $2, version = $3, title = $4, abstract = $5, authors = $6, url = $7,
                published_at = $8, updated_at = $9, categories = $10, upvotes = $11, ai_summary = $12,
-               ai_keywords = $13, github_repo = $14, featured_on = $15 WHERE id = $1`,
-            params(id, merged, seenAt),
+               ai_keywords = $13, github_repo = $14, featured_on = $15, revised_at = coalesce($16, revised_at) WHERE id = $1`,
+            [...params(id, merged, seenAt), revised ? seenAt : null],
           );
           // The merged fields replace the stored ones whole: a fact the merge dropped must not linger.
-          known.set(id, { ...merged, id, firstSeenAt: existing.firstSeenAt, updatedAt: seenAt });
+          const revisedAt = revised ? seenAt : existing.revisedAt;
+          known.set(id, { ...merged, id, firstSeenAt: existing.firstSeenAt, updatedAt: seenAt, ...(revisedAt ? { revisedAt } : {}) });
           counts.updated++;
         }
         onProgress?.(papers.length, papers.length);
@@ -92,6 +94,13 @@ export function pgPaperStore(db: Pg): PaperStore {
     async papersFirstSeenBetween(after, upTo) {
       const { rows } = await db.query<PaperRow>(
         `SELECT ${COLUMNS} FROM papers WHERE first_seen_at > $1 AND first_seen_at <= $2 ORDER BY first_seen_at, seq`,
+        [after, upTo],
+      );
+      return rows.map(toPaper);
+    },
+    async papersRevisedBetween(after, upTo) {
+      const { rows } = await db.query<PaperRow>(
+        `SELECT ${COLUMNS} FROM papers WHERE revised_at > $1 AND revised_at <= $2 AND first_seen_at <= $1 ORDER BY first_seen_at, seq`,
         [after, upTo],
       );
       return rows.map(toPaper);

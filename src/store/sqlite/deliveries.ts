@@ -4,7 +4,8 @@ import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Frequency } from '../../domain/subscriber.js';
 import { type DeliveryRow, toDelivery, toPlanCandidate } from '../rows.js';
 
-export function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
+/** All of the delivery store but the revision queries (see revisions.ts). */
+export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 'updatableAudience'> {
   const insert = db.prepare(`
     INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
     VALUES (@id, @digestId, @subscriberId, @email, 'pending', @at, @messageId, @at, @at)

@@ -13,9 +13,9 @@ export function sqliteDigestStore(db: Database.Database): DigestStore {
       const result = db
         .prepare(
           `INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-             cutoff_at, created_at, subject, paper_ids, html, text)
+             cutoff_at, created_at, subject, paper_ids, updated_ids, html, text)
            VALUES (@id, @topicSet, @kind, @key, @start, @end, @windowStart, @cutoffAt, @createdAt, @subject,
-             @paperIds, @html, @text)
+             @paperIds, @updatedIds, @html, @text)
            ON CONFLICT DO NOTHING`,
         )
         .run({
@@ -30,11 +30,12 @@ export function sqliteDigestStore(db: Database.Database): DigestStore {
           createdAt: d.createdAt,
           subject: d.subject,
           paperIds: JSON.stringify(d.paperIds),
+          updatedIds: JSON.stringify(d.updatedIds ?? []),
           html: d.html,
           text: d.text,
         });
       // Inserted: the row is what was given, no need to read 80 KB of HTML back.
-      if (result.changes > 0) return { digest: d, created: true };
+      if (result.changes > 0) return { digest: { ...d, updatedIds: d.updatedIds ?? [] }, created: true };
       const stored = byKey.get(d.topicSet, d.period.kind, d.period.key);
       if (!stored) throw new Error(`digest ${d.id} was neither inserted nor found`);
       return { digest: toDigest(stored), created: false };

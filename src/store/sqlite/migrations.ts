@@ -257,6 +257,20 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER topics_delete_plan AFTER DELETE ON topics
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
   `,
+  `
+  -- A revised paper may be shown once more, marked updated (SHOW_REVISED_PAPERS). revised_at is
+  -- when a newer arXiv version than the stored one last arrived; NULL for a paper never revised.
+  ALTER TABLE papers ADD COLUMN revised_at TEXT;
+  CREATE INDEX papers_revised ON papers (revised_at) WHERE revised_at IS NOT NULL;
+  -- The papers of paper_ids that the digest shows as updated (JSON array): a paper shown as
+  -- updated to a subscriber is never shown to them again. Few digests have any: a partial index.
+  ALTER TABLE digests ADD COLUMN updated_ids TEXT NOT NULL DEFAULT '[]';
+  CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]';
+  -- A revision can fill a group that had nothing new: it is planner work, like a new paper.
+  CREATE TRIGGER papers_revised_plan AFTER UPDATE OF revised_at ON papers
+    WHEN new.revised_at IS NOT old.revised_at
+    BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

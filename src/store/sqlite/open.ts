@@ -8,6 +8,7 @@ import { sqliteDigestStore } from './digests.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperStore } from './papers.js';
 import { sqliteSourceStore } from './sources.js';
+import { sqliteRevisionStore } from './revisions.js';
 import { sqliteRunStore } from './runs.js';
 import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
@@ -44,6 +45,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteMetaStore(db),
     ...sqliteSubscriberStore(db),
     ...sqliteDeliveryStore(db),
+    ...sqliteRevisionStore(db),
     ...sqliteRunStore(db),
     ...sqliteSendRateStore(db),
     ...sqliteTransferStore(db),

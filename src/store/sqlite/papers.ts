@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
-import { fieldsFromInput, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
+import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
 
@@ -53,7 +53,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     UPDATE papers SET arxiv_id = @arxiv_id, version = @version, title = @title, abstract = @abstract,
       authors = @authors, url = @url, published_at = @published_at, updated_at = @at,
       categories = @categories, upvotes = @upvotes, ai_summary = @ai_summary, ai_keywords = @ai_keywords,
-      github_repo = @github_repo, featured_on = @featured_on
+      github_repo = @github_repo, featured_on = @featured_on, revised_at = coalesce(@revised_at, revised_at)
     WHERE id = @id`);
   const search = db.prepare<[string, number], RowidPaperRow>(`
     SELECT papers.rowid AS row_id, papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
@@ -77,7 +77,7 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
         if (sameFields(existing, merged)) {
           counts.unchanged++;
         } else {
-          update.run(rowParams(id, merged, seenAt));
+          update.run({ ...rowParams(id, merged, seenAt), revised_at: isRevision(existing, input) ? seenAt : null });
           counts.updated++;
           const reindex = row.row_id <= before && (row.title !== merged.title || row.abstract !== merged.abstract);
           if (reindex) {
@@ -106,6 +106,15 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
           'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
         )
         .all(after, upTo);
+      return rows.map(toPaper);
+    },
+    async papersRevisedBetween(after, upTo) {
+      const rows = db
+        .prepare<[string, string, string], RowidPaperRow>(
+          `SELECT rowid AS row_id, * FROM papers WHERE revised_at > ? AND revised_at <= ? AND first_seen_at <= ?
+           ORDER BY first_seen_at, rowid`,
+        )
+        .all(after, upTo, after);
       return rows.map(toPaper);
     },
     async listPapers({ since, limit }) {
