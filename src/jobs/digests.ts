@@ -178,14 +178,14 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
        * show as updated: revised within its window, first seen before it, and still ranked for its
        * topics, best first. Whom they are shown to is the planner's choice.
        */
-      const updatesFor = async (slugs: readonly string[], kind: PeriodKind, at: Date, variantSince?: string): Promise<Paper[]> => {
+      const updatesFor = async (slugs: readonly string[], period: Period, at: Date, variantSince?: string): Promise<Paper[]> => {
         const topics = await topicsFor(slugs, cache);
-        const windowStart = await windowStartOf(topics, kind, at, variantSince);
+        const windowStart = await windowStartOf(topics, period, at, variantSince);
         return (await revisedPicks(cache, topics, windowStart, at.toISOString())).map((p) => p.paper);
       };
       /** Where the window of the edition that freeze would make starts (also when it would be empty). */
-      const windowStart = async (slugs: readonly string[], kind: PeriodKind, at: Date, variantSince?: string) =>
-        windowStartOf(await topicsFor(slugs, cache), kind, at, variantSince);
+      const windowStart = async (slugs: readonly string[], period: Period, at: Date, variantSince?: string) =>
+        windowStartOf(await topicsFor(slugs, cache), period, at, variantSince);
       return Object.assign(freeze, { updatesFor, windowStart });
     },
 
@@ -218,11 +218,24 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
 
   /**
    * Where an edition's window starts: at `variantSince` for a variant, else where the topic set's
-   * previous main edition was cut off (or one period length back for the first).
+   * previous main edition was cut off (or one period length back for the first). `mainKnownMissing`
+   * spares a lookup when the caller has just found no main edition for the period.
    */
-  async function windowStartOf(topics: readonly Topic[], kind: PeriodKind, at: Date, variantSince: string | undefined): Promise<string> {
+  async function windowStartOf(
+    topics: readonly Topic[],
+    period: Period,
+    at: Date,
+    variantSince: string | undefined,
+    mainKnownMissing = false,
+  ): Promise<string> {
     if (variantSince) return variantSince;
-    const previous = await store.latestDigest(topicSetKey(topics.map((t) => t.slug)), kind);
+    const mainSet = topicSetKey(topics.map((t) => t.slug));
+    // An edition with updates beside this period's main one shares its window: the main one is
+    // then the latest, and must not be taken for the previous.
+    const current = mainKnownMissing ? undefined : await store.findDigest(mainSet, period.kind, period.key);
+    if (current) return current.windowStart;
+    const kind = period.kind;
+    const previous = await store.latestDigest(mainSet, kind);
     return previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
   }
 
@@ -256,7 +269,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const existing = await store.findDigest(topicSet, kind, period.key);
     if (existing) return { status: 'existing', digest: existing };
 
-    const windowStart = await windowStartOf(topics, kind, at, variantSince);
+    const windowStart = await windowStartOf(topics, period, at, variantSince, topicSet === mainSet);
     const cutoffAt = at.toISOString();
     const window = `${windowStart}\n${cutoffAt}`;
     const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));

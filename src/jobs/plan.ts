@@ -181,7 +181,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     ): Promise<boolean> => {
       let rest: readonly string[] = subscriberIds;
       let any = false;
-      const revised = showRevised ? await freeze.updatesFor(slugs, period.kind, at, since) : [];
+      const revised = showRevised ? await freeze.updatesFor(slugs, period, at, since) : [];
       if (revised.length > 0) {
         const split = splitByUpdates(subscriberIds, revised, await audiences(revised));
         rest = split.rest;
@@ -213,7 +213,7 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       const history = await store.receivedAnyOf({
         subscriberIds: group.subscriberIds,
         paperIds: main.status === 'empty' ? [] : main.digest.paperIds,
-        after: main.status === 'empty' ? await freeze.windowStart(slugs, group.period.kind, at) : main.digest.windowStart,
+        after: main.status === 'empty' ? await freeze.windowStart(slugs, group.period, at) : main.digest.windowStart,
         period: group.period,
         topicSet: group.topicSet,
       });

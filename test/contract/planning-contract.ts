@@ -233,8 +233,10 @@ export function planningContract(engine: Engine): void {
       await expectChange(true, true, 'new paper');
       await store.upsertPapers([paper], at(1));
       await expectChange(false, false, 'unchanged paper');
-      await store.upsertPapers([{ ...paper, version: 2, title: 'New title' }], at(2));
-      await expectChange(true, false, 'updated paper');
+      await store.upsertPapers([{ ...paper, title: 'New title' }], at(2));
+      await expectChange(true, false, 'updated paper, same version');
+      await store.upsertPapers([{ ...paper, version: 2, title: 'Newer title' }], at(2));
+      await expectChange(true, true, 'revised paper (a group with nothing new may now show it)');
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, at(3));
       await expectChange(true, true, 'new topic');
       await store.saveTopic({ slug: 'nas', name: 'Neural search', query: 'nas' }, at(4));

@@ -62,7 +62,7 @@ export function sourcesContract(engine: Engine): void {
         id: 'arxiv:2403.12345', arxivId: '2403.12345', version: 2, title: 'Sparse v2', abstract: arxiv.abstract, authors: arxiv.authors,
         url: 'https://arxiv.org/abs/2403.12345', publishedAt: null, firstSeenAt: at(0), updatedAt: at(3),
         categories: ['cs.LG', 'cs.CL', 'cs.AI'], upvotes: 23, aiSummary: 'Newer summary.', aiKeywords: ['sparse', 'attention'],
-        githubRepo: 'https://github.com/example/sparse', featuredOn: '2024-03-21',
+        githubRepo: 'https://github.com/example/sparse', featuredOn: '2024-03-21', revisedAt: at(3),
       };
       const [merged, bare] = await store.getPapers(['arxiv:2403.12345', 'arxiv:2403.99999']);
       expect(merged).toEqual(expected);

@@ -6,6 +6,7 @@ import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
 import { T0, at, digest, event, subscriber } from './fixtures.js';
 import { planningContract } from './planning-contract.js';
+import { revisionsContract } from './revisions-contract.js';
 import { sourcesContract } from './sources-contract.js';
 
 export interface Engine {
@@ -21,10 +22,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 7, applied: 7 });
+      expect(store.schema).toEqual({ version: 8, applied: 8 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 7, applied: 0 });
+      expect(again.schema).toEqual({ version: 8, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -182,4 +183,5 @@ export function storeContract(engine: Engine): void {
   sourcesContract(engine);
   deliveryContract(engine);
   planningContract(engine);
+  revisionsContract(engine);
 }
