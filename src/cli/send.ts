@@ -18,6 +18,10 @@ export function registerSend(program: Command): void {
     .description('create the digests and deliveries due at a time (default: now)')
     .option('--at <time>', 'ISO 8601 time to plan for')
     .option('--dry-run', 'say what is due, write nothing')
+    .addHelpText(
+      'after',
+      '\nWith SHOW_REVISED_PAPERS=true, a subscriber who had a paper that arXiv has since revised gets it once more,\nmarked "Updated (vN)"; never a second time. Off (the default), a paper reaches a subscriber once.',
+    )
     .action((o: { at?: string; dryRun?: boolean }) =>
       withApp(async (app) => {
         const at = o.at ? parseInstant(o.at) : app.clock();
