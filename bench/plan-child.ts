@@ -12,7 +12,9 @@ const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 const [path, mode] = process.argv.slice(2) as [string, 'plan' | 'bare'];
 
 if (mode === 'plan') {
-  const app = await createApp(loadConfig({ DATABASE_URL: path, PAPERBOY_SECRET: 'bench-secret-0123456789abcdef0123456789' }), {
+  // SHOW_REVISED_PAPERS passes through, so one data set is planned with the option off and on.
+  const env = { DATABASE_URL: path, PAPERBOY_SECRET: 'bench-secret-0123456789abcdef0123456789', SHOW_REVISED_PAPERS: process.env.SHOW_REVISED_PAPERS ?? '' };
+  const app = await createApp(loadConfig(env), {
     clock: () => PLAN_AT,
     logger: silentLogger,
   });

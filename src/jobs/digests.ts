@@ -176,12 +176,19 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       /**
        * The revised papers an edition (the main one, or the variant since `variantSince`) could
        * show as updated: revised within its window, first seen before it, and still ranked for its
-       * topics, best first. Whom they are shown to is the planner's choice.
+       * topics, best first; and all the revised papers of its window. Whom they are shown to is
+       * the planner's choice.
        */
-      const updatesFor = async (slugs: readonly string[], period: Period, at: Date, variantSince?: string): Promise<Paper[]> => {
+      const updatesFor = async (
+        slugs: readonly string[],
+        period: Period,
+        at: Date,
+        variantSince?: string,
+      ): Promise<{ picked: Paper[]; window: Paper[] }> => {
         const topics = await topicsFor(slugs, cache);
         const windowStart = await windowStartOf(topics, period, at, variantSince);
-        return (await revisedPicks(cache, topics, windowStart, at.toISOString())).map((p) => p.paper);
+        const picked = (await revisedPicks(cache, topics, windowStart, at.toISOString())).map((p) => p.paper);
+        return { picked, window: picked.length === 0 ? [] : await revisedIn(cache, windowStart, at.toISOString()) };
       };
       /** Where the window of the edition that freeze would make starts (also when it would be empty). */
       const windowStart = async (slugs: readonly string[], period: Period, at: Date, variantSince?: string) =>
@@ -239,15 +246,30 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     return previous?.cutoffAt ?? new Date(at.getTime() - PERIOD_MS[kind]).toISOString();
   }
 
-  /** The window's revised papers ranked for these topics, as many as the updated slots hold. */
+  /** Papers revised within a window and first seen before it, read once per window and run. */
+  function revisedIn(cache: FreezeCache, windowStart: string, cutoffAt: string): Promise<Paper[]> {
+    return memo(cache.candidates, `revised\n${windowStart}\n${cutoffAt}`, () => store.papersRevisedBetween(windowStart, cutoffAt));
+  }
+
+  /**
+   * The window's revised papers ranked for these topics, as many as the updated slots hold. As for
+   * new papers, each topic's ranking of a window is computed once and shared by the topic sets.
+   */
   function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<ScoredPaper[]> {
-    const window = `${windowStart}\n${cutoffAt}`;
+    const window = `revised\n${windowStart}\n${cutoffAt}`;
     return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
-      const revised = await memo(cache.candidates, `revised\n${window}`, () => store.papersRevisedBetween(windowStart, cutoffAt));
+      const revised = await revisedIn(cache, windowStart, cutoffAt);
       if (revised.length === 0) return [];
       const background = await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS }));
       const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0 };
-      return pickForTopics(topics, revised, options).picked;
+      const rankings = memo(cache.rankings, window, () => topicRanking(revised, options));
+      return pickForTopics(
+        topics,
+        revised,
+        options,
+        (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+        memo(cache.counters, window, () => distinctCounter(revised)),
+      ).picked;
     });
   }
 

@@ -31,8 +31,8 @@ export function splitByUpdates(
 
 /**
  * Who may be shown each revised paper as updated, read from the store once per paper and planning
- * run: many topic sets share a paper, and a run's own new deliveries cannot change the answer
- * (each subscriber is in one group of a run).
+ * run (the caller asks for a window's revised papers together): many topic sets share a paper,
+ * and a run's own new deliveries cannot change the answer (each subscriber is in one group of a run).
  */
 export function updatableAudiences(store: Pick<DeliveryStore, 'updatableAudience'>) {
   const known = new Map<string, Set<string>>();

@@ -181,9 +181,10 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     ): Promise<boolean> => {
       let rest: readonly string[] = subscriberIds;
       let any = false;
-      const revised = showRevised ? await freeze.updatesFor(slugs, period, at, since) : [];
-      if (revised.length > 0) {
-        const split = splitByUpdates(subscriberIds, revised, await audiences(revised));
+      const revised = showRevised ? await freeze.updatesFor(slugs, period, at, since) : { picked: [], window: [] };
+      if (revised.picked.length > 0) {
+        // Asked for the whole window at once: the topic sets sharing it need no query of their own.
+        const split = splitByUpdates(subscriberIds, revised.picked, await audiences(revised.window));
         rest = split.rest;
         for (const { updatedIds, subscriberIds: ids } of split.withUpdates) {
           const edition = await freeze(slugs, period.kind, at, period, since, updatedIds);
