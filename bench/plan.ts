@@ -14,7 +14,7 @@ import { summarise, type Summary } from './stats.js';
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const CHILD = fileURLToPath(new URL('./plan-child.ts', import.meta.url));
 
-interface ChildResult {
+export interface ChildResult {
   ms: number;
   /** A second planning run a minute later, with nothing left to plan (plan mode only). */
   idleMs?: number;
@@ -23,9 +23,11 @@ interface ChildResult {
   report: { deliveriesCreated: number; digestsCreated?: number; groups?: number; due?: number };
 }
 
-function runChild(path: string, mode: 'plan' | 'bare'): Promise<ChildResult> {
+/** One run in a child process; `at` (ISO) plans at another time than PLAN_AT, `env` adds settings. */
+export function runChild(path: string, mode: 'plan' | 'bare', at?: string, env: Record<string, string> = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, path, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = ['--import', TSX, CHILD, path, mode, ...(at ? [at] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult) : reject(new Error(`plan child exited ${code}`))));
