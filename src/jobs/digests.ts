@@ -2,9 +2,6 @@ import { digestId, editionKey, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { ScoredPaper } from '../domain/matching.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
-import { parseQuery } from '../domain/query.js';
-import { diversify } from '../domain/ranking/diversity.js';
-import { createRanker } from '../domain/ranking/ranker.js';
 import { topicSetKey, type Topic } from '../domain/topic.js';
 import type { Paper } from '../domain/paper.js';
 import { renderDigest } from '../render/email/digest-email.js';
@@ -12,6 +9,7 @@ import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, PaperStore, TopicStore } from '../store/ports.js';
+import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
 
 export interface DigestDeps {
   store: PaperStore & TopicStore & DigestStore;
@@ -35,88 +33,6 @@ const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_40
 
 /** How many recent papers inform the ranking (term statistics, learned acronyms, related papers). */
 export const BACKGROUND_PAPERS = 2000;
-
-export interface PickOptions {
-  /** Recent papers besides the candidates: they shape the ranking, they are never picked. */
-  background?: readonly Paper[];
-  /** Slots in the email: each topic's list is diversified over this many. */
-  slots: number;
-  popularity?: number;
-}
-
-/** The papers that take a digest's slots, and how many papers matched in all. */
-export interface Picked {
-  picked: ScoredPaper[];
-  total: number;
-}
-
-/**
- * Ranks the candidates for each topic and merges them into the digest's slots: each paper appears
- * once, under the topic where it ranked first, and topics take turns so one busy topic cannot
- * crowd out the others. Within a topic, near-duplicates do not take the slots (MMR). `rankTopic`
- * lets a planning run share one topic's ranking of a window between the topic sets that contain
- * it, `countDistinct` the counting of what did not fit.
- */
-export function pickForTopics(
-  topics: readonly Topic[],
-  candidates: readonly Paper[],
-  options: PickOptions,
-  rankTopic: (topic: Topic) => readonly ScoredPaper[] = topicRanking(candidates, options),
-  countDistinct: (lists: readonly (readonly ScoredPaper[])[]) => number = countDistinctPapers,
-): Picked {
-  const lists = topics.map(rankTopic);
-  const named = topics.length > 1;
-  const seen = new Set<string>();
-  const picked: ScoredPaper[] = [];
-  for (let i = 0, more = true; more && picked.length < options.slots; i++) {
-    more = false;
-    for (const [k, list] of lists.entries()) {
-      const entry = list[i];
-      if (!entry || picked.length >= options.slots) continue;
-      more = true;
-      if (seen.has(entry.paper.id)) continue;
-      seen.add(entry.paper.id);
-      picked.push(named ? { ...entry, topic: topics[k]!.name } : entry);
-    }
-  }
-  return { picked, total: lists.length === 1 ? lists[0]!.length : countDistinct(lists) };
-}
-
-function countDistinctPapers(lists: readonly (readonly ScoredPaper[])[]): number {
-  return new Set(lists.flatMap((l) => l.map((r) => r.paper.id))).size;
-}
-
-/**
- * Counts the distinct papers of several rankings of one window's candidates with a reused mark
- * per candidate: a weekly run merges a thousand topic sets whose lists run to thousands of papers.
- */
-function distinctCounter(candidates: readonly Paper[]): (lists: readonly (readonly ScoredPaper[])[]) => number {
-  const index = new Map(candidates.map((p, i) => [p.id, i]));
-  const marks = new Uint8Array(candidates.length);
-  const indices = new WeakMap<readonly ScoredPaper[], Int32Array>();
-  const of = (list: readonly ScoredPaper[]) => {
-    let a = indices.get(list);
-    if (!a) indices.set(list, (a = Int32Array.from(list, (r) => index.get(r.paper.id) ?? -1)));
-    return a;
-  };
-  return (lists) => {
-    const arrays = lists.map(of);
-    let n = 0;
-    for (const a of arrays) for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
-    for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
-    return n;
-  };
-}
-
-/** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
-function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly ScoredPaper[] {
-  const ranker = createRanker([...candidates, ...(options.background ?? [])]);
-  const ids = new Set(candidates.map((p) => p.id));
-  return (t) =>
-    diversify(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
-      ranker.similarity(a.paper, b.paper),
-    );
-}
 
 /**
  * What one planning run shares between the digests it freezes: the candidate papers of a window

@@ -201,7 +201,8 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
     for (const group of groups) {
       const slugs = group.topicSet.split(',');
       const main = await freeze(slugs, group.period.kind, at, group.period);
-      if (main.status === 'empty' && !showRevised) {
+      // An empty group is planned again next time, unless revised papers can go out now.
+      if (main.status === 'empty' && (!showRevised || (await freeze.updatesFor(slugs, group.period, at)).picked.length === 0)) {
         report.emptyGroups++;
         continue;
       }
@@ -220,8 +221,8 @@ export function createPlanner({ store, digests, logger, config, clock, holder }:
       });
       const plain = history.size === 0 ? group.subscriberIds : group.subscriberIds.filter((id) => !history.has(id));
       if (main.status === 'empty') {
-        // Nothing new: only revised papers can go out, to those with nothing missed. Everyone
-        // else is planned again next time, as in an empty group.
+        // Nothing new: only revised papers go out, to those with nothing missed. Everyone else
+        // is planned again next time, as in an empty group.
         if (!(await deliverEdition(slugs, group.period, main, plain))) report.emptyGroups++;
         continue;
       }

@@ -6,7 +6,7 @@ import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
 import { diversify } from '../../src/domain/ranking/diversity.js';
 import { createRanker } from '../../src/domain/ranking/ranker.js';
-import { pickForTopics } from '../../src/jobs/digests.js';
+import { pickForTopics } from '../../src/jobs/pick.js';
 import { paper, topic } from '../helpers/factories.js';
 
 describe('topic queries', () => {
