@@ -120,6 +120,25 @@ describe('revised papers (SHOW_REVISED_PAPERS)', () => {
     }
   });
 
+  it('on: a subscriber who missed an edition gets what is new since their last digest and the update together', async () => {
+    const { sink, subscribe, day } = await world(true);
+    await subscribe('ada@example.org', DAY(1, '06:00:00'));
+    await subscribe('eve@example.org', DAY(1, '06:00:00'), 9);
+    await day(2, [P(1), fresh(2)], ['08', '09']);
+    expect(email(sink, 'eve@example.org', 2).text).toContain('Evolutionary neural architecture search for kettles');
+    // Day 3: P is revised; the planner does not run at 09:00, so Eve misses the edition.
+    await day(3, [P(2, 'Evolutionary NAS for kettles, revised'), fresh(3)]);
+    expect(email(sink, 'ada@example.org', 3).text).toContain('[Updated (v2)] Evolutionary NAS for kettles, revised');
+    await day(4, [fresh(4)], ['08', '09']);
+    expect(email(sink, 'ada@example.org', 4).text).not.toMatch(/kettles/);
+    const eve = email(sink, 'eve@example.org', 4);
+    expect(eve.subject).toMatch(/2 new papers, 1 updated/);
+    expect(eve.text).toContain('Differentiable neural architecture search, day 3');
+    expect(eve.text).toContain('Differentiable neural architecture search, day 4');
+    expect(eve.text).toContain('[Updated (v2)] Evolutionary NAS for kettles, revised');
+    expect(eve.html).toContain('Updated (v2) · shown again');
+  });
+
   it('on, with nothing new: those who had the paper get an edition of updates alone; the others wait for new papers', async () => {
     const { sink, subscribe, day } = await world(true);
     await subscribe('ada@example.org', DAY(2, '06:00:00'));
