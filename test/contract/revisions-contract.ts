@@ -55,12 +55,12 @@ export function revisionsContract(engine: Engine): void {
       await store.upsertPapers([v1], at(-60));
       const [ada, bob, cyd, dan, eve] = [subscriber(), subscriber(), subscriber(), subscriber(), subscriber()];
       await store.saveSubscribers([ada, bob, cyd, dan, eve].map((s) => ({ subscriber: s, events: [] })));
-      // The day-25 edition held v1 (cut off at T0): ada's is pending, bob's sent, cyd's failed for good.
+      // The day-25 edition held v1 (cut off at T0): ada's is pending, bob's sent, cyd's bounced.
       const first = digest({ paperIds: [P, 'arxiv:1'] });
       await store.insertDigest(first);
       await gave(engine, store, first.id, [ada]);
       await gave(engine, store, first.id, [bob], `status = 'sent'`);
-      await gave(engine, store, first.id, [cyd], `status = 'failed', error_kind = 'permanent'`);
+      await gave(engine, store, first.id, [cyd], `status = 'failed', error_kind = 'hard-bounce'`);
       await store.upsertPapers([{ ...v1, version: 2 }], at(60));
       // A digest cut off after the revision gave eve v2 already: nothing to update for her.
       const late = digest({ key: '2026-11-26', topicSet: 'nas@late', paperIds: [P] });
@@ -68,7 +68,7 @@ export function revisionsContract(engine: Engine): void {
       await gave(engine, store, late.id, [eve]);
       const [revised] = await store.papersRevisedBetween(at(0), at(1440));
       const audience = async () => [...((await store.updatableAudience([revised!])).get(P) ?? [])].sort();
-      // Not cyd (it failed), not dan (never had it), not eve.
+      // Not cyd (it bounced), not dan (never had it), not eve.
       expect(await audience()).toEqual([ada.id, bob.id].sort());
 
       // Ada is shown it as updated: she is never offered it again, not even at v3.
