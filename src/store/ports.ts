@@ -163,6 +163,11 @@ export interface DeliveryStore {
   /** The earliest time a pending row is due, if any row is pending. */
   nextPendingAt(): Promise<string | undefined>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Delivery rows per UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first, only days with any:
+   * sent ones on the day they were sent, failed and skipped ones on the day they reached that state.
+   */
+  deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
   listDeliveries(options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   /** Puts failed rows back to pending, due now; returns how many. */
@@ -252,8 +257,6 @@ export interface RunStore {
   recordRun(run: RunRecord): Promise<void>;
   /** The newest runs first. */
   listRuns(options: { limit: number }): Promise<RunRecord[]>;
-  /** Sent, failed and skipped deliveries summed over the runs of each UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first. */
-  deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
   /** Counts over every recorded run, by job and outcome. */
   runTotals(): Promise<RunTotals[]>;
   /** The latest ingest run of each source, with when it last succeeded. */
