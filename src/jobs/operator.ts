@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { DeliveryStatus } from '../domain/delivery.js';
 import type { SubscriberStatus } from '../domain/subscriber.js';
 import type { Store, RunRecord, RunTotals } from '../store/ports.js';
-import { nextSends } from './next-sends.js';
+import { soonestSends } from './next-sends.js';
 import type { JobStatus } from './scheduler.js';
 
 export interface OperatorView {
@@ -46,8 +46,8 @@ export async function operatorView({ store, clock, config, jobStatus }: Operator
 
   // The rule the planner follows (see next-sends.ts): a period not yet planned whose time has
   // passed goes out at the next planning run, so it shows as overdue, not as next week's.
-  const upcoming = await nextSends(store, config, at);
-  const shown = upcoming.slice(0, NEXT_SENDS_SHOWN).map(({ subscriber, due }) => ({
+  const upcoming = await soonestSends(store, config, at, NEXT_SENDS_SHOWN);
+  const shown = upcoming.sends.map(({ subscriber, due }) => ({
     at: due.sendAt,
     email: subscriber.email,
     frequency: subscriber.frequency,
@@ -65,7 +65,7 @@ export async function operatorView({ store, clock, config, jobStatus }: Operator
     sources: await store.sourceHealth(),
     jobs: jobStatus(),
     nextSends: shown,
-    confirmedSubscribers: upcoming.length,
+    confirmedSubscribers: upcoming.confirmed,
     totals: await store.runTotals(),
   };
 }

@@ -96,6 +96,8 @@ export interface SubscriberStore {
   listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
   /** The distinct schedules of confirmed subscribers and how many share each: the planner works per slot. */
   confirmedSlots(): Promise<(ScheduleSlot & { subscribers: number })[]>;
+  /** The first `limit` confirmed subscribers of one slot by address (the slot index serves it). */
+  listSlotSubscribers(slot: ScheduleSlot, limit: number): Promise<Subscriber[]>;
   countSubscribers(): Promise<Record<SubscriberStatus, number>>;
 }
 
