@@ -49,6 +49,13 @@ export function planningContract(engine: Engine): void {
       expect(await store.countSubscribers()).toEqual({ pending: 2, confirmed: 3, unsubscribed: 1, suppressed: 1 });
       expect(await store.countSuppressions()).toBe(2);
       expect((await store.confirmedSlots()).find((s) => s.frequency === 'daily')?.subscribers).toBe(2);
+
+      // A slot's confirmed subscribers by address, at most `limit`, with their topics.
+      const confirmedDaily = daily.slice(1).map((s) => s.email).sort();
+      expect((await store.listSlotSubscribers(DAILY_8, 10)).map((s) => s.email)).toEqual(confirmedDaily);
+      expect((await store.listSlotSubscribers(DAILY_8, 1)).map((s) => s.email)).toEqual(confirmedDaily.slice(0, 1));
+      expect(await store.listSlotSubscribers({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 }, 10)).toEqual([await store.getSubscriber(weekly.id)]);
+      expect(await store.listSlotSubscribers({ ...DAILY_8, sendHour: 9 }, 10)).toEqual([]);
     });
 
     it('streams the unplanned confirmed subscribers of the slots, with their existing topics and when they confirmed', async () => {
