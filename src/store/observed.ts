@@ -5,12 +5,13 @@
  * missed, whatever its name. Reads count too, which only costs a cache one extra check.
  */
 export function observeCalls<T extends object>(store: T, touched: () => void, quiet: ReadonlySet<string | symbol>): T {
-  const wrapped = new Map<string | symbol, unknown>();
+  // Keyed by the function, not its name: a method replaced on the store is wrapped anew.
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
       if (typeof value !== 'function' || quiet.has(prop)) return value;
-      let wrapper = wrapped.get(prop);
+      let wrapper = wrapped.get(value);
       if (!wrapper) {
         wrapper = (...args: unknown[]) => {
           touched();
@@ -26,7 +27,7 @@ export function observeCalls<T extends object>(store: T, touched: () => void, qu
           touched();
           return result;
         };
-        wrapped.set(prop, wrapper);
+        wrapped.set(value, wrapper);
       }
       return wrapper;
     },
