@@ -26,6 +26,7 @@ import type { FeedFormat } from './render/feeds/feed-data.js';
 import { renderFeed } from './render/feeds/render-feed.js';
 import { resolveSecret } from './secret.js';
 import type { Store } from './store/ports.js';
+import { observeCalls } from './store/observed.js';
 import { openSqliteStore } from './store/sqlite/open.js';
 
 /** Waits, or stops waiting early when the signal aborts (a shutdown), without throwing. */
@@ -40,6 +41,8 @@ export interface AppOptions {
   fetch?: Partial<FetchDeps>;
   /** node-cron's schedule by default; tests fire jobs themselves. */
   schedule?: Schedule;
+  /** Monotonic milliseconds for how long the feed cache trusts a version read (real time by default). */
+  elapsedMs?: () => number;
 }
 
 /** Opens the store DATABASE_URL names and brings its schema up to date. */
@@ -62,7 +65,9 @@ async function openMailer(config: Config): Promise<Mailer> {
 export async function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? createConsoleLogger(clock);
-  const store = await openStore(config.database);
+  // Any call through the store may change what a feed shows: the feed cache (made below) checks again.
+  let storeTouched = (): void => undefined;
+  const store = observeCalls(await openStore(config.database), () => storeTouched(), new Set(['contentVersion', 'planVersion']));
   const secret = await resolveSecret(config.secret, config.dataDir);
   let mailer: Promise<Mailer> | undefined;
 
@@ -107,11 +112,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const feeds = createFeedJobs({ store, clock, config });
   const feedCache = createFeedCache<FeedFormat>({
     version: () => store.contentVersion(),
+    now: options.elapsedMs,
     build: async (slug, format) => {
       const data = await feeds.feedData(slug);
       return { body: renderFeed(data, format), updated: data.updated };
     },
   });
+  storeTouched = () => feedCache.invalidate();
   let scheduler: Scheduler | undefined;
 
   return {

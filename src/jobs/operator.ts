@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import type { DeliveryStatus } from '../domain/delivery.js';
-import { currentDuePeriod, nextDuePeriod } from '../domain/schedule.js';
 import type { SubscriberStatus } from '../domain/subscriber.js';
 import type { Store, RunRecord, RunTotals } from '../store/ports.js';
+import { soonestSends } from './next-sends.js';
 import type { JobStatus } from './scheduler.js';
 
 export interface OperatorView {
@@ -16,8 +16,10 @@ export interface OperatorView {
   papers: number;
   sources: Awaited<ReturnType<Store['sourceHealth']>>;
   jobs: JobStatus[];
-  /** The next times digests fall due, with how many confirmed subscribers each. */
-  nextSends: { at: Date; subscribers: number }[];
+  /** The next digests due, soonest first: to whom and when (at most NEXT_SENDS_SHOWN of them). */
+  nextSends: { at: Date; email: string; frequency: string; overdue: boolean }[];
+  /** How many confirmed subscribers have a next send in all (the list above is bounded). */
+  confirmedSubscribers: number;
   totals: RunTotals[];
 }
 
@@ -29,6 +31,7 @@ export interface OperatorDeps {
 }
 
 const DAY_MS = 86_400_000;
+export const NEXT_SENDS_SHOWN = 10;
 
 /** What the admin page and /metrics show: the store's counts, the recorded runs and the schedule. */
 export async function operatorView({ store, clock, config, jobStatus }: OperatorDeps, options: { runs?: number; days?: number } = {}): Promise<OperatorView> {
@@ -41,18 +44,15 @@ export async function operatorView({ store, clock, config, jobStatus }: Operator
     return recorded.get(day) ?? { day, sent: 0, failed: 0, skipped: 0 };
   });
 
-  // Per schedule slot, not per subscriber: a large list costs one grouped read.
-  const sendDay = config.schedule.weeklySendDay;
-  const upcoming = new Map<number, number>();
-  for (const slot of await store.confirmedSlots()) {
-    const current = currentDuePeriod(slot.frequency, slot.timezone, slot.sendHour, at, sendDay);
-    const next = current.sendAt > at ? current : nextDuePeriod(slot.frequency, slot.timezone, slot.sendHour, current, sendDay);
-    upcoming.set(next.sendAt.getTime(), (upcoming.get(next.sendAt.getTime()) ?? 0) + slot.subscribers);
-  }
-  const nextSends = [...upcoming]
-    .sort((a, b) => a[0] - b[0])
-    .slice(0, 8)
-    .map(([time, subscribers]) => ({ at: new Date(time), subscribers }));
+  // The rule the planner follows (see next-sends.ts): a period not yet planned whose time has
+  // passed goes out at the next planning run, so it shows as overdue, not as next week's.
+  const upcoming = await soonestSends(store, config, at, NEXT_SENDS_SHOWN);
+  const shown = upcoming.sends.map(({ subscriber, due }) => ({
+    at: due.sendAt,
+    email: subscriber.email,
+    frequency: subscriber.frequency,
+    overdue: due.sendAt <= at,
+  }));
 
   return {
     at,
@@ -64,7 +64,8 @@ export async function operatorView({ store, clock, config, jobStatus }: Operator
     papers: await store.countPapers(),
     sources: await store.sourceHealth(),
     jobs: jobStatus(),
-    nextSends,
+    nextSends: shown,
+    confirmedSubscribers: upcoming.confirmed,
     totals: await store.runTotals(),
   };
 }

@@ -101,6 +101,8 @@ export interface SubscriberStore {
   listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
   /** The distinct schedules of confirmed subscribers and how many share each: the planner works per slot. */
   confirmedSlots(): Promise<(ScheduleSlot & { subscribers: number })[]>;
+  /** The first `limit` confirmed subscribers of one slot by address (the slot index serves it). */
+  listSlotSubscribers(slot: ScheduleSlot, limit: number): Promise<Subscriber[]>;
   countSubscribers(): Promise<Record<SubscriberStatus, number>>;
 }
 
@@ -168,6 +170,11 @@ export interface DeliveryStore {
   /** The earliest time a pending row is due, if any row is pending. */
   nextPendingAt(): Promise<string | undefined>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
+  /**
+   * Delivery rows per UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first, only days with any:
+   * sent ones on the day they were sent, failed and skipped ones on the day they reached that state.
+   */
+  deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
   listDeliveries(options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   /** Puts failed rows back to pending, due now; returns how many. */
@@ -264,8 +271,6 @@ export interface RunStore {
   recordRun(run: RunRecord): Promise<void>;
   /** The newest runs first. */
   listRuns(options: { limit: number }): Promise<RunRecord[]>;
-  /** Sent, failed and skipped deliveries summed over the runs of each UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first. */
-  deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
   /** Counts over every recorded run, by job and outcome. */
   runTotals(): Promise<RunTotals[]>;
   /** The latest ingest run of each source, with when it last succeeded. */

@@ -43,7 +43,8 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
         papers: v.papers,
         sources: v.sources.map((s) => ({ source: s.source, ok: s.last.outcome === 'ok', last: when(s.last.startedAt), lastOk: when(s.lastOkAt), error: s.last.detail?.error })),
         jobs: v.jobs.map((j) => ({ name: j.name, next: when(j.nextRun), last: j.lastRun ? `${when(j.lastRun.at)} (${j.lastRun.outcome})` : '—' })),
-        nextSends: v.nextSends.map((n) => ({ at: when(n.at), subscribers: n.subscribers })),
+        nextSends: v.nextSends.map((n) => ({ at: n.overdue ? `${when(n.at)} (due now)` : when(n.at), email: n.email, frequency: n.frequency })),
+        moreSends: Math.max(0, v.confirmedSubscribers - v.nextSends.length),
       }),
     );
   });

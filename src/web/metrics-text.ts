@@ -18,6 +18,15 @@ const seconds = (iso: string | Date) => Math.floor(new Date(iso).getTime() / 100
 export function prometheusText(v: OperatorView): string {
   const out: string[] = [];
   family(out, 'paperboy_deliveries', 'gauge', 'Delivery rows in the store by status.', Object.entries(v.deliveries).map(([status, n]) => [{ status }, n]));
+  // The admin chart's last bar: delivery rows that reached sent, failed or skipped this UTC day.
+  const today = v.perDay.at(-1);
+  family(
+    out,
+    'paperboy_deliveries_today',
+    'gauge',
+    'Deliveries sent, failed and skipped so far this UTC day (the last bar of the admin chart), from the delivery rows.',
+    today ? (['sent', 'failed', 'skipped'] as const).map((k) => [{ result: k }, today[k]]) : [],
+  );
   family(out, 'paperboy_subscribers', 'gauge', 'Subscribers by status.', Object.entries(v.subscribers).map(([status, n]) => [{ status }, n]));
   family(out, 'paperboy_suppressions', 'gauge', 'Addresses on the suppression list.', [[{}, v.suppressions]]);
   family(out, 'paperboy_papers', 'gauge', 'Papers in the store.', [[{}, v.papers]]);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -9,19 +10,10 @@ import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
 import { registerAdminPage } from './admin-page.js';
 import { registerAdminRoutes } from './admin-routes.js';
-import { registerFeedRoutes } from './feed-routes.js';
+import { answerCachedFeed, registerFeedRoutes } from './feed-routes.js';
 import { registerPageRoutes } from './page-routes.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
-
-// Pages are server-rendered; the one script is our own file. Nothing may frame them.
-const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  // Token links must not leak to the sites papers link to.
-  'referrer-policy': 'no-referrer',
-};
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401 };
 const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
@@ -38,7 +30,25 @@ function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRend
 
 /** The HTTP face of Paperboy. Handlers stay thin; this is the only place an error becomes a status. */
 export function createServer(app: App): FastifyInstance {
-  const server = Fastify({ logger: false, trustProxy: app.config.trustProxy, bodyLimit: 64 * 1024 });
+  let closing = false;
+  const server = Fastify({
+    logger: false,
+    trustProxy: app.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Current cached feeds are answered before Fastify (see answerCachedFeed); all else goes to it.
+    serverFactory: (handler) => {
+      const http = createHttpServer((request, response) => {
+        if (closing || !answerCachedFeed(app, request, response)) handler(request, response);
+      });
+      http.keepAliveTimeout = 72_000; // Fastify's default, which it sets only on servers it makes.
+      return http;
+    },
+  });
+  // While closing, Fastify answers 503 and closes connections: feeds too.
+  server.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   const pages = createPageRenderer(TEMPLATES_DIR);
   const script = readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'subscribe.js'), 'utf8');
 

@@ -48,6 +48,31 @@ export function deliveryContract(engine: Engine): void {
       expect(rows).toHaveLength(3);
     });
 
+    it('counts deliveries per UTC day: sent ones by when they were sent, failed and skipped ones by when they ended so', async () => {
+      const store = await engine.open();
+      const rows = await planned(store, 6);
+      const claimed = await store.claimDeliveries('w1', at(0), 6);
+      const day = (d: number, h = 9) => new Date(Date.parse(`2026-11-${d}T0${h}:00:00.000Z`)).toISOString();
+      // Claimed on the 25th, sent late on the 26th: counted on the 26th.
+      await store.finishDelivery(claimed[0]!.id, 'w1', { status: 'sent', sentAt: day(26, 1) }, day(26, 1));
+      await store.finishDelivery(claimed[1]!.id, 'w1', { status: 'sent', sentAt: day(27) }, day(27));
+      await store.finishDelivery(claimed[2]!.id, 'w1', { status: 'sent', sentAt: day(27) }, day(27));
+      await store.finishDelivery(claimed[3]!.id, 'w1', { status: 'failed', lastError: '550 no such user', errorKind: 'hard-bounce' }, day(27));
+      await store.finishDelivery(claimed[4]!.id, 'w1', { status: 'skipped', errorKind: 'suppressed' }, day(28));
+      // Pending and sending rows are not counted on any day.
+      await store.finishDelivery(claimed[5]!.id, 'w1', { status: 'pending', nextAttemptAt: day(28) }, day(28));
+      expect(await store.deliveriesPerDay('2026-11-01')).toEqual([
+        { day: '2026-11-26', sent: 1, failed: 0, skipped: 0 },
+        { day: '2026-11-27', sent: 2, failed: 1, skipped: 0 },
+        { day: '2026-11-28', sent: 0, failed: 0, skipped: 1 },
+      ]);
+      expect(await store.deliveriesPerDay('2026-11-27')).toEqual([
+        { day: '2026-11-27', sent: 2, failed: 1, skipped: 0 },
+        { day: '2026-11-28', sent: 0, failed: 0, skipped: 1 },
+      ]);
+      expect(rows).toHaveLength(6);
+    });
+
     it('holds rows of dead or stale workers as interrupted, leaves live ones, and requeues them on request', async () => {
       const store = await engine.open();
       const rows = await planned(store, 4);

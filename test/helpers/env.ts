@@ -45,8 +45,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** A whole app on a real SQLite file in a temporary folder. */
-export async function testApp(options: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<App> {
-  const app = await createApp(testConfig(options.env), { clock: options.clock, logger: silentLogger });
+export async function testApp(options: { clock?: () => Date; env?: Record<string, string>; elapsedMs?: () => number } = {}): Promise<App> {
+  const app = await createApp(testConfig(options.env), { clock: options.clock, logger: silentLogger, elapsedMs: options.elapsedMs });
   onTestFinished(() => app.close());
   return app;
 }

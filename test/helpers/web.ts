@@ -1,7 +1,7 @@
 import { onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createServer } from '../../src/web/server.js';
-import { startSmtpSink, type Sink } from './smtp-sink.js';
+import { startSmtpSink, type Sink, type SinkOptions } from './smtp-sink.js';
 import { fixedClock, testApp } from './env.js';
 
 export const TOPICS = [
@@ -10,8 +10,8 @@ export const TOPICS = [
 ];
 
 /** A server on a loopback port whose mail goes to a real SMTP sink. */
-export async function webApp(env: Record<string, string> = {}): Promise<{ app: App; base: string; sink: Sink; clock: ReturnType<typeof fixedClock> }> {
-  const sink = await startSmtpSink();
+export async function webApp(env: Record<string, string> = {}, sinkOptions: SinkOptions = {}): Promise<{ app: App; base: string; sink: Sink; clock: ReturnType<typeof fixedClock> }> {
+  const sink = await startSmtpSink(sinkOptions);
   onTestFinished(() => sink.close());
   const clock = fixedClock('2026-11-25T06:00:00Z');
   const app = await testApp({ clock, env: { SMTP_URL: sink.url, ...env } });

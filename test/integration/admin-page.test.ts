@@ -13,11 +13,14 @@ const ENGINES = [
   { engine: 'PostgreSQL', env: (): Record<string, string> => freshSchema().env, absent: !postgresAvailable() },
 ];
 
-/** A server with two confirmed subscribers, one planned and sent run, and one suppressed address. */
+/**
+ * A server with three confirmed subscribers, one plan and one delivery run (two digests sent, one
+ * refused by the relay for good), and one suppressed address.
+ */
 async function withActivity(env: Record<string, string> = {}) {
-  const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN, ...env });
+  const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN, ...env }, { rcpt: (address) => (address === 'gone@example.org' ? 550 : undefined) });
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
-  for (const email of ['ada@example.org', 'bob@example.org']) {
+  for (const email of ['ada@example.org', 'bob@example.org', 'gone@example.org']) {
     await confirmedYesterday(app, { email, topics: ['nas'], timezone: 'UTC', hour: 5 });
   }
   await app.store.suppress('spam@example.org', 'manual', null, clock().toISOString());
@@ -79,23 +82,33 @@ describe('admin page', () => {
 
 describe.each(ENGINES)('admin page on $engine', ({ env, absent }) => {
   it.skipIf(absent)('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
-    const { base, plan, sent } = await withActivity(env());
-    expect(plan.deliveriesCreated).toBe(2);
-    expect(sent.sent).toBe(2);
+    const { app, base, plan, sent, clock } = await withActivity(env());
+    expect(plan.deliveriesCreated).toBe(3);
+    expect(sent).toMatchObject({ sent: 2, failed: 1 });
+    // A run record's own counts do not make the chart: it counts the delivery rows.
+    await app.store.recordRun({ job: 'deliver', startedAt: '2026-11-25T05:59:00.000Z', durationMs: 5, outcome: 'ok', planned: 0, sent: 40, failed: 9, skipped: 0, source: null, detail: null });
+    // Carol's 04:00 digest of today was never planned: it goes out at the next planning run.
+    await confirmedYesterday(app, { email: 'carol@example.org', topics: ['nas'], timezone: 'UTC', hour: 4 });
     const cookie = await signIn(base);
     const res = await fetch(`${base}/admin`, { headers: { cookie } });
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     const row = (job: string) => new RegExp(`<tr><td>${job}</td><td>2026-11-25 06:00 UTC</td><td>[\\d.]+ s</td><td>(\\d+)</td><td>(\\d+)</td><td>(\\d+)</td><td>(\\d+)</td>`).exec(html)?.slice(1);
-    expect(row('plan')).toEqual(['2', '0', '0', '0']);
-    expect(row('deliver')).toEqual(['0', '2', '0', '0']);
-    expect(html).toMatch(/<td id="suppressions">1<\/td>/);
-    expect(html).toContain('<title>2026-11-25: 2 sent, 0 failed, 0 skipped</title>');
+    expect(row('plan')).toEqual(['3', '0', '0', '0']);
+    expect(row('deliver')).toEqual(['0', '2', '1', '0']);
+    expect(html).toMatch(/<td id="suppressions">2<\/td>/);
+    expect(html).toContain('<title>2026-11-25: 2 sent, 1 failed, 0 skipped</title>');
     expect(html).toMatch(/<td><code>[^<]*daily-papers-2024-03-21\.txt<\/code><\/td><td>2026-11-25 06:00 UTC<\/td><td>2026-11-25 06:00 UTC<\/td><td>ok<\/td>/);
     expect(html).toContain('<td><code>/nonexistent/papers.txt</code></td><td>2026-11-25 06:00 UTC</td><td>—</td><td><span class="error">failing</span>: /nonexistent/papers.txt: cannot read: no such file</td>');
-    expect(html).toMatch(/<tr><th>confirmed<\/th><td>2<\/td><\/tr>/);
-    // Both subscribers are due at 05:00 UTC tomorrow.
-    expect(html).toContain('<tr><td>2026-11-26 05:00 UTC</td><td>2</td></tr>');
+    expect(html).toMatch(/<tr><th>confirmed<\/th><td>3<\/td><\/tr>/);
+    // Who gets a digest next and when, soonest first: Carol's overdue one, then Ada's and Bob's
+    // tomorrow (today's went out); the refused address is suppressed and gets none.
+    const sends = /<table id="next-sends">[\s\S]*?<\/table>/.exec(html)![0];
+    expect([...sends.matchAll(/<tr><td>([^<]+)<\/td><td>([^<]+)<\/td><td>(\w+)<\/td><\/tr>/g)].map((m) => m.slice(1))).toEqual([
+      ['2026-11-25 04:00 UTC (due now)', 'carol@example.org', 'daily'],
+      ['2026-11-26 05:00 UTC', 'ada@example.org', 'daily'],
+      ['2026-11-26 05:00 UTC', 'bob@example.org', 'daily'],
+    ]);
 
     const out = await fetch(`${base}/admin/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
     expect(out.headers.get('set-cookie')).toMatch(/^paperboy_admin=; Path=\/admin; Max-Age=0;/);
@@ -113,11 +126,17 @@ describe.each(ENGINES)('/metrics on $engine', ({ env, absent }) => {
     const text = await res.text();
     const value = (sample: string) => Number(new RegExp(`^${sample.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('paperboy_deliveries{status="sent"}')).toBe(2);
+    expect(value('paperboy_deliveries{status="failed"}')).toBe(1);
+    // Today's bar of the admin chart, from the delivery rows.
+    expect(value('paperboy_deliveries_today{result="sent"}')).toBe(2);
+    expect(value('paperboy_deliveries_today{result="failed"}')).toBe(1);
+    expect(value('paperboy_deliveries_today{result="skipped"}')).toBe(0);
+    expect(value('paperboy_next_send_timestamp_seconds')).toBe(Date.parse('2026-11-26T05:00:00Z') / 1000);
     expect(value('paperboy_deliveries{status="pending"}')).toBe(0);
     expect(value('paperboy_subscribers{status="confirmed"}')).toBe(2);
-    expect(value('paperboy_suppressions')).toBe(1);
+    expect(value('paperboy_suppressions')).toBe(2);
     expect(value('paperboy_runs_total{job="deliver",outcome="ok"}')).toBe(1);
-    expect(value('paperboy_run_deliveries_total{job="plan",result="planned"}')).toBe(2);
+    expect(value('paperboy_run_deliveries_total{job="plan",result="planned"}')).toBe(3);
     expect(value('paperboy_run_deliveries_total{job="deliver",result="sent"}')).toBe(2);
     expect(text).toMatch(/^paperboy_source_up\{source=".*daily-papers-2024-03-21\.txt"\} 1$/m);
     expect(text).toMatch(/^paperboy_source_up\{source="\/nonexistent\/papers\.txt"\} 0$/m);

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { nextSends } from '../../src/jobs/next-sends.js';
+import { nextSends, soonestSends } from '../../src/jobs/next-sends.js';
 import { silentLogger } from '../../src/log.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 
 async function planningApp(env: Record<string, string> = {}) {
@@ -114,6 +116,41 @@ describe('planning at each subscriber\'s local hour', () => {
       ['berlin@example.org', '2026-11-26T07:00:00.000Z', '2026-11-26'],
     ]);
   });
+
+  const engines: [string, () => Record<string, string>][] = [['SQLite', () => ({})]];
+  if (postgresAvailable()) engines.push(['PostgreSQL', () => freshSchema().env]);
+  for (const [engine, env] of engines) {
+    it(`tells the soonest sends from the schedule slots, the same as the full list would (${engine})`, async () => {
+      const { app, add } = await planningApp(env());
+      await add('berlin@example.org', 'Europe/Berlin', 8);
+      await add('berlin-too@example.org', 'Europe/Berlin', 8);
+      await add('kolkata@example.org', 'Asia/Kolkata', 9);
+      await add('later@example.org', 'America/New_York', 7);
+      // Confirmed after this week's Monday send time: that edition is not theirs, the next one is.
+      await add('weekly@example.org', 'UTC', 6, 'weekly');
+      await app.planner.plan(at('2026-11-25T07:30:00Z'));
+      // Confirmed before today's 07:00 UTC but not planned yet: overdue, sent at the next planning run.
+      await add('overdue@example.org', 'Europe/Berlin', 8);
+      await add('utc-overdue@example.org', 'UTC', 7);
+      const now = at('2026-11-25T07:45:00Z');
+      const all = await nextSends(app.store, loadConfig({}), now);
+      const view = (sends: { subscriber: { email: string }; due: { sendAt: Date } }[]) => sends.map((s) => [s.subscriber.email, s.due.sendAt.toISOString()]);
+      expect(view(all)).toEqual([
+        ['overdue@example.org', '2026-11-25T07:00:00.000Z'],
+        ['utc-overdue@example.org', '2026-11-25T07:00:00.000Z'],
+        ['later@example.org', '2026-11-25T12:00:00.000Z'],
+        ['kolkata@example.org', '2026-11-26T03:30:00.000Z'],
+        ['berlin-too@example.org', '2026-11-26T07:00:00.000Z'],
+        ['berlin@example.org', '2026-11-26T07:00:00.000Z'],
+        ['weekly@example.org', '2026-11-30T06:00:00.000Z'],
+      ]);
+      for (let limit = 1; limit <= all.length + 1; limit++) {
+        const { sends, confirmed } = await soonestSends(app.store, loadConfig({}), now, limit);
+        expect(view(sends)).toEqual(view(all.slice(0, limit)));
+        expect(confirmed).toBe(7);
+      }
+    });
+  }
 });
 
 describe('never the same paper twice', () => {

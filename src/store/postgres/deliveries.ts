@@ -96,6 +96,19 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       for (const r of rows) counts[r.status] = r.n;
       return counts;
     },
+    async deliveriesPerDay(sinceDay) {
+      // A sent row's day is its sent_at; a failed or skipped row's, the last change of its status.
+      // Counts are bigint, read as numbers (see db.ts).
+      const { rows } = await db.query<{ day: string; sent: number; failed: number; skipped: number }>(
+        `SELECT substr(at, 1, 10) AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
+           count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'skipped') AS skipped
+         FROM (SELECT status, CASE status WHEN 'sent' THEN sent_at ELSE updated_at END AS at
+               FROM deliveries WHERE status IN ('sent', 'failed', 'skipped')) d
+         WHERE at >= $1 GROUP BY day ORDER BY day`,
+        [sinceDay],
+      );
+      return rows;
+    },
     async listDeliveries({ status, limit }) {
       const { rows } = status
         ? await db.query<DeliveryRow>('SELECT * FROM deliveries WHERE status = $1 ORDER BY updated_at DESC, id LIMIT $2', [status, limit])

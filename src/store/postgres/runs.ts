@@ -24,15 +24,6 @@ export function pgRunStore(db: Pg): RunStore {
       const { rows } = await db.query<RunRow>(`SELECT ${COLUMNS} FROM runs ORDER BY seq DESC LIMIT $1`, [limit]);
       return rows.map(toRun);
     },
-    async deliveriesPerDay(sinceDay) {
-      // Sums of integer columns are bigint, read as numbers (see db.ts).
-      const { rows } = await db.query<{ day: string; sent: number; failed: number; skipped: number }>(
-        `SELECT substr(started_at, 1, 10) AS day, sum(sent) AS sent, sum(failed) AS failed, sum(skipped) AS skipped
-         FROM runs WHERE started_at >= $1 AND (sent + failed + skipped) > 0 GROUP BY day ORDER BY day`,
-        [sinceDay],
-      );
-      return rows;
-    },
     async runTotals() {
       const { rows } = await db.query<RunTotals>(
         `SELECT job, outcome, count(*) AS runs, sum(planned) AS planned, sum(sent) AS sent, sum(failed) AS failed,

@@ -94,6 +94,13 @@ export function pgSubscriberStore(db: Pg): SubscriberStore {
         : await db.query<ConsentRow>('SELECT * FROM consent_log ORDER BY seq');
       return rows.map(toEvent);
     },
+    async listSlotSubscribers(slot, limit) {
+      const { rows } = await db.query<SubscriberRow>(
+        `${SELECT} WHERE s.status = 'confirmed' AND s.frequency = $1 AND s.timezone = $2 AND s.send_hour = $3 ORDER BY s.email LIMIT $4`,
+        [slot.frequency, slot.timezone, slot.sendHour, limit],
+      );
+      return rows.map(toSubscriber);
+    },
     async confirmedSlots() {
       // From the (status, frequency, timezone, send_hour) index; ordered, so that the planner sees
       // the same list while nothing changes.

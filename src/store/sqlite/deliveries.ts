@@ -155,6 +155,17 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       }
       return counts;
     },
+    async deliveriesPerDay(sinceDay) {
+      // A sent row's day is its sent_at; a failed or skipped row's, the last change of its status.
+      return db
+        .prepare(
+          `SELECT substr(at, 1, 10) AS day, sum(status = 'sent') AS sent, sum(status = 'failed') AS failed, sum(status = 'skipped') AS skipped
+           FROM (SELECT status, CASE status WHEN 'sent' THEN sent_at ELSE updated_at END AS at
+                 FROM deliveries WHERE status IN ('sent', 'failed', 'skipped'))
+           WHERE at >= ? GROUP BY day ORDER BY day`,
+        )
+        .all(sinceDay) as { day: string; sent: number; failed: number; skipped: number }[];
+    },
     async listDeliveries({ status, limit }) {
       const rows = status
         ? db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC, id LIMIT ?').all(status, limit)

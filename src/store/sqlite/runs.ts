@@ -13,14 +13,6 @@ export function sqliteRunStore(db: Database.Database): RunStore {
     async listRuns({ limit }) {
       return db.prepare<[number], RunRow>('SELECT * FROM runs ORDER BY seq DESC LIMIT ?').all(limit).map(toRun);
     },
-    async deliveriesPerDay(sinceDay) {
-      return db
-        .prepare(
-          `SELECT substr(started_at, 1, 10) AS day, sum(sent) AS sent, sum(failed) AS failed, sum(skipped) AS skipped
-           FROM runs WHERE started_at >= ? AND (sent + failed + skipped) > 0 GROUP BY day ORDER BY day`,
-        )
-        .all(sinceDay) as { day: string; sent: number; failed: number; skipped: number }[];
-    },
     async runTotals() {
       return db
         .prepare(

@@ -85,6 +85,14 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
         : db.prepare<[], ConsentRow>('SELECT * FROM consent_log ORDER BY seq').all();
       return rows.map(toEvent);
     },
+    async listSlotSubscribers(slot, limit) {
+      return db
+        .prepare<[string, string, number, number], SubscriberRow>(
+          `${SELECT} WHERE s.status = 'confirmed' AND s.frequency = ? AND s.timezone = ? AND s.send_hour = ? ORDER BY s.email LIMIT ?`,
+        )
+        .all(slot.frequency, slot.timezone, slot.sendHour, limit)
+        .map(toSubscriber);
+    },
     async confirmedSlots() {
       // Read from the (status, frequency, timezone, send_hour) index alone: no row is visited.
       return (db
