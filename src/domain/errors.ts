@@ -15,9 +15,6 @@ export class PaperboyError extends Error {
 
 /** Bad input in a source file: names the file, the line and, when known, the field. */
 export class ParseError extends PaperboyError {
-  /** The field at fault, when one is. */
-  readonly field: string | undefined;
-
   constructor(
     readonly file: string,
     readonly line: number | undefined,
@@ -27,7 +24,6 @@ export class ParseError extends PaperboyError {
     const where = line === undefined ? file : `${file}:${line}`;
     const field = options?.field ? ` (field ${options.field})` : '';
     super('PARSE_ERROR', `${where}: ${detail}${field}`, options);
-    this.field = options?.field;
   }
 }
 

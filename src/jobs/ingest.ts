@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ParseError } from '../domain/errors.js';
-import { normalisePaperInput } from '../domain/paper.js';
+import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import type { Fetcher } from '../ingest/fetch.js';
 import { parseSource, type Format } from '../ingest/formats.js';
-import { parseFiles, type ParsedFiles } from './parse-files.js';
 import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
@@ -15,8 +14,6 @@ export interface IngestDeps {
   /** For URLs; without one, only files can be ingested. */
   fetcher?: Fetcher;
   arxivDelayMs?: number;
-  /** Files adding up to this many bytes are parsed by worker threads as well (default parse-files.ts's). */
-  parallelMinBytes?: number;
 }
 
 export interface IngestReport extends IngestCounts {
@@ -43,7 +40,7 @@ export async function readSource(file: string): Promise<string> {
 export const isUrl = (target: string) => /^https?:\/\//i.test(target);
 
 /** Turns files and URLs into papers and stores them. */
-export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000, parallelMinBytes }: IngestDeps) {
+export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000 }: IngestDeps) {
   async function read(target: string): Promise<string> {
     if (!isUrl(target)) return readSource(target);
     if (!fetcher) throw new ParseError(target, undefined, 'cannot fetch URLs here');
@@ -51,22 +48,6 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
     const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
     // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
     return result.notModified ? '' : result.body;
-  }
-
-  /** Files only: parsed on every core when they are large. URLs: one by one, as their hosts ask. */
-  async function readAll(targets: readonly string[], format: Format, progress: IngestProgress): Promise<ParsedFiles> {
-    if (!targets.some(isUrl)) return parseFiles(targets, format, readSource, { onFile: progress.onFile, minBytes: parallelMinBytes });
-    const parsed: ParsedFiles['parsed'] = [];
-    try {
-      for (const [i, target] of targets.entries()) {
-        const text = await read(target);
-        parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
-        progress.onFile?.(i + 1, targets.length);
-      }
-    } catch (error) {
-      return { parsed, error, byWorkers: 0 };
-    }
-    return { parsed, byWorkers: 0 };
   }
 
   return {
@@ -81,12 +62,18 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
       // Each source gets its own run record: the admin page shows the health of each.
       const record = (source: string, outcome: RunRecord['outcome'], detail: Record<string, unknown>) =>
         store.recordRun({ job: 'ingest', startedAt, durationMs: performance.now() - t0, outcome, planned: 0, sent: 0, failed: 0, skipped: 0, source, detail });
-      const { parsed, error } = await readAll(targets, format, progress);
-      if (error !== undefined) {
-        const source = error instanceof ParseError ? error.file : targets[parsed.length];
+      const parsed: { file: string; papers: PaperInput[] }[] = [];
+      try {
+        for (const [i, target] of targets.entries()) {
+          const text = await read(target);
+          parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
+          progress.onFile?.(i + 1, targets.length);
+        }
+      } catch (err) {
+        const source = err instanceof ParseError ? err.file : targets[parsed.length];
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: scrub((error as Error).message) }).catch(() => undefined);
-        throw error;
+        if (source) await record(source, 'failed', { error: scrub((err as Error).message) }).catch(() => undefined);
+        throw err;
       }
       const counts = await store.upsertPapers(
         parsed.flatMap((p) => p.papers),
