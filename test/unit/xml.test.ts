@@ -35,6 +35,12 @@ describe('reading XML', () => {
     });
   });
 
+  it('keeps a long text whole, beyond the parser\'s 64 KB buffer', () => {
+    const long = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
+    const doc = parseXml(`<a><b>${long}</b><c><![CDATA[${long}]]></c></a>`, 'f.xml');
+    expect(doc).toEqual({ a: { b: long, c: long } });
+  });
+
   it("decodes XML's entities and character references, and keeps HTML's named ones as written", () => {
     const doc = parseXml('<a t="&#65;&amp;">&lt;b&gt; &#x42; &quot;q&quot; caf&#233; &nbsp;&mdash;</a>', 'f.xml');
     expect(text(doc.a)).toBe('<b> B "q" café &nbsp;&mdash;');
