@@ -61,13 +61,17 @@ interface Open {
 function addChild(parent: Open, name: string, value: unknown): void {
   parent.structured = true;
   const node = parent.node;
-  if (!Object.hasOwn(node, name)) {
-    // defineProperty, so that an element named __proto__ is only a key.
-    Object.defineProperty(node, name, { value: REPEATED.has(name) ? [value] : value, enumerable: true, writable: true, configurable: true });
+  const existing = node[name];
+  // (An element named like an inherited property, `constructor`, is not there yet.)
+  if (existing === undefined || !Object.hasOwn(node, name)) {
+    const first = REPEATED.has(name) ? [value] : value;
+    // An element named __proto__ is only a key; plain assignment everywhere else keeps the objects fast.
+    if (name === '__proto__') Object.defineProperty(node, name, { value: first, enumerable: true, writable: true, configurable: true });
+    else node[name] = first;
+  } else if (Array.isArray(existing)) {
+    existing.push(value);
   } else {
-    const existing = node[name];
-    if (Array.isArray(existing)) existing.push(value);
-    else node[name] = [existing, value];
+    node[name] = [existing, value];
   }
 }
 
