@@ -227,7 +227,9 @@ export function printIngest(r: IngestBench): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // `bench/ingest.ts [runs] [json|mixed]`: both inputs unless one is named.
   const runs = Number(process.argv[2] ?? 3);
-  printIngest(await benchIngest('json', runs));
-  printIngest(await benchIngest('mixed', runs));
+  const only = process.argv[3];
+  if (only !== 'mixed') printIngest(await benchIngest('json', runs));
+  if (only !== 'json') printIngest(await benchIngest('mixed', runs));
 }

@@ -62,6 +62,17 @@ function mergeFacts(existing: PaperFacts, input: PaperFacts): PaperFacts {
 }
 
 /**
+ * A paper's date is when it first appeared: no source can give one earlier than that, but some
+ * give a later one (an arXiv replacement's announcement day, a journal's publication), so the
+ * earliest wins whichever source came first. Compared as instants: a Paperboy JSON date may carry
+ * an offset.
+ */
+function earliest(stored: string | null, seen: string | undefined): string | null {
+  if (!stored) return seen ?? null;
+  return seen && Date.parse(seen) < Date.parse(stored) ? seen : stored;
+}
+
+/**
  * Merges a new sighting into what is stored. The text (title, abstract, authors) follows the
  * newest known version: a sighting of the same or a newer version replaces it; an older version,
  * or a versionless sighting (Hugging Face, a feed) of a paper arXiv gave a version, only fills in
@@ -77,7 +88,7 @@ export function mergePaper(existing: PaperFields, input: PaperInput): PaperField
         abstract: input.abstract || existing.abstract,
         authors: input.authors.length > 0 ? input.authors : existing.authors,
         url: input.url ?? existing.url,
-        publishedAt: existing.publishedAt ?? input.publishedAt ?? null,
+        publishedAt: earliest(existing.publishedAt, input.publishedAt),
       }
     : {
         arxivId: existing.arxivId ?? input.arxivId ?? null,
@@ -86,7 +97,7 @@ export function mergePaper(existing: PaperFields, input: PaperInput): PaperField
         abstract: existing.abstract || input.abstract,
         authors: existing.authors.length > 0 ? existing.authors : input.authors,
         url: existing.url ?? input.url ?? null,
-        publishedAt: existing.publishedAt ?? input.publishedAt ?? null,
+        publishedAt: earliest(existing.publishedAt, input.publishedAt),
       };
   for (const key of FACTS) delete text[key];
   const merged = withFacts(text, mergeFacts(existing, input));

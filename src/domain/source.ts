@@ -70,6 +70,13 @@ export interface FetchOutcome {
   lastChangedAt: string | null;
   maxAgeHours: number;
   quietDay: boolean;
+  /**
+   * The request was for a day still in progress (Hugging Face's `date=` of the run day): an empty
+   * answer means "not published yet", not a silent source.
+   */
+  dayInProgress?: boolean | undefined;
+  /** The newest item date earlier fetches saw, for a source that has nothing yet today. */
+  previousNewestAt?: string | null | undefined;
 }
 
 /**
@@ -83,6 +90,13 @@ export function assessFetch(o: FetchOutcome): { status: SourceStatus; detail: st
       return { status: 'stale', detail: `not modified since ${o.lastChangedAt}, more than ${o.maxAgeHours} h ago` };
     }
     return { status: 'ok', detail: 'not modified' };
+  }
+  if (o.items === 0 && o.dayInProgress && !o.quietDay) {
+    // Not yet is fine for a while; not for longer than the source may go without a new paper.
+    if (o.previousNewestAt && Date.parse(o.previousNewestAt) < limit) {
+      return { status: 'stale', detail: `nothing published yet today, and the newest paper is from ${o.previousNewestAt}, more than ${o.maxAgeHours} h ago` };
+    }
+    return { status: 'ok', detail: 'nothing published yet today' };
   }
   if (o.items === 0) {
     return o.quietDay ? { status: 'ok', detail: 'quiet day: nothing published' } : { status: 'stale', detail: 'answered with no papers on a publishing day' };

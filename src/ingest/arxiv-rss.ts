@@ -38,6 +38,8 @@ export function parseArxivRss(source: string, file: string): ParsedSource & { an
   const channel = (doc.rss as XmlNode | undefined)?.channel as XmlNode | undefined;
   if (!channel) throw new ParseError(file, 1, 'not an RSS 2.0 feed: no <rss><channel>');
   const announced: Record<string, number> = {};
+  // The day of the announcement: the item's own date, else the feed's.
+  const feedDate = isoDate(text(channel.pubDate)) ?? isoDate(text(channel.lastBuildDate));
   const papers = list(channel.item).map((item, i): PaperInput => {
     const title = text(item.title);
     const guid = text(item.guid);
@@ -56,8 +58,10 @@ export function parseArxivRss(source: string, file: string): ParsedSource & { an
       arxivId: arxivId || undefined,
       url: text(item.link) || undefined,
       categories: list(item.category).map((c) => text(c)),
-      // The announcement day is the paper's date only for a first announcement, not a replacement.
-      publishedAt: type === 'new' || type === 'cross' ? isoDate(text(item.pubDate)) : undefined,
+      // For a first announcement (new, cross) this is the paper's date. A replacement's is later
+      // than the paper's, yet it is the best date there is for a paper never seen before; the
+      // store keeps the earliest date any source gave, so arXiv's own v1 date corrects it.
+      publishedAt: isoDate(text(item.pubDate)) ?? isoDate(text(item['dc:date'])) ?? feedDate,
     };
   });
   const skipDays = list((channel.skipDays as XmlNode | undefined)?.day)

@@ -1,60 +1,7 @@
-import { createRequire } from 'node:module';
-import type { X2jOptions, XMLParser, XMLValidator as Validator } from 'fast-xml-parser';
-import { ParseError } from '../domain/errors.js';
 import { lineOfOffset } from './json-lines.js';
 
-/** A parsed XML element: attributes under `@_name`, text under `#text`, children by tag name. */
-export type XmlNode = { [key: string]: unknown };
-
-// Every element that may repeat is read as an array, so one entry and many look the same.
-const REPEATED = new Set(['entry', 'item', 'author', 'category', 'link', 'day', 'dc:creator', 'contributor']);
-
-const OPTIONS: X2jOptions = {
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  // Ids such as 2403.01234 must stay strings, and so must everything else.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  // XML's five entities only: HTML's named ones cost a regex pass per text node (a third of the
-  // parse time of an arXiv page) and are not XML. Numeric references are decoded in text().
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (name) => REPEATED.has(name),
-  // Callbacks get a matcher instead of a path string built for every tag (the string cost ~10 %).
-  jPath: false,
-};
-
-// fast-xml-parser costs ~0.1 s to import: loaded (synchronously, its CommonJS build) on the first
-// XML document, so commands that never read one do not pay for it.
-let loaded: { parser: XMLParser; validator: typeof Validator } | undefined;
-function xml() {
-  if (!loaded) {
-    const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
-    loaded = { parser: new fxp.XMLParser(OPTIONS), validator: fxp.XMLValidator };
-  }
-  return loaded;
-}
-
-/** Parses XML after checking it is well-formed; a truncated or broken body names its line. */
-export function parseXml(text: string, file: string): XmlNode {
-  if (text.trim().length === 0) throw new ParseError(file, undefined, 'the file is empty');
-  const { parser, validator } = xml();
-  const valid = validator.validate(text);
-  if (valid !== true) {
-    const { line, msg } = valid.err;
-    // The validator reports elements left open at the end as a list of names on line 1.
-    const open = /^Invalid '\[(.*)\]' found\.$/s.exec(msg);
-    if (open) {
-      const names = (open[1] ?? '').split(',').map((n) => n.trim().replace(/^"|"$/g, ''));
-      const last = text.split('\n').length;
-      throw new ParseError(file, last, `the document ends inside <${names.at(-1)}>, with ${names.map((n) => `<${n}>`).join(', ')} never closed: a truncated download?`);
-    }
-    throw new ParseError(file, line, `not well-formed XML: ${msg}`);
-  }
-  return parser.parse(text) as XmlNode;
-}
+export { parseXml, type XmlNode } from './xml-tree.js';
+import type { XmlNode } from './xml-tree.js';
 
 const NUMERIC_REF = /&#(x[0-9a-f]+|\d+);/gi;
 

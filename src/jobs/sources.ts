@@ -79,9 +79,12 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
   }
 
   async function fetchAndParse(source: Source, state: SourceState | undefined, at: Date) {
-    if (source.format === 'arxiv-atom') return { ...(await fetchArxivPages(source)), notModified: false, validators: {} };
+    if (source.format === 'arxiv-atom') return { ...(await fetchArxivPages(source)), notModified: false, validators: {}, dayInProgress: false };
     let url = source.url;
-    if (source.format === 'hf-daily' && !new URL(url).searchParams.has('date')) {
+    // Hugging Face publishes a day's papers through that day: asked for the run's own day, it
+    // may not have any yet.
+    const dayInProgress = source.format === 'hf-daily' && !new URL(url).searchParams.has('date');
+    if (dayInProgress) {
       const d = localParts(at, source.timezone);
       const u = new URL(url);
       u.searchParams.set('date', `${d.year}-${pad(d.month)}-${pad(d.day)}`);
@@ -94,13 +97,14 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       etag: conditional ? state?.etag : undefined,
       lastModified: conditional ? state?.lastModified : undefined,
     });
-    if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {} };
+    if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
     const parsed = parseSource(result.body, url, source.format);
     return {
       parsed: [parsed],
       requests: result.attempts,
       notModified: false,
       validators: { etag: result.etag ?? null, lastModified: result.lastModified ?? null },
+      dayInProgress,
     };
   }
 
@@ -127,7 +131,11 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         lastChangedAt: state?.lastChangedAt ?? null,
         maxAgeHours: source.maxAgeHours,
         quietDay,
+        dayInProgress: fetched.dayInProgress,
+        previousNewestAt: state?.newestItemAt ?? null,
       });
+      // Nothing yet today says nothing about the newest paper: the one seen before stays.
+      const notYet = fetched.dayInProgress && papers.length === 0;
       await store.saveSourceState({
         name: source.name,
         status: verdict.status,
@@ -135,7 +143,7 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         lastAttemptAt: iso,
         lastSuccessAt: iso,
         lastChangedAt: fetched.notModified ? (state?.lastChangedAt ?? null) : iso,
-        newestItemAt: fetched.notModified ? (state?.newestItemAt ?? null) : (newestAt ?? null),
+        newestItemAt: fetched.notModified || notYet ? (state?.newestItemAt ?? null) : (newestAt ?? null),
         itemsSeen: papers.length,
         itemsNew: counts.added,
         failures: 0,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
 
 describe('ingest into a real SQLite file', () => {
   it('stores the sample page once: a second ingest changes nothing', async () => {
@@ -15,6 +15,17 @@ describe('ingest into a real SQLite file', () => {
     const papers = await app.store.listPapers({});
     expect(papers).toHaveLength(103);
     expect(papers.every((p) => p.firstSeenAt === '2026-11-25T06:00:00.000Z')).toBe(true);
+  });
+
+  it("dates a paper first seen in an arXiv replacement, and takes arXiv's earlier v1 date when it comes", async () => {
+    const app = await testApp({ clock: fixedClock('2024-03-21T09:00:00Z') });
+    await app.ingester.ingestFiles([`${FIXTURES}sources/arxiv-rss-cs-lg.xml`]);
+    const [replaced] = await app.store.getPapers(['arxiv:2403.12345']);
+    expect(replaced).toMatchObject({ version: 3, publishedAt: '2024-03-21T04:00:00.000Z' });
+    // The API page has v2 (older than the stored v3) published on 18 March: the text stays v3's.
+    await app.ingester.ingestFiles([`${FIXTURES}sources/arxiv-api-page1.xml`]);
+    const [dated] = await app.store.getPapers(['arxiv:2403.12345']);
+    expect(dated).toMatchObject({ version: 3, title: replaced?.title, publishedAt: '2024-03-18T09:12:41.000Z' });
   });
 
   it('uses WAL and records the schema version in the file', async () => {

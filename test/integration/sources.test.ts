@@ -158,6 +158,29 @@ describe('sources: quiet days and stale answers', () => {
     }
   });
 
+  it("takes Hugging Face's empty answer for a day still in progress as not yet, until no paper has come for too long", async () => {
+    const { app, server, clock, lines } = await sourcesApp((b) => [hfSource(b)], '2024-03-21T09:00:00Z');
+    server.route('/api/daily_papers', (req) => ({
+      fixture: req.query.get('date') === '2024-03-21' ? 'hf-daily-2024-03-21.json' : 'hf-daily-empty.json',
+      type: 'application/json',
+    }));
+    const jobs = await app.sources();
+    expect(await jobs.runSource('hf')).toMatchObject({ status: 'ok', seen: 3 });
+    // The next morning, before Hugging Face has featured anything for the day.
+    clock.set('2024-03-22T09:00:00Z');
+    expect(await jobs.runSource('hf')).toMatchObject({ status: 'ok', detail: 'nothing published yet today', seen: 0 });
+    expect(server.requestsTo('/api/daily_papers').at(-1)?.query.get('date')).toBe('2024-03-22');
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+    const [health] = await jobs.health();
+    expect(health).toMatchObject({ name: 'hf', status: 'ok' });
+    // Five days on and still nothing: more than the 96 hours a source may go without a paper.
+    clock.set('2024-03-26T09:00:00Z');
+    expect(await jobs.runSource('hf')).toMatchObject({
+      status: 'stale',
+      detail: 'nothing published yet today, and the newest paper is from 2024-03-21T03:05:00.000Z, more than 96 h ago',
+    });
+  });
+
   it('flags content older than expected, and a 304 that has lasted too long', async () => {
     const { app, server, clock } = await sourcesApp((b) => [rssSource(b, { maxAgeHours: 48 }), hfSource(b)], '2024-03-28T10:00:00Z');
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"old"' });

@@ -67,6 +67,16 @@ describe('merging what every source knows', () => {
     expect(mergePaper({ ...arxiv, authors: [] }, { ...hf, authors: ['Ada'] })).toMatchObject({ title: 'T', abstract: 'v2 text', authors: ['Ada'], upvotes: 9 });
   });
 
+  it("keeps a paper's earliest known date, whichever source brought it", () => {
+    const announced = { ...arxiv, publishedAt: '2024-03-21T04:00:00.000Z' };
+    const v1 = normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001v1', publishedAt: '2024-03-18T09:12:41.000Z' }));
+    expect(mergePaper(announced, v1).publishedAt).toBe('2024-03-18T09:12:41.000Z');
+    const journal = normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001', publishedAt: '2024-06-01T00:00:00.000Z' }));
+    expect(mergePaper(announced, journal).publishedAt).toBe('2024-03-21T04:00:00.000Z');
+    // Compared as instants, not as text: 02:00+03:00 is earlier than 00:00Z.
+    expect(mergePaper(announced, { ...journal, publishedAt: '2024-03-21T02:00:00+03:00' }).publishedAt).toBe('2024-03-21T02:00:00+03:00');
+  });
+
   it('an older version changes no text but still brings its facts', () => {
     const v1 = normalisePaperInput(paperInput({ title: 'Old', abstract: 'v1 text', arxivId: '2403.00001v1', upvotes: 5 }));
     expect(mergePaper(arxiv, v1)).toMatchObject({ title: 'T', abstract: 'v2 text', version: 2, upvotes: 5 });

@@ -95,9 +95,17 @@ describe('arXiv RSS', () => {
     expect(papers[0]?.abstract).toMatch(/^When writing and talking/);
     expect(papers[0]?.title).toBe('Quiet Reasoning: Language Models Can Teach Themselves to Think Before Speaking');
     expect(papers[2]?.authors).toEqual(['Ada Lovelace', 'Alan Turing', 'Charles Babbage']);
-    // A replacement announces a new version, not a new paper: its announcement day is not its date.
     expect(papers[0]?.publishedAt).toBe('2024-03-21T04:00:00.000Z');
-    expect(papers[2]?.publishedAt).toBeUndefined();
+    // A replacement of a paper never seen before still gets a date: the announcement's.
+    expect(papers[2]?.publishedAt).toBe('2024-03-21T04:00:00.000Z');
+  });
+
+  it("dates an item without a date of its own by the feed's announcement date", () => {
+    const undated = fixture('arxiv-rss-cs-lg.xml').replace(/<pubDate>[^<]*<\/pubDate>\s*(<arxiv:announce_type>replace<)/, '$1');
+    // The first <pubDate> is the channel's: a feed announced at another hour than its items.
+    const feed = undated.replace('<pubDate>Thu, 21 Mar 2024 00:00:00 -0400</pubDate>', '<pubDate>Wed, 20 Mar 2024 20:00:00 -0400</pubDate>');
+    const papers = parseArxivRss(feed, 'rss.xml').papers;
+    expect(papers.map((p) => p.publishedAt)).toEqual(['2024-03-21T04:00:00.000Z', '2024-03-21T04:00:00.000Z', '2024-03-21T00:00:00.000Z', '2024-03-21T04:00:00.000Z']);
   });
 
   it('splits creators on commas and a final "and"', () => {
