@@ -1,12 +1,14 @@
 import type { Paper } from '../paper.js';
 import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
-import { analyse, indexTokens, surfaceOf, type Analysed } from './analyse.js';
-import { createBm25Index } from './bm25.js';
+import { analyse, surfaceOf } from './analyse.js';
+import { createBm25Index, type Hits } from './bm25.js';
 import { conceptsOf, excludedForms, formKey, type Concept, type Form } from './concepts.js';
 import { passesFilters } from './filters.js';
 import { blendPopularity, compare, tidy, topK } from './order.js';
-import { cosine, profile, tfidf, type Vector } from './vectors.js';
+import { createFeedback } from './feedback.js';
+import { buildPostings, vectorIdf } from './postings.js';
+import { cosine, tfidf, type Vector } from './vectors.js';
 
 /** A paper ranked for a topic, with why it was picked. */
 export interface ScoredPaper {
@@ -32,6 +34,8 @@ export interface RankOptions {
 
 // BM25 over title and abstract, a title match counting three times an abstract one.
 const TITLE_BOOST = 3;
+// In the tf-idf vectors (feedback, likeness of papers) a title word counts twice.
+const VECTOR_TITLE_WEIGHT = 2;
 // Pseudo-relevance feedback: the vocabulary of the best few matches finds papers that say the
 // same thing in other words. RELATED_MIN is how close (relative to those matches) a paper must be.
 const FEEDBACK_DOCS = 8;
@@ -45,94 +49,120 @@ const OTHER_ALTERNATIVES = 0.25;
 
 interface Doc {
   paper: Paper;
-  title: Analysed;
-  abstract: Analysed;
   vector?: Vector;
 }
 
+/** A concept's papers (ascending) with their best form's score, and which form stood in where the typed one did not match. */
+interface ConceptHits extends Hits {
+  via: Map<number, string>;
+}
+
 interface Lexical {
-  scores: Map<number, number>;
+  /** Per paper (by position); 0 where nothing matched. */
+  scores: Float64Array;
   /** Papers that match every concept of some alternative. */
-  gated: Set<number>;
+  gated: number[];
+  isGated: Uint8Array;
   matched(i: number): string[];
 }
 
-interface Closeness {
-  /** Per paper (by position), 0 to 1. */
-  scores: Float64Array;
-  touched: number[];
-  terms: Map<string, number>;
+/** Whether paper i is among the hits (binary search: the papers are ascending). */
+function includes(hits: Hits, i: number): boolean {
+  let lo = 0;
+  let hi = hits.docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = hits.docs[mid] as number;
+    if (d === i) return true;
+    if (d < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
-
-const NO_WORDS: Lexical = { scores: new Map(), gated: new Set(), matched: () => [] };
 
 /** An index over a corpus of papers that ranks them for any number of topic queries. */
 export function createRanker(corpus: readonly Paper[]) {
   const unique = [...new Map(corpus.map((p) => [p.id, p])).values()];
-  const docs: Doc[] = unique.map((paper) => ({ paper, title: analyse(paper.title), abstract: analyse(paper.abstract) }));
+  const docs: Doc[] = unique.map((paper) => ({ paper }));
   const position = new Map(docs.map((d, i) => [d.paper.id, i]));
   const n = Math.max(1, docs.length);
   const acronyms: AcronymTable = learnAcronyms(unique.map((p) => `${p.title}. ${p.abstract}`));
   const reverse = longForms(acronyms);
 
-  const index = createBm25Index(
-    docs.map((d) => ({ ...d, titleTokens: indexTokens(d.title), abstractTokens: indexTokens(d.abstract) })),
-    TITLE_BOOST,
+  const postings = buildPostings(
+    unique.map((p) => ({ title: analyse(p.title), abstract: analyse(p.abstract) })),
+    VECTOR_TITLE_WEIGHT,
   );
-  const idf = (t: string) => Math.log(1 + n / Math.max(1, index.df(t)));
+  const index = createBm25Index(postings, TITLE_BOOST);
+  const closeness = createFeedback(postings, PROFILE_TERMS);
+  const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
 
-  const vectorOf = (d: Doc) => (d.vector ??= tfidf(d.title.seq, d.abstract.seq, idf, 2));
-  // Term → (paper, tf-idf weight): how close every paper is to a vocabulary, in one pass over
-  // that vocabulary's papers.
-  const vocabulary = new Map<string, { docs: number[]; weights: number[] }>();
-  docs.forEach((d, i) => {
-    for (const [t, w] of tfidf(d.title.seq, d.abstract.seq, idf, 2)) {
-      let list = vocabulary.get(t);
-      if (!list) vocabulary.set(t, (list = { docs: [], weights: [] }));
-      list.docs.push(i);
-      list.weights.push(w);
+  const vectorOf = (i: number): Vector => {
+    const d = docs[i] as Doc;
+    if (d.vector) return d.vector;
+    const v: Vector = new Map();
+    for (let e = postings.vectorStart[i] as number; e < (postings.vectorStart[i + 1] as number); e++) {
+      v.set(postings.names[postings.vectorTerm[e] as number] as string, postings.vectorWeight[e] as number);
     }
-  });
-  const hitsCache = new Map<string, Map<number, number>>();
-  const conceptCache = new Map<string, { scores: Map<number, number>; via: Map<number, string> }>();
+    return (d.vector = v);
+  };
+  const hitsCache = new Map<string, Hits>();
+  const conceptCache = new Map<string, ConceptHits>();
+  // Reused by every concept of several forms (and cleared after): its best score per paper.
+  const merging = new Float64Array(docs.length);
 
   /**
    * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
    * corpus's strongest match is 1: a three-word phrase and its one-word acronym weigh the same.
    */
-  function formHits(form: Form): Map<number, number> {
+  function formHits(form: Form): Hits {
     const key = formKey(form);
     let hits = hitsCache.get(key);
     if (hits) return hits;
     hits = index.search(form.tokens, form.adjacent);
     let max = 0;
-    for (const s of hits.values()) max = Math.max(max, s);
-    if (max > 0) for (const [i, s] of hits) hits.set(i, s / max);
+    for (const s of hits.scores) max = Math.max(max, s);
+    if (max > 0) for (let k = 0; k < hits.scores.length; k++) hits.scores[k] = (hits.scores[k] as number) / max;
     if (hitsCache.size > 20_000) hitsCache.clear();
     hitsCache.set(key, hits);
     return hits;
   }
 
   /** Each paper's best form of a concept, and which form stood in when the typed one did not match. */
-  function conceptHits(concept: Concept): { scores: Map<number, number>; via: Map<number, string> } {
+  function conceptHits(concept: Concept): ConceptHits {
     // Topics share concepts (NAS, "vision transformer"): each is merged from its forms once.
     const key = concept.forms.map((f) => `${formKey(f)}=${f.via ?? ''}`).join('|');
     const cached = conceptCache.get(key);
     if (cached) return cached;
-    const scores = new Map<number, number>();
-    const via = new Map<number, string>();
     const typed = formHits(concept.forms[0] as Form);
-    for (const form of concept.forms) {
-      for (const [i, s] of formHits(form)) {
-        const before = scores.get(i);
-        if (before === undefined || s > before) scores.set(i, s);
-        // The typed form wins the explanation whenever it matched at all.
-        if (form.via && !typed.has(i) && !via.has(i)) via.set(i, form.via);
+    const via = new Map<number, string>();
+    let merged: ConceptHits;
+    if (concept.forms.length === 1) merged = { ...typed, via };
+    else {
+      const found: number[] = [];
+      for (const form of concept.forms) {
+        const hits = formHits(form);
+        for (let k = 0; k < hits.docs.length; k++) {
+          const i = hits.docs[k] as number;
+          const s = hits.scores[k] as number;
+          const before = merging[i] as number;
+          if (before === 0) found.push(i);
+          if (s > before) merging[i] = s;
+          // The typed form wins the explanation whenever it matched at all.
+          if (form.via && !via.has(i) && !includes(typed, i)) via.set(i, form.via);
+        }
       }
+      found.sort((a, b) => a - b);
+      const scores = new Float64Array(found.length);
+      found.forEach((i, k) => {
+        scores[k] = merging[i] as number;
+        merging[i] = 0;
+      });
+      merged = { docs: Int32Array.from(found), scores, via };
     }
     if (conceptCache.size > 20_000) conceptCache.clear();
-    conceptCache.set(key, { scores, via });
-    return { scores, via };
+    conceptCache.set(key, merged);
+    return merged;
   }
 
   /**
@@ -141,8 +171,8 @@ export function createRanker(corpus: readonly Paper[]) {
    */
   function lexical(query: Query): Lexical {
     const alternatives = query.alternatives.map((alternative) => {
-      const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, ...conceptHits(c) }));
-      const weights = concepts.map(({ scores }) => Math.log(1 + n / Math.max(1, scores.size)));
+      const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c) }));
+      const weights = concepts.map(({ hits }) => Math.log(1 + n / Math.max(1, hits.docs.length)));
       return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
     });
     const best = new Float64Array(n);
@@ -153,11 +183,12 @@ export function createRanker(corpus: readonly Paper[]) {
     const seenCount = new Uint16Array(n);
     for (const { concepts, weights, total } of alternatives) {
       const seen: number[] = [];
-      concepts.forEach(({ scores }, k) => {
+      concepts.forEach(({ hits }, k) => {
         const w = (weights[k] as number) / total;
-        for (const [i, x] of scores) {
+        for (let j = 0; j < hits.docs.length; j++) {
+          const i = hits.docs[j] as number;
           if (seenCount[i] === 0) seen.push(i);
-          seenScore[i] = (seenScore[i] as number) + w * x;
+          seenScore[i] = (seenScore[i] as number) + w * (hits.scores[j] as number);
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       });
@@ -176,51 +207,28 @@ export function createRanker(corpus: readonly Paper[]) {
         } else if ((all ? 1 : 0) === isGated[i]) best[i] = Math.max(best[i] as number, score);
       }
     }
-    const scores = new Map<number, number>();
-    const gated = new Set<number>();
     // The best alternative counts whole; a paper matching others too gets a share of them.
+    const scores = best;
+    const gated: number[] = [];
     for (const i of touched) {
       const b = best[i] as number;
-      scores.set(i, Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b)));
-      if (isGated[i]) gated.add(i);
+      scores[i] = Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b));
+      if (isGated[i]) gated.push(i);
     }
     const matched = (i: number): string[] => {
       const labels: string[] = [];
       for (const { concepts } of alternatives) {
-        const hit = concepts.filter(({ scores: x }) => x.has(i));
-        if (hit.length === 0 || (gated.has(i) && hit.length < concepts.length)) continue;
-        for (const { c, via } of hit) {
-          const v = via.get(i);
+        const hit = concepts.filter(({ hits }) => includes(hits, i));
+        if (hit.length === 0 || (isGated[i] === 1 && hit.length < concepts.length)) continue;
+        for (const { c, hits } of hit) {
+          const v = hits.via.get(i);
           const label = v ? `${c.label} (as ${v})` : c.label;
           if (!labels.includes(label)) labels.push(label);
         }
       }
       return labels.length > 1 ? tidy(labels) : labels;
     };
-    return { scores, gated, matched };
-  }
-
-  /**
-   * How close each paper is to the vocabulary of `about` (apart from the query's own words), as
-   * the weight of that vocabulary in the paper relative to its weight in those papers (1 = as close).
-   */
-  function closeness(about: readonly Doc[], own: ReadonlySet<string>): Closeness {
-    const centroid = profile(about.map(vectorOf), PROFILE_TERMS + own.size);
-    const terms = new Map([...centroid].filter(([t]) => !own.has(t)).slice(0, PROFILE_TERMS));
-    const sums = new Float64Array(docs.length);
-    const touched: number[] = [];
-    for (const [t, w] of terms) {
-      const list = vocabulary.get(t);
-      if (!list) continue;
-      for (let k = 0; k < list.docs.length; k++) {
-        const i = list.docs[k] as number;
-        if (sums[i] === 0) touched.push(i);
-        sums[i] = (sums[i] as number) + w * (list.weights[k] as number);
-      }
-    }
-    const norm = about.reduce((a, d) => a + (sums[position.get(d.paper.id) as number] ?? 0), 0) / Math.max(1, about.length) || 1;
-    for (const i of touched) sums[i] = Math.min(1, (sums[i] as number) / norm);
-    return { scores: sums, touched, terms };
+    return { scores, gated, isGated, matched };
   }
 
   return {
@@ -235,31 +243,40 @@ export function createRanker(corpus: readonly Paper[]) {
     /** The best `limit` papers for a query, explained, and how many matched in all. */
     top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
       const hasWords = query.alternatives.length > 0;
-      const excluded = new Set<number>();
-      for (const form of excludedForms(query.excluded, acronyms, reverse)) for (const i of formHits(form).keys()) excluded.add(i);
+      const excluding = query.excluded.length > 0;
+      const excluded = new Uint8Array(excluding ? docs.length : 0);
+      for (const form of excludedForms(query.excluded, acronyms, reverse)) for (const i of formHits(form).docs) excluded[i] = 1;
       const filtered = query.authors.length + query.excludedAuthors.length + query.categories.length > 0;
-      const allowed = (i: number) => !excluded.has(i) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
+      const allowed = (i: number) => (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
 
-      const lex = hasWords ? lexical(query) : NO_WORDS;
+      const lex = hasWords ? lexical(query) : noWords();
       const gatedScores: { i: number; score: number }[] = [];
-      for (const i of lex.gated) if (allowed(i)) gatedScores.push({ i, score: lex.scores.get(i) as number });
-      const feedback = topK(gatedScores, FEEDBACK_DOCS, (a, b) => b.score - a.score || a.i - b.i).map(({ i }) => docs[i] as Doc);
+      for (const i of lex.gated) if (allowed(i)) gatedScores.push({ i, score: lex.scores[i] as number });
+      const feedback = topK(gatedScores, FEEDBACK_DOCS, (a, b) => b.score - a.score || a.i - b.i).map(({ i }) => i);
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? closeness(feedback, own) : undefined;
-      const seeds = query.seeds.flatMap((id) => (position.has(id) ? [docs[position.get(id) as number] as Doc] : []));
-      const seeded = seeds.length > 0 ? closeness(seeds, own) : undefined;
-      const seedIds = new Set(query.seeds);
+      const related = feedback.length >= 2 ? closeness(feedback, own, RELATED_MIN) : undefined;
+      const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
+      const seeded = seeds.length > 0 ? closeness(seeds, own, SEED_MIN) : undefined;
+      const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
+      for (const i of seeds) isSeed[i] = 1;
 
-      const pool = new Set<number>(lex.gated);
-      if (related) for (const i of related.touched) if ((related.scores[i] as number) >= RELATED_MIN) pool.add(i);
-      if (seeded) for (const i of seeded.touched) if ((seeded.scores[i] as number) >= SEED_MIN) pool.add(i);
-      if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) pool.add(i);
+      const inPool = new Uint8Array(docs.length);
+      const pool: number[] = [];
+      const add = (i: number) => {
+        if (inPool[i] === 1) return;
+        inPool[i] = 1;
+        pool.push(i);
+      };
+      for (const i of lex.gated) add(i);
+      if (related) for (const i of related.close) add(i);
+      if (seeded) for (const i of seeded.close) add(i);
+      if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) add(i);
       const found: { i: number; score: number }[] = [];
+      const { candidates } = options;
       for (const i of pool) {
-        const d = docs[i] as Doc;
-        if (options.candidates && !options.candidates.has(d.paper.id)) continue;
-        if (!allowed(i) || (seedIds.size > 0 && seedIds.has(d.paper.id))) continue;
-        const l = lex.scores.get(i) ?? 0;
+        if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
+        if (!allowed(i) || (seeds.length > 0 && isSeed[i] === 1)) continue;
+        const l = lex.scores[i] ?? 0;
         const r = related?.scores[i] ?? 0;
         const s = seeded?.scores[i] ?? 0;
         let score: number;
@@ -271,21 +288,23 @@ export function createRanker(corpus: readonly Paper[]) {
       }
       const weight = options.popularity ?? 0;
       if (weight > 0) blendPopularity(found, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      // Newer first, then by title, then by position in the corpus: the same order on every run.
       const byRank = (a: { i: number; score: number }, b: { i: number; score: number }) => {
+        if (a.score !== b.score) return b.score - a.score;
         const pa = (docs[a.i] as Doc).paper;
         const pb = (docs[b.i] as Doc).paper;
-        return b.score - a.score || compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title);
+        return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a.i - b.i;
       };
       const picked = topK(found, limit, byRank).map(({ i, score }) => {
         const d = docs[i] as Doc;
         const entry: ScoredPaper = { paper: d.paper, score, matched: lex.matched(i) };
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
-          const v = vectorOf(d);
+          const v = vectorOf(i);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
-          if (like) entry.resembles = { id: like.seed.paper.id, title: like.seed.paper.title };
+          if (like) entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
-        if (!lex.gated.has(i) && related && (related.scores[i] ?? 0) >= RELATED_MIN) {
-          entry.related = [...related.terms.keys()].filter((t) => vectorOf(d).has(t)).slice(0, 3).map(surfaceOf);
+        if (lex.isGated[i] !== 1 && related && (related.scores[i] ?? 0) >= RELATED_MIN) {
+          entry.related = [...related.terms.keys()].filter((t) => vectorOf(i).has(t)).slice(0, 3).map(surfaceOf);
         }
         return entry;
       });
@@ -296,12 +315,16 @@ export function createRanker(corpus: readonly Paper[]) {
     similarity(a: Paper, b: Paper): number {
       const vec = (p: Paper) => {
         const i = position.get(p.id);
-        if (i !== undefined) return vectorOf(docs[i] as Doc);
-        return tfidf(analyse(p.title).seq, analyse(p.abstract).seq, idf, 2);
+        if (i !== undefined) return vectorOf(i);
+        return tfidf(analyse(p.title).seq, analyse(p.abstract).seq, idf, VECTOR_TITLE_WEIGHT);
       };
       return cosine(vec(a), vec(b));
     },
   };
+
+  function noWords(): Lexical {
+    return { scores: new Float64Array(docs.length), gated: [], isGated: new Uint8Array(docs.length), matched: () => [] };
+  }
 }
 
 export type Ranker = ReturnType<typeof createRanker>;
