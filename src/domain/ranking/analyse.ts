@@ -20,7 +20,6 @@ const STOPWORD_LIST =
 export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
-const ASCII_WORD = /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/g;
 
 /** Splits "ProxylessNAS" into Proxyless and NAS, "Swin3D" into Swin and 3D; one-letter pieces stay attached ("ViT"). */
 export function camelParts(word: string): string[] {
@@ -109,14 +108,70 @@ export function surfaceOf(stem: string): string {
 export function analyse(text: string): Analysed {
   const seq: string[] = [];
   const whole: string[] = [];
-  // Most text is ASCII: it needs no accent folding and a cheaper word pattern.
-  const ascii = !/[^\x00-\x7F]/.test(text);
-  for (const match of ascii ? text.matchAll(ASCII_WORD) : fold(text).matchAll(WORD)) {
-    const tokens = analyseWord(match[0]);
+  const add = (word: string) => {
+    const tokens = analyseWord(word);
     for (const t of tokens.seq) seq.push(t);
     if (tokens.whole) whole.push(tokens.whole);
+  };
+  // Most text is ASCII: it needs no accent folding, and a scan by character codes finds its words
+  // without a match object each: /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/, letters and digits joined by - or '.
+  if (/[^\x00-\x7F]/.test(text)) for (const match of fold(text).matchAll(WORD)) add(match[0]);
+  else {
+    const end = text.length;
+    let i = 0;
+    while (i < end) {
+      let c = text.charCodeAt(i);
+      if (!isAlnum(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let hash = 0x811c9dc5;
+      for (;;) {
+        while (i < end && isAlnum((c = text.charCodeAt(i)))) {
+          hash = Math.imul(hash ^ c, 0x01000193);
+          i++;
+        }
+        if ((c === 45 || c === 39) && i + 1 < end && isAlnum(text.charCodeAt(i + 1))) {
+          hash = Math.imul(hash ^ c, 0x01000193);
+          i++;
+        } else break;
+      }
+      const tokens = wordAt(text, start, i, hash);
+      for (const t of tokens.seq) seq.push(t);
+      if (tokens.whole) whole.push(tokens.whole);
+    }
   }
   return { seq, whole };
+}
+
+interface WordEntry {
+  word: string;
+  tokens: WordTokens;
+  next: WordEntry | undefined;
+}
+
+// The words of ASCII text by a hash of their characters, so that a word already seen is found
+// without cutting it out of the text first (looking up cut-out words was most of the analysis).
+const BY_HASH = new Map<number, WordEntry>();
+
+function wordAt(text: string, start: number, end: number, hash: number): WordTokens {
+  const first = BY_HASH.get(hash);
+  for (let e = first; e; e = e.next) if (e.word.length === end - start && text.startsWith(e.word, start)) return e.tokens;
+  const word = text.slice(start, end);
+  const tokens = analyseWord(word);
+  let next = first;
+  if (BY_HASH.size > 200_000) {
+    BY_HASH.clear();
+    next = undefined;
+  }
+  BY_HASH.set(hash, { word, tokens, next });
+  return tokens;
+}
+
+/** [A-Za-z0-9] */
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
 /** The tokens of a text as the index sees them: parts and wholes. */

@@ -40,12 +40,13 @@ export function createFeedback(p: Postings, profileTerms: number) {
 
     const scores = new Float64Array(p.n);
     // A posting's weight is 0 where the term is only part of a compound's whole form: it adds nothing.
+    const { doc, weight } = p;
     for (const [name, w] of terms) {
       const t = p.ids.get(name) as number;
       const end = p.start[t + 1] as number;
       for (let k = p.start[t] as number; k < end; k++) {
-        const i = p.doc[k] as number;
-        scores[i] = (scores[i] as number) + w * (p.weight[k] as number);
+        const i = doc[k] as number;
+        scores[i] = (scores[i] as number) + w * (weight[k] as number);
       }
     }
     const norm = about.reduce((a, i) => a + (scores[i] as number), 0) / Math.max(1, about.length) || 1;
