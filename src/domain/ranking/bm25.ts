@@ -1,4 +1,4 @@
-import { containsIds, type Postings } from './postings.js';
+import type { Postings } from './postings.js';
 
 /**
  * BM25 (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
@@ -78,11 +78,16 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
         scores = nextScores.subarray(0, kept);
       }
       if (adjacent && tokens.length > 1) {
+        // Check each paper where the rarest word stands: the phrase around it, word by word.
         const phrase = Int32Array.from(tokens, (t) => p.ids.get(t) as number);
+        const anchor = phrase.indexOf(first);
+        const end = p.start[first + 1] as number;
+        let k = p.start[first] as number;
         let kept = 0;
         for (let j = 0; j < docs.length; j++) {
           const i = docs[j] as number;
-          if (!containsIds(p.titleSeq[i] as Int32Array, phrase) && !containsIds(p.abstractSeq[i] as Int32Array, phrase)) continue;
+          while (p.doc[k] !== i && k < end) k++;
+          if (!phraseAt(p, k, phrase, anchor)) continue;
           docs[kept] = i;
           scores[kept++] = scores[j] as number;
         }
@@ -92,4 +97,17 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
       return { docs, scores };
     },
   };
+}
+
+/** Whether posting k's paper has `phrase` with its word `anchor` at one of that posting's positions. */
+function phraseAt(p: Postings, k: number, phrase: Int32Array, anchor: number): boolean {
+  const seq = p.seq[p.doc[k] as number] as Int32Array;
+  for (let x = p.positionStart[k] as number; x < (p.positionStart[k + 1] as number); x++) {
+    const from = (p.positions[x] as number) - anchor;
+    if (from < 0 || from + phrase.length > seq.length) continue;
+    let j = 0;
+    while (j < phrase.length && seq[from + j] === phrase[j]) j++;
+    if (j === phrase.length) return true;
+  }
+  return false;
 }

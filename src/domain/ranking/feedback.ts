@@ -15,10 +15,13 @@ export interface Closeness {
  * Pseudo-relevance feedback over the postings: the centroid of some papers' tf-idf vectors, its
  * heaviest terms apart from the query's own, and every paper's weight on those terms relative to
  * the papers it came from (1 = as close). One pass over those terms' postings, no per-paper vectors.
+ * The scores returned are overwritten by the next call.
  */
 export function createFeedback(p: Postings, profileTerms: number) {
   // Reused between topics (and reset after each): a topic's centroid touches a few hundred terms.
   const centroid = new Float64Array(p.names.length);
+  // Also reused: the scores returned are good until the next call.
+  const scores = new Float64Array(p.n);
   const byWeight = (a: number, b: number) => (centroid[b] as number) - (centroid[a] as number) || (p.names[a] as string).localeCompare(p.names[b] as string);
 
   return function closeness(about: readonly number[], own: ReadonlySet<string>, min: number): Closeness {
@@ -38,7 +41,7 @@ export function createFeedback(p: Postings, profileTerms: number) {
     }
     for (const t of present) centroid[t] = 0;
 
-    const scores = new Float64Array(p.n);
+    scores.fill(0);
     // A posting's weight is 0 where the term is only part of a compound's whole form: it adds nothing.
     const { doc, weight } = p;
     for (const [name, w] of terms) {

@@ -28,9 +28,14 @@ export interface Postings {
   vectorStart: Int32Array;
   vectorTerm: Int32Array;
   vectorWeight: Float64Array;
-  /** Stems in reading order, as term ids: what phrases are checked against. */
-  titleSeq: Int32Array[];
-  abstractSeq: Int32Array[];
+  /**
+   * Paper i's stems in reading order as term ids, title then abstract with −1 between them (a
+   * phrase does not run from one into the other): what phrases are checked against.
+   */
+  seq: Int32Array[];
+  /** Where posting k's term stands in its paper's `seq`: positions[positionStart[k] … positionStart[k+1]−1]. */
+  positionStart: Int32Array;
+  positions: Int32Array;
 }
 
 /** Inverse document frequency of the tf-idf vectors (not BM25's). */
@@ -40,8 +45,7 @@ export const vectorIdf = (n: number, df: number) => Math.log(1 + n / Math.max(1,
 export function buildPostings(fields: readonly { title: Analysed; abstract: Analysed }[], titleWeight: number): Postings {
   const ids = new Map<string, number>();
   const names: string[] = [];
-  const intern = (list: readonly string[]): Int32Array => {
-    const out = new Int32Array(list.length);
+  const intern = (list: readonly string[], out = new Int32Array(list.length), at = 0): Int32Array => {
     for (let k = 0; k < list.length; k++) {
       const t = list[k] as string;
       let id = ids.get(t);
@@ -50,21 +54,24 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
         ids.set(t, id);
         names.push(t);
       }
-      out[k] = id;
+      out[at + k] = id;
     }
     return out;
   };
   const m = fields.length;
-  const titleSeq: Int32Array[] = [];
-  const abstractSeq: Int32Array[] = [];
+  const seq: Int32Array[] = [];
   const titleWhole: Int32Array[] = [];
   const abstractWhole: Int32Array[] = [];
   const titleLength = new Float64Array(m);
+  const titleStems = new Int32Array(m);
   const abstractLength = new Float64Array(m);
   let tokens = 0;
   fields.forEach((f, i) => {
-    titleSeq.push(intern(f.title.seq));
-    abstractSeq.push(intern(f.abstract.seq));
+    const both = new Int32Array(f.title.seq.length + 1 + f.abstract.seq.length);
+    intern(f.title.seq, both, 0);
+    both[f.title.seq.length] = -1;
+    seq.push(intern(f.abstract.seq, both, f.title.seq.length + 1));
+    titleStems[i] = f.title.seq.length;
     titleWhole.push(intern(f.title.whole));
     abstractWhole.push(intern(f.abstract.whole));
     titleLength[i] = f.title.seq.length + f.title.whole.length;
@@ -81,6 +88,7 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
   const entryTitle = new Int32Array(tokens);
   const entryAbstract = new Int32Array(tokens);
   const entryVector = new Int32Array(tokens);
+  const entryStems = new Int32Array(tokens);
   const entryStart = new Int32Array(m + 1);
   const owner = new Int32Array(terms).fill(-1);
   const slot = new Int32Array(terms);
@@ -96,15 +104,19 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
   };
   for (let i = 0; i < m; i++) {
     entryStart[i] = entries;
-    for (const id of titleSeq[i] as Int32Array) {
-      const e = entryOf(id, i);
-      entryTitle[e] = (entryTitle[e] as number) + 1;
-      entryVector[e] = (entryVector[e] as number) + titleWeight;
-    }
-    for (const id of abstractSeq[i] as Int32Array) {
-      const e = entryOf(id, i);
-      entryAbstract[e] = (entryAbstract[e] as number) + 1;
-      entryVector[e] = (entryVector[e] as number) + 1;
+    const stems = seq[i] as Int32Array;
+    const inTitle = titleStems[i] as number;
+    for (let k = 0; k < stems.length; k++) {
+      if (k === inTitle) continue;
+      const e = entryOf(stems[k] as number, i);
+      entryStems[e] = (entryStems[e] as number) + 1;
+      if (k < inTitle) {
+        entryTitle[e] = (entryTitle[e] as number) + 1;
+        entryVector[e] = (entryVector[e] as number) + titleWeight;
+      } else {
+        entryAbstract[e] = (entryAbstract[e] as number) + 1;
+        entryVector[e] = (entryVector[e] as number) + 1;
+      }
     }
     for (const id of titleWhole[i] as Int32Array) {
       const e = entryOf(id, i);
@@ -147,6 +159,8 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
   const titleTf = new Int32Array(entries);
   const abstractTf = new Int32Array(entries);
   const weight = new Float64Array(entries);
+  const entryPosting = new Int32Array(entries);
+  const stemCount = new Int32Array(entries);
   let v = 0;
   for (let i = 0; i < m; i++) {
     vectorStart[i] = v;
@@ -155,6 +169,8 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
       const at = cursor[id] as number;
       cursor[id] = at + 1;
       doc[at] = i;
+      entryPosting[e] = at;
+      stemCount[at] = entryStems[e] as number;
       titleTf[at] = entryTitle[e] as number;
       abstractTf[at] = entryAbstract[e] as number;
       const w = entryWeight[e] as number;
@@ -166,18 +182,22 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
     }
   }
   vectorStart[m] = v;
-  return { n: m, ids, names, df, start, doc, titleTf, abstractTf, weight, titleLength, abstractLength, vectorStart, vectorTerm, vectorWeight, titleSeq, abstractSeq };
-}
 
-/** Whether the term ids of `phrase` occur consecutively in `seq`. */
-export function containsIds(seq: Int32Array, phrase: Int32Array): boolean {
-  const first = phrase[0] as number;
-  const last = seq.length - phrase.length;
-  // The typed array's own indexOf finds the first word far faster than a loop in script.
-  for (let i = seq.indexOf(first); i !== -1 && i <= last; i = seq.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < phrase.length && seq[i + j] === phrase[j]) j++;
-    if (j === phrase.length) return true;
+  // Positions, grouped by posting: a phrase is checked where its rarest word stands, not by reading the paper.
+  const positionStart = new Int32Array(entries + 1);
+  for (let k = 0; k < entries; k++) positionStart[k + 1] = (positionStart[k] as number) + (stemCount[k] as number);
+  const positions = new Int32Array(positionStart[entries] as number);
+  const next = positionStart.slice(0, entries);
+  for (let i = 0; i < m; i++) {
+    for (let e = entryStart[i] as number; e < (entryStart[i + 1] as number); e++) slot[entryTerm[e] as number] = e;
+    const stems = seq[i] as Int32Array;
+    for (let k = 0; k < stems.length; k++) {
+      const id = stems[k] as number;
+      if (id < 0) continue;
+      const at = entryPosting[slot[id] as number] as number;
+      positions[next[at] as number] = k;
+      next[at] = (next[at] as number) + 1;
+    }
   }
-  return false;
+  return { n: m, ids, names, df, start, doc, titleTf, abstractTf, weight, titleLength, abstractLength, vectorStart, vectorTerm, vectorWeight, seq, positionStart, positions };
 }

@@ -94,7 +94,9 @@ export function createRanker(corpus: readonly Paper[]) {
     VECTOR_TITLE_WEIGHT,
   );
   const index = createBm25Index(postings, TITLE_BOOST);
-  const closeness = createFeedback(postings, PROFILE_TERMS);
+  // Two, as a topic can have both: the vocabulary of its best matches and that of its seed papers.
+  const relatedTo = createFeedback(postings, PROFILE_TERMS);
+  const seededBy = createFeedback(postings, PROFILE_TERMS);
   const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
 
   const vectorOf = (i: number): Vector => {
@@ -110,6 +112,20 @@ export function createRanker(corpus: readonly Paper[]) {
   const conceptCache = new Map<string, ConceptHits>();
   // Reused by every concept of several forms (and cleared after): its best score per paper.
   const merging = new Float64Array(docs.length);
+  // Per-paper sums of lexical() and marks of top(), reused from topic to topic.
+  const perPaper = {
+    best: new Float64Array(n),
+    sum: new Float64Array(n),
+    isGated: new Uint8Array(n),
+    seenScore: new Float64Array(n),
+    seenCount: new Uint16Array(n),
+    touched: [] as number[],
+    inPool: new Uint8Array(n),
+    excluded: new Uint8Array(n),
+    exclusions: [] as Hits[],
+    pool: [] as number[],
+  };
+  const noWords: Lexical = { scores: new Float64Array(n), gated: [], isGated: new Uint8Array(n), matched: () => [] };
 
   /**
    * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
@@ -175,12 +191,15 @@ export function createRanker(corpus: readonly Paper[]) {
       const weights = concepts.map(({ hits }) => Math.log(1 + n / Math.max(1, hits.docs.length)));
       return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
     });
-    const best = new Float64Array(n);
-    const sum = new Float64Array(n);
-    const isGated = new Uint8Array(n);
-    const touched: number[] = [];
-    const seenScore = new Float64Array(n);
-    const seenCount = new Uint16Array(n);
+    // The previous topic's marks are cleared here rather than when it returned: its scores were
+    // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
+    const { best, sum, isGated, seenScore, seenCount } = perPaper;
+    for (const i of perPaper.touched) {
+      best[i] = 0;
+      sum[i] = 0;
+      isGated[i] = 0;
+    }
+    const touched: number[] = (perPaper.touched = []);
     for (const { concepts, weights, total } of alternatives) {
       const seen: number[] = [];
       concepts.forEach(({ hits }, k) => {
@@ -243,25 +262,28 @@ export function createRanker(corpus: readonly Paper[]) {
     /** The best `limit` papers for a query, explained, and how many matched in all. */
     top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
       const hasWords = query.alternatives.length > 0;
-      const excluding = query.excluded.length > 0;
-      const excluded = new Uint8Array(excluding ? docs.length : 0);
-      for (const form of excludedForms(query.excluded, acronyms, reverse)) for (const i of formHits(form).docs) excluded[i] = 1;
+      const { excluded, inPool } = perPaper;
+      // The previous topic's marks go first (see lexical()).
+      for (const hits of perPaper.exclusions) for (const i of hits.docs) excluded[i] = 0;
+      for (const i of perPaper.pool) inPool[i] = 0;
+      const exclusions = (perPaper.exclusions = excludedForms(query.excluded, acronyms, reverse).map(formHits));
+      for (const hits of exclusions) for (const i of hits.docs) excluded[i] = 1;
+      const excluding = exclusions.length > 0;
       const filtered = query.authors.length + query.excludedAuthors.length + query.categories.length > 0;
       const allowed = (i: number) => (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
 
-      const lex = hasWords ? lexical(query) : noWords();
+      const lex = hasWords ? lexical(query) : noWords;
       const gatedScores: { i: number; score: number }[] = [];
       for (const i of lex.gated) if (allowed(i)) gatedScores.push({ i, score: lex.scores[i] as number });
       const feedback = topK(gatedScores, FEEDBACK_DOCS, (a, b) => b.score - a.score || a.i - b.i).map(({ i }) => i);
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? closeness(feedback, own, RELATED_MIN) : undefined;
+      const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
-      const seeded = seeds.length > 0 ? closeness(seeds, own, SEED_MIN) : undefined;
+      const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN) : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
 
-      const inPool = new Uint8Array(docs.length);
-      const pool: number[] = [];
+      const pool: number[] = (perPaper.pool = []);
       const add = (i: number) => {
         if (inPool[i] === 1) return;
         inPool[i] = 1;
@@ -321,10 +343,6 @@ export function createRanker(corpus: readonly Paper[]) {
       return cosine(vec(a), vec(b));
     },
   };
-
-  function noWords(): Lexical {
-    return { scores: new Float64Array(docs.length), gated: [], isGated: new Uint8Array(docs.length), matched: () => [] };
-  }
 }
 
 export type Ranker = ReturnType<typeof createRanker>;
