@@ -1,6 +1,6 @@
 // Small helpers of the ranker: ordering, top-k, popularity, tidy explanations.
 
-/** The first `k` items in `cmp` order, without sorting them all when k is small. */
+/** The first `k` items in `cmp` order, without sorting them all when k is small (when it is not, `items` is sorted in place). */
 export function topK<T>(items: T[], k: number, cmp: (a: T, b: T) => number): T[] {
   if (k >= items.length / 4) return items.sort(cmp).slice(0, k);
   const kept: T[] = [];
@@ -31,9 +31,10 @@ export function tidy(matched: readonly string[]): string[] {
   });
 }
 
-/** Mixes log-scaled upvotes into the score, only among papers that matched and only when some have upvotes. */
-export function blendPopularity(found: { i: number; score: number }[], weight: number, upvotes: (i: number) => number | undefined): void {
-  const most = Math.max(0, ...found.map((f) => upvotes(f.i) ?? 0));
+/** Mixes log-scaled upvotes into the scores (by paper), only among papers that matched and only when some have upvotes. */
+export function blendPopularity(found: readonly number[], scores: Float64Array, weight: number, upvotes: (i: number) => number | undefined): void {
+  let most = 0;
+  for (const i of found) most = Math.max(most, upvotes(i) ?? 0);
   if (most <= 0) return;
-  for (const f of found) f.score = (1 - weight) * f.score + (weight * Math.log1p(upvotes(f.i) ?? 0)) / Math.log1p(most);
+  for (const i of found) scores[i] = (1 - weight) * (scores[i] as number) + (weight * Math.log1p(upvotes(i) ?? 0)) / Math.log1p(most);
 }

@@ -124,6 +124,7 @@ export function createRanker(corpus: readonly Paper[]) {
     excluded: new Uint8Array(n),
     exclusions: [] as Hits[],
     pool: [] as number[],
+    score: new Float64Array(n),
   };
   const noWords: Lexical = { scores: new Float64Array(n), gated: [], isGated: new Uint8Array(n), matched: () => [] };
 
@@ -273,9 +274,8 @@ export function createRanker(corpus: readonly Paper[]) {
       const allowed = (i: number) => (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
 
       const lex = hasWords ? lexical(query) : noWords;
-      const gatedScores: { i: number; score: number }[] = [];
-      for (const i of lex.gated) if (allowed(i)) gatedScores.push({ i, score: lex.scores[i] as number });
-      const feedback = topK(gatedScores, FEEDBACK_DOCS, (a, b) => b.score - a.score || a.i - b.i).map(({ i }) => i);
+      const byLexical = (a: number, b: number) => (lex.scores[b] as number) - (lex.scores[a] as number) || a - b;
+      const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
@@ -293,7 +293,9 @@ export function createRanker(corpus: readonly Paper[]) {
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
       if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) add(i);
-      const found: { i: number; score: number }[] = [];
+      // Papers by position, their scores in `score` (reused, like the marks).
+      const found: number[] = [];
+      const { score: final } = perPaper;
       const { candidates } = options;
       for (const i of pool) {
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
@@ -306,20 +308,23 @@ export function createRanker(corpus: readonly Paper[]) {
         else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
         else score = seeded ? s : 1;
         if (query.minScore !== undefined && score < query.minScore) continue;
-        found.push({ i, score });
+        final[i] = score;
+        found.push(i);
       }
       const weight = options.popularity ?? 0;
-      if (weight > 0) blendPopularity(found, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      if (weight > 0) blendPopularity(found, final, weight, (i) => (docs[i] as Doc).paper.upvotes);
       // Newer first, then by title, then by position in the corpus: the same order on every run.
-      const byRank = (a: { i: number; score: number }, b: { i: number; score: number }) => {
-        if (a.score !== b.score) return b.score - a.score;
-        const pa = (docs[a.i] as Doc).paper;
-        const pb = (docs[b.i] as Doc).paper;
-        return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a.i - b.i;
+      const byRank = (a: number, b: number) => {
+        const sa = final[a] as number;
+        const sb = final[b] as number;
+        if (sa !== sb) return sb - sa;
+        const pa = (docs[a] as Doc).paper;
+        const pb = (docs[b] as Doc).paper;
+        return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a - b;
       };
-      const picked = topK(found, limit, byRank).map(({ i, score }) => {
+      const picked = topK(found, limit, byRank).map((i) => {
         const d = docs[i] as Doc;
-        const entry: ScoredPaper = { paper: d.paper, score, matched: lex.matched(i) };
+        const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
           const v = vectorOf(i);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
