@@ -4,12 +4,13 @@ import type { Postings } from './postings.js';
  * BM25 (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
  * the index is built, so a search is a walk over typed arrays.
  *
- * Why not MiniSearch (already a dependency) or the store's full-text index: measured with
- * `node --import tsx bench/minisearch-engine.ts` (10,000 papers, the ranking benchmark's corpus,
- * MiniSearch 7.2 given our own analysed tokens, prefix and fuzzy off, no stored fields), indexing
- * alone takes longer than this whole index, and a search is a scored, sorted result list per term
- * rather than postings; it offers no phrase adjacency and no term → papers lists for the feedback
- * vectors, so those would still need these arrays. Figures in BENCHMARKS.md ("Ranking speed").
+ * Why not a maintained engine: `node --import tsx bench/lexical-engines.ts` gives MiniSearch 7 and
+ * SQLite FTS5 the same analysed tokens and the 800 distinct forms of the ranking benchmark's 1,000
+ * topics over 10,000 papers, each form searched once. MiniSearch took 2.7 s to index and 6.6 s to
+ * search (2.6 ms a form, 19 ms at p90), over the whole 5 s budget before any ranking; FTS5 took
+ * 0.25 s and 1.2 s, against 0.2 s for these postings' searches, and neither yields the term →
+ * papers lists with tf-idf weights that the feedback needs, so this index would be built anyway.
+ * FTS5 would also put a database inside the pure domain. Figures in BENCHMARKS.md ("Ranking speed").
  */
 const K1 = 1.2;
 const B = 0.75;
