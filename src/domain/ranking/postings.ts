@@ -1,4 +1,4 @@
-import type { Analysed } from './analyse.js';
+import { Vocabulary } from './analyse.js';
 import { isNumber } from './vectors.js';
 
 /**
@@ -41,42 +41,33 @@ export interface Postings {
 /** Inverse document frequency of the tf-idf vectors (not BM25's). */
 export const vectorIdf = (n: number, df: number) => Math.log(1 + n / Math.max(1, df));
 
-/** Builds both layouts; in a paper's vector each title stem counts `titleWeight` times. */
-export function buildPostings(fields: readonly { title: Analysed; abstract: Analysed }[], titleWeight: number): Postings {
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const intern = (list: readonly string[], out = new Int32Array(list.length), at = 0): Int32Array => {
-    for (let k = 0; k < list.length; k++) {
-      const t = list[k] as string;
-      let id = ids.get(t);
-      if (id === undefined) {
-        id = names.length;
-        ids.set(t, id);
-        names.push(t);
-      }
-      out[at + k] = id;
-    }
-    return out;
-  };
+/** Analyses the papers and builds both layouts; in a paper's vector each title stem counts `titleWeight` times. */
+export function buildPostings(fields: readonly { title: string; abstract: string }[], titleWeight: number): Postings {
+  const vocabulary = new Vocabulary();
+  const { ids, names } = vocabulary;
   const m = fields.length;
   const seq: Int32Array[] = [];
-  const titleWhole: Int32Array[] = [];
-  const abstractWhole: Int32Array[] = [];
+  const wholes: Int32Array[] = [];
   const titleLength = new Float64Array(m);
   const titleStems = new Int32Array(m);
+  const titleWholes = new Int32Array(m);
   const abstractLength = new Float64Array(m);
+  const stems: number[] = [];
+  const whole: number[] = [];
   let tokens = 0;
   fields.forEach((f, i) => {
-    const both = new Int32Array(f.title.seq.length + 1 + f.abstract.seq.length);
-    intern(f.title.seq, both, 0);
-    both[f.title.seq.length] = -1;
-    seq.push(intern(f.abstract.seq, both, f.title.seq.length + 1));
-    titleStems[i] = f.title.seq.length;
-    titleWhole.push(intern(f.title.whole));
-    abstractWhole.push(intern(f.abstract.whole));
-    titleLength[i] = f.title.seq.length + f.title.whole.length;
-    abstractLength[i] = f.abstract.seq.length + f.abstract.whole.length;
-    tokens += titleLength[i] + abstractLength[i];
+    stems.length = 0;
+    whole.length = 0;
+    vocabulary.read(f.title, stems, whole);
+    titleStems[i] = stems.length;
+    titleWholes[i] = whole.length;
+    stems.push(-1);
+    vocabulary.read(f.abstract, stems, whole);
+    seq.push(Int32Array.from(stems));
+    wholes.push(Int32Array.from(whole));
+    titleLength[i] = (titleStems[i] as number) + (titleWholes[i] as number);
+    abstractLength[i] = stems.length - 1 - (titleStems[i] as number) + whole.length - (titleWholes[i] as number);
+    tokens += stems.length - 1 + whole.length;
   });
   const terms = names.length;
   const numeric = new Uint8Array(terms);
@@ -118,13 +109,11 @@ export function buildPostings(fields: readonly { title: Analysed; abstract: Anal
         entryVector[e] = (entryVector[e] as number) + 1;
       }
     }
-    for (const id of titleWhole[i] as Int32Array) {
-      const e = entryOf(id, i);
-      entryTitle[e] = (entryTitle[e] as number) + 1;
-    }
-    for (const id of abstractWhole[i] as Int32Array) {
-      const e = entryOf(id, i);
-      entryAbstract[e] = (entryAbstract[e] as number) + 1;
+    const compounds = wholes[i] as Int32Array;
+    for (let k = 0; k < compounds.length; k++) {
+      const e = entryOf(compounds[k] as number, i);
+      if (k < (titleWholes[i] as number)) entryTitle[e] = (entryTitle[e] as number) + 1;
+      else entryAbstract[e] = (entryAbstract[e] as number) + 1;
     }
   }
   entryStart[m] = entries;

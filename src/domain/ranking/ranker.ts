@@ -89,10 +89,7 @@ export function createRanker(corpus: readonly Paper[]) {
   const acronyms: AcronymTable = learnAcronyms(unique.map((p) => `${p.title}. ${p.abstract}`));
   const reverse = longForms(acronyms);
 
-  const postings = buildPostings(
-    unique.map((p) => ({ title: analyse(p.title), abstract: analyse(p.abstract) })),
-    VECTOR_TITLE_WEIGHT,
-  );
+  const postings = buildPostings(unique, VECTOR_TITLE_WEIGHT);
   const index = createBm25Index(postings, TITLE_BOOST);
   // Two, as a topic can have both: the vocabulary of its best matches and that of its seed papers.
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
