@@ -3,9 +3,10 @@ import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
 import { createBm25Index, type Hits } from './bm25.js';
-import { conceptsOf, excludedForms, formKey, type Concept, type Form } from './concepts.js';
+import { excludedForms } from './concepts.js';
 import { passesFilters } from './filters.js';
-import { blendPopularity, compare, tidy, topK } from './order.js';
+import { createLexical } from './lexical.js';
+import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
 import { cosine, tfidf, type Vector } from './vectors.js';
@@ -44,40 +45,10 @@ const RELATED_MIN = 0.6;
 // Seeds are the reader's own examples: a looser likeness to them is still worth showing.
 const SEED_MIN = 0.4;
 const LEXICAL_SHARE = 0.8;
-// A paper matching a second alternative of the query too gets this share of that one's score.
-const OTHER_ALTERNATIVES = 0.25;
 
 interface Doc {
   paper: Paper;
   vector?: Vector;
-}
-
-/** A concept's papers (ascending) with their best form's score, and which form stood in where the typed one did not match. */
-interface ConceptHits extends Hits {
-  via: Map<number, string>;
-}
-
-interface Lexical {
-  /** Per paper (by position); 0 where nothing matched. */
-  scores: Float64Array;
-  /** Papers that match every concept of some alternative. */
-  gated: number[];
-  isGated: Uint8Array;
-  matched(i: number): string[];
-}
-
-/** Whether paper i is among the hits (binary search: the papers are ascending). */
-function includes(hits: Hits, i: number): boolean {
-  let lo = 0;
-  let hi = hits.docs.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const d = hits.docs[mid] as number;
-    if (d === i) return true;
-    if (d < i) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
 
 /** An index over a corpus of papers that ranks them for any number of topic queries. */
@@ -105,148 +76,16 @@ export function createRanker(corpus: readonly Paper[]) {
     }
     return (d.vector = v);
   };
-  const hitsCache = new Map<string, Hits>();
-  const conceptCache = new Map<string, ConceptHits>();
-  // Reused by every concept of several forms (and cleared after): its best score per paper.
-  const merging = new Float64Array(docs.length);
-  // Per-paper sums of lexical() and marks of top(), reused from topic to topic.
+  const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length);
+  // Marks and scores of top(), reused from topic to topic; the previous topic's marks are cleared
+  // at the start of the next (the caller reads its results until then).
   const perPaper = {
-    best: new Float64Array(n),
-    sum: new Float64Array(n),
-    isGated: new Uint8Array(n),
-    seenScore: new Float64Array(n),
-    seenCount: new Uint16Array(n),
-    touched: [] as number[],
     inPool: new Uint8Array(n),
     excluded: new Uint8Array(n),
     exclusions: [] as Hits[],
     pool: [] as number[],
     score: new Float64Array(n),
   };
-  const noWords: Lexical = { scores: new Float64Array(n), gated: [], isGated: new Uint8Array(n), matched: () => [] };
-
-  /**
-   * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
-   * corpus's strongest match is 1: a three-word phrase and its one-word acronym weigh the same.
-   */
-  function formHits(form: Form): Hits {
-    const key = formKey(form);
-    let hits = hitsCache.get(key);
-    if (hits) return hits;
-    hits = index.search(form.tokens, form.adjacent);
-    let max = 0;
-    for (const s of hits.scores) max = Math.max(max, s);
-    if (max > 0) for (let k = 0; k < hits.scores.length; k++) hits.scores[k] = (hits.scores[k] as number) / max;
-    if (hitsCache.size > 20_000) hitsCache.clear();
-    hitsCache.set(key, hits);
-    return hits;
-  }
-
-  /** Each paper's best form of a concept, and which form stood in when the typed one did not match. */
-  function conceptHits(concept: Concept): ConceptHits {
-    // Topics share concepts (NAS, "vision transformer"): each is merged from its forms once.
-    const key = concept.forms.map((f) => `${formKey(f)}=${f.via ?? ''}`).join('|');
-    const cached = conceptCache.get(key);
-    if (cached) return cached;
-    const typed = formHits(concept.forms[0] as Form);
-    const via = new Map<number, string>();
-    let merged: ConceptHits;
-    if (concept.forms.length === 1) merged = { ...typed, via };
-    else {
-      const found: number[] = [];
-      for (const form of concept.forms) {
-        const hits = formHits(form);
-        for (let k = 0; k < hits.docs.length; k++) {
-          const i = hits.docs[k] as number;
-          const s = hits.scores[k] as number;
-          const before = merging[i] as number;
-          if (before === 0) found.push(i);
-          if (s > before) merging[i] = s;
-          // The typed form wins the explanation whenever it matched at all.
-          if (form.via && !via.has(i) && !includes(typed, i)) via.set(i, form.via);
-        }
-      }
-      found.sort((a, b) => a - b);
-      const scores = new Float64Array(found.length);
-      found.forEach((i, k) => {
-        scores[k] = merging[i] as number;
-        merging[i] = 0;
-      });
-      merged = { docs: Int32Array.from(found), scores, via };
-    }
-    if (conceptCache.size > 20_000) conceptCache.clear();
-    conceptCache.set(key, merged);
-    return merged;
-  }
-
-  /**
-   * Coverage-weighted BM25 per paper: 1 means every concept matched as strongly as anywhere in the
-   * corpus. Only numbers per paper here; the words that matched are looked up for the papers shown.
-   */
-  function lexical(query: Query): Lexical {
-    const alternatives = query.alternatives.map((alternative) => {
-      const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c) }));
-      const weights = concepts.map(({ hits }) => Math.log(1 + n / Math.max(1, hits.docs.length)));
-      return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
-    });
-    // The previous topic's marks are cleared here rather than when it returned: its scores were
-    // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
-    const { best, sum, isGated, seenScore, seenCount } = perPaper;
-    for (const i of perPaper.touched) {
-      best[i] = 0;
-      sum[i] = 0;
-      isGated[i] = 0;
-    }
-    const touched: number[] = (perPaper.touched = []);
-    for (const { concepts, weights, total } of alternatives) {
-      const seen: number[] = [];
-      concepts.forEach(({ hits }, k) => {
-        const w = (weights[k] as number) / total;
-        for (let j = 0; j < hits.docs.length; j++) {
-          const i = hits.docs[j] as number;
-          if (seenCount[i] === 0) seen.push(i);
-          seenScore[i] = (seenScore[i] as number) + w * (hits.scores[j] as number);
-          seenCount[i] = (seenCount[i] as number) + 1;
-        }
-      });
-      for (const i of seen) {
-        const score = seenScore[i] as number;
-        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers
-        // that miss a word can still come in through their likeness to the best matches.
-        const all = seenCount[i] === concepts.length;
-        seenScore[i] = 0;
-        seenCount[i] = 0;
-        if (sum[i] === 0) touched.push(i);
-        sum[i] = (sum[i] as number) + score;
-        if (all && isGated[i] === 0) {
-          isGated[i] = 1;
-          best[i] = score;
-        } else if ((all ? 1 : 0) === isGated[i]) best[i] = Math.max(best[i] as number, score);
-      }
-    }
-    // The best alternative counts whole; a paper matching others too gets a share of them.
-    const scores = best;
-    const gated: number[] = [];
-    for (const i of touched) {
-      const b = best[i] as number;
-      scores[i] = Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b));
-      if (isGated[i]) gated.push(i);
-    }
-    const matched = (i: number): string[] => {
-      const labels: string[] = [];
-      for (const { concepts } of alternatives) {
-        const hit = concepts.filter(({ hits }) => includes(hits, i));
-        if (hit.length === 0 || (isGated[i] === 1 && hit.length < concepts.length)) continue;
-        for (const { c, hits } of hit) {
-          const v = hits.via.get(i);
-          const label = v ? `${c.label} (as ${v})` : c.label;
-          if (!labels.includes(label)) labels.push(label);
-        }
-      }
-      return labels.length > 1 ? tidy(labels) : labels;
-    };
-    return { scores, gated, isGated, matched };
-  }
 
   return {
     size: docs.length,
@@ -261,7 +100,6 @@ export function createRanker(corpus: readonly Paper[]) {
     top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
       const hasWords = query.alternatives.length > 0;
       const { excluded, inPool } = perPaper;
-      // The previous topic's marks go first (see lexical()).
       for (const hits of perPaper.exclusions) for (const i of hits.docs) excluded[i] = 0;
       for (const i of perPaper.pool) inPool[i] = 0;
       const exclusions = (perPaper.exclusions = excludedForms(query.excluded, acronyms, reverse).map(formHits));
