@@ -6,11 +6,11 @@ import type { Postings } from './postings.js';
  *
  * Why not a maintained engine: `node --import tsx bench/lexical-engines.ts` gives MiniSearch 7 and
  * SQLite FTS5 the same analysed tokens and the 800 distinct forms of the ranking benchmark's 1,000
- * topics over 10,000 papers, each form searched once. MiniSearch took 2.7 s to index and 6.6 s to
- * search (2.6 ms a form, 19 ms at p90), over the whole 5 s budget before any ranking; FTS5 took
- * 0.25 s and 1.2 s, against 0.2 s for these postings' searches, and neither yields the term →
- * papers lists with tf-idf weights that the feedback needs, so this index would be built anyway.
- * FTS5 would also put a database inside the pure domain. Figures in BENCHMARKS.md ("Ranking speed").
+ * topics over 10,000 papers, each form searched once. MiniSearch took 2.0 s to analyse and index
+ * and 3.2 s to search (1.8 ms a form, 10 ms at p90), the whole 5 s budget before any ranking, and
+ * has no phrase search. FTS5 took 0.55 s and 0.69 s against 0.60 s and 0.10 s here, and neither
+ * yields the term → papers lists with tf-idf weights that the feedback needs, so this index would
+ * be built anyway; FTS5 would also put a database inside the pure domain. See BENCHMARKS.md.
  */
 const K1 = 1.2;
 const B = 0.75;
