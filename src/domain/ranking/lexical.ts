@@ -15,8 +15,8 @@ interface ConceptHits extends Hits {
 export interface Lexical {
   /** Per paper (by position); 0 where nothing matched. */
   scores: Float64Array;
-  /** Papers that match every concept of some alternative. */
-  gated: number[];
+  /** Papers that match every concept of some alternative (good until the next query). */
+  gated: Int32Array;
   isGated: Uint8Array;
   matched(i: number): string[];
 }
@@ -53,10 +53,13 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     isGated: new Uint8Array(n),
     seenScore: new Float64Array(n),
     seenCount: new Uint16Array(n),
-    touched: [] as number[],
+    seen: new Int32Array(n),
+    touched: new Int32Array(n),
+    touchedCount: 0,
+    gated: new Int32Array(n),
   };
   /** What a query of operators alone (no words) matches lexically: nothing. */
-  const noWords: Lexical = { scores: new Float64Array(n), gated: [], isGated: new Uint8Array(n), matched: () => [] };
+  const noWords: Lexical = { scores: new Float64Array(n), gated: new Int32Array(0), isGated: new Uint8Array(n), matched: () => [] };
 
   /**
    * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
@@ -68,7 +71,7 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     if (hits) return hits;
     hits = index.search(form.tokens, form.adjacent);
     let max = 0;
-    for (const s of hits.scores) max = Math.max(max, s);
+    for (let k = 0; k < hits.scores.length; k++) max = Math.max(max, hits.scores[k] as number);
     if (max > 0) for (let k = 0; k < hits.scores.length; k++) hits.scores[k] = (hits.scores[k] as number) / max;
     if (hitsCache.size > 20_000) hitsCache.clear();
     hitsCache.set(key, hits);
@@ -124,32 +127,35 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     });
     // The previous topic's marks are cleared here rather than when it returned: its scores were
     // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
-    const { best, sum, isGated, seenScore, seenCount } = perPaper;
-    for (const i of perPaper.touched) {
+    // Lists of papers are typed arrays of the corpus's size with a count: no array grown per topic.
+    const { best, sum, isGated, seenScore, seenCount, seen, touched } = perPaper;
+    for (let t = 0; t < perPaper.touchedCount; t++) {
+      const i = touched[t] as number;
       best[i] = 0;
       sum[i] = 0;
       isGated[i] = 0;
     }
-    const touched: number[] = (perPaper.touched = []);
+    let touchedCount = 0;
     for (const { concepts, weights, total } of alternatives) {
-      const seen: number[] = [];
+      let seenLength = 0;
       concepts.forEach(({ hits }, k) => {
         const w = (weights[k] as number) / total;
         for (let j = 0; j < hits.docs.length; j++) {
           const i = hits.docs[j] as number;
-          if (seenCount[i] === 0) seen.push(i);
+          if (seenCount[i] === 0) seen[seenLength++] = i;
           seenScore[i] = (seenScore[i] as number) + w * (hits.scores[j] as number);
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       });
-      for (const i of seen) {
+      for (let t = 0; t < seenLength; t++) {
+        const i = seen[t] as number;
         const score = seenScore[i] as number;
         // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers
         // that miss a word can still come in through their likeness to the best matches.
         const all = seenCount[i] === concepts.length;
         seenScore[i] = 0;
         seenCount[i] = 0;
-        if (sum[i] === 0) touched.push(i);
+        if (sum[i] === 0) touched[touchedCount++] = i;
         sum[i] = (sum[i] as number) + score;
         if (all && isGated[i] === 0) {
           isGated[i] = 1;
@@ -158,13 +164,16 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
       }
     }
     // The best alternative counts whole; a paper matching others too gets a share of them.
+    perPaper.touchedCount = touchedCount;
     const scores = best;
-    const gated: number[] = [];
-    for (const i of touched) {
+    let gatedCount = 0;
+    for (let t = 0; t < touchedCount; t++) {
+      const i = touched[t] as number;
       const b = best[i] as number;
       scores[i] = Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b));
-      if (isGated[i]) gated.push(i);
+      if (isGated[i]) perPaper.gated[gatedCount++] = i;
     }
+    const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];
       for (const { concepts } of alternatives) {

@@ -83,7 +83,9 @@ export function createRanker(corpus: readonly Paper[]) {
     inPool: new Uint8Array(n),
     excluded: new Uint8Array(n),
     exclusions: [] as Hits[],
-    pool: [] as number[],
+    pool: new Int32Array(n),
+    poolCount: 0,
+    found: new Int32Array(n),
     score: new Float64Array(n),
   };
 
@@ -100,10 +102,10 @@ export function createRanker(corpus: readonly Paper[]) {
     top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
       const hasWords = query.alternatives.length > 0;
       const { excluded, inPool } = perPaper;
-      for (const hits of perPaper.exclusions) for (const i of hits.docs) excluded[i] = 0;
-      for (const i of perPaper.pool) inPool[i] = 0;
+      for (const { docs: out } of perPaper.exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 0;
+      for (let k = 0; k < perPaper.poolCount; k++) inPool[perPaper.pool[k] as number] = 0;
       const exclusions = (perPaper.exclusions = excludedForms(query.excluded, acronyms, reverse).map(formHits));
-      for (const hits of exclusions) for (const i of hits.docs) excluded[i] = 1;
+      for (const { docs: out } of exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 1;
       const excluding = exclusions.length > 0;
       const filtered = query.authors.length + query.excludedAuthors.length + query.categories.length > 0;
       const allowed = (i: number) => (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
@@ -118,21 +120,25 @@ export function createRanker(corpus: readonly Paper[]) {
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
 
-      const pool: number[] = (perPaper.pool = []);
+      const { pool } = perPaper;
+      let poolCount = 0;
       const add = (i: number) => {
         if (inPool[i] === 1) return;
         inPool[i] = 1;
-        pool.push(i);
+        pool[poolCount++] = i;
       };
-      for (const i of lex.gated) add(i);
+      // Indexed loops over typed arrays: `for … of` allocated an iterator result per paper here.
+      for (let k = 0; k < lex.gated.length; k++) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
       if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) add(i);
+      perPaper.poolCount = poolCount;
       // Papers by position, their scores in `score` (reused, like the marks).
-      const found: number[] = [];
       const { score: final } = perPaper;
+      let foundCount = 0;
       const { candidates } = options;
-      for (const i of pool) {
+      for (let k = 0; k < poolCount; k++) {
+        const i = pool[k] as number;
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
         if (!allowed(i) || (seeds.length > 0 && isSeed[i] === 1)) continue;
         const l = lex.scores[i] ?? 0;
@@ -144,8 +150,9 @@ export function createRanker(corpus: readonly Paper[]) {
         else score = seeded ? s : 1;
         if (query.minScore !== undefined && score < query.minScore) continue;
         final[i] = score;
-        found.push(i);
+        perPaper.found[foundCount++] = i;
       }
+      const found = perPaper.found.subarray(0, foundCount);
       const weight = options.popularity ?? 0;
       if (weight > 0) blendPopularity(found, final, weight, (i) => (docs[i] as Doc).paper.upvotes);
       // Newer first, then by title, then by position in the corpus: the same order on every run.
