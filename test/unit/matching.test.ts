@@ -3,7 +3,7 @@ import { explain, rankPapers } from '../../src/domain/matching.js';
 import { parseQuery } from '../../src/domain/query.js';
 import { defaultTopicName } from '../../src/domain/topic.js';
 import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
-import { analyse } from '../../src/domain/ranking/analyse.js';
+import { analyse, Vocabulary } from '../../src/domain/ranking/analyse.js';
 import { diversify } from '../../src/domain/ranking/diversity.js';
 import { createRanker } from '../../src/domain/ranking/ranker.js';
 import { pickForTopics } from '../../src/jobs/pick.js';
@@ -46,6 +46,35 @@ describe('text analysis', () => {
     expect(whole).toEqual(expect.arrayContaining(['lowrank', '10shot']));
     expect(analyse('3-D').whole).toEqual(['3d']);
     expect(analyse('pruned quantized quantization').seq).toEqual(['prune', 'quantiz', 'quantiz']);
+  });
+
+  it('reads words the same in plain ASCII text as in text with accents, however often it has seen them', () => {
+    // "é" folds to the stopword "e": the accented text differs only in taking the Unicode path.
+    const text = "Don't low-rank a--b end- 'quoted' x-ray X-Ray ViT-B/16 R2-D2's 3-D";
+    const ascii = analyse(text);
+    expect(analyse(`${text} é`)).toEqual(ascii);
+    expect(analyse(text)).toEqual(ascii);
+    expect(ascii.seq).toEqual(['dont', 'low', 'rank', 'b', 'end', 'quot', 'x', 'ray', 'x', 'ray', 'vit', 'b', '16', 'r2', 'd2', '3', 'd']);
+    expect(ascii.whole).toEqual(['lowrank', 'xrai', 'xray', 'vitb', 'r2d2', '3d']);
+  });
+
+  it('reads a text into the term ids of each index as analyse() reads it into stems', () => {
+    const text = 'Low-rank adapters (LoRA) for ViTs: pruning ProxylessNAS, 3-D Gaussians and Gaußian splats';
+    const first = new Vocabulary();
+    const second = new Vocabulary();
+    second.idOf('something else first');
+    const read = (v: Vocabulary) => {
+      const seq: number[] = [];
+      const whole: number[] = [];
+      v.read(text, seq, whole);
+      return { seq: seq.map((id) => v.names[id]), whole: whole.map((id) => v.names[id]) };
+    };
+    // Twice each, interleaved: a word's remembered ids belong to the vocabulary that read it last.
+    for (let i = 0; i < 2; i++) {
+      expect(read(first)).toEqual(analyse(text));
+      expect(read(second)).toEqual(analyse(text));
+    }
+    expect(first.idOf('lora')).not.toBe(second.idOf('lora'));
   });
 
   it('learns acronyms from the way papers define them', () => {

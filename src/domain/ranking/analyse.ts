@@ -20,7 +20,6 @@ const STOPWORD_LIST =
 export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
-const ASCII_WORD = /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/g;
 
 /** Splits "ProxylessNAS" into Proxyless and NAS, "Swin3D" into Swin and 3D; one-letter pieces stay attached ("ViT"). */
 export function camelParts(word: string): string[] {
@@ -65,6 +64,10 @@ function computeTerm(raw: string): string | undefined {
 interface WordTokens {
   seq: readonly string[];
   whole: string | undefined;
+  /** The same as term ids in the Vocabulary numbered `stamp` (the last one to read the word). */
+  stamp: number;
+  seqIds: number[];
+  wholeId: number;
 }
 
 // A vocabulary is small next to a corpus: each distinct word is analysed once.
@@ -77,14 +80,14 @@ function analyseWord(word: string): WordTokens {
   const parts = hyphenParts.flatMap(camelParts);
   if (parts.length === 1) {
     const t = term(word);
-    cached = { seq: t ? [t] : [], whole: undefined };
+    cached = { seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
   } else {
     const seq: string[] = [];
     for (const part of parts) {
       const t = term(part);
       if (t) seq.push(t);
     }
-    cached = { seq, whole: term(hyphenParts.join('')) };
+    cached = { seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
   }
   if (WORDS.size > 200_000) WORDS.clear();
   WORDS.set(word, cached);
@@ -109,29 +112,111 @@ export function surfaceOf(stem: string): string {
 export function analyse(text: string): Analysed {
   const seq: string[] = [];
   const whole: string[] = [];
-  // Most text is ASCII: it needs no accent folding and a cheaper word pattern.
-  const ascii = !/[^\x00-\x7F]/.test(text);
-  for (const match of ascii ? text.matchAll(ASCII_WORD) : fold(text).matchAll(WORD)) {
-    const tokens = analyseWord(match[0]);
+  eachWord(text, (tokens) => {
     for (const t of tokens.seq) seq.push(t);
     if (tokens.whole) whole.push(tokens.whole);
-  }
+  });
   return { seq, whole };
+}
+
+let vocabularies = 0;
+
+/**
+ * Numbers the stems of one index (term id ↔ stem) and reads texts straight into term ids. Each
+ * word remembers its ids in the vocabulary that read it last, so a corpus's words are looked up
+ * once per occurrence, not once per stem and again per id.
+ */
+export class Vocabulary {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  private readonly stamp = ++vocabularies;
+
+  idOf(stem: string): number {
+    let id = this.ids.get(stem);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(stem, id);
+      this.names.push(stem);
+    }
+    return id;
+  }
+
+  /** Analyses a text as analyse() does: its stems' ids in reading order onto `seq`, its whole forms' onto `whole`. */
+  read(text: string, seq: number[], whole: number[]): void {
+    eachWord(text, (tokens) => {
+      if (tokens.stamp !== this.stamp) {
+        tokens.seqIds = tokens.seq.map((t) => this.idOf(t));
+        tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
+        tokens.stamp = this.stamp;
+      }
+      for (const id of tokens.seqIds) seq.push(id);
+      if (tokens.wholeId >= 0) whole.push(tokens.wholeId);
+    });
+  }
+}
+
+/** Each word of a text, analysed, in reading order. */
+function eachWord(text: string, visit: (tokens: WordTokens) => void): void {
+  // Most text is ASCII: it needs no accent folding, and a scan by character codes finds its words
+  // without a match object each: /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/, letters and digits joined by - or '.
+  if (/[^\x00-\x7F]/.test(text)) {
+    for (const match of fold(text).matchAll(WORD)) visit(analyseWord(match[0]));
+    return;
+  }
+  const end = text.length;
+  let i = 0;
+  while (i < end) {
+    let c = text.charCodeAt(i);
+    if (!isAlnum(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let hash = 0x811c9dc5;
+    for (;;) {
+      while (i < end && isAlnum((c = text.charCodeAt(i)))) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        i++;
+      }
+      if ((c === 45 || c === 39) && i + 1 < end && isAlnum(text.charCodeAt(i + 1))) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        i++;
+      } else break;
+    }
+    visit(wordAt(text, start, i, hash));
+  }
+}
+
+interface WordEntry {
+  word: string;
+  tokens: WordTokens;
+  next: WordEntry | undefined;
+}
+
+// The words of ASCII text by a hash of their characters, so that a word already seen is found
+// without cutting it out of the text first (looking up cut-out words was most of the analysis).
+const BY_HASH = new Map<number, WordEntry>();
+
+function wordAt(text: string, start: number, end: number, hash: number): WordTokens {
+  const first = BY_HASH.get(hash);
+  for (let e = first; e; e = e.next) if (e.word.length === end - start && text.startsWith(e.word, start)) return e.tokens;
+  const word = text.slice(start, end);
+  const tokens = analyseWord(word);
+  let next = first;
+  if (BY_HASH.size > 200_000) {
+    BY_HASH.clear();
+    next = undefined;
+  }
+  BY_HASH.set(hash, { word, tokens, next });
+  return tokens;
+}
+
+/** [A-Za-z0-9] */
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
 /** The tokens of a text as the index sees them: parts and wholes. */
 export function indexTokens(a: Analysed): string[] {
   return a.whole.length === 0 ? a.seq : [...a.seq, ...a.whole];
-}
-
-/** Whether `phrase` occurs as consecutive stems in `seq`. */
-export function containsPhrase(seq: readonly string[], phrase: readonly string[]): boolean {
-  const first: string | undefined = phrase[0];
-  if (first === undefined) return false;
-  for (let i = seq.indexOf(first); i !== -1 && i + phrase.length <= seq.length; i = seq.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < phrase.length && seq[i + j] === phrase[j]) j++;
-    if (j === phrase.length) return true;
-  }
-  return false;
 }

@@ -1,88 +1,114 @@
-import { containsPhrase, type Analysed } from './analyse.js';
+import type { Postings } from './postings.js';
 
 /**
- * BM25 (Robertson & Zaragoza) over two fields, title and abstract, from in-memory postings.
- * MiniSearch's search() was measured first: 10–55 ms per term over 10,000 papers on the project's
- * machine, too slow to rank a thousand topics in seconds; these postings answer the same question
- * (and the same scores, up to MiniSearch's BM25+ delta) in well under a millisecond a term.
+ * BM25 (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
+ * the index is built, so a search is a walk over typed arrays.
+ *
+ * Why not a maintained engine: `node --import tsx bench/lexical-engines.ts` gives MiniSearch 7 and
+ * SQLite FTS5 the same analysed tokens and the 800 distinct forms of the ranking benchmark's 1,000
+ * topics over 10,000 papers, each form searched once. MiniSearch took 2.0 s to analyse and index
+ * and 3.2 s to search (1.8 ms a form, 10 ms at p90), the whole 5 s budget before any ranking, and
+ * has no phrase search. FTS5 took 0.55 s and 0.69 s against 0.60 s and 0.10 s here, and neither
+ * yields the term → papers lists with tf-idf weights that the feedback needs, so this index would
+ * be built anyway; FTS5 would also put a database inside the pure domain. See BENCHMARKS.md.
  */
 const K1 = 1.2;
 const B = 0.75;
-const TITLE_UNIT = 1 << 20;
 
-interface Postings {
-  docs: number[];
-  title: number[];
-  abstract: number[];
+/** Papers containing every token, ascending, with their BM25. */
+export interface Hits {
+  docs: Int32Array;
+  scores: Float64Array;
 }
+
+export const NO_HITS: Hits = { docs: new Int32Array(0), scores: new Float64Array(0) };
 
 export interface Bm25Index {
-  /** Papers containing every token (in order, next to each other, when `adjacent`), with their BM25. */
-  search(tokens: readonly string[], adjacent: boolean): Map<number, number>;
-  /** How many papers contain the token. */
-  df(token: string): number;
+  /** Papers containing every token (in order, next to each other, when `adjacent`). */
+  search(tokens: readonly string[], adjacent: boolean): Hits;
 }
 
-export function createBm25Index(fields: readonly { title: Analysed; abstract: Analysed; titleTokens: readonly string[]; abstractTokens: readonly string[] }[], titleBoost: number): Bm25Index {
-  const postings = new Map<string, Postings>();
-  const titleLength = new Float64Array(fields.length);
-  const abstractLength = new Float64Array(fields.length);
-  fields.forEach((f, i) => {
-    titleLength[i] = f.titleTokens.length;
-    abstractLength[i] = f.abstractTokens.length;
-    // Title and abstract counts packed in one number (title × 2^20 + abstract): no array per term.
-    const counts = new Map<string, number>();
-    for (const t of f.titleTokens) counts.set(t, (counts.get(t) ?? 0) + TITLE_UNIT);
-    for (const t of f.abstractTokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-    for (const [t, packed] of counts) {
-      let p = postings.get(t);
-      if (!p) postings.set(t, (p = { docs: [], title: [], abstract: [] }));
-      p.docs.push(i);
-      p.title.push(Math.floor(packed / TITLE_UNIT));
-      p.abstract.push(packed % TITLE_UNIT);
-    }
-  });
-  const n = Math.max(1, fields.length);
-  const avgTitle = titleLength.reduce((a, b) => a + b, 0) / n || 1;
-  const avgAbstract = abstractLength.reduce((a, b) => a + b, 0) / n || 1;
+export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
+  const n = Math.max(1, p.n);
+  let totalTitle = 0;
+  let totalAbstract = 0;
+  for (let i = 0; i < p.n; i++) {
+    totalTitle += p.titleLength[i] as number;
+    totalAbstract += p.abstractLength[i] as number;
+  }
+  const avgTitle = totalTitle / n || 1;
+  const avgAbstract = totalAbstract / n || 1;
   const saturate = (tf: number, length: number, avg: number) => (tf === 0 ? 0 : (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg)));
-
-  function termScores(token: string, within?: ReadonlySet<number>): Map<number, number> {
-    const p = postings.get(token);
-    const out = new Map<number, number>();
-    if (!p) return out;
-    const idf = Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5));
-    for (let k = 0; k < p.docs.length; k++) {
-      const i = p.docs[k] as number;
-      if (within && !within.has(i)) continue;
-      const s =
-        titleBoost * saturate(p.title[k] as number, titleLength[i] as number, avgTitle) +
-        saturate(p.abstract[k] as number, abstractLength[i] as number, avgAbstract);
-      out.set(i, idf * s);
+  const score = new Float64Array(p.doc.length);
+  for (let t = 0; t < p.df.length; t++) {
+    const df = p.df[t] as number;
+    const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    for (let k = p.start[t] as number; k < (p.start[t + 1] as number); k++) {
+      const i = p.doc[k] as number;
+      const s = titleBoost * saturate(p.titleTf[k] as number, p.titleLength[i] as number, avgTitle) + saturate(p.abstractTf[k] as number, p.abstractLength[i] as number, avgAbstract);
+      score[k] = idf * s;
     }
-    return out;
   }
 
   return {
-    df: (token) => postings.get(token)?.docs.length ?? 0,
     search(tokens, adjacent) {
-      if (tokens.length === 0) return new Map();
-      // Intersect from the rarest token: the others are scored only where it occurs.
-      const order = [...new Set(tokens)].sort((a, b) => (postings.get(a)?.docs.length ?? 0) - (postings.get(b)?.docs.length ?? 0));
-      let scores = termScores(order[0] as string);
-      for (const token of order.slice(1)) {
-        const next = termScores(token, new Set(scores.keys()));
-        const merged = new Map<number, number>();
-        for (const [i, s] of next) merged.set(i, s + (scores.get(i) as number));
-        scores = merged;
+      if (tokens.length === 0) return NO_HITS;
+      const unique = [...new Set(tokens)].map((t) => p.ids.get(t) ?? -1);
+      if (unique.includes(-1)) return NO_HITS;
+      // Intersect from the rarest token: the lists are ascending, so each step is one merge.
+      const order = unique.sort((a, b) => (p.df[a] as number) - (p.df[b] as number));
+      const first = order[0] as number;
+      let docs = p.doc.slice(p.start[first], p.start[first + 1]);
+      let scores = score.slice(p.start[first], p.start[first + 1]);
+      for (let o = 1; o < order.length && docs.length > 0; o++) {
+        const t = order[o] as number;
+        const end = p.start[t + 1] as number;
+        const nextDocs = new Int32Array(docs.length);
+        const nextScores = new Float64Array(docs.length);
+        let kept = 0;
+        let k = p.start[t] as number;
+        for (let j = 0; j < docs.length && k < end; j++) {
+          const i = docs[j] as number;
+          while (k < end && (p.doc[k] as number) < i) k++;
+          if (k < end && p.doc[k] === i) {
+            nextDocs[kept] = i;
+            nextScores[kept++] = (score[k] as number) + (scores[j] as number);
+          }
+        }
+        docs = nextDocs.subarray(0, kept);
+        scores = nextScores.subarray(0, kept);
       }
       if (adjacent && tokens.length > 1) {
-        for (const i of [...scores.keys()]) {
-          const f = fields[i];
-          if (f && !containsPhrase(f.title.seq, tokens) && !containsPhrase(f.abstract.seq, tokens)) scores.delete(i);
+        // Check each paper where the rarest word stands: the phrase around it, word by word.
+        const phrase = Int32Array.from(tokens, (t) => p.ids.get(t) as number);
+        const anchor = phrase.indexOf(first);
+        const end = p.start[first + 1] as number;
+        let k = p.start[first] as number;
+        let kept = 0;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j] as number;
+          while (p.doc[k] !== i && k < end) k++;
+          if (!phraseAt(p, k, phrase, anchor)) continue;
+          docs[kept] = i;
+          scores[kept++] = scores[j] as number;
         }
+        docs = docs.subarray(0, kept);
+        scores = scores.subarray(0, kept);
       }
-      return scores;
+      return { docs, scores };
     },
   };
+}
+
+/** Whether posting k's paper has `phrase` with its word `anchor` at one of that posting's positions. */
+function phraseAt(p: Postings, k: number, phrase: Int32Array, anchor: number): boolean {
+  const seq = p.seq[p.doc[k] as number] as Int32Array;
+  for (let x = p.positionStart[k] as number; x < (p.positionStart[k + 1] as number); x++) {
+    const from = (p.positions[x] as number) - anchor;
+    if (from < 0 || from + phrase.length > seq.length) continue;
+    let j = 0;
+    while (j < phrase.length && seq[from + j] === phrase[j]) j++;
+    if (j === phrase.length) return true;
+  }
+  return false;
 }

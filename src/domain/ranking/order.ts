@@ -1,10 +1,11 @@
 // Small helpers of the ranker: ordering, top-k, popularity, tidy explanations.
 
 /** The first `k` items in `cmp` order, without sorting them all when k is small. */
-export function topK<T>(items: T[], k: number, cmp: (a: T, b: T) => number): T[] {
-  if (k >= items.length / 4) return items.sort(cmp).slice(0, k);
+export function topK<T>(items: ArrayLike<T>, k: number, cmp: (a: T, b: T) => number): T[] {
+  if (k >= items.length / 4) return Array.from(items).sort(cmp).slice(0, k);
   const kept: T[] = [];
-  for (const item of items) {
+  for (let x = 0; x < items.length; x++) {
+    const item = items[x] as T;
     if (kept.length === k && cmp(item, kept[k - 1] as T) >= 0) continue;
     let lo = 0;
     let hi = kept.length;
@@ -31,9 +32,13 @@ export function tidy(matched: readonly string[]): string[] {
   });
 }
 
-/** Mixes log-scaled upvotes into the score, only among papers that matched and only when some have upvotes. */
-export function blendPopularity(found: { i: number; score: number }[], weight: number, upvotes: (i: number) => number | undefined): void {
-  const most = Math.max(0, ...found.map((f) => upvotes(f.i) ?? 0));
+/** Mixes log-scaled upvotes into the scores (by paper), only among papers that matched and only when some have upvotes. */
+export function blendPopularity(found: ArrayLike<number>, scores: Float64Array, weight: number, upvotes: (i: number) => number | undefined): void {
+  let most = 0;
+  for (let k = 0; k < found.length; k++) most = Math.max(most, upvotes(found[k] as number) ?? 0);
   if (most <= 0) return;
-  for (const f of found) f.score = (1 - weight) * f.score + (weight * Math.log1p(upvotes(f.i) ?? 0)) / Math.log1p(most);
+  for (let k = 0; k < found.length; k++) {
+    const i = found[k] as number;
+    scores[i] = (1 - weight) * (scores[i] as number) + (weight * Math.log1p(upvotes(i) ?? 0)) / Math.log1p(most);
+  }
 }

@@ -2,7 +2,7 @@
 export type Vector = Map<string, number>;
 
 // Bare numbers ("2024", "10") say little about what a paper is about.
-function isNumber(t: string): boolean {
+export function isNumber(t: string): boolean {
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     if (c < 48 || c > 57) return false;
@@ -35,11 +35,4 @@ export function cosine(a: Vector, b: Vector): number {
     if (x !== undefined) dot += w * x;
   }
   return dot;
-}
-
-/** The centroid of some vectors, as its `top` heaviest terms: the vocabulary of a set of papers. */
-export function profile(vectors: readonly Vector[], top: number): Map<string, number> {
-  const sum = new Map<string, number>();
-  for (const v of vectors) for (const [t, w] of v) sum.set(t, (sum.get(t) ?? 0) + w / vectors.length);
-  return new Map([...sum].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, top));
 }
