@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/domain/errors.js';
 import { parseDailyPage } from '../../src/ingest/daily-page.js';
 import { detectFormat, parsePapers } from '../../src/ingest/formats.js';
 import { SAMPLE_PAGE } from '../helpers/env.js';
+import { parseError } from '../helpers/errors.js';
 
 const real = readFileSync(SAMPLE_PAGE, 'utf8');
 
@@ -14,16 +14,6 @@ function page(...lines: string[]): string {
   );
 }
 const ABSTRACT = 'We propose a method and show that it works well on several benchmarks of interest.';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ParseError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('Daily Papers page', () => {
   it('reads all 103 papers of the real page, header excluded', () => {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/domain/errors.js';
 import { canonicalId, normalisePaperInput } from '../../src/domain/paper.js';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
 import { parseArxivRss, splitCreators } from '../../src/ingest/arxiv-rss.js';
@@ -8,19 +7,10 @@ import { parseFeed } from '../../src/ingest/feed.js';
 import { detectFormat, parseSource } from '../../src/ingest/formats.js';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
 import { FIXTURES } from '../helpers/env.js';
+import { parseError } from '../helpers/errors.js';
 
 const fixture = (name: string) => readFileSync(`${FIXTURES}sources/${name}`, 'utf8');
 const clean = (name: string) => parseSource(fixture(name), name).papers.map(normalisePaperInput);
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ParseError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParseError');
-}
 
 describe('format detection', () => {
   it('tells every fixture format from its content alone', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../src/domain/errors.js';
 import { parseFeed } from '../../src/ingest/feed.js';
 import { parseXml, text } from '../../src/ingest/xml.js';
-
-function parseError(fn: () => unknown): ParseError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ParseError) return err;
-    throw err;
-  }
-  throw new Error('expected a ParseError');
-}
+import { parseError } from '../helpers/errors.js';
 
 const rss = (items: string) => `<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Lab</title>
