@@ -1,9 +1,10 @@
 // Who had a revised paper, as history grows: the store query behind SHOW_REVISED_PAPERS
 // (updatableAudience) for 1,000 revised papers of week 1 of bench/plan.ts (planned, not timed:
-// 1,000 digests, 100,000 deliveries), asked when the papers are revised 1 week on and 52 weeks
-// on. In between, every topic set gets a weekly edition of 10 other papers (1,000 digests a week,
-// without deliveries: what a scan of the span costs is reading those digests). The baseline in
-// the same run is the 1-week history: a query that reads by paper id costs the same at 52 weeks.
+// 1,000 digests, 100,000 deliveries), asked when the papers are revised a week on, and a year on
+// after weekly or daily editions. In between, every topic set gets an edition of 10 other papers
+// (1,000 digests an edition, without deliveries: what a scan of the span costs is reading those
+// digests). The baseline in the same run is the one-week history: a query that reads by paper id
+// costs the same after a year.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,8 @@ import { summarise, type Summary } from './stats.js';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Weeks 2..weeks of weekly editions, then every tenth of week 1's papers revised the day before the end. */
-function addHistory(path: string, weeks: number): { digests: number; revisedAt: string } {
+/** `editions` more editions `spacing` days apart, then every tenth of week 1's papers revised the day after the last. */
+function addHistory(path: string, editions: number, spacing: number): { digests: number; revisedAt: string } {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
@@ -28,8 +29,8 @@ function addHistory(path: string, weeks: number): { digests: number; revisedAt: 
         INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start, cutoff_at, created_at, subject, paper_ids, html, text)
         VALUES (@id, @topic_set, @period_kind, @period_key, @period_start, @period_end, @window_start, @cutoff_at, @created_at, @subject, @paper_ids, '<p></p>', '')`);
       let digests = 0;
-      for (let w = 1; w < weeks; w++) {
-        const shift = (t: string) => iso(Date.parse(t) + w * 7 * DAY);
+      for (let w = 1; w <= editions; w++) {
+        const shift = (t: string) => iso(Date.parse(t) + w * spacing * DAY);
         for (const [i, g] of week1.entries()) {
           const ids = Array.from({ length: 10 }, (_, k) => `title:week${w}-${(i * 10 + k) % 10_000}`);
           insert.run({
@@ -39,7 +40,7 @@ function addHistory(path: string, weeks: number): { digests: number; revisedAt: 
           digests++;
         }
       }
-      const revisedAt = iso(PLAN_AT.getTime() + (weeks * 7 - 1) * DAY);
+      const revisedAt = iso(PLAN_AT.getTime() + (Math.max(editions * spacing, 7) + 1) * DAY);
       db.prepare(`UPDATE papers SET version = 2, revised_at = ? WHERE id LIKE 'title:bench-%' AND CAST(substr(id, 13) AS INTEGER) % 10 = 0`).run(revisedAt);
       return { digests, revisedAt };
     })();
@@ -67,6 +68,12 @@ async function measure(path: string, revisedAt: string, runs: number) {
   }
 }
 
+const HISTORIES = [
+  { label: 'revised a week after first seen', editions: 0, spacing: 7 },
+  { label: 'revised a year on, weekly editions', editions: 52, spacing: 7 },
+  { label: 'revised a year on, daily editions', editions: 365, spacing: 1 },
+];
+
 export async function benchRevisedHistory(runs = 5) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-history-'));
   try {
@@ -74,14 +81,15 @@ export async function benchRevisedHistory(runs = 5) {
     await generatePlanData(source);
     const week1 = await runChild(source, 'plan');
     if (week1.report.deliveriesCreated !== 100_000) throw new Error(`week 1 planned ${week1.report.deliveriesCreated}`);
-    const result: Record<number, { digests: number; revised: number; pairs: number; cpu: Summary; series: number[] }> = {};
-    for (const weeks of [1, 52]) {
-      const copy = join(dir, `history-${weeks}.db`);
+    const result: { label: string; digests: number; revised: number; pairs: number; cpu: Summary; series: number[] }[] = [];
+    for (const { label, editions, spacing } of HISTORIES) {
+      const copy = join(dir, `history-${editions}.db`);
       copyFileSync(source, copy);
-      const { digests, revisedAt } = addHistory(copy, weeks);
-      result[weeks] = { digests: digests + 1000, ...(await measure(copy, revisedAt, runs)) };
+      const { digests, revisedAt } = addHistory(copy, editions, spacing);
+      result.push({ label, digests: digests + 1000, ...(await measure(copy, revisedAt, runs)) });
+      for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     }
-    if (result[1]!.pairs !== result[52]!.pairs) throw new Error(`the audiences differ: ${result[1]!.pairs} vs ${result[52]!.pairs}`);
+    if (new Set(result.map((x) => x.pairs)).size !== 1) throw new Error(`the audiences differ: ${result.map((x) => x.pairs).join(', ')}`);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -89,14 +97,13 @@ export async function benchRevisedHistory(runs = 5) {
 }
 
 export function printRevisedHistory(r: Awaited<ReturnType<typeof benchRevisedHistory>>): void {
-  for (const weeks of [1, 52]) {
-    const x = r[weeks]!;
+  for (const x of r) {
     console.log(
-      `revised ${weeks} week(s) after first seen (${x.digests} digests stored, ${x.revised} revised papers, ${x.pairs} paper-subscriber pairs): ` +
-        `updatableAudience CPU median ${x.cpu.median.toFixed(1)} ms (min ${x.cpu.min.toFixed(1)}, max ${x.cpu.max.toFixed(1)}, n=${x.cpu.runs})`,
+      `${x.label} (${x.digests} digests stored, ${x.revised} revised papers, ${x.pairs} paper-subscriber pairs): ` +
+        `updatableAudience CPU median ${x.cpu.median.toFixed(1)} ms (min ${x.cpu.min.toFixed(1)}, max ${x.cpu.max.toFixed(1)}, n=${x.cpu.runs}); ` +
+        `${(x.cpu.median / r[0]!.cpu.median).toFixed(2)}x the one-week history`,
     );
   }
-  console.log(`52 weeks / 1 week, CPU medians: ${(r[52]!.cpu.median / r[1]!.cpu.median).toFixed(2)}x`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printRevisedHistory(await benchRevisedHistory());
