@@ -90,5 +90,41 @@ export function revisionsContract(engine: Engine): void {
       expect((await copy.getDigest(shown.id))?.updatedIds).toEqual([P]);
       expect([...(await copy.updatableAudience([v3!])).get(P)!].sort()).toEqual([bob.id, eve.id].sort());
     });
+
+    it('finds who had a paper in the digests stored before the index of digest papers existed (migration 9 fills it)', async () => {
+      const store = await engine.open();
+      const v1 = paperInput({ arxivId: '2411.00042', version: 1 });
+      await store.upsertPapers([v1], at(-60));
+      const [ada, bob, cyd] = [subscriber(), subscriber(), subscriber()];
+      await store.saveSubscribers([ada, bob, cyd].map((s) => ({ subscriber: s, events: [] })));
+      const first = digest({ paperIds: ['arxiv:1', P] });
+      await store.insertDigest(first);
+      await gave(engine, store, first.id, [ada, bob]);
+      await store.upsertPapers([{ ...v1, version: 2 }], at(60));
+      const shown = digest({ key: '2026-11-26', topicSet: 'nas@+updated:x', paperIds: [P], updatedIds: [P] });
+      await store.insertDigest(shown);
+      await gave(engine, store, shown.id, [ada]);
+      // The store as migration 8 left it: digests with their id lists, no digest_papers.
+      await engine.exec(
+        store,
+        store.engine === 'sqlite'
+          ? `DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
+             CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]'; PRAGMA user_version = 8;`
+          : `DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
+             CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]'; UPDATE schema_version SET version = 8;`,
+      );
+      const upgraded = await engine.reopen(store);
+      expect(upgraded.schema).toEqual({ version: 9, applied: 1 });
+      const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
+      // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
+      expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);
+      // Digests frozen after the upgrade are indexed as they are written.
+      await upgraded.upsertPapers([{ ...v1, version: 3 }], at(3000));
+      const again = digest({ key: '2026-11-27', topicSet: 'nas@+updated:y', paperIds: [P], updatedIds: [P] });
+      await upgraded.insertDigest(again);
+      await gave(engine, upgraded, again.id, [bob]);
+      const [v3] = await upgraded.papersRevisedBetween(at(1440), at(4000));
+      expect([...(await upgraded.updatableAudience([v3!])).get(P)!]).toEqual([]);
+    });
   });
 }

@@ -15,11 +15,17 @@ import { TOPICS } from '../helpers/web.js';
 async function visible(app: App) {
   const s = app.store;
   const subscribers = await s.listSubscribers();
+  const digests = await s.listDigests({ limit: 100 });
+  // Who had each paper of the digests, as if every one were revised now: read by paper id from
+  // the digests' paper index, which an import fills from the copied digests.
+  const shown = (await s.getPapers([...new Set(digests.flatMap((d) => d.paperIds))])).map((p) => ({ ...p, revisedAt: '9999-12-31T00:00:00.000Z' }));
+  const had = [...(await s.updatableAudience(shown))].map(([id, who]) => [id, [...who].sort()]).sort();
   return {
     papers: await s.listPapers({}),
     between: await s.papersFirstSeenBetween('', '9999'),
     topics: await s.listTopics(),
-    digests: await s.listDigests({ limit: 100 }),
+    digests,
+    had,
     subscribers,
     consent: await s.listConsentEvents(),
     deliveries: await s.listDeliveries({ limit: 1000 }),
@@ -70,6 +76,9 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
     expect(before.consent.length).toBeGreaterThanOrEqual(6);
     expect(before.runs.map((r) => r.job).sort()).toEqual(['deliver', 'ingest', 'plan']);
     expect(before.search).toEqual(['arxiv:2404.14527']);
+    // The run's digest went to ada, soft and bob (pending@ is unconfirmed, gone@ removed).
+    expect(before.had.length).toBeGreaterThan(0);
+    expect(before.had.every(([, who]) => who!.length === 3)).toBe(true);
     expect(before.papers.find((p) => p.id === 'arxiv:2404.14527')).toMatchObject({ categories: ['cs.DC', 'cs.LG'], upvotes: 31, version: 1 });
     await app.close();
 

@@ -279,6 +279,31 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER papers_revised_versions AFTER UPDATE OF revised_at ON papers
     FOR EACH ROW WHEN (OLD.revised_at IS DISTINCT FROM NEW.revised_at) EXECUTE FUNCTION bump_on_revision();
   `,
+  `
+  -- SQLite's migration 9: which digests showed a paper, and whether as updated, read by the
+  -- paper's id; filled by a trigger from paper_ids and updated_ids, and here for the stored digests.
+  CREATE TABLE digest_papers (
+    paper_id  text COLLATE "C" NOT NULL,
+    digest_id text COLLATE "C" NOT NULL REFERENCES digests (id),
+    updated   boolean NOT NULL,
+    PRIMARY KEY (paper_id, digest_id)
+  );
+  INSERT INTO digest_papers (paper_id, digest_id, updated)
+    SELECT p.id, g.id, g.updated_ids::jsonb ? p.id
+    FROM digests g CROSS JOIN LATERAL jsonb_array_elements_text(g.paper_ids::jsonb) AS p(id)
+    ON CONFLICT DO NOTHING;
+  CREATE FUNCTION digest_papers_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO digest_papers (paper_id, digest_id, updated)
+        SELECT p.id, g.id, g.updated_ids::jsonb ? p.id
+        FROM changed g CROSS JOIN LATERAL jsonb_array_elements_text(g.paper_ids::jsonb) AS p(id)
+        ON CONFLICT DO NOTHING;
+      RETURN NULL;
+    END $$;
+  CREATE TRIGGER digests_insert_papers AFTER INSERT ON digests REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION digest_papers_fill();
+  DROP INDEX digests_updates;
+  `,
 ];
 
 /**

@@ -271,6 +271,30 @@ export const MIGRATIONS: readonly string[] = [
     WHEN new.revised_at IS NOT old.revised_at
     BEGIN UPDATE meta SET value = value + 1 WHERE key = 'plan_version'; END;
   `,
+  `
+  -- Which digests showed a paper, and whether as updated: who had a revised paper is then read by
+  -- the paper's id, not by expanding the id lists of every digest cut off since it was first seen
+  -- (a paper revised a year on would mean a year of digests each planning run). Derived from
+  -- paper_ids and updated_ids by a trigger, as a digest is written once and never changed: every
+  -- way a digest is written fills it, an import too. Filled here for the digests already stored.
+  CREATE TABLE digest_papers (
+    paper_id  TEXT NOT NULL,
+    digest_id TEXT NOT NULL REFERENCES digests (id),
+    updated   INTEGER NOT NULL,            -- 1: shown as updated (in updated_ids)
+    PRIMARY KEY (paper_id, digest_id)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO digest_papers (paper_id, digest_id, updated)
+    SELECT p.value, g.id, p.value IN (SELECT u.value FROM json_each(g.updated_ids) u)
+    FROM digests g CROSS JOIN json_each(g.paper_ids) p;
+  CREATE TRIGGER digests_insert_papers AFTER INSERT ON digests
+    BEGIN
+      INSERT OR IGNORE INTO digest_papers (paper_id, digest_id, updated)
+        SELECT p.value, new.id, p.value IN (SELECT u.value FROM json_each(new.updated_ids) u)
+        FROM json_each(new.paper_ids) p;
+    END;
+  -- The JSON lists are no longer read by cutoff for updates: digest_papers answers.
+  DROP INDEX digests_updates;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */
