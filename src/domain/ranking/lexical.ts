@@ -69,7 +69,7 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     const key = formKey(form);
     let hits = hitsCache.get(key);
     if (hits) return hits;
-    hits = index.search(form.tokens, form.adjacent);
+    hits = index.search(form.tokens, form.adjacent, form.loose);
     let max = 0;
     for (let k = 0; k < hits.scores.length; k++) max = Math.max(max, hits.scores[k] as number);
     if (max > 0) for (let k = 0; k < hits.scores.length; k++) hits.scores[k] = (hits.scores[k] as number) / max;
