@@ -201,9 +201,9 @@ describe('ranking', () => {
 
   it('keeps only papers at or above a minimum score', () => {
     const all = rankPapers(parseQuery('"neural architecture search"'), corpus);
-    const strict = rankPapers(parseQuery('"neural architecture search" min:0.5'), corpus);
+    const strict = rankPapers(parseQuery('"neural architecture search" min:0.8'), corpus);
     expect(strict.length).toBeLessThan(all.length);
-    expect(strict.every((r) => r.score >= 0.5)).toBe(true);
+    expect(strict.every((r) => r.score >= 0.8)).toBe(true);
   });
 });
 

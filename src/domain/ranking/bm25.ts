@@ -2,7 +2,7 @@ import { DROPPED_WORD } from './analyse.js';
 import type { Postings } from './postings.js';
 
 /**
- * BM25 (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
+ * BM25F (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
  * the index is built, so a search is a walk over typed arrays.
  *
  * Why not a maintained engine: `node --import tsx bench/lexical-engines.ts` gives MiniSearch 7 and
@@ -42,15 +42,21 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
   }
   const avgTitle = totalTitle / n || 1;
   const avgAbstract = totalAbstract / n || 1;
-  const saturate = (tf: number, length: number, avg: number) => (tf === 0 ? 0 : (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg)));
+  // BM25F: the fields' length-normalised counts are weighted and added, then saturated once. Scoring
+  // each field apart and adding the scores let a word once in the title and once in the abstract
+  // count nearly as two words, and papers that name a word in passing in both rose over papers
+  // about it (mean nDCG@10 of `npm run eval:relevance` 0.894 summed, 0.904 so).
+  const bm25f = (titleTf: number, titleLength: number, abstractTf: number, abstractLength: number) => {
+    const tf = (titleBoost * titleTf) / (1 - B + (B * titleLength) / avgTitle) + abstractTf / (1 - B + (B * abstractLength) / avgAbstract);
+    return (tf * (K1 + 1)) / (tf + K1);
+  };
   const score = new Float64Array(p.doc.length);
   for (let t = 0; t < p.df.length; t++) {
     const df = p.df[t] as number;
     const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
     for (let k = p.start[t] as number; k < (p.start[t + 1] as number); k++) {
       const i = p.doc[k] as number;
-      const s = titleBoost * saturate(p.titleTf[k] as number, p.titleLength[i] as number, avgTitle) + saturate(p.abstractTf[k] as number, p.abstractLength[i] as number, avgAbstract);
-      score[k] = idf * s;
+      score[k] = idf * bm25f(p.titleTf[k] as number, p.titleLength[i] as number, p.abstractTf[k] as number, p.abstractLength[i] as number);
     }
   }
 
