@@ -9,6 +9,7 @@ import type { Paper } from '../src/domain/paper.js';
 import { parseQuery } from '../src/domain/query.js';
 import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker } from '../src/domain/ranking/ranker.js';
+import { explain } from './relevance-explain.js';
 import { samplePapers } from './sample-papers.js';
 
 const FIXTURES = new URL('../test/fixtures/relevance/', import.meta.url).pathname;
@@ -95,4 +96,8 @@ export function printRelevance({ results }: { results: TopicResult[] }): void {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) printRelevance(evaluate());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const at = process.argv.indexOf('--explain');
+  if (at !== -1) explain(process.argv[at + 1] ?? '', SLOTS);
+  else printRelevance(evaluate());
+}

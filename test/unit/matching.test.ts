@@ -123,6 +123,20 @@ describe('ranking', () => {
     expect(ranked.map((r) => r.paper.title)).toEqual(['Serving large language models']);
   });
 
+  it('matches a phrase only where its words stand together: not across a comma, a bracket or a dropped word', () => {
+    const together = paper({ title: 'Fast LLM inference on phones', abstract: 'We serve GPT-3.5 locally.' });
+    const comma = paper({ title: 'Routing between LLMs, inference-time tricks', abstract: 'Prompts.' });
+    const dropped = paper({ title: 'Combining LLMs and inference-time techniques', abstract: 'Ensembles.' });
+    const bracket = paper({ title: 'Agents built on an LLM (inference is cheap)', abstract: 'Tools.' });
+    const art = paper({ title: 'A state of the art detector', abstract: 'Boxes.' });
+    const all = [together, comma, dropped, bracket, art];
+    expect(rankPapers(parseQuery('"LLM inference"'), all).map((r) => r.paper)).toEqual([together]);
+    // A phrase typed with a dropped word in it still finds it; a decimal point is not a clause's end.
+    expect(rankPapers(parseQuery('"state of the art"'), all).map((r) => r.paper)).toEqual([art]);
+    expect(rankPapers(parseQuery('"GPT-3.5"'), all).map((r) => r.paper)).toEqual([together]);
+    expect(rankPapers(parseQuery('"state art"'), all)).toEqual([]);
+  });
+
   it('matches stems, hyphenated words written apart, and number tokens', () => {
     const pruned = paper({ title: 'Pruned networks run faster', abstract: 'Weights are removed.' });
     const lowRank = paper({ title: 'Adapters of low rank', abstract: 'Small updates.' });
@@ -187,9 +201,9 @@ describe('ranking', () => {
 
   it('keeps only papers at or above a minimum score', () => {
     const all = rankPapers(parseQuery('"neural architecture search"'), corpus);
-    const strict = rankPapers(parseQuery('"neural architecture search" min:0.5'), corpus);
+    const strict = rankPapers(parseQuery('"neural architecture search" min:0.8'), corpus);
     expect(strict.length).toBeLessThan(all.length);
-    expect(strict.every((r) => r.score >= 0.5)).toBe(true);
+    expect(strict.every((r) => r.score >= 0.8)).toBe(true);
   });
 });
 

@@ -108,6 +108,21 @@ export function surfaceOf(stem: string): string {
   return SURFACE.get(stem) ?? stem;
 }
 
+/**
+ * Marks in an index's stem sequences (Vocabulary.read with `marks`), so that a phrase matches
+ * words that stand together in the text: a phrase never runs over a clause's end (, . ; : ? ! or a
+ * bracket), nor over a dropped word unless the phrase as typed has one too ("state of the art").
+ * "LLMs, inference-time techniques" and "LLMs and inference" are not "LLM inference".
+ */
+export const CLAUSE_BREAK = -1;
+export const DROPPED_WORD = -2;
+
+/** Whether the analysis drops some of the text's words (stopwords): such a phrase matches across dropped words. */
+export function dropsWords(text: string): boolean {
+  for (const match of fold(text).matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)) if (term(match[0]) === undefined) return true;
+  return false;
+}
+
 /** Analyses a text (title or abstract) for indexing and matching. */
 export function analyse(text: string): Analysed {
   const seq: string[] = [];
@@ -141,26 +156,50 @@ export class Vocabulary {
     return id;
   }
 
-  /** Analyses a text as analyse() does: its stems' ids in reading order onto `seq`, its whole forms' onto `whole`. */
-  read(text: string, seq: number[], whole: number[]): void {
-    eachWord(text, (tokens) => {
-      if (tokens.stamp !== this.stamp) {
-        tokens.seqIds = tokens.seq.map((t) => this.idOf(t));
-        tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
-        tokens.stamp = this.stamp;
-      }
-      for (const id of tokens.seqIds) seq.push(id);
-      if (tokens.wholeId >= 0) whole.push(tokens.wholeId);
-    });
+  /**
+   * Analyses a text as analyse() does: its stems' ids in reading order onto `seq`, its whole forms'
+   * onto `whole`. With `marks`, `seq` also gets CLAUSE_BREAK and DROPPED_WORD where phrases stop.
+   */
+  read(text: string, seq: number[], whole: number[], marks = false): void {
+    const start = seq.length;
+    eachWord(
+      text,
+      (tokens) => {
+        if (tokens.stamp !== this.stamp) {
+          tokens.seqIds = tokens.seq.map((t) => this.idOf(t));
+          tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
+          tokens.stamp = this.stamp;
+        }
+        if (marks && tokens.seqIds.length === 0 && seq.length > start && (seq[seq.length - 1] as number) >= 0) seq.push(DROPPED_WORD);
+        for (const id of tokens.seqIds) seq.push(id);
+        if (tokens.wholeId >= 0) whole.push(tokens.wholeId);
+      },
+      marks
+        ? () => {
+            if (seq.length === start) return;
+            if (seq[seq.length - 1] === DROPPED_WORD) seq[seq.length - 1] = CLAUSE_BREAK;
+            else if ((seq[seq.length - 1] as number) >= 0) seq.push(CLAUSE_BREAK);
+          }
+        : undefined,
+    );
   }
 }
 
-/** Each word of a text, analysed, in reading order. */
-function eachWord(text: string, visit: (tokens: WordTokens) => void): void {
+// Punctuation that ends a clause: , . ; : ? ! before a space or the end (not "3.5" or "1,000"), and brackets.
+const CLAUSE_END = /[.,;:?!](?![\p{L}\p{N}])|[()[\]]/u;
+
+/** Each word of a text, analysed, in reading order; `clause` is called where a clause ends between words. */
+function eachWord(text: string, visit: (tokens: WordTokens) => void, clause?: () => void): void {
   // Most text is ASCII: it needs no accent folding, and a scan by character codes finds its words
   // without a match object each: /[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*/, letters and digits joined by - or '.
   if (/[^\x00-\x7F]/.test(text)) {
-    for (const match of fold(text).matchAll(WORD)) visit(analyseWord(match[0]));
+    const folded = fold(text);
+    let last = 0;
+    for (const match of folded.matchAll(WORD)) {
+      if (clause && CLAUSE_END.test(folded.slice(last, match.index))) clause();
+      last = (match.index ?? 0) + match[0].length;
+      visit(analyseWord(match[0]));
+    }
     return;
   }
   const end = text.length;
@@ -168,6 +207,7 @@ function eachWord(text: string, visit: (tokens: WordTokens) => void): void {
   while (i < end) {
     let c = text.charCodeAt(i);
     if (!isAlnum(c)) {
+      if (clause && endsClause(text, i, c)) clause();
       i++;
       continue;
     }
@@ -209,6 +249,13 @@ function wordAt(text: string, start: number, end: number, hash: number): WordTok
   }
   BY_HASH.set(hash, { word, tokens, next });
   return tokens;
+}
+
+/** Whether the character c at i ends a clause (see CLAUSE_END), by character codes. */
+function endsClause(text: string, i: number, c: number): boolean {
+  if (c === 40 || c === 41 || c === 91 || c === 93) return true;
+  const punctuation = c === 44 || c === 46 || c === 59 || c === 58 || c === 63 || c === 33;
+  return punctuation && (i + 1 >= text.length || !isAlnum(text.charCodeAt(i + 1)));
 }
 
 /** [A-Za-z0-9] */

@@ -1,7 +1,8 @@
+import { DROPPED_WORD } from './analyse.js';
 import type { Postings } from './postings.js';
 
 /**
- * BM25 (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
+ * BM25F (Robertson & Zaragoza) over two fields, title and abstract, scored once per posting when
  * the index is built, so a search is a walk over typed arrays.
  *
  * Why not a maintained engine: `node --import tsx bench/lexical-engines.ts` gives MiniSearch 7 and
@@ -24,8 +25,11 @@ export interface Hits {
 export const NO_HITS: Hits = { docs: new Int32Array(0), scores: new Float64Array(0) };
 
 export interface Bm25Index {
-  /** Papers containing every token (in order, next to each other, when `adjacent`). */
-  search(tokens: readonly string[], adjacent: boolean): Hits;
+  /**
+   * Papers containing every token (in order, next to each other, when `adjacent`; `loose` lets a
+   * phrase stand across dropped words, for phrases typed with one).
+   */
+  search(tokens: readonly string[], adjacent: boolean, loose?: boolean): Hits;
 }
 
 export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
@@ -38,20 +42,26 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
   }
   const avgTitle = totalTitle / n || 1;
   const avgAbstract = totalAbstract / n || 1;
-  const saturate = (tf: number, length: number, avg: number) => (tf === 0 ? 0 : (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avg)));
+  // BM25F: the fields' length-normalised counts are weighted and added, then saturated once. Scoring
+  // each field apart and adding the scores let a word once in the title and once in the abstract
+  // count nearly as two words, and papers that name a word in passing in both rose over papers
+  // about it (mean nDCG@10 of `npm run eval:relevance` 0.894 summed, 0.904 so).
+  const bm25f = (titleTf: number, titleLength: number, abstractTf: number, abstractLength: number) => {
+    const tf = (titleBoost * titleTf) / (1 - B + (B * titleLength) / avgTitle) + abstractTf / (1 - B + (B * abstractLength) / avgAbstract);
+    return (tf * (K1 + 1)) / (tf + K1);
+  };
   const score = new Float64Array(p.doc.length);
   for (let t = 0; t < p.df.length; t++) {
     const df = p.df[t] as number;
     const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
     for (let k = p.start[t] as number; k < (p.start[t + 1] as number); k++) {
       const i = p.doc[k] as number;
-      const s = titleBoost * saturate(p.titleTf[k] as number, p.titleLength[i] as number, avgTitle) + saturate(p.abstractTf[k] as number, p.abstractLength[i] as number, avgAbstract);
-      score[k] = idf * s;
+      score[k] = idf * bm25f(p.titleTf[k] as number, p.titleLength[i] as number, p.abstractTf[k] as number, p.abstractLength[i] as number);
     }
   }
 
   return {
-    search(tokens, adjacent) {
+    search(tokens, adjacent, loose = false) {
       if (tokens.length === 0) return NO_HITS;
       const unique = [...new Set(tokens)].map((t) => p.ids.get(t) ?? -1);
       if (unique.includes(-1)) return NO_HITS;
@@ -88,7 +98,7 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
         for (let j = 0; j < docs.length; j++) {
           const i = docs[j] as number;
           while (p.doc[k] !== i && k < end) k++;
-          if (!phraseAt(p, k, phrase, anchor)) continue;
+          if (!phraseAt(p, k, phrase, anchor, loose)) continue;
           docs[kept] = i;
           scores[kept++] = scores[j] as number;
         }
@@ -100,15 +110,32 @@ export function createBm25Index(p: Postings, titleBoost: number): Bm25Index {
   };
 }
 
-/** Whether posting k's paper has `phrase` with its word `anchor` at one of that posting's positions. */
-function phraseAt(p: Postings, k: number, phrase: Int32Array, anchor: number): boolean {
+/**
+ * Whether posting k's paper has `phrase` with its word `anchor` at one of that posting's positions,
+ * its words side by side (or with only dropped words between them, when `loose`), never across a
+ * clause's end.
+ */
+function phraseAt(p: Postings, k: number, phrase: Int32Array, anchor: number, loose: boolean): boolean {
   const seq = p.seq[p.doc[k] as number] as Int32Array;
   for (let x = p.positionStart[k] as number; x < (p.positionStart[k + 1] as number); x++) {
-    const from = (p.positions[x] as number) - anchor;
-    if (from < 0 || from + phrase.length > seq.length) continue;
-    let j = 0;
-    while (j < phrase.length && seq[from + j] === phrase[j]) j++;
-    if (j === phrase.length) return true;
+    if (phraseAround(seq, p.positions[x] as number, phrase, anchor, loose)) return true;
   }
   return false;
+}
+
+function phraseAround(seq: Int32Array, at: number, phrase: Int32Array, anchor: number, loose: boolean): boolean {
+  // Marks are negative, term ids are not: a mark never equals a phrase's word.
+  let s = at;
+  for (let j = anchor - 1; j >= 0; j--) {
+    s--;
+    while (loose && s >= 0 && seq[s] === DROPPED_WORD) s--;
+    if (s < 0 || seq[s] !== phrase[j]) return false;
+  }
+  s = at;
+  for (let j = anchor + 1; j < phrase.length; j++) {
+    s++;
+    while (loose && s < seq.length && seq[s] === DROPPED_WORD) s++;
+    if (s >= seq.length || seq[s] !== phrase[j]) return false;
+  }
+  return true;
 }

@@ -1,10 +1,13 @@
 import type { Alternative, QueryTerm } from '../query.js';
 import type { AcronymTable } from './acronyms.js';
+import { dropsWords } from './analyse.js';
 
 /** One way a concept can appear in a paper: its stems, in order when `adjacent`. */
 export interface Form {
   tokens: readonly string[];
   adjacent: boolean;
+  /** The phrase as typed has words the analysis drops ("state of the art"): it may stand across such words. */
+  loose?: boolean;
   /** Shown in explanations when this form, not the typed one, matched ("as NAS"). */
   via?: string;
 }
@@ -15,19 +18,21 @@ export interface Concept {
   forms: Form[];
 }
 
-const formKey = (f: Form) => `${f.adjacent ? '"' : ''}${f.tokens.join(' ')}`;
+const formKey = (f: Form) => `${f.adjacent ? (f.loose ? '~"' : '"') : ''}${f.tokens.join(' ')}`;
 
 function addForm(concept: Concept, form: Form): void {
   if (!concept.forms.some((f) => formKey(f) === formKey(form))) concept.forms.push(form);
 }
 
 function conceptOf(term: QueryTerm, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): Concept {
-  const concept: Concept = { label: term.text, forms: [{ tokens: term.tokens, adjacent: term.phrase }] };
+  const typed: Form = { tokens: term.tokens, adjacent: term.phrase };
+  if (term.phrase && dropsWords(term.text)) typed.loose = true;
+  const concept: Concept = { label: term.text, forms: [typed] };
   if (term.whole) addForm(concept, { tokens: [term.whole], adjacent: false });
   const only = term.tokens.length === 1 ? term.tokens[0] : undefined;
   // NAS → "neural architecture search", only when typed as an acronym: "robot" is not RoBoT.
   const long = only !== undefined && term.acronym ? acronyms.get(only) : undefined;
-  if (long) addForm(concept, { tokens: long.stems, adjacent: true, via: long.long });
+  if (long) addForm(concept, { tokens: long.stems, adjacent: true, via: long.long, ...(dropsWords(long.long) ? { loose: true } : {}) });
   const short = reverse.get(term.tokens.join(' '));
   if (short !== undefined && term.tokens.length > 1) addForm(concept, { tokens: [short], adjacent: false, via: acronyms.get(short)?.short ?? short });
   return concept;

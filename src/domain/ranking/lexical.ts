@@ -69,7 +69,7 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     const key = formKey(form);
     let hits = hitsCache.get(key);
     if (hits) return hits;
-    hits = index.search(form.tokens, form.adjacent);
+    hits = index.search(form.tokens, form.adjacent, form.loose);
     let max = 0;
     for (let k = 0; k < hits.scores.length; k++) max = Math.max(max, hits.scores[k] as number);
     if (max > 0) for (let k = 0; k < hits.scores.length; k++) hits.scores[k] = (hits.scores[k] as number) / max;
@@ -167,12 +167,18 @@ export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse:
     perPaper.touchedCount = touchedCount;
     const scores = best;
     let gatedCount = 0;
+    let top = 0;
     for (let t = 0; t < touchedCount; t++) {
       const i = touched[t] as number;
       const b = best[i] as number;
-      scores[i] = Math.min(1, b + OTHER_ALTERNATIVES * ((sum[i] as number) - b));
+      scores[i] = b + OTHER_ALTERNATIVES * ((sum[i] as number) - b);
+      top = Math.max(top, scores[i] as number);
       if (isGated[i]) perPaper.gated[gatedCount++] = i;
     }
+    // Scaled, not capped, back to at most 1: the strongest match of each alternative scores 1
+    // there, so capping tied every such paper at 1 whether it matched one alternative or four,
+    // and the tie went to the title's alphabetical order.
+    if (top > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / top;
     const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];

@@ -1,4 +1,4 @@
-import { Vocabulary } from './analyse.js';
+import { CLAUSE_BREAK, Vocabulary } from './analyse.js';
 import { isNumber } from './vectors.js';
 
 /**
@@ -29,8 +29,9 @@ export interface Postings {
   vectorTerm: Int32Array;
   vectorWeight: Float64Array;
   /**
-   * Paper i's stems in reading order as term ids, title then abstract with −1 between them (a
-   * phrase does not run from one into the other): what phrases are checked against.
+   * Paper i's stems in reading order as term ids, title then abstract with a CLAUSE_BREAK between
+   * them, and the marks of analyse.ts where a clause ends or a word was dropped: what phrases are
+   * checked against.
    */
   seq: Int32Array[];
   /** Where posting k's term stands in its paper's `seq`: positions[positionStart[k] … positionStart[k+1]−1]. */
@@ -58,16 +59,23 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   fields.forEach((f, i) => {
     stems.length = 0;
     whole.length = 0;
-    vocabulary.read(f.title, stems, whole);
+    vocabulary.read(f.title, stems, whole, true);
     titleStems[i] = stems.length;
     titleWholes[i] = whole.length;
-    stems.push(-1);
-    vocabulary.read(f.abstract, stems, whole);
+    stems.push(CLAUSE_BREAK);
+    vocabulary.read(f.abstract, stems, whole, true);
     seq.push(Int32Array.from(stems));
     wholes.push(Int32Array.from(whole));
-    titleLength[i] = (titleStems[i] as number) + (titleWholes[i] as number);
-    abstractLength[i] = stems.length - 1 - (titleStems[i] as number) + whole.length - (titleWholes[i] as number);
-    tokens += stems.length - 1 + whole.length;
+    let inTitle = 0;
+    let words = 0;
+    for (let k = 0; k < stems.length; k++) {
+      if ((stems[k] as number) < 0) continue;
+      words++;
+      if (k < (titleStems[i] as number)) inTitle++;
+    }
+    titleLength[i] = inTitle + (titleWholes[i] as number);
+    abstractLength[i] = words - inTitle + whole.length - (titleWholes[i] as number);
+    tokens += words + whole.length;
   });
   const terms = names.length;
   const numeric = new Uint8Array(terms);
@@ -98,7 +106,7 @@ export function buildPostings(fields: readonly { title: string; abstract: string
     const stems = seq[i] as Int32Array;
     const inTitle = titleStems[i] as number;
     for (let k = 0; k < stems.length; k++) {
-      if (k === inTitle) continue;
+      if ((stems[k] as number) < 0) continue;
       const e = entryOf(stems[k] as number, i);
       entryStems[e] = (entryStems[e] as number) + 1;
       if (k < inTitle) {

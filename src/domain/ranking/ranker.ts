@@ -33,7 +33,7 @@ export interface RankOptions {
   popularity?: number;
 }
 
-// BM25 over title and abstract, a title match counting three times an abstract one.
+// BM25F over title and abstract, a title occurrence counting three times an abstract one.
 const TITLE_BOOST = 3;
 // In the tf-idf vectors (feedback, likeness of papers) a title word counts twice.
 const VECTOR_TITLE_WEIGHT = 2;
