@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseInstant } from '../domain/period.js';
 import { localParts } from '../domain/zoned-time.js';
-import { nextSends } from '../jobs/next-sends.js';
+import { soonestSends } from '../jobs/next-sends.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 
@@ -17,7 +17,8 @@ export function registerSchedule(program: Command): void {
     .action((o: { at?: string; limit: number; json?: boolean }) =>
       withApp(async (app) => {
         const at = o.at ? parseInstant(o.at) : app.clock();
-        const sends = (await nextSends(app.store, app.config, at)).slice(0, o.limit);
+        // The first `limit` by the planner's rule, read per schedule slot: not every subscriber.
+        const { sends } = await soonestSends(app.store, app.config, at, o.limit);
         const rows = sends.map(({ subscriber: s, due }) => {
           const l = localParts(due.sendAt, s.timezone);
           return {
