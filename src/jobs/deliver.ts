@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
-import type { DeliveryStore, DeliveryUpdate, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
 import { digestMessage } from './digest-message.js';
 import { trackRun } from './runs.js';
 
@@ -139,24 +139,9 @@ export function createDeliverer(deps: DelivererDeps) {
       const mailer = await deps.mailer();
       let failuresInARow = 0;
 
-      const finish = async (d: Delivery, update: DeliveryUpdate) => {
+      const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
         if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
           logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
-        }
-      };
-      // Sent rows are recorded with the next claim, in the same transaction (one commit per
-      // message instead of two). Until then they stay in `sending`, as between any send and its
-      // record: a crash leaves them held for the operator, never resent.
-      const sentUnrecorded: { id: string; update: DeliveryUpdate }[] = [];
-      const recordAndClaim = async (limit: number): Promise<Delivery[]> => {
-        const finished = sentUnrecorded.splice(0);
-        try {
-          const { claimed, lost } = await store.finishAndClaim(workerId, now(), finished, limit);
-          for (const id of lost) logger.warn('delivery claim lost before it was recorded', { delivery: id });
-          return claimed;
-        } catch (err) {
-          sentUnrecorded.unshift(...finished);
-          throw err;
         }
       };
 
@@ -183,7 +168,7 @@ export function createDeliverer(deps: DelivererDeps) {
         await limiter.take();
         try {
           const result = await mailer.send(message);
-          sentUnrecorded.push({ id: d.id, update: { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null } });
+          await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
           summary.sent++;
           failuresInARow = 0;
         } catch (err) {
@@ -222,7 +207,8 @@ export function createDeliverer(deps: DelivererDeps) {
         for (;;) {
           const d = queue.shift();
           if (d) return d;
-          claiming ??= recordAndClaim(policy.claimBatch)
+          claiming ??= store
+            .claimDeliveries(workerId, now(), policy.claimBatch)
             .then((rows) => {
               queue.push(...rows);
               return rows.length;
@@ -251,7 +237,6 @@ export function createDeliverer(deps: DelivererDeps) {
 
       for (;;) {
         await Promise.all(Array.from({ length: lanes }, lane));
-        if (sentUnrecorded.length > 0) await recordAndClaim(0);
         // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
         if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
         if (summary.paused || options.signal?.aborted) break;

@@ -163,17 +163,6 @@ export interface DeliveryStore {
   /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */
   finishDelivery(id: string, workerId: string, update: DeliveryUpdate, now: string): Promise<boolean>;
   /**
-   * Records the attempts that ended (each as finishDelivery would) and then claims up to `limit`
-   * due rows (as claimDeliveries), in one go: on SQLite one transaction, one commit per message
-   * instead of two. Returns the claimed rows and the ids whose claim was lost.
-   */
-  finishAndClaim(
-    workerId: string,
-    now: string,
-    finished: readonly { id: string; update: DeliveryUpdate }[],
-    limit: number,
-  ): Promise<{ claimed: Delivery[]; lost: string[] }>;
-  /**
    * Rows left in `sending` by a worker that died (claimed before `staleBefore`, or by a worker
    * `isDead` says is gone) become failed/interrupted: held for the operator, never resent on their own.
    */

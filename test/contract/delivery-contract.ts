@@ -30,23 +30,6 @@ export function deliveryContract(engine: Engine): void {
       expect((await store.countDeliveries()).sending).toBe(12);
     });
 
-    it('records ended attempts and claims the next rows in one call; a lost claim is named, not written', async () => {
-      const store = await engine.open();
-      const rows = await planned(store, 4);
-      const [a, b] = await store.claimDeliveries('w1', at(0), 2);
-      const sent = { status: 'sent' as const, sentAt: at(1), smtpResponse: '250 ok', lastError: null, errorKind: null };
-      const first = await store.finishAndClaim('w1', at(1), [{ id: a!.id, update: sent }, { id: rows[3]!.id, update: sent }], 1);
-      expect(first.lost).toEqual([rows[3]!.id]); // never claimed by w1: left pending
-      expect(first.claimed.map((d) => d.id)).toEqual([rows[2]!.id]);
-      expect(first.claimed[0]).toMatchObject({ status: 'sending', attempts: 1, claimedBy: 'w1', claimedAt: at(1) });
-      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sent', sentAt: at(1), smtpResponse: '250 ok', updatedAt: at(1) });
-      expect(await store.getDelivery(rows[3]!.id)).toMatchObject({ status: 'pending', attempts: 0 });
-      // Only records: limit 0 claims nothing, and another worker cannot record w1's row.
-      expect(await store.finishAndClaim('w2', at(2), [{ id: b!.id, update: sent }], 0)).toEqual({ claimed: [], lost: [b!.id] });
-      expect(await store.finishAndClaim('w1', at(2), [{ id: b!.id, update: sent }], 0)).toEqual({ claimed: [], lost: [] });
-      expect(await store.countDeliveries()).toEqual({ pending: 1, sending: 1, sent: 2, failed: 0, skipped: 0 });
-    });
-
     it('records an outcome only from the worker holding the claim, and gives back unattempted rows', async () => {
       const store = await engine.open();
       const rows = await planned(store, 3);

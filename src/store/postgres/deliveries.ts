@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '../../domain/delivery.js';
-import type { DeliveryStore, DeliveryUpdate, Suppression } from '../ports.js';
+import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Pg } from './db.js';
 import { pgPlanningStore } from './planning.js';
 import { pgRevisionStore } from './revisions.js';
@@ -26,20 +26,6 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       [now, workerId, limit],
     );
     return rows.sort(byDue).map(toDelivery);
-  };
-
-  const finish = async (id: string, workerId: string, u: DeliveryUpdate, now: string): Promise<boolean> => {
-    // The claim above is committed durably before anything is sent; the outcome is not waited
-    // for on disk (one fsync less per message). If the PostgreSQL server itself crashed before
-    // writing it, the row would be back in `sending` and held as interrupted, never resent: the
-    // same outcome as a worker crash. SQLite's synchronous=NORMAL makes the same trade.
-    const result = await db.relaxed.query(
-      `UPDATE deliveries SET status = $3, next_attempt_at = coalesce($4, next_attempt_at), last_error = $5, error_kind = $6,
-         smtp_response = coalesce($7, smtp_response), sent_at = coalesce($8, sent_at), updated_at = $9
-       WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
-      [id, workerId, u.status, u.nextAttemptAt ?? null, u.lastError ?? null, u.errorKind ?? null, u.smtpResponse ?? null, u.sentAt ?? null, now],
-    );
-    return (result.rowCount ?? 0) > 0;
   };
 
   return {
@@ -73,13 +59,18 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       );
       return result.rowCount ?? 0;
     },
-    finishDelivery: finish,
-    async finishAndClaim(workerId, now, finished, limit) {
-      // Separate statements: each outcome is written relaxed, as finishDelivery does, and the
-      // claim durably, before anything it hands out is sent.
-      const lost: string[] = [];
-      for (const f of finished) if (!(await finish(f.id, workerId, f.update, now))) lost.push(f.id);
-      return { claimed: limit > 0 ? await claim(workerId, now, limit) : [], lost };
+    async finishDelivery(id, workerId, u, now) {
+      // The claim above is committed durably before anything is sent; the outcome is not waited
+      // for on disk (one fsync less per message). If the PostgreSQL server itself crashed before
+      // writing it, the row would be back in `sending` and held as interrupted, never resent: the
+      // same outcome as a worker crash. SQLite's synchronous=NORMAL makes the same trade.
+      const result = await db.relaxed.query(
+        `UPDATE deliveries SET status = $3, next_attempt_at = coalesce($4, next_attempt_at), last_error = $5, error_kind = $6,
+           smtp_response = coalesce($7, smtp_response), sent_at = coalesce($8, sent_at), updated_at = $9
+         WHERE id = $1 AND status = 'sending' AND claimed_by = $2`,
+        [id, workerId, u.status, u.nextAttemptAt ?? null, u.lastError ?? null, u.errorKind ?? null, u.smtpResponse ?? null, u.sentAt ?? null, now],
+      );
+      return (result.rowCount ?? 0) > 0;
     },
     async holdInterrupted(staleBefore, isDead, now) {
       return db.tx(async (c) => {

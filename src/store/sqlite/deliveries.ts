@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryStatus } from '../../domain/delivery.js';
-import type { DeliveryStore, DeliveryUpdate, Suppression } from '../ports.js';
+import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Frequency } from '../../domain/subscriber.js';
 import { type DeliveryRow, toDelivery, toPlanCandidate } from '../rows.js';
 
@@ -81,19 +81,6 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
     return byId.get(due.id);
   });
 
-  const finishOne = (id: string, workerId: string, u: DeliveryUpdate, now: string): boolean =>
-    finish.run({
-      id,
-      workerId,
-      now,
-      status: u.status,
-      nextAttemptAt: u.nextAttemptAt ?? null,
-      lastError: u.lastError ?? null,
-      errorKind: u.errorKind ?? null,
-      smtpResponse: u.smtpResponse ?? null,
-      sentAt: u.sentAt ?? null,
-    }).changes > 0;
-
   const suppressTx = db.transaction((email: string, reason: string, detail: string | null, at: string) => {
     db.prepare('INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING').run(
       email,
@@ -132,21 +119,18 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       return db.transaction(() => ids.reduce((n, id) => n + release.run(now, id, workerId).changes, 0))();
     },
     async finishDelivery(id, workerId, u, now) {
-      return finishOne(id, workerId, u, now);
-    },
-    async finishAndClaim(workerId, now, finished, limit) {
-      return db
-        .transaction(() => {
-          const lost = finished.filter((f) => !finishOne(f.id, workerId, f.update, now)).map((f) => f.id);
-          const rows: DeliveryRow[] = [];
-          while (rows.length < limit) {
-            const row = claimNext(workerId, now);
-            if (!row) break;
-            rows.push(row);
-          }
-          return { claimed: rows.map(toDelivery), lost };
-        })
-        .immediate();
+      const result = finish.run({
+          id,
+          workerId,
+          now,
+          status: u.status,
+          nextAttemptAt: u.nextAttemptAt ?? null,
+          lastError: u.lastError ?? null,
+          errorKind: u.errorKind ?? null,
+          smtpResponse: u.smtpResponse ?? null,
+          sentAt: u.sentAt ?? null,
+        });
+      return result.changes > 0;
     },
     async holdInterrupted(staleBefore, isDead, now) {
       return db.transaction(() => {
