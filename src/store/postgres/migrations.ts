@@ -267,7 +267,6 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE papers ADD COLUMN revised_at text COLLATE "C";
   CREATE INDEX papers_revised ON papers (revised_at) WHERE revised_at IS NOT NULL;
   ALTER TABLE digests ADD COLUMN updated_ids text COLLATE "C" NOT NULL DEFAULT '[]';
-  CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]';
   -- A row trigger (a statement trigger with a transition table cannot name columns); revisions
   -- are few. It bumps content before plan, the order every writer keeps (see migration 7).
   CREATE FUNCTION bump_on_revision() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -302,7 +301,6 @@ export const MIGRATIONS: readonly string[] = [
     END $$;
   CREATE TRIGGER digests_insert_papers AFTER INSERT ON digests REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION digest_papers_fill();
-  DROP INDEX digests_updates;
   `,
 ];
 

@@ -263,9 +263,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE papers ADD COLUMN revised_at TEXT;
   CREATE INDEX papers_revised ON papers (revised_at) WHERE revised_at IS NOT NULL;
   -- The papers of paper_ids that the digest shows as updated (JSON array): a paper shown as
-  -- updated to a subscriber is never shown to them again. Few digests have any: a partial index.
+  -- updated to a subscriber is never shown to them again.
   ALTER TABLE digests ADD COLUMN updated_ids TEXT NOT NULL DEFAULT '[]';
-  CREATE INDEX digests_updates ON digests (cutoff_at) WHERE updated_ids <> '[]';
   -- A revision can fill a group that had nothing new: it is planner work, like a new paper.
   CREATE TRIGGER papers_revised_plan AFTER UPDATE OF revised_at ON papers
     WHEN new.revised_at IS NOT old.revised_at
@@ -292,8 +291,6 @@ export const MIGRATIONS: readonly string[] = [
         SELECT p.value, new.id, p.value IN (SELECT u.value FROM json_each(new.updated_ids) u)
         FROM json_each(new.paper_ids) p;
     END;
-  -- The JSON lists are no longer read by cutoff for updates: digest_papers answers.
-  DROP INDEX digests_updates;
   `,
 ];
 
