@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import type { CachedFeed } from '../jobs/feed-cache.js';
 import { FEED_FORMATS, type FeedFormat } from '../render/feeds/feed-data.js';
@@ -44,20 +44,13 @@ const TOPIC_FEED = /^\/topics\/([a-z0-9-]+)\/feed\.([a-z]+)$/;
 /** /feed.xml|.atom|.json and /topics/:slug/feed.xml|.atom|.json: one feed, three formats, rendered once per change. */
 export function registerFeedRoutes(server: FastifyInstance, app: App): void {
   for (const [format, { extension }] of FORMATS) {
-    const answer = (headers: IncomingHttpHeaders, feed: CachedFeed) => {
-      const status = conditionalStatus(headers, feed);
-      return { status, headers: headersFor(feed, TYPES[format])[status] };
+    const answer = async (slug: string | undefined, request: FastifyRequest, reply: FastifyReply) => {
+      const feed = await app.feedCache.get(slug, format);
+      const status = conditionalStatus(request.headers, feed);
+      return reply.code(status).headers(headersFor(feed, TYPES[format])[status]).send(status === 200 ? feed.body : undefined);
     };
-    server.get(`/feed.${extension}`, async (request, reply) => {
-      const feed = await app.feedCache.get(undefined, format);
-      const a = answer(request.headers, feed);
-      return reply.code(a.status).headers(a.headers).send(a.status === 200 ? feed.body : undefined);
-    });
-    server.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${extension}`, async (request, reply) => {
-      const feed = await app.feedCache.get(request.params.slug, format);
-      const a = answer(request.headers, feed);
-      return reply.code(a.status).headers(a.headers).send(a.status === 200 ? feed.body : undefined);
-    });
+    server.get(`/feed.${extension}`, (request, reply) => answer(undefined, request, reply));
+    server.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${extension}`, (request, reply) => answer(request.params.slug, request, reply));
   }
 }
 
