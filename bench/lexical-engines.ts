@@ -1,26 +1,27 @@
-// Could a maintained engine do the ranker's lexical part? On the ranking benchmark's corpus
+// Which engine for the ranker's lexical part? On the ranking benchmark's corpus
 // (10,000 papers) and topics (1,000), each engine is given the ranker's own analysed tokens
 // (stems, compounds split and whole) and asked for what the ranker needs: every paper matching
 // each distinct query form (a word, an acronym's long form, a phrase), with BM25 over title and
 // abstract, title weighted 3, k1 1.2, b 0.75. Each form is searched once and cached across topics,
 // as the ranker does. Timed: building the index from the analysed tokens, then searching every
 // form. Every engine starts from the texts: the build figures include the analysis. Engines:
-//   - Paperboy's postings (src/domain/ranking/postings.ts, bm25.ts);
+//   - Paperboy's engine as the ranker builds it: SQLite FTS5 in memory (src/store/lexical-index.ts)
+//     over the analysed texts, with the tf-idf vectors the feedback needs (postings.ts) in its build;
 //   - MiniSearch 7: fields title and abstract, `tokenize` splitting the analysed tokens, identity
 //     `processTerm`, no stored fields, prefix and fuzzy off, `combineWith: 'AND'`, `boost`, `bm25`
 //     with d = 0 (plain BM25, as ours). MiniSearch has no phrase search: a phrase is searched as
 //     its words AND-ed, which flatters it (the adjacency check is left out);
-//   - SQLite FTS5 in memory (the store's own full-text engine): the tokens as text, `bm25(3, 1)`,
-//     phrases as FTS5 phrases.
+//   - SQLite FTS5 in memory, bare: the tokens as text, `bm25(3, 1)`, phrases as FTS5 phrases,
+//     without the clause and dropped-word marks or the vectors.
 // Run: node --import tsx bench/lexical-engines.ts
 import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
 import { parseQuery } from '../src/domain/query.js';
 import { learnAcronyms, longForms } from '../src/domain/ranking/acronyms.js';
 import { analyse, indexTokens } from '../src/domain/ranking/analyse.js';
-import { createBm25Index } from '../src/domain/ranking/bm25.js';
 import { conceptsOf, excludedForms, formKey, type Form } from '../src/domain/ranking/concepts.js';
 import { buildPostings } from '../src/domain/ranking/postings.js';
+import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
 import { syntheticCorpus } from './ranking.js';
 import { summarise } from './stats.js';
 
@@ -48,16 +49,17 @@ interface Timing {
 
 function paperboy(): Timing {
   let start = performance.now();
-  const index = createBm25Index(buildPostings(papers, 2), 3);
+  const index = createFtsLexicalIndex(buildPostings(papers, 2).texts, 3);
   const build = performance.now() - start;
   const perForm: number[] = [];
   let hits = 0;
   start = performance.now();
   for (const f of distinct) {
     const t = performance.now();
-    hits += index.search(f.tokens, f.adjacent).docs.length;
+    hits += index.search(f.tokens, f.adjacent, f.loose).docs.length;
     perForm.push(performance.now() - t);
   }
+  index.close();
   return { build, search: performance.now() - start, perForm, hits };
 }
 
@@ -111,7 +113,7 @@ function fts5(): Timing {
   return { build, search: performance.now() - start, perForm, hits };
 }
 
-const engines = { 'Paperboy postings': paperboy, 'MiniSearch 7.2': minisearch, 'SQLite FTS5 (in memory)': fts5 };
+const engines = { 'Paperboy (FTS5 + vectors)': paperboy, 'MiniSearch 7.2': minisearch, 'SQLite FTS5 (in memory)': fts5 };
 const results = new Map<string, Timing[]>(Object.keys(engines).map((k) => [k, []]));
 for (let r = 0; r < RUNS; r++) for (const [name, run] of Object.entries(engines)) results.get(name)?.push(run());
 

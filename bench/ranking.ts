@@ -9,6 +9,7 @@ import MiniSearch from 'minisearch';
 import type { Paper } from '../src/domain/paper.js';
 import { parseQuery } from '../src/domain/query.js';
 import { createRanker } from '../src/domain/ranking/ranker.js';
+import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
 import { samplePapers } from './sample-papers.js';
 import { summarise, type Summary } from './stats.js';
 
@@ -83,7 +84,7 @@ export function benchRanking(runs = RUNS): RankingBench {
     // Alternate the two so that load from neighbours falls on both alike.
     let start = performance.now();
     const cpuStart = process.cpuUsage();
-    const ranker = createRanker(papers);
+    const ranker = createRanker(papers, createFtsLexicalIndex);
     build.push(performance.now() - start);
     results = 0;
     // What a digest run asks of each topic: its best 25 papers and how many matched in all.

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseQuery } from '../src/domain/query.js';
 import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker, type ScoredPaper } from '../src/domain/ranking/ranker.js';
+import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
 import { samplePapers } from './sample-papers.js';
 
 const FIXTURES = new URL('../test/fixtures/relevance/', import.meta.url).pathname;
@@ -21,7 +22,7 @@ export function explain(slug: string, slots: number): void {
   }
   if (!query) throw new Error(`no query for "${slug}"`);
   const grades = new Map(topic.judgements.map((j) => [j.id, j.grade]));
-  const ranker = createRanker(papers);
+  const ranker = createRanker(papers, createFtsLexicalIndex);
   const ranked = ranker.rank(parseQuery(query));
   const shown = diversify(ranked, slots, (a, b) => ranker.similarity(a.paper, b.paper));
   const line = (s: ScoredPaper, place: number) => {

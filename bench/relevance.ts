@@ -9,6 +9,7 @@ import type { Paper } from '../src/domain/paper.js';
 import { parseQuery } from '../src/domain/query.js';
 import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker } from '../src/domain/ranking/ranker.js';
+import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
 import { explain } from './relevance-explain.js';
 import { samplePapers } from './sample-papers.js';
 
@@ -66,7 +67,7 @@ export function evaluate(): { results: TopicResult[]; queries: Map<string, strin
   for (const file of [TOPICS_FILE, `${FIXTURES}queries.json`]) {
     for (const t of readJson<{ topics: { slug: string; query: string }[] }>(file).topics) queries.set(t.slug, t.query);
   }
-  const ranker = createRanker(papers);
+  const ranker = createRanker(papers, createFtsLexicalIndex);
   const results = judged.map((topic): TopicResult => {
     const query = queries.get(topic.slug);
     if (!query) throw new Error(`no query for judged topic "${topic.slug}": add it to data/topics.json or ${FIXTURES}queries.json`);

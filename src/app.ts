@@ -67,7 +67,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createConsoleLogger(clock);
   // Any call through the store may change what a feed shows: the feed cache (made below) checks again.
   let storeTouched = (): void => undefined;
-  const store = observeCalls(await openStore(config.database), () => storeTouched(), new Set(['contentVersion', 'planVersion']));
+  const store = observeCalls(await openStore(config.database), () => storeTouched(), new Set(['contentVersion', 'planVersion', 'lexicalIndex']));
   const secret = await resolveSecret(config.secret, config.dataDir);
   let mailer: Promise<Mailer> | undefined;
 

@@ -8,11 +8,11 @@ import { renderDigest } from '../render/email/digest-email.js';
 import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
-import type { DigestStore, PaperStore, TopicStore } from '../store/ports.js';
+import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
 import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
 
 export interface DigestDeps {
-  store: PaperStore & TopicStore & DigestStore;
+  store: PaperStore & TopicStore & DigestStore & FullTextStore;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
   logger: Logger;
@@ -177,7 +177,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const revised = await revisedIn(cache, windowStart, cutoffAt);
       if (revised.length === 0) return [];
       const background = await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS }));
-      const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0 };
+      const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
       const rankings = memo(cache.rankings, window, () => topicRanking(revised, options));
       return pickForTopics(
         topics,
@@ -212,7 +212,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const window = `${windowStart}\n${cutoffAt}`;
     const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
     const background = candidates.length > 0 ? await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS })) : [];
-    const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0 };
+    const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
     const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
     const fresh = pickForTopics(
       topics,

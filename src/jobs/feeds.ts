@@ -6,10 +6,10 @@ import { parseQuery } from '../domain/query.js';
 import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
 import type { FeedData, FeedItem } from '../render/feeds/feed-data.js';
-import type { DigestStore, PaperStore, TopicStore } from '../store/ports.js';
+import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
 
 export interface FeedDeps {
-  store: PaperStore & TopicStore & DigestStore;
+  store: PaperStore & TopicStore & DigestStore & FullTextStore;
   clock: () => Date;
   config: { publicUrl: string; digest?: { popularity?: number } };
 }
@@ -51,7 +51,8 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
     let newest = '';
     for (const p of recent) if (p.updatedAt > newest) newest = p.updatedAt;
     const key = `${recent.length}|${recent[0]?.id ?? ''}|${newest}`;
-    if (cached?.key !== key) cached = { key, ranker: createRanker(recent) };
+    // Not closed when replaced: a request may still be ranking with it; its memory goes with it.
+    if (cached?.key !== key) cached = { key, ranker: createRanker(recent, store.lexicalIndex) };
     return cached.ranker;
   }
 

@@ -4,6 +4,7 @@ import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
 import { parseQuery } from '../domain/query.js';
 import { diversify } from '../domain/ranking/diversity.js';
+import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import { createRanker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
 
@@ -13,6 +14,8 @@ export interface PickOptions {
   /** Slots in the email: each topic's list is diversified over this many. */
   slots: number;
   popularity?: number;
+  /** The full-text engine (the store's). */
+  lexicalIndex: LexicalIndexFactory;
 }
 
 /** The papers that take a digest's slots, and how many papers matched in all. */
@@ -81,7 +84,8 @@ export function distinctCounter(candidates: readonly Paper[]): (lists: readonly 
 
 /** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
 export function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly ScoredPaper[] {
-  const ranker = createRanker([...candidates, ...(options.background ?? [])]);
+  // The ranker lives as long as the run's cache that holds this function; its index goes with it.
+  const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
   return (t) =>
     diversify(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>

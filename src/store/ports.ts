@@ -4,6 +4,7 @@ import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/deli
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
 import type { Period, PeriodKind } from '../domain/period.js';
+import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import type { SourceState } from '../domain/source.js';
 import type { ConsentEvent, Frequency, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
 import type { Topic } from '../domain/topic.js';
@@ -320,8 +321,13 @@ export interface TransferStore {
   importRows(pages: AsyncIterable<{ table: TransferTable; rows: readonly TransferRow[] }>): Promise<Record<string, number>>;
 }
 
+export interface FullTextStore {
+  /** The full-text engine rankings are built on (SQLite FTS5 in memory, whichever engine stores the papers). */
+  readonly lexicalIndex: LexicalIndexFactory;
+}
+
 export interface Store
-  extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore, SendRateStore, TransferStore {
+  extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore, SendRateStore, TransferStore, FullTextStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The schema version after opening, and how many migrations opening applied. */
   readonly schema: { version: number; applied: number };

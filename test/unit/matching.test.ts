@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { explain, rankPapers } from '../../src/domain/matching.js';
-import { parseQuery } from '../../src/domain/query.js';
+import { explain } from '../../src/domain/matching.js';
+import type { Paper } from '../../src/domain/paper.js';
+import { parseQuery, type Query } from '../../src/domain/query.js';
 import { defaultTopicName } from '../../src/domain/topic.js';
 import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
 import { analyse, Vocabulary } from '../../src/domain/ranking/analyse.js';
 import { diversify } from '../../src/domain/ranking/diversity.js';
-import { createRanker } from '../../src/domain/ranking/ranker.js';
+import { createRanker, type RankOptions } from '../../src/domain/ranking/ranker.js';
 import { pickForTopics } from '../../src/jobs/pick.js';
+import { createFtsLexicalIndex as lexicalIndex } from '../../src/store/lexical-index.js';
 import { paper, topic } from '../helpers/factories.js';
+
+/** Ranks papers for one query with those same papers as the corpus, on the store's full-text engine. */
+const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOptions) => createRanker(papers, lexicalIndex).rank(query, options);
 
 describe('topic queries', () => {
   it('parses words, phrases, OR, exclusions and the operators', () => {
@@ -212,7 +217,7 @@ describe('diversity', () => {
     const a = paper({ title: 'Pruning vision transformers', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
     const copy = paper({ title: 'Pruning vision transformers (v2)', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
     const b = paper({ title: 'Pruning language models', abstract: 'Structured pruning of attention heads keeps accuracy.' });
-    const ranker = createRanker([a, copy, b]);
+    const ranker = createRanker([a, copy, b], lexicalIndex);
     const ranked = ranker.rank(parseQuery('pruning'));
     const picked = diversify(ranked, 2, (x, y) => ranker.similarity(x.paper, y.paper));
     expect(picked.slice(0, 2).map((r) => r.paper)).toEqual(expect.arrayContaining([b]));
@@ -226,7 +231,7 @@ describe('diversity', () => {
     const { picked } = pickForTopics(
       [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
       [both, onlyPruning],
-      { slots: 10 },
+      { slots: 10, lexicalIndex },
     );
     expect(picked.map((p) => p.paper)).toEqual([both, onlyPruning]);
     expect(picked.map((p) => p.topic)).toEqual(['NAS', 'Pruning']);
@@ -234,7 +239,7 @@ describe('diversity', () => {
     const oneSlot = pickForTopics(
       [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
       [both, onlyPruning],
-      { slots: 1 },
+      { slots: 1, lexicalIndex },
     );
     expect(oneSlot.picked.map((p) => p.paper)).toEqual([both]);
     expect(oneSlot.total).toBe(2);

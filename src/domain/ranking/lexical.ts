@@ -1,7 +1,7 @@
 import type { Query } from '../query.js';
 import type { AcronymTable } from './acronyms.js';
-import type { Bm25Index, Hits } from './bm25.js';
 import { conceptsOf, formKey, type Concept, type Form } from './concepts.js';
+import type { Hits, LexicalIndex } from './lexical-index.js';
 import { tidy } from './order.js';
 
 // A paper matching a second alternative of the query too gets this share of that one's score.
@@ -40,7 +40,7 @@ function includes(hits: Hits, i: number): boolean {
  * long form) and per alternative, with what matched. Forms and concepts are cached across topics.
  * `size` is the number of papers in the index.
  */
-export function createLexical(index: Bm25Index, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>, size: number) {
+export function createLexical(index: LexicalIndex, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>, size: number) {
   const n = Math.max(1, size);
   const hitsCache = new Map<string, Hits>();
   const conceptCache = new Map<string, ConceptHits>();

@@ -1,9 +1,11 @@
-import { CLAUSE_BREAK, Vocabulary } from './analyse.js';
+import { CLAUSE_BREAK, DROPPED_WORD, Vocabulary } from './analyse.js';
+import { CLAUSE_MARK, DROPPED_MARK, type IndexedPaper } from './lexical-index.js';
 import { isNumber } from './vectors.js';
 
 /**
  * The corpus as integer term ids, in two layouts built in one pass: term → papers (postings, for
- * BM25 and for "which papers use this vocabulary") and paper → terms (its unit tf-idf vector).
+ * "which papers use this vocabulary") and paper → terms (its unit tf-idf vector). These serve the
+ * feedback and the likeness of papers; BM25 and phrases are the full-text engine's (texts).
  * Flat typed arrays rather than maps: ranking a thousand topics walks these lists millions of
  * times, and a map per term or per paper was a quarter of the time in garbage collection alone.
  */
@@ -18,25 +20,14 @@ export interface Postings {
   /** Term t's postings are entries start[t] … start[t+1]−1 of the arrays below, papers ascending. */
   start: Int32Array;
   doc: Int32Array;
-  titleTf: Int32Array;
-  abstractTf: Int32Array;
   /** The term's weight in the paper's unit tf-idf vector; 0 when it is a number or only part of a compound's whole form. */
   weight: Float64Array;
-  titleLength: Float64Array;
-  abstractLength: Float64Array;
   /** Paper i's vector is vectorTerm/vectorWeight[vectorStart[i] … vectorStart[i+1]−1], in reading order. */
   vectorStart: Int32Array;
   vectorTerm: Int32Array;
   vectorWeight: Float64Array;
-  /**
-   * Paper i's stems in reading order as term ids, title then abstract with a CLAUSE_BREAK between
-   * them, and the marks of analyse.ts where a clause ends or a word was dropped: what phrases are
-   * checked against.
-   */
-  seq: Int32Array[];
-  /** Where posting k's term stands in its paper's `seq`: positions[positionStart[k] … positionStart[k+1]−1]. */
-  positionStart: Int32Array;
-  positions: Int32Array;
+  /** Each paper as the full-text engine indexes it: the stems with the marks of analyse.ts, and whole compounds. */
+  texts: IndexedPaper[];
 }
 
 /** Inverse document frequency of the tf-idf vectors (not BM25's). */
@@ -49,33 +40,38 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   const m = fields.length;
   const seq: Int32Array[] = [];
   const wholes: Int32Array[] = [];
-  const titleLength = new Float64Array(m);
   const titleStems = new Int32Array(m);
   const titleWholes = new Int32Array(m);
-  const abstractLength = new Float64Array(m);
+  const texts: IndexedPaper[] = [];
   const stems: number[] = [];
   const whole: number[] = [];
+  const words = (list: readonly number[], from: number, to: number): string => {
+    const out: string[] = [];
+    for (let k = from; k < to; k++) {
+      const id = list[k] as number;
+      out.push(id === CLAUSE_BREAK ? CLAUSE_MARK : id === DROPPED_WORD ? DROPPED_MARK : (names[id] as string));
+    }
+    return out.join(' ');
+  };
   let tokens = 0;
   fields.forEach((f, i) => {
     stems.length = 0;
     whole.length = 0;
     vocabulary.read(f.title, stems, whole, true);
-    titleStems[i] = stems.length;
+    const inTitle = stems.length;
+    titleStems[i] = inTitle;
     titleWholes[i] = whole.length;
     stems.push(CLAUSE_BREAK);
     vocabulary.read(f.abstract, stems, whole, true);
     seq.push(Int32Array.from(stems));
     wholes.push(Int32Array.from(whole));
-    let inTitle = 0;
-    let words = 0;
-    for (let k = 0; k < stems.length; k++) {
-      if ((stems[k] as number) < 0) continue;
-      words++;
-      if (k < (titleStems[i] as number)) inTitle++;
-    }
-    titleLength[i] = inTitle + (titleWholes[i] as number);
-    abstractLength[i] = words - inTitle + whole.length - (titleWholes[i] as number);
-    tokens += words + whole.length;
+    texts.push({
+      title: words(stems, 0, inTitle),
+      abstract: words(stems, inTitle + 1, stems.length),
+      titleWholes: words(whole, 0, whole.length === 0 ? 0 : (titleWholes[i] as number)),
+      abstractWholes: words(whole, titleWholes[i] as number, whole.length),
+    });
+    tokens += stems.length + whole.length;
   });
   const terms = names.length;
   const numeric = new Uint8Array(terms);
@@ -84,10 +80,7 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   // Paper-major: each paper's distinct terms in reading order (title stems, abstract stems, then
   // whole forms), with their counts. `slot` finds a term's entry while its paper is being read.
   const entryTerm = new Int32Array(tokens);
-  const entryTitle = new Int32Array(tokens);
-  const entryAbstract = new Int32Array(tokens);
   const entryVector = new Int32Array(tokens);
-  const entryStems = new Int32Array(tokens);
   const entryStart = new Int32Array(m + 1);
   const owner = new Int32Array(terms).fill(-1);
   const slot = new Int32Array(terms);
@@ -108,21 +101,11 @@ export function buildPostings(fields: readonly { title: string; abstract: string
     for (let k = 0; k < stems.length; k++) {
       if ((stems[k] as number) < 0) continue;
       const e = entryOf(stems[k] as number, i);
-      entryStems[e] = (entryStems[e] as number) + 1;
-      if (k < inTitle) {
-        entryTitle[e] = (entryTitle[e] as number) + 1;
-        entryVector[e] = (entryVector[e] as number) + titleWeight;
-      } else {
-        entryAbstract[e] = (entryAbstract[e] as number) + 1;
-        entryVector[e] = (entryVector[e] as number) + 1;
-      }
+      entryVector[e] = (entryVector[e] as number) + (k < inTitle ? titleWeight : 1);
     }
+    // A whole compound ("lowrank") is a posting of its paper, with no weight in its vector.
     const compounds = wholes[i] as Int32Array;
-    for (let k = 0; k < compounds.length; k++) {
-      const e = entryOf(compounds[k] as number, i);
-      if (k < (titleWholes[i] as number)) entryTitle[e] = (entryTitle[e] as number) + 1;
-      else entryAbstract[e] = (entryAbstract[e] as number) + 1;
-    }
+    for (let k = 0; k < compounds.length; k++) entryOf(compounds[k] as number, i);
   }
   entryStart[m] = entries;
 
@@ -153,11 +136,7 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   for (let t = 0; t < terms; t++) start[t + 1] = (start[t] as number) + (df[t] as number);
   const cursor = start.slice(0, terms);
   const doc = new Int32Array(entries);
-  const titleTf = new Int32Array(entries);
-  const abstractTf = new Int32Array(entries);
   const weight = new Float64Array(entries);
-  const entryPosting = new Int32Array(entries);
-  const stemCount = new Int32Array(entries);
   let v = 0;
   for (let i = 0; i < m; i++) {
     vectorStart[i] = v;
@@ -166,10 +145,6 @@ export function buildPostings(fields: readonly { title: string; abstract: string
       const at = cursor[id] as number;
       cursor[id] = at + 1;
       doc[at] = i;
-      entryPosting[e] = at;
-      stemCount[at] = entryStems[e] as number;
-      titleTf[at] = entryTitle[e] as number;
-      abstractTf[at] = entryAbstract[e] as number;
       const w = entryWeight[e] as number;
       weight[at] = w;
       if (w > 0) {
@@ -180,21 +155,5 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   }
   vectorStart[m] = v;
 
-  // Positions, grouped by posting: a phrase is checked where its rarest word stands, not by reading the paper.
-  const positionStart = new Int32Array(entries + 1);
-  for (let k = 0; k < entries; k++) positionStart[k + 1] = (positionStart[k] as number) + (stemCount[k] as number);
-  const positions = new Int32Array(positionStart[entries] as number);
-  const next = positionStart.slice(0, entries);
-  for (let i = 0; i < m; i++) {
-    for (let e = entryStart[i] as number; e < (entryStart[i + 1] as number); e++) slot[entryTerm[e] as number] = e;
-    const stems = seq[i] as Int32Array;
-    for (let k = 0; k < stems.length; k++) {
-      const id = stems[k] as number;
-      if (id < 0) continue;
-      const at = entryPosting[slot[id] as number] as number;
-      positions[next[at] as number] = k;
-      next[at] = (next[at] as number) + 1;
-    }
-  }
-  return { n: m, ids, names, df, start, doc, titleTf, abstractTf, weight, titleLength, abstractLength, vectorStart, vectorTerm, vectorWeight, seq, positionStart, positions };
+  return { n: m, ids, names, df, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts };
 }

@@ -2,10 +2,10 @@ import type { Paper } from '../paper.js';
 import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
-import { createBm25Index, type Hits } from './bm25.js';
 import { excludedForms } from './concepts.js';
 import { passesFilters } from './filters.js';
 import { createLexical } from './lexical.js';
+import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
@@ -33,7 +33,7 @@ export interface RankOptions {
   popularity?: number;
 }
 
-// BM25F over title and abstract, a title occurrence counting three times an abstract one.
+// BM25 over title and abstract, a title occurrence counting three times an abstract one.
 const TITLE_BOOST = 3;
 // In the tf-idf vectors (feedback, likeness of papers) a title word counts twice.
 const VECTOR_TITLE_WEIGHT = 2;
@@ -51,8 +51,11 @@ interface Doc {
   vector?: Vector;
 }
 
-/** An index over a corpus of papers that ranks them for any number of topic queries. */
-export function createRanker(corpus: readonly Paper[]) {
+/**
+ * An index over a corpus of papers that ranks them for any number of topic queries. BM25 comes
+ * from the full-text engine `lexicalIndex` builds; close() frees it.
+ */
+export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalIndexFactory) {
   const unique = [...new Map(corpus.map((p) => [p.id, p])).values()];
   const docs: Doc[] = unique.map((paper) => ({ paper }));
   const position = new Map(docs.map((d, i) => [d.paper.id, i]));
@@ -61,7 +64,7 @@ export function createRanker(corpus: readonly Paper[]) {
   const reverse = longForms(acronyms);
 
   const postings = buildPostings(unique, VECTOR_TITLE_WEIGHT);
-  const index = createBm25Index(postings, TITLE_BOOST);
+  const index = lexicalIndex(postings.texts, TITLE_BOOST);
   // Two, as a topic can have both: the vocabulary of its best matches and that of its seed papers.
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
   const seededBy = createFeedback(postings, PROFILE_TERMS);
@@ -188,6 +191,11 @@ export function createRanker(corpus: readonly Paper[]) {
         return tfidf(analyse(p.title).seq, analyse(p.abstract).seq, idf, VECTOR_TITLE_WEIGHT);
       };
       return cosine(vec(a), vec(b));
+    },
+
+    /** Frees the full-text engine's index; the ranker cannot rank after this. */
+    close(): void {
+      index.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { PaperboyError } from '../../domain/errors.js';
+import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { createPg } from './db.js';
 import { pgDeliveryStore } from './deliveries.js';
@@ -33,6 +34,8 @@ export async function openPostgresStore(url: string, options: { schema?: string;
   }
   return {
     engine: 'postgres',
+    // PostgreSQL's ts_rank is not BM25: rankings use the same engine as on SQLite, and rank alike.
+    lexicalIndex: createFtsLexicalIndex,
     schema,
     ...pgPaperStore(db),
     ...pgSourceStore(db),

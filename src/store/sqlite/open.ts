@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
+import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
@@ -37,6 +38,7 @@ export function openSqliteStore(path: string): Store {
   }
   return {
     engine: 'sqlite',
+    lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
     ...sqlitePaperStore(db),
     ...sqliteSourceStore(db),
