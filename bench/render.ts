@@ -42,6 +42,7 @@ export async function benchRender(rounds = 9) {
     digestId: digestId('nas', period),
     topics: [{ slug: 'nas', name: 'Neural architecture search', query: 'nas' }],
     period,
+    window: { start: '2026-11-24T08:00:00.000Z', cutoff: '2026-11-25T08:00:00.000Z' },
     picked: papers.slice(0, 25).map((paper) => ({ paper, score: 1, matched: ['nas'] })),
     more: 0,
     publicUrl: 'https://papers.example.org',

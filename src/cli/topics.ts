@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { validateTopic } from '../jobs/topics.js';
-import { NotFoundError } from '../domain/errors.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { withApp } from './run.js';
 
 export function registerTopics(program: Command): void {
@@ -16,19 +16,26 @@ export function registerTopics(program: Command): void {
         else for (const t of list) console.log(`${t.slug}\t${t.name}\t${t.query}`);
       }),
     );
-  topics
+  const add = topics
     .command('add')
-    .description('add a topic, or change the query of an existing one')
+    .description('add a topic; --replace changes an existing one')
     .argument('<slug>', 'lowercase words joined by hyphens, e.g. llm-serving')
-    .argument('<query>', 'words, "quoted phrases", -excluded words, alternatives joined by OR')
-    .option('--name <name>', 'display name (default: from the query)')
-    .action((slug: string, query: string, options: { name?: string }) =>
+    .argument('<query>', 'words, "quoted phrases", -excluded words, alternatives joined by OR (put -- before a query that starts with -)')
+    .option('--name <name>', 'display name (default: from the query; with --replace, the current name)')
+    .option('--replace', 'change the query (and --name) of an existing topic instead of refusing it')
+    .action((slug: string, query: string, options: { name?: string; replace?: boolean }) =>
       withApp(async (app) => {
-        const topic = validateTopic(slug, query, options.name);
+        const existing = await app.store.getTopic(slug);
+        if (existing && !options.replace) {
+          throw new InvalidInputError(`topic "${slug}" exists (${existing.name} = ${existing.query}): add --replace to change it`);
+        }
+        const topic = validateTopic(slug, query, options.name ?? existing?.name);
         const created = await app.store.saveTopic(topic, app.clock().toISOString());
         console.log(`${created ? 'added' : 'updated'} ${topic.slug}: ${topic.name} = ${topic.query}`);
       }),
     );
+  // A query that starts with an excluded word ("-survey nas") reads as an option to the parser.
+  add.configureOutput({ outputError: (message, write) => write(withQueryHint(message, add.args)) });
   topics
     .command('remove')
     .description('remove a topic; its digests stay in the archive')
@@ -39,4 +46,18 @@ export function registerTopics(program: Command): void {
         console.log(`removed ${slug}`);
       }),
     );
+}
+
+/** Quotes one argument for a POSIX shell, for a command line the user can copy. */
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+
+/**
+ * The parser's "unknown option '-survey nas'" for `topics add`, with how to pass such a query:
+ * after `--`. Other errors go out as they are.
+ */
+export function withQueryHint(message: string, args: readonly string[]): string {
+  const flag = /^error: unknown option '(-[^-][^]*)'\n?$/.exec(message)?.[1];
+  if (flag === undefined) return message;
+  const [slug = '<slug>'] = args.filter((a) => a !== flag && !a.startsWith('-'));
+  return `paperboy: unknown option '${flag}': a query that starts with an excluded word goes after --, e.g. paperboy topics add ${shellQuote(slug)} -- ${shellQuote(flag)}\n`;
 }

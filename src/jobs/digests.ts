@@ -235,6 +235,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       digestId: id,
       topics,
       period,
+      window: { start: windowStart, cutoff: cutoffAt },
       picked,
       more: total - picked.length,
       updatedIds: wanted,

@@ -55,6 +55,16 @@ describe('paperboy CLI', () => {
       'added llm-serving: LLM serving = "LLM serving" OR "language model" serving\n',
     );
     expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('llm-serving\tLLM serving\t"LLM serving" OR "language model" serving\n');
+    // An existing slug is refused, not overwritten; --replace changes its query and keeps its name.
+    const again = paperboy(cwd, ['topics', 'add', 'llm-serving', 'llm']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe('paperboy: topic "llm-serving" exists (LLM serving = "LLM serving" OR "language model" serving): add --replace to change it\n');
+    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR vLLM', '--replace']).stdout).toBe('updated llm-serving: LLM serving = "LLM serving" OR vLLM\n');
+    // A query that starts with an excluded word needs -- before it, and the error says so.
+    const dashed = paperboy(cwd, ['topics', 'add', 'tq', '-survey nas']);
+    expect(dashed.status).toBe(1);
+    expect(dashed.stderr).toBe("paperboy: unknown option '-survey nas': a query that starts with an excluded word goes after --, e.g. paperboy topics add tq -- '-survey nas'\n");
+    expect(paperboy(cwd, ['topics', 'add', 'tq', '--', '-survey nas']).stdout).toBe('added tq: Nas = -survey nas\n');
     const badSlug = paperboy(cwd, ['topics', 'add', 'LLM Serving', 'llm']);
     expect(badSlug.status).toBe(1);
     expect(badSlug.stderr).toMatch(/^paperboy: invalid topic slug "LLM Serving"/);

@@ -154,3 +154,49 @@ describe('digest editions', () => {
     await expect(app.digests.freeze(['nope'], 'day')).rejects.toThrow('no topic "nope"');
   });
 });
+
+describe('digest labels', () => {
+  // Monday 30 November 2026 at 08:00 UTC: the weekly edition keyed by week 49 holds week 48's papers.
+  const MONDAY = '2026-11-30T08:00:00Z';
+
+  async function weekly(since?: string) {
+    const { app, clock } = await appWithTopic(fixedClock('2026-11-25T06:00:00Z'));
+    await app.ingester.ingestFiles([TRICKY]);
+    clock.set(MONDAY);
+    const result = await app.digests.freeze(['nas'], 'week', new Date(MONDAY), undefined, since);
+    if (result.status === 'empty') throw new Error('expected a digest');
+    return { app, digest: result.digest };
+  }
+
+  it('name the week a Monday weekly digest covers, the one before, in its subject and heading', async () => {
+    const { app, digest } = await weekly();
+    expect(digest.period.key).toBe('2026-W49');
+    expect(digest.subject).toBe('Neural architecture search: 3 new papers · Week of 23–29 Nov 2026');
+    const mail = await simpleParser(await composeEml(messageFor(app, digest)));
+    expect(mail.subject).toBe(digest.subject);
+    expect(mail.html).toContain('Week of 23–29 Nov 2026 · 3 papers</p>');
+    expect(mail.text).toContain('Week of 23–29 Nov 2026 · 3 papers\n');
+    // Nothing of the week the edition is sent in, which lies ahead of its readers.
+    for (const part of [digest.subject, String(mail.html), String(mail.text)]) expect(part).not.toMatch(/Week 49|30 Nov|6 Dec/);
+  });
+
+  it('give a catch-up edition, for a subscriber who missed the last one, its whole span', async () => {
+    const { digest } = await weekly('2026-11-16T08:00:00.000Z');
+    expect(digest.period.key).toBe('2026-W49');
+    expect(digest.windowStart).toBe('2026-11-16T08:00:00.000Z');
+    expect(digest.subject).toBe('Neural architecture search: 3 new papers · 16–29 Nov 2026');
+  });
+
+  it('date a daily digest by the day it goes out, and say since when when it covers more', async () => {
+    const { app, clock } = await appWithTopic();
+    await app.ingester.ingestFiles([TRICKY]);
+    const first = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
+    expect(first.subject).toMatch(/ · Wednesday, 25 November 2026$/);
+    // Nothing new on the 26th; the edition of the 27th holds two days.
+    clock.set('2026-11-26T10:00:00Z');
+    await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const next = await frozen(app, ['nas'], '2026-11-27T08:00:00Z');
+    expect(next.windowStart).toBe('2026-11-25T08:00:00.000Z');
+    expect(next.subject).toMatch(/ · Friday, 27 November 2026 · since 25 Nov$/);
+  });
+});

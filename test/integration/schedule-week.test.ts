@@ -73,6 +73,17 @@ async function table(app: App, ids: Map<string, string>) {
   return rows;
 }
 
+/** What each subscriber's digests were labelled (the subject after the paper count), in order. */
+async function labels(app: App, ids: Map<string, string>) {
+  const rows: Record<string, string[]> = {};
+  const deliveries = await app.store.listDeliveries({ limit: 1000 });
+  for (const d of deliveries.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+    const { subject } = (await app.store.getDigest(d.digestId))!;
+    (rows[ids.get(d.subscriberId)!] ??= []).push(subject.split(' · ').slice(1).join(' · '));
+  }
+  return rows;
+}
+
 /** Every paper of a daily subscriber's window reached them exactly once. */
 async function expectEveryPaperOnce(app: App, subscriberId: string) {
   const digests = [];
@@ -109,6 +120,17 @@ describe('a simulated week, hour by hour', () => {
     // Tokyo, Berlin, New York and Kathmandu share one edition per day: one digest a period, not four.
     const digests = await app.store.listDigests({ limit: 100 });
     expect(digests.filter((g) => g.period.kind === 'day')).toHaveLength(8);
+
+    // A weekly digest is keyed by the week it is sent in (W43, W44 above) but named after the days
+    // its papers come from: the week before. Kathmandu's 09:45 (04:00 UTC) froze W43 for all
+    // three zones; Tokyo's W44 (Sunday 23:00 UTC) holds the papers since then.
+    const named = await labels(app, ids);
+    expect(named['berlin-weekly@example.org']).toEqual(['Week of 12–18 Oct 2026']);
+    expect(named['new-york-weekly@example.org']).toEqual(['Week of 12–18 Oct 2026']);
+    expect(named['kathmandu-weekly@example.org']).toEqual(['Week of 12–18 Oct 2026']);
+    expect(named['tokyo-weekly@example.org']).toEqual(['Week of 19–25 Oct 2026']);
+    // A daily digest is dated the day it goes out in its subscribers' zone.
+    expect(named['berlin-daily@example.org']).toEqual(['19', '20', '21', '22', '23', '24', '25'].map((d) => expect.stringMatching(new RegExp(`^\\w+day, ${d} October 2026$`))));
   });
 
   it('catches up after a 30-hour outage: one digest for the missed time, no paper lost or repeated', async () => {
@@ -130,6 +152,14 @@ describe('a simulated week, hour by hour', () => {
     expect(rows['new-york-daily@example.org']).not.toContain(expect.stringMatching(/^2026-10-21/));
     expect(rows['tokyo-daily@example.org']).toContain('2026-10-22 @ 10-22 20:00');
     expect(rows['kathmandu-daily@example.org']).toContain('2026-10-22 @ 10-22 16:45');
+    // The digest after the outage holds two days, and says so.
+    expect((await labels(app, ids))['berlin-daily@example.org']).toEqual([
+      'Monday, 19 October 2026',
+      'Tuesday, 20 October 2026',
+      'Thursday, 22 October 2026 · since 20 Oct',
+      'Friday, 23 October 2026',
+      'Saturday, 24 October 2026',
+    ]);
     for (const [id, email] of ids) if (email.endsWith('-daily@example.org')) await expectEveryPaperOnce(app, id);
   });
 });

@@ -30,17 +30,23 @@ describe('weekly topic digests', () => {
     const weekly = result.digest;
     expect(weekly.period).toMatchObject({ kind: 'week', key: '2026-W49' });
     expect(weekly.paperIds.length).toBeGreaterThan(5);
+    // Keyed by the week it is sent in, labelled by the week its papers come from.
+    expect(weekly.subject).toMatch(/^Neural architecture search: \d+ new papers · Week of 23–29 Nov 2026$/);
 
     const page = await fetch(`${base}/digests/${weekly.id}`);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Neural Architecture Search');
     expect(html).toMatch(/Why: matches [^<]+ · score \d\.\d\d/);
+    expect(html).toContain(`<title>${weekly.subject}</title>`);
+    expect(html).toMatch(/>Week of 23–29 Nov 2026 · \d+ papers</);
+    expect(html).not.toMatch(/Week 49|30 Nov|6 Dec/);
 
     const data = await app.feeds.feedData('nas');
     const items = data.items.filter((i) => i.id === `digest:${weekly.id}`);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ title: weekly.subject, url: `https://papers.example.org/digests/${weekly.id}` });
+    expect(items[0]?.title).toContain('Week of 23–29 Nov 2026');
     expect(items[0]?.summary).toMatch(/^The week's top papers:\n1\. /);
     // The per-paper items are still there beside it.
     expect(data.items.filter((i) => !i.id.startsWith('digest:')).length).toBeGreaterThan(10);
@@ -52,6 +58,7 @@ describe('weekly topic digests', () => {
     const topicPage = await (await fetch(`${base}/topics/nas`)).text();
     expect(topicPage).toContain('Weekly digests');
     expect(topicPage).toContain(`href="/digests/${weekly.id}"`);
+    expect(topicPage).toContain('Week of 23–29 Nov 2026');
     expect(topicPage).toContain('<link rel="alternate" type="application/feed+json" title="Paperboy: Neural architecture search (JSON Feed)"');
   });
 

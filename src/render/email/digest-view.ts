@@ -3,6 +3,7 @@ import { paperLink } from '../../domain/paper.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
+import { editionLabel, type EditionWindow } from './edition-label.js';
 import { HOLE_MARKERS, type HoleValues } from './holes.js';
 
 const ABSTRACT_CHARS = 420;
@@ -42,26 +43,13 @@ export interface DigestViewInput {
   digestId: string;
   topics: readonly Topic[];
   period: Period;
+  /** Where its papers were first seen: the label names this, not the period it is keyed by. */
+  window: EditionWindow;
   picked: readonly ScoredPaper[];
   more: number;
   /** The picked papers shown as updated (revised since the audience had them). */
   updatedIds?: ReadonlySet<string>;
   publicUrl: string;
-}
-
-const dayFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-
-export function periodLabel(period: Period): string {
-  if (period.kind === 'day') return dayFormat.format(period.start);
-  const last = new Date(period.end.getTime() - 1);
-  return `Week ${period.key.slice(-2)}, ${shortDay.format(period.start)} – ${shortDay.format(last)} ${last.getUTCFullYear()}`;
 }
 
 function authorsLine(authors: readonly string[]): string {
@@ -107,7 +95,7 @@ export function digestView(input: DigestViewInput): DigestView {
     score: scoreLabel(picked.score),
     updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
   }));
-  const label = periodLabel(input.period);
+  const label = editionLabel(input.period, input.window);
   return {
     subject: `${topicNames}: ${countSubject(total - updatedCount, updatedCount)} · ${label}`,
     preheader: papers
