@@ -10,6 +10,8 @@ import { createRanker, type RankOptions } from '../../src/domain/ranking/ranker.
 import { pickForTopics } from '../../src/jobs/pick.js';
 import { createFtsLexicalIndex as lexicalIndex } from '../../src/store/lexical-index.js';
 import { paper, topic } from '../helpers/factories.js';
+import { samplePapers } from '../../bench/sample-papers.js';
+import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
 
 /** Ranks papers for one query with those same papers as the corpus, on the store's full-text engine. */
 const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOptions) => createRanker(papers, lexicalIndex).rank(query, options);
@@ -181,6 +183,34 @@ describe('ranking', () => {
     expect(ranked.map((r) => r.paper)).toEqual([alike]);
     expect(ranked[0]?.resembles).toEqual({ id: seed.id, title: seed.title });
     expect(explain(ranked[0]!)).toBe('like “Once-for-all supernet”');
+  });
+
+  it('finds the papers on the subject of seed papers among the sample papers, and not the rest', () => {
+    const papers = samplePapers();
+    const nas = judgementsFile.topics.find((t) => t.slug === 'nas')!;
+    const grades = new Map(nas.judgements.map((j) => [j.id, j.grade]));
+    const [first, second] = nas.judgements.filter((j) => j.grade === 2);
+    const ranker = createRanker(papers, lexicalIndex);
+    const ranked = ranker.rank(parseQuery(`like:${first!.id} like:${second!.id}`));
+    const top = ranked.slice(0, 10);
+    expect(top).toHaveLength(10);
+    expect(top.filter((r) => (grades.get(r.paper.id) ?? 0) > 0).length).toBeGreaterThanOrEqual(8);
+    expect(ranked.length).toBeLessThan(papers.length / 3);
+    expect(ranked.map((r) => r.paper.id)).not.toContain(first!.id);
+    // One seed alone finds its neighbours too.
+    const proxyless = papers.find((p) => p.title.startsWith('ProxylessNAS'))!;
+    const alone = ranker.rank(parseQuery(`like:${proxyless.id}`));
+    expect(alone.length).toBeGreaterThan(0);
+    expect(alone.filter((r) => (grades.get(r.paper.id) ?? 0) > 0).length).toBeGreaterThanOrEqual(alone.length / 2);
+  });
+
+  it('matches nothing for seeds that are not in the corpus, and everything that passes filters alone', () => {
+    const a = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
+    const b = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV'] });
+    expect(rankPapers(parseQuery('like:2501.00001'), [a, b])).toEqual([]);
+    expect(rankPapers(parseQuery('like:2501.00001 like:2501.00002'), [a, b])).toEqual([]);
+    expect(rankPapers(parseQuery('category:cs'), [a, b])).toHaveLength(2);
+    expect(rankPapers(parseQuery('author:Han'), [a, b]).map((r) => r.paper)).toEqual([a]);
   });
 
   it('filters by author and arXiv category; a paper with no known categories is not in one', () => {

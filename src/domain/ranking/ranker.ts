@@ -42,7 +42,8 @@ const VECTOR_TITLE_WEIGHT = 2;
 const FEEDBACK_DOCS = 8;
 const PROFILE_TERMS = 24;
 const RELATED_MIN = 0.6;
-// Seeds are the reader's own examples: a looser likeness to them is still worth showing.
+// Seeds are the reader's own examples: a looser likeness to them is still worth showing. Measured
+// against the paper nearest the seeds (feedback.ts, 'nearest'), not against the seeds themselves.
 const SEED_MIN = 0.4;
 const LEXICAL_SHARE = 0.8;
 
@@ -119,7 +120,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
-      const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN) : undefined;
+      const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
 
@@ -134,7 +135,9 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       for (let k = 0; k < lex.gated.length; k++) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
-      if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) add(i);
+      // Filters alone (author:, category:) take every paper that passes them; seeds that are not
+      // in the corpus find nothing, rather than everything.
+      if (!hasWords && query.seeds.length === 0) for (let i = 0; i < docs.length; i++) add(i);
       perPaper.poolCount = poolCount;
       // Papers by position, their scores in `score` (reused, like the marks).
       const { score: final } = perPaper;
