@@ -55,6 +55,15 @@ describe('text analysis', () => {
     expect(analyse('pruned quantized quantization').seq).toEqual(['prune', 'quantiz', 'quantiz']);
   });
 
+  it('keeps a stopword that starts or ends a hyphenated compound, and drops one inside it or standing alone', () => {
+    expect(analyse('few-shot In-Context off-policy all-MLP').seq).toEqual(['few', 'shot', 'in', 'context', 'off', 'polici', 'all', 'mlp']);
+    expect(analyse('out-of-distribution').seq).toEqual(['out', 'distribut']);
+    expect(analyse('state-of-the-art end-to-end').seq).toEqual(['state', 'art', 'end', 'end']);
+    expect(analyse('a few shots').seq).toEqual(['shot']);
+    // The query reads a word as the index does.
+    expect(parseQuery('few-shot').alternatives[0]?.required[0]).toMatchObject({ tokens: ['few', 'shot'], phrase: true });
+  });
+
   it('reads words the same in plain ASCII text as in text with accents, however often it has seen them', () => {
     // "é" folds to the stopword "e": the accented text differs only in taking the Unicode path.
     const text = "Don't low-rank a--b end- 'quoted' x-ray X-Ray ViT-B/16 R2-D2's 3-D";
@@ -153,6 +162,23 @@ describe('ranking', () => {
     expect(rankPapers(parseQuery('pruning'), all).map((r) => r.paper)).toEqual([pruned]);
     expect(rankPapers(parseQuery('low-rank'), all).map((r) => r.paper)).toEqual([lowRank]);
     expect(rankPapers(parseQuery('10-shot'), all).map((r) => r.paper)).toEqual([shots]);
+  });
+
+  it('tells few-shot from zero-shot and one-shot: a stopword starting a compound is not dropped', () => {
+    const few = paper({ title: 'Few-shot object detection', abstract: 'Detectors from five examples.' });
+    const zero = paper({ title: 'Zero-shot classification', abstract: 'No examples at all.' });
+    const one = paper({ title: 'One-shot pruning', abstract: 'Prune once.' });
+    const prose = paper({ title: 'Learning from a few shots of a scene', abstract: 'Photographs.' });
+    const inContext = paper({ title: 'In-context learning of large models', abstract: 'Prompts with examples.' });
+    const context = paper({ title: 'Context windows of large models', abstract: 'Long prompts.' });
+    const all = [few, zero, one, prose, inContext, context];
+    const fewShot = rankPapers(parseQuery('few-shot'), all);
+    expect(fewShot.map((r) => r.paper)).toEqual([few]);
+    expect(fewShot[0]?.matched).toEqual(['few-shot']);
+    expect(rankPapers(parseQuery('in-context'), all).map((r) => r.paper)).toEqual([inContext]);
+    expect(rankPapers(parseQuery('"state-of-the-art"'), [paper({ title: 'A state of the art detector', abstract: 'Boxes.' }), few]).map((r) => r.paper.title)).toEqual([
+      'A state of the art detector',
+    ]);
   });
 
   it('finds a paper that says the same in other words, and says why', () => {
