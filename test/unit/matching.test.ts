@@ -260,6 +260,29 @@ describe('ranking', () => {
     expect(rankPapers(parseQuery('quantization'), all, { popularity: 0.7 }).map((r) => r.paper)).toEqual([weak, strong]);
   });
 
+  it('blends a paper whose upvotes are unknown as one of typical popularity, not as an unpopular one', () => {
+    const text = { title: 'Quantization of large models', abstract: 'Quantization to four bits.' };
+    // The same words: the same relevance, so that only popularity tells them apart.
+    const arxiv = paper(text);
+    const few = paper({ ...text, upvotes: 2 });
+    const some = paper({ ...text, upvotes: 50 });
+    const many = paper({ ...text, upvotes: 400 });
+    const ranked = rankPapers(parseQuery('quantization'), [arxiv, few, some, many], { popularity: 0.5 });
+    const score = (p: Paper) => ranked.find((r) => r.paper === p)?.score;
+    expect(ranked[0]?.paper).toBe(many);
+    expect(ranked.at(-1)?.paper).toBe(few);
+    // The median of the known upvotes (50): level with that paper, above the one with 2.
+    expect(score(arxiv)).toBeCloseTo(score(some)!, 10);
+  });
+
+  it('applies a minimum score to the score shown, popularity blended in', () => {
+    const strong = paper({ title: 'Quantization of large models', abstract: 'Quantization to four bits.', upvotes: 1 });
+    const weak = paper({ title: 'A serving system', abstract: 'It also uses quantization.', upvotes: 300 });
+    const ranked = rankPapers(parseQuery('quantization min:0.5'), [strong, weak], { popularity: 0.7 });
+    expect(ranked.map((r) => r.paper)).toEqual([weak]);
+    expect(ranked.every((r) => r.score >= 0.5)).toBe(true);
+  });
+
   it('keeps only papers at or above a minimum score', () => {
     const all = rankPapers(parseQuery('"neural architecture search"'), corpus);
     const strict = rankPapers(parseQuery('"neural architecture search" min:0.8'), corpus);

@@ -154,13 +154,21 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
         else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
         else score = seeded ? s : 1;
-        if (query.minScore !== undefined && score < query.minScore) continue;
         final[i] = score;
         perPaper.found[foundCount++] = i;
       }
-      const found = perPaper.found.subarray(0, foundCount);
       const weight = options.popularity ?? 0;
-      if (weight > 0) blendPopularity(found, final, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      if (weight > 0) blendPopularity(perPaper.found.subarray(0, foundCount), final, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      // min: is about the score the reader sees, so it applies after popularity is blended in.
+      if (query.minScore !== undefined) {
+        let kept = 0;
+        for (let k = 0; k < foundCount; k++) {
+          const i = perPaper.found[k] as number;
+          if ((final[i] as number) >= query.minScore) perPaper.found[kept++] = i;
+        }
+        foundCount = kept;
+      }
+      const found = perPaper.found.subarray(0, foundCount);
       // Newer first, then by title, then by position in the corpus: the same order on every run.
       const byRank = (a: number, b: number) => {
         const sa = final[a] as number;
