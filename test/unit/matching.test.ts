@@ -251,6 +251,20 @@ describe('ranking', () => {
     expect(rankPapers(parseQuery('pruning -author:Han'), all).map((r) => r.paper)).toEqual([cv]);
   });
 
+  it('says which filters a paper met when a topic is only filters: the author as the paper writes the name, the category', () => {
+    const turing = paper({ title: 'Computing machinery and intelligence', abstract: 'Can machines think?', authors: ['Alan M. Turing'], categories: ['cs.AI'] });
+    const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
+    const [byTuring] = rankPapers(parseQuery('author:turing'), [turing, cv]);
+    expect(byTuring?.paper).toBe(turing);
+    expect(explain(byTuring!)).toBe('by Alan M. Turing');
+    const [inCv] = rankPapers(parseQuery('category:cs.CV'), [turing, cv]);
+    expect(explain(inCv!)).toBe('in cs.CV');
+    // An archive names the paper's category in it; words and filters both explain.
+    const both = rankPapers(parseQuery('pruning author:Lovelace category:cs'), [turing, cv]);
+    expect(both.map((r) => explain(r))).toEqual(['matches pruning · by Ada Lovelace · in cs.CV']);
+    expect(explain(rankPapers(parseQuery('pruning -author:Turing'), [turing, cv])[0]!)).toBe('matches pruning');
+  });
+
   it('blends in upvotes when asked, without letting a non-match in', () => {
     const strong = paper({ title: 'Quantization of large models', abstract: 'Quantization to four bits.', upvotes: 1 });
     const weak = paper({ title: 'A serving system', abstract: 'It also uses quantization.', upvotes: 300 });

@@ -3,7 +3,7 @@ import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
 import { excludedForms } from './concepts.js';
-import { passesFilters } from './filters.js';
+import { filterReasons, passesFilters } from './filters.js';
 import { createLexical } from './lexical.js';
 import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
@@ -22,6 +22,8 @@ export interface ScoredPaper {
   resembles?: { id: string; title: string };
   /** Words it shares with the topic's best matches, when the query's own words did not all match. */
   related?: string[];
+  /** The author: and category: conditions it meets: "by Alan Turing", "in cs.CV". */
+  filters?: string[];
   /** In a digest of several topics: the topic it was picked for. */
   topic?: string;
 }
@@ -181,6 +183,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const picked = topK(found, limit, byRank).map((i) => {
         const d = docs[i] as Doc;
         const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
+        const reasons = filtered ? filterReasons(query, d.paper) : [];
+        if (reasons.length > 0) entry.filters = reasons;
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
           const v = vectorOf(i);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
