@@ -2,7 +2,8 @@
 // test/fixtures/relevance/ (9 topics over the 103 sample papers, grades 2/1/0). Prints nDCG@10
 // and P@5 per topic and their means, for Paperboy's ranker (as a digest uses it: ranked, then
 // diversified) and for a plain BM25 baseline (MiniSearch defaults over title and abstract, the
-// query's words OR-ed, no stemming, acronyms, phrases or feedback).
+// query's words OR-ed, no stemming, acronyms, phrases or feedback). A second table scores
+// "more like these" topics: two judged papers of each topic as seeds, no words.
 import { readFileSync } from 'node:fs';
 import MiniSearch from 'minisearch';
 import type { Paper } from '../src/domain/paper.js';
@@ -97,8 +98,48 @@ export function printRelevance({ results }: { results: TopicResult[] }): void {
   );
 }
 
+export interface SeededResult {
+  slug: string;
+  seeds: string[];
+  ndcg: number;
+  p5: number;
+}
+
+/**
+ * "More like these": for each judged topic, its first two papers graded 2 as `like:` seeds and no
+ * words, ranked as a digest ranks them. The seeds stay in the corpus (a seed must be there to be
+ * one) but are left out of the judgements: the ranking is scored on the remaining papers.
+ */
+export function evaluateSeeded(): SeededResult[] {
+  const papers = samplePapers();
+  const judged = readJson<{ topics: Judged[] }>(`${FIXTURES}judgements.json`).topics;
+  const ranker = createRanker(papers, createFtsLexicalIndex);
+  return judged.map((topic): SeededResult => {
+    const seeds = topic.judgements.filter((j) => j.grade === 2).slice(0, 2).map((j) => j.id);
+    const grades = new Map(topic.judgements.filter((j) => !seeds.includes(j.id)).map((j) => [j.id, j.grade]));
+    const query = parseQuery(seeds.map((id) => `like:${id}`).join(' '));
+    const ranked = diversify(ranker.rank(query), SLOTS, (a, b) => ranker.similarity(a.paper, b.paper))
+      .map((s) => s.paper.id)
+      .filter((id) => !seeds.includes(id));
+    return { slug: topic.slug, seeds, ndcg: ndcgAt(10, ranked, grades), p5: precisionAt(5, ranked, grades) };
+  });
+}
+
+export function printSeeded(results: readonly SeededResult[]): void {
+  const f = (n: number) => n.toFixed(3);
+  const mean = (pick: (r: SeededResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
+  console.log('\nSeeded (each topic\'s first two grade-2 papers as like: seeds alone, scored on the other papers)');
+  console.log('| topic | seeded nDCG@10 | seeded P@5 |');
+  console.log('|---|---|---|');
+  for (const r of results) console.log(`| ${r.slug} | ${f(r.ndcg)} | ${f(r.p5)} |`);
+  console.log(`| **mean** | **${f(mean((r) => r.ndcg))}** | **${f(mean((r) => r.p5))}** |`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--explain');
   if (at !== -1) explain(process.argv[at + 1] ?? '', SLOTS);
-  else printRelevance(evaluate());
+  else {
+    printRelevance(evaluate());
+    printSeeded(evaluateSeeded());
+  }
 }

@@ -2,12 +2,13 @@ import type { ScoredPaper } from './ranking/ranker.js';
 
 export type { ScoredPaper } from './ranking/ranker.js';
 
-/** Why a paper was picked, in a few words: what matched, the seed it resembles, shared vocabulary. */
-export function explain(scored: Pick<ScoredPaper, 'matched' | 'resembles' | 'related'>): string {
+/** Why a paper was picked, in a few words: what matched, the seed it resembles, shared vocabulary, the filters it met. */
+export function explain(scored: Pick<ScoredPaper, 'matched' | 'resembles' | 'related' | 'filters'>): string {
   const parts: string[] = [];
   if (scored.matched.length > 0) parts.push(`matches ${scored.matched.join(', ')}`);
   if (scored.resembles) parts.push(`like “${scored.resembles.title}”`);
   if (scored.related && scored.related.length > 0) parts.push(`related: ${scored.related.join(', ')}`);
+  if (scored.filters) parts.push(...scored.filters);
   return parts.join(' · ');
 }
 

@@ -10,6 +10,8 @@ import { createRanker, type RankOptions } from '../../src/domain/ranking/ranker.
 import { pickForTopics } from '../../src/jobs/pick.js';
 import { createFtsLexicalIndex as lexicalIndex } from '../../src/store/lexical-index.js';
 import { paper, topic } from '../helpers/factories.js';
+import { samplePapers } from '../../bench/sample-papers.js';
+import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
 
 /** Ranks papers for one query with those same papers as the corpus, on the store's full-text engine. */
 const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOptions) => createRanker(papers, lexicalIndex).rank(query, options);
@@ -51,6 +53,15 @@ describe('text analysis', () => {
     expect(whole).toEqual(expect.arrayContaining(['lowrank', '10shot']));
     expect(analyse('3-D').whole).toEqual(['3d']);
     expect(analyse('pruned quantized quantization').seq).toEqual(['prune', 'quantiz', 'quantiz']);
+  });
+
+  it('keeps a stopword that starts or ends a hyphenated compound, and drops one inside it or standing alone', () => {
+    expect(analyse('few-shot In-Context off-policy all-MLP').seq).toEqual(['few', 'shot', 'in', 'context', 'off', 'polici', 'all', 'mlp']);
+    expect(analyse('out-of-distribution').seq).toEqual(['out', 'distribut']);
+    expect(analyse('state-of-the-art end-to-end').seq).toEqual(['state', 'art', 'end', 'end']);
+    expect(analyse('a few shots').seq).toEqual(['shot']);
+    // The query reads a word as the index does.
+    expect(parseQuery('few-shot').alternatives[0]?.required[0]).toMatchObject({ tokens: ['few', 'shot'], phrase: true });
   });
 
   it('reads words the same in plain ASCII text as in text with accents, however often it has seen them', () => {
@@ -153,6 +164,23 @@ describe('ranking', () => {
     expect(rankPapers(parseQuery('10-shot'), all).map((r) => r.paper)).toEqual([shots]);
   });
 
+  it('tells few-shot from zero-shot and one-shot: a stopword starting a compound is not dropped', () => {
+    const few = paper({ title: 'Few-shot object detection', abstract: 'Detectors from five examples.' });
+    const zero = paper({ title: 'Zero-shot classification', abstract: 'No examples at all.' });
+    const one = paper({ title: 'One-shot pruning', abstract: 'Prune once.' });
+    const prose = paper({ title: 'Learning from a few shots of a scene', abstract: 'Photographs.' });
+    const inContext = paper({ title: 'In-context learning of large models', abstract: 'Prompts with examples.' });
+    const context = paper({ title: 'Context windows of large models', abstract: 'Long prompts.' });
+    const all = [few, zero, one, prose, inContext, context];
+    const fewShot = rankPapers(parseQuery('few-shot'), all);
+    expect(fewShot.map((r) => r.paper)).toEqual([few]);
+    expect(fewShot[0]?.matched).toEqual(['few-shot']);
+    expect(rankPapers(parseQuery('in-context'), all).map((r) => r.paper)).toEqual([inContext]);
+    expect(rankPapers(parseQuery('"state-of-the-art"'), [paper({ title: 'A state of the art detector', abstract: 'Boxes.' }), few]).map((r) => r.paper.title)).toEqual([
+      'A state of the art detector',
+    ]);
+  });
+
   it('finds a paper that says the same in other words, and says why', () => {
     const nas = (title: string, abstract: string) => paper({ title, abstract });
     const corpus2 = [
@@ -183,6 +211,34 @@ describe('ranking', () => {
     expect(explain(ranked[0]!)).toBe('like “Once-for-all supernet”');
   });
 
+  it('finds the papers on the subject of seed papers among the sample papers, and not the rest', () => {
+    const papers = samplePapers();
+    const nas = judgementsFile.topics.find((t) => t.slug === 'nas')!;
+    const grades = new Map(nas.judgements.map((j) => [j.id, j.grade]));
+    const [first, second] = nas.judgements.filter((j) => j.grade === 2);
+    const ranker = createRanker(papers, lexicalIndex);
+    const ranked = ranker.rank(parseQuery(`like:${first!.id} like:${second!.id}`));
+    const top = ranked.slice(0, 10);
+    expect(top).toHaveLength(10);
+    expect(top.filter((r) => (grades.get(r.paper.id) ?? 0) > 0).length).toBeGreaterThanOrEqual(8);
+    expect(ranked.length).toBeLessThan(papers.length / 3);
+    expect(ranked.map((r) => r.paper.id)).not.toContain(first!.id);
+    // One seed alone finds its neighbours too.
+    const proxyless = papers.find((p) => p.title.startsWith('ProxylessNAS'))!;
+    const alone = ranker.rank(parseQuery(`like:${proxyless.id}`));
+    expect(alone.length).toBeGreaterThan(0);
+    expect(alone.filter((r) => (grades.get(r.paper.id) ?? 0) > 0).length).toBeGreaterThanOrEqual(alone.length / 2);
+  });
+
+  it('matches nothing for seeds that are not in the corpus, and everything that passes filters alone', () => {
+    const a = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
+    const b = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV'] });
+    expect(rankPapers(parseQuery('like:2501.00001'), [a, b])).toEqual([]);
+    expect(rankPapers(parseQuery('like:2501.00001 like:2501.00002'), [a, b])).toEqual([]);
+    expect(rankPapers(parseQuery('category:cs'), [a, b])).toHaveLength(2);
+    expect(rankPapers(parseQuery('author:Han'), [a, b]).map((r) => r.paper)).toEqual([a]);
+  });
+
   it('filters by author and arXiv category; a paper with no known categories is not in one', () => {
     const byHan = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
     const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
@@ -195,6 +251,20 @@ describe('ranking', () => {
     expect(rankPapers(parseQuery('pruning -author:Han'), all).map((r) => r.paper)).toEqual([cv]);
   });
 
+  it('says which filters a paper met when a topic is only filters: the author as the paper writes the name, the category', () => {
+    const turing = paper({ title: 'Computing machinery and intelligence', abstract: 'Can machines think?', authors: ['Alan M. Turing'], categories: ['cs.AI'] });
+    const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
+    const [byTuring] = rankPapers(parseQuery('author:turing'), [turing, cv]);
+    expect(byTuring?.paper).toBe(turing);
+    expect(explain(byTuring!)).toBe('by Alan M. Turing');
+    const [inCv] = rankPapers(parseQuery('category:cs.CV'), [turing, cv]);
+    expect(explain(inCv!)).toBe('in cs.CV');
+    // An archive names the paper's category in it; words and filters both explain.
+    const both = rankPapers(parseQuery('pruning author:Lovelace category:cs'), [turing, cv]);
+    expect(both.map((r) => explain(r))).toEqual(['matches pruning · by Ada Lovelace · in cs.CV']);
+    expect(explain(rankPapers(parseQuery('pruning -author:Turing'), [turing, cv])[0]!)).toBe('matches pruning');
+  });
+
   it('blends in upvotes when asked, without letting a non-match in', () => {
     const strong = paper({ title: 'Quantization of large models', abstract: 'Quantization to four bits.', upvotes: 1 });
     const weak = paper({ title: 'A serving system', abstract: 'It also uses quantization.', upvotes: 300 });
@@ -202,6 +272,29 @@ describe('ranking', () => {
     const all = [strong, weak, popularOffTopic];
     expect(rankPapers(parseQuery('quantization'), all).map((r) => r.paper)).toEqual([strong, weak]);
     expect(rankPapers(parseQuery('quantization'), all, { popularity: 0.7 }).map((r) => r.paper)).toEqual([weak, strong]);
+  });
+
+  it('blends a paper whose upvotes are unknown as one of typical popularity, not as an unpopular one', () => {
+    const text = { title: 'Quantization of large models', abstract: 'Quantization to four bits.' };
+    // The same words: the same relevance, so that only popularity tells them apart.
+    const arxiv = paper(text);
+    const few = paper({ ...text, upvotes: 2 });
+    const some = paper({ ...text, upvotes: 50 });
+    const many = paper({ ...text, upvotes: 400 });
+    const ranked = rankPapers(parseQuery('quantization'), [arxiv, few, some, many], { popularity: 0.5 });
+    const score = (p: Paper) => ranked.find((r) => r.paper === p)?.score;
+    expect(ranked[0]?.paper).toBe(many);
+    expect(ranked.at(-1)?.paper).toBe(few);
+    // The median of the known upvotes (50): level with that paper, above the one with 2.
+    expect(score(arxiv)).toBeCloseTo(score(some)!, 10);
+  });
+
+  it('applies a minimum score to the score shown, popularity blended in', () => {
+    const strong = paper({ title: 'Quantization of large models', abstract: 'Quantization to four bits.', upvotes: 1 });
+    const weak = paper({ title: 'A serving system', abstract: 'It also uses quantization.', upvotes: 300 });
+    const ranked = rankPapers(parseQuery('quantization min:0.5'), [strong, weak], { popularity: 0.7 });
+    expect(ranked.map((r) => r.paper)).toEqual([weak]);
+    expect(ranked.every((r) => r.score >= 0.5)).toBe(true);
   });
 
   it('keeps only papers at or above a minimum score', () => {

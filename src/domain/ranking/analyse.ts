@@ -5,7 +5,7 @@ import { porterStem } from './stem.js';
  * lowercase, accents folded, stopwords dropped, Porter stems. Compounds are split into their parts
  * (kept in order, for phrases) and also kept whole: "low-rank" gives low, rank and lowrank;
  * "10-shot" gives 10, shot and 10shot; "3-D" and "3D" both give 3d; "ProxylessNAS" gives
- * proxyless, nas and proxylessna(s).
+ * proxyless, nas and proxylessna(s); "few-shot" keeps its stopword: few, shot and fewshot.
  */
 export interface Analysed {
   /** Stems in reading order, compounds split: what phrases are matched against. */
@@ -61,6 +61,18 @@ function computeTerm(raw: string): string | undefined {
   return lower.length <= 3 ? lower : porterStem(lower);
 }
 
+/**
+ * A stopword at the start or end of a hyphenated compound is part of its meaning: "few-shot" is
+ * not "shot" (zero-shot, one-shot), nor "in-context" "context", "off-policy" "policy", "all-MLP"
+ * "MLP". It stays a token, lowercased and unstemmed as the word is. Inside a compound a stopword
+ * is a connector and is still dropped: "state-of-the-art" is state, art; "end-to-end" end, end.
+ * Alone ("a few shots") it is dropped as ever.
+ */
+function keptStopword(part: string): string | undefined {
+  const lower = part.replace(/['’]s$/, '').replace(/['’]/g, '').toLowerCase();
+  return STOPWORDS.has(lower) ? lower : undefined;
+}
+
 interface WordTokens {
   seq: readonly string[];
   whole: string | undefined;
@@ -77,16 +89,18 @@ function analyseWord(word: string): WordTokens {
   let cached = WORDS.get(word);
   if (cached) return cached;
   const hyphenParts = word.split('-');
-  const parts = hyphenParts.flatMap(camelParts);
-  if (parts.length === 1) {
+  if (hyphenParts.length === 1 && camelParts(word).length === 1) {
     const t = term(word);
     cached = { seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
   } else {
     const seq: string[] = [];
-    for (const part of parts) {
-      const t = term(part);
-      if (t) seq.push(t);
-    }
+    hyphenParts.forEach((hyphenPart, k) => {
+      const edge = k === 0 || k === hyphenParts.length - 1;
+      for (const part of camelParts(hyphenPart)) {
+        const t = term(part) ?? (edge ? keptStopword(part) : undefined);
+        if (t) seq.push(t);
+      }
+    });
     cached = { seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
   }
   if (WORDS.size > 200_000) WORDS.clear();
@@ -119,7 +133,11 @@ export const DROPPED_WORD = -2;
 
 /** Whether the analysis drops some of the text's words (stopwords): such a phrase matches across dropped words. */
 export function dropsWords(text: string): boolean {
-  for (const match of fold(text).matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)) if (term(match[0]) === undefined) return true;
+  for (const match of fold(text).matchAll(WORD)) {
+    const parts = match[0].split('-');
+    const dropped = (part: string, k: number) => term(part) === undefined && (parts.length === 1 || (k > 0 && k < parts.length - 1) || !keptStopword(part));
+    if (parts.some(dropped)) return true;
+  }
   return false;
 }
 

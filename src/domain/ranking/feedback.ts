@@ -1,6 +1,10 @@
 import { topK } from './order.js';
 import type { Postings } from './postings.js';
 
+// With the 'nearest' yardstick (below): the least share of the seeds' closeness to their own
+// vocabulary that the nearest paper must reach to count as fully alike.
+const NEAREST_FLOOR = 0.1;
+
 /** How close every paper is to the vocabulary of some papers. */
 export interface Closeness {
   /** Per paper (by position), 0 to 1. */
@@ -14,7 +18,7 @@ export interface Closeness {
 /**
  * Pseudo-relevance feedback over the postings: the centroid of some papers' tf-idf vectors, its
  * heaviest terms apart from the query's own, and every paper's weight on those terms relative to
- * the papers it came from (1 = as close). One pass over those terms' postings, no per-paper vectors.
+ * a yardstick (1 = as close: the papers it came from, or the nearest other paper). One pass over those terms' postings, no per-paper vectors.
  * The scores returned are overwritten by the next call.
  */
 export function createFeedback(p: Postings, profileTerms: number) {
@@ -24,7 +28,18 @@ export function createFeedback(p: Postings, profileTerms: number) {
   const scores = new Float64Array(p.n);
   const byWeight = (a: number, b: number) => (centroid[b] as number) - (centroid[a] as number) || (p.names[a] as string).localeCompare(p.names[b] as string);
 
-  return function closeness(about: readonly number[], own: ReadonlySet<string>, min: number): Closeness {
+  /**
+   * `yardstick` is what counts as fully alike (score 1). 'about': the papers the vocabulary came
+   * from, on average; right for the best matches of a query's words, several papers whose common
+   * vocabulary none of them owns. 'nearest': the closest paper outside `about`, right for a
+   * reader's seed papers: the vocabulary is the seeds' own heaviest terms, so a seed matches it as
+   * a paper matches itself and no other paper comes near (about 0.1 to 0.3 of that on the seeds'
+   * own subject). The nearest paper stands for "on the subject" and the others count by their
+   * share of its closeness. So that a corpus with nothing on the subject does not crown its least
+   * unrelated paper, the nearest counts as fully alike only up to NEAREST_FLOOR of the seeds' own
+   * closeness: a paper further than that is never fully alike.
+   */
+  return function closeness(about: readonly number[], own: ReadonlySet<string>, min: number, yardstick: 'about' | 'nearest' = 'about'): Closeness {
     const present: number[] = [];
     for (const i of about) {
       for (let e = p.vectorStart[i] as number; e < (p.vectorStart[i + 1] as number); e++) {
@@ -52,7 +67,13 @@ export function createFeedback(p: Postings, profileTerms: number) {
         scores[i] = (scores[i] as number) + w * (weight[k] as number);
       }
     }
-    const norm = about.reduce((a, i) => a + (scores[i] as number), 0) / Math.max(1, about.length) || 1;
+    const aboutMean = about.reduce((a, i) => a + (scores[i] as number), 0) / Math.max(1, about.length) || 1;
+    let norm = aboutMean;
+    if (yardstick === 'nearest') {
+      let nearest = 0;
+      for (let i = 0; i < p.n; i++) if ((scores[i] as number) > nearest && !about.includes(i)) nearest = scores[i] as number;
+      norm = Math.max(nearest, NEAREST_FLOOR * aboutMean);
+    }
     // One scan of the corpus is cheaper than remembering the papers in the loop above.
     const close: number[] = [];
     for (let i = 0; i < p.n; i++) {

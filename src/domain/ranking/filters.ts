@@ -9,21 +9,44 @@ const words = (s: string) =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
 
-/** Whether one of the paper's authors has every word of `wanted` in their name ("Han" matches "Song Han"). */
-export function byAuthor(paper: Pick<Paper, 'authors'>, wanted: string): boolean {
+/** The paper's first author (as the paper writes the name) with every word of `wanted` in their name ("Han" matches "Song Han"). */
+function authorMatching(paper: Pick<Paper, 'authors'>, wanted: string): string | undefined {
   const need = words(wanted);
-  return paper.authors.some((name) => {
+  return paper.authors.find((name) => {
     const have = new Set(words(name));
     return need.every((w) => have.has(w));
   });
 }
 
-/** Whether the paper is in the category or, for an archive like `cs`, in one of its categories. A paper with no known categories is not. */
-export function inCategory(paper: Pick<Paper, 'categories'>, category: string): boolean {
-  return (paper.categories ?? []).some((c) => {
+/** Whether one of the paper's authors has every word of `wanted` in their name. */
+export function byAuthor(paper: Pick<Paper, 'authors'>, wanted: string): boolean {
+  return authorMatching(paper, wanted) !== undefined;
+}
+
+/** The paper's first category (as written) that is `category` or, for an archive like `cs`, one of its categories. */
+function categoryMatching(paper: Pick<Paper, 'categories'>, category: string): string | undefined {
+  return (paper.categories ?? []).find((c) => {
     const lower = c.toLowerCase();
     return lower === category || lower.startsWith(`${category}.`);
   });
+}
+
+/** Whether the paper is in the category or in one of the archive's. A paper with no known categories is not. */
+export function inCategory(paper: Pick<Paper, 'categories'>, category: string): boolean {
+  return categoryMatching(paper, category) !== undefined;
+}
+
+/**
+ * The query's author and category conditions the paper meets, as its explanation shows them:
+ * "by Alan Turing" (the name as the paper writes it), "in cs.CV". Excluded authors say nothing.
+ */
+export function filterReasons(query: Query, paper: Paper): string[] {
+  const reasons: string[] = [];
+  const authors = [...new Set(query.authors.flatMap((a) => authorMatching(paper, a) ?? []))];
+  if (authors.length > 0) reasons.push(`by ${authors.join(', ')}`);
+  const categories = [...new Set(query.categories.flatMap((c) => categoryMatching(paper, c) ?? []))];
+  if (categories.length > 0) reasons.push(`in ${categories.join(', ')}`);
+  return reasons;
 }
 
 /** The query's author and category conditions. */

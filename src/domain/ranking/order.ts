@@ -32,13 +32,28 @@ export function tidy(matched: readonly string[]): string[] {
   });
 }
 
-/** Mixes log-scaled upvotes into the scores (by paper), only among papers that matched and only when some have upvotes. */
+/**
+ * Mixes log-scaled upvotes into the scores (by paper), only among papers that matched and only when
+ * some have upvotes. A paper whose upvotes are unknown (its source has none, as arXiv) is not
+ * unpopular: counting it as 0 upvotes pushed it below popular but less relevant papers, and leaving
+ * it unblended would put it above every blended paper of the same relevance. It is blended as a
+ * paper of typical popularity: the median of the papers whose upvotes are known.
+ */
 export function blendPopularity(found: ArrayLike<number>, scores: Float64Array, weight: number, upvotes: (i: number) => number | undefined): void {
-  let most = 0;
-  for (let k = 0; k < found.length; k++) most = Math.max(most, upvotes(found[k] as number) ?? 0);
+  const known: number[] = [];
+  for (let k = 0; k < found.length; k++) {
+    const u = upvotes(found[k] as number);
+    if (u !== undefined) known.push(Math.log1p(Math.max(0, u)));
+  }
+  const most = known.reduce((a, b) => Math.max(a, b), 0);
   if (most <= 0) return;
+  known.sort((a, b) => a - b);
+  const mid = known.length >> 1;
+  const median = known.length % 2 === 1 ? (known[mid] as number) : ((known[mid - 1] as number) + (known[mid] as number)) / 2;
   for (let k = 0; k < found.length; k++) {
     const i = found[k] as number;
-    scores[i] = (1 - weight) * (scores[i] as number) + (weight * Math.log1p(upvotes(i) ?? 0)) / Math.log1p(most);
+    const u = upvotes(i);
+    const popularity = u === undefined ? median : Math.log1p(Math.max(0, u));
+    scores[i] = (1 - weight) * (scores[i] as number) + (weight * popularity) / most;
   }
 }

@@ -3,7 +3,7 @@ import type { Query } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
 import { excludedForms } from './concepts.js';
-import { passesFilters } from './filters.js';
+import { filterReasons, passesFilters } from './filters.js';
 import { createLexical } from './lexical.js';
 import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
@@ -22,6 +22,8 @@ export interface ScoredPaper {
   resembles?: { id: string; title: string };
   /** Words it shares with the topic's best matches, when the query's own words did not all match. */
   related?: string[];
+  /** The author: and category: conditions it meets: "by Alan Turing", "in cs.CV". */
+  filters?: string[];
   /** In a digest of several topics: the topic it was picked for. */
   topic?: string;
 }
@@ -42,7 +44,8 @@ const VECTOR_TITLE_WEIGHT = 2;
 const FEEDBACK_DOCS = 8;
 const PROFILE_TERMS = 24;
 const RELATED_MIN = 0.6;
-// Seeds are the reader's own examples: a looser likeness to them is still worth showing.
+// Seeds are the reader's own examples: a looser likeness to them is still worth showing. Measured
+// against the paper nearest the seeds (feedback.ts, 'nearest'), not against the seeds themselves.
 const SEED_MIN = 0.4;
 const LEXICAL_SHARE = 0.8;
 
@@ -119,7 +122,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
-      const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN) : undefined;
+      const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
 
@@ -134,7 +137,9 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       for (let k = 0; k < lex.gated.length; k++) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
-      if (!hasWords && !seeded) for (let i = 0; i < docs.length; i++) add(i);
+      // Filters alone (author:, category:) take every paper that passes them; seeds that are not
+      // in the corpus find nothing, rather than everything.
+      if (!hasWords && query.seeds.length === 0) for (let i = 0; i < docs.length; i++) add(i);
       perPaper.poolCount = poolCount;
       // Papers by position, their scores in `score` (reused, like the marks).
       const { score: final } = perPaper;
@@ -151,13 +156,21 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
         else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
         else score = seeded ? s : 1;
-        if (query.minScore !== undefined && score < query.minScore) continue;
         final[i] = score;
         perPaper.found[foundCount++] = i;
       }
-      const found = perPaper.found.subarray(0, foundCount);
       const weight = options.popularity ?? 0;
-      if (weight > 0) blendPopularity(found, final, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      if (weight > 0) blendPopularity(perPaper.found.subarray(0, foundCount), final, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      // min: is about the score the reader sees, so it applies after popularity is blended in.
+      if (query.minScore !== undefined) {
+        let kept = 0;
+        for (let k = 0; k < foundCount; k++) {
+          const i = perPaper.found[k] as number;
+          if ((final[i] as number) >= query.minScore) perPaper.found[kept++] = i;
+        }
+        foundCount = kept;
+      }
+      const found = perPaper.found.subarray(0, foundCount);
       // Newer first, then by title, then by position in the corpus: the same order on every run.
       const byRank = (a: number, b: number) => {
         const sa = final[a] as number;
@@ -170,6 +183,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const picked = topK(found, limit, byRank).map((i) => {
         const d = docs[i] as Doc;
         const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
+        const reasons = filtered ? filterReasons(query, d.paper) : [];
+        if (reasons.length > 0) entry.filters = reasons;
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
           const v = vectorOf(i);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
