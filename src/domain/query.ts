@@ -39,6 +39,21 @@ export interface QueryTerm {
 }
 
 const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
+// Prefixes that other search engines (arXiv: ti, au, abs; web search: title, site) take as field
+// operators. Typed here they would silently become words that match nothing: refused, saying what works.
+const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
+  ti: 'words match the title and the abstract alike',
+  title: 'words match the title and the abstract alike',
+  abs: 'words match the title and the abstract alike',
+  abstract: 'words match the title and the abstract alike',
+  all: 'words match the title and the abstract alike',
+  au: 'use author:',
+  authors: 'use author:',
+  by: 'use author:',
+  categories: 'use category:',
+  arxiv: 'use like: for papers like an arXiv paper',
+  id: 'use like: for papers like a given paper',
+};
 const TOKEN = /(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 
 function problem(source: string, detail: string): InvalidInputError {
@@ -73,7 +88,14 @@ function seedId(source: string, value: string): string {
 export function parseQuery(source: string): Query {
   if ((source.match(/"/g)?.length ?? 0) % 2 === 1) throw problem(source, 'has an unclosed quote');
   const query: Query = { alternatives: [], excluded: [], authors: [], excludedAuthors: [], categories: [], seeds: [] };
-  for (const part of source.split(/\s+OR\s+/)) {
+  // Phrases are set aside while the query is cut at its ORs: "this OR that" is one phrase.
+  const phrases: string[] = [];
+  const masked = source.replace(/"[^"]*"/g, (phrase) => `\u0000${phrases.push(phrase) - 1}\u0000`).trim();
+  if (/^OR(\s|$)/.test(masked)) throw problem(source, 'starts with OR: an alternative is missing before it');
+  if (/(^|\s)OR$/.test(masked)) throw problem(source, 'ends with OR: an alternative is missing after it');
+  if (/\sOR\s+OR\s/.test(masked)) throw problem(source, 'has OR twice in a row: an alternative is missing between them');
+  const parts = masked.split(/\s+OR\s+/).map((part) => part.replace(/\u0000(\d+)\u0000/g, (_, k: string) => phrases[Number(k)] as string));
+  for (const part of parts) {
     const alternative: Alternative = { required: [] };
     for (const m of part.matchAll(TOKEN)) {
       const negated = m[1] === '-';
@@ -84,8 +106,10 @@ export function parseQuery(source: string): Query {
       if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
         throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
       }
+      const foreign = name !== undefined && !operator ? FOREIGN_OPERATORS[name] : undefined;
+      if (foreign) throw problem(source, `${m[2]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
       if (!operator) {
-        // An unknown "word:" prefix is just part of the words.
+        // Any other "word:" prefix ("GPT:4", "ICLR:2024") is just part of the words.
         const raw = m[2] ? `${m[2]} ${value}` : value;
         const terms = queryTerms(raw, m[3] !== undefined);
         (negated ? query.excluded : alternative.required).push(...terms);

@@ -36,6 +36,20 @@ describe('topic queries', () => {
     expect(() => parseQuery('nas -like:1908.09791')).toThrow(/cannot be negated/);
   });
 
+  it('refuses a dangling OR and other engines\' field operators instead of dropping them silently', () => {
+    expect(() => parseQuery('nas OR')).toThrow(/ends with OR: an alternative is missing after it/);
+    expect(() => parseQuery('OR nas')).toThrow(/starts with OR/);
+    expect(() => parseQuery('nas OR OR vit')).toThrow(/OR twice in a row/);
+    expect(() => parseQuery('title:NAS')).toThrow(/title: is not an operator here \(words match the title and the abstract alike/);
+    expect(() => parseQuery('pruning authors:Turing')).toThrow(/authors: is not an operator here \(use author:/);
+    expect(() => parseQuery('-au:Han nas')).toThrow(/au: is not an operator here/);
+    // Other "word:" prefixes stay words, and an OR inside a phrase belongs to the phrase.
+    expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['GPT', '4', 'reasoning']]);
+    expect(parseQuery('"pruning OR quantization" sparse').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([
+      ['pruning OR quantization', 'sparse'],
+    ]);
+  });
+
   it('takes a query of operators alone: following an author needs no words', () => {
     expect(parseQuery('author:"Song Han"')).toMatchObject({ alternatives: [], authors: ['Song Han'] });
   });
