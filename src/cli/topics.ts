@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { validateTopic } from '../jobs/topics.js';
+import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { withApp } from './run.js';
 
@@ -30,6 +30,7 @@ export function registerTopics(program: Command): void {
           throw new InvalidInputError(`topic "${slug}" exists (${existing.name} = ${existing.query}): add --replace to change it`);
         }
         const topic = validateTopic(slug, query, options.name ?? existing?.name);
+        await assertSeedsStored(app.store, topic);
         const created = await app.store.saveTopic(topic, app.clock().toISOString());
         console.log(`${created ? 'added' : 'updated'} ${topic.slug}: ${topic.name} = ${topic.query}`);
       }),

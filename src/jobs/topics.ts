@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InvalidInputError, ParseError } from '../domain/errors.js';
 import { parseQuery } from '../domain/query.js';
 import { assertValidSlug, defaultTopicName, type Topic } from '../domain/topic.js';
-import type { TopicStore } from '../store/ports.js';
+import type { PaperStore, TopicStore } from '../store/ports.js';
 
 /** Checks a topic before it is stored: a valid slug and a query that parses. */
 export function validateTopic(slug: string, query: string, name?: string): Topic {
@@ -13,6 +13,20 @@ export function validateTopic(slug: string, query: string, name?: string): Topic
   const finalName = (name ?? '').trim() || defaultTopicName(trimmed);
   if (finalName.length > 120) throw new InvalidInputError('a topic name is at most 120 characters');
   return { slug, name: finalName, query: trimmed };
+}
+
+/**
+ * Refuses a topic whose `like:` seeds are not stored papers: such a topic would match nothing.
+ * (A topics file is read before any paper may be stored, so it is not checked this way.)
+ */
+export async function assertSeedsStored(store: PaperStore, topic: Topic): Promise<void> {
+  const { seeds } = parseQuery(topic.query);
+  if (seeds.length === 0) return;
+  const stored = new Set((await store.getPapers(seeds)).map((p) => p.id));
+  const missing = seeds.find((id) => !stored.has(id));
+  if (missing !== undefined) {
+    throw new InvalidInputError(`topic query ${JSON.stringify(topic.query)}: like:${missing} is not a stored paper (ingest it first)`);
+  }
 }
 
 const topicsFile = z.object({

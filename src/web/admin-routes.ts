@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { App } from '../app.js';
 import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
-import { validateTopic } from '../jobs/topics.js';
+import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
 
 class UnauthorizedError extends PaperboyError {
   constructor() {
@@ -66,6 +66,7 @@ export function registerAdminRoutes(server: FastifyInstance, app: App): void {
     api.post('/topics', async (request, reply) => {
       const body = parse(topicBody, request.body);
       const topic = validateTopic(body.slug, body.query, body.name);
+      await assertSeedsStored(app.store, topic);
       const created = await app.store.saveTopic(topic, app.clock().toISOString());
       return reply.code(created ? 201 : 200).send(topic);
     });

@@ -57,6 +57,10 @@ describe('admin API', () => {
     expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT' });
     const badTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'Bad Slug', query: 'x' }) });
     expect(badTopic.status).toBe(400);
+    // A seed that is not a stored paper would make a topic that matches nothing.
+    const unknownSeed = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'like-x', query: 'like:9999.99999' }) });
+    expect(unknownSeed.status).toBe(400);
+    expect(await unknownSeed.json()).toEqual({ error: expect.stringContaining('like:arxiv:9999.99999 is not a stored paper (ingest it first)') });
     expect(((await (await api(base, '/topics')).json()) as { slug: string }[]).map((t) => t.slug)).toContain('vit');
     expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(204);
     expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(404);
