@@ -1,6 +1,5 @@
 import { digestId, editionKey, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { ScoredPaper } from '../domain/matching.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
 import { topicSetKey, type Topic } from '../domain/topic.js';
 import type { Paper } from '../domain/paper.js';
@@ -9,7 +8,8 @@ import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
+import type { Slotted } from '../domain/ranking/diversity.js';
+import { distinctCounter, papersShown, pickForTopics, topicRanking, type PickOptions } from './pick.js';
 
 export interface DigestDeps {
   store: PaperStore & TopicStore & DigestStore & FullTextStore;
@@ -42,11 +42,11 @@ interface FreezeCache {
   topics: Map<string, Promise<Topic | undefined>>;
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
-  rankings: Map<string, (topic: Topic) => readonly ScoredPaper[]>;
-  counters: Map<string, (lists: readonly (readonly ScoredPaper[])[]) => number>;
-  ranked: Map<string, readonly ScoredPaper[]>;
+  rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
+  counters: Map<string, (lists: readonly (readonly Slotted[])[]) => number>;
+  ranked: Map<string, readonly Slotted[]>;
   /** Each window's revised papers, and each topic set's pick of them (see revisedPicks). */
-  revised: Map<string, Promise<ScoredPaper[]>>;
+  revised: Map<string, Promise<Slotted[]>>;
 }
 
 const newCache = (): FreezeCache => ({
@@ -171,7 +171,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
    * The window's revised papers ranked for these topics, as many as the updated slots hold. As for
    * new papers, each topic's ranking of a window is computed once and shared by the topic sets.
    */
-  function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<ScoredPaper[]> {
+  function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<Slotted[]> {
     const window = `revised\n${windowStart}\n${cutoffAt}`;
     return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
       const revised = await revisedIn(cache, windowStart, cutoffAt);
@@ -222,7 +222,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       memo(cache.counters, window, () => distinctCounter(candidates)),
     );
     const wanted = new Set(updatedIds);
-    const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id));
+    // A revised paper is shown again on its own: its near-duplicates were not asked for.
+    const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id)).map((p) => ({ ...p, also: [] }));
     // Updates come after what is new, in the slots left; what no longer fits is counted as more.
     const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
     const total = fresh.total + updated.length;
@@ -236,7 +237,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       topics,
       period,
       picked,
-      more: total - picked.length,
+      more: total - papersShown(picked),
       updatedIds: wanted,
       publicUrl: config.publicUrl,
     });

@@ -10,7 +10,7 @@ export interface RenderedDigest {
   /** HTML and text with the per-recipient holes still in them. */
   html: string;
   text: string;
-  /** How many of the view's papers fit; the rest are counted in the "more" link. */
+  /** How many of the view's papers fit (with their near-duplicates); the rest are counted in the "more" link. */
   shown: number;
 }
 
@@ -26,7 +26,8 @@ export function renderDigest(templates: EmailTemplates, view: DigestView): Rende
       return { subject: current.subject, html, text: templates.text(current), shown: current.papers.length };
     }
     const keep = Math.max(1, Math.floor(current.papers.length * 0.9));
-    const more = current.more + current.papers.length - keep;
+    const dropped = current.papers.slice(keep);
+    const more = current.more + dropped.length + dropped.reduce((n, p) => n + p.also.length, 0);
     current = { ...current, papers: current.papers.slice(0, keep), more, moreLabel: moreLabel(more) };
   }
 }

@@ -36,13 +36,22 @@ export interface PaperView {
   score: string;
   /** "Updated (v2)" for a revised paper shown again to those who had an older version; else empty. */
   updated: string;
+  /** Its near-duplicates (another version of the same work): named and linked under it, no slot of their own. */
+  also: AlsoView[];
+}
+
+export interface AlsoView {
+  title: string;
+  url: string;
 }
 
 export interface DigestViewInput {
   digestId: string;
   topics: readonly Topic[];
   period: Period;
-  picked: readonly ScoredPaper[];
+  /** The papers that take the slots, each with the near-duplicates shown under it. */
+  picked: readonly (ScoredPaper & { also?: readonly ScoredPaper[] })[];
+  /** Matching papers not shown (near-duplicates under a picked paper are shown). */
   more: number;
   /** The picked papers shown as updated (revised since the audience had them). */
   updatedIds?: ReadonlySet<string>;
@@ -94,7 +103,7 @@ export function digestView(input: DigestViewInput): DigestView {
   const base = input.publicUrl.replace(/\/+$/, '');
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
-  const total = input.picked.length + input.more;
+  const total = input.picked.reduce((n, p) => n + 1 + (p.also?.length ?? 0), 0) + input.more;
   const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
   const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
   const papers = input.picked.map((picked, i) => ({
@@ -106,6 +115,7 @@ export function digestView(input: DigestViewInput): DigestView {
     why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
     score: scoreLabel(picked.score),
     updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
+    also: (picked.also ?? []).map((d) => ({ title: d.paper.title, url: paperLink(d.paper) })),
   }));
   const label = periodLabel(input.period);
   return {
