@@ -1,7 +1,8 @@
 import { digestId, editionKey, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
-import { topicSetKey, type Topic } from '../domain/topic.js';
+import { topicSetKey, topicSlugsOf, type Topic } from '../domain/topic.js';
+import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
 import { renderDigest } from '../render/email/digest-email.js';
 import { digestView } from '../render/email/digest-view.js';
@@ -18,6 +19,15 @@ export interface DigestDeps {
   logger: Logger;
   config: { publicUrl: string; digest: { maxPapers: number; popularity?: number } };
 }
+
+/** The papers of an edition's window that matched its topics but are not in it, per topic, best first. */
+export interface RemainingPapers {
+  digest: Digest;
+  topics: { topic: Topic; papers: ScoredPaper[] }[];
+}
+
+/** Editions whose remaining papers are kept: each costs a ranking of its window to compute. */
+const REMAINING_CACHED = 16;
 
 export type FreezeResult =
   | { status: 'created' | 'existing'; digest: Digest }
@@ -67,6 +77,8 @@ function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
 
 /** Freezes topic digests: picks the papers of a period, renders them once and stores the edition. */
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
+  // A frozen edition's window never changes: its remaining papers are computed once per topic queries.
+  const remainingCache = new Map<string, RemainingPapers>();
   async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
     for (const slug of [...new Set(slugs)].sort()) {
@@ -127,6 +139,42 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       variantSince?: string,
     ): Promise<FreezeResult> {
       return freezeWith(newCache(), slugs, kind, at, period, variantSince);
+    },
+
+    /**
+     * What the "more papers on the web" line of an edition stands for: its window's papers that
+     * matched its topics and that it does not show (neither in a slot nor under one as a
+     * near-duplicate), ranked again for each topic. Undefined for an unknown edition.
+     */
+    async remaining(digestId: string): Promise<RemainingPapers | undefined> {
+      const digest = await store.getDigest(digestId);
+      if (!digest) return undefined;
+      const topics: Topic[] = [];
+      for (const slug of topicSlugsOf(digest.topicSet)) {
+        const topic = await store.getTopic(slug);
+        if (topic) topics.push(topic);
+      }
+      const key = JSON.stringify([digestId, ...topics.map((t) => t.query)]);
+      const cached = remainingCache.get(key);
+      if (cached) return cached;
+      const candidates = await store.papersFirstSeenBetween(digest.windowStart, digest.cutoffAt);
+      const background = candidates.length > 0 ? await store.listPapers({ limit: BACKGROUND_PAPERS }) : [];
+      const rank = topicRanking(candidates, { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex });
+      const lists = topics.map(rank);
+      const seen = new Set(digest.paperIds);
+      // The near-duplicates of a paper in the edition were shown under it.
+      for (const entry of lists.flat()) if (seen.has(entry.paper.id)) for (const d of entry.also) seen.add(d.paper.id);
+      const result: RemainingPapers = {
+        digest,
+        topics: topics.map((topic, k) => {
+          const papers = lists[k]!.flatMap((entry) => [entry, ...entry.also]).filter((p) => !seen.has(p.paper.id));
+          for (const p of papers) seen.add(p.paper.id);
+          return { topic, papers };
+        }),
+      };
+      remainingCache.set(key, result);
+      if (remainingCache.size > REMAINING_CACHED) remainingCache.delete(remainingCache.keys().next().value!);
+      return result;
     },
 
     /** Freezes every topic's digest for the period containing `at` (the scheduler records the run). */

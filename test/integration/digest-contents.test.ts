@@ -9,6 +9,7 @@ import { digestMessage } from '../../src/jobs/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { TOPICS } from '../helpers/web.js';
 
 // What a reader sees in a digest beyond the ranking: near-duplicates, the "more" link, abstracts.
 
@@ -106,5 +107,86 @@ describe('near-duplicates in a digest', () => {
       expect(text.split(url).length - 1).toBe(1);
     }
     expect(text).not.toContain('more paper');
+  });
+});
+
+describe('the "more papers on the web" line', () => {
+  /** The sample papers of a day (107, many on each topic), and digests with five slots. */
+  async function sampleDay() {
+    const clock = fixedClock('2026-11-25T06:00:00Z');
+    const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, DIGEST_MAX_PAPERS: '5' } });
+    for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
+    await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const server = createServer(app);
+    const base = await server.listen({ port: 0, host: '127.0.0.1' });
+    onTestFinished(() => server.close());
+    return { app, base };
+  }
+
+  /** Follows the email's "more" link (to this test's server) and reads the titles listed there. */
+  async function followMore(base: string, html: string) {
+    const [, href, count] = /<a href="https:\/\/papers\.example\.org([^"]+)"[^>]*>(\d+) more papers? on the web<\/a>/.exec(html) ?? [];
+    if (!href) throw new Error('no "more" link in the email');
+    const res = await fetch(`${base}${href}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    const titles = [...page.matchAll(/<h3><a href="[^"]*">([^<]*)<\/a><\/h3>/g)].map((m) => m[1]);
+    return { href, count: Number(count), page, titles };
+  }
+
+  const emailTitles = (html: string) => [...html.matchAll(/<h2 [^>]*><a [^>]*>([^<]*)<\/a><\/h2>/g)].map((m) => m[1]);
+
+  it('of a one-topic digest leads to a page listing exactly the papers that did not fit', async () => {
+    const { app, base } = await sampleDay();
+    const digest = await frozen(app, ['nas']);
+    const { html, text } = await received(app, digest);
+    const more = await followMore(base, html);
+    expect(more.href).toBe(`/digests/${digest.id}/more`);
+    expect(text).toContain(`more papers on the web: https://papers.example.org/digests/${digest.id}/more`);
+    expect(more.count).toBeGreaterThan(0);
+    expect(more.titles).toHaveLength(more.count);
+    const shown = emailTitles(html);
+    expect(shown).toHaveLength(5);
+    for (const title of more.titles) expect(shown).not.toContain(title);
+    expect(more.page).toContain(`href="/digests/${digest.id}"`);
+  });
+
+  it('of a digest of several topics lists the rest under each topic, and the web copy links there too', async () => {
+    const { app, base } = await sampleDay();
+    const digest = await frozen(app, ['nas', 'llm-serving']);
+    const { html } = await received(app, digest);
+    const more = await followMore(base, html);
+    expect(more.titles).toHaveLength(more.count);
+    expect(more.page).toContain('<h2><a href="/topics/nas">Neural architecture search</a></h2>');
+    expect(more.page).toContain('<h2><a href="/topics/llm-serving">LLM serving</a></h2>');
+    for (const title of more.titles) expect(emailTitles(html)).not.toContain(title);
+
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    expect(web).toContain(`href="https://papers.example.org/digests/${digest.id}/more"`);
+    expect(web).not.toMatch(/href="https:\/\/papers\.example\.org\/"[^>]*>\d+ more/);
+  });
+
+  it('unknown editions have no such page', async () => {
+    const { base } = await sampleDay();
+    const res = await fetch(`${base}/digests/2026-11-25-nope/more`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('There is no such digest.');
+  });
+});
+
+describe('the public web copy of a digest', () => {
+  it('has no preferences or unsubscribe link (no one to unsubscribe), and offers to subscribe', async () => {
+    const { app, base } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC]);
+    const digest = await frozen(app, ['zebrafish']);
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    expect(web).not.toContain('>Preferences</a>');
+    expect(web).not.toContain('>Unsubscribe</a>');
+    expect(web).toContain('<a href="https://papers.example.org/#subscribe" style="color:#5f6368;">Subscribe</a> · <a href="https://papers.example.org/topics/zebrafish/feed.xml"');
+    const home = await (await fetch(`${base}/`)).text();
+    expect(home).toContain('<section id="subscribe"');
+    // The email itself keeps the recipient's own links.
+    const { html } = await received(app, digest);
+    expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/preferences\/[^"]+"[^>]*>Preferences<\/a>/);
+    expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/unsubscribe\/[^"]+"[^>]*>Unsubscribe<\/a>/);
   });
 });

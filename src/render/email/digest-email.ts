@@ -1,4 +1,4 @@
-import { encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
+import { HOLE_MARKERS, encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
 import { moreLabel, type DigestView } from './digest-view.js';
 import type { EmailTemplates } from './templates.js';
 
@@ -58,4 +58,20 @@ export function recipientBytesFiller(rendered: Pick<RenderedDigest, 'html' | 'te
 /** Fills one recipient's holes; for many recipients of one digest, reuse a recipientFiller. */
 export function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
   return recipientFiller(rendered)(values);
+}
+
+// The footer's personal links, as every frozen digest has them: `<a href="(hole)" …>Preferences</a> · `.
+const PREFERENCES_LINK = new RegExp(`<a href="${HOLE_MARKERS.preferencesUrl}"[^>]*>[^<]*</a>\\s*·\\s*`, 'g');
+const UNSUBSCRIBE_LINK = new RegExp(`<a href="${HOLE_MARKERS.unsubscribeUrl}"([^>]*)>[^<]*</a>`, 'g');
+
+/**
+ * The public web copy of a frozen digest's HTML: no one's preferences or unsubscribe link (a
+ * reader there has neither), a link to subscribe in their place. Works on editions frozen before
+ * too: it reads the footer the templates have always rendered.
+ */
+export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subscribeUrl: string): string {
+  const html = rendered.html
+    .replace(PREFERENCES_LINK, '')
+    .replace(UNSUBSCRIBE_LINK, (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`);
+  return personalise({ html, text: rendered.text }, { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl }).html;
 }

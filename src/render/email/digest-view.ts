@@ -130,7 +130,8 @@ export function digestView(input: DigestViewInput): DigestView {
     homeUrl: `${base}/`,
     webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
     feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
-    moreUrl: single ? `${base}/topics/${single.slug}` : `${base}/`,
+    // The edition's own list of what did not fit: a topic page shows only its newest papers.
+    moreUrl: `${base}/digests/${encodeURIComponent(input.digestId)}/more`,
     moreLabel: moreLabel(input.more),
     more: input.more,
     papers,
