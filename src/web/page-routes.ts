@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
 import { explain, scoreLabel, type ScoredPaper } from '../domain/matching.js';
-import { paperLink } from '../domain/paper.js';
+import { paperLink, readableAbstract } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
 import { publicCopy } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
@@ -18,7 +18,7 @@ const paperView = (s: ScoredPaper) => ({
   title: s.paper.title,
   url: paperLink(s.paper),
   authors: s.paper.authors.join(', '),
-  abstract: trimText(s.paper.abstract, 600),
+  abstract: trimText(readableAbstract(s.paper.abstract), 600),
   why: explain(s),
   score: scoreLabel(s.score),
 });

@@ -190,3 +190,27 @@ describe('the public web copy of a digest', () => {
     expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/unsubscribe\/[^"]+"[^>]*>Unsubscribe<\/a>/);
   });
 });
+
+describe('abstracts', () => {
+  it('are shown as the text their LaTeX prints, still escaped: topic page, email, web copy and feed', async () => {
+    const abstract = 'We sort spiking events in $\\mathcal{O}(n)$ time with <b>bold</b> neurons \\& {BERT}, at $\\alpha \\leq 0.5$.';
+    const { app, base } = await appWith([{ title: 'Linear-time sorting on spiking hardware', abstract, arxivId: '2611.00010' }], [ZEBRAFISH_TOPIC]);
+    const shown = 'We sort spiking events in O(n) time with <b>bold</b> neurons & BERT, at α ≤ 0.5.';
+    const escaped = 'We sort spiking events in O(n) time with &lt;b&gt;bold&lt;/b&gt; neurons &amp; BERT, at α ≤ 0.5.';
+
+    const digest = await frozen(app, ['zebrafish']);
+    const { html, text } = await received(app, digest);
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    const topicPage = await (await fetch(`${base}/topics/zebrafish`)).text();
+    for (const page of [html, web, topicPage]) {
+      expect(page).toContain(escaped);
+      expect(page).not.toContain('mathcal');
+      expect(page).not.toContain('<b>bold');
+    }
+    expect(text).toContain(`   ${shown}`);
+
+    const feed = (await (await fetch(`${base}/topics/zebrafish/feed.json`)).json()) as { items: { content_text?: string; summary?: string; content_html?: string }[] };
+    expect(JSON.stringify(feed.items[0])).toContain('O(n) time');
+    expect(JSON.stringify(feed.items[0])).not.toContain('mathcal');
+  });
+});

@@ -1,5 +1,5 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
-import { paperLink } from '../../domain/paper.js';
+import { paperLink, readableAbstract } from '../../domain/paper.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
@@ -111,7 +111,7 @@ export function digestView(input: DigestViewInput): DigestView {
     title: picked.paper.title,
     url: paperLink(picked.paper),
     authors: authorsLine(picked.paper.authors),
-    abstract: trimText(picked.paper.abstract, ABSTRACT_CHARS),
+    abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
     why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
     score: scoreLabel(picked.score),
     updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
