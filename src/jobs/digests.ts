@@ -162,8 +162,6 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const rank = topicRanking(candidates, { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex });
       const lists = topics.map(rank);
       const seen = new Set(digest.paperIds);
-      // The near-duplicates of a paper in the edition were shown under it.
-      for (const entry of lists.flat()) if (seen.has(entry.paper.id)) for (const d of entry.also) seen.add(d.paper.id);
       const result: RemainingPapers = {
         digest,
         topics: topics.map((topic, k) => {
@@ -298,7 +296,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       cutoffAt,
       createdAt: clock().toISOString(),
       subject: rendered.subject,
-      paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+      // Near-duplicates shown under a paper were received too: they follow it.
+      paperIds: picked.slice(0, rendered.shown).flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]),
       updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
       html: rendered.html,
       text: rendered.text,
