@@ -12,6 +12,7 @@ export interface Digest {
   cutoffAt: string;
   createdAt: string;
   subject: string;
+  /** The papers shown, best first; a near-duplicate shown under a paper ("Also: …") follows it. */
   paperIds: string[];
   /**
    * Those of `paperIds` shown as updated: revised papers the audience had before the revision

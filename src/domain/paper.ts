@@ -97,6 +97,14 @@ export function canonicalId(input: Pick<PaperInput, 'arxivId' | 'title'>): strin
   return `title:${digest.slice(0, 16)}`;
 }
 
+/**
+ * The abstract as a reader should see it, as the title is: LaTeX markup turned into the text it
+ * prints (`$\mathcal{O}(n)$` is "O(n)"). Abstracts are stored as typed; this is for display.
+ */
+export function readableAbstract(abstract: string): string {
+  return normaliseWhitespace(latexToText(abstract));
+}
+
 /** The title as a reader should see it: one line, LaTeX markup turned into the text it prints. */
 export function normaliseTitle(title: string): string {
   return normaliseWhitespace(latexToText(normaliseWhitespace(title)));

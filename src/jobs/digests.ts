@@ -1,15 +1,16 @@
 import { digestId, editionKey, type Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { ScoredPaper } from '../domain/matching.js';
 import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
-import { topicSetKey, type Topic } from '../domain/topic.js';
+import { topicSetKey, topicSlugsOf, type Topic } from '../domain/topic.js';
+import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
 import { renderDigest } from '../render/email/digest-email.js';
 import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
+import type { Slotted } from '../domain/ranking/diversity.js';
+import { distinctCounter, papersShown, pickForTopics, topicRanking, type PickOptions } from './pick.js';
 
 export interface DigestDeps {
   store: PaperStore & TopicStore & DigestStore & FullTextStore;
@@ -18,6 +19,15 @@ export interface DigestDeps {
   logger: Logger;
   config: { publicUrl: string; digest: { maxPapers: number; popularity?: number } };
 }
+
+/** The papers of an edition's window that matched its topics but are not in it, per topic, best first. */
+export interface RemainingPapers {
+  digest: Digest;
+  topics: { topic: Topic; papers: ScoredPaper[] }[];
+}
+
+/** Editions whose remaining papers are kept: each costs a ranking of its window to compute. */
+const REMAINING_CACHED = 16;
 
 export type FreezeResult =
   | { status: 'created' | 'existing'; digest: Digest }
@@ -42,11 +52,11 @@ interface FreezeCache {
   topics: Map<string, Promise<Topic | undefined>>;
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
-  rankings: Map<string, (topic: Topic) => readonly ScoredPaper[]>;
-  counters: Map<string, (lists: readonly (readonly ScoredPaper[])[]) => number>;
-  ranked: Map<string, readonly ScoredPaper[]>;
+  rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
+  counters: Map<string, (lists: readonly (readonly Slotted[])[]) => number>;
+  ranked: Map<string, readonly Slotted[]>;
   /** Each window's revised papers, and each topic set's pick of them (see revisedPicks). */
-  revised: Map<string, Promise<ScoredPaper[]>>;
+  revised: Map<string, Promise<Slotted[]>>;
 }
 
 const newCache = (): FreezeCache => ({
@@ -67,6 +77,8 @@ function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
 
 /** Freezes topic digests: picks the papers of a period, renders them once and stores the edition. */
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
+  // A frozen edition's window never changes: its remaining papers are computed once per topic queries.
+  const remainingCache = new Map<string, RemainingPapers>();
   async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
     for (const slug of [...new Set(slugs)].sort()) {
@@ -129,6 +141,40 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       return freezeWith(newCache(), slugs, kind, at, period, variantSince);
     },
 
+    /**
+     * What the "more papers on the web" line of an edition stands for: its window's papers that
+     * matched its topics and that it does not show (neither in a slot nor under one as a
+     * near-duplicate), ranked again for each topic. Undefined for an unknown edition.
+     */
+    async remaining(digestId: string): Promise<RemainingPapers | undefined> {
+      const digest = await store.getDigest(digestId);
+      if (!digest) return undefined;
+      const topics: Topic[] = [];
+      for (const slug of topicSlugsOf(digest.topicSet)) {
+        const topic = await store.getTopic(slug);
+        if (topic) topics.push(topic);
+      }
+      const key = JSON.stringify([digestId, ...topics.map((t) => t.query)]);
+      const cached = remainingCache.get(key);
+      if (cached) return cached;
+      const candidates = await store.papersFirstSeenBetween(digest.windowStart, digest.cutoffAt);
+      const background = candidates.length > 0 ? await store.listPapers({ limit: BACKGROUND_PAPERS }) : [];
+      const rank = topicRanking(candidates, { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex });
+      const lists = topics.map(rank);
+      const seen = new Set(digest.paperIds);
+      const result: RemainingPapers = {
+        digest,
+        topics: topics.map((topic, k) => {
+          const papers = lists[k]!.flatMap((entry) => [entry, ...entry.also]).filter((p) => !seen.has(p.paper.id));
+          for (const p of papers) seen.add(p.paper.id);
+          return { topic, papers };
+        }),
+      };
+      remainingCache.set(key, result);
+      if (remainingCache.size > REMAINING_CACHED) remainingCache.delete(remainingCache.keys().next().value!);
+      return result;
+    },
+
     /** Freezes every topic's digest for the period containing `at` (the scheduler records the run). */
     async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
       const freeze = jobs.session();
@@ -171,7 +217,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
    * The window's revised papers ranked for these topics, as many as the updated slots hold. As for
    * new papers, each topic's ranking of a window is computed once and shared by the topic sets.
    */
-  function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<ScoredPaper[]> {
+  function revisedPicks(cache: FreezeCache, topics: readonly Topic[], windowStart: string, cutoffAt: string): Promise<Slotted[]> {
     const window = `revised\n${windowStart}\n${cutoffAt}`;
     return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
       const revised = await revisedIn(cache, windowStart, cutoffAt);
@@ -222,7 +268,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       memo(cache.counters, window, () => distinctCounter(candidates)),
     );
     const wanted = new Set(updatedIds);
-    const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id));
+    // A revised paper is shown again on its own: its near-duplicates were not asked for.
+    const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id)).map((p) => ({ ...p, also: [] }));
     // Updates come after what is new, in the slots left; what no longer fits is counted as more.
     const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
     const total = fresh.total + updated.length;
@@ -237,7 +284,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       period,
       window: { start: windowStart, cutoff: cutoffAt },
       picked,
-      more: total - picked.length,
+      more: total - papersShown(picked),
       updatedIds: wanted,
       publicUrl: config.publicUrl,
     });
@@ -250,7 +297,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       cutoffAt,
       createdAt: clock().toISOString(),
       subject: rendered.subject,
-      paperIds: picked.slice(0, rendered.shown).map((p) => p.paper.id),
+      // Near-duplicates shown under a paper were received too: they follow it.
+      paperIds: picked.slice(0, rendered.shown).flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]),
       updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
       html: rendered.html,
       text: rendered.text,

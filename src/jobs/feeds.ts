@@ -1,7 +1,7 @@
 import type { Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { ScoredPaper } from '../domain/matching.js';
-import { paperLink, type Paper } from '../domain/paper.js';
+import { paperLink, readableAbstract, type Paper } from '../domain/paper.js';
 import { parseQuery } from '../domain/query.js';
 import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
@@ -28,7 +28,7 @@ function toItem(paper: Paper): FeedItem {
     id: paper.id,
     title: paper.title,
     url: paperLink(paper),
-    summary: paper.abstract,
+    summary: readableAbstract(paper.abstract),
     authors: paper.authors,
     date: new Date(paper.firstSeenAt),
   };

@@ -1,9 +1,8 @@
 // Picking a digest's papers: each topic's ranking of a window's candidates, merged into the
 // email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
-import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
 import { parseQuery } from '../domain/query.js';
-import { diversify } from '../domain/ranking/diversity.js';
+import { diversifyForSlots, type Slotted } from '../domain/ranking/diversity.js';
 import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import { createRanker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
@@ -18,16 +17,23 @@ export interface PickOptions {
   lexicalIndex: LexicalIndexFactory;
 }
 
-/** The papers that take a digest's slots, and how many papers matched in all. */
+/**
+ * The papers that take a digest's slots, each with the near-duplicates shown under it, and how
+ * many papers matched in all (near-duplicates included).
+ */
 export interface Picked {
-  picked: ScoredPaper[];
+  picked: Slotted[];
   total: number;
 }
+
+/** How many papers a list of slotted papers shows: each one and its near-duplicates. */
+export const papersShown = (slotted: readonly Slotted[]) => slotted.reduce((n, s) => n + 1 + s.also.length, 0);
 
 /**
  * Ranks the candidates for each topic and merges them into the digest's slots: each paper appears
  * once, under the topic where it ranked first, and topics take turns so one busy topic cannot
- * crowd out the others. Within a topic, near-duplicates do not take the slots (MMR). `rankTopic`
+ * crowd out the others. Within a topic, near-duplicates do not take the slots (MMR): they go under
+ * the paper they duplicate, unless another topic already shows them. `rankTopic`
  * lets a planning run share one topic's ranking of a window between the topic sets that contain
  * it, `countDistinct` the counting of what did not fit.
  */
@@ -35,13 +41,13 @@ export function pickForTopics(
   topics: readonly Topic[],
   candidates: readonly Paper[],
   options: PickOptions,
-  rankTopic: (topic: Topic) => readonly ScoredPaper[] = topicRanking(candidates, options),
-  countDistinct: (lists: readonly (readonly ScoredPaper[])[]) => number = countDistinctPapers,
+  rankTopic: (topic: Topic) => readonly Slotted[] = topicRanking(candidates, options),
+  countDistinct: (lists: readonly (readonly Slotted[])[]) => number = countDistinctPapers,
 ): Picked {
   const lists = topics.map(rankTopic);
   const named = topics.length > 1;
   const seen = new Set<string>();
-  const picked: ScoredPaper[] = [];
+  const picked: Slotted[] = [];
   for (let i = 0, more = true; more && picked.length < options.slots; i++) {
     more = false;
     for (const [k, list] of lists.entries()) {
@@ -50,27 +56,30 @@ export function pickForTopics(
       more = true;
       if (seen.has(entry.paper.id)) continue;
       seen.add(entry.paper.id);
-      picked.push(named ? { ...entry, topic: topics[k]!.name } : entry);
+      // A near-duplicate already shown under another topic's paper is not shown twice.
+      const also = entry.also.filter((d) => !seen.has(d.paper.id));
+      for (const d of also) seen.add(d.paper.id);
+      picked.push({ ...entry, also, ...(named ? { topic: topics[k]!.name } : {}) });
     }
   }
-  return { picked, total: lists.length === 1 ? lists[0]!.length : countDistinct(lists) };
+  return { picked, total: lists.length === 1 ? papersShown(lists[0]!) : countDistinct(lists) };
 }
 
-function countDistinctPapers(lists: readonly (readonly ScoredPaper[])[]): number {
-  return new Set(lists.flatMap((l) => l.map((r) => r.paper.id))).size;
+function countDistinctPapers(lists: readonly (readonly Slotted[])[]): number {
+  return new Set(lists.flatMap((l) => l.flatMap((r) => [r.paper.id, ...r.also.map((d) => d.paper.id)]))).size;
 }
 
 /**
  * Counts the distinct papers of several rankings of one window's candidates with a reused mark
  * per candidate: a weekly run merges a thousand topic sets whose lists run to thousands of papers.
  */
-export function distinctCounter(candidates: readonly Paper[]): (lists: readonly (readonly ScoredPaper[])[]) => number {
+export function distinctCounter(candidates: readonly Paper[]): (lists: readonly (readonly Slotted[])[]) => number {
   const index = new Map(candidates.map((p, i) => [p.id, i]));
   const marks = new Uint8Array(candidates.length);
-  const indices = new WeakMap<readonly ScoredPaper[], Int32Array>();
-  const of = (list: readonly ScoredPaper[]) => {
+  const indices = new WeakMap<readonly Slotted[], Int32Array>();
+  const of = (list: readonly Slotted[]) => {
     let a = indices.get(list);
-    if (!a) indices.set(list, (a = Int32Array.from(list, (r) => index.get(r.paper.id) ?? -1)));
+    if (!a) indices.set(list, (a = Int32Array.from(list.flatMap((r) => [r, ...r.also]), (r) => index.get(r.paper.id) ?? -1)));
     return a;
   };
   return (lists) => {
@@ -83,12 +92,12 @@ export function distinctCounter(candidates: readonly Paper[]): (lists: readonly 
 }
 
 /** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
-export function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly ScoredPaper[] {
+export function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly Slotted[] {
   // The ranker lives as long as the run's cache that holds this function; its index goes with it.
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
   return (t) =>
-    diversify(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
+    diversifyForSlots(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
       ranker.similarity(a.paper, b.paper),
     );
 }

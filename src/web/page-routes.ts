@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
-import { explain, scoreLabel } from '../domain/matching.js';
-import { paperLink } from '../domain/paper.js';
+import { explain, scoreLabel, type ScoredPaper } from '../domain/matching.js';
+import { paperLink, readableAbstract } from '../domain/paper.js';
 import { trimText } from '../domain/text.js';
-import { personalise } from '../render/email/digest-email.js';
+import { publicCopy } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
@@ -12,6 +12,16 @@ import { subscriptionFormView } from '../render/web/subscription-form.js';
 /** `<link rel="alternate">` for a feed in each of its formats, so feed readers find them all. */
 const feedLinks = (title: string, base: string) =>
   Object.values(FEED_FORMATS).map((f) => ({ type: f.contentType, title: `${title} (${f.label})`, href: `${base}.${f.extension}` }));
+
+/** A paper as the topic page and an edition's "more" page list it. */
+const paperView = (s: ScoredPaper) => ({
+  title: s.paper.title,
+  url: paperLink(s.paper),
+  authors: s.paper.authors.join(', '),
+  abstract: trimText(readableAbstract(s.paper.abstract), 600),
+  why: explain(s),
+  score: scoreLabel(s.score),
+});
 
 /** The home page; after a failed sign-up it shows the error and what was typed. */
 export async function renderHome(
@@ -56,14 +66,7 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     if (!topic) throw new NotFoundError('There is no such topic.');
     const view = await app.feeds.topicView(topic.slug);
     const digests = await app.store.listDigests({ topicSet: topic.slug, limit: 10 });
-    const papers = view.papers.map((s) => ({
-      title: s.paper.title,
-      url: paperLink(s.paper),
-      authors: s.paper.authors.join(', '),
-      abstract: trimText(s.paper.abstract, 600),
-      why: explain(s),
-      score: scoreLabel(s.score),
-    }));
+    const papers = view.papers.map(paperView);
     const html = pages.render('topic', {
       title: `${topic.name} · Paperboy`,
       feeds: feedLinks(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed`),
@@ -79,10 +82,23 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
   server.get<{ Params: { id: string } }>('/digests/:id', async (request, reply) => {
     const digest = await app.store.getDigest(request.params.id);
     if (!digest) throw new NotFoundError('There is no such digest.');
-    const { html } = personalise(digest, {
-      recipient: 'subscribers',
-      unsubscribeUrl: `${base}/`,
-      preferencesUrl: `${base}/`,
+    return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
+  });
+
+  // Where a digest's "more papers on the web" line leads: what matched the edition but did not fit.
+  server.get<{ Params: { id: string } }>('/digests/:id/more', async (request, reply) => {
+    const remaining = await app.digests.remaining(request.params.id);
+    if (!remaining) throw new NotFoundError('There is no such digest.');
+    const { digest, topics } = remaining;
+    const count = topics.reduce((n, t) => n + t.papers.length, 0);
+    const html = pages.render('more', {
+      title: `More papers · ${digest.subject}`,
+      topicNames: topics.map((t) => t.topic.name).join(', '),
+      count: count === 1 ? '1 more paper' : `${count} more papers`,
+      digestId: digest.id,
+      subject: digest.subject,
+      named: topics.length > 1,
+      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, papers: t.papers.map(paperView) })),
     });
     return reply.type('text/html; charset=utf-8').send(html);
   });

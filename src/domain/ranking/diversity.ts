@@ -5,20 +5,23 @@ export const NEAR_DUPLICATE = 0.8;
 // Maximal marginal relevance: how much relevance counts against similarity to what is already picked.
 const LAMBDA = 0.85;
 
-/**
- * Reorders a ranked list so its first `slots` papers are relevant and not alike (MMR), with
- * near-duplicates of a picked paper moved behind them. Nothing is dropped: what does not fit
- * still counts as "more on the web".
- */
-export function diversify(
-  ranked: readonly ScoredPaper[],
-  slots: number,
-  similarity: (a: ScoredPaper, b: ScoredPaper) => number,
-): ScoredPaper[] {
+/** A paper that takes a slot, with its near-duplicates (other versions of it) shown under it. */
+export interface Slotted extends ScoredPaper {
+  also: ScoredPaper[];
+}
+
+interface Spread {
+  /** Picked for the slots (MMR order), then the rest that are not near-duplicates, in rank order. */
+  ranked: ScoredPaper[];
+  /** Each near-duplicate, in rank order, with the picked paper it is most like. */
+  duplicates: { paper: ScoredPaper; of: ScoredPaper }[];
+}
+
+function spread(ranked: readonly ScoredPaper[], slots: number, similarity: (a: ScoredPaper, b: ScoredPaper) => number): Spread {
   const rest = [...ranked];
   const picked: ScoredPaper[] = [];
-  const duplicates: ScoredPaper[] = [];
   const maxSim = new Map<ScoredPaper, number>(rest.map((r) => [r, 0]));
+  const nearest = new Map<ScoredPaper, ScoredPaper>();
   // Only the head of the list competes for the slots: the tail cannot win them anyway.
   const window = Math.max(slots * 3, 30);
   while (picked.length < slots && rest.length > 0) {
@@ -37,8 +40,49 @@ export function diversify(
     if (bestAt === -1) break;
     const [chosen] = rest.splice(bestAt, 1) as [ScoredPaper];
     picked.push(chosen);
-    for (const r of rest.slice(0, window)) maxSim.set(r, Math.max(maxSim.get(r) ?? 0, similarity(r, chosen)));
+    for (const r of rest.slice(0, window)) {
+      const sim = similarity(r, chosen);
+      if (sim > (maxSim.get(r) ?? 0)) {
+        maxSim.set(r, sim);
+        nearest.set(r, chosen);
+      }
+    }
   }
-  for (const r of rest) (maxSim.get(r)! >= NEAR_DUPLICATE ? duplicates : picked).push(r);
-  return [...picked.slice(0, slots), ...picked.slice(slots), ...duplicates];
+  const duplicates: Spread['duplicates'] = [];
+  for (const r of rest) {
+    const of = nearest.get(r);
+    if (of && maxSim.get(r)! >= NEAR_DUPLICATE) duplicates.push({ paper: r, of });
+    else picked.push(r);
+  }
+  return { ranked: picked, duplicates };
+}
+
+/**
+ * Reorders a ranked list so its first `slots` papers are relevant and not alike (MMR), with
+ * near-duplicates of a picked paper moved behind them. Nothing is dropped: what does not fit
+ * still counts as "more on the web".
+ */
+export function diversify(
+  ranked: readonly ScoredPaper[],
+  slots: number,
+  similarity: (a: ScoredPaper, b: ScoredPaper) => number,
+): ScoredPaper[] {
+  const { ranked: order, duplicates } = spread(ranked, slots, similarity);
+  return [...order, ...duplicates.map((d) => d.paper)];
+}
+
+/**
+ * As diversify, for a digest: a near-duplicate of a picked paper (a re-post, an extended version,
+ * a workshop report of the same work) takes no slot of its own; it rides along under the paper it
+ * duplicates, as `also`. Nothing is dropped.
+ */
+export function diversifyForSlots(
+  ranked: readonly ScoredPaper[],
+  slots: number,
+  similarity: (a: ScoredPaper, b: ScoredPaper) => number,
+): Slotted[] {
+  const { ranked: order, duplicates } = spread(ranked, slots, similarity);
+  const slotted = new Map<ScoredPaper, Slotted>(order.map((r) => [r, { ...r, also: [] }]));
+  for (const d of duplicates) slotted.get(d.of)?.also.push(d.paper);
+  return [...slotted.values()];
 }

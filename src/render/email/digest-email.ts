@@ -1,4 +1,4 @@
-import { encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
+import { HOLE_MARKERS, encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
 import { moreLabel, type DigestView } from './digest-view.js';
 import type { EmailTemplates } from './templates.js';
 
@@ -10,7 +10,7 @@ export interface RenderedDigest {
   /** HTML and text with the per-recipient holes still in them. */
   html: string;
   text: string;
-  /** How many of the view's papers fit; the rest are counted in the "more" link. */
+  /** How many of the view's papers fit (with their near-duplicates); the rest are counted in the "more" link. */
   shown: number;
 }
 
@@ -26,7 +26,8 @@ export function renderDigest(templates: EmailTemplates, view: DigestView): Rende
       return { subject: current.subject, html, text: templates.text(current), shown: current.papers.length };
     }
     const keep = Math.max(1, Math.floor(current.papers.length * 0.9));
-    const more = current.more + current.papers.length - keep;
+    const dropped = current.papers.slice(keep);
+    const more = current.more + dropped.length + dropped.reduce((n, p) => n + p.also.length, 0);
     current = { ...current, papers: current.papers.slice(0, keep), more, moreLabel: moreLabel(more) };
   }
 }
@@ -57,4 +58,20 @@ export function recipientBytesFiller(rendered: Pick<RenderedDigest, 'html' | 'te
 /** Fills one recipient's holes; for many recipients of one digest, reuse a recipientFiller. */
 export function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
   return recipientFiller(rendered)(values);
+}
+
+// The footer's personal links, as every frozen digest has them: `<a href="(hole)" …>Preferences</a> · `.
+const PREFERENCES_LINK = new RegExp(`<a href="${HOLE_MARKERS.preferencesUrl}"[^>]*>[^<]*</a>\\s*·\\s*`, 'g');
+const UNSUBSCRIBE_LINK = new RegExp(`<a href="${HOLE_MARKERS.unsubscribeUrl}"([^>]*)>[^<]*</a>`, 'g');
+
+/**
+ * The public web copy of a frozen digest's HTML: no one's preferences or unsubscribe link (a
+ * reader there has neither), a link to subscribe in their place. Works on editions frozen before
+ * too: it reads the footer the templates have always rendered.
+ */
+export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subscribeUrl: string): string {
+  const html = rendered.html
+    .replace(PREFERENCES_LINK, '')
+    .replace(UNSUBSCRIBE_LINK, (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`);
+  return personalise({ html, text: rendered.text }, { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl }).html;
 }

@@ -1,5 +1,5 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
-import { paperLink } from '../../domain/paper.js';
+import { paperLink, readableAbstract } from '../../domain/paper.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
@@ -37,6 +37,13 @@ export interface PaperView {
   score: string;
   /** "Updated (v2)" for a revised paper shown again to those who had an older version; else empty. */
   updated: string;
+  /** Its near-duplicates (another version of the same work): named and linked under it, no slot of their own. */
+  also: AlsoView[];
+}
+
+export interface AlsoView {
+  title: string;
+  url: string;
 }
 
 export interface DigestViewInput {
@@ -45,7 +52,9 @@ export interface DigestViewInput {
   period: Period;
   /** Where its papers were first seen: the label names this, not the period it is keyed by. */
   window: EditionWindow;
-  picked: readonly ScoredPaper[];
+  /** The papers that take the slots, each with the near-duplicates shown under it. */
+  picked: readonly (ScoredPaper & { also?: readonly ScoredPaper[] })[];
+  /** Matching papers not shown (near-duplicates under a picked paper are shown). */
   more: number;
   /** The picked papers shown as updated (revised since the audience had them). */
   updatedIds?: ReadonlySet<string>;
@@ -82,7 +91,7 @@ export function digestView(input: DigestViewInput): DigestView {
   const base = input.publicUrl.replace(/\/+$/, '');
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
-  const total = input.picked.length + input.more;
+  const total = input.picked.reduce((n, p) => n + 1 + (p.also?.length ?? 0), 0) + input.more;
   const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
   const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
   const papers = input.picked.map((picked, i) => ({
@@ -90,10 +99,11 @@ export function digestView(input: DigestViewInput): DigestView {
     title: picked.paper.title,
     url: paperLink(picked.paper),
     authors: authorsLine(picked.paper.authors),
-    abstract: trimText(picked.paper.abstract, ABSTRACT_CHARS),
+    abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
     why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
     score: scoreLabel(picked.score),
     updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
+    also: (picked.also ?? []).map((d) => ({ title: d.paper.title, url: paperLink(d.paper) })),
   }));
   const label = editionLabel(input.period, input.window);
   return {
@@ -108,7 +118,8 @@ export function digestView(input: DigestViewInput): DigestView {
     homeUrl: `${base}/`,
     webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
     feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
-    moreUrl: single ? `${base}/topics/${single.slug}` : `${base}/`,
+    // The edition's own list of what did not fit: a topic page shows only its newest papers.
+    moreUrl: `${base}/digests/${encodeURIComponent(input.digestId)}/more`,
     moreLabel: moreLabel(input.more),
     more: input.more,
     papers,

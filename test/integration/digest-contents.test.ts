@@ -1,0 +1,217 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { Digest } from '../../src/domain/digest.js';
+import type { PaperInput } from '../../src/domain/paper.js';
+import { digestMessage } from '../../src/jobs/digest-message.js';
+import { composeEml } from '../../src/mail/compose.js';
+import { createServer } from '../../src/web/server.js';
+import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { TOPICS } from '../helpers/web.js';
+
+// What a reader sees in a digest beyond the ranking: near-duplicates, the "more" link, abstracts.
+
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+/**
+ * An app with topics and these papers, first seen on the morning of 25 November (after the sample
+ * papers, seen the day before: the background a real ranking has), and a running server.
+ */
+async function appWith(papers: Partial<PaperInput>[], topics: { slug: string; name: string; query: string }[], env: Record<string, string> = {}) {
+  const clock = fixedClock('2026-11-24T06:00:00Z');
+  const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, ...env } });
+  for (const t of topics) await app.store.saveTopic(t, clock().toISOString());
+  await app.ingester.ingestFiles([SAMPLE_PAGE]);
+  clock.set('2026-11-25T06:00:00Z');
+  const file = join(tempDir(), 'papers.json');
+  writeFileSync(file, JSON.stringify({ papers: papers.map((p) => ({ authors: ['Ada Lovelace'], ...p })) }));
+  await app.ingester.ingestFiles([file]);
+  const server = createServer(app);
+  const base = await server.listen({ port: 0, host: '127.0.0.1' });
+  onTestFinished(() => server.close());
+  return { app, base };
+}
+
+async function frozen(app: App, slugs: string[]): Promise<Digest> {
+  const result = await app.digests.freeze(slugs, 'day', new Date('2026-11-25T08:00:00Z'));
+  if (result.status === 'empty') throw new Error('expected a digest');
+  return result.digest;
+}
+
+/** The digest as the recipient's mail client reads it back. */
+async function received(app: App, digest: Digest) {
+  const message = digestMessage({
+    digest,
+    to: 'ada@example.org',
+    tokenSubject: 'subscriber-1',
+    deliveryId: 'delivery-1',
+    topicNames: 'Zebrafish',
+    config: app.config,
+    secret: SECRET,
+    date: new Date('2026-11-25T08:00:00Z'),
+  });
+  const mail = await simpleParser(await composeEml(message));
+  return { html: mail.html || '', text: mail.text ?? '' };
+}
+
+const VARIANT_ABSTRACT =
+  'We evolve spiking neural network controllers that make a simulated zebrafish larva swim towards prey, using a neuromechanical body model and a genetic algorithm over synaptic weights.';
+const ZEBRAFISH = [
+  { title: 'Evolving Spiking Controllers for Zebrafish Swimming', abstract: VARIANT_ABSTRACT, arxivId: '2611.00001', url: 'https://arxiv.org/abs/2611.00001' },
+  { title: 'Evolving Spiking Controllers for Zebrafish Swimming (Extended Version)', abstract: VARIANT_ABSTRACT, arxivId: '2611.00002', url: 'https://arxiv.org/abs/2611.00002' },
+  { title: 'Evolving Spiking Controllers for Zebrafish Swimming: workshop report', abstract: VARIANT_ABSTRACT, arxivId: '2611.00003', url: 'https://arxiv.org/abs/2611.00003' },
+  { title: 'Evolving Spiking Controllers for Zebrafish Swimming <b>& friends</b>', abstract: VARIANT_ABSTRACT, arxivId: '2611.00004', url: 'https://arxiv.org/abs/2611.00004' },
+  { title: 'Spiking neurons on a low-power chip for robot arms', abstract: 'A spiking network on neuromorphic hardware controls a robot arm at a fraction of the energy.', arxivId: '2611.00005' },
+  { title: 'Prey capture circuits in zebrafish larvae', abstract: 'Calcium imaging of the zebrafish tectum during hunting reveals a sequence of assemblies.', arxivId: '2611.00006' },
+  { title: 'Surrogate gradients for deep spiking networks', abstract: 'Training deep spiking networks end to end with surrogate gradients for event cameras.', arxivId: '2611.00007' },
+];
+const ZEBRAFISH_TOPIC = { slug: 'zebrafish', name: 'Zebrafish', query: 'zebrafish OR spiking' };
+
+describe('near-duplicates in a digest', () => {
+  it('take no slot: each is named and linked under the paper it duplicates, in the email and its web copy', async () => {
+    const { app, base } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC]);
+    const digest = await frozen(app, ['zebrafish']);
+    // Four slots for four different works, the other versions under the first; nothing left over
+    // for the "more" line. All seven were received.
+    expect(digest.paperIds).toHaveLength(7);
+    expect(digest.subject).toMatch(/^Zebrafish: 7 new papers/);
+    const { html, text } = await received(app, digest);
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+
+    for (const page of [html, web]) {
+      expect(page.match(/<h2 /g)).toHaveLength(4);
+      expect(page).not.toContain('more paper');
+      const also = /<p class="also"[^>]*>(.*?)<\/p>/s.exec(page)?.[1] ?? '';
+      expect(also).toMatch(/^Also: /);
+      expect(also).toContain('>Evolving Spiking Controllers for Zebrafish Swimming (Extended Version)</a>');
+      expect(also).toContain('href="https://arxiv.org/abs/2611.00003"');
+      expect(also).toContain('Evolving Spiking Controllers for Zebrafish Swimming &lt;b&gt;&amp; friends&lt;/b&gt;</a>');
+      expect(also).not.toContain('<b>');
+      expect(page.match(/<p class="also"/g)).toHaveLength(1);
+    }
+    // The text part: four numbered papers; the other versions under the first, each with its link.
+    expect(text.match(/^\d+\. /gm)).toHaveLength(4);
+    expect(text).toMatch(/^ {3}Also: Evolving Spiking Controllers for Zebrafish Swimming <b>& friends<\/b>\n {9}https:\/\/arxiv\.org\/abs\/2611\.00004$/m);
+    expect(text.match(/^ {3}Also: /gm)).toHaveLength(3);
+    expect(text).not.toContain('more paper');
+  });
+
+  it('are not shown twice in a digest of several topics', async () => {
+    const { app } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC, { slug: 'swimming', name: 'Swimming', query: 'swimming OR swim' }]);
+    const digest = await frozen(app, ['zebrafish', 'swimming']);
+    const { html, text } = await received(app, digest);
+    expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
+    for (const { url } of ZEBRAFISH.slice(0, 4) as { url: string }[]) {
+      expect(html.split(`href="${url}"`).length - 1).toBe(1);
+      expect(text.split(url).length - 1).toBe(1);
+    }
+    expect(text).not.toContain('more paper');
+  });
+});
+
+describe('the "more papers on the web" line', () => {
+  /** The sample papers of a day (107, many on each topic), and digests with five slots. */
+  async function sampleDay() {
+    const clock = fixedClock('2026-11-25T06:00:00Z');
+    const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, DIGEST_MAX_PAPERS: '5' } });
+    for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
+    await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const server = createServer(app);
+    const base = await server.listen({ port: 0, host: '127.0.0.1' });
+    onTestFinished(() => server.close());
+    return { app, base };
+  }
+
+  /** Follows the email's "more" link (to this test's server) and reads the titles listed there. */
+  async function followMore(base: string, html: string) {
+    const [, href, count] = /<a href="https:\/\/papers\.example\.org([^"]+)"[^>]*>(\d+) more papers? on the web<\/a>/.exec(html) ?? [];
+    if (!href) throw new Error('no "more" link in the email');
+    const res = await fetch(`${base}${href}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    const titles = [...page.matchAll(/<h3><a href="[^"]*">([^<]*)<\/a><\/h3>/g)].map((m) => m[1]);
+    return { href, count: Number(count), page, titles };
+  }
+
+  const emailTitles = (html: string) => [...html.matchAll(/<h2 [^>]*><a [^>]*>([^<]*)<\/a><\/h2>/g)].map((m) => m[1]);
+
+  it('of a one-topic digest leads to a page listing exactly the papers that did not fit', async () => {
+    const { app, base } = await sampleDay();
+    const digest = await frozen(app, ['nas']);
+    const { html, text } = await received(app, digest);
+    const more = await followMore(base, html);
+    expect(more.href).toBe(`/digests/${digest.id}/more`);
+    expect(text).toContain(`more papers on the web: https://papers.example.org/digests/${digest.id}/more`);
+    expect(more.count).toBeGreaterThan(0);
+    expect(more.titles).toHaveLength(more.count);
+    const shown = emailTitles(html);
+    expect(shown).toHaveLength(5);
+    for (const title of more.titles) expect(html).not.toContain(`>${title}</a>`);
+    expect(more.page).toContain(`href="/digests/${digest.id}"`);
+  });
+
+  it('of a digest of several topics lists the rest under each topic, and the web copy links there too', async () => {
+    const { app, base } = await sampleDay();
+    const digest = await frozen(app, ['nas', 'llm-serving']);
+    const { html } = await received(app, digest);
+    const more = await followMore(base, html);
+    expect(more.titles).toHaveLength(more.count);
+    expect(more.page).toContain('<h2><a href="/topics/nas">Neural architecture search</a></h2>');
+    expect(more.page).toContain('<h2><a href="/topics/llm-serving">LLM serving</a></h2>');
+    for (const title of more.titles) expect(html).not.toContain(`>${title}</a>`);
+
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    expect(web).toContain(`href="https://papers.example.org/digests/${digest.id}/more"`);
+    expect(web).not.toMatch(/href="https:\/\/papers\.example\.org\/"[^>]*>\d+ more/);
+  });
+
+  it('unknown editions have no such page', async () => {
+    const { base } = await sampleDay();
+    const res = await fetch(`${base}/digests/2026-11-25-nope/more`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('There is no such digest.');
+  });
+});
+
+describe('the public web copy of a digest', () => {
+  it('has no preferences or unsubscribe link (no one to unsubscribe), and offers to subscribe', async () => {
+    const { app, base } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC]);
+    const digest = await frozen(app, ['zebrafish']);
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    expect(web).not.toContain('>Preferences</a>');
+    expect(web).not.toContain('>Unsubscribe</a>');
+    expect(web).toContain('<a href="https://papers.example.org/#subscribe" style="color:#5f6368;">Subscribe</a> · <a href="https://papers.example.org/topics/zebrafish/feed.xml"');
+    const home = await (await fetch(`${base}/`)).text();
+    expect(home).toContain('<section id="subscribe"');
+    // The email itself keeps the recipient's own links.
+    const { html } = await received(app, digest);
+    expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/preferences\/[^"]+"[^>]*>Preferences<\/a>/);
+    expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/unsubscribe\/[^"]+"[^>]*>Unsubscribe<\/a>/);
+  });
+});
+
+describe('abstracts', () => {
+  it('are shown as the text their LaTeX prints, still escaped: topic page, email, web copy and feed', async () => {
+    const abstract = 'We sort spiking events in $\\mathcal{O}(n)$ time with <b>bold</b> neurons \\& {BERT}, at $\\alpha \\leq 0.5$.';
+    const { app, base } = await appWith([{ title: 'Linear-time sorting on spiking hardware', abstract, arxivId: '2611.00010' }], [ZEBRAFISH_TOPIC]);
+    const shown = 'We sort spiking events in O(n) time with <b>bold</b> neurons & BERT, at α ≤ 0.5.';
+    const escaped = 'We sort spiking events in O(n) time with &lt;b&gt;bold&lt;/b&gt; neurons &amp; BERT, at α ≤ 0.5.';
+
+    const digest = await frozen(app, ['zebrafish']);
+    const { html, text } = await received(app, digest);
+    const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
+    const topicPage = await (await fetch(`${base}/topics/zebrafish`)).text();
+    for (const page of [html, web, topicPage]) {
+      expect(page).toContain(escaped);
+      expect(page).not.toContain('mathcal');
+      expect(page).not.toContain('<b>bold');
+    }
+    expect(text).toContain(`   ${shown}`);
+
+    const feed = (await (await fetch(`${base}/topics/zebrafish/feed.json`)).json()) as { items: { content_text?: string; summary?: string; content_html?: string }[] };
+    expect(JSON.stringify(feed.items[0])).toContain('O(n) time');
+    expect(JSON.stringify(feed.items[0])).not.toContain('mathcal');
+  });
+});
