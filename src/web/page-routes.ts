@@ -13,6 +13,9 @@ import { subscriptionFormView } from '../render/web/subscription-form.js';
 const feedLinks = (title: string, base: string) =>
   Object.values(FEED_FORMATS).map((f) => ({ type: f.contentType, title: `${title} (${f.label})`, href: `${base}.${f.extension}` }));
 
+/** Per client: a reader follows a few of these links, never dozens a minute. */
+const MORE_PAGE_LIMIT = { max: 30, timeWindow: 60_000 };
+
 /** A paper as the topic page and an edition's "more" page list it. */
 const paperView = (s: ScoredPaper) => ({
   title: s.paper.title,
@@ -86,7 +89,9 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
   });
 
   // Where a digest's "more papers on the web" line leads: what matched the edition but did not fit.
-  server.get<{ Params: { id: string } }>('/digests/:id/more', async (request, reply) => {
+  // An edition not in the cache is ranked again (up to a second or two for a busy week), so one
+  // client may not make the server rank edition after edition.
+  server.get<{ Params: { id: string } }>('/digests/:id/more', { config: { rateLimit: MORE_PAGE_LIMIT } }, async (request, reply) => {
     const remaining = await app.digests.remaining(request.params.id);
     if (!remaining) throw new NotFoundError('There is no such digest.');
     const { digest, topics } = remaining;

@@ -173,6 +173,14 @@ describe('the "more papers on the web" line', () => {
     expect(res.status).toBe(404);
     expect(await res.text()).toContain('There is no such digest.');
   });
+
+  it('are limited per client, as each edition not yet cached is ranked again', async () => {
+    const { base } = await sampleDay();
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await fetch(`${base}/digests/2026-11-25-nope-${i}/more`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
 });
 
 describe('the public web copy of a digest', () => {
