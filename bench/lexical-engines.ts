@@ -31,7 +31,7 @@ const { papers, queries } = syntheticCorpus();
 const acronyms = learnAcronyms(papers.map((p) => `${p.title}. ${p.abstract}`));
 const reverse = longForms(acronyms);
 const forms = new Map<string, Form>();
-for (const q of queries.map(parseQuery)) {
+for (const q of queries.map((q) => parseQuery(q))) {
   for (const alternative of q.alternatives) for (const c of conceptsOf(alternative, acronyms, reverse)) for (const f of c.forms) forms.set(formKey(f), f);
   for (const f of excludedForms(q.excluded, acronyms, reverse)) forms.set(formKey(f), f);
 }

@@ -74,7 +74,7 @@ export interface RankingBench {
 
 export function benchRanking(runs = RUNS): RankingBench {
   const { papers, queries } = syntheticCorpus();
-  const parsed = queries.map(parseQuery);
+  const parsed = queries.map((q) => parseQuery(q));
   const total: number[] = [];
   const cpu: number[] = [];
   const build: number[] = [];

@@ -84,16 +84,21 @@ function seedId(source: string, value: string): string {
   return `arxiv:${arxiv.id}`;
 }
 
-/** Parses a topic query; a query with nothing to match, an unclosed quote or a bad operator value is refused. */
-export function parseQuery(source: string): Query {
+/**
+ * Parses a topic query; a query with nothing to match, an unclosed quote or a bad operator value is
+ * refused. `strict` (for a query being added) also refuses a dangling OR and other engines' field
+ * operators; a query stored before these were refused still runs as it did (the OR and the prefix
+ * taken as words).
+ */
+export function parseQuery(source: string, { strict = false }: { strict?: boolean } = {}): Query {
   if ((source.match(/"/g)?.length ?? 0) % 2 === 1) throw problem(source, 'has an unclosed quote');
   const query: Query = { alternatives: [], excluded: [], authors: [], excludedAuthors: [], categories: [], seeds: [] };
   // Phrases are set aside while the query is cut at its ORs: "this OR that" is one phrase.
   const phrases: string[] = [];
   const masked = source.replace(/"[^"]*"/g, (phrase) => `\u0000${phrases.push(phrase) - 1}\u0000`).trim();
-  if (/^OR(\s|$)/.test(masked)) throw problem(source, 'starts with OR: an alternative is missing before it');
-  if (/(^|\s)OR$/.test(masked)) throw problem(source, 'ends with OR: an alternative is missing after it');
-  if (/\sOR\s+OR\s/.test(masked)) throw problem(source, 'has OR twice in a row: an alternative is missing between them');
+  if (strict && /^OR(\s|$)/.test(masked)) throw problem(source, 'starts with OR: an alternative is missing before it');
+  if (strict && /(^|\s)OR$/.test(masked)) throw problem(source, 'ends with OR: an alternative is missing after it');
+  if (strict && /\sOR\s+OR\s/.test(masked)) throw problem(source, 'has OR twice in a row: an alternative is missing between them');
   const parts = masked.split(/\s+OR\s+/).map((part) => part.replace(/\u0000(\d+)\u0000/g, (_, k: string) => phrases[Number(k)] as string));
   for (const part of parts) {
     const alternative: Alternative = { required: [] };
@@ -106,7 +111,7 @@ export function parseQuery(source: string): Query {
       if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
         throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
       }
-      const foreign = name !== undefined && !operator ? FOREIGN_OPERATORS[name] : undefined;
+      const foreign = strict && name !== undefined && !operator ? FOREIGN_OPERATORS[name] : undefined;
       if (foreign) throw problem(source, `${m[2]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
       if (!operator) {
         // Any other "word:" prefix ("GPT:4", "ICLR:2024") is just part of the words.

@@ -4,6 +4,7 @@ import { periodContaining, type Period, type PeriodKind } from '../domain/period
 import { topicSetKey, topicSlugsOf, type Topic } from '../domain/topic.js';
 import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
+import { parseQuery } from '../domain/query.js';
 import { renderDigest } from '../render/email/digest-email.js';
 import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
@@ -79,6 +80,18 @@ function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
   // A frozen edition's window never changes: its remaining papers are computed once per topic queries.
   const remainingCache = new Map<string, RemainingPapers>();
+  /**
+   * What rankings read beside a window's candidates: the recent papers (term statistics, acronyms)
+   * and every topic's `like:` seeds, however old, since a seed outside the ranker's corpus could
+   * not be compared with.
+   */
+  async function backgroundPapers(): Promise<Paper[]> {
+    const recent = await store.listPapers({ limit: BACKGROUND_PAPERS });
+    const have = new Set(recent.map((p) => p.id));
+    const seeds = new Set((await store.listTopics()).flatMap((t) => parseQuery(t.query).seeds.filter((id) => !have.has(id))));
+    return seeds.size === 0 ? recent : [...recent, ...(await store.getPapers([...seeds]))];
+  }
+
   async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
     for (const slug of [...new Set(slugs)].sort()) {
@@ -158,7 +171,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const cached = remainingCache.get(key);
       if (cached) return cached;
       const candidates = await store.papersFirstSeenBetween(digest.windowStart, digest.cutoffAt);
-      const background = candidates.length > 0 ? await store.listPapers({ limit: BACKGROUND_PAPERS }) : [];
+      const background = candidates.length > 0 ? await backgroundPapers() : [];
       const rank = topicRanking(candidates, { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex });
       const lists = topics.map(rank);
       const seen = new Set(digest.paperIds);
@@ -222,7 +235,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
       const revised = await revisedIn(cache, windowStart, cutoffAt);
       if (revised.length === 0) return [];
-      const background = await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS }));
+      const background = await memo(cache.background, 'recent', backgroundPapers);
       const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
       const rankings = memo(cache.rankings, window, () => topicRanking(revised, options));
       return pickForTopics(
@@ -257,7 +270,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const cutoffAt = at.toISOString();
     const window = `${windowStart}\n${cutoffAt}`;
     const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
-    const background = candidates.length > 0 ? await memo(cache.background, 'recent', () => store.listPapers({ limit: BACKGROUND_PAPERS })) : [];
+    const background = candidates.length > 0 ? await memo(cache.background, 'recent', backgroundPapers) : [];
     const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
     const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
     const fresh = pickForTopics(

@@ -45,15 +45,21 @@ export interface TopicView {
 export function createFeedJobs({ store, clock, config }: FeedDeps) {
   const base = config.publicUrl;
   // Building the index costs a few hundred ms for 2,000 papers: reuse it until the papers change.
-  let cached: { key: string; ranker: Ranker } | undefined;
-  async function rankerForRecent(): Promise<Ranker> {
+  let cached: { key: string; ranker: Ranker; recent: ReadonlySet<string> } | undefined;
+  /** A ranker over the recent papers, which topic pages list, and over the topics' like: seeds, however old. */
+  async function rankerForRecent(): Promise<{ ranker: Ranker; recent: ReadonlySet<string> }> {
     const recent = await store.listPapers({ limit: TOPIC_WINDOW });
     let newest = '';
     for (const p of recent) if (p.updatedAt > newest) newest = p.updatedAt;
-    const key = `${recent.length}|${recent[0]?.id ?? ''}|${newest}`;
+    const ids = new Set(recent.map((p) => p.id));
+    const seeds = [...new Set((await store.listTopics()).flatMap((t) => parseQuery(t.query).seeds.filter((id) => !ids.has(id))))].sort();
+    const key = `${recent.length}|${recent[0]?.id ?? ''}|${newest}|${seeds.join(' ')}`;
     // Not closed when replaced: a request may still be ranking with it; its memory goes with it.
-    if (cached?.key !== key) cached = { key, ranker: createRanker(recent, store.lexicalIndex) };
-    return cached.ranker;
+    if (cached?.key !== key) {
+      const corpus = seeds.length === 0 ? recent : [...recent, ...(await store.getPapers(seeds))];
+      cached = { key, ranker: createRanker(corpus, store.lexicalIndex), recent: ids };
+    }
+    return cached;
   }
 
   /** A weekly edition as one feed item: its subject, its web copy, the titles it holds. */
@@ -75,9 +81,9 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
   async function topicView(slug: string): Promise<TopicView> {
     const topic = await store.getTopic(slug);
     if (!topic) throw new NotFoundError(`no topic "${slug}"`);
-    const ranker = await rankerForRecent();
+    const { ranker, recent } = await rankerForRecent();
     const papers = ranker
-      .rank(parseQuery(topic.query), { popularity: config.digest?.popularity ?? 0 })
+      .rank(parseQuery(topic.query), { candidates: recent, popularity: config.digest?.popularity ?? 0 })
       .sort((a, b) => b.paper.firstSeenAt.localeCompare(a.paper.firstSeenAt) || b.score - a.score)
       .slice(0, FEED_ITEMS);
     const digests = await store.listDigests({ topicSet: topic.slug, limit: WEEKLY_ITEMS * 8 });

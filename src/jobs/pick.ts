@@ -26,6 +26,10 @@ export interface Picked {
   total: number;
 }
 
+// Near-duplicates named under one paper: a paper re-posted a dozen times would otherwise fill the
+// email with titles; the others are counted in "more on the web" and listed there.
+const ALSO_SHOWN = 2;
+
 /** How many papers a list of slotted papers shows: each one and its near-duplicates. */
 export const papersShown = (slotted: readonly Slotted[]) => slotted.reduce((n, s) => n + 1 + s.also.length, 0);
 
@@ -57,7 +61,7 @@ export function pickForTopics(
       if (seen.has(entry.paper.id)) continue;
       seen.add(entry.paper.id);
       // A near-duplicate already shown under another topic's paper is not shown twice.
-      const also = entry.also.filter((d) => !seen.has(d.paper.id));
+      const also = entry.also.filter((d) => !seen.has(d.paper.id)).slice(0, ALSO_SHOWN);
       for (const d of also) seen.add(d.paper.id);
       picked.push({ ...entry, also, ...(named ? { topic: topics[k]!.name } : {}) });
     }

@@ -9,7 +9,7 @@ import type { PaperStore, TopicStore } from '../store/ports.js';
 export function validateTopic(slug: string, query: string, name?: string): Topic {
   assertValidSlug(slug);
   const trimmed = query.trim();
-  parseQuery(trimmed);
+  parseQuery(trimmed, { strict: true });
   const finalName = (name ?? '').trim() || defaultTopicName(trimmed);
   if (finalName.length > 120) throw new InvalidInputError('a topic name is at most 120 characters');
   return { slug, name: finalName, query: trimmed };

@@ -37,12 +37,16 @@ describe('topic queries', () => {
   });
 
   it('refuses a dangling OR and other engines\' field operators instead of dropping them silently', () => {
-    expect(() => parseQuery('nas OR')).toThrow(/ends with OR: an alternative is missing after it/);
-    expect(() => parseQuery('OR nas')).toThrow(/starts with OR/);
-    expect(() => parseQuery('nas OR OR vit')).toThrow(/OR twice in a row/);
-    expect(() => parseQuery('title:NAS')).toThrow(/title: is not an operator here \(words match the title and the abstract alike/);
-    expect(() => parseQuery('pruning authors:Turing')).toThrow(/authors: is not an operator here \(use author:/);
-    expect(() => parseQuery('-au:Han nas')).toThrow(/au: is not an operator here/);
+    const strict = { strict: true };
+    expect(() => parseQuery('nas OR', strict)).toThrow(/ends with OR: an alternative is missing after it/);
+    expect(() => parseQuery('OR nas', strict)).toThrow(/starts with OR/);
+    expect(() => parseQuery('nas OR OR vit', strict)).toThrow(/OR twice in a row/);
+    expect(() => parseQuery('title:NAS', strict)).toThrow(/title: is not an operator here \(words match the title and the abstract alike/);
+    expect(() => parseQuery('pruning authors:Turing', strict)).toThrow(/authors: is not an operator here \(use author:/);
+    expect(() => parseQuery('-au:Han nas', strict)).toThrow(/au: is not an operator here/);
+    // A query stored before these were refused still runs, the OR and the prefix as words.
+    expect(parseQuery('nas OR').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['nas']]);
+    expect(parseQuery('title:NAS').alternatives).toHaveLength(1);
     // Other "word:" prefixes stay words, and an OR inside a phrase belongs to the phrase.
     expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['GPT', '4', 'reasoning']]);
     expect(parseQuery('"pruning OR quantization" sparse').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([

@@ -74,7 +74,7 @@ export function diversify(
 /**
  * As diversify, for a digest: a near-duplicate of a picked paper (a re-post, an extended version,
  * a workshop report of the same work) takes no slot of its own; it rides along under the paper it
- * duplicates, as `also`. Nothing is dropped.
+ * duplicates, as `also` (set on the ranked papers themselves). Nothing is dropped.
  */
 export function diversifyForSlots(
   ranked: readonly ScoredPaper[],
@@ -82,7 +82,9 @@ export function diversifyForSlots(
   similarity: (a: ScoredPaper, b: ScoredPaper) => number,
 ): Slotted[] {
   const { ranked: order, duplicates } = spread(ranked, slots, similarity);
-  const slotted = new Map<ScoredPaper, Slotted>(order.map((r) => [r, { ...r, also: [] }]));
+  // In place, not copied: a topic's list runs to thousands of papers, and a planning run holds the
+  // lists of every topic of a window (a copy each was 140 MB more at the weekly plan's peak).
+  const slotted = new Map<ScoredPaper, Slotted>(order.map((r) => [r, Object.assign(r, { also: [] as ScoredPaper[] })]));
   for (const d of duplicates) slotted.get(d.of)?.also.push(d.paper);
   return [...slotted.values()];
 }
