@@ -47,71 +47,66 @@ interface Timing {
   hits: number;
 }
 
-function paperboy(): Timing {
+/** Times one engine: building its index (from the texts), then searching every distinct form once. */
+function timed<I>(build: () => I, hitsOf: (index: I, form: Form) => number, close: (index: I) => void = () => {}): Timing {
   let start = performance.now();
-  const index = createFtsLexicalIndex(buildPostings(papers, 2).texts, 3);
-  const build = performance.now() - start;
+  const index = build();
+  const built = performance.now() - start;
   const perForm: number[] = [];
   let hits = 0;
   start = performance.now();
   for (const f of distinct) {
     const t = performance.now();
-    hits += index.search(f.tokens, f.adjacent, f.loose).docs.length;
+    hits += hitsOf(index, f);
     perForm.push(performance.now() - t);
   }
-  index.close();
-  return { build, search: performance.now() - start, perForm, hits };
+  const search = performance.now() - start;
+  close(index);
+  return { build: built, search, perForm, hits };
 }
+
+const paperboy = (): Timing =>
+  timed(
+    () => createFtsLexicalIndex(buildPostings(papers, 2).texts, 3),
+    (index, f) => index.search(f.tokens, f.adjacent, f.loose).docs.length,
+    (index) => index.close(),
+  );
 
 const searchOptions = { prefix: false, fuzzy: false, combineWith: 'AND', boost: { title: 3 }, bm25: { k: 1.2, b: 0.75, d: 0 } } as const;
 
-function minisearch(): Timing {
-  let start = performance.now();
-  const docs = analysedDocs();
-  const index = new MiniSearch<(typeof docs)[number]>({
-    fields: ['title', 'abstract'],
-    storeFields: [],
-    tokenize: (text) => text.split(' '),
-    processTerm: (term) => term,
-    searchOptions,
-  });
-  index.addAll(docs);
-  const build = performance.now() - start;
-  const perForm: number[] = [];
-  let hits = 0;
-  start = performance.now();
-  for (const f of distinct) {
-    const t = performance.now();
-    hits += index.search(f.tokens.join(' '), searchOptions).length;
-    perForm.push(performance.now() - t);
-  }
-  return { build, search: performance.now() - start, perForm, hits };
-}
+const minisearch = (): Timing =>
+  timed(
+    () => {
+      const docs = analysedDocs();
+      const index = new MiniSearch<(typeof docs)[number]>({
+        fields: ['title', 'abstract'],
+        storeFields: [],
+        tokenize: (text) => text.split(' '),
+        processTerm: (term) => term,
+        searchOptions,
+      });
+      index.addAll(docs);
+      return index;
+    },
+    (index, f) => index.search(f.tokens.join(' '), searchOptions).length,
+  );
 
-function fts5(): Timing {
-  let start = performance.now();
-  const docs = analysedDocs();
-  const db = new Database(':memory:');
-  // Tokens are already lowercase stems: the ascii tokenizer splits them on spaces and nothing else.
-  db.exec("CREATE VIRTUAL TABLE f USING fts5(title, abstract, tokenize = 'ascii')");
-  const insert = db.prepare('INSERT INTO f (rowid, title, abstract) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (const d of docs) insert.run(d.id + 1, d.title, d.abstract);
-  })();
-  const build = performance.now() - start;
-  const query = db.prepare('SELECT rowid, bm25(f, 3.0, 1.0) AS score FROM f WHERE f MATCH ?');
-  const perForm: number[] = [];
-  let hits = 0;
-  start = performance.now();
-  for (const f of distinct) {
-    const t = performance.now();
-    const words = f.tokens.map((w) => `"${w}"`);
-    hits += query.all(f.adjacent ? `"${f.tokens.join(' ')}"` : words.join(' AND ')).length;
-    perForm.push(performance.now() - t);
-  }
-  db.close();
-  return { build, search: performance.now() - start, perForm, hits };
-}
+const fts5 = (): Timing =>
+  timed(
+    () => {
+      const docs = analysedDocs();
+      const db = new Database(':memory:');
+      // Tokens are already lowercase stems: the ascii tokenizer splits them on spaces and nothing else.
+      db.exec("CREATE VIRTUAL TABLE f USING fts5(title, abstract, tokenize = 'ascii')");
+      const insert = db.prepare('INSERT INTO f (rowid, title, abstract) VALUES (?, ?, ?)');
+      db.transaction(() => {
+        for (const d of docs) insert.run(d.id + 1, d.title, d.abstract);
+      })();
+      return { db, query: db.prepare('SELECT rowid, bm25(f, 3.0, 1.0) AS score FROM f WHERE f MATCH ?') };
+    },
+    ({ query }, f) => query.all(f.adjacent ? `"${f.tokens.join(' ')}"` : f.tokens.map((w) => `"${w}"`).join(' AND ')).length,
+    ({ db }) => db.close(),
+  );
 
 const engines = { 'Paperboy (FTS5 + vectors)': paperboy, 'MiniSearch 7.2': minisearch, 'SQLite FTS5 (in memory)': fts5 };
 const results = new Map<string, Timing[]>(Object.keys(engines).map((k) => [k, []]));
