@@ -4,14 +4,14 @@ import { periodContaining, type Period, type PeriodKind } from '../domain/period
 import { topicSetKey, topicSlugsOf, type Topic } from '../domain/topic.js';
 import type { ScoredPaper } from '../domain/matching.js';
 import type { Paper } from '../domain/paper.js';
-import { parseQuery } from '../domain/query.js';
 import { renderDigest } from '../render/email/digest-email.js';
 import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import type { Slotted } from '../domain/ranking/diversity.js';
-import { distinctCounter, papersShown, pickForTopics, topicRanking, type PickOptions } from './pick.js';
+import { papersShown, type Slotted } from '../domain/ranking/diversity.js';
+import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
+import { seedsBeyond } from './topics.js';
 
 export interface DigestDeps {
   store: PaperStore & TopicStore & DigestStore & FullTextStore;
@@ -87,10 +87,17 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
    */
   async function backgroundPapers(): Promise<Paper[]> {
     const recent = await store.listPapers({ limit: BACKGROUND_PAPERS });
-    const have = new Set(recent.map((p) => p.id));
-    const seeds = new Set((await store.listTopics()).flatMap((t) => parseQuery(t.query).seeds.filter((id) => !have.has(id))));
-    return seeds.size === 0 ? recent : [...recent, ...(await store.getPapers([...seeds]))];
+    const seeds = await seedsBeyond(store, new Set(recent.map((p) => p.id)));
+    return seeds.length === 0 ? recent : [...recent, ...(await store.getPapers(seeds))];
   }
+
+  /** How a window is ranked and picked: the operator's popularity share, on the store's full-text engine. */
+  const pickOptions = (background: readonly Paper[], slots: number): PickOptions => ({
+    background,
+    slots,
+    popularity: config.digest.popularity ?? 0,
+    lexicalIndex: store.lexicalIndex,
+  });
 
   async function topicsFor(slugs: readonly string[], cache: FreezeCache): Promise<Topic[]> {
     const topics: Topic[] = [];
@@ -172,7 +179,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       if (cached) return cached;
       const candidates = await store.papersFirstSeenBetween(digest.windowStart, digest.cutoffAt);
       const background = candidates.length > 0 ? await backgroundPapers() : [];
-      const rank = topicRanking(candidates, { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex });
+      const rank = topicRanking(candidates, pickOptions(background, config.digest.maxPapers));
       const lists = topics.map(rank);
       const seen = new Set(digest.paperIds);
       const result: RemainingPapers = {
@@ -236,7 +243,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const revised = await revisedIn(cache, windowStart, cutoffAt);
       if (revised.length === 0) return [];
       const background = await memo(cache.background, 'recent', backgroundPapers);
-      const options: PickOptions = { background, slots: updatedSlots(config.digest.maxPapers), popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
+      const options = pickOptions(background, updatedSlots(config.digest.maxPapers));
       const rankings = memo(cache.rankings, window, () => topicRanking(revised, options));
       return pickForTopics(
         topics,
@@ -271,7 +278,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const window = `${windowStart}\n${cutoffAt}`;
     const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
     const background = candidates.length > 0 ? await memo(cache.background, 'recent', backgroundPapers) : [];
-    const options: PickOptions = { background, slots: config.digest.maxPapers, popularity: config.digest.popularity ?? 0, lexicalIndex: store.lexicalIndex };
+    const options = pickOptions(background, config.digest.maxPapers);
     const rankings = memo(cache.rankings, window, () => topicRanking(candidates, options));
     const fresh = pickForTopics(
       topics,

@@ -7,6 +7,7 @@ import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
 import type { FeedData, FeedItem } from '../render/feeds/feed-data.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
+import { seedsBeyond } from './topics.js';
 
 export interface FeedDeps {
   store: PaperStore & TopicStore & DigestStore & FullTextStore;
@@ -52,7 +53,7 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
     let newest = '';
     for (const p of recent) if (p.updatedAt > newest) newest = p.updatedAt;
     const ids = new Set(recent.map((p) => p.id));
-    const seeds = [...new Set((await store.listTopics()).flatMap((t) => parseQuery(t.query).seeds.filter((id) => !ids.has(id))))].sort();
+    const seeds = await seedsBeyond(store, ids);
     const key = `${recent.length}|${recent[0]?.id ?? ''}|${newest}|${seeds.join(' ')}`;
     // Not closed when replaced: a request may still be ranking with it; its memory goes with it.
     if (cached?.key !== key) {

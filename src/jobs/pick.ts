@@ -2,7 +2,7 @@
 // email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
 import type { Paper } from '../domain/paper.js';
 import { parseQuery } from '../domain/query.js';
-import { diversifyForSlots, type Slotted } from '../domain/ranking/diversity.js';
+import { diversifyForSlots, papersShown, type Slotted } from '../domain/ranking/diversity.js';
 import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import { createRanker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
@@ -29,9 +29,6 @@ export interface Picked {
 // Near-duplicates named under one paper: a paper re-posted a dozen times would otherwise fill the
 // email with titles; the others are counted in "more on the web" and listed there.
 const ALSO_SHOWN = 2;
-
-/** How many papers a list of slotted papers shows: each one and its near-duplicates. */
-export const papersShown = (slotted: readonly Slotted[]) => slotted.reduce((n, s) => n + 1 + s.also.length, 0);
 
 /**
  * Ranks the candidates for each topic and merges them into the digest's slots: each paper appears

@@ -29,6 +29,15 @@ export async function assertSeedsStored(store: PaperStore, topic: Topic): Promis
   }
 }
 
+/**
+ * The `like:` seeds of every topic that are not among `have`, sorted: a ranking must read them
+ * beside its recent papers, however old they are, or a seeded topic could not be compared with them.
+ */
+export async function seedsBeyond(store: TopicStore, have: ReadonlySet<string>): Promise<string[]> {
+  const topics = await store.listTopics();
+  return [...new Set(topics.flatMap((t) => parseQuery(t.query).seeds.filter((id) => !have.has(id))))].sort();
+}
+
 const topicsFile = z.object({
   topics: z.array(z.object({ slug: z.string(), name: z.string().optional(), query: z.string() })),
 });

@@ -10,6 +10,11 @@ export interface Slotted extends ScoredPaper {
   also: ScoredPaper[];
 }
 
+/** How many papers a list of slotted papers (or their views) shows: each one and the near-duplicates under it. */
+export function papersShown(slotted: readonly { also?: readonly unknown[] }[]): number {
+  return slotted.reduce((n, s) => n + 1 + (s.also?.length ?? 0), 0);
+}
+
 interface Spread {
   /** Picked for the slots (MMR order), then the rest that are not near-duplicates, in rank order. */
   ranked: ScoredPaper[];

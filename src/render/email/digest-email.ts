@@ -1,4 +1,5 @@
 import { HOLE_MARKERS, encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
+import { papersShown } from '../../domain/ranking/diversity.js';
 import { moreLabel, type DigestView } from './digest-view.js';
 import type { EmailTemplates } from './templates.js';
 
@@ -26,8 +27,7 @@ export function renderDigest(templates: EmailTemplates, view: DigestView): Rende
       return { subject: current.subject, html, text: templates.text(current), shown: current.papers.length };
     }
     const keep = Math.max(1, Math.floor(current.papers.length * 0.9));
-    const dropped = current.papers.slice(keep);
-    const more = current.more + dropped.length + dropped.reduce((n, p) => n + p.also.length, 0);
+    const more = current.more + papersShown(current.papers.slice(keep));
     current = { ...current, papers: current.papers.slice(0, keep), more, moreLabel: moreLabel(more) };
   }
 }

@@ -1,5 +1,6 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
 import { paperLink, readableAbstract } from '../../domain/paper.js';
+import { papersShown } from '../../domain/ranking/diversity.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
@@ -91,7 +92,7 @@ export function digestView(input: DigestViewInput): DigestView {
   const base = input.publicUrl.replace(/\/+$/, '');
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
-  const total = input.picked.reduce((n, p) => n + 1 + (p.also?.length ?? 0), 0) + input.more;
+  const total = papersShown(input.picked) + input.more;
   const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
   const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
   const papers = input.picked.map((picked, i) => ({
