@@ -34,6 +34,13 @@ export function runChild(path: string, mode: 'plan' | 'bare', at?: string, env: 
   });
 }
 
+/** Generates the plan data at `path` and plans its first week (100,000 deliveries): where the revised-paper benchmarks start. */
+export async function generateWeekOnePlanned(path: string): Promise<void> {
+  await generatePlanData(path);
+  const week1 = await runChild(path, 'plan');
+  if (week1.report.deliveriesCreated !== 100_000) throw new Error(`week 1 planned ${week1.report.deliveriesCreated}`);
+}
+
 export async function benchPlan(runs = 3) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-plan-'));
   try {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
-import { PLAN_AT, generatePlanData } from './plan-data.js';
-import { runChild } from './plan.js';
+import { PLAN_AT } from './plan-data.js';
+import { generateWeekOnePlanned, runChild } from './plan.js';
 import { summarise, type Summary } from './stats.js';
 
 const DAY = 86_400_000;
@@ -78,9 +78,7 @@ export async function benchRevisedHistory(runs = 5) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-history-'));
   try {
     const source = join(dir, 'generated.db');
-    await generatePlanData(source);
-    const week1 = await runChild(source, 'plan');
-    if (week1.report.deliveriesCreated !== 100_000) throw new Error(`week 1 planned ${week1.report.deliveriesCreated}`);
+    await generateWeekOnePlanned(source);
     const result: { label: string; digests: number; revised: number; pairs: number; cpu: Summary; series: number[] }[] = [];
     for (const { label, editions, spacing } of HISTORIES) {
       const copy = join(dir, `history-${editions}.db`);
