@@ -114,6 +114,16 @@ describe('paperboy CLI', () => {
     expect(paperboy(cwd, ['feed', '--topic', 'nope']).stderr).toBe('paperboy: no topic "nope"\n');
   });
 
+  it('refuses a feed format that is not one of the three, even a name every object has', () => {
+    const cwd = tempDir();
+    for (const format of ['toString', 'constructor']) {
+      const bad = paperboy(cwd, ['feed', '--format', format]);
+      expect(bad.status, format).toBe(1);
+      expect(bad.stdout, format).toBe('');
+      expect(bad.stderr).toBe(`paperboy: unknown feed format "${format}": use rss, atom or json\n`);
+    }
+  });
+
   it('has --help on every command and a one-line error for unknown ones', () => {
     const cwd = tempDir();
     for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve']) {
