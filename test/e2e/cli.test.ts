@@ -74,6 +74,16 @@ describe('paperboy CLI', () => {
     expect(paperboy(cwd, ['topics', 'remove', 'llm-serving']).status).toBe(1);
   });
 
+  it('names a topic from a long query to fit, and refuses a --name too long saying what to do', () => {
+    const cwd = tempDir();
+    const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
+    const named = 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…';
+    expect(paperboy(cwd, ['topics', 'add', 'moe', long]).stdout).toBe(`added moe: ${named} = ${long}\n`);
+    const tooLong = paperboy(cwd, ['topics', 'add', 'moe2', 'moe', '--name', 'x'.repeat(121)]);
+    expect(tooLong.status).toBe(1);
+    expect(tooLong.stderr).toBe('paperboy: a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query\n');
+  });
+
   it('writes a topic digest as html, text and a parseable .eml', async () => {
     const cwd = tempDir();
     paperboy(cwd, ['ingest', SAMPLE_PAGE]);
