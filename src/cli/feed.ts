@@ -12,7 +12,7 @@ export function registerFeed(program: Command): void {
     .option('--format <format>', 'rss | atom | json', 'rss')
     .action((options: { topic?: string; format: string }) =>
       withApp(async (app) => {
-        if (!(options.format in FEED_FORMATS)) {
+        if (!Object.hasOwn(FEED_FORMATS, options.format)) {
           throw new InvalidInputError(`unknown feed format "${options.format}": use rss, atom or json`);
         }
         process.stdout.write(renderFeed(await app.feeds.feedData(options.topic), options.format as FeedFormat));

@@ -1,7 +1,9 @@
 // arXiv titles and abstracts are typed in LaTeX. Readers, feeds and the title fingerprint need the
 // plain text a reader sees: `$\mathcal{O}(n)$` is "O(n)", `{BERT}` is "BERT", `\'e` is "é".
 
-const SYMBOLS: Record<string, string> = {
+// Command names come from the papers' text (\constructor, \toString): both tables are Maps, so
+// only the commands listed here are known.
+const SYMBOLS: ReadonlyMap<string, string> = new Map(Object.entries({
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
   theta: 'θ', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ', sigma: 'σ',
   tau: 'τ', phi: 'φ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ', Delta: 'Δ',
@@ -11,10 +13,10 @@ const SYMBOLS: Record<string, string> = {
   in: '∈', sum: 'Σ', prod: 'Π', sqrt: '√', ldots: '…', dots: '…', cdots: '…',
   '&': '&', '%': '%', _: '_', '#': '#', $: '$', '{': '{', '}': '}', ' ': ' ', ',': ' ', ';': ' ', '!': '',
   LaTeX: 'LaTeX', TeX: 'TeX', textendash: '–', textemdash: '—',
-};
+}));
 
 // Accent commands such as \'e, \"o, \`a, \^i, \~n, \c{c}: applied by Unicode composition.
-const ACCENTS: Record<string, string> = { "'": '\u0301', '`': '\u0300', '^': '\u0302', '"': '\u0308', '~': '\u0303', '=': '\u0304', '.': '\u0307', c: '\u0327', v: '\u030C', u: '\u0306', H: '\u030B' };
+const ACCENTS: ReadonlyMap<string, string> = new Map(Object.entries({ "'": '\u0301', '`': '\u0300', '^': '\u0302', '"': '\u0308', '~': '\u0303', '=': '\u0304', '.': '\u0307', c: '\u0327', v: '\u030C', u: '\u0306', H: '\u030B' }));
 
 // Commands whose argument is kept as text (font and style changes).
 const KEEP_ARGUMENT = new Set([
@@ -65,7 +67,7 @@ export function latexToText(s: string): string {
       name = next;
       end = i + 2;
     }
-    const accent = ACCENTS[name];
+    const accent = ACCENTS.get(name);
     if (accent && (!isLetter(name) || s[end] === '{' || s[end] === ' ')) {
       const [arg, after] = argument(s, end);
       out += `${latexToText(arg)}${accent}`.normalize('NFC');
@@ -74,8 +76,8 @@ export function latexToText(s: string): string {
       const [arg, after] = argument(s, end);
       out += latexToText(arg);
       i = after;
-    } else if (name in SYMBOLS) {
-      out += SYMBOLS[name];
+    } else if (SYMBOLS.has(name)) {
+      out += SYMBOLS.get(name);
       i = end;
     } else {
       // An unknown command: keep its name as the reader would guess it, without the backslash.

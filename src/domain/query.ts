@@ -41,7 +41,8 @@ export interface QueryTerm {
 const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
 // Prefixes that other search engines (arXiv: ti, au, abs; web search: title, site) take as field
 // operators. Typed here they would silently become words that match nothing: refused, saying what works.
-const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
+// A Map: the prefix is typed text ("constructor:" is a word, not a member of every object).
+const FOREIGN_OPERATORS: ReadonlyMap<string, string> = new Map(Object.entries({
   ti: 'words match the title and the abstract alike',
   title: 'words match the title and the abstract alike',
   abs: 'words match the title and the abstract alike',
@@ -53,7 +54,7 @@ const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
   categories: 'use category:',
   arxiv: 'use like: for papers like an arXiv paper',
   id: 'use like: for papers like a given paper',
-};
+}));
 const TOKEN = /(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 
 function problem(source: string, detail: string): InvalidInputError {
@@ -111,7 +112,7 @@ export function parseQuery(source: string, { strict = false }: { strict?: boolea
       if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
         throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
       }
-      const foreign = strict && name !== undefined && !operator ? FOREIGN_OPERATORS[name] : undefined;
+      const foreign = strict && name !== undefined && !operator ? FOREIGN_OPERATORS.get(name) : undefined;
       if (foreign) throw problem(source, `${m[2]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
       if (!operator) {
         // Any other "word:" prefix ("GPT:4", "ICLR:2024") is just part of the words.

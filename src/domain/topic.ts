@@ -19,12 +19,29 @@ export function assertValidSlug(slug: string): void {
   }
 }
 
-/** A display name for a topic whose name was not given: the query's first alternative without operators, capitalised. */
+/** The longest topic name: it heads digests, pages and feed titles. */
+export const TOPIC_NAME_MAX = 120;
+
+/**
+ * A display name for a topic whose name was not given: the query's first alternative without
+ * operators, capitalised, and cut to fit TOPIC_NAME_MAX (a long query still gets a name).
+ */
 export function defaultTopicName(query: string): string {
   const first = query.split(/\s+OR\s+/)[0] ?? query;
   const words = first.replace(/(^|\s)-?(?:author|category|cat|like|min):(?:"[^"]*"|\S+)/gi, ' ');
   const plain = normaliseWhitespace(words.replace(/"|(^|\s)-\S+/g, ' ')) || normaliseWhitespace(first);
-  return plain.charAt(0).toUpperCase() + plain.slice(1);
+  return shortened(plain.charAt(0).toUpperCase() + plain.slice(1), TOPIC_NAME_MAX);
+}
+
+/** The text cut to at most `max` characters with an ellipsis: at the last word boundary, unless that loses half of it. */
+function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  // A character outside the Basic Multilingual Plane is two code units: never keep half of one.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const boundary = text[cut.length] === ' ' ? cut.length : cut.lastIndexOf(' ');
+  if (boundary >= max / 2) cut = cut.slice(0, boundary);
+  return `${cut.replace(/[\s,;:/(-]+$/, '')}…`;
 }
 
 /**

@@ -37,7 +37,8 @@ export function parseArxivRss(source: string, file: string): ParsedSource & { an
   const doc = parseXml(source, file);
   const channel = (doc.rss as XmlNode | undefined)?.channel as XmlNode | undefined;
   if (!channel) throw new ParseError(file, 1, 'not an RSS 2.0 feed: no <rss><channel>');
-  const announced: Record<string, number> = {};
+  // Keyed by the feed's own words: no inherited member may pass for a count.
+  const announced: Record<string, number> = Object.create(null);
   // The day of the announcement: the item's own date, else the feed's.
   const feedDate = isoDate(text(channel.pubDate)) ?? isoDate(text(channel.lastBuildDate));
   const papers = list(channel.item).map((item, i): PaperInput => {

@@ -2,16 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InvalidInputError, ParseError } from '../domain/errors.js';
 import { parseQuery } from '../domain/query.js';
-import { assertValidSlug, defaultTopicName, type Topic } from '../domain/topic.js';
+import { assertValidSlug, defaultTopicName, TOPIC_NAME_MAX, type Topic } from '../domain/topic.js';
 import type { PaperStore, TopicStore } from '../store/ports.js';
 
-/** Checks a topic before it is stored: a valid slug and a query that parses. */
+/** Checks a topic before it is stored: a valid slug, a query that parses, a name that fits (derived from the query when not given). */
 export function validateTopic(slug: string, query: string, name?: string): Topic {
   assertValidSlug(slug);
   const trimmed = query.trim();
   parseQuery(trimmed, { strict: true });
-  const finalName = (name ?? '').trim() || defaultTopicName(trimmed);
-  if (finalName.length > 120) throw new InvalidInputError('a topic name is at most 120 characters');
+  const given = (name ?? '').trim();
+  if (given.length > TOPIC_NAME_MAX) {
+    throw new InvalidInputError(`a topic name is at most ${TOPIC_NAME_MAX} characters (this one has ${given.length}): give a shorter name, or none to take one from the query`);
+  }
+  const finalName = given || defaultTopicName(trimmed);
   return { slug, name: finalName, query: trimmed };
 }
 

@@ -74,6 +74,16 @@ describe('paperboy CLI', () => {
     expect(paperboy(cwd, ['topics', 'remove', 'llm-serving']).status).toBe(1);
   });
 
+  it('names a topic from a long query to fit, and refuses a --name too long saying what to do', () => {
+    const cwd = tempDir();
+    const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
+    const named = 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…';
+    expect(paperboy(cwd, ['topics', 'add', 'moe', long]).stdout).toBe(`added moe: ${named} = ${long}\n`);
+    const tooLong = paperboy(cwd, ['topics', 'add', 'moe2', 'moe', '--name', 'x'.repeat(121)]);
+    expect(tooLong.status).toBe(1);
+    expect(tooLong.stderr).toBe('paperboy: a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query\n');
+  });
+
   it('writes a topic digest as html, text and a parseable .eml', async () => {
     const cwd = tempDir();
     paperboy(cwd, ['ingest', SAMPLE_PAGE]);
@@ -112,6 +122,16 @@ describe('paperboy CLI', () => {
     expect(run.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><rss/);
     expect(run.stdout.match(/<item>/g)).toHaveLength(50);
     expect(paperboy(cwd, ['feed', '--topic', 'nope']).stderr).toBe('paperboy: no topic "nope"\n');
+  });
+
+  it('refuses a feed format that is not one of the three, even a name every object has', () => {
+    const cwd = tempDir();
+    for (const format of ['toString', 'constructor']) {
+      const bad = paperboy(cwd, ['feed', '--format', format]);
+      expect(bad.status, format).toBe(1);
+      expect(bad.stdout, format).toBe('');
+      expect(bad.stderr).toBe(`paperboy: unknown feed format "${format}": use rss, atom or json\n`);
+    }
   });
 
   it('has --help on every command and a one-line error for unknown ones', () => {

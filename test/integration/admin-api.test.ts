@@ -55,6 +55,18 @@ describe('admin API', () => {
     const topic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'vit', query: '"vision transformer" OR ViT' }) });
     expect(topic.status).toBe(201);
     expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT' });
+    // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
+    const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
+    const longTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe', query: long }) });
+    expect(longTopic.status).toBe(201);
+    expect(await longTopic.json()).toEqual({
+      slug: 'moe',
+      name: 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
+      query: long,
+    });
+    const longName = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe2', query: 'moe', name: 'x'.repeat(121) }) });
+    expect(longName.status).toBe(400);
+    expect(await longName.json()).toEqual({ error: 'a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query' });
     const badTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'Bad Slug', query: 'x' }) });
     expect(badTopic.status).toBe(400);
     // A seed that is not a stored paper would make a topic that matches nothing.

@@ -62,6 +62,18 @@ describe('topic queries', () => {
     expect(defaultTopicName('pruning author:"Song Han" category:cs.LG min:0.3')).toBe('Pruning');
     expect(defaultTopicName('efficient ViT -survey like:2403.12345')).toBe('Efficient ViT');
   });
+
+  it('names a topic with a long query within 120 characters, cut at a word with an ellipsis', () => {
+    const words = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding and quantized KV caches';
+    const name = defaultTopicName(`${words} OR moe`);
+    expect(name).toBe('Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…');
+    expect(name.length).toBeLessThanOrEqual(120);
+    // The cut falls where a word ends, or inside a word too long to cut elsewhere; never inside a character.
+    expect(defaultTopicName(`${'a'.repeat(130)} b`)).toBe(`A${'a'.repeat(118)}…`);
+    const emoji = defaultTopicName(`${'x'.repeat(118)}😀 more`);
+    expect(emoji).toBe(`X${'x'.repeat(117)}…`);
+    expect(defaultTopicName('x'.repeat(120))).toHaveLength(120);
+  });
 });
 
 describe('text analysis', () => {

@@ -5,23 +5,24 @@
 
 // Words whose Porter stem would merge them with unrelated words in ML text: "transformer" is a
 // model family, not "transformation"; "attention" is not "attend"; an "adapter" is not "adaptation".
-const PROTECTED: Record<string, string> = {
-  transformer: 'transformer',
-  transformers: 'transformer',
-  attention: 'attention',
-  attentions: 'attention',
-  generative: 'generative',
-  general: 'general',
-  generalization: 'generaliz',
-  generalize: 'generaliz',
-  generalizes: 'generaliz',
-  generalizing: 'generaliz',
-  generalisation: 'generaliz',
-  university: 'university',
+// A Map, not an object: a paper's word may be "constructor" or "__proto__".
+const PROTECTED: ReadonlyMap<string, string> = new Map([
+  ['transformer', 'transformer'],
+  ['transformers', 'transformer'],
+  ['attention', 'attention'],
+  ['attentions', 'attention'],
+  ['generative', 'generative'],
+  ['general', 'general'],
+  ['generalization', 'generaliz'],
+  ['generalize', 'generaliz'],
+  ['generalizes', 'generaliz'],
+  ['generalizing', 'generaliz'],
+  ['generalisation', 'generaliz'],
+  ['university', 'university'],
   // An adapter is a module, adaptation is what it does.
-  adapter: 'adapter',
-  adapters: 'adapter',
-};
+  ['adapter', 'adapter'],
+  ['adapters', 'adapter'],
+]);
 
 const isVowelAt = (w: string, i: number): boolean => {
   const c = w[i];
@@ -79,7 +80,7 @@ const STEP4 = [
 ];
 
 export function porterStem(word: string): string {
-  const kept = PROTECTED[word];
+  const kept = PROTECTED.get(word);
   if (kept) return kept;
   if (word.length <= 2 || /[^a-z]/.test(word)) return word;
   let w = word;
