@@ -4,10 +4,11 @@ import { operatorView } from '../jobs/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
 import { prometheusText } from './metrics-text.js';
 import type { PageRenderer } from '../render/web/pages.js';
-import { asForm, field } from './form-body.js';
+import { formField, readForm } from './form-body.js';
 import { COOKIE, newSession, readCookie, sessionCookie, tokenMatches, validSession } from './admin-session.js';
 
 const LOGIN_LIMIT = { max: 5, timeWindow: 60_000 };
+const LOGIN_FORM = { token: formField.one };
 
 const when = (iso: string | Date | null | undefined) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 
@@ -50,8 +51,8 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
   });
 
   server.post('/admin/login', { config: { rateLimit: LOGIN_LIMIT } }, async (request, reply) => {
-    const given = field(asForm(request.body), 'token');
-    if (!tokenMatches(given, token)) return login(reply, 401, 'That is not the admin token.');
+    const { token: given } = readForm(LOGIN_FORM, request.body);
+    if (!tokenMatches(given ?? '', token)) return login(reply, 401, 'That is not the admin token.');
     return reply.code(303).header('set-cookie', sessionCookie(newSession(app.secret, token, app.clock()), secure)).header('location', '/admin').send();
   });
 

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
+import { normaliseEmail } from '../domain/email.js';
 import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
@@ -52,7 +53,7 @@ export function registerAdminRoutes(server: FastifyInstance, app: App): void {
     api.post('/subscribers', async (request, reply) => {
       const body = parse(subscriberBody, request.body);
       const result = await app.subscriptions.addByOperator(body, { confirmed: body.confirmed }, meta);
-      const stored = await app.store.findSubscriberByEmail(body.email.trim().toLowerCase());
+      const stored = await app.store.findSubscriberByEmail(normaliseEmail(body.email));
       return reply.code(201).send({ outcome: result.outcome, subscriber: stored && publicSubscriber(stored) });
     });
 
