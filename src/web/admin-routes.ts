@@ -1,17 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { normaliseEmail } from '../domain/email.js';
-import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
-
-class UnauthorizedError extends PaperboyError {
-  constructor() {
-    super('UNAUTHORIZED', 'a valid bearer token is required');
-  }
-}
+import { bearerToken, UnauthorizedError, type AdminAuth } from './admin-auth.js';
 
 const subscriberBody = z.object({
   email: z.string(),
@@ -34,15 +28,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  * The admin API, for scripts: subscribers and topics, behind `Authorization: Bearer <ADMIN_TOKEN>`.
  * Without ADMIN_TOKEN configured it does not exist (404).
  */
-export function registerAdminRoutes(server: FastifyInstance, app: App): void {
-  const configured = app.config.adminToken;
-  if (!configured) return;
-  const expected = Buffer.from(configured);
+export function registerAdminRoutes(server: FastifyInstance, app: App, auth: AdminAuth | undefined): void {
+  if (!auth) return;
   const meta = { source: 'admin-api' };
 
   const authorize = async (request: FastifyRequest) => {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnauthorizedError();
+    if (!auth.check(request, bearerToken(request))) throw new UnauthorizedError();
   };
 
   server.register(async (api) => {

@@ -8,7 +8,7 @@ import { hourLabel } from '../render/email/confirm-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
 import type { UnsubscribeScope } from '../jobs/subscriptions.js';
-import { createAddressLimiter } from './address-limiter.js';
+import { createWindowLimiter } from './window-limiter.js';
 import { formField, readForm } from './form-body.js';
 import { renderHome } from './page-routes.js';
 
@@ -32,7 +32,7 @@ function html(reply: FastifyReply, body: string, status = 200) {
 
 export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pages: PageRenderer): void {
   const { subscriptions, config } = app;
-  const perAddress = createAddressLimiter({ max: config.subscribe.perAddressPerHour, windowMs: 3_600_000, clock: app.clock });
+  const perAddress = createWindowLimiter({ max: config.subscribe.perAddressPerHour, windowMs: 3_600_000, clock: app.clock });
   const meta = (request: FastifyRequest, source: string) => ({
     source,
     ip: request.ip,
