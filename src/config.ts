@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from './domain/errors.js';
 
@@ -16,8 +17,12 @@ export interface Config {
   publicUrl: string;
   host: string;
   port: number;
-  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (for rate limits). */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe for the client IP (rate limits), as Fastify's trustProxy
+   * takes it: false (none), a number of proxy hops, proxy addresses/CIDRs, or true (every hop:
+   * safe only behind a proxy that overwrites the header, since a client can write it).
+   */
+  trustProxy: boolean | number | string[];
   /** Unset: generated on first run and kept in `<dataDir>/secret`. */
   secret: string | undefined;
   mailFrom: string;
@@ -113,6 +118,28 @@ function boolean(env: Env, name: string): boolean {
   throw new InvalidInputError(`${name}=${env[name]} is not a yes/no value (use true or false)`);
 }
 
+// proxy-addr's names for ranges, which Fastify accepts beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  const lower = raw.toLowerCase();
+  if (lower === '' || lower === '0' || lower === 'false' || lower === 'no') return false;
+  if (lower === 'true' || lower === 'yes') return true;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 100);
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const bits = isIP(address) === 4 ? 32 : isIP(address) === 6 ? 128 : 0;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (PROXY_RANGE_NAMES.has(entry) || (bits > 0 && validPrefix && extra === undefined)) continue;
+    throw new InvalidInputError(
+      `TRUST_PROXY: "${entry}" is not an IP address or CIDR range (give a number of proxy hops, or the proxies' addresses separated by commas)`,
+    );
+  }
+  return entries;
+}
+
 function httpUrl(name: string, raw: string): string {
   let url: URL;
   try {
@@ -191,7 +218,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     outboxDir: join(dataDir, 'outbox'),
     publicUrl: env.PUBLIC_URL ? httpUrl('PUBLIC_URL', env.PUBLIC_URL) : `http://localhost:${port}`,
     host: env.HOST || '127.0.0.1',
-    trustProxy: boolean(env, 'TRUST_PROXY'),
+    trustProxy: trustProxy(env),
     port,
     secret,
     mailFrom: env.MAIL_FROM || 'Paperboy <paperboy@localhost>',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { normaliseEmail } from '../domain/email.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { readSource } from '../jobs/ingest.js';
 import { intInRange } from './args.js';
@@ -29,7 +30,7 @@ export function registerSubscribers(program: Command): void {
           held: 'pending: a confirmation email was sent less than 10 minutes ago',
           nothing: 'unchanged: the address is already confirmed or suppressed',
         };
-        console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
+        console.log(`${normaliseEmail(email)}: ${said[outcome]}`);
       }),
     );
 

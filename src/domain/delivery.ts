@@ -13,6 +13,7 @@ export type DeliveryErrorKind =
   | 'interrupted' // the process died while sending: held for the operator
   | 'unsubscribed'
   | 'suppressed'
+  | 'invalid-address' // stored before addresses were checked for hidden characters: never mailed
   | 'subscriber-gone';
 
 export interface Delivery {

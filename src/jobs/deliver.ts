@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
 import type { Config } from '../config.js';
 import type { Digest } from '../domain/digest.js';
+import { canonicalEmail } from '../domain/email.js';
 import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/message.js';
@@ -105,7 +106,12 @@ export function createDeliverer(deps: DelivererDeps) {
   async function skipReason(d: Delivery): Promise<DeliveryErrorKind | undefined> {
     const s = await store.getSubscriber(d.subscriberId);
     if (!s) return 'subscriber-gone';
-    if (s.status === 'suppressed' || (await store.isSuppressed(d.email))) return 'suppressed';
+    // A row stored before addresses were made canonical may hold a hidden character that the mail
+    // library would drop, mailing another address than the one stored: it is never sent.
+    const canonical = canonicalEmail(d.email);
+    if (!canonical.ok) return 'invalid-address';
+    if (s.status === 'suppressed' || (await store.isSuppressed(canonical.email))) return 'suppressed';
+    if (canonical.email !== d.email && (await store.isSuppressed(d.email))) return 'suppressed';
     if (s.status !== 'confirmed') return 'unsubscribed';
     return undefined;
   }

@@ -76,13 +76,17 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
   /** Validates a request: a real address, known topics, a frequency, a time zone and an hour. */
   async function validate(request: SubscribeRequest): Promise<Subscription & { email: string }> {
     const email = normaliseEmail(request.email);
+    return { email, ...(await validateChoice(request)) };
+  }
+
+  /** Validates what a subscriber chooses: known topics, a frequency, a time zone and an hour. */
+  async function validateChoice(request: Omit<SubscribeRequest, 'email'>): Promise<Subscription> {
     const slugs = [...new Set(request.topics.map((t) => t.trim()).filter(Boolean))].sort();
     if (slugs.length === 0) throw new InvalidInputError('pick at least one topic');
     const known = new Set((await store.listTopics()).map((t) => t.slug));
     const unknown = slugs.filter((s) => !known.has(s));
     if (unknown.length > 0) throw new InvalidInputError(`unknown topic ${unknown.map((s) => `"${s}"`).join(', ')}`);
     return {
-      email,
       topics: slugs,
       frequency: parseFrequency(request.frequency ?? 'daily'),
       timezone: parseTimezone(request.timezone || 'UTC'),
@@ -233,8 +237,10 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     },
 
     async savePreferences(s: Subscriber, request: Omit<SubscribeRequest, 'email'>, meta: RequestMeta): Promise<Subscriber> {
-      const wanted = await validate({ ...request, email: s.email });
-      const updated: Subscriber = { ...s, ...wanted, email: s.email, updatedAt: clock().toISOString() };
+      // The address is not asked again: a subscriber stored before addresses were made canonical
+      // can still change what they get.
+      const wanted = await validateChoice(request);
+      const updated: Subscriber = { ...s, ...wanted, updatedAt: clock().toISOString() };
       await save(updated, event(updated, 'preferences', meta));
       return updated;
     },

@@ -4,10 +4,12 @@ import { operatorView } from '../jobs/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
 import { prometheusText } from './metrics-text.js';
 import type { PageRenderer } from '../render/web/pages.js';
-import { asForm, field } from './form-body.js';
-import { COOKIE, newSession, readCookie, sessionCookie, tokenMatches, validSession } from './admin-session.js';
+import { formField, readForm } from './form-body.js';
+import { bearerToken, type AdminAuth } from './admin-auth.js';
+import { COOKIE, newSession, readCookie, sessionCookie, validSession } from './admin-session.js';
 
 const LOGIN_LIMIT = { max: 5, timeWindow: 60_000 };
+const LOGIN_FORM = { token: formField.one };
 
 const when = (iso: string | Date | null | undefined) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 
@@ -16,9 +18,9 @@ const when = (iso: string | Date | null | undefined) => (iso ? new Date(iso).toI
  * typing the token into a form (rate-limited per client); it gets a signed, HttpOnly,
  * SameSite=Strict cookie scoped to /admin. Scrapers send the token as a bearer header to /metrics.
  */
-export function registerAdminPage(server: FastifyInstance, app: App, pages: PageRenderer): void {
+export function registerAdminPage(server: FastifyInstance, app: App, pages: PageRenderer, auth: AdminAuth | undefined): void {
   const token = app.config.adminToken;
-  if (!token) return;
+  if (!token || !auth) return;
   const secure = app.config.publicUrl.startsWith('https:');
   const signedIn = (request: FastifyRequest) => validSession(readCookie(request.headers.cookie, COOKIE), app.secret, token, app.clock());
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -50,8 +52,8 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
   });
 
   server.post('/admin/login', { config: { rateLimit: LOGIN_LIMIT } }, async (request, reply) => {
-    const given = field(asForm(request.body), 'token');
-    if (!tokenMatches(given, token)) return login(reply, 401, 'That is not the admin token.');
+    const { token: given } = readForm(LOGIN_FORM, request.body);
+    if (!auth.check(request, given ?? '')) return login(reply, 401, 'That is not the admin token.');
     return reply.code(303).header('set-cookie', sessionCookie(newSession(app.secret, token, app.clock()), secure)).header('location', '/admin').send();
   });
 
@@ -60,8 +62,7 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
   );
 
   server.get('/metrics', async (request, reply) => {
-    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!given || !tokenMatches(given, token)) {
+    if (!auth.check(request, bearerToken(request))) {
       return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('a valid bearer token is required\n');
     }
     const v = await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus }, { runs: 0, days: 1 });

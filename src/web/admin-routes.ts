@@ -1,16 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
-import { InvalidInputError, NotFoundError, PaperboyError } from '../domain/errors.js';
+import { normaliseEmail } from '../domain/email.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
-
-class UnauthorizedError extends PaperboyError {
-  constructor() {
-    super('UNAUTHORIZED', 'a valid bearer token is required');
-  }
-}
+import { bearerToken, UnauthorizedError, type AdminAuth } from './admin-auth.js';
 
 const subscriberBody = z.object({
   email: z.string(),
@@ -33,15 +28,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  * The admin API, for scripts: subscribers and topics, behind `Authorization: Bearer <ADMIN_TOKEN>`.
  * Without ADMIN_TOKEN configured it does not exist (404).
  */
-export function registerAdminRoutes(server: FastifyInstance, app: App): void {
-  const configured = app.config.adminToken;
-  if (!configured) return;
-  const expected = Buffer.from(configured);
+export function registerAdminRoutes(server: FastifyInstance, app: App, auth: AdminAuth | undefined): void {
+  if (!auth) return;
   const meta = { source: 'admin-api' };
 
   const authorize = async (request: FastifyRequest) => {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new UnauthorizedError();
+    if (!auth.check(request, bearerToken(request))) throw new UnauthorizedError();
   };
 
   server.register(async (api) => {
@@ -52,7 +44,7 @@ export function registerAdminRoutes(server: FastifyInstance, app: App): void {
     api.post('/subscribers', async (request, reply) => {
       const body = parse(subscriberBody, request.body);
       const result = await app.subscriptions.addByOperator(body, { confirmed: body.confirmed }, meta);
-      const stored = await app.store.findSubscriberByEmail(body.email.trim().toLowerCase());
+      const stored = await app.store.findSubscriberByEmail(normaliseEmail(body.email));
       return reply.code(201).send({ outcome: result.outcome, subscriber: stored && publicSubscriber(stored) });
     });
 

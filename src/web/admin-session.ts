@@ -42,7 +42,10 @@ export function sessionCookie(value: string, secure: boolean, maxAgeSeconds: num
   return `${COOKIE}=${value}; Path=/admin; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
-/** Whether the token typed into the login form is the admin token (constant time). */
+/**
+ * Whether a given token is the admin token. Digests of both are compared in constant time: they
+ * have one length whatever was given, so neither the timing nor an early exit tells the token's length.
+ */
 export function tokenMatches(given: string, adminToken: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(adminToken).digest();

@@ -5,9 +5,11 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
+import type { Config } from '../config.js';
 import { PaperboyError } from '../domain/errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
+import { createAdminAuth, TooManyAttemptsError } from './admin-auth.js';
 import { registerAdminPage } from './admin-page.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerCachedFeed, registerFeedRoutes } from './feed-routes.js';
@@ -15,7 +17,7 @@ import { registerPageRoutes } from './page-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401 };
+const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, TOO_MANY_REQUESTS: 429 };
 const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
 
 function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, text: string) {
@@ -28,12 +30,21 @@ function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRend
     .send(pages.render('message', { title: `${heading} · Paperboy`, heading, message: text }));
 }
 
+/**
+ * Fastify reads a bare number of hops as "trust nothing" (it cannot tell who the nearest peer
+ * is), so a hop count is given as the function proxy-addr would make of it: the nearest `hops`
+ * addresses are proxies, and the one before them is the client.
+ */
+function trustedHops(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 /** The HTTP face of Paperboy. Handlers stay thin; this is the only place an error becomes a status. */
 export function createServer(app: App): FastifyInstance {
   let closing = false;
   const server = Fastify({
     logger: false,
-    trustProxy: app.config.trustProxy,
+    trustProxy: trustedHops(app.config.trustProxy),
     bodyLimit: 64 * 1024,
     // Current cached feeds are answered before Fastify (see answerCachedFeed); all else goes to it.
     serverFactory: (handler) => {
@@ -73,6 +84,7 @@ export function createServer(app: App): FastifyInstance {
 
   server.setErrorHandler((error, request, reply) => {
     if (error instanceof PaperboyError && STATUS[error.code]) {
+      if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
       return sendError(request, reply, pages, STATUS[error.code] as number, error.message);
     }
     const status = (error as { statusCode?: number }).statusCode;
@@ -85,12 +97,14 @@ export function createServer(app: App): FastifyInstance {
     return sendError(request, reply, pages, 500, 'Paperboy could not answer this request. Try again later.');
   });
 
+  // One count of failed admin token attempts for the API, the login form and /metrics.
+  const adminAuth = app.config.adminToken ? createAdminAuth(app.config.adminToken, app.clock) : undefined;
   server.after(() => {
     registerPageRoutes(server, app, pages);
     registerFeedRoutes(server, app);
     registerSubscriptionRoutes(server, app, pages);
-    registerAdminRoutes(server, app);
-    registerAdminPage(server, app, pages);
+    registerAdminRoutes(server, app, adminAuth);
+    registerAdminPage(server, app, pages, adminAuth);
   });
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),

@@ -8,11 +8,18 @@ import { hourLabel } from '../render/email/confirm-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
 import type { UnsubscribeScope } from '../jobs/subscriptions.js';
-import { createAddressLimiter } from './address-limiter.js';
-import { asForm, field, fields, type FormBody } from './form-body.js';
+import { createWindowLimiter } from './window-limiter.js';
+import { formField, readForm } from './form-body.js';
 import { renderHome } from './page-routes.js';
 
 type TokenParams = { Params: { token: string } };
+
+// The fields each form reads, and their kind (see form-body.ts).
+const SUBSCRIPTION_FIELDS = { topics: formField.many, frequency: formField.one, timezone: formField.one, hour: formField.wholeNumber };
+const SUBSCRIBE_FORM = { email: formField.one, ...SUBSCRIPTION_FIELDS };
+const PREFERENCES_FORM = { csrf: formField.one, ...SUBSCRIPTION_FIELDS };
+// `multipart` is the raw multipart/form-data body (see server.ts), which only this route reads.
+const UNSUBSCRIBE_FORM = { 'List-Unsubscribe': formField.one, scope: formField.one, multipart: formField.one };
 
 const CSRF_MAX_AGE_MS = 24 * 3_600_000;
 // A tampered, unknown, expired or spent token: one answer for all, so the page reveals nothing.
@@ -25,7 +32,7 @@ function html(reply: FastifyReply, body: string, status = 200) {
 
 export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pages: PageRenderer): void {
   const { subscriptions, config } = app;
-  const perAddress = createAddressLimiter({ max: config.subscribe.perAddressPerHour, windowMs: 3_600_000, clock: app.clock });
+  const perAddress = createWindowLimiter({ max: config.subscribe.perAddressPerHour, windowMs: 3_600_000, clock: app.clock });
   const meta = (request: FastifyRequest, source: string) => ({
     source,
     ip: request.ip,
@@ -39,8 +46,9 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     '/subscribe',
     { config: { rateLimit: { max: config.subscribe.perIp, timeWindow: config.subscribe.ipWindowMinutes * 60_000 } } },
     async (request, reply) => {
-      const body = asForm(request.body);
-      const input = { email: field(body, 'email'), ...subscriptionInput(body) };
+      // Outside the try: a body of the wrong shape is a plain 400, not a form to fill in again.
+      const body = readForm(SUBSCRIBE_FORM, request.body);
+      const input = { email: body.email ?? '', ...subscriptionInput(body) };
       try {
         const wanted = await subscriptions.validate(input);
         if (!perAddress.allow(wanted.email)) {
@@ -127,8 +135,8 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
 
   server.post<TokenParams>('/preferences/:token', async (request, reply) => {
     const s = await linked('preferences', request.params.token);
-    const body = asForm(request.body);
-    if (!validCsrf(app.secret, s.id, field(body, 'csrf'), app.clock())) {
+    const body = readForm(PREFERENCES_FORM, request.body);
+    if (!validCsrf(app.secret, s.id, body.csrf ?? '', app.clock())) {
       return message(reply, 403, 'Form expired', 'This form is too old or did not come from this site. Open your preferences again.');
     }
     try {
@@ -166,9 +174,9 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
   // a scope. Either way: 200, no redirect, no cookie, and a second POST changes nothing.
   server.post<TokenParams>('/unsubscribe/:token', async (request, reply) => {
     const s = await linked('unsubscribe', request.params.token);
-    const body = asForm(request.body);
-    const oneClick = field(body, 'List-Unsubscribe') === 'One-Click' || isMultipartOneClick(request.body);
-    const scope = oneClick ? ({ kind: 'all' } as const) : parseScope(field(body, 'scope'));
+    const body = readForm(UNSUBSCRIBE_FORM, request.body);
+    const oneClick = body['List-Unsubscribe'] === 'One-Click' || isMultipartOneClick(body.multipart);
+    const scope = oneClick ? ({ kind: 'all' } as const) : parseScope(body.scope ?? '');
     const updated = await subscriptions.unsubscribe(s, scope, meta(request, oneClick ? 'one-click' : 'unsubscribe-page'));
     const done =
       updated.status === 'unsubscribed'
@@ -178,13 +186,13 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
   });
 }
 
-/** The subscription fields of the subscribe and preferences forms. */
-function subscriptionInput(body: FormBody) {
+/** The subscription fields of the subscribe and preferences forms, as the jobs take them. */
+function subscriptionInput(body: { topics: string[]; frequency?: string | undefined; timezone?: string | undefined; hour?: string | undefined }) {
   return {
-    topics: fields(body, 'topics'),
-    frequency: field(body, 'frequency') || undefined,
-    timezone: field(body, 'timezone') || undefined,
-    hour: field(body, 'hour') || undefined,
+    topics: body.topics,
+    frequency: body.frequency || undefined,
+    timezone: body.timezone || undefined,
+    hour: body.hour || undefined,
   };
 }
 
@@ -194,9 +202,8 @@ function parseScope(raw: string): UnsubscribeScope {
   throw new InvalidInputError('unknown unsubscribe choice');
 }
 
-function isMultipartOneClick(body: unknown): boolean {
-  const raw = (body as { multipart?: string } | undefined)?.multipart;
-  return typeof raw === 'string' && /name="List-Unsubscribe"\r?\n\r?\nOne-Click/.test(raw);
+function isMultipartOneClick(raw: string | undefined): boolean {
+  return raw !== undefined && /name="List-Unsubscribe"\r?\n\r?\nOne-Click/.test(raw);
 }
 
 /** A preferences form carries a token bound to the subscriber and the time it was shown. */

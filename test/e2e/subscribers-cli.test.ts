@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/env.js';
@@ -75,6 +75,55 @@ describe('paperboy subscribers', () => {
     expect(outbox(cwd)).toHaveLength(1);
     expect(paperboy(cwd, ['subscribers', 'list']).stdout).toContain('erin@example.org\tpending');
   });
+});
+
+describe('paperboy subscribers and suppressions: one form of an address', () => {
+  it('refuses hidden characters with exit 1 and the reason, and takes variants as the one address', () => {
+    const cwd = setup();
+    const add = (email: string, ...more: string[]) => paperboy(cwd, ['subscribers', 'add', email, '--topics', 'nas', ...more]);
+    for (const [email, reason] of [
+      ['victim\x02@example.org', 'a control character (U+0002)'],
+      ['\u202evictim@example.org', 'an invisible character (U+202E)'],
+    ]) {
+      const refused = add(email!);
+      expect(refused.status, JSON.stringify(email)).toBe(1);
+      expect(refused.stderr).toBe(`paperboy: an email address cannot contain ${reason}\n`);
+    }
+    expect(add('User@Müller.DE', '--confirmed').stdout).toBe('user@xn--mller-kva.de: confirmed\n');
+    expect(add(' user@xn--mller-kva.de\u00a0').stdout).toBe('user@xn--mller-kva.de: unchanged: the address is already confirmed or suppressed\n');
+
+    expect(paperboy(cwd, ['suppressions', 'add', 'Victim@EXAMPLE.org ']).stdout).toBe('suppressed victim@example.org\n');
+    const hidden = paperboy(cwd, ['suppressions', 'add', 'vic\ufefftim@example.org']);
+    expect([hidden.status, hidden.stderr]).toEqual([1, 'paperboy: an email address cannot contain an invisible character (U+FEFF)\n']);
+    expect(add('VICTIM@example.org\u00a0').stdout).toBe('victim@example.org: unchanged: the address is already confirmed or suppressed\n');
+    expect(add('victim@example.org', '--confirmed').stderr).toBe('paperboy: victim@example.org is on the suppression list and cannot be added\n');
+    expect(existsSync(join(cwd, 'data', 'outbox')) ? outbox(cwd) : []).toEqual([]);
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe('user@xn--mller-kva.de\tconfirmed\tnas\tdaily\tUTC\t8\n');
+  }, 120_000);
+
+  it('imports a CSV only when every address is one, naming the line of the first that is not', () => {
+    const cwd = setup();
+    paperboy(cwd, ['suppressions', 'add', 'victim@example.org']);
+    const csv = join(cwd, 'list.csv');
+    writeFileSync(csv, 'email,topics\nada@example.org,nas\nbob\u200b@example.org,nas\n');
+    const zeroWidth = paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']);
+    expect([zeroWidth.status, zeroWidth.stderr]).toEqual([1, `paperboy: ${csv}:3: an email address cannot contain an invisible character (U+200B) (field email)\n`]);
+    writeFileSync(csv, 'email,topics\nada@example.org,nas\n"eve\x02@example.org",nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stderr).toBe(
+      `paperboy: ${csv}:3: an email address cannot contain a control character (U+0002) (field email)\n`,
+    );
+    writeFileSync(csv, 'email,topics\nada@example.org,nas\nAda@EXAMPLE.org,nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stderr).toBe(`paperboy: ${csv}:3: ada@example.org appears twice (field email)\n`);
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe('');
+
+    writeFileSync(csv, 'email,topics\nAda@Example.org,nas\nuser@müller.de,nas\nVictim@Example.ORG,nas\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stdout).toBe(
+      'added 2, updated 0, skipped 1 (unsubscribed or suppressed), confirmation emails 0\n',
+    );
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe(
+      'ada@example.org\tconfirmed\tnas\tdaily\tUTC\t8\nuser@xn--mller-kva.de\tconfirmed\tnas\tdaily\tUTC\t8\n',
+    );
+  }, 120_000);
 });
 
 describe('paperboy schedule', () => {

@@ -30,6 +30,11 @@ export interface Sink {
   messages: Received[];
   /** RCPT TO attempts per address. */
   attempts: Map<string, number>;
+  /**
+   * The RCPT TO commands as they came over the wire. smtp-server reports a punycode domain decoded
+   * (user@müller.de), so what a client really sent is read here.
+   */
+  rcptCommands: string[];
   /** How many messages each address received. */
   countsByRecipient(): Map<string, number>;
   close(): Promise<void>;
@@ -40,6 +45,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
   const messages: Received[] = [];
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();
+  const rcptCommands: string[] = [];
   let dataAttempts = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -76,6 +82,12 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
   server.server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+    let pending = '';
+    socket.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('latin1')).split('\r\n');
+      pending = (lines.pop() ?? '').slice(-1000);
+      for (const line of lines) if (/^RCPT TO:/i.test(line)) rcptCommands.push(line);
+    });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as { port: number };
@@ -84,6 +96,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
     port,
     messages,
     attempts,
+    rcptCommands,
     countsByRecipient() {
       const counts = new Map<string, number>();
       for (const m of messages) for (const to of m.envelopeTo) counts.set(to, (counts.get(to) ?? 0) + 1);

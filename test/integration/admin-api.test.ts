@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webApp } from '../helpers/web.js';
+import { postForm, webApp } from '../helpers/web.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -76,5 +76,29 @@ describe('admin API', () => {
     expect(((await (await api(base, '/topics')).json()) as { slug: string }[]).map((t) => t.slug)).toContain('vit');
     expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(204);
     expect((await api(base, '/topics/vit', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('answers 429 to a client after too many wrong tokens, across the API, /metrics and the login form, even with the right one', async () => {
+    // Behind one proxy hop, so two clients can be told apart by their forwarded address.
+    const { base, clock } = await webApp({ ADMIN_TOKEN: TOKEN, TRUST_PROXY: '1' });
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await api(base, '/subscribers', { token: `guess-${i}-${'x'.repeat(i * 9)}`, headers: from('203.0.113.5') })).status);
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer m${i}`, ...from('203.0.113.5') } })).status);
+    for (let i = 0; i < 2; i++) statuses.push((await postForm(`${base}/admin/login`, { token: `l${i}` }, from('203.0.113.5'))).status);
+    expect(statuses).toEqual([...Array(8).fill(401), 401, 401]);
+
+    const locked = await api(base, '/subscribers', { token: 'one-more-guess', headers: from('203.0.113.5') });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await locked.json()).toEqual({ error: expect.stringMatching(/^Too many failed attempts with the admin token/) });
+    // Locked out, the right token gets the same answer: the answer to a guess tells nothing.
+    expect((await api(base, '/subscribers', { headers: from('203.0.113.5') })).status).toBe(429);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, ...from('203.0.113.5') } })).status).toBe(429);
+    // Another client is not locked out.
+    expect((await api(base, '/subscribers', { headers: from('198.51.100.9') })).status).toBe(200);
+
+    clock.set('2026-11-25T06:16:00Z'); // the window has passed
+    expect((await api(base, '/subscribers', { headers: from('203.0.113.5') })).status).toBe(200);
   });
 });

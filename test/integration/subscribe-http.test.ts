@@ -119,6 +119,31 @@ describe('subscribe with double opt-in', () => {
   });
 });
 
+describe('the per-IP sign-up limit behind a proxy', () => {
+  // What a proxy that appends to X-Forwarded-For sends on: whatever the client wrote, then the client.
+  const forwarded = (claimed: string, real: string) => ({ 'x-forwarded-for': `${claimed}, ${real}` });
+
+  for (const trust of ['1', '127.0.0.1', '127.0.0.0/8, ::1']) {
+    it(`(TRUST_PROXY=${trust}) keys on the client the proxy saw, whatever the client writes before it`, async () => {
+      const { base } = await webApp({ TRUST_PROXY: trust, SUBSCRIBE_LIMIT_PER_IP: '3', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        statuses.push((await postForm(`${base}/subscribe`, { ...ADA, email: `a${i}@example.org` }, forwarded(`10.9.8.${i}`, '203.0.113.7'))).status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // Another client behind the same proxy has its own count.
+      expect((await postForm(`${base}/subscribe`, { ...ADA, email: 'b@example.org' }, forwarded('10.9.8.1', '198.51.100.4'))).status).toBe(200);
+    });
+  }
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const { base } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '2', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await postForm(`${base}/subscribe`, { ...ADA, email: `a${i}@example.org` }, { 'x-forwarded-for': `10.0.0.${i}` })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});
+
 describe('confirmation', () => {
   it('shows a button on GET, confirms only on POST, and works once', async () => {
     const { app, base, sink } = await webApp();
