@@ -31,7 +31,9 @@ function bomEncoding(bytes: Uint8Array): string | undefined {
 function xmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
   const head = Buffer.from(bytes.subarray(0, 256)).toString('latin1');
   const declaration = /^<\?xml\s[^?>]*\?>/.exec(head)?.[0];
-  return declaration ? /\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/.exec(declaration)?.[1] : undefined;
+  const label = declaration ? /\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']/.exec(declaration)?.[1] : undefined;
+  // A declaration readable byte by byte is not in UTF-16, whatever it says (real UTF-16 starts with a BOM).
+  return label && /^utf-?16/i.test(label) ? undefined : label;
 }
 
 /** The encoding a label names, or undefined when no decoder knows it. */
@@ -79,7 +81,7 @@ function position(before: string): string {
 
 function replacedWarning(file: string, encoding: string, count: number, where: string): string {
   const name = encoding === 'utf-8' ? 'UTF-8' : encoding;
-  return `${file}: ${count} ${count === 1 ? 'character' : 'characters'} could not be read as ${name} and became "${REPLACEMENT}", the first at ${where}: is the source in another encoding? Save it as UTF-8 or declare its encoding (XML encoding="…", HTTP charset)`;
+  return `${file}: ${count} ${count === 1 ? 'character' : 'characters'} could not be read as ${name} and became "${REPLACEMENT}", the first at ${where} (an encoding the source does not declare?)`;
 }
 
 const WRITTEN_REPLACEMENT = Buffer.from(REPLACEMENT, 'utf8');

@@ -204,7 +204,7 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
           cron: s.cron,
           enabled: s.enabled,
           status: !s.enabled ? 'disabled' : (st?.status ?? 'never-run'),
-          detail: st?.detail ?? null,
+          detail: st?.detail ? oneLine(st.detail) : null,
           lastAttemptAt: st?.lastAttemptAt ?? null,
           lastSuccessAt: st?.lastSuccessAt ?? null,
           itemsSeen: st?.itemsSeen ?? 0,

@@ -141,7 +141,7 @@ describe('sources: what the bytes are, and how many', () => {
     server.route('/lab.rss', { bytes: undeclared, type: 'application/rss+xml' });
     const jobs = await app.sources();
     const run = await jobs.runSource('lab');
-    const warning = `${server.url('/lab.rss')}: 14 characters could not be read as UTF-8 and became "\uFFFD", the first at line 3, column 43: is the source in another encoding? Save it as UTF-8 or declare its encoding (XML encoding="…", HTTP charset)`;
+    const warning = `${server.url('/lab.rss')}: 14 characters could not be read as UTF-8 and became "\uFFFD", the first at line 3, column 43 (an encoding the source does not declare?)`;
     expect(run).toMatchObject({ status: 'ok', seen: 1, warnings: [warning] });
     const [health] = await jobs.health();
     expect(health?.detail).toBe(warning);
