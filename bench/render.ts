@@ -32,7 +32,7 @@ function timePer(iterations: number, fn: (i: number) => unknown): number {
 
 export async function benchRender(rounds = 9) {
   const text = readFileSync(join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt'), 'utf8');
-  const papers: Paper[] = parseDailyPage(text, 'sample').map(normalisePaperInput).map((p) => ({
+  const papers: Paper[] = parseDailyPage(text, 'sample').papers.map(normalisePaperInput).map((p) => ({
     id: canonicalId(p), arxivId: null, version: null, title: p.title, abstract: p.abstract, authors: p.authors,
     url: null, publishedAt: null, firstSeenAt: '2026-11-25T06:00:00.000Z', updatedAt: '2026-11-25T06:00:00.000Z',
   }));

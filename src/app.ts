@@ -82,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
 
   // Politeness and backoff are about real elapsed time, not the business clock (which tests freeze).
   const fetcher = createFetcher(config.sources, { now: Date.now, sleep: (ms) => sleep(ms), ...options.fetch });
-  const ingester = createIngester({ store, clock, logger, fetcher, arxivDelayMs: config.sources.arxivDelayMs });
+  const ingester = createIngester({ store, clock, logger, fetcher, arxivDelayMs: config.sources.arxivDelayMs, maxSourceBytes: config.sources.maxBytes });
   let sourceJobs: Promise<SourceJobs> | undefined;
   // Read on first use: a command that never touches sources does not fail on a broken sources file.
   const getSources = () =>

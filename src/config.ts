@@ -83,6 +83,8 @@ export interface Config {
     maxRetryAfterMs: number;
     /** Between two arXiv requests: arXiv asks for at least 3 s. */
     arxivDelayMs: number;
+    /** The largest source read, file or download; a larger one is refused before it fills memory. */
+    maxBytes: number;
   };
   digest: {
     /** Papers shown in one email; the rest are linked. */
@@ -248,6 +250,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       backoffBaseMs: integer(env, 'FETCH_BACKOFF_MS', 2_000, 1, 600_000),
       maxRetryAfterMs: 5 * 60_000,
       arxivDelayMs: integer(env, 'ARXIV_DELAY_MS', 3_000, 3_000, 600_000),
+      // Up to 500 MB: past ~512 MB a source no longer fits in one JavaScript string.
+      maxBytes: integer(env, 'SOURCE_MAX_BYTES', 50 * 1024 * 1024, 1024, 500 * 1024 * 1024),
     },
     digest: {
       maxPapers: integer(env, 'DIGEST_MAX_PAPERS', 25, 1, 200),

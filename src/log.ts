@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { oneLine } from './domain/text.js';
 
 /** One structured line a job: a message and a few facts. */
 export interface Logger {
@@ -23,6 +24,12 @@ export function scrub(value: unknown, key = ''): unknown {
   return value;
 }
 
+// An error's text comes from outside (a parser, a server, a relay): one bounded line, like everywhere users read it.
+function boundErrors(fields: Record<string, unknown>): Record<string, unknown> {
+  for (const key of ['error', 'detail']) if (typeof fields[key] === 'string') fields[key] = oneLine(fields[key] as string);
+  return fields;
+}
+
 /**
  * JSON lines (pino) on stderr, so that commands which print data (feed, papers --json) keep stdout
  * clean. Written synchronously: a CLI command that exits right after its last line loses nothing.
@@ -39,7 +46,7 @@ export function createConsoleLogger(clock: () => Date = () => new Date(), level:
   );
   const line = (at: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
     if (!log.isLevelEnabled(at)) return;
-    log[at](fields ? (scrub(fields) as Record<string, unknown>) : {}, scrub(message) as string);
+    log[at](fields ? boundErrors(scrub(fields) as Record<string, unknown>) : {}, scrub(message) as string);
   };
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { oneLine } from '../domain/text.js';
 import { FORMATS, parseFormat } from '../ingest/formats.js';
 import { progressBar } from './progress.js';
 import { withApp } from './run.js';
@@ -22,7 +23,10 @@ export function registerIngest(program: Command): void {
           },
         });
         storing.done();
-        const seen = report.files.map((f) => `${f.file}: ${f.papers} papers`).join('; ');
+        // Papers were stored, but not all of what the sources hold: said on stderr, one line each.
+        for (const f of report.files) for (const w of f.warnings) process.stderr.write(`paperboy: warning: ${oneLine(w)}\n`);
+        const warned = (n: number) => (n ? ` (${n} ${n === 1 ? 'warning' : 'warnings'})` : '');
+        const seen = report.files.map((f) => `${f.file}: ${f.papers} papers${warned(f.warnings.length)}`).join('; ');
         console.log(`${seen}\nadded ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}`);
       }),
     );

@@ -1,16 +1,15 @@
 import { loadConfig } from '../config.js';
 import { createApp, type App } from '../app.js';
-import { PaperboyError } from '../domain/errors.js';
+import { errorText, PaperboyError } from '../domain/errors.js';
 
 /** Exit codes: 1 for bad input the user can fix, 2 for a failure of Paperboy or its surroundings. */
 export function exitCodeFor(err: unknown): number {
   return err instanceof PaperboyError && err.code !== 'STORE_UNAVAILABLE' && err.code !== 'FETCH_FAILED' ? 1 : 2;
 }
 
-/** Prints one line naming the problem, never a stack trace. */
+/** Prints one bounded line naming the problem, never a stack trace. */
 export function reportError(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`paperboy: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`paperboy: ${errorText(err)}\n`);
 }
 
 /** Runs a command against a freshly built app and always closes it. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { oneLine } from '../domain/text.js';
 import { parseInstant } from '../domain/period.js';
 import type { RunSummary } from '../jobs/deliver.js';
 import { intInRange } from './args.js';
@@ -67,7 +68,7 @@ export function registerSend(program: Command): void {
         process.off('SIGTERM', stop);
         console.log(summaryLine(summary));
         if (summary.paused) {
-          process.stderr.write(`paperboy: ${summary.paused}; run paperboy send again to resume\n`);
+          process.stderr.write(`paperboy: ${oneLine(summary.paused)}; run paperboy send again to resume\n`);
           process.exitCode = 3;
         }
       }),

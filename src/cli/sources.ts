@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError, PaperboyError } from '../domain/errors.js';
+import { oneLine } from '../domain/text.js';
 import { editSourcesFile, sourceSchema } from '../jobs/source-config.js';
 import { withApp } from './run.js';
 
@@ -20,7 +21,7 @@ export function registerSources(program: Command): void {
         if (health.length === 0) return void console.log(`no sources configured (${app.config.sources.file})`);
         for (const h of health) {
           const facts = [h.name, h.status, h.format, `last success ${when(h.lastSuccessAt)}`, `seen ${h.itemsSeen}`, `new ${h.itemsNew}`, h.cron, h.url];
-          console.log(`${facts.join('\t')}${h.detail ? `\t${h.detail}` : ''}`);
+          console.log(`${facts.join('\t')}${h.detail ? `\t${oneLine(h.detail)}` : ''}`);
         }
       }),
     );
@@ -36,7 +37,8 @@ export function registerSources(program: Command): void {
         let failed = false;
         for (const name of chosen) {
           const r = await jobs.runSource(name, { force: o.force ?? false });
-          console.log(`${r.name}\t${r.status}\tseen ${r.seen}, added ${r.added}, updated ${r.updated}${r.detail ? `\t${r.detail}` : ''}`);
+          for (const w of r.warnings) process.stderr.write(`paperboy: warning: ${r.name}: ${oneLine(w)}\n`);
+          console.log(`${r.name}\t${r.status}\tseen ${r.seen}, added ${r.added}, updated ${r.updated}${r.detail ? `\t${oneLine(r.detail)}` : ''}`);
           if (r.status === 'failed') failed = true;
         }
         if (failed) process.exitCode = 2;

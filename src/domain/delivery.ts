@@ -1,5 +1,6 @@
 // One digest to one subscriber: pending → sending → sent, or failed / skipped. The rules for what
 // an SMTP answer means and when to try again live here, free of any transport.
+import { oneLine } from './text.js';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
@@ -53,7 +54,7 @@ const THROTTLING = new Set([421, 451, 454]);
 /** Classifies an error from an SMTP client by its reply code; no code means the connection failed. */
 export function classifySendError(err: { responseCode?: unknown; response?: unknown; message?: unknown }): SendFailure {
   const code = typeof err.responseCode === 'number' ? err.responseCode : undefined;
-  const message = String(err.response ?? err.message ?? 'unknown error').slice(0, 500);
+  const message = oneLine(String(err.response ?? err.message ?? 'unknown error'), 500);
   if (code !== undefined && code >= 500) return { kind: 'hard', responseCode: code, message };
   if (code !== undefined && THROTTLING.has(code)) return { kind: 'throttled', responseCode: code, message };
   return { kind: 'transient', responseCode: code, message };

@@ -1,3 +1,5 @@
+import { oneLine } from './text.js';
+
 /**
  * Errors with a stable `code`. Only web/ and cli/ turn them into a status or an exit code;
  * `message` is the text shown to users, `cause` keeps the underlying error for the logs.
@@ -38,4 +40,12 @@ export class NotFoundError extends PaperboyError {
   constructor(message: string) {
     super('NOT_FOUND', message);
   }
+}
+
+/** The longest error text shown to a user: a terminal line, a table cell, a health field. */
+export const MAX_MESSAGE_LENGTH = 300;
+
+/** An error's message as users see it: one bounded line (see oneLine). */
+export function errorText(err: unknown, max: number = MAX_MESSAGE_LENGTH): string {
+  return oneLine(err instanceof Error ? err.message : String(err), max);
 }

@@ -21,6 +21,26 @@ export function normaliseWhitespace(s: string): string {
   return stripControlChars(s).replace(UNTIDY_SPACE, ' ').trim();
 }
 
+// Bidirectional overrides and isolates: in a terminal or a log they can make a line read otherwise.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Text (an error, a warning) as one line of at most `max` characters: line breaks become spaces,
+ * control characters go, runs of space shrink to one, and a longer text loses its middle to an
+ * ellipsis, keeping where (the start: file and line) and why (the end).
+ */
+export function oneLine(text: string, max = 300): string {
+  const flat = stripControlChars(text.replace(/[\t\n\r\u2028\u2029]/g, ' '))
+    .replace(BIDI_CONTROL, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  if (flat.length <= max) return flat;
+  const chars = Array.from(flat);
+  if (chars.length <= max) return flat;
+  const tail = Math.floor((max - 1) / 3);
+  return `${chars.slice(0, max - 1 - tail).join('').trimEnd()}…${chars.slice(chars.length - tail).join('').trimStart()}`;
+}
+
 /** Cuts text at a word boundary so it is at most `max` characters, ending with an ellipsis. */
 export function trimText(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -1,5 +1,6 @@
 import { ParseError } from '../domain/errors.js';
 import type { PaperInput } from '../domain/paper.js';
+import type { ParsedSource } from './parsed.js';
 
 /**
  * The Daily Papers page as text: five header lines (the last one the page's date), then a title
@@ -9,22 +10,50 @@ import type { PaperInput } from '../domain/paper.js';
 export const DAILY_PAGE_MARKER = 'Get trending papers in your email inbox!';
 
 const HEADER_LINES = 5;
-// The longest real title seen is ~150 characters; a much longer "title" is an abstract out of place.
+// What tells the two lines apart, measured on a real page (103 papers): titles are 20 to 143
+// characters, none ends with a full stop and none holds two sentences; abstracts are 1,343 to 1,913
+// characters of five sentences or more, ending with a full stop (or a URL). Words shared by a
+// title and its abstract do not tell (a day's papers share their field's words), so they are not used.
 const MAX_TITLE = 300;
-const MIN_ABSTRACT = 20;
+const SENTENCE_BREAK = /[.!?]["')\]]?\s+["'([]?\p{Lu}/u;
+// "vs. Bert" or "et al. Show" do not end a sentence.
+const ABBREVIATION = /\b(?:vs|e\.g|i\.e|et al|etc|cf|approx|Fig|Figs|Eq|Eqs|Sec|No|Dr|Mr|Ms|St)\./gi;
 
 interface Line {
   number: number;
   text: string;
 }
 
+type Kind = 'title' | 'abstract' | 'stray';
+
 /** True when the text starts like a Daily Papers page. */
 export function looksLikeDailyPage(text: string): boolean {
   return text.slice(0, 400).includes(DAILY_PAGE_MARKER);
 }
 
-/** Parses a whole page; throws ParseError naming the file and line of the first problem. */
-export function parseDailyPage(text: string, file: string): PaperInput[] {
+function kindOf(text: string): Kind {
+  if (!/\p{L}/u.test(text)) return 'stray';
+  if (text.length > MAX_TITLE || /\.["')\]]?$/.test(text)) return 'abstract';
+  return SENTENCE_BREAK.test(text.replace(ABBREVIATION, '')) ? 'abstract' : 'title';
+}
+
+const quote = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
+
+/** Lines left out of the papers, and why. */
+interface Skipped {
+  line: number;
+  /** How many lines are left out (for the share of the page that pairs up). */
+  lines: number;
+  detail: string;
+}
+
+/**
+ * Reads a page: each abstract is paired with the one title line right above it. Where that is not
+ * certain (two title lines in a row before an abstract: one lost its abstract or is stray text;
+ * an abstract with no title above), no paper is made and a warning names the lines. A page cut
+ * after a title, or one where most lines do not pair up, is refused with a ParseError naming the line.
+ */
+export function parseDailyPage(text: string, file: string): ParsedSource & { warnings: string[] } {
   const lines: Line[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const trimmed = raw.trim();
@@ -40,31 +69,41 @@ export function parseDailyPage(text: string, file: string): PaperInput[] {
   if (body.length === 0) throw new ParseError(file, undefined, 'the page has a header but no papers');
 
   const papers: PaperInput[] = [];
-  for (let i = 0; i < body.length; i += 2) {
-    const title = body[i] as Line;
-    const abstract = body[i + 1];
-    if (title.text.length > MAX_TITLE) {
-      throw new ParseError(
-        file,
-        title.number,
-        `expected a paper title, found a ${title.text.length}-character paragraph: a title or an abstract is missing above`,
-        { field: 'title' },
-      );
-    }
-    if (!abstract) {
-      throw new ParseError(file, title.number, `the paper "${title.text}" has no abstract: the page looks truncated`, {
-        field: 'abstract',
+  const skipped: Skipped[] = [];
+  let titles: Line[] = [];
+  for (const line of body) {
+    const kind = kindOf(line.text);
+    if (kind === 'stray') {
+      // No letters at all ("42", "·"): never a title, so it does not stand between a title and its abstract.
+      skipped.push({ line: line.number, lines: 1, detail: `${quote(line.text)} is neither a title nor an abstract` });
+    } else if (kind === 'title') {
+      titles.push(line);
+    } else if (titles.length === 1) {
+      papers.push({ title: (titles[0] as Line).text, abstract: line.text, authors: [] });
+      titles = [];
+    } else if (titles.length === 0) {
+      skipped.push({ line: line.number, lines: 1, detail: `expected a paper title, found a ${line.text.length}-character paragraph` });
+    } else {
+      const numbers = titles.map((t) => t.number);
+      skipped.push({
+        line: numbers[0] as number,
+        lines: titles.length + 1,
+        detail: `${titles.length} title lines in a row (lines ${numbers.join(', ')}) before the abstract at line ${line.number}: an abstract is missing or a line is stray, so the abstract's title is not certain`,
       });
+      titles = [];
     }
-    if (abstract.text.length < MIN_ABSTRACT) {
-      throw new ParseError(
-        file,
-        abstract.number,
-        `expected the abstract of "${title.text}", found a ${abstract.text.length}-character line`,
-        { field: 'abstract' },
-      );
-    }
-    papers.push({ title: title.text, abstract: abstract.text, authors: [] });
   }
-  return papers;
+  const last = titles.at(-1);
+  if (last) {
+    throw new ParseError(file, last.number, `the paper ${quote(last.text)} has no abstract: the page looks truncated`, { field: 'abstract' });
+  }
+  const first = skipped[0];
+  if (first && papers.length === 0) throw new ParseError(file, first.line, first.detail, { field: 'title' });
+  const unpaired = skipped.reduce((n, s) => n + s.lines, 0);
+  // Mostly unpaired lines: not a page with a few flaws but something else, and none of it is trusted.
+  if (first && unpaired > papers.length * 2) {
+    throw new ParseError(file, first.line, `titles and abstracts do not alternate: ${unpaired} of ${body.length} lines do not pair up, the first here (${first.detail})`);
+  }
+  const skippedLines = (s: Skipped) => (s.lines === 1 ? 'line skipped' : `${s.lines} lines skipped, no paper stored from them`);
+  return { papers, warnings: skipped.map((s) => `${file}:${s.line}: ${s.detail}; ${skippedLines(s)}`) };
 }

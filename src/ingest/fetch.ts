@@ -13,6 +13,8 @@ export interface FetchConfig {
   backoffBaseMs: number;
   /** A Retry-After longer than this fails the fetch instead of blocking the job. */
   maxRetryAfterMs: number;
+  /** A larger answer is refused (announced, or once this many bytes have arrived), and not asked again. */
+  maxBytes: number;
 }
 
 export interface FetchDeps {
@@ -32,7 +34,15 @@ export interface GetOptions {
 }
 
 export type FetchResult =
-  | { notModified: false; body: string; etag: string | undefined; lastModified: string | undefined; attempts: number }
+  | {
+      notModified: false;
+      /** The body as it came: decoding is the reader's (decodeSource), by the charset of `contentType` or the document's own. */
+      bytes: Uint8Array;
+      contentType: string | undefined;
+      etag: string | undefined;
+      lastModified: string | undefined;
+      attempts: number;
+    }
   | { notModified: true; attempts: number };
 
 /** A fetch that failed for good: the message says why, for the log, the health page and the CLI. */
@@ -48,6 +58,46 @@ export class FetchError extends PaperboyError {
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** A byte count as people read it: 600 MB, 50 MB, 512 KB. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`;
+  return `${n} bytes`;
+}
+
+// Asking again brings the same bytes: a refusal for size is final, unlike a dropped connection.
+const tooLarge = (url: string, maxBytes: number, announced?: number) =>
+  new FetchError(
+    url,
+    `the answer is ${announced === undefined ? 'larger than' : `${formatBytes(announced)}, more than`} the ${formatBytes(maxBytes)} limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`,
+  );
+
+/** Reads a body to the end, or throws once it passes `maxBytes`: a huge answer never sits in memory whole. */
+async function readCapped(url: string, response: Response, maxBytes: number): Promise<Uint8Array> {
+  const announced = Number(response.headers.get('content-length') ?? NaN);
+  if (announced > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(url, maxBytes, announced);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const peek = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 200));
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
@@ -79,8 +129,12 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
     if (options.etag) headers['if-none-match'] = options.etag;
     if (options.lastModified) headers['if-modified-since'] = options.lastModified;
     const response = await doFetch(url, { headers, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'follow' });
-    const body = response.status === 304 ? '' : await response.text();
-    return { response, body };
+    if (response.status === 304 || !response.ok) {
+      // Nothing here is read: the status says it all (an error page can be any size).
+      await response.body?.cancel().catch(() => undefined);
+      return { response, bytes: new Uint8Array(0) };
+    }
+    return { response, bytes: await readCapped(url, response, config.maxBytes) };
   }
 
   async function get(url: string, options: GetOptions = {}): Promise<FetchResult> {
@@ -90,19 +144,20 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
     for (let n = 0; n <= config.retries; n++) {
       let waitMs = config.backoffBaseMs * 4 ** n;
       try {
-        const { response, body } = await attempt(url, options, gap);
+        const { response, bytes } = await attempt(url, options, gap);
         if (response.status === 304) return { notModified: true, attempts: n + 1 };
-        if (response.ok && !options.retryBody?.(body)) {
+        if (response.ok && !options.retryBody?.(peek(bytes))) {
           return {
             notModified: false,
-            body,
+            bytes,
+            contentType: response.headers.get('content-type') ?? undefined,
             etag: response.headers.get('etag') ?? undefined,
             lastModified: response.headers.get('last-modified') ?? undefined,
             attempts: n + 1,
           };
         }
         lastStatus = response.status;
-        lastProblem = response.ok ? `the server is overloaded (${JSON.stringify(body.trim().slice(0, 60))})` : `HTTP ${response.status}`;
+        lastProblem = response.ok ? `the server is overloaded (${JSON.stringify(peek(bytes).trim().slice(0, 60))})` : `HTTP ${response.status}`;
         if (!response.ok && !RETRYABLE.has(response.status)) throw new FetchError(url, lastProblem, response.status);
         const asked = retryAfterMs(response.headers.get('retry-after'), deps.now());
         if (asked !== undefined) {
@@ -130,7 +185,7 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
 
   return {
     /**
-     * GETs a URL as text. 304 comes back as `notModified`; other failures throw FetchError once
+     * GETs a URL's bytes. 304 comes back as `notModified`; other failures throw FetchError once
      * the retries are spent. Requests to a host with `minIntervalMs` wait their turn.
      */
     get(url: string, options: GetOptions = {}): Promise<FetchResult> {

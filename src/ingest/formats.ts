@@ -13,7 +13,7 @@ export const FORMATS = ['auto', 'daily-page', 'json', 'hf-daily', 'arxiv-atom', 
 export type Format = (typeof FORMATS)[number];
 
 const parsers: Record<SourceFormat, (text: string, file: string) => ParsedSource> = {
-  'daily-page': (text, file) => ({ papers: parseDailyPage(text, file) }),
+  'daily-page': parseDailyPage,
   json: (text, file) => ({ papers: parsePaperboyJson(text, file) }),
   'hf-daily': parseHfDaily,
   'arxiv-atom': parseArxivAtom,

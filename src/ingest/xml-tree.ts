@@ -50,6 +50,15 @@ function load() {
   return sax;
 }
 
+// A truncated file can leave thousands of elements open, and a name can be any length: the error
+// names a few, so that it stays one readable line.
+const shortName = (name: string) => (name.length > 40 ? `${name.slice(0, 39)}…` : name);
+const tag = (name: string | undefined) => `<${shortName(name ?? '')}>`;
+function openElements(names: string[]): string {
+  if (names.length <= 5) return names.map(tag).join(', ');
+  return `${names.slice(0, 2).map(tag).join(', ')}, … ${names.length - 4} more …, ${names.slice(-2).map(tag).join(', ')}`;
+}
+
 interface Open {
   name: string;
   node: XmlNode;
@@ -117,9 +126,9 @@ export function parseXml(source: string, file: string): XmlNode {
       // Cut inside a start tag: that element was being opened too.
       if (insideOpenTag.has(parser.state) && parser.tagName) names.push(parser.tagName);
       const lines = source.split('\n').length;
-      throw new ParseError(file, lines, `the document ends inside <${names.at(-1)}>, with ${names.map((n) => `<${n}>`).join(', ')} never closed: a truncated download?`);
+      throw new ParseError(file, lines, `the document ends inside ${tag(names.at(-1))}, with ${openElements(names)} never closed: a truncated download?`);
     }
-    const detail = reason === 'Unexpected close tag' ? `found </${parser.tagName}> where </${top.name}> was expected` : reason.replace(/\.$/, '');
+    const detail = reason === 'Unexpected close tag' ? `found </${shortName(parser.tagName)}> where </${shortName(top.name)}> was expected` : reason.replace(/\.$/, '');
     throw new ParseError(file, parser.line + 1, `not well-formed XML: ${detail}`, { cause: err });
   };
   parser.write(source).close();

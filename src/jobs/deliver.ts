@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
+import { errorText } from '../domain/errors.js';
 import type { Config } from '../config.js';
 import type { Digest } from '../domain/digest.js';
 import { canonicalEmail } from '../domain/email.js';
@@ -233,9 +234,9 @@ export function createDeliverer(deps: DelivererDeps) {
           } catch (err) {
             // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
             const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
-            await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: (err as Error).message, errorKind: 'transient' });
+            await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' });
             summary.retried++;
-            logger.error('delivery could not be attempted', { delivery: d.id, error: (err as Error).message });
+            logger.error('delivery could not be attempted', { delivery: d.id, error: errorText(err) });
           }
           options.onProgress?.({ ...summary });
         }

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { ParseError } from '../domain/errors.js';
+import { readFile, stat } from 'node:fs/promises';
+import { errorText, ParseError } from '../domain/errors.js';
+import { oneLine } from '../domain/text.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
-import type { Fetcher } from '../ingest/fetch.js';
+import { decodeSource, type DecodedSource } from '../ingest/decode.js';
+import { formatBytes, type Fetcher } from '../ingest/fetch.js';
 import { parseSource, type Format } from '../ingest/formats.js';
 import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
@@ -14,11 +16,17 @@ export interface IngestDeps {
   /** For URLs; without one, only files can be ingested. */
   fetcher?: Fetcher;
   arxivDelayMs?: number;
+  /** A larger file is refused unread (the fetcher has its own limit for URLs). */
+  maxSourceBytes?: number;
 }
 
 export interface IngestReport extends IngestCounts {
-  files: { file: string; papers: number }[];
+  /** `warnings`: what was read with doubt or left out, one line each (file and line named). */
+  files: { file: string; papers: number; warnings: string[] }[];
 }
+
+/** How many of a source's warnings a run record keeps (the count says how many there were). */
+const RECORDED_WARNINGS = 10;
 
 export interface IngestProgress {
   /** Called after each file is read and parsed. */
@@ -37,17 +45,42 @@ export async function readSource(file: string): Promise<string> {
   }
 }
 
+/** A source file's bytes; one over `maxBytes` is refused before it is read. */
+export async function readSourceBytes(file: string, maxBytes: number): Promise<Uint8Array> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new ParseError(file, undefined, `cannot read: ${reason}`, { cause: err });
+  }
+  if (size > maxBytes) {
+    throw new ParseError(file, undefined, `the file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit: not read (raise SOURCE_MAX_BYTES to accept it)`);
+  }
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new ParseError(file, undefined, `cannot read: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export const isUrl = (target: string) => /^https?:\/\//i.test(target);
 
+/** A run record's account of a source's warnings: the first few, one bounded line each, and how many. */
+export function recordedWarnings(warnings: readonly string[]): Record<string, unknown> {
+  if (warnings.length === 0) return {};
+  return { warnings: warnings.slice(0, RECORDED_WARNINGS).map((w) => oneLine(w)), warningCount: warnings.length };
+}
+
 /** Turns files and URLs into papers and stores them. */
-export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000 }: IngestDeps) {
-  async function read(target: string): Promise<string> {
-    if (!isUrl(target)) return readSource(target);
+export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000, maxSourceBytes = 50 * 1024 * 1024 }: IngestDeps) {
+  async function read(target: string): Promise<DecodedSource> {
+    if (!isUrl(target)) return decodeSource(await readSourceBytes(target, maxSourceBytes), target);
     if (!fetcher) throw new ParseError(target, undefined, 'cannot fetch URLs here');
     const arxiv = /(^|\.)arxiv\.org$/.test(new URL(target).hostname);
     const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
     // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
-    return result.notModified ? '' : result.body;
+    return result.notModified ? { text: '', encoding: 'utf-8', warnings: [] } : decodeSource(result.bytes, target, result.contentType);
   }
 
   return {
@@ -62,17 +95,19 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
       // Each source gets its own run record: the admin page shows the health of each.
       const record = (source: string, outcome: RunRecord['outcome'], detail: Record<string, unknown>) =>
         store.recordRun({ job: 'ingest', startedAt, durationMs: performance.now() - t0, outcome, planned: 0, sent: 0, failed: 0, skipped: 0, source, detail });
-      const parsed: { file: string; papers: PaperInput[] }[] = [];
+      const parsed: { file: string; papers: PaperInput[]; warnings: string[] }[] = [];
       try {
         for (const [i, target] of targets.entries()) {
-          const text = await read(target);
-          parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
+          const decoded = await read(target);
+          const source = parseSource(decoded.text, target, format);
+          const warnings = [...decoded.warnings, ...(source.warnings ?? [])];
+          parsed.push({ file: target, papers: source.papers.map(normalisePaperInput), warnings });
           progress.onFile?.(i + 1, targets.length);
         }
       } catch (err) {
         const source = err instanceof ParseError ? err.file : targets[parsed.length];
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: scrub((err as Error).message) }).catch(() => undefined);
+        if (source) await record(source, 'failed', { error: scrub(errorText(err)) }).catch(() => undefined);
         throw err;
       }
       const counts = await store.upsertPapers(
@@ -80,8 +115,11 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
         clock().toISOString(),
         progress.onStore ? { onProgress: progress.onStore } : undefined,
       );
-      for (const p of parsed) await record(p.file, 'ok', { papers: p.papers.length });
-      const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length })) };
+      for (const p of parsed) {
+        await record(p.file, 'ok', { papers: p.papers.length, ...(scrub(recordedWarnings(p.warnings)) as Record<string, unknown>) });
+        if (p.warnings.length) logger.warn('ingest warnings', { job: 'ingest', source: p.file, warnings: p.warnings.length, detail: p.warnings[0] });
+      }
+      const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length, warnings: p.warnings })) };
       logger.info('ingest done', { job: 'ingest', files: targets.length, duration_ms: Math.round(performance.now() - t0), ...counts });
       return report;
     },

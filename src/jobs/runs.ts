@@ -1,3 +1,4 @@
+import { errorText } from '../domain/errors.js';
 import { scrub, type Logger } from '../log.js';
 import type { RunRecord, RunStore } from '../store/ports.js';
 
@@ -40,8 +41,8 @@ export async function trackRun<T>(deps: RunDeps, job: string, work: () => Promis
     result = await work();
   } catch (err) {
     // The error is shown on the admin page: it gets the same scrubbing as a log line.
-    const run = base({ detail: { error: scrub((err as Error).message) }, didSomething: true }, 'failed');
-    deps.logger.error(`${job} failed`, { job, duration_ms: Math.round(run.durationMs), error: (err as Error).message });
+    const run = base({ detail: { error: scrub(errorText(err)) }, didSomething: true }, 'failed');
+    deps.logger.error(`${job} failed`, { job, duration_ms: Math.round(run.durationMs), error: errorText(err) });
     await deps.store.recordRun(run).catch(() => undefined);
     throw err;
   }

@@ -1,4 +1,6 @@
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
+import { errorText } from '../domain/errors.js';
+import { oneLine } from '../domain/text.js';
 import { localParts } from '../domain/zoned-time.js';
 import type { PeriodKind } from '../domain/period.js';
 import type { Logger } from '../log.js';
@@ -101,11 +103,11 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       try {
         const result = (await work(at)) as { problem?: string } | undefined;
         last.run = result?.problem
-          ? { at: at.toISOString(), outcome: 'failed', detail: result.problem }
+          ? { at: at.toISOString(), outcome: 'failed', detail: oneLine(result.problem) }
           : { at: at.toISOString(), outcome: 'ok' };
       } catch (err) {
-        last.run = { at: at.toISOString(), outcome: 'failed', detail: (err as Error).message };
-        logger.error(`${name} failed`, { error: (err as Error).message });
+        last.run = { at: at.toISOString(), outcome: 'failed', detail: errorText(err) };
+        logger.error(`${name} failed`, { error: errorText(err) });
       }
     };
     // At most one run of a job at a time, whether cron or the start-up catch-up fired it.
@@ -169,7 +171,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         if (due && (!last || Date.parse(last) < due.getTime())) await s.run();
       }
     });
-    const tracked = catchUp.catch((err: Error) => logger.error('source catch-up failed', { error: err.message })).finally(() => inHand.delete(tracked));
+    const tracked = catchUp.catch((err: Error) => logger.error('source catch-up failed', { error: errorText(err) })).finally(() => inHand.delete(tracked));
     inHand.add(tracked);
   }
 

@@ -1,11 +1,13 @@
 // Fetching configured sources: each run fetches (every page, for the arXiv API), parses, and only
 // then stores, in one transaction; a failure anywhere stores no paper. Every run leaves the
 // source's health: last success, items seen and new, and a flag when it failed or looks stale.
-import { PaperboyError } from '../domain/errors.js';
+import { errorText, PaperboyError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
 import { assessFetch, isSkipDay, type Source, type SourceState, type SourceStatus } from '../domain/source.js';
+import { oneLine } from '../domain/text.js';
 import { localParts } from '../domain/zoned-time.js';
 import { arxivQueryUrl, isRateExceeded } from '../ingest/arxiv-atom.js';
+import { decodeSource } from '../ingest/decode.js';
 import type { Fetcher } from '../ingest/fetch.js';
 import { parseSource } from '../ingest/formats.js';
 import type { ParsedSource } from '../ingest/parsed.js';
@@ -30,6 +32,8 @@ export interface SourceRun {
   added: number;
   updated: number;
   requests: number;
+  /** What was read with doubt or left out (undecodable bytes, unpaired lines), one line each. */
+  warnings: string[];
 }
 
 export interface SourceHealth {
@@ -65,7 +69,9 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       const result = await fetcher.get(url, { minIntervalMs: gapFor(source), retryBody: isRateExceeded });
       requests += result.attempts;
       if (result.notModified) break;
-      const page = parseSource(result.body, url, 'arxiv-atom');
+      const decoded = decodeSource(result.bytes, url, result.contentType);
+      const page = parseSource(decoded.text, url, 'arxiv-atom');
+      page.warnings = [...decoded.warnings, ...(page.warnings ?? [])];
       parsed.push(page);
       const total = page.totalResults ?? 0;
       if (page.papers.length === 0 && start < total) {
@@ -98,7 +104,9 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       lastModified: conditional ? state?.lastModified : undefined,
     });
     if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
-    const parsed = parseSource(result.body, url, source.format);
+    const decoded = decodeSource(result.bytes, url, result.contentType);
+    const parsed = parseSource(decoded.text, url, source.format);
+    parsed.warnings = [...decoded.warnings, ...(parsed.warnings ?? [])];
     return {
       parsed: [parsed],
       requests: result.attempts,
@@ -111,7 +119,7 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
   async function run(source: Source, at: Date, options: { force?: boolean } = {}): Promise<SourceRun> {
     const state = await store.getSourceState(source.name);
     const quietDay = isSkipDay(source, state?.skipDays ?? [], at);
-    const base = { name: source.name, seen: 0, added: 0, updated: 0, requests: 0 };
+    const base = { name: source.name, seen: 0, added: 0, updated: 0, requests: 0, warnings: [] as string[] };
     if (quietDay && !options.force) {
       logger.info('source skipped: a day it publishes nothing', { source: source.name });
       return { ...base, status: 'skipped', detail: 'a day the source publishes nothing' };
@@ -136,10 +144,14 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       });
       // Nothing yet today says nothing about the newest paper: the one seen before stays.
       const notYet = fetched.dayInProgress && papers.length === 0;
+      const warnings = fetched.parsed.flatMap((p) => p.warnings ?? []);
+      // The source's health keeps the first warning and how many there were; the run shows them all.
+      const warned = warnings.length ? oneLine(`${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more warnings)` : ''}`) : null;
+      const detail = [verdict.detail, warned].filter(Boolean).join('; ') || null;
       await store.saveSourceState({
         name: source.name,
         status: verdict.status,
-        detail: verdict.detail,
+        detail,
         lastAttemptAt: iso,
         lastSuccessAt: iso,
         lastChangedAt: fetched.notModified ? (state?.lastChangedAt ?? null) : iso,
@@ -151,14 +163,15 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         lastModified: fetched.notModified ? (state?.lastModified ?? null) : (fetched.validators.lastModified ?? null),
         skipDays: fetched.parsed.length ? [...new Set(declared)] : (state?.skipDays ?? []),
       });
-      const facts = { source: source.name, status: verdict.status, seen: papers.length, new: counts.added, updated: counts.updated, requests: fetched.requests, detail: verdict.detail ?? undefined };
+      const facts = { source: source.name, status: verdict.status, seen: papers.length, new: counts.added, updated: counts.updated, requests: fetched.requests, warnings: warnings.length || undefined, detail: detail ?? undefined };
       if (verdict.status === 'stale') logger.warn('source looks stale', facts);
+      else if (warnings.length) logger.warn('source fetched with warnings', facts);
       else logger.info('source fetched', facts);
-      return { ...base, status: verdict.status, detail: verdict.detail, seen: papers.length, added: counts.added, updated: counts.updated, requests: fetched.requests };
+      return { ...base, status: verdict.status, detail, seen: papers.length, added: counts.added, updated: counts.updated, requests: fetched.requests, warnings };
     } catch (err) {
       // Bad answers (HTTP errors, garbage, truncated bodies) flag the source; anything else is ours.
       if (!(err instanceof PaperboyError) || err.code === 'STORE_UNAVAILABLE') throw err;
-      const detail = err.message;
+      const detail = errorText(err);
       await store.saveSourceState({
         ...(state ?? { name: source.name, lastSuccessAt: null, lastChangedAt: null, newestItemAt: null, itemsSeen: 0, itemsNew: 0, failures: 0, etag: null, lastModified: null, skipDays: [] }),
         status: 'failed',
@@ -191,7 +204,7 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
           cron: s.cron,
           enabled: s.enabled,
           status: !s.enabled ? 'disabled' : (st?.status ?? 'never-run'),
-          detail: st?.detail ?? null,
+          detail: st?.detail ? oneLine(st.detail) : null,
           lastAttemptAt: st?.lastAttemptAt ?? null,
           lastSuccessAt: st?.lastSuccessAt ?? null,
           itemsSeen: st?.itemsSeen ?? 0,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
+import { oneLine } from '../domain/text.js';
 import { operatorView } from '../jobs/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
 import { prometheusText } from './metrics-text.js';
@@ -7,6 +8,9 @@ import type { PageRenderer } from '../render/web/pages.js';
 import { formField, readForm } from './form-body.js';
 import { bearerToken, type AdminAuth } from './admin-auth.js';
 import { COOKIE, newSession, readCookie, sessionCookie, validSession } from './admin-session.js';
+
+// Run records hold text from outside (parsers, servers): shown as one bounded line, whatever was stored.
+const shown = (value: unknown) => (typeof value === 'string' ? oneLine(value) : undefined);
 
 const LOGIN_LIMIT = { max: 5, timeWindow: 60_000 };
 const LOGIN_FORM = { token: formField.one };
@@ -35,7 +39,7 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
       pages.render('admin', {
         title: 'Admin · Paperboy',
         at: when(v.at),
-        runs: v.runs.map((r) => ({ ...r, startedAt: when(r.startedAt), seconds: (r.durationMs / 1000).toFixed(1), failedRun: r.outcome === 'failed', error: r.detail?.error })),
+        runs: v.runs.map((r) => ({ ...r, startedAt: when(r.startedAt), seconds: (r.durationMs / 1000).toFixed(1), failedRun: r.outcome === 'failed', error: shown(r.detail?.error) })),
         chart: deliveriesChart(v.perDay),
         sentInPeriod: total,
         days: v.perDay.length,
@@ -43,7 +47,7 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
         subscribers: Object.entries(v.subscribers).map(([status, n]) => ({ status, n })),
         suppressions: v.suppressions,
         papers: v.papers,
-        sources: v.sources.map((s) => ({ source: s.source, ok: s.last.outcome === 'ok', last: when(s.last.startedAt), lastOk: when(s.lastOkAt), error: s.last.detail?.error })),
+        sources: v.sources.map((s) => ({ source: s.source, ok: s.last.outcome === 'ok', last: when(s.last.startedAt), lastOk: when(s.lastOkAt), error: shown(s.last.detail?.error), warning: shown((s.last.detail?.warnings as unknown[] | undefined)?.[0]), warnings: s.last.detail?.warningCount })),
         jobs: v.jobs.map((j) => ({ name: j.name, next: when(j.nextRun), last: j.lastRun ? `${when(j.lastRun.at)} (${j.lastRun.outcome})` : '—' })),
         nextSends: v.nextSends.map((n) => ({ at: n.overdue ? `${when(n.at)} (due now)` : when(n.at), email: n.email, frequency: n.frequency })),
         moreSends: Math.max(0, v.confirmedSubscribers - v.nextSends.length),

@@ -6,7 +6,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
-import { PaperboyError } from '../domain/errors.js';
+import { errorText, PaperboyError } from '../domain/errors.js';
+import { oneLine } from '../domain/text.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
 import { createAdminAuth, TooManyAttemptsError } from './admin-auth.js';
@@ -20,7 +21,8 @@ import { registerSubscriptionRoutes } from './subscription-routes.js';
 const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, TOO_MANY_REQUESTS: 429 };
 const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
 
-function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, text: string) {
+function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, raw: string) {
+  const text = oneLine(raw);
   const heading = HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Bad request');
   if (status === 401) reply.header('www-authenticate', 'Bearer');
   if (request.url.startsWith('/admin/api/')) return reply.code(status).send({ error: text });
@@ -93,7 +95,7 @@ export function createServer(app: App): FastifyInstance {
       return sendError(request, reply, pages, status, text);
     }
     // The details go to the log, never to the visitor.
-    app.logger.error('request failed', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: (error as Error).message });
+    app.logger.error('request failed', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: errorText(error) });
     return sendError(request, reply, pages, 500, 'Paperboy could not answer this request. Try again later.');
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import { InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { errorText, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { signToken, verifyToken } from '../domain/tokens.js';
 import type { Subscriber } from '../domain/subscriber.js';
 import { topicNames } from '../domain/topic.js';
@@ -60,12 +60,12 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
           if (err instanceof InvalidInputError) throw err;
           // A failed send (relay down) must not answer differently from "nothing to send": that
           // would tell who is subscribed. It is logged; the next request sends at once.
-          app.logger.error('confirmation email not sent', { error: (err as Error).message });
+          app.logger.error('confirmation email not sent', { error: errorText(err) });
         }
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         // Only the form's own mistakes are shown; nothing here depends on the address's state.
-        return html(reply, await renderHome(app, pages, { error: err.message, form: input }), 400);
+        return html(reply, await renderHome(app, pages, { error: errorText(err), form: input }), 400);
       }
       return message(
         reply,
@@ -144,7 +144,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
       return preferencesPage(reply, request.params.token, updated, { saved: true });
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
-      return preferencesPage(reply, request.params.token, s, { error: err.message });
+      return preferencesPage(reply, request.params.token, s, { error: errorText(err) });
     }
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_PAGE, tempDir } from '../helpers/env.js';
+import { FIXTURES, SAMPLE_PAGE, tempDir } from '../helpers/env.js';
 import { paperboy } from '../helpers/cli.js';
 
 describe('paperboy CLI', () => {
@@ -30,6 +30,40 @@ describe('paperboy CLI', () => {
       `paperboy: ${cut}:419: the paper "PockEngine: Sparse and Efficient Fine-tuning in a Pocket" has no abstract: the page looks truncated (field abstract)\n`,
     );
     expect(JSON.parse(paperboy(cwd, ['papers', '--json']).stdout)).toEqual([]);
+  });
+
+  it('fails on a truncated, deeply nested XML file with one short line', () => {
+    const cwd = tempDir();
+    const deep = join(cwd, 'deep.xml');
+    writeFileSync(deep, `<?xml version="1.0"?>\n<rss version="2.0"><channel><item><description>\n${'<div>'.repeat(100_000)}cut`);
+    const run = paperboy(cwd, ['ingest', deep]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `paperboy: ${deep}:3: the document ends inside <div>, with <rss>, <channel>, … 100000 more …, <div>, <div> never closed: a truncated download?\n`,
+    );
+  });
+
+  it('stores what is certain of flawed sources, and says on stderr what it left out or could not read', () => {
+    const cwd = tempDir();
+    // The sample page with one abstract deleted and a stray line before the next paper's abstract.
+    const lines = readFileSync(SAMPLE_PAGE, 'utf8').split('\n');
+    const edited = join(cwd, 'edited.txt');
+    writeFileSync(edited, [...lines.slice(0, 52), ...lines.slice(54, 56), 'Upvote 42', '', ...lines.slice(56)].join('\n'));
+    // A page saved as Latin-1: its accents are not UTF-8.
+    const latin1 = join(cwd, 'latin1.txt');
+    writeFileSync(latin1, Buffer.from(readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace('Quiet Reasoning', 'Quiet Reasoning à la Zürich'), 'latin1'));
+    const run = paperboy(cwd, ['ingest', edited, latin1]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^${edited}: 101 papers \\(1 warning\\); ${latin1}: \\d+ papers \\(1 warning\\)\nadded \\d+,`));
+    // (The log's JSON lines go to stderr too.)
+    expect(run.stderr.split('\n').filter((l) => !l.startsWith('{'))).toEqual([
+      expect.stringMatching(new RegExp(`^paperboy: warning: ${edited}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57: .*; 4 lines skipped, no paper stored from them$`)),
+      `paperboy: warning: ${latin1}: 2 characters could not be read as UTF-8 and became "\uFFFD", the first at line 11, column 17 (an encoding the source does not declare?)`,
+      '',
+    ]);
+    const titles = (JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as { title: string }[]).map((p) => p.title);
+    expect(titles).not.toContain(lines[50]);
+    expect(titles).not.toContain('Upvote 42');
   });
 
   it('refuses an empty file, an unknown format and a missing file, one line each', () => {

@@ -28,6 +28,18 @@ describe('paperboy ingest <url> and paperboy sources', { timeout: 180_000 }, () 
     expect(JSON.parse(papers.stdout)).toHaveLength(4);
   });
 
+  it('refuses a download over SOURCE_MAX_BYTES after one request, with one line', async () => {
+    const server = await startFixtureServer();
+    server.route('/huge.xml', { streamBytes: 600 * 1024 * 1024 });
+    const cwd = tempDir();
+    const run = await paperboyAsync(cwd, ['ingest', server.url('/huge.xml')], { SOURCE_MAX_BYTES: '1048576' });
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('paperboy:'))).toEqual([
+      `paperboy: ${server.url('/huge.xml')}: the answer is 600 MB, more than the 1 MB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`,
+    ]);
+    expect(server.requestsTo('/huge.xml')).toHaveLength(1);
+  });
+
   it('adds, lists with health, runs and removes sources; names a bad sources file by line and field', async () => {
     const server = await startFixtureServer();
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml' });

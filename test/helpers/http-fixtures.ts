@@ -7,8 +7,9 @@ import { FIXTURES } from './env.js';
 /** One answer of the fixture server. */
 export interface FixtureResponse {
   status?: number;
-  /** The body, or `fixture`: a file under test/fixtures/sources/. */
+  /** The body (as UTF-8, or `bytes` as they are), or `fixture`: a file under test/fixtures/sources/, sent byte for byte. */
   body?: string;
+  bytes?: Uint8Array;
   fixture?: string;
   type?: string;
   headers?: Record<string, string>;
@@ -19,6 +20,10 @@ export interface FixtureResponse {
   delayMs?: number;
   /** Announces the whole length, sends this many bytes, then drops the connection. */
   truncateAt?: number;
+  /** Streams a body of this many bytes (the start of an RSS feed, then filler) in 64 KB chunks, as long as the client reads. */
+  streamBytes?: number;
+  /** Sends the body chunked, without Content-Length. */
+  noLength?: boolean;
 }
 
 export interface RecordedRequest {
@@ -32,6 +37,7 @@ export interface RecordedRequest {
 type Route = FixtureResponse | FixtureResponse[] | ((req: RecordedRequest, n: number) => FixtureResponse);
 
 export const fixtureText = (name: string) => readFileSync(`${FIXTURES}sources/${name}`, 'utf8');
+export const fixtureBytes = (name: string) => readFileSync(`${FIXTURES}sources/${name}`);
 
 /**
  * A real HTTP server on 127.0.0.1 serving recorded-style fixtures in place of the public
@@ -44,6 +50,8 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
   const counts = new Map<string, number>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  /** Bytes of streamed bodies actually written, by path. */
+  const streamed = new Map<string, number>();
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fixture');
@@ -60,7 +68,6 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
           ? (route[Math.min(n, route.length - 1)] as FixtureResponse)
           : route;
     const send = () => {
-      const body = answer.fixture ? fixtureText(answer.fixture) : (answer.body ?? '');
       const headers: Record<string, string> = { 'content-type': answer.type ?? 'application/xml; charset=utf-8', ...answer.headers };
       if (answer.etag) headers.etag = answer.etag;
       if (answer.lastModified) headers['last-modified'] = answer.lastModified;
@@ -71,14 +78,31 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
         res.writeHead(304, headers).end();
         return;
       }
-      const bytes = Buffer.from(body);
-      res.writeHead(answer.status ?? 200, { ...headers, 'content-length': String(bytes.length) });
+      if (answer.streamBytes !== undefined) return stream(answer.streamBytes, answer.noLength ? headers : { ...headers, 'content-length': String(answer.streamBytes) });
+      const bytes = answer.fixture ? fixtureBytes(answer.fixture) : answer.bytes ? Buffer.from(answer.bytes) : Buffer.from(answer.body ?? '');
+      res.writeHead(answer.status ?? 200, answer.noLength ? headers : { ...headers, 'content-length': String(bytes.length) });
       if (answer.truncateAt !== undefined) {
         res.write(bytes.subarray(0, answer.truncateAt));
         setImmediate(() => req.socket.destroy());
         return;
       }
       res.end(bytes);
+    };
+    const stream = (size: number, headers: Record<string, string>) => {
+      res.writeHead(answer.status ?? 200, headers);
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>').copy(chunk);
+      let sent = 0;
+      const more = () => {
+        while (sent < size && !res.destroyed) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, size - sent));
+          sent += piece.length;
+          streamed.set(url.pathname, sent);
+          if (!res.write(piece)) return void res.once('drain', more);
+        }
+        if (sent >= size) res.end();
+      };
+      more();
     };
     if (answer.delayMs) setTimeout(send, answer.delayMs);
     else send();
@@ -102,6 +126,8 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
     requests,
     /** Requests to one path, in order. */
     requestsTo: (path: string) => requests.filter((r) => r.path === path),
+    /** How many bytes of a streamed body went out before the client stopped reading. */
+    streamedTo: (path: string) => streamed.get(path) ?? 0,
     route(path: string, answer: Route) {
       routes.set(path, answer);
       counts.set(path, 0);

@@ -9,6 +9,7 @@ const CONFIG: FetchConfig = {
   retries: 2,
   backoffBaseMs: 1_000,
   maxRetryAfterMs: 60_000,
+  maxBytes: 50 * 1024 * 1024,
 };
 
 async function setup(config: Partial<FetchConfig> = {}) {
@@ -34,7 +35,7 @@ describe('fetching a source over real HTTP', () => {
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"v1"' });
     const first = await fetcher.get(server.url('/rss/cs.LG'));
     expect(first).toMatchObject({ notModified: false, etag: '"v1"' });
-    expect(first.notModified === false && first.body).toContain('<title>cs.LG updates on arXiv.org</title>');
+    expect(first.notModified === false && Buffer.from(first.bytes).toString('utf8')).toContain('<title>cs.LG updates on arXiv.org</title>');
     const second = await fetcher.get(server.url('/rss/cs.LG'), { etag: '"v1"' });
     expect(second.notModified).toBe(true);
     const [a, b] = server.requests;
@@ -120,6 +121,26 @@ describe('fetching a source over real HTTP', () => {
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(3_000);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(3_000);
     expect(server.requests.map((r) => r.query.get('start'))).toEqual(['0', '3', '6']);
+  });
+
+  it('refuses an answer larger than the limit once, announced or not, without reading it all', async () => {
+    const { server, fetcher, time } = await setup({ maxBytes: 100 * 1024 });
+    server.route('/huge', { streamBytes: 600 * 1024 * 1024 });
+    const announced = await failure(fetcher.get(server.url('/huge')));
+    expect(announced.message).toBe(`${server.url('/huge')}: the answer is 600 MB, more than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`);
+    server.route('/unannounced', { streamBytes: 600 * 1024 * 1024, noLength: true });
+    const counted = await failure(fetcher.get(server.url('/unannounced')));
+    expect(counted.message).toBe(`${server.url('/unannounced')}: the answer is larger than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`);
+    // Asked once each, never retried, and the bodies were not read to their end.
+    expect(server.requestsTo('/huge')).toHaveLength(1);
+    expect(server.requestsTo('/unannounced')).toHaveLength(1);
+    expect(time.sleeps).toEqual([]);
+    expect(server.streamedTo('/huge')).toBeLessThan(100 * 1024 * 1024);
+    expect(server.streamedTo('/unannounced')).toBeLessThan(100 * 1024 * 1024);
+    // Just under the limit, unannounced, is read whole.
+    server.route('/fits', { streamBytes: 100 * 1024, noLength: true });
+    const fits = await fetcher.get(server.url('/fits'));
+    expect(fits.notModified === false && fits.bytes.byteLength).toBe(100 * 1024);
   });
 
   it('treats arXiv\'s 200 "Rate exceeded." as an overload: waits and asks again', async () => {

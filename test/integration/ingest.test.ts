@@ -1,9 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { normalisePaperInput } from '../../src/domain/paper.js';
+import { parseDailyPage } from '../../src/ingest/daily-page.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { fixtureBytes, startFixtureServer } from '../helpers/http-fixtures.js';
 
 describe('ingest into a real SQLite file', () => {
   it('stores the sample page once: a second ingest changes nothing', async () => {
@@ -72,6 +75,70 @@ describe('ingest into a real SQLite file', () => {
       `${bad}:3: paper 2: must not be empty (field title)`,
     );
     expect(await app.store.countPapers()).toBe(0);
+  });
+
+  it('reads a Latin-1 source as declared: in its XML declaration, or in the charset of the server', async () => {
+    const app = await testApp();
+    const title = 'Schrödinger Bridges for Naïve Bayes: ±1 Bit of µ-Calculus';
+    const server = await startFixtureServer();
+    // The same Latin-1 bytes without their declaration: only the server's charset says what they are.
+    const undeclared = Buffer.from(fixtureBytes('feed-latin1.rss.xml').toString('latin1').replace(/^<\?xml[^>]*>\n/, ''), 'latin1');
+    server.route('/lab.rss', { bytes: undeclared, type: 'application/rss+xml; charset=ISO-8859-1' });
+    const report = await app.ingester.ingestFiles([`${FIXTURES}sources/feed-latin1.rss.xml`, server.url('/lab.rss')]);
+    expect(report.files.map((f) => f.warnings)).toEqual([[], []]);
+    const papers = await app.store.listPapers({});
+    expect(papers.map((p) => [p.title, p.authors])).toEqual([[title, ['Jürgen Müller']]]);
+    expect(papers[0]?.abstract).toContain('Müller and Øster, with 2×2 grids at 40 °C');
+  });
+
+  it('stores a file that is not UTF-8, and says how many characters were replaced and where, in the report and the run', async () => {
+    const app = await testApp();
+    const file = join(tempDir(), 'page-latin1.txt');
+    writeFileSync(file, Buffer.from(readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace('Quiet Reasoning', 'Quiet Reasoning à la Zürich'), 'latin1'));
+    const report = await app.ingester.ingestFiles([file]);
+    const warning = `${file}: 2 characters could not be read as UTF-8 and became "\uFFFD", the first at line 11, column 17 (an encoding the source does not declare?)`;
+    expect(report.files[0]?.warnings).toEqual([warning]);
+    const [run] = await app.store.listRuns({ limit: 1 });
+    expect(run).toMatchObject({ job: 'ingest', outcome: 'ok', source: file, detail: { warnings: [warning], warningCount: 1 } });
+    expect((await app.store.listPapers({})).map((p) => p.title)).toContain('Quiet Reasoning \uFFFD la Z\uFFFDrich: Language Models Can Teach Themselves to Think Before Speaking');
+  });
+
+  it('stores only the certain papers of a page with a lost abstract and a stray line, and records the lines it left out', async () => {
+    const app = await testApp();
+    const real = readFileSync(SAMPLE_PAGE, 'utf8');
+    const truth = new Map(parseDailyPage(real, 'x').papers.map(normalisePaperInput).map((p) => [p.title, p.abstract]));
+    const lines = real.split('\n');
+    // The abstract after line 56 (paper 10's) is deleted; a stray line goes before paper 11's abstract.
+    const lostTitle = lines[50] as string;
+    const edited = [...lines.slice(0, 52), ...lines.slice(54, 56), 'Upvote 42', '', ...lines.slice(56)];
+    const file = join(tempDir(), 'edited.txt');
+    writeFileSync(file, edited.join('\n'));
+    const report = await app.ingester.ingestFiles([file]);
+    expect(report).toMatchObject({ added: 101, files: [{ papers: 101, warnings: [expect.stringMatching(new RegExp(`^${file}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57`))] }] });
+    const stored = await app.store.listPapers({});
+    expect(stored).toHaveLength(101);
+    for (const p of stored) expect(p.abstract, p.title).toBe(truth.get(p.title));
+    expect(stored.map((p) => p.title)).not.toContain(lostTitle);
+    const [run] = await app.store.listRuns({ limit: 1 });
+    expect(run?.detail).toMatchObject({ papers: 101, warningCount: 1 });
+  });
+
+  it('refuses a file over SOURCE_MAX_BYTES without reading it', async () => {
+    const app = await testApp({ env: { SOURCE_MAX_BYTES: '2048' } });
+    await expect(app.ingester.ingestFiles([SAMPLE_PAGE])).rejects.toThrow(
+      `${SAMPLE_PAGE}: the file is 172 KB, more than the 2 KB limit: not read (raise SOURCE_MAX_BYTES to accept it)`,
+    );
+    expect(await app.store.countPapers()).toBe(0);
+  });
+
+  it('records a failed ingest with its error as one line of bounded length, without control characters', async () => {
+    const app = await testApp();
+    const missing = `/nonexistent/${'deeper/'.repeat(400)}\u001b[2Jpapers\n.txt`;
+    await expect(app.ingester.ingestFiles([missing])).rejects.toThrow('cannot read: no such file');
+    const [run] = await app.store.listRuns({ limit: 1 });
+    const error = run?.detail?.error as string;
+    expect(error.length).toBeLessThanOrEqual(300);
+    expect(error).toMatch(/^\/nonexistent\/deeper\/deeper\/.*….*deeper\/\[2Jpapers \.txt: cannot read: no such file$/);
   });
 
   it('names a missing file', async () => {

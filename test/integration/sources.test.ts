@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from '../../src/web/server.js';
 import { freshSchema } from '../helpers/postgres.js';
+import { fixtureBytes } from '../helpers/http-fixtures.js';
 import { sourcesApp } from '../helpers/sources.js';
 import { postgresAvailable } from '../helpers/system.js';
 
@@ -127,6 +128,33 @@ describe('sources: failures store nothing and are flagged', () => {
     expect(await app.store.countPapers()).toBe(4);
     const [health] = await jobs.health();
     expect(health).toMatchObject({ status: 'failed', lastSuccessAt: '2024-03-21T09:00:00.000Z', itemsSeen: 4, itemsNew: 4 });
+  });
+});
+
+describe('sources: what the bytes are, and how many', () => {
+  const labSource = (base: string) => ({ name: 'lab', format: 'rss', url: `${base}/lab.rss`, cron: '0 10 * * *' });
+
+  it('stores a feed that is not UTF-8, and its run and health say how many characters were replaced and where', async () => {
+    const { app, server, lines } = await sourcesApp((b) => [labSource(b)]);
+    // Latin-1 bytes, declared nowhere: read as UTF-8, each accented letter is lost.
+    const undeclared = Buffer.from(fixtureBytes('feed-latin1.rss.xml').toString('latin1').replace(/^<\?xml[^>]*>\n/, ''), 'latin1');
+    server.route('/lab.rss', { bytes: undeclared, type: 'application/rss+xml' });
+    const jobs = await app.sources();
+    const run = await jobs.runSource('lab');
+    const warning = `${server.url('/lab.rss')}: 14 characters could not be read as UTF-8 and became "\uFFFD", the first at line 3, column 43 (an encoding the source does not declare?)`;
+    expect(run).toMatchObject({ status: 'ok', seen: 1, warnings: [warning] });
+    const [health] = await jobs.health();
+    expect(health?.detail).toBe(warning);
+    expect(lines.find((l) => l.message === 'source fetched with warnings')).toMatchObject({ level: 'warn', fields: { source: 'lab', warnings: 1 } });
+  });
+
+  it('refuses an answer over SOURCE_MAX_BYTES after one request, and flags the source', async () => {
+    const { app, server, time } = await sourcesApp((b) => [labSource(b)], undefined, { SOURCE_MAX_BYTES: '65536' });
+    server.route('/lab.rss', { streamBytes: 600 * 1024 * 1024, noLength: true });
+    const run = await (await app.sources()).runSource('lab');
+    expect(run).toMatchObject({ status: 'failed', detail: `${server.url('/lab.rss')}: the answer is larger than the 64 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)` });
+    expect(server.requestsTo('/lab.rss')).toHaveLength(1);
+    expect(time.sleeps).toEqual([]);
   });
 });
 

@@ -15,9 +15,26 @@ function page(...lines: string[]): string {
 }
 const ABSTRACT = 'We propose a method and show that it works well on several benchmarks of interest.';
 
+/**
+ * The real page with paper `lost`'s abstract deleted and `stray` inserted just before the line
+ * of paper `strayAt` (`title` or `abstract`), as a hand-edited or badly copied page would be.
+ */
+function mutated(lost: number, stray: string, strayAt: number, before: 'title' | 'abstract') {
+  const lines = real.split('\n');
+  const filled = lines.flatMap((l, i) => (l.trim() ? [i] : [])).slice(5);
+  const strayIndex = filled[strayAt * 2 + (before === 'title' ? 0 : 1)] as number;
+  const lostIndex = filled[lost * 2 + 1] as number;
+  const edited = lines.flatMap((l, i) => (i === lostIndex ? [] : i === strayIndex ? [stray, '', l] : [l]));
+  const text = edited.join('\n');
+  /** The 1-based line of a text in the edited page. */
+  const lineOf = (needle: string) => edited.indexOf(needle) + 1;
+  return { text, lineOf };
+}
+
 describe('Daily Papers page', () => {
   it('reads all 103 papers of the real page, header excluded', () => {
-    const papers = parseDailyPage(real, 'seed.txt');
+    const { papers, warnings } = parseDailyPage(real, 'seed.txt');
+    expect(warnings).toEqual([]);
     expect(papers).toHaveLength(103);
     expect(papers[0]?.title).toBe('SMILe: Leveraging Submodular Mutual Information For Robust Few-Shot Object Detection');
     expect(papers[0]?.abstract).toMatch(/^Confusion and forgetting of object classes/);
@@ -33,7 +50,7 @@ describe('Daily Papers page', () => {
 
   it('accepts Windows line endings and missing blank lines', () => {
     const text = page('Title one', ABSTRACT).replace(/\n\n/g, '\r\n');
-    expect(parseDailyPage(text, 'crlf.txt')).toEqual([{ title: 'Title one', abstract: ABSTRACT, authors: [] }]);
+    expect(parseDailyPage(text, 'crlf.txt')).toEqual({ papers: [{ title: 'Title one', abstract: ABSTRACT, authors: [] }], warnings: [] });
   });
 
   it('names the line of a paper whose abstract is missing at the end (a truncated page)', () => {
@@ -43,16 +60,49 @@ describe('Daily Papers page', () => {
     expect(err.line).toBe(15);
   });
 
-  it('names the line where titles and abstracts fall out of step', () => {
-    // "Title two" lost its abstract, so the next abstract is read where a title should be.
+  it('names the line where titles and abstracts fall out of step, and keeps only the certain papers', () => {
+    // "Title two" lost its abstract: the next abstract may be its or "Title three"'s.
     const text = page('Title one', ABSTRACT, 'Title two', 'Title three', 'x'.repeat(400), 'Title four', ABSTRACT);
-    const err = parseError(() => parseDailyPage(text, 'shifted.txt'));
-    expect(err.message).toMatch(/^shifted\.txt:17: expected the abstract of "Title two", found a 11-character line/);
+    const { papers, warnings } = parseDailyPage(text, 'shifted.txt');
+    expect(papers.map((p) => p.title)).toEqual(['Title one', 'Title four']);
+    expect(warnings).toEqual([
+      "shifted.txt:15: 2 title lines in a row (lines 15, 17) before the abstract at line 19: an abstract is missing or a line is stray, so the abstract's title is not certain; 3 lines skipped, no paper stored from them",
+    ]);
   });
 
-  it('refuses a page whose titles are paragraphs', () => {
+  describe('a real page with one abstract deleted and one stray line inserted', () => {
+    const truth = new Map(parseDailyPage(real, 'seed.txt').papers.map((p) => [p.title, p.abstract]));
+    const titleOf = (i: number) => parseDailyPage(real, 'seed.txt').papers[i]?.title as string;
+    const cases = [
+      // Where a pair-by-pair reading would store paper 10 with paper 11's title as its abstract, and the stray line with paper 11's abstract.
+      { name: 'a title-like line between the next title and its abstract', lost: 10, stray: 'Upvote 42', strayAt: 11, before: 'abstract' as const, stored: 101, warnings: 1 },
+      { name: 'a title-like line far below', lost: 10, stray: 'Submitted by akhaliq', strayAt: 50, before: 'title' as const, stored: 100, warnings: 2 },
+      { name: 'a line of no words', lost: 30, stray: '42', strayAt: 60, before: 'abstract' as const, stored: 101, warnings: 2 },
+      { name: 'a stray paragraph', lost: 70, stray: ABSTRACT.repeat(5), strayAt: 20, before: 'title' as const, stored: 101, warnings: 2 },
+    ];
+    for (const c of cases) {
+      it(`stores only papers whose abstract is their own, and names the lines left out: ${c.name}`, () => {
+        const { text, lineOf } = mutated(c.lost, c.stray, c.strayAt, c.before);
+        const { papers, warnings } = parseDailyPage(text, 'edited.txt');
+        for (const p of papers) expect(p.abstract, p.title).toBe(truth.get(p.title));
+        expect(papers).toHaveLength(c.stored);
+        expect(papers.map((p) => p.title)).not.toContain(titleOf(c.lost));
+        expect(warnings).toHaveLength(c.warnings);
+        // The title that lost its abstract and the stray line are both named by their line.
+        expect(warnings.join('\n')).toContain(`edited.txt:${lineOf(titleOf(c.lost))}: `);
+        const named = warnings.flatMap((w) => [...w.matchAll(/(?:edited\.txt:|lines? |, )(\d+)\b/g)].map((m) => Number(m[1])));
+        expect(named).toContain(lineOf(c.stray));
+      });
+    }
+  });
+
+  it('refuses a page whose titles are paragraphs, or most of whose lines do not pair up', () => {
     const err = parseError(() => parseDailyPage(page('y'.repeat(500), ABSTRACT), 'long.txt'));
     expect(err.message).toMatch(/^long\.txt:11: expected a paper title, found a 500-character paragraph/);
+    const titlesOnly = page('Title one', ABSTRACT, 'Title two', 'Title three', 'Title four', 'Title five', 'Title six', ABSTRACT);
+    expect(parseError(() => parseDailyPage(titlesOnly, 'titles.txt')).message).toBe(
+      "titles.txt:15: titles and abstracts do not alternate: 6 of 8 lines do not pair up, the first here (5 title lines in a row (lines 15, 17, 19, 21, 23) before the abstract at line 25: an abstract is missing or a line is stray, so the abstract's title is not certain)",
+    );
   });
 
   it('refuses an empty file, a header without papers and text that is no Daily Papers page', () => {

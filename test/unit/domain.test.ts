@@ -4,7 +4,8 @@ import { mergePaper, fieldsFromInput } from '../../src/domain/paper-merge.js';
 import { periodContaining } from '../../src/domain/period.js';
 import { signToken, verifyToken } from '../../src/domain/tokens.js';
 import { normaliseEmail } from '../../src/domain/email.js';
-import { normaliseWhitespace, stripControlChars, trimText, safeHttpUrl } from '../../src/domain/text.js';
+import { errorText, ParseError } from '../../src/domain/errors.js';
+import { normaliseWhitespace, oneLine, stripControlChars, trimText, safeHttpUrl } from '../../src/domain/text.js';
 import { paperInput } from '../helpers/factories.js';
 
 describe('canonical ids', () => {
@@ -78,6 +79,16 @@ describe('text hygiene', () => {
     expect(stripControlChars('a\u0000b\u001Fc\u007Fd\u0085e\tf\ng Mélange 日本')).toBe('abcde\tf\ng Mélange 日本');
     expect(stripControlChars('lone \uD800 surrogate 😀')).toBe('lone  surrogate 😀');
     expect(normaliseWhitespace('  a \n\t b  ')).toBe('a b');
+  });
+
+  it('makes an error one line of bounded length, without control characters, keeping its start and its end', () => {
+    expect(oneLine('a.xml:3: bad\n  thing\r\n\tat <x>\u0000\u001b[31m red\u202e evil')).toBe('a.xml:3: bad thing at <x>[31m red evil');
+    const long = `feed.xml:9: the document ends inside <x>, with ${'<x>, '.repeat(200_000)}never closed: a truncated download?`;
+    const shown = errorText(new ParseError('feed.xml', 9, long));
+    expect(shown.length).toBeLessThanOrEqual(300);
+    expect(shown).toMatch(/^feed\.xml:9: feed\.xml:9: the document ends inside <x>, with <x>, .*….*<x>, never closed: a truncated download\?$/);
+    expect(oneLine('😀'.repeat(400), 10)).toBe('😀😀😀😀😀😀…😀😀😀');
+    expect(errorText('short')).toBe('short');
   });
 
   it('trims at a word boundary', () => {

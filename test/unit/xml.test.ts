@@ -50,6 +50,16 @@ describe('reading XML', () => {
     expect(parseError(() => parseXml(cutInTag, 'cut.xml')).message).toMatch(/^cut\.xml:4: the document ends inside <link>, .* never closed: a truncated download\?$/);
   });
 
+  it('names a few of the elements a deeply nested truncated document leaves open, in one short line', () => {
+    const deep = `<?xml version="1.0"?>\n<rss version="2.0"><channel><item><description>\n${'<div class="x">'.repeat(20_000)}cut`;
+    const err = parseError(() => parseXml(deep, 'deep.xml'));
+    expect(err.message).toBe(
+      'deep.xml:3: the document ends inside <div>, with <rss>, <channel>, … 20000 more …, <div>, <div> never closed: a truncated download?',
+    );
+    const longName = `<a>\n<${'n'.repeat(5_000)}>text</a>`;
+    expect(parseError(() => parseXml(longName, 'long.xml')).message.length).toBeLessThan(200);
+  });
+
   it('refuses what is not well-formed, naming the line and the fault', () => {
     expect(parseError(() => parseXml('<rss>\n<channel>\n<item></channel>\n</rss>', 'x.xml')).message).toBe(
       'x.xml:3: not well-formed XML: found </channel> where </item> was expected',
