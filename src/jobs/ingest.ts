@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ParseError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import type { Fetcher } from '../ingest/fetch.js';
 import { parseSource, type Format } from '../ingest/formats.js';
-import { scrub, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
@@ -39,11 +40,14 @@ export async function readSource(file: string): Promise<string> {
 
 export const isUrl = (target: string) => /^https?:\/\//i.test(target);
 
+/** How a file or URL is named in errors, run records and reports: a URL without its credentials and keys. */
+const shownName = (target: string) => (isUrl(target) ? maskUrl(target) : target);
+
 /** Turns files and URLs into papers and stores them. */
 export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000 }: IngestDeps) {
   async function read(target: string): Promise<string> {
     if (!isUrl(target)) return readSource(target);
-    if (!fetcher) throw new ParseError(target, undefined, 'cannot fetch URLs here');
+    if (!fetcher) throw new ParseError(shownName(target), undefined, 'cannot fetch URLs here');
     const arxiv = /(^|\.)arxiv\.org$/.test(new URL(target).hostname);
     const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
     // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
@@ -66,13 +70,16 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
       try {
         for (const [i, target] of targets.entries()) {
           const text = await read(target);
-          parsed.push({ file: target, papers: parseSource(text, target, format).papers.map(normalisePaperInput) });
+          const name = shownName(target);
+          parsed.push({ file: name, papers: parseSource(text, name, format).papers.map(normalisePaperInput) });
           progress.onFile?.(i + 1, targets.length);
         }
       } catch (err) {
-        const source = err instanceof ParseError ? err.file : targets[parsed.length];
+        const target = targets[parsed.length];
+        const source = err instanceof ParseError ? err.file : target && shownName(target);
+        const error = maskSecrets((err as Error).message, target && isUrl(target) ? secretsInUrl(target) : []);
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: scrub((err as Error).message) }).catch(() => undefined);
+        if (source) await record(source, 'failed', { error }).catch(() => undefined);
         throw err;
       }
       const counts = await store.upsertPapers(

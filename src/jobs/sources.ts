@@ -3,6 +3,7 @@
 // source's health: last success, items seen and new, and a flag when it failed or looks stale.
 import { PaperboyError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 import { assessFetch, isSkipDay, type Source, type SourceState, type SourceStatus } from '../domain/source.js';
 import { localParts } from '../domain/zoned-time.js';
 import { arxivQueryUrl, isRateExceeded } from '../ingest/arxiv-atom.js';
@@ -65,12 +66,13 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       const result = await fetcher.get(url, { minIntervalMs: gapFor(source), retryBody: isRateExceeded });
       requests += result.attempts;
       if (result.notModified) break;
-      const page = parseSource(result.body, url, 'arxiv-atom');
+      // The URL names the source in parse errors, which are shown: its keys are masked.
+      const page = parseSource(result.body, maskUrl(url), 'arxiv-atom');
       parsed.push(page);
       const total = page.totalResults ?? 0;
       if (page.papers.length === 0 && start < total) {
         // arXiv sometimes answers a page with no entries mid-way; taking it as the end would store half.
-        throw new PaperboyError('FETCH_FAILED', `${url}: an empty page at ${start} of ${total} results`);
+        throw new PaperboyError('FETCH_FAILED', `${maskUrl(url)}: an empty page at ${start} of ${total} results`);
       }
       start += page.papers.length;
       if (page.papers.length === 0 || start >= total) break;
@@ -98,7 +100,7 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       lastModified: conditional ? state?.lastModified : undefined,
     });
     if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
-    const parsed = parseSource(result.body, url, source.format);
+    const parsed = parseSource(result.body, maskUrl(url), source.format);
     return {
       parsed: [parsed],
       requests: result.attempts,
@@ -158,7 +160,8 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
     } catch (err) {
       // Bad answers (HTTP errors, garbage, truncated bodies) flag the source; anything else is ours.
       if (!(err instanceof PaperboyError) || err.code === 'STORE_UNAVAILABLE') throw err;
-      const detail = err.message;
+      // Stored, logged and shown on /healthz: whatever the error says of the URL's secrets is masked.
+      const detail = maskSecrets(err.message, secretsInUrl(source.url));
       await store.saveSourceState({
         ...(state ?? { name: source.name, lastSuccessAt: null, lastChangedAt: null, newestItemAt: null, itemsSeen: 0, itemsNew: 0, failures: 0, etag: null, lastModified: null, skipDays: [] }),
         status: 'failed',
@@ -187,11 +190,12 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         return {
           name: s.name,
           format: s.format,
-          url: s.url,
+          // /healthz is public: the URL without its credentials and keys, and so is an older detail.
+          url: maskUrl(s.url),
           cron: s.cron,
           enabled: s.enabled,
           status: !s.enabled ? 'disabled' : (st?.status ?? 'never-run'),
-          detail: st?.detail ?? null,
+          detail: st?.detail ? maskSecrets(st.detail, secretsInUrl(s.url)) : null,
           lastAttemptAt: st?.lastAttemptAt ?? null,
           lastSuccessAt: st?.lastSuccessAt ?? null,
           itemsSeen: st?.itemsSeen ?? 0,
