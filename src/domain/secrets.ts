@@ -59,7 +59,11 @@ const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
  * secret value (as is, or percent-encoded) replaced by ***.
  */
 export function maskSecrets(text: string, known: Iterable<string> = []): string {
-  let out = text.replace(URL_IN_TEXT, maskUrl);
+  // Punctuation after a URL in a sentence (`<url>: HTTP 500`) belongs to the sentence, and stays.
+  let out = text.replace(URL_IN_TEXT, (url) => {
+    const tail = /[.,:;!?)\]]+$/.exec(url)?.[0] ?? '';
+    return maskUrl(url.slice(0, url.length - tail.length)) + tail;
+  });
   const values = new Set<string>();
   for (const v of known) {
     if (v.length < MIN_KNOWN_LENGTH) continue;

@@ -39,6 +39,7 @@ describe('URLs and messages shown without their secrets', () => {
     const known = secretsInUrl('https://user:pa55word%24@h/feed?api_key=XYZ').concat('pa55word');
     const masked = maskSecrets(text, known);
     expect(masked).toBe('fetch failed: https://***@h/feed?api_key=***&page=2: 401 for user "user" (password *** rejected), see ***');
+    expect(maskSecrets('GET https://h/x?token=abcdef: HTTP 500 (see https://h/y?key=k1).')).toBe('GET https://h/x?token=***: HTTP 500 (see https://h/y?key=***).');
     // Values too short to replace safely in any text are left to the URL masking.
     expect(maskSecrets('XYZ and https://h/?token=XYZ', ['XYZ'])).toBe('XYZ and https://h/?token=***');
     expect(maskSecretsDeep({ a: ['https://u:secretpw@h/'], at: new Date(0), n: 1 }, [])).toEqual({ a: ['https://***@h/'], at: new Date(0), n: 1 });
