@@ -2,7 +2,8 @@
 // jobs, web and scheduler together. Nothing else opens a connection.
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Config } from './config.js';
+import { configSecrets, type Config } from './config.js';
+import { createSecretList, secretsInUrl } from './domain/secrets.js';
 import { createDeliverer, newWorkerId } from './jobs/deliver.js';
 import { createDigestJobs } from './jobs/digests.js';
 import { createFeedCache } from './jobs/feed-cache.js';
@@ -16,7 +17,7 @@ import { createSourceJobs, type SourceJobs } from './jobs/sources.js';
 import { createFetcher, type FetchDeps } from './ingest/fetch.js';
 import { createSubscriberCsvJobs } from './jobs/subscriber-csv.js';
 import { createSubscriptionJobs } from './jobs/subscriptions.js';
-import { createConsoleLogger, type Logger } from './log.js';
+import { createConsoleLogger, scrubbingLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
 import { createRateLimiter } from './mail/rate-limiter.js';
 import { createSharedRateLimiter } from './mail/shared-rate-limiter.js';
@@ -24,6 +25,7 @@ import { PACKAGE_ROOT, SAMPLE_DATA_DIR, TEMPLATES_DIR } from './paths.js';
 import { compileEmailTemplates, type EmailTemplates } from './render/email/templates.js';
 import type { FeedFormat } from './render/feeds/feed-data.js';
 import { renderFeed } from './render/feeds/render-feed.js';
+import { modeOf, tightenModes } from './private-files.js';
 import { resolveSecret } from './secret.js';
 import type { Store } from './store/ports.js';
 import { observeCalls } from './store/observed.js';
@@ -61,14 +63,33 @@ async function openMailer(config: Config): Promise<Mailer> {
   return (await import('./mail/outbox.js')).createOutboxMailer(config.outboxDir);
 }
 
+/**
+ * Paperboy's files made by an older version, or under a loose umask, are readable by others: they
+ * are made owner-only, and the operator is told. A folder Paperboy did not make is left as it is.
+ */
+function tightenOwnFiles(config: Config, logger: Logger): void {
+  const db = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? config.database.path : undefined;
+  const files = [...(db ? [db, `${db}-wal`, `${db}-shm`] : []), join(config.dataDir, 'secret'), config.outboxDir];
+  for (const { path, was, error } of tightenModes(files)) {
+    const mode = was.toString(8);
+    if (error) logger.warn(`${path} is readable by other users (mode ${mode}) and could not be made owner-only: ${error}`, { path });
+    else logger.warn(`${path} was readable by other users (mode ${mode}): made owner-only`, { path });
+  }
+}
+
 /** Builds a Paperboy: store, mailer, jobs. The caller closes it. */
 export async function createApp(config: Config, options: AppOptions = {}) {
   const clock = options.clock ?? (() => new Date());
-  const logger = options.logger ?? createConsoleLogger(clock);
+  // Every secret value the app learns (config, the generated secret, the sources' URLs) is masked
+  // wherever it would be shown: each log line, and what web/ and cli/ print (app.secrets).
+  const secrets = createSecretList(configSecrets(config));
+  const logger = scrubbingLogger(options.logger ?? createConsoleLogger(clock), secrets.values);
+  tightenOwnFiles(config, logger);
   // Any call through the store may change what a feed shows: the feed cache (made below) checks again.
   let storeTouched = (): void => undefined;
   const store = observeCalls(await openStore(config.database), () => storeTouched(), new Set(['contentVersion', 'planVersion', 'lexicalIndex']));
   const secret = await resolveSecret(config.secret, config.dataDir);
+  secrets.add([secret]);
   let mailer: Promise<Mailer> | undefined;
 
   // MJML costs ~0.5 s to import and ~12 ms a compile: each template is compiled once, on first use.
@@ -86,9 +107,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   let sourceJobs: Promise<SourceJobs> | undefined;
   // Read on first use: a command that never touches sources does not fail on a broken sources file.
   const getSources = () =>
-    (sourceJobs ??= readSourcesFile(config.sources.file).then((sources) =>
-      createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs }),
-    ));
+    (sourceJobs ??= readSourcesFile(config.sources.file).then((sources) => {
+      const inUrls = sources.flatMap((s) => secretsInUrl(s.url));
+      secrets.add(inUrls);
+      const mode = modeOf(config.sources.file);
+      if (inUrls.length > 0 && mode !== undefined && (mode & 0o077) !== 0) {
+        logger.warn(`${config.sources.file} holds source credentials and other users can read it: chmod 600 it`, { mode: mode.toString(8) });
+      }
+      return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
+    }));
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
   const subscriptions = createSubscriptionJobs({
     store,
@@ -127,6 +154,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     logger,
     store,
     secret,
+    /** Masks the secret values known to the app (and URL credentials and keys) in what is shown. */
+    secrets,
     /** The SMTP or outbox transport, opened on first use. */
     mailer: getMailer,
     ingester,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from './domain/errors.js';
+import { secretsInUrl } from './domain/secrets.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string }
@@ -260,4 +261,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       showRevisedPapers: boolean(env, 'SHOW_REVISED_PAPERS'),
     },
   };
+}
+
+/** The secret values in a config: never shown in a log line, a page or a CLI message. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.secret,
+    config.adminToken,
+    config.dkim?.privateKey,
+    ...(config.smtp ? secretsInUrl(config.smtp.url) : []),
+    ...(config.database.kind === 'postgres' ? secretsInUrl(config.database.url) : []),
+  ].filter((v): v is string => Boolean(v));
 }

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { maskSecrets } from './domain/secrets.js';
 import { oneLine } from './domain/text.js';
 
 /** One structured line a job: a message and a few facts. */
@@ -9,19 +10,30 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-// Field names whose values are secrets wherever they appear; URLs lose their password.
-const SECRET_KEYS = /^(password|pass|secret|token|adminToken|authorization|cookie|privateKey|smtpUrl|SMTP_URL|DKIM_PRIVATE_KEY|PAPERBOY_SECRET|ADMIN_TOKEN)$/i;
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)[^@\s/]*@/gi;
+// Field names whose values are secrets wherever they appear; other strings have their URLs masked.
+const SECRET_KEYS = /^(password|pass|secret|token|adminToken|authorization|cookie|privateKey|smtpUrl|SMTP_URL|databaseUrl|DATABASE_URL|DKIM_PRIVATE_KEY|PAPERBOY_SECRET|ADMIN_TOKEN)$/i;
 
-/** What a log line may show of a value: secrets by key are hidden, passwords in URLs masked. */
-export function scrub(value: unknown, key = ''): unknown {
+/**
+ * What a log line may show of a value: secrets by key are hidden; in every string, URLs lose their
+ * credentials and key-like parameters, and the `known` secret values are masked wherever they appear.
+ */
+export function scrub(value: unknown, key = '', known: readonly string[] = []): unknown {
   if (SECRET_KEYS.test(key)) return '[redacted]';
-  if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1***@');
-  if (Array.isArray(value)) return value.map((v) => scrub(v));
+  if (typeof value === 'string') return maskSecrets(value, known);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, '', known));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, k, known)]));
   }
   return value;
+}
+
+/** A logger whose lines are scrubbed first, with the secret values known at the time of each line. */
+export function scrubbingLogger(inner: Logger, known: () => Iterable<string> = () => []): Logger {
+  const line = (at: keyof Logger) => (message: string, fields?: Record<string, unknown>) => {
+    const values = [...known()];
+    inner[at](maskSecrets(message, values), fields ? (scrub(fields, '', values) as Record<string, unknown>) : fields);
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
 // An error's text comes from outside (a parser, a server, a relay): one bounded line, like everywhere users read it.

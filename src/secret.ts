@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE } from './private-files.js';
 
 /**
  * The secret that signs tokens: PAPERBOY_SECRET when set, else one generated on first run and kept
@@ -15,11 +16,13 @@ export async function resolveSecret(configured: string | undefined, dataDir: str
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const secret = randomBytes(32).toString('base64url');
   // 'wx' fails if another process created the file first; then its secret is the one to use.
   try {
-    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(file, `${secret}\n`, { mode: PRIVATE_FILE, flag: 'wx' });
+    // The mode given at creation is filtered through the umask: set it exactly.
+    await chmod(file, PRIVATE_FILE);
     return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

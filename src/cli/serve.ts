@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createApp } from '../app.js';
-import { loadConfig } from '../config.js';
+import { createApp, type App } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
 import { intInRange } from './args.js';
-import { exitCodeFor, reportError } from './run.js';
+import { exitCodeFor, reportError, secretsToMask } from './run.js';
 
 export function registerServe(program: Command): void {
   program
@@ -10,9 +10,11 @@ export function registerServe(program: Command): void {
     .description('serve the web pages and feeds, and run the scheduler')
     .option('--port <port>', 'TCP port (default: PORT or 8080)', intInRange(0, 65535))
     .action(async (options: { port?: number }) => {
+      let config: Config | undefined;
+      let app: App | undefined;
       try {
-        const config = loadConfig();
-        const app = await createApp(config);
+        config = loadConfig();
+        app = await createApp(config);
         // A broken sources file stops serve before it listens, naming the file, line and field.
         await app.sources();
         await app.loadSampleData();
@@ -27,17 +29,18 @@ export function registerServe(program: Command): void {
         });
 
         let stopping = false;
+        const running = app;
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
-          app.logger.info('stopping', { signal });
+          running.logger.info('stopping', { signal });
           await server.close();
-          await app.close();
+          await running.close();
         };
         process.once('SIGINT', () => void stop('SIGINT'));
         process.once('SIGTERM', () => void stop('SIGTERM'));
       } catch (err) {
-        reportError(err);
+        reportError(err, secretsToMask(app, config));
         process.exitCode = exitCodeFor(err);
       }
     });

@@ -14,7 +14,8 @@ export function registerSources(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
       withApp(async (app) => {
-        const health = await (await app.sources()).health();
+        // URLs and errors without credentials and keys: this output ends up in cron mail and tickets.
+        const health = app.secrets.value(await (await app.sources()).health());
         // Scripts and monitors can tell a flagged source from the exit code alone.
         if (health.some((h) => h.status === 'failed' || h.status === 'stale')) process.exitCode = 3;
         if (o.json) return void console.log(JSON.stringify(health, null, 2));
@@ -36,7 +37,7 @@ export function registerSources(program: Command): void {
         const chosen = names.length ? names : jobs.sources.filter((s) => s.enabled).map((s) => s.name);
         let failed = false;
         for (const name of chosen) {
-          const r = await jobs.runSource(name, { force: o.force ?? false });
+          const r = app.secrets.value(await jobs.runSource(name, { force: o.force ?? false }));
           for (const w of r.warnings) process.stderr.write(`paperboy: warning: ${r.name}: ${oneLine(w)}\n`);
           console.log(`${r.name}\t${r.status}\tseen ${r.seen}, added ${r.added}, updated ${r.updated}${r.detail ? `\t${oneLine(r.detail)}` : ''}`);
           if (r.status === 'failed') failed = true;

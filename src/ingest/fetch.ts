@@ -2,6 +2,7 @@
 // honoured), conditional requests, a User-Agent naming Paperboy, and per-host politeness
 // (arXiv asks for one connection at a time and at least 3 s between API calls).
 import { PaperboyError } from '../domain/errors.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 
 export interface FetchConfig {
   userAgent: string;
@@ -45,16 +46,40 @@ export type FetchResult =
     }
   | { notModified: true; attempts: number };
 
-/** A fetch that failed for good: the message says why, for the log, the health page and the CLI. */
+/**
+ * A fetch that failed for good: the message says why, for the log, the health page and the CLI.
+ * It is shown in all of them, so the URL's credentials and keys are masked, wherever they appear.
+ */
 export class FetchError extends PaperboyError {
+  readonly url: string;
   constructor(
-    readonly url: string,
+    url: string,
     message: string,
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
-    super('FETCH_FAILED', `${url}: ${message}`, options);
+    super('FETCH_FAILED', maskSecrets(`${url}: ${message}`, secretsInUrl(url)), options);
+    this.url = maskUrl(url);
   }
+}
+
+/**
+ * fetch() refuses a URL with a user and password in it: they go in a Basic Authorization header
+ * instead (which it drops on a redirect to another origin).
+ */
+export function splitCredentials(url: string): { url: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!parsed.username && !parsed.password) return { url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -125,10 +150,12 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
       if (wait > 0) await deps.sleep(wait);
     }
     if (gap) gap.lastAt = deps.now();
+    const target = splitCredentials(url);
     const headers: Record<string, string> = { 'user-agent': config.userAgent, accept: '*/*' };
+    if (target.authorization) headers.authorization = target.authorization;
     if (options.etag) headers['if-none-match'] = options.etag;
     if (options.lastModified) headers['if-modified-since'] = options.lastModified;
-    const response = await doFetch(url, { headers, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'follow' });
+    const response = await doFetch(target.url, { headers, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'follow' });
     if (response.status === 304 || !response.ok) {
       // Nothing here is read: the status says it all (an error page can be any size).
       await response.body?.cancel().catch(() => undefined);

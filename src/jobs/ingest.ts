@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { errorText, ParseError } from '../domain/errors.js';
 import { oneLine } from '../domain/text.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import { decodeSource, type DecodedSource } from '../ingest/decode.js';
 import { formatBytes, type Fetcher } from '../ingest/fetch.js';
@@ -72,15 +73,18 @@ export function recordedWarnings(warnings: readonly string[]): Record<string, un
   return { warnings: warnings.slice(0, RECORDED_WARNINGS).map((w) => oneLine(w)), warningCount: warnings.length };
 }
 
+/** How a file or URL is named in errors, run records and reports: a URL without its credentials and keys. */
+const shownName = (target: string) => (isUrl(target) ? maskUrl(target) : target);
+
 /** Turns files and URLs into papers and stores them. */
 export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000, maxSourceBytes = 50 * 1024 * 1024 }: IngestDeps) {
   async function read(target: string): Promise<DecodedSource> {
     if (!isUrl(target)) return decodeSource(await readSourceBytes(target, maxSourceBytes), target);
-    if (!fetcher) throw new ParseError(target, undefined, 'cannot fetch URLs here');
+    if (!fetcher) throw new ParseError(shownName(target), undefined, 'cannot fetch URLs here');
     const arxiv = /(^|\.)arxiv\.org$/.test(new URL(target).hostname);
     const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
     // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
-    return result.notModified ? { text: '', encoding: 'utf-8', warnings: [] } : decodeSource(result.bytes, target, result.contentType);
+    return result.notModified ? { text: '', encoding: 'utf-8', warnings: [] } : decodeSource(result.bytes, shownName(target), result.contentType);
   }
 
   return {
@@ -99,15 +103,18 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
       try {
         for (const [i, target] of targets.entries()) {
           const decoded = await read(target);
-          const source = parseSource(decoded.text, target, format);
+          const name = shownName(target);
+          const source = parseSource(decoded.text, name, format);
           const warnings = [...decoded.warnings, ...(source.warnings ?? [])];
-          parsed.push({ file: target, papers: source.papers.map(normalisePaperInput), warnings });
+          parsed.push({ file: name, papers: source.papers.map(normalisePaperInput), warnings });
           progress.onFile?.(i + 1, targets.length);
         }
       } catch (err) {
-        const source = err instanceof ParseError ? err.file : targets[parsed.length];
+        const target = targets[parsed.length];
+        const source = err instanceof ParseError ? err.file : target && shownName(target);
+        const error = maskSecrets((err as Error).message, target && isUrl(target) ? secretsInUrl(target) : []);
         // The caller reports the error (the CLI in one line); the source's health records it.
-        if (source) await record(source, 'failed', { error: scrub(errorText(err)) }).catch(() => undefined);
+        if (source) await record(source, 'failed', { error: errorText(error) }).catch(() => undefined);
         throw err;
       }
       const counts = await store.upsertPapers(

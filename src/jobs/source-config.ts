@@ -1,6 +1,6 @@
 // The sources file: which sources Paperboy fetches, in which format, on which cron. JSON (comments
 // allowed), validated with zod; an error names the file, the line and the field.
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError as JsoncError } from 'jsonc-parser';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -107,7 +107,10 @@ export async function readSourcesFile(file: string): Promise<Source[]> {
   return parseSourcesFile(text, file);
 }
 
-/** Rewrites the sources file with one entry added or removed (written aside, then renamed). */
+/**
+ * Rewrites the sources file with one entry added or removed (written aside, then renamed). Its URLs
+ * may carry passwords and API keys: the file is written readable by its owner only.
+ */
 export async function editSourcesFile(file: string, edit: (entries: unknown[]) => unknown[]): Promise<void> {
   let entries: unknown[] = [];
   try {
@@ -120,6 +123,7 @@ export async function editSourcesFile(file: string, edit: (entries: unknown[]) =
   const next = edit(entries);
   const text = `${JSON.stringify({ sources: next }, null, 2)}\n`;
   parseSourcesFile(text, file);
-  await writeFile(`${file}.tmp`, text);
+  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
+  await chmod(`${file}.tmp`, 0o600);
   await rename(`${file}.tmp`, file);
 }

@@ -3,6 +3,7 @@
 // source's health: last success, items seen and new, and a flag when it failed or looks stale.
 import { errorText, PaperboyError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 import { assessFetch, isSkipDay, type Source, type SourceState, type SourceStatus } from '../domain/source.js';
 import { oneLine } from '../domain/text.js';
 import { localParts } from '../domain/zoned-time.js';
@@ -69,14 +70,15 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       const result = await fetcher.get(url, { minIntervalMs: gapFor(source), retryBody: isRateExceeded });
       requests += result.attempts;
       if (result.notModified) break;
-      const decoded = decodeSource(result.bytes, url, result.contentType);
-      const page = parseSource(decoded.text, url, 'arxiv-atom');
+      // The URL names the source in parse errors, which are shown: its keys are masked.
+      const decoded = decodeSource(result.bytes, maskUrl(url), result.contentType);
+      const page = parseSource(decoded.text, maskUrl(url), 'arxiv-atom');
       page.warnings = [...decoded.warnings, ...(page.warnings ?? [])];
       parsed.push(page);
       const total = page.totalResults ?? 0;
       if (page.papers.length === 0 && start < total) {
         // arXiv sometimes answers a page with no entries mid-way; taking it as the end would store half.
-        throw new PaperboyError('FETCH_FAILED', `${url}: an empty page at ${start} of ${total} results`);
+        throw new PaperboyError('FETCH_FAILED', `${maskUrl(url)}: an empty page at ${start} of ${total} results`);
       }
       start += page.papers.length;
       if (page.papers.length === 0 || start >= total) break;
@@ -104,8 +106,8 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       lastModified: conditional ? state?.lastModified : undefined,
     });
     if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
-    const decoded = decodeSource(result.bytes, url, result.contentType);
-    const parsed = parseSource(decoded.text, url, source.format);
+    const decoded = decodeSource(result.bytes, maskUrl(url), result.contentType);
+    const parsed = parseSource(decoded.text, maskUrl(url), source.format);
     parsed.warnings = [...decoded.warnings, ...(parsed.warnings ?? [])];
     return {
       parsed: [parsed],
@@ -171,7 +173,8 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
     } catch (err) {
       // Bad answers (HTTP errors, garbage, truncated bodies) flag the source; anything else is ours.
       if (!(err instanceof PaperboyError) || err.code === 'STORE_UNAVAILABLE') throw err;
-      const detail = errorText(err);
+      // Stored, logged and shown on /healthz: whatever the error says of the URL's secrets is masked.
+      const detail = errorText(maskSecrets(err.message, secretsInUrl(source.url)));
       await store.saveSourceState({
         ...(state ?? { name: source.name, lastSuccessAt: null, lastChangedAt: null, newestItemAt: null, itemsSeen: 0, itemsNew: 0, failures: 0, etag: null, lastModified: null, skipDays: [] }),
         status: 'failed',
@@ -200,11 +203,12 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         return {
           name: s.name,
           format: s.format,
-          url: s.url,
+          // /healthz is public: the URL without its credentials and keys, and so is an older detail.
+          url: maskUrl(s.url),
           cron: s.cron,
           enabled: s.enabled,
           status: !s.enabled ? 'disabled' : (st?.status ?? 'never-run'),
-          detail: st?.detail ? oneLine(st.detail) : null,
+          detail: st?.detail ? oneLine(maskSecrets(st.detail, secretsInUrl(s.url))) : null,
           lastAttemptAt: st?.lastAttemptAt ?? null,
           lastSuccessAt: st?.lastSuccessAt ?? null,
           itemsSeen: st?.itemsSeen ?? 0,

@@ -33,7 +33,8 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
 
   server.get('/admin', async (request, reply) => {
     if (!signedIn(request)) return login(reply, 200);
-    const v = await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus });
+    // Run records and source errors may quote a URL: shown with its credentials and keys masked.
+    const v = app.secrets.value(await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus }));
     const total = v.perDay.reduce((n, d) => n + d.sent, 0);
     return noStore(reply).send(
       pages.render('admin', {
@@ -69,7 +70,7 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
     if (!auth.check(request, bearerToken(request))) {
       return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain; charset=utf-8').send('a valid bearer token is required\n');
     }
-    const v = await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus }, { runs: 0, days: 1 });
+    const v = app.secrets.value(await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus }, { runs: 0, days: 1 }));
     return reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(prometheusText(v));
   });
 }

@@ -87,7 +87,7 @@ export function createServer(app: App): FastifyInstance {
   server.setErrorHandler((error, request, reply) => {
     if (error instanceof PaperboyError && STATUS[error.code]) {
       if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
-      return sendError(request, reply, pages, STATUS[error.code] as number, error.message);
+      return sendError(request, reply, pages, STATUS[error.code] as number, app.secrets.text(error.message));
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
@@ -115,12 +115,13 @@ export function createServer(app: App): FastifyInstance {
   server.get('/healthz', async () => {
     const sources = await (await app.sources()).health();
     const flagged = sources.filter((s) => s.status === 'failed' || s.status === 'stale');
-    return {
+    // Public: no credential, key or known secret may reach it, whatever a source's error quoted.
+    return app.secrets.value({
       status: flagged.length ? 'degraded' : 'ok',
       papers: await app.store.countPapers(),
       jobs: app.jobStatus(),
       sources,
-    };
+    });
   });
   return server;
 }

@@ -42,27 +42,52 @@ export function feedparserAvailable(): boolean {
   return available(ok, 'python3-feedparser', 'apt-get install -y python3-feedparser');
 }
 
+/**
+ * What a reader shows of a text field: feedparser says whether it is plain text or HTML; HTML is
+ * shown with its elements rendered (listed here) and its entities decoded.
+ */
+export interface ShownText {
+  type: string;
+  text: string;
+  elements: string[];
+}
+
 export interface FeedparserResult {
   bozo: number;
   bozo_exception: string | null;
   version: string;
-  feed: { title: string; links: { rel: string; href: string }[] };
-  entries: { id: string; title: string; link: string; summary: string; published_parsed: number[] | null; author?: string }[];
+  feed: { title: string; links: { rel: string; href: string }[]; shown: { title: ShownText | null; subtitle: ShownText | null } };
+  entries: {
+    id: string;
+    title: string;
+    link: string;
+    summary: string;
+    published_parsed: number[] | null;
+    author?: string;
+    shown: { title: ShownText | null; summary: ShownText | null };
+  }[];
 }
 
 /** Parses a feed with the real feedparser and returns what it understood; JSON Feed needs its content type. */
 export function feedparse(body: string, contentType = 'application/xml'): FeedparserResult {
   const script = `
-import sys, json, feedparser
+import sys, json, re, html, feedparser
 d = feedparser.parse(sys.stdin.buffer.read(), response_headers={"content-type": sys.argv[1]})
+def shown(detail):
+  if not detail: return None
+  value, kind = detail.get("value", ""), detail.get("type", "text/plain")
+  if kind == "text/plain": return {"type": kind, "text": value, "elements": []}
+  return {"type": kind, "text": html.unescape(re.sub(r"<[^>]*>", "", value)), "elements": re.findall(r"<([a-zA-Z][\\w-]*)", value)}
 print(json.dumps({
   "bozo": int(d.bozo),
   "bozo_exception": str(d.get("bozo_exception")) if d.bozo else None,
   "version": d.version,
-  "feed": {"title": d.feed.get("title"), "links": [{"rel": l.get("rel"), "href": l.get("href")} for l in d.feed.get("links", [])]},
+  "feed": {"title": d.feed.get("title"), "links": [{"rel": l.get("rel"), "href": l.get("href")} for l in d.feed.get("links", [])],
+           "shown": {"title": shown(d.feed.get("title_detail")), "subtitle": shown(d.feed.get("subtitle_detail"))}},
   "entries": [{"id": e.get("id"), "title": e.get("title"), "link": e.get("link"), "summary": e.get("summary"),
                "published_parsed": list(e.published_parsed) if e.get("published_parsed") else None,
-               "author": e.get("author")} for e in d.entries],
+               "author": e.get("author"),
+               "shown": {"title": shown(e.get("title_detail")), "summary": shown(e.get("summary_detail"))}} for e in d.entries],
 }))
 `;
   const run = spawnSync(PYTHON, ['-c', script, contentType], { input: body, encoding: 'utf8' });

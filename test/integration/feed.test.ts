@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FeedData } from '../../src/render/feeds/feed-data.js';
 import { renderFeed } from '../../src/render/feeds/render-feed.js';
 import { renderRss } from '../../src/render/feeds/rss.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
@@ -60,13 +61,13 @@ describe('RSS 2.0 feeds', () => {
       for (const [i, entry] of parsed.entries.entries()) {
         const item = data.items[i]!;
         expect(entry.id).toBe(item.id);
-        expect(entry.title).toBe(item.title);
+        expect(entry.shown.title).toMatchObject({ text: item.title, elements: [] });
         expect(entry.link).toBe(item.url);
         expect(entry.published_parsed).not.toBeNull();
       }
     }
-    const tricky = feedparse(renderRss(await app.feeds.feedData())).entries.find((e) => e.title.startsWith('<script>'));
-    expect(tricky?.title).toBe("<script>alert('x')</script> Search & Rescue: Neural Architecture Search for Tiny Devices");
+    const tricky = feedparse(renderRss(await app.feeds.feedData())).entries.find((e) => e.shown.title?.text.startsWith('<script>'));
+    expect(tricky?.shown.title).toEqual({ type: 'text/html', text: "<script>alert('x')</script> Search & Rescue: Neural Architecture Search for Tiny Devices", elements: [] });
   });
 });
 
@@ -75,8 +76,45 @@ describe('RSS text that looks like XML', () => {
     const app = await appWithPapers();
     const parsed = feedparse(renderRss(await app.feeds.feedData()));
     expect(parsed.bozo).toBe(0);
-    const entry = parsed.entries.find((e) => e.title.startsWith('<script>'));
-    expect(entry?.summary).toContain('a CDATA end ]]> marker');
+    const entry = parsed.entries.find((e) => e.shown.title?.text.startsWith('<script>'));
+    expect(entry?.shown.summary?.text).toContain('a CDATA end ]]> marker');
+  });
+});
+
+// Abstracts, titles and author names are plain text: whatever markup they quote reaches the reader
+// as the characters it is, never as an image or a link, in every format.
+describe('text that looks like HTML, in RSS, Atom and JSON Feed', () => {
+  const title = '<b>Bold</b> claims & <img src="http://x/t.png"> in a title';
+  const abstract = 'We show <img src="http://x/y.png"> and <a href="http://evil.example/">a link</a>, an escaped &amp; and a CDATA end ]]> marker.';
+  const authors = ['Ada <i>Lovelace</i>', 'Mallory & Co'];
+  const feed: FeedData = {
+    title: 'Paperboy: Q&A <em>topic</em>',
+    description: 'Papers on <b>Q&A</b> & more',
+    siteUrl: 'https://papers.example.org/topics/qa',
+    feedBase: 'https://papers.example.org/topics/qa/feed',
+    updated: new Date('2026-11-25T07:00:00Z'),
+    items: [{ id: 'arxiv:2411.00001', title, url: 'https://arxiv.org/abs/2411.00001', summary: abstract, authors, date: new Date('2026-11-25T07:00:00Z') }],
+  };
+
+  it.runIf(hasFeedparser)('RSS 2.0 and Atom: feedparser reads the literal text, with no img or a element', () => {
+    for (const format of ['rss', 'atom'] as const) {
+      const parsed = feedparse(renderFeed(feed, format));
+      expect(parsed.bozo_exception, format).toBeNull();
+      const [entry] = parsed.entries;
+      expect(entry?.shown.title, format).toMatchObject({ text: title, elements: [] });
+      expect(entry?.shown.summary, format).toMatchObject({ text: abstract, elements: [] });
+      expect(parsed.feed.shown.title, format).toMatchObject({ text: feed.title, elements: [] });
+      expect(parsed.feed.shown.subtitle, format).toMatchObject({ text: feed.description, elements: [] });
+    }
+    // <dc:creator> is plain text to readers: the names as they are, not escaped twice.
+    expect(feedparse(renderFeed(feed, 'rss')).entries[0]?.author).toBe('Ada <i>Lovelace</i>, Mallory & Co');
+  });
+
+  it('JSON Feed: the abstract is content_text (never content_html), and every field is the literal text', () => {
+    const json = JSON.parse(renderFeed(feed, 'json')) as { title: string; description: string; items: Record<string, unknown>[] };
+    expect(json).toMatchObject({ title: feed.title, description: feed.description });
+    expect(json.items[0]).toMatchObject({ title, content_text: abstract, authors: authors.map((name) => ({ name })) });
+    expect(json.items[0]).not.toHaveProperty('content_html');
   });
 });
 

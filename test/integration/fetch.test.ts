@@ -151,4 +151,14 @@ describe('fetching a source over real HTTP', () => {
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(3_000);
     expect(time.sleeps[0]).toBe(1_000);
   });
+
+  it('sends the user and password of a URL as Basic authentication, and names the URL in an error without them or its key', async () => {
+    const { server, fetcher } = await setup({ retries: 0 });
+    server.route('/private', { status: 403, body: 'no' });
+    const url = server.url('/private?api_key=XYZ&page=2').replace('http://', 'http://user:p%40ss@');
+    const err = await failure(fetcher.get(url));
+    expect(server.requestsTo('/private')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
+    expect(err.message).toBe(`${server.base.replace('http://', 'http://***@')}/private?api_key=***&page=2: HTTP 403`);
+    expect(err.url).not.toMatch(/p%40ss|XYZ/);
+  });
 });

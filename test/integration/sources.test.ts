@@ -158,6 +158,28 @@ describe('sources: what the bytes are, and how many', () => {
   });
 });
 
+describe('sources: credentials in the URL', () => {
+  it('sends them as Basic authentication, and never shows them or the API key in a run, the health, the store or the log', async () => {
+    const { app, server, lines } = await sourcesApp((b) => [
+      { name: 'private', format: 'rss', url: `${b.replace('http://', 'http://user:pa55word@')}/feed?api_key=XYZ&page=2`, cron: '0 6 * * *' },
+    ]);
+    // A garbage answer (a parse error names the URL), then an HTTP error (so does the fetch error).
+    server.route('/feed', [{ body: 'not a feed', type: 'text/plain' }, { status: 500, body: 'oops' }]);
+    const masked = `${server.base.replace('http://', 'http://***@')}/feed?api_key=***&page=2`;
+    const jobs = await app.sources();
+    for (const expected of [`${masked}:1: not well-formed XML`, `${masked}: HTTP 500 (after 3 attempts)`]) {
+      const run = await jobs.runSource('private');
+      expect(run).toMatchObject({ status: 'failed', detail: expect.stringContaining(expected) });
+      expect((await app.store.getSourceState('private'))?.detail).toBe(run.detail);
+      const [health] = await jobs.health();
+      expect(health).toMatchObject({ url: masked, detail: run.detail });
+    }
+    expect(server.requestsTo('/feed')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:pa55word').toString('base64')}`);
+    expect(lines.filter((l) => l.message === 'source failed')).toHaveLength(2);
+    expect(JSON.stringify(lines)).not.toMatch(/pa55word|XYZ/);
+  });
+});
+
 describe('sources: quiet days and stale answers', () => {
   it('fetches nothing on a skip day the feed declared, and flags an empty feed on a publishing day as stale', async () => {
     const { app, server, clock, lines } = await sourcesApp((b) => [rssSource(b)], '2024-03-21T10:00:00Z');

@@ -11,9 +11,9 @@ describe('log lines never carry secrets', () => {
         sent: 3,
       }),
     ).toEqual({
-      error: 'connect ECONNREFUSED smtp://mailer:***@relay.example.org:587',
+      error: 'connect ECONNREFUSED smtp://***@relay.example.org:587',
       smtpUrl: '[redacted]',
-      nested: { token: '[redacted]', list: ['smtps://u:***@h/x'] },
+      nested: { token: '[redacted]', list: ['smtps://***@h/x'] },
       sent: 3,
     });
     expect(scrub('see https://papers.example.org/unsubscribe/x')).toBe('see https://papers.example.org/unsubscribe/x');

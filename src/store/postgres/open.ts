@@ -1,4 +1,5 @@
 import { PaperboyError } from '../../domain/errors.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../../domain/secrets.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { createPg } from './db.js';
@@ -12,11 +13,6 @@ import { pgSubscriberStore } from './subscribers.js';
 import { pgMetaStore, pgTopicStore } from './topics.js';
 import { pgSendRateStore, pgTransferStore } from './transfer.js';
 
-/** A connection URL fit for an error message: the password is never shown. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
-
 /**
  * Connects a pool to PostgreSQL (in `schema` when given, created if missing) and brings the schema
  * up to date. Several processes may open the same database at once: migrations take turns.
@@ -28,7 +24,9 @@ export async function openPostgresStore(url: string, options: { schema?: string;
     schema = await migratePg(db, options.schema);
   } catch (err) {
     await db.end().catch(() => undefined);
-    throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the PostgreSQL database at ${redactUrl(url)}: ${(err as Error).message}`, {
+    // The driver's message may quote the connection string: what it says of the password is masked.
+    const reason = maskSecrets((err as Error).message, secretsInUrl(url));
+    throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the PostgreSQL database at ${maskUrl(url)}: ${reason}`, {
       cause: err,
     });
   }

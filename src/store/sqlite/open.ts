@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
@@ -15,12 +15,27 @@ import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
 
+/**
+ * The database holds subscribers' addresses: a new file (and a new folder for it) is made readable
+ * by its owner only, whatever the umask. SQLite gives the -wal and -shm files the database's mode.
+ */
+function createOwnerOnly(path: string): void {
+  const dir = dirname(path);
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+    chmodSync(path, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   let applied: number;
   try {
+    if (path !== ':memory:') createOwnerOnly(path);
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable against process crashes, and much faster than FULL.
