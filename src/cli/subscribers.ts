@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { readSource } from '../jobs/ingest.js';
+import type { OperatorOutcome } from '../jobs/subscriptions.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 
 const CLI = { source: 'cli' };
+// A confirmation email the relay did not take now is not lost: it waits in the delivery queue.
+const notTaken = (it: string) => `the relay did not take ${it} yet; paperboy send (or a running worker or serve) sends ${it}`;
+const REFUSED = 'pending: the relay refused its confirmation email (paperboy deliveries list --status failed)';
 
 export function registerSubscribers(program: Command): void {
   const subscribers = program.command('subscribers').description('add, list, import and export subscribers');
@@ -22,13 +26,27 @@ export function registerSubscribers(program: Command): void {
       withApp(async (app) => {
         const request = { email, topics: o.topics.split(','), frequency: o.frequency, timezone: o.tz, hour: o.hour };
         const { outcome } = await app.subscriptions.addByOperator(request, { confirmed: Boolean(o.confirmed) }, CLI);
-        const said: Record<string, string> = {
+        const said: Record<OperatorOutcome, string> = {
           confirmed: 'confirmed',
           sent: 'pending: confirmation email sent',
           resent: 'pending: confirmation email sent again',
+          queued: `pending: confirmation email queued: ${notTaken('it')}`,
+          refused: REFUSED,
           held: 'pending: a confirmation email was sent less than 10 minutes ago',
           nothing: 'unchanged: the address is already confirmed or suppressed',
         };
+        console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
+      }),
+    );
+
+  subscribers
+    .command('resend-confirmation')
+    .description('send a pending address its confirmation email again, now (e.g. after the relay was down)')
+    .argument('<email>')
+    .action((email: string) =>
+      withApp(async (app) => {
+        const outcome = await app.subscriptions.resendConfirmation(email, CLI);
+        const said = { sent: 'confirmation email sent', queued: `confirmation email queued: ${notTaken('it')}`, refused: REFUSED };
         console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
       }),
     );
@@ -60,7 +78,11 @@ export function registerSubscribers(program: Command): void {
       withApp(async (app) => {
         const text = await readSource(file);
         const r = await app.subscriberCsv.importCsv(text, file, { confirmed: Boolean(o.confirmed) });
-        console.log(`added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}`);
+        const waiting = r.confirmationsWaiting ? `; ${r.confirmationsWaiting} queued: ${notTaken('them')}` : '';
+        const refused = r.confirmationsRefused ? `; ${r.confirmationsRefused} refused by the relay (paperboy deliveries list --status failed)` : '';
+        console.log(
+          `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${refused}`,
+        );
       }),
     );
 

@@ -39,3 +39,13 @@ export class NotFoundError extends PaperboyError {
     super('NOT_FOUND', message);
   }
 }
+
+/**
+ * The store cannot serve the request right now: locked past its timeout, disk full, read-only,
+ * unreachable. Nothing was written; the same request may work in a minute.
+ */
+export class StoreUnavailableError extends PaperboyError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', `the database cannot be used right now: ${detail}`, options);
+  }
+}

@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import { PaperboyError } from '../domain/errors.js';
+import { PaperboyError, StoreUnavailableError } from '../domain/errors.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
 import { registerAdminPage } from './admin-page.js';
@@ -15,12 +15,23 @@ import { registerPageRoutes } from './page-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401 };
-const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
+const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, STORE_UNAVAILABLE: 503 };
+const HEADINGS: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not allowed',
+  404: 'Not found',
+  429: 'Too many requests',
+  503: 'Try again in a minute',
+};
+// What a visitor reads when the store cannot be used (locked, disk full, read-only, unreachable):
+// the request changed nothing, and the same request is likely to work soon.
+const UNAVAILABLE_TEXT = 'Paperboy cannot save or read this right now, and nothing was changed. Try again in a minute.';
+const RETRY_AFTER_SECONDS = 60;
 
 function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, text: string) {
   const heading = HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Bad request');
   if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (request.url.startsWith('/admin/api/')) return reply.code(status).send({ error: text });
   return reply
     .code(status)
@@ -72,6 +83,11 @@ export function createServer(app: App): FastifyInstance {
   server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
 
   server.setErrorHandler((error, request, reply) => {
+    if (error instanceof StoreUnavailableError) {
+      // The engine's reason goes to the log (and /healthz), never to the page.
+      app.logger.error('store unavailable', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: error.message });
+      return sendError(request, reply, pages, 503, UNAVAILABLE_TEXT);
+    }
     if (error instanceof PaperboyError && STATUS[error.code]) {
       return sendError(request, reply, pages, STATUS[error.code] as number, error.message);
     }
@@ -95,13 +111,22 @@ export function createServer(app: App): FastifyInstance {
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
   );
-  // Liveness stays 200; a source that failed or looks stale turns the status to "degraded".
+  // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
+  // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
+  // the status to "degraded": something to alert on, not a reason to restart the process or take
+  // it out of a load balancer, since it still serves pages and feeds (see README, Operations).
   server.get('/healthz', async () => {
-    const sources = await (await app.sources()).health();
-    const flagged = sources.filter((s) => s.status === 'failed' || s.status === 'stale');
+    const store = await app.storeHealth();
+    const readable = <T>(read: Promise<T>) => read.catch(() => null);
+    const sources = await readable(app.sources().then((s) => s.health()));
+    const flagged = (sources ?? []).filter((s) => s.status === 'failed' || s.status === 'stale');
+    const papers = await readable(app.store.countPapers());
+    // A read that fails now is recorded by the store too: read the health again to include it.
+    const storeNow = sources === null || papers === null ? await app.storeHealth() : store;
     return {
-      status: flagged.length ? 'degraded' : 'ok',
-      papers: await app.store.countPapers(),
+      status: flagged.length || storeNow.status !== 'ok' ? 'degraded' : 'ok',
+      store: storeNow,
+      papers,
       jobs: app.jobStatus(),
       sources,
     };
