@@ -8,7 +8,7 @@ import { withApp } from './run.js';
 const CLI = { source: 'cli' };
 // A confirmation email the relay did not take now is not lost: it waits in the delivery queue.
 const notTaken = (it: string) => `the relay did not take ${it} yet; paperboy send (or a running worker or serve) sends ${it}`;
-const REFUSED = 'pending: the relay refused its confirmation email (paperboy deliveries list --status failed)';
+const FAILED = 'pending: its confirmation email failed for good (paperboy deliveries list --status failed)';
 
 export function registerSubscribers(program: Command): void {
   const subscribers = program.command('subscribers').description('add, list, import and export subscribers');
@@ -31,7 +31,7 @@ export function registerSubscribers(program: Command): void {
           sent: 'pending: confirmation email sent',
           resent: 'pending: confirmation email sent again',
           queued: `pending: confirmation email queued: ${notTaken('it')}`,
-          refused: REFUSED,
+          failed: FAILED,
           held: 'pending: a confirmation email was sent less than 10 minutes ago',
           nothing: 'unchanged: the address is already confirmed or suppressed',
         };
@@ -46,7 +46,7 @@ export function registerSubscribers(program: Command): void {
     .action((email: string) =>
       withApp(async (app) => {
         const outcome = await app.subscriptions.resendConfirmation(email, CLI);
-        const said = { sent: 'confirmation email sent', queued: `confirmation email queued: ${notTaken('it')}`, refused: REFUSED };
+        const said = { sent: 'confirmation email sent', queued: `confirmation email queued: ${notTaken('it')}`, failed: FAILED };
         console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
       }),
     );
@@ -79,9 +79,9 @@ export function registerSubscribers(program: Command): void {
         const text = await readSource(file);
         const r = await app.subscriberCsv.importCsv(text, file, { confirmed: Boolean(o.confirmed) });
         const waiting = r.confirmationsWaiting ? `; ${r.confirmationsWaiting} queued: ${notTaken('them')}` : '';
-        const refused = r.confirmationsRefused ? `; ${r.confirmationsRefused} refused by the relay (paperboy deliveries list --status failed)` : '';
+        const failed = r.confirmationsFailed ? `; ${r.confirmationsFailed} failed for good (paperboy deliveries list --status failed)` : '';
         console.log(
-          `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${refused}`,
+          `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${failed}`,
         );
       }),
     );

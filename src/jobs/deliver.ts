@@ -277,9 +277,9 @@ export function createDeliverer(deps: DelivererDeps) {
     },
 
     /**
-     * Sends now the confirmation emails queued for these subscribers that are due, and nothing
-     * else, without waiting for retries: what a sign-up or an import has just queued. One that
-     * fails waits in the queue for the next run (`send`, `worker`, `serve`). `waiting` counts
+     * Tries now, once each, the confirmation emails queued for these subscribers that are due, and
+     * nothing else: what a sign-up or an import has just queued. One that fails waits in the queue
+     * for the next run (`send`, `worker`, `serve`). `waiting` counts
      * those of these subscribers (each with one queued) that this call did not send, fail or skip.
      */
     deliverConfirmations(subscriberIds: readonly string[], options: Pick<RunOptions, 'signal' | 'onProgress'> = {}): Promise<RunSummary> {
@@ -287,7 +287,14 @@ export function createDeliverer(deps: DelivererDeps) {
       return trackRun({ store, logger, clock }, 'deliver', async () => {
         const run = await startRun(options);
         const { summary } = run;
-        if (ids.length > 0) await pass(run, (limit) => store.claimConfirmations(ids, workerId, now(), limit));
+        // Each is tried once here: one that fails waits out its backoff in the queue.
+        const tried = new Set<string>();
+        const claim = async (limit: number) => {
+          const rows = await store.claimConfirmations(ids.filter((id) => !tried.has(id)), workerId, now(), limit);
+          for (const d of rows) tried.add(d.subscriberId);
+          return rows;
+        };
+        if (ids.length > 0) await pass(run, claim);
         summary.waiting = Math.max(0, ids.length - summary.sent - summary.failed - summary.skipped);
         if (summary.paused) logger.error('confirmation emails paused', { reason: summary.paused });
         return summary;

@@ -24,8 +24,8 @@ export interface ImportReport {
   /** Confirmation emails queued with the import, sent at once when the relay takes them. */
   confirmationsQueued: number;
   confirmationsSent: number;
-  /** Refused for good by the relay (e.g. 550): see `paperboy deliveries list --status failed`. */
-  confirmationsRefused: number;
+  /** Failed for good (a 550, or out of attempts): see `paperboy deliveries list --status failed`. */
+  confirmationsFailed: number;
   /** Still queued (the relay was down or asked to wait): the next delivery run sends them. */
   confirmationsWaiting: number;
 }
@@ -73,7 +73,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       const batch: SubscriberWrite[] = [];
       const toConfirm: string[] = [];
       const seen = new Set<string>();
-      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsQueued: 0, confirmationsSent: 0, confirmationsRefused: 0, confirmationsWaiting: 0 };
+      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsQueued: 0, confirmationsSent: 0, confirmationsFailed: 0, confirmationsWaiting: 0 };
 
       for (const { line, row } of rows) {
         const field = <T>(name: string, fn: () => T): T => {
@@ -137,7 +137,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       if (toConfirm.length > 0) {
         const tried = await deliverConfirmations(toConfirm);
         report.confirmationsSent = tried.sent;
-        report.confirmationsRefused = tried.failed;
+        report.confirmationsFailed = tried.failed;
         report.confirmationsWaiting = tried.waiting;
       }
       logger.info('subscribers imported', { file, ...report });

@@ -55,12 +55,12 @@ export interface SubscriptionDeps {
 export type SubscribeResult = { outcome: 'queued' | 'requeued'; subscriberId: string } | { outcome: 'held' | 'nothing' };
 
 /** What an operator's add did, once the confirmation email it queued was tried. */
-export type OperatorOutcome = 'confirmed' | 'sent' | 'resent' | 'queued' | 'refused' | 'held' | 'nothing';
+export type OperatorOutcome = 'confirmed' | 'sent' | 'resent' | 'queued' | 'failed' | 'held' | 'nothing';
 
-/** How a confirmation email tried at once fared: sent, refused for good, or still queued. */
-function triedOutcome(summary: RunSummary): 'sent' | 'refused' | 'queued' {
+/** How a confirmation email tried at once fared: sent, failed for good (refused, or out of attempts), or still queued. */
+function triedOutcome(summary: RunSummary): 'sent' | 'failed' | 'queued' {
   if (summary.sent > 0) return 'sent';
-  return summary.failed > 0 ? 'refused' : 'queued';
+  return summary.failed > 0 ? 'failed' : 'queued';
 }
 
 export function createSubscriptionJobs(deps: SubscriptionDeps) {
@@ -270,7 +270,7 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
      * one went (or did not go) out: e.g. after the relay was down. Queued like any other, so it
      * is sent once, and retried if the relay does not take it now.
      */
-    async resendConfirmation(email: string, meta: RequestMeta): Promise<'sent' | 'refused' | 'queued'> {
+    async resendConfirmation(email: string, meta: RequestMeta): Promise<'sent' | 'failed' | 'queued'> {
       const s = await store.findSubscriberByEmail(normaliseEmail(email));
       if (!s) throw new NotFoundError(`${normaliseEmail(email)} is not a subscriber`);
       if (s.status !== 'pending') {
