@@ -114,7 +114,7 @@ export function createServer(app: App): FastifyInstance {
   // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
   // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
   // the status to "degraded": something to alert on, not a reason to restart the process or take
-  // it out of a load balancer, since it still serves pages and feeds (see README, Operations).
+  // it out of a load balancer, since it still serves pages and feeds (see README, Health).
   server.get('/healthz', async () => {
     const store = await app.storeHealth();
     const readable = <T>(read: Promise<T>) => read.catch(() => null);
