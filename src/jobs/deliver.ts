@@ -236,13 +236,13 @@ export function createDeliverer(deps: DelivererDeps) {
   }
 
   async function startRun(options: Pick<RunOptions, 'signal' | 'onProgress'>): Promise<Run> {
-    // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
-    prepared.clear();
     const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
     return { summary, mailer: await deps.mailer(), failuresInARow: 0, signal: options.signal, onProgress: options.onProgress };
   }
 
   async function runOnce(options: RunOptions): Promise<RunSummary> {
+    // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
+    prepared.clear();
     const run = await startRun(options);
     const { summary } = run;
     const held = await store.holdInterrupted(new Date(clock().getTime() - policy.leaseMs).toISOString(), (id) => workerIsDead(id, workerId), now());

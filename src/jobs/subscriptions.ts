@@ -133,7 +133,8 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
      * answer says nothing about the address. New and unsubscribed addresses get a confirmation
      * email; a pending one gets it again at most once per `resendMinutes`; confirmed and
      * suppressed addresses get nothing. The email is queued with the subscriber, in one
-     * transaction, and sent by the deliverer (`deliverConfirmations` at once, else the next run).
+     * transaction, for the deliverer: the caller tries it at once (`deliverConfirmations`), and
+     * one the relay does not take then is retried by the next delivery run.
      * Every branch writes to the store, so that a store that cannot take writes fails them all
      * alike (StoreUnavailableError), never only the addresses that would get an email.
      */
