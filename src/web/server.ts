@@ -15,7 +15,7 @@ import { registerPageRoutes } from './page-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, STORE_UNAVAILABLE: 503 };
+const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401 };
 const HEADINGS: Record<number, string> = {
   400: 'Bad request',
   401: 'Not allowed',
@@ -83,7 +83,7 @@ export function createServer(app: App): FastifyInstance {
   server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
 
   server.setErrorHandler((error, request, reply) => {
-    if (error instanceof StoreUnavailableError) {
+    if (error instanceof PaperboyError && error.code === 'STORE_UNAVAILABLE') {
       // The engine's reason goes to the log (and /healthz), never to the page.
       app.logger.error('store unavailable', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: error.message });
       return sendError(request, reply, pages, 503, UNAVAILABLE_TEXT);
@@ -117,7 +117,12 @@ export function createServer(app: App): FastifyInstance {
   // it out of a load balancer, since it still serves pages and feeds (see README, Health).
   server.get('/healthz', async () => {
     const store = await app.storeHealth();
-    const readable = <T>(read: Promise<T>) => read.catch(() => null);
+    // A store that cannot even be read is reported as such; any other failure is a 500 as before.
+    const readable = <T>(read: Promise<T>) =>
+      read.catch((err: unknown) => {
+        if (err instanceof StoreUnavailableError) return null;
+        throw err;
+      });
     const sources = await readable(app.sources().then((s) => s.health()));
     const flagged = (sources ?? []).filter((s) => s.status === 'failed' || s.status === 'stale');
     const papers = await readable(app.store.countPapers());
