@@ -16,6 +16,7 @@ import { readSourcesFile } from './jobs/source-config.js';
 import { createSourceJobs, type SourceJobs } from './jobs/sources.js';
 import { createFetcher, type FetchDeps } from './ingest/fetch.js';
 import { createSubscriberCsvJobs } from './jobs/subscriber-csv.js';
+import { createStoreHealth } from './jobs/store-health.js';
 import { createSubscriptionJobs } from './jobs/subscriptions.js';
 import { createConsoleLogger, scrubbingLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
@@ -48,13 +49,14 @@ export interface AppOptions {
 }
 
 /** Opens the store DATABASE_URL names and brings its schema up to date. */
-async function openStore(database: Config['database']): Promise<Store> {
+async function openStore(database: Config['database'], onUnavailable: (err: Error) => void): Promise<Store> {
+  const { lockTimeoutMs } = database;
   if (database.kind === 'postgres') {
     // Loaded only when used: the pg driver is not needed by a SQLite install.
     const { openPostgresStore } = await import('./store/postgres/open.js');
-    return openPostgresStore(database.url, { schema: database.schema, poolSize: database.poolSize });
+    return openPostgresStore(database.url, { schema: database.schema, poolSize: database.poolSize, lockTimeoutMs, onUnavailable });
   }
-  return openSqliteStore(database.path);
+  return openSqliteStore(database.path, { lockTimeoutMs, onUnavailable });
 }
 
 // Loaded on first use: nodemailer costs ~0.1 s to import, and most commands send nothing.
@@ -87,7 +89,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   tightenOwnFiles(config, logger);
   // Any call through the store may change what a feed shows: the feed cache (made below) checks again.
   let storeTouched = (): void => undefined;
-  const store = observeCalls(await openStore(config.database), () => storeTouched(), new Set(['contentVersion', 'planVersion', 'lexicalIndex']));
+  // Every call that fails because the store cannot be used is reported, for /healthz.
+  let storeFailed = (_err: Error): void => undefined;
+  const store = observeCalls(
+    await openStore(config.database, (err) => storeFailed(err)),
+    () => storeTouched(),
+    new Set(['contentVersion', 'planVersion', 'lexicalIndex', 'probeWrite']),
+  );
+  const storeHealth = createStoreHealth({ store, clock });
+  storeFailed = storeHealth.failed;
   const secret = await resolveSecret(config.secret, config.dataDir);
   secrets.add([secret]);
   let mailer: Promise<Mailer> | undefined;
@@ -117,16 +127,6 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
     }));
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
-  const subscriptions = createSubscriptionJobs({
-    store,
-    mailer: getMailer,
-    confirmTemplates: emailTemplates('confirm'),
-    clock,
-    logger,
-    secret,
-    config,
-  });
-  const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, clock, logger });
   const planner = createPlanner({ store, digests, logger, config, clock, holder: newWorkerId() });
   // With a limit set, the pace lives in the store and holds for every process on it together;
   // without one, only a relay's "slow down" paces this process (nothing to share, no query per message).
@@ -135,7 +135,22 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     perSecond > 0 || perHour > 0
       ? createSharedRateLimiter({ store, perSecond, perHour, clock, sleep })
       : createRateLimiter({ perSecond, perHour, clock, sleep });
-  const deliverer = createDeliverer({ store, mailer: getMailer, limiter, clock, sleep, logger, secret, config });
+  const deliverer = createDeliverer({
+    store,
+    mailer: getMailer,
+    confirmTemplates: emailTemplates('confirm'),
+    limiter,
+    clock,
+    sleep,
+    logger,
+    secret,
+    config,
+  });
+  const deliverConfirmations = (ids: readonly string[]) => deliverer.deliverConfirmations(ids);
+  const subscriptions = createSubscriptionJobs({ store, deliverConfirmations, clock, logger, secret, config });
+  const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, deliverConfirmations, clock, logger });
+  // Confirmation emails of web sign-ups, tried after the answer: the page never waits for the relay.
+  const background = new Set<Promise<unknown>>();
   const feeds = createFeedJobs({ store, clock, config });
   const feedCache = createFeedCache<FeedFormat>({
     version: () => store.contentVersion(),
@@ -197,8 +212,26 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       return scheduler;
     },
     jobStatus: () => scheduler?.status() ?? [],
+    /** Whether the store takes writes (see jobs/store-health.ts). */
+    storeHealth: () => storeHealth.check(),
+    /**
+     * Tries a just-queued confirmation email now, without waiting for it: one the relay does not
+     * take stays queued for the next delivery run. `idle()` waits for these tries.
+     */
+    sendConfirmationSoon(subscriberId: string): void {
+      const attempt = deliverer
+        .deliverConfirmations([subscriberId])
+        .catch((err: Error) => logger.error('confirmation email not tried', { subscriber: subscriberId, error: err.message }))
+        .finally(() => background.delete(attempt));
+      background.add(attempt);
+    },
+    /** Resolves once the confirmation emails started by `sendConfirmationSoon` have been tried. */
+    async idle(): Promise<void> {
+      while (background.size > 0) await Promise.all(background);
+    },
     async close() {
       await scheduler?.stop();
+      while (background.size > 0) await Promise.all(background);
       if (mailer) await (await mailer).close();
       await store.close();
     },

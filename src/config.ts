@@ -3,10 +3,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from './domain/errors.js';
 import { secretsInUrl } from './domain/secrets.js';
 
+/** `lockTimeoutMs`: how long a write waits for another's lock before the store is "unavailable". */
 export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string }
+  | { kind: 'sqlite'; path: string; lockTimeoutMs: number }
   /** `schema`: work in this PostgreSQL schema (created if missing) instead of the user's default. */
-  | { kind: 'postgres'; url: string; schema: string | undefined; poolSize: number };
+  | { kind: 'postgres'; url: string; schema: string | undefined; poolSize: number; lockTimeoutMs: number };
 
 /** Everything Paperboy reads from its environment, validated once. */
 export interface Config {
@@ -156,16 +157,17 @@ function httpUrl(name: string, raw: string): string {
 
 function database(env: Env, dataDir: string, cwd: string): DatabaseConfig {
   const raw = env.DATABASE_URL;
-  if (!raw) return { kind: 'sqlite', path: join(dataDir, 'paperboy.db') };
+  const lockTimeoutMs = integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 5_000, 1, 600_000);
+  if (!raw) return { kind: 'sqlite', path: join(dataDir, 'paperboy.db'), lockTimeoutMs };
   if (/^postgres(ql)?:\/\//.test(raw)) {
     const schema = env.DATABASE_SCHEMA || undefined;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
       throw new InvalidInputError(`DATABASE_SCHEMA=${schema} is not a schema name (lower-case letters, digits and _)`);
     }
-    return { kind: 'postgres', url: raw, schema, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200) };
+    return { kind: 'postgres', url: raw, schema, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200), lockTimeoutMs };
   }
   const path = raw.replace(/^sqlite:(\/\/)?/, '');
-  return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(cwd, path) };
+  return { kind: 'sqlite', path: path === ':memory:' || isAbsolute(path) ? path : resolve(cwd, path), lockTimeoutMs };
 }
 
 function smtp(env: Env): Config['smtp'] {

@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { normaliseEmail } from '../domain/email.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { readSource } from '../jobs/ingest.js';
+import type { OperatorOutcome } from '../jobs/subscriptions.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 
 const CLI = { source: 'cli' };
+// A confirmation email the relay did not take now is not lost: it waits in the delivery queue.
+const notTaken = (it: string) => `the relay did not take ${it} yet; paperboy send (or a running worker or serve) sends ${it}`;
+const FAILED = 'pending: its confirmation email failed for good (paperboy deliveries list --status failed)';
 
 export function registerSubscribers(program: Command): void {
   const subscribers = program.command('subscribers').description('add, list, import and export subscribers');
@@ -23,14 +27,28 @@ export function registerSubscribers(program: Command): void {
       withApp(async (app) => {
         const request = { email, topics: o.topics.split(','), frequency: o.frequency, timezone: o.tz, hour: o.hour };
         const { outcome } = await app.subscriptions.addByOperator(request, { confirmed: Boolean(o.confirmed) }, CLI);
-        const said: Record<string, string> = {
+        const said: Record<OperatorOutcome, string> = {
           confirmed: 'confirmed',
           sent: 'pending: confirmation email sent',
           resent: 'pending: confirmation email sent again',
+          queued: `pending: confirmation email queued: ${notTaken('it')}`,
+          failed: FAILED,
           held: 'pending: a confirmation email was sent less than 10 minutes ago',
           nothing: 'unchanged: the address is already confirmed or suppressed',
         };
         console.log(`${normaliseEmail(email)}: ${said[outcome]}`);
+      }),
+    );
+
+  subscribers
+    .command('resend-confirmation')
+    .description('send a pending address its confirmation email again, now (e.g. after the relay was down)')
+    .argument('<email>')
+    .action((email: string) =>
+      withApp(async (app) => {
+        const outcome = await app.subscriptions.resendConfirmation(email, CLI);
+        const said = { sent: 'confirmation email sent', queued: `confirmation email queued: ${notTaken('it')}`, failed: FAILED };
+        console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
       }),
     );
 
@@ -61,7 +79,11 @@ export function registerSubscribers(program: Command): void {
       withApp(async (app) => {
         const text = await readSource(file);
         const r = await app.subscriberCsv.importCsv(text, file, { confirmed: Boolean(o.confirmed) });
-        console.log(`added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}`);
+        const waiting = r.confirmationsWaiting ? `; ${r.confirmationsWaiting} queued: ${notTaken('them')}` : '';
+        const failed = r.confirmationsFailed ? `; ${r.confirmationsFailed} failed for good (paperboy deliveries list --status failed)` : '';
+        console.log(
+          `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${failed}`,
+        );
       }),
     );
 

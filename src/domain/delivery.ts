@@ -1,8 +1,15 @@
-// One digest to one subscriber: pending → sending → sent, or failed / skipped. The rules for what
-// an SMTP answer means and when to try again live here, free of any transport.
+// One email to one subscriber — a digest, or the double opt-in confirmation — pending → sending →
+// sent, or failed / skipped. The rules for what an SMTP answer means and when to try again live
+// here, free of any transport.
 import { oneLine } from './text.js';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * What a delivery carries: a frozen digest, or a confirmation email whose single-use token is
+ * made when it is sent (so the raw token is never stored, and a retry sends a fresh one).
+ */
+export type DeliveryKind = 'digest' | 'confirmation';
 
 /** Why a delivery failed, is waiting, or was skipped. */
 export type DeliveryErrorKind =
@@ -15,11 +22,14 @@ export type DeliveryErrorKind =
   | 'unsubscribed'
   | 'suppressed'
   | 'invalid-address' // stored before addresses were checked for hidden characters: never mailed
-  | 'subscriber-gone';
+  | 'subscriber-gone'
+  | 'already-confirmed'; // a confirmation email for an address confirmed in the meantime
 
 export interface Delivery {
   id: string;
-  digestId: string;
+  kind: DeliveryKind;
+  /** The digest of a digest delivery; null for a confirmation email. */
+  digestId: string | null;
   subscriberId: string;
   email: string;
   status: DeliveryStatus;

@@ -42,6 +42,16 @@ export class NotFoundError extends PaperboyError {
   }
 }
 
+/**
+ * The store cannot serve the request right now: locked past its timeout, disk full, read-only,
+ * unreachable. Nothing was written; the same request may work in a minute.
+ */
+export class StoreUnavailableError extends PaperboyError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', `the database cannot be used right now: ${detail}`, options);
+  }
+}
+
 /** The longest error text shown to a user: a terminal line, a table cell, a health field. */
 export const MAX_MESSAGE_LENGTH = 300;
 

@@ -25,6 +25,7 @@ export interface Subscriber extends Subscription {
   /** SHA-256 of the pending confirmation token; the token itself is only ever in the email. */
   confirmTokenHash: string | null;
   confirmExpiresAt: string | null;
+  /** When the last confirmation email was sent or tried (its token was made then). */
   confirmSentAt: string | null;
 }
 

@@ -4,26 +4,30 @@ import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErro
 import { errorText } from '../domain/errors.js';
 import type { Config } from '../config.js';
 import type { Digest } from '../domain/digest.js';
-import { canonicalEmail } from '../domain/email.js';
 import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import type { Logger } from '../log.js';
+import { addressRefusal } from './address-check.js';
 import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
+import type { EmailTemplates } from '../render/email/templates.js';
 import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { createConfirmationComposer, type Composed } from './confirmation-message.js';
 import { digestMessage } from './digest-message.js';
 import { trackRun } from './runs.js';
 
 export interface DelivererDeps {
   store: DeliveryStore & DigestStore & SubscriberStore & TopicStore & RunStore;
   mailer: () => Promise<Mailer>;
+  /** The confirmation email's templates, compiled on first use. */
+  confirmTemplates: () => Promise<EmailTemplates>;
   limiter: RateLimiter;
   clock: () => Date;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   logger: Logger;
   secret: string;
   random?: () => number;
-  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'smtp' | 'delivery'>;
+  config: Pick<Config, 'publicUrl' | 'mailFrom' | 'smtp' | 'delivery' | 'subscribe'>;
 }
 
 export interface RunSummary {
@@ -69,9 +73,10 @@ export function workerIsDead(workerId: string, self: string): boolean {
 }
 
 /**
- * Delivers pending rows until none is due: claims due rows a small batch at a time
- * (`delivery.claimBatch`) for as many lanes as SMTP connections, re-checks unsubscribe and
- * suppression just before sending, fills the recipient's holes, sends, and records the outcome.
+ * Delivers pending rows — digests and confirmation emails alike — until none is due: claims due
+ * rows a small batch at a time (`delivery.claimBatch`) for as many lanes as SMTP connections,
+ * re-checks the subscriber just before sending (unsubscribed, suppressed, or for a confirmation
+ * email already confirmed), composes the message, sends, and records the outcome.
  * Crash policy: a row found in `sending` from a dead worker
  * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
  * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
@@ -83,6 +88,8 @@ export function createDeliverer(deps: DelivererDeps) {
   const policy = config.delivery;
   const workerId = newWorkerId();
   const lanes = Math.max(1, config.smtp?.connections ?? 1);
+  const now = () => clock().toISOString();
+  const composeConfirmation = createConfirmationComposer({ store, templates: deps.confirmTemplates, clock, config });
 
   interface Prepared {
     digest: Digest;
@@ -107,156 +114,197 @@ export function createDeliverer(deps: DelivererDeps) {
   async function skipReason(d: Delivery): Promise<DeliveryErrorKind | undefined> {
     const s = await store.getSubscriber(d.subscriberId);
     if (!s) return 'subscriber-gone';
-    // A row stored before addresses were made canonical may hold a hidden character that the mail
-    // library would drop, mailing another address than the one stored: it is never sent.
-    const canonical = canonicalEmail(d.email);
-    if (!canonical.ok) return 'invalid-address';
-    if (s.status === 'suppressed' || (await store.isSuppressed(canonical.email))) return 'suppressed';
-    if (canonical.email !== d.email && (await store.isSuppressed(d.email))) return 'suppressed';
+    if (s.status === 'suppressed') return 'suppressed';
+    const refused = await addressRefusal(store, d.email);
+    if (refused) return refused;
     if (s.status !== 'confirmed') return 'unsubscribed';
     return undefined;
   }
+
+  async function composeDigest(d: Delivery): Promise<Composed> {
+    const reason = await skipReason(d);
+    if (reason) return { skip: reason };
+    if (!d.digestId) throw new Error(`digest delivery ${d.id} has no digest`);
+    const { digest, fill, topicNames } = await prepare(d.digestId);
+    return {
+      message: digestMessage({
+        digest,
+        to: d.email,
+        tokenSubject: d.subscriberId,
+        deliveryId: d.id,
+        messageId: d.messageId,
+        topicNames,
+        config,
+        secret: deps.secret,
+        date: clock(),
+        fill,
+      }),
+    };
+  }
+
+  /** The state one run shares between its passes and lanes. */
+  interface Run {
+    summary: RunSummary;
+    mailer: Mailer;
+    failuresInARow: number;
+    signal: AbortSignal | undefined;
+    onProgress: ((summary: RunSummary) => void) | undefined;
+  }
+
+  const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
+    if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
+      logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
+    }
+  };
+
+  async function handle(run: Run, d: Delivery): Promise<void> {
+    const { summary } = run;
+    const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d);
+    if ('skip' in composed) {
+      await finish(d, { status: 'skipped', errorKind: composed.skip, lastError: null });
+      summary.skipped++;
+      return;
+    }
+    await limiter.take();
+    try {
+      const result = await run.mailer.send(composed.message);
+      await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
+      summary.sent++;
+      run.failuresInARow = 0;
+    } catch (err) {
+      run.failuresInARow++;
+      const failure = classifySendError(err as Record<string, unknown>);
+      if (failure.kind === 'throttled') limiter.slowDown();
+      const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
+      if (decision.status === 'pending') {
+        await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
+        summary.retried++;
+      } else {
+        await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
+        summary.failed++;
+        if (decision.bounce) {
+          await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
+          const suppress = decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
+          if (suppress) {
+            await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
+            summary.suppressed++;
+          }
+        }
+      }
+      logger.warn('delivery attempt failed', { delivery: d.id, kind: d.kind, attempt: d.attempts, outcome: decision.status, error: failure.message });
+      if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
+        summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${failure.message}`;
+      }
+    }
+  }
+
+  /**
+   * Sends the rows `claim` hands out until it has none: claimed a small batch at a time (one round
+   * trip for several) into a local queue the lanes share, one claim in flight at a time. A pause
+   * or a stop gives back the claimed rows nobody tried, uncounted.
+   */
+  async function pass(run: Run, claim: (limit: number) => Promise<Delivery[]>): Promise<void> {
+    const queue: Delivery[] = [];
+    let claiming: Promise<number> | undefined;
+    const nextRow = async (): Promise<Delivery | undefined> => {
+      for (;;) {
+        const d = queue.shift();
+        if (d) return d;
+        claiming ??= claim(policy.claimBatch)
+          .then((rows) => {
+            queue.push(...rows);
+            return rows.length;
+          })
+          .finally(() => (claiming = undefined));
+        if ((await claiming) === 0 && queue.length === 0) return undefined;
+      }
+    };
+    const lane = async () => {
+      while (!run.summary.paused && !run.signal?.aborted) {
+        const d = await nextRow();
+        if (!d) return;
+        try {
+          await handle(run, d);
+        } catch (err) {
+          // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
+          const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
+          await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' });
+          run.summary.retried++;
+          logger.error('delivery could not be attempted', { delivery: d.id, error: errorText(err) });
+        }
+        run.onProgress?.({ ...run.summary });
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+    if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
+  }
+
+  async function startRun(options: Pick<RunOptions, 'signal' | 'onProgress'>): Promise<Run> {
+    const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
+    return { summary, mailer: await deps.mailer(), failuresInARow: 0, signal: options.signal, onProgress: options.onProgress };
+  }
+
+  async function runOnce(options: RunOptions): Promise<RunSummary> {
+    // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
+    prepared.clear();
+    const run = await startRun(options);
+    const { summary } = run;
+    const held = await store.holdInterrupted(new Date(clock().getTime() - policy.leaseMs).toISOString(), (id) => workerIsDead(id, workerId), now());
+    summary.interrupted = held.length;
+    for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+    for (;;) {
+      await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit));
+      if (summary.paused || options.signal?.aborted) break;
+      const next = await store.nextPendingAt();
+      if (!next) break;
+      const wait = new Date(next).getTime() - clock().getTime();
+      if (wait > options.maxWaitMs) break;
+      if (wait > 0) await deps.sleep(wait, options.signal);
+    }
+    summary.waiting = (await store.countDeliveries()).pending;
+    if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
+    return summary;
+  }
+
+  const record = (s: RunSummary) => ({
+    counts: { sent: s.sent, failed: s.failed, skipped: s.skipped },
+    detail: { suppressed: s.suppressed, retried: s.retried, interrupted: s.interrupted, waiting: s.waiting, ...(s.paused ? { paused: s.paused } : {}) },
+    didSomething: s.sent + s.failed + s.skipped + s.retried + s.interrupted > 0,
+  });
 
   return {
     workerId,
 
     /** One delivery run: one log line and, when it did something, one recorded run. */
     run(options: RunOptions): Promise<RunSummary> {
-      return trackRun({ store, logger, clock }, 'deliver', () => runOnce(options), (s) => ({
-        counts: { sent: s.sent, failed: s.failed, skipped: s.skipped },
-        detail: { suppressed: s.suppressed, retried: s.retried, interrupted: s.interrupted, waiting: s.waiting, ...(s.paused ? { paused: s.paused } : {}) },
-        didSomething: s.sent + s.failed + s.skipped + s.retried + s.interrupted > 0,
-      }));
+      return trackRun({ store, logger, clock }, 'deliver', () => runOnce(options), record);
+    },
+
+    /**
+     * Tries now, once each, the confirmation emails queued for these subscribers that are due, and
+     * nothing else: what a sign-up or an import has just queued. One that fails waits in the queue
+     * for the next run (`send`, `worker`, `serve`). `waiting` counts
+     * those of these subscribers (each with one queued) that this call did not send, fail or skip.
+     */
+    deliverConfirmations(subscriberIds: readonly string[], options: Pick<RunOptions, 'signal' | 'onProgress'> = {}): Promise<RunSummary> {
+      const ids = [...new Set(subscriberIds)];
+      return trackRun({ store, logger, clock }, 'deliver', async () => {
+        const run = await startRun(options);
+        const { summary } = run;
+        // Each is tried once here: one that fails waits out its backoff in the queue.
+        const tried = new Set<string>();
+        const claim = async (limit: number) => {
+          const rows = await store.claimConfirmations(ids.filter((id) => !tried.has(id)), workerId, now(), limit);
+          for (const d of rows) tried.add(d.subscriberId);
+          return rows;
+        };
+        if (ids.length > 0) await pass(run, claim);
+        summary.waiting = Math.max(0, ids.length - summary.sent - summary.failed - summary.skipped);
+        if (summary.paused) logger.error('confirmation emails paused', { reason: summary.paused });
+        return summary;
+      }, record);
     },
   };
-
-  async function runOnce(options: RunOptions): Promise<RunSummary> {
-      const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
-      const now = () => clock().toISOString();
-      // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
-      prepared.clear();
-      const held = await store.holdInterrupted(
-        new Date(clock().getTime() - policy.leaseMs).toISOString(),
-        (id) => workerIsDead(id, workerId),
-        now(),
-      );
-      summary.interrupted = held.length;
-      for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
-
-      const mailer = await deps.mailer();
-      let failuresInARow = 0;
-
-      const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
-        if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
-          logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
-        }
-      };
-
-      const handle = async (d: Delivery) => {
-        const reason = await skipReason(d);
-        if (reason) {
-          await finish(d, { status: 'skipped', errorKind: reason, lastError: null });
-          summary.skipped++;
-          return;
-        }
-        const { digest, fill, topicNames } = await prepare(d.digestId);
-        const message = digestMessage({
-          digest,
-          to: d.email,
-          tokenSubject: d.subscriberId,
-          deliveryId: d.id,
-          messageId: d.messageId,
-          topicNames,
-          config,
-          secret: deps.secret,
-          date: clock(),
-          fill,
-        });
-        await limiter.take();
-        try {
-          const result = await mailer.send(message);
-          await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
-          summary.sent++;
-          failuresInARow = 0;
-        } catch (err) {
-          failuresInARow++;
-          const failure = classifySendError(err as Record<string, unknown>);
-          if (failure.kind === 'throttled') limiter.slowDown();
-          const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
-          if (decision.status === 'pending') {
-            await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
-            summary.retried++;
-          } else {
-            await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
-            summary.failed++;
-            if (decision.bounce) {
-              await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
-              const suppress =
-                decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
-              if (suppress) {
-                await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
-                summary.suppressed++;
-              }
-            }
-          }
-          logger.warn('delivery attempt failed', { delivery: d.id, attempt: d.attempts, outcome: decision.status, error: failure.message });
-          if (failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
-            summary.paused = `paused after ${failuresInARow} failed attempts in a row; last: ${failure.message}`;
-          }
-        }
-      };
-
-      // Rows are claimed a small batch at a time (one round trip for several) into a local queue
-      // the lanes share; one claim is in flight at a time.
-      const queue: Delivery[] = [];
-      let claiming: Promise<number> | undefined;
-      const nextRow = async (): Promise<Delivery | undefined> => {
-        for (;;) {
-          const d = queue.shift();
-          if (d) return d;
-          claiming ??= store
-            .claimDeliveries(workerId, now(), policy.claimBatch)
-            .then((rows) => {
-              queue.push(...rows);
-              return rows.length;
-            })
-            .finally(() => (claiming = undefined));
-          if ((await claiming) === 0 && queue.length === 0) return undefined;
-        }
-      };
-
-      const lane = async () => {
-        while (!summary.paused && !options.signal?.aborted) {
-          const d = await nextRow();
-          if (!d) return;
-          try {
-            await handle(d);
-          } catch (err) {
-            // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
-            const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
-            await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' });
-            summary.retried++;
-            logger.error('delivery could not be attempted', { delivery: d.id, error: errorText(err) });
-          }
-          options.onProgress?.({ ...summary });
-        }
-      };
-
-      for (;;) {
-        await Promise.all(Array.from({ length: lanes }, lane));
-        // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
-        if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
-        if (summary.paused || options.signal?.aborted) break;
-        const next = await store.nextPendingAt();
-        if (!next) break;
-        const wait = new Date(next).getTime() - clock().getTime();
-        if (wait > options.maxWaitMs) break;
-        if (wait > 0) await deps.sleep(wait, options.signal);
-      }
-      summary.waiting = (await store.countDeliveries()).pending;
-      if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
-      return summary;
-  }
 }
 
 export type Deliverer = ReturnType<typeof createDeliverer>;

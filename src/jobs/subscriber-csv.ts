@@ -12,7 +12,8 @@ import {
   type Subscriber,
 } from '../domain/subscriber.js';
 import type { Logger } from '../log.js';
-import type { DeliveryStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryStore, SubscriberStore, SubscriberWrite, TopicStore } from '../store/ports.js';
+import type { RunSummary } from './deliver.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
 export interface ImportReport {
@@ -20,12 +21,20 @@ export interface ImportReport {
   updated: number;
   /** Rows for addresses that unsubscribed or are suppressed here: an import never brings them back. */
   skipped: number;
+  /** Confirmation emails queued with the import, sent at once when the relay takes them. */
+  confirmationsQueued: number;
   confirmationsSent: number;
+  /** Failed for good (a 550, or out of attempts): see `paperboy deliveries list --status failed`. */
+  confirmationsFailed: number;
+  /** Still queued (the relay was down or asked to wait): the next delivery run sends them. */
+  confirmationsWaiting: number;
 }
 
 interface Deps {
   store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
-  subscriptions: SubscriptionJobs;
+  subscriptions: Pick<SubscriptionJobs, 'newConfirmation'>;
+  /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
+  deliverConfirmations: (subscriberIds: readonly string[]) => Promise<RunSummary>;
   clock: () => Date;
   logger: Logger;
 }
@@ -47,22 +56,24 @@ function readRows(text: string, file: string): { line: number; row: Row }[] {
   return records.map((r) => ({ line: r.info.lines, row: r.record }));
 }
 
-export function createSubscriberCsvJobs({ store, subscriptions, clock, logger }: Deps) {
+export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmations, clock, logger }: Deps) {
   return {
     /**
      * Imports a list in one transaction: every row is checked first, and a bad row stores nothing.
      * A row marked `confirmed` needs `confirmed: true` (the operator vouches for consent); so do
      * rows without a status to be stored as confirmed. Other new rows are pending and get the
-     * double opt-in email once the import is stored.
+     * double opt-in email, as does a pending address that was never sent one: the emails are
+     * queued in the import's transaction and tried once it is stored; those the relay does not
+     * take now wait for the next delivery run (`send`, `worker`, `serve`).
      */
     async importCsv(text: string, file: string, options: { confirmed: boolean }): Promise<ImportReport> {
       const rows = readRows(text, file);
       const known = new Set((await store.listTopics()).map((t) => t.slug));
       const now = clock().toISOString();
-      const batch: { subscriber: Subscriber; events: ConsentEvent[] }[] = [];
-      const toConfirm: Subscriber[] = [];
+      const batch: SubscriberWrite[] = [];
+      const toConfirm: string[] = [];
       const seen = new Set<string>();
-      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsSent: 0 };
+      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsQueued: 0, confirmationsSent: 0, confirmationsFailed: 0, confirmationsWaiting: 0 };
 
       for (const { line, row } of rows) {
         const field = <T>(name: string, fn: () => T): T => {
@@ -110,19 +121,24 @@ export function createSubscriberCsvJobs({ store, subscriptions, clock, logger }:
           confirmExpiresAt: existing?.confirmExpiresAt ?? null,
           confirmSentAt: existing?.confirmSentAt ?? null,
         };
+        const confirm = subscriber.status === 'pending' && (!existing || existing.confirmSentAt === null);
         batch.push({
           subscriber,
           events: [{ subscriberId: subscriber.id, email, type: 'import', at: now, topics, source: 'csv-import', detail: `${file} line ${line}: ${subscriber.status}` }],
+          ...(confirm ? { confirmation: subscriptions.newConfirmation() } : {}),
         });
         if (existing) report.updated++;
         else report.added++;
-        if (!existing && subscriber.status === 'pending') toConfirm.push(subscriber);
+        if (confirm) toConfirm.push(subscriber.id);
       }
 
       await store.saveSubscribers(batch);
-      for (const s of toConfirm) {
-        await subscriptions.sendOptIn(s);
-        report.confirmationsSent++;
+      report.confirmationsQueued = toConfirm.length;
+      if (toConfirm.length > 0) {
+        const tried = await deliverConfirmations(toConfirm);
+        report.confirmationsSent = tried.sent;
+        report.confirmationsFailed = tried.failed;
+        report.confirmationsWaiting = tried.waiting;
       }
       logger.info('subscribers imported', { file, ...report });
       return report;

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { normaliseEmail } from '../domain/email.js';
 import {
   mayResendConfirmation,
@@ -10,13 +10,11 @@ import {
   type Subscriber,
   type Subscription,
 } from '../domain/subscriber.js';
-import { topicNames } from '../domain/topic.js';
-import { hashConfirmationToken, newConfirmationToken, newId, signToken, verifyToken } from '../domain/tokens.js';
+import { hashConfirmationToken, newId, signToken, verifyToken } from '../domain/tokens.js';
 import type { Logger } from '../log.js';
-import { domainOf, type Mailer } from '../mail/message.js';
-import { hourLabel, renderConfirmation } from '../render/email/confirm-email.js';
-import type { EmailTemplates } from '../render/email/templates.js';
-import type { DeliveryStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { domainOf } from '../mail/message.js';
+import type { DeliveryStore, MetaStore, NewConfirmation, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { RunSummary } from './deliver.js';
 
 /** What a form, the CLI or the admin API asks for, before validation. */
 export interface SubscribeRequest {
@@ -37,9 +35,9 @@ export interface RequestMeta {
 export type UnsubscribeScope = { kind: 'all' } | { kind: 'topic'; slug: string };
 
 export interface SubscriptionDeps {
-  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
-  mailer: () => Promise<Mailer>;
-  confirmTemplates: () => Promise<EmailTemplates>;
+  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'> & Pick<MetaStore, 'probeWrite'>;
+  /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
+  deliverConfirmations: (subscriberIds: readonly string[]) => Promise<RunSummary>;
   clock: () => Date;
   logger: Logger;
   secret: string;
@@ -48,6 +46,21 @@ export interface SubscriptionDeps {
     mailFrom: string;
     subscribe: { confirmHours: number; resendMinutes: number; logIpAndUserAgent: boolean };
   };
+}
+
+/**
+ * What a sign-up did: queued a confirmation email (for a new or returning address, or again for
+ * a pending one), held it (one was sent minutes ago), or nothing (confirmed or suppressed).
+ */
+export type SubscribeResult = { outcome: 'queued' | 'requeued'; subscriberId: string } | { outcome: 'held' | 'nothing' };
+
+/** What an operator's add did, once the confirmation email it queued was tried. */
+export type OperatorOutcome = 'confirmed' | 'sent' | 'resent' | 'queued' | 'failed' | 'held' | 'nothing';
+
+/** How a confirmation email tried at once fared: sent, failed for good (refused, or out of attempts), or still queued. */
+function triedOutcome(summary: RunSummary): 'sent' | 'failed' | 'queued' {
+  if (summary.sent > 0) return 'sent';
+  return summary.failed > 0 ? 'failed' : 'queued';
 }
 
 export function createSubscriptionJobs(deps: SubscriptionDeps) {
@@ -94,48 +107,10 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     };
   }
 
-  async function sendConfirmation(s: Subscriber, token: string): Promise<void> {
-    const topics = await store.listTopics();
-    const names = topicNames(topics, s.topics);
-    const subject = 'Confirm your Paperboy subscription';
-    const { html, text } = renderConfirmation(await deps.confirmTemplates(), {
-      subject,
-      email: s.email,
-      topicNames: names,
-      frequency: s.frequency,
-      hourLabel: hourLabel(s.sendHour),
-      timezone: s.timezone,
-      confirmUrl: `${base}/confirm/${token}`,
-      homeUrl: `${base}/`,
-      expiresIn: `${config.subscribe.confirmHours} hours`,
-    });
-    const mailer = await deps.mailer();
-    await mailer.send({
-      from: config.mailFrom,
-      to: s.email,
-      subject,
-      date: clock(),
-      messageId: `${newId('confirm')}@${domainOf(config.mailFrom)}`,
-      text,
-      html,
-    });
-  }
-
-  /** A fresh pending state with a new confirmation token; the caller emails the token. */
-  function withNewToken(s: Subscriber): { subscriber: Subscriber; token: string } {
-    const now = clock();
-    const { token, hash } = newConfirmationToken();
-    return {
-      token,
-      subscriber: {
-        ...s,
-        status: 'pending',
-        updatedAt: now.toISOString(),
-        confirmTokenHash: hash,
-        confirmExpiresAt: new Date(now.getTime() + config.subscribe.confirmHours * 3_600_000).toISOString(),
-        confirmSentAt: now.toISOString(),
-      },
-    };
+  /** A confirmation email to queue with a subscriber: its token is made when it is sent. */
+  function newConfirmation(): NewConfirmation {
+    const id = newId('cfm');
+    return { id, messageId: `${id}@${domainOf(config.mailFrom)}`, at: clock().toISOString() };
   }
 
   function newSubscriber(request: Subscription & { email: string }): Subscriber {
@@ -161,9 +136,13 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
      * The double opt-in request. The caller answers the same way whatever happens here, so the
      * answer says nothing about the address. New and unsubscribed addresses get a confirmation
      * email; a pending one gets it again at most once per `resendMinutes`; confirmed and
-     * suppressed addresses get nothing.
+     * suppressed addresses get nothing. The email is queued with the subscriber, in one
+     * transaction, for the deliverer: the caller tries it at once (`deliverConfirmations`), and
+     * one the relay does not take then is retried by the next delivery run.
+     * Every branch writes to the store, so that a store that cannot take writes fails them all
+     * alike (StoreUnavailableError), never only the addresses that would get an email.
      */
-    async subscribe(request: SubscribeRequest, meta: RequestMeta): Promise<'sent' | 'resent' | 'held' | 'nothing'> {
+    async subscribe(request: SubscribeRequest, meta: RequestMeta): Promise<SubscribeResult> {
       return this.subscribeValidated(await validate(request), meta);
     },
 
@@ -171,29 +150,26 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     async subscribeValidated(
       wanted: Subscription & { email: string },
       meta: RequestMeta,
-    ): Promise<'sent' | 'resent' | 'held' | 'nothing'> {
+    ): Promise<SubscribeResult> {
       const existing = await store.findSubscriberByEmail(wanted.email);
       // The suppression list outlives the subscriber row: a deleted, bounced address stays quiet.
       const suppressed = await store.isSuppressed(wanted.email);
       if (suppressed || existing?.status === 'confirmed') {
+        await store.probeWrite(clock().toISOString());
         logger.info('subscribe request, no email', { status: suppressed ? 'suppressed' : existing?.status, source: meta.source });
-        return 'nothing';
+        return { outcome: 'nothing' };
       }
       if (existing?.status === 'pending' && !mayResendConfirmation(existing, clock(), config.subscribe.resendMinutes)) {
-        return 'held';
+        await store.probeWrite(clock().toISOString());
+        return { outcome: 'held' };
       }
-      const start = existing ? { ...existing, ...wanted, unsubscribedAt: null } : newSubscriber(wanted);
-      const { subscriber, token } = withNewToken(start);
-      await save(subscriber, event(subscriber, 'subscribe', meta));
-      try {
-        await sendConfirmation(subscriber, token);
-      } catch (err) {
-        // Not sent: let the next request send it at once instead of waiting out the resend delay.
-        await save({ ...subscriber, confirmSentAt: null });
-        throw err;
-      }
-      logger.info('confirmation sent', { subscriber: subscriber.id, source: meta.source });
-      return existing ? 'resent' : 'sent';
+      const now = clock().toISOString();
+      const subscriber: Subscriber = existing
+        ? { ...existing, ...wanted, status: 'pending', unsubscribedAt: null, updatedAt: now }
+        : newSubscriber(wanted);
+      await store.saveSubscribers([{ subscriber, events: [event(subscriber, 'subscribe', meta)], confirmation: newConfirmation() }]);
+      logger.info('confirmation queued', { subscriber: subscriber.id, source: meta.source });
+      return { outcome: existing ? 'requeued' : 'queued', subscriberId: subscriber.id };
     },
 
     /** The pending subscriber a confirmation token belongs to, if it is valid and unexpired. */
@@ -262,10 +238,20 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
 
     /**
      * An operator adds an address. With `confirmed`, the operator vouches for consent and the
-     * address is confirmed at once; without it, it gets the double opt-in email like anyone else.
+     * address is confirmed at once; without it, it gets the double opt-in email like anyone else,
+     * tried at once: if the relay does not take it, it stays queued for the next delivery run.
      */
-    async addByOperator(request: SubscribeRequest, options: { confirmed: boolean }, meta: RequestMeta) {
-      if (!options.confirmed) return { outcome: await this.subscribe(request, meta) };
+    async addByOperator(
+      request: SubscribeRequest,
+      options: { confirmed: boolean },
+      meta: RequestMeta,
+    ): Promise<{ outcome: OperatorOutcome; subscriber?: Subscriber }> {
+      if (!options.confirmed) {
+        const asked = await this.subscribe(request, meta);
+        if (!('subscriberId' in asked)) return { outcome: asked.outcome };
+        const tried = triedOutcome(await deps.deliverConfirmations([asked.subscriberId]));
+        return { outcome: tried === 'sent' && asked.outcome === 'requeued' ? 'resent' : tried };
+      }
       const wanted = await validate(request);
       const existing = await store.findSubscriberByEmail(wanted.email);
       if (existing?.status === 'suppressed' || (await store.isSuppressed(wanted.email))) {
@@ -286,12 +272,24 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       return { outcome: 'confirmed' as const, subscriber };
     },
 
-    /** Sends the opt-in email to a subscriber already saved as pending (CSV import). */
-    async sendOptIn(s: Subscriber): Promise<void> {
-      const { subscriber, token } = withNewToken(s);
-      await save(subscriber);
-      await sendConfirmation(subscriber, token);
+    /**
+     * The operator sends a pending address its confirmation email again, now, whenever the last
+     * one went (or did not go) out: e.g. after the relay was down. Queued like any other, so it
+     * is sent once, and retried if the relay does not take it now.
+     */
+    async resendConfirmation(email: string, meta: RequestMeta): Promise<'sent' | 'failed' | 'queued'> {
+      const s = await store.findSubscriberByEmail(normaliseEmail(email));
+      if (!s) throw new NotFoundError(`${normaliseEmail(email)} is not a subscriber`);
+      if (s.status !== 'pending') {
+        throw new InvalidInputError(`${s.email} is ${s.status}: only a pending address is sent a confirmation email`);
+      }
+      const updated: Subscriber = { ...s, updatedAt: clock().toISOString() };
+      await store.saveSubscribers([{ subscriber: updated, events: [event(updated, 'admin', meta, 'confirmation email sent again')], confirmation: newConfirmation() }]);
+      return triedOutcome(await deps.deliverConfirmations([s.id]));
     },
+
+    /** A confirmation email to queue with a subscriber written elsewhere (CSV import). */
+    newConfirmation,
 
     async remove(email: string, meta: RequestMeta): Promise<boolean> {
       const s = await store.findSubscriberByEmail(normaliseEmail(email));

@@ -77,6 +77,11 @@ export interface MetaStore {
   acquireLease(name: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
   /**
+   * Commits a small write (a row of its own, nothing else reads it): fails, with a
+   * StoreUnavailableError, when the store cannot take writes (locked, disk full, read-only).
+   */
+  probeWrite(at: string): Promise<void>;
+  /**
    * Changes whenever anything a feed shows changes (papers, topics, digests), in any process:
    * a cached feed is still good while this is the same.
    */
@@ -93,8 +98,18 @@ export interface SubscriberStore {
   findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
   findSubscriberByConfirmToken(tokenHash: string): Promise<Subscriber | undefined>;
-  /** Writes each subscriber with its topics and appends its consent events, all in one transaction. */
-  saveSubscribers(batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]): Promise<void>;
+  /**
+   * Writes each subscriber with its topics and appends its consent events, all in one transaction.
+   * A `confirmation` queues a confirmation email (a pending delivery, due at its `at`) in the same
+   * transaction, unless one is already on its way to that subscriber: then that one, if still
+   * pending, is made due at `at` instead.
+   */
+  saveSubscribers(batch: readonly SubscriberWrite[]): Promise<void>;
+  /**
+   * Stores the hash of a newly made confirmation token for a subscriber who is still pending, with
+   * when it expires and when it was sent. False (nothing written) when the subscriber is not pending.
+   */
+  issueConfirmToken(subscriberId: string, token: { hash: string; expiresAt: string; sentAt: string }): Promise<boolean>;
   listSubscribers(options?: { status?: SubscriberStatus }): Promise<Subscriber[]>;
   /** Removes a subscriber; the consent log keeps its history and records the removal. */
   deleteSubscriber(id: string, event: ConsentEvent): Promise<boolean>;
@@ -105,6 +120,20 @@ export interface SubscriberStore {
   /** The first `limit` confirmed subscribers of one slot by address (the slot index serves it). */
   listSlotSubscribers(slot: ScheduleSlot, limit: number): Promise<Subscriber[]>;
   countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+/** One subscriber to write, with its consent events and maybe a confirmation email to queue. */
+export interface SubscriberWrite {
+  subscriber: Subscriber;
+  events: readonly ConsentEvent[];
+  confirmation?: NewConfirmation;
+}
+
+/** A confirmation email to queue: the delivery's id, its Message-ID, and when it is due. */
+export interface NewConfirmation {
+  id: string;
+  messageId: string;
+  at: string;
 }
 
 /** A schedule shared by many subscribers: the due period is worked out once per slot. */
@@ -159,6 +188,11 @@ export interface DeliveryStore {
    * one. Several workers claiming together get disjoint rows.
    */
   claimDeliveries(workerId: string, now: string, limit: number): Promise<Delivery[]>;
+  /**
+   * Claims up to `limit` due pending confirmation emails of these subscribers, as claimDeliveries
+   * does: for sending the ones a sign-up or an import has just queued, without other deliveries.
+   */
+  claimConfirmations(subscriberIds: readonly string[], workerId: string, now: string, limit: number): Promise<Delivery[]>;
   /** Gives back rows this worker claimed but never tried to send: pending again, the attempt not counted. */
   releaseDeliveries(ids: readonly string[], workerId: string, now: string): Promise<number>;
   /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */

@@ -1,6 +1,6 @@
 // Rows as both engines return them, and their domain types. The SQL differs per engine (see
 // sqlite/ and postgres/); the columns and what they mean do not, so the mapping is written once.
-import type { Delivery, DeliveryStatus } from '../domain/delivery.js';
+import type { Delivery, DeliveryKind, DeliveryStatus } from '../domain/delivery.js';
 import type { Digest } from '../domain/digest.js';
 import type { PeriodKind } from '../domain/period.js';
 import type { Paper } from '../domain/paper.js';
@@ -10,7 +10,8 @@ import type { PlanCandidate, RunRecord } from './ports.js';
 
 export interface DeliveryRow {
   id: string;
-  digest_id: string;
+  kind: DeliveryKind;
+  digest_id: string | null;
   subscriber_id: string;
   email: string;
   status: DeliveryStatus;
@@ -30,6 +31,7 @@ export interface DeliveryRow {
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id,
+    kind: r.kind,
     digestId: r.digest_id,
     subscriberId: r.subscriber_id,
     email: r.email,

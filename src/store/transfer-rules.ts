@@ -26,9 +26,10 @@ export function exportOrder(insertion: string): Record<TransferTable, string> {
 
 /**
  * Meta rows that are not copied: the change counters (content_version, plan_version) belong to
- * the store that bumps them, and the target's own triggers keep its counters moving.
+ * the store that bumps them, and the target's own triggers keep its counters moving; the write
+ * probe's row says only when that store last took a probe.
  */
-export const STORE_COUNTERS: readonly string[] = ['content_version', 'plan_version'];
+export const STORE_COUNTERS: readonly string[] = ['content_version', 'plan_version', 'write_probe'];
 export const isStoreCounter = (table: TransferTable, row: TransferRow) => table === 'meta' && STORE_COUNTERS.includes(String(row.key));
 /** Narrows an export: only the meta table has rows left out. */
 export const EXPORT_WHERE: Partial<Record<TransferTable, string>> = {

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import type { Config } from '../config.js';
-import { errorText, PaperboyError } from '../domain/errors.js';
+import { errorText, PaperboyError, StoreUnavailableError } from '../domain/errors.js';
 import { oneLine } from '../domain/text.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { createPageRenderer, type PageRenderer } from '../render/web/pages.js';
@@ -19,12 +19,23 @@ import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, TOO_MANY_REQUESTS: 429 };
-const HEADINGS: Record<number, string> = { 400: 'Bad request', 401: 'Not allowed', 404: 'Not found', 429: 'Too many requests' };
+const HEADINGS: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not allowed',
+  404: 'Not found',
+  429: 'Too many requests',
+  503: 'Try again in a minute',
+};
+// What a visitor reads when the store cannot be used (locked, disk full, read-only, unreachable):
+// the request changed nothing, and the same request is likely to work soon.
+const UNAVAILABLE_TEXT = 'Paperboy cannot save or read this right now, and nothing was changed. Try again in a minute.';
+const RETRY_AFTER_SECONDS = 60;
 
 function sendError(request: FastifyRequest, reply: FastifyReply, pages: PageRenderer, status: number, raw: string) {
   const text = oneLine(raw);
   const heading = HEADINGS[status] ?? (status >= 500 ? 'Something went wrong' : 'Bad request');
   if (status === 401) reply.header('www-authenticate', 'Bearer');
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (request.url.startsWith('/admin/api/')) return reply.code(status).send({ error: text });
   return reply
     .code(status)
@@ -85,6 +96,11 @@ export function createServer(app: App): FastifyInstance {
   server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
 
   server.setErrorHandler((error, request, reply) => {
+    if (error instanceof PaperboyError && error.code === 'STORE_UNAVAILABLE') {
+      // The engine's reason goes to the log (and /healthz), never to the page.
+      app.logger.error('store unavailable', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: error.message });
+      return sendError(request, reply, pages, 503, UNAVAILABLE_TEXT);
+    }
     if (error instanceof PaperboyError && STATUS[error.code]) {
       if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
       return sendError(request, reply, pages, STATUS[error.code] as number, app.secrets.text(error.message));
@@ -111,14 +127,28 @@ export function createServer(app: App): FastifyInstance {
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
   );
-  // Liveness stays 200; a source that failed or looks stale turns the status to "degraded".
+  // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
+  // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
+  // the status to "degraded": something to alert on, not a reason to restart the process or take
+  // it out of a load balancer, since it still serves pages and feeds (see README, Health).
   server.get('/healthz', async () => {
-    const sources = await (await app.sources()).health();
-    const flagged = sources.filter((s) => s.status === 'failed' || s.status === 'stale');
+    const store = await app.storeHealth();
+    // A store that cannot even be read is reported as such; any other failure is a 500 as before.
+    const readable = <T>(read: Promise<T>) =>
+      read.catch((err: unknown) => {
+        if (err instanceof StoreUnavailableError) return null;
+        throw err;
+      });
+    const sources = await readable(app.sources().then((s) => s.health()));
+    const flagged = (sources ?? []).filter((s) => s.status === 'failed' || s.status === 'stale');
+    const papers = await readable(app.store.countPapers());
+    // A read that fails now is recorded by the store too: read the health again to include it.
+    const storeNow = sources === null || papers === null ? await app.storeHealth() : store;
     // Public: no credential, key or known secret may reach it, whatever a source's error quoted.
     return app.secrets.value({
-      status: flagged.length ? 'degraded' : 'ok',
-      papers: await app.store.countPapers(),
+      status: flagged.length || storeNow.status !== 'ok' ? 'degraded' : 'ok',
+      store: storeNow,
+      papers,
       jobs: app.jobStatus(),
       sources,
     });

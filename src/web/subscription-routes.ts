@@ -54,14 +54,12 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
         if (!perAddress.allow(wanted.email)) {
           return message(reply, 429, 'Too many requests', 'Too many sign-ups for this address. Try again in an hour.');
         }
-        try {
-          await subscriptions.subscribeValidated(wanted, meta(request, 'web-form'));
-        } catch (err) {
-          if (err instanceof InvalidInputError) throw err;
-          // A failed send (relay down) must not answer differently from "nothing to send": that
-          // would tell who is subscribed. It is logged; the next request sends at once.
-          app.logger.error('confirmation email not sent', { error: errorText(err) });
-        }
+        // Every branch writes (see subscribeValidated): a store that cannot take writes fails
+        // them all alike with a StoreUnavailableError, which the error handler answers with 503.
+        const asked = await subscriptions.subscribeValidated(wanted, meta(request, 'web-form'));
+        // The relay is never waited for: whether it is up does not change the answer (that would
+        // tell who gets an email), and a queued email it does not take is retried by the deliverer.
+        if ('subscriberId' in asked) app.sendConfirmationSoon(asked.subscriberId);
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         // Only the form's own mistakes are shown; nothing here depends on the address's state.

@@ -1,6 +1,6 @@
 // The delivery, send-pace and transfer part of the store contract (see store-contract.ts).
 import { describe, expect, it } from 'vitest';
-import { T0, at, digest, pagesOf, planned } from './fixtures.js';
+import { T0, at, digest, pagesOf, planned, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 export function deliveryContract(engine: Engine): void {
@@ -147,6 +147,42 @@ export function deliveryContract(engine: Engine): void {
       ]);
       expect(await store.unsuppress(email)).toBe(true);
       expect(await store.unsuppress(email)).toBe(false);
+    });
+  });
+
+  describe('confirmation emails', () => {
+    it('queues one per subscriber at a time with the subscriber, claims them by subscriber, and issues tokens only to the pending', async () => {
+      const store = await engine.open();
+      const [ann, bo, cy] = [subscriber({ status: 'pending', confirmedAt: null }), subscriber({ status: 'pending', confirmedAt: null }), subscriber()];
+      const queue = (s: typeof ann, id: string, when: string) => ({ subscriber: s, events: [], confirmation: { id, messageId: `${id}@x`, at: when } });
+      await store.saveSubscribers([queue(ann, 'c_ann', at(5)), queue(bo, 'c_bo', at(0)), { subscriber: cy, events: [] }]);
+      expect(await store.getDelivery('c_ann')).toMatchObject({
+        kind: 'confirmation', digestId: null, subscriberId: ann.id, email: ann.email, status: 'pending', nextAttemptAt: at(5), messageId: 'c_ann@x',
+      });
+      // Asked again while one waits: no second row, the waiting one is due sooner (never later).
+      await store.saveSubscribers([queue(ann, 'c_ann2', at(1)), queue(bo, 'c_bo2', at(9))]);
+      expect(await store.getDelivery('c_ann2')).toBeUndefined();
+      expect((await store.getDelivery('c_ann'))?.nextAttemptAt).toBe(at(1));
+      expect((await store.getDelivery('c_bo'))?.nextAttemptAt).toBe(at(0));
+      expect(await store.countDeliveries()).toMatchObject({ pending: 2 });
+
+      expect(await store.claimConfirmations([ann.id], 'w', at(0), 5)).toEqual([]); // not due yet
+      expect((await store.claimConfirmations([ann.id, cy.id], 'w', at(1), 5)).map((d) => [d.id, d.status, d.attempts])).toEqual([['c_ann', 'sending', 1]]);
+      // While it is being sent, another request adds nothing and leaves it alone.
+      await store.saveSubscribers([queue(ann, 'c_ann3', at(2))]);
+      expect(await store.getDelivery('c_ann3')).toBeUndefined();
+      expect(await store.getDelivery('c_ann')).toMatchObject({ status: 'sending', nextAttemptAt: at(1) });
+      await store.finishDelivery('c_ann', 'w', { status: 'sent', sentAt: at(2) }, at(2));
+      // Once it went out, a new one may be queued; digest claims take confirmation rows too.
+      await store.saveSubscribers([queue(ann, 'c_ann4', at(3))]);
+      expect((await store.claimDeliveries('w2', at(3), 5)).map((d) => d.id)).toEqual(['c_bo', 'c_ann4']);
+
+      const token = { hash: 'h'.repeat(64), expiresAt: at(2880), sentAt: at(3) };
+      expect(await store.issueConfirmToken(ann.id, token)).toBe(true);
+      expect(await store.getSubscriber(ann.id)).toMatchObject({ status: 'pending', confirmTokenHash: token.hash, confirmExpiresAt: at(2880), confirmSentAt: at(3) });
+      expect(await store.issueConfirmToken(cy.id, { ...token, hash: 'c'.repeat(64) })).toBe(false);
+      expect((await store.getSubscriber(cy.id))?.confirmTokenHash).toBeNull();
+      await store.probeWrite(at(4));
     });
   });
 

@@ -104,17 +104,24 @@ export function revisionsContract(engine: Engine): void {
       const shown = digest({ key: '2026-11-26', topicSet: 'nas@+updated:x', paperIds: [P], updatedIds: [P] });
       await store.insertDigest(shown);
       await gave(engine, store, shown.id, [ada]);
-      // The store as migration 8 left it: digests with their id lists, no digest_papers.
+      // The store as migration 8 left it: digests with their id lists, no digest_papers, and
+      // deliveries as they were before confirmation emails were deliveries (migration 10).
+      const deliveries8 = `id, digest_id, subscriber_id, email, status, attempts, next_attempt_at, claimed_at, claimed_by,
+        last_error, error_kind, smtp_response, message_id, created_at, updated_at, sent_at`;
       await engine.exec(
         store,
         store.engine === 'sqlite'
           ? `DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
+             CREATE TABLE deliveries_8 AS SELECT ${deliveries8} FROM deliveries;
+             DROP TABLE deliveries; ALTER TABLE deliveries_8 RENAME TO deliveries;
              PRAGMA user_version = 8;`
           : `DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
+             DROP INDEX deliveries_confirmation_on_its_way; ALTER TABLE deliveries DROP COLUMN kind;
+             ALTER TABLE deliveries ALTER COLUMN digest_id SET NOT NULL;
              UPDATE schema_version SET version = 8;`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 9, applied: 1 });
+      expect(upgraded.schema).toEqual({ version: 10, applied: 2 });
       const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
       // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);

@@ -1,8 +1,15 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/env.js';
-import { paperboy } from '../helpers/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { createServer } from '../../src/web/server.js';
+import { freePort, tempDir } from '../helpers/env.js';
+import { paperboy, paperboyAsync } from '../helpers/cli.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { postgresAvailable } from '../helpers/system.js';
 
 function setup() {
   const cwd = tempDir();
@@ -142,4 +149,68 @@ describe('paperboy schedule', () => {
       ].join('\n'),
     );
   });
+});
+
+const engines = [
+  { name: 'SQLite', env: (): Record<string, string> => ({}) },
+  ...(postgresAvailable() ? [{ name: 'PostgreSQL', env: (): Record<string, string> => freshSchema().env }] : []),
+];
+
+describe.each(engines)('paperboy subscribers import while the SMTP relay is down ($name)', ({ env }) => {
+  it('queues the opt-in emails; the next send delivers exactly one to each pending address, and its link confirms', async () => {
+    const cwd = tempDir();
+    const port = await freePort(); // nothing listens there yet: the relay is down
+    const environment = {
+      ...env(),
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      DELIVERY_BACKOFF_MS: '100',
+      PUBLIC_URL: 'https://papers.example.org',
+      MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+    };
+    const run = (args: string[]) => paperboyAsync(cwd, args, environment);
+    expect((await run(['topics', 'add', 'nas', 'NAS'])).status).toBe(0);
+    const csv = join(cwd, 'list.csv');
+    writeFileSync(csv, 'email,topics\nann@example.org,nas\nbo@example.org,nas\ncy@example.org,nas\n');
+
+    const imported = await run(['subscribers', 'import', csv]);
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toBe(
+      'added 3, updated 0, skipped 0 (unsubscribed or suppressed), confirmation emails 0; ' +
+        '3 queued: the relay did not take them yet; paperboy send (or a running worker or serve) sends them\n',
+    );
+
+    const sink = await startSmtpSink({ port });
+    onTestFinished(() => sink.close());
+    const sent = await run(['send', '--wait', '10']);
+    expect(sent.stdout).toBe('sent 3, failed 0, skipped 0, suppressed 0\n');
+    expect((await run(['send', '--wait', '0'])).stdout).toBe('sent 0, failed 0, skipped 0, suppressed 0\n');
+    const once = new Map([['ann@example.org', 1], ['bo@example.org', 1], ['cy@example.org', 1]]);
+    expect(sink.countsByRecipient()).toEqual(once);
+
+    // The operator sends Cy's again: a new link, and the first one no longer works.
+    expect((await run(['subscribers', 'resend-confirmation', 'cy@example.org'])).stdout).toBe('cy@example.org: confirmation email sent\n');
+    expect(sink.countsByRecipient().get('cy@example.org')).toBe(2);
+
+    // Each newest link confirms, through the web app on the same store.
+    const app = await createApp(loadConfig(environment, cwd), { logger: silentLogger });
+    onTestFinished(() => app.close());
+    const server = createServer(app);
+    const base = await server.listen({ port: 0, host: '127.0.0.1' });
+    onTestFinished(() => server.close());
+    const links = new Map<string, string[]>();
+    for (const m of sink.messages) {
+      const path = new URL(/https:\/\/papers\.example\.org\/confirm\/[\w-]+/.exec(m.mail.text ?? '')![0]).pathname;
+      links.set(m.envelopeTo[0]!, [...(links.get(m.envelopeTo[0]!) ?? []), path]);
+    }
+    expect((await fetch(`${base}${links.get('cy@example.org')![0]}`, { method: 'POST' })).status).toBe(404);
+    for (const paths of links.values()) {
+      const res = await fetch(`${base}${paths.at(-1)}`, { method: 'POST' });
+      expect(await res.text()).toContain('You are subscribed');
+    }
+    expect((await app.store.listSubscribers()).map((s) => [s.email, s.status])).toEqual([
+      ['ann@example.org', 'confirmed'],
+      ['bo@example.org', 'confirmed'],
+      ['cy@example.org', 'confirmed'],
+    ]);
+  }, 240_000);
 });

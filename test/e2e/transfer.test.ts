@@ -69,7 +69,8 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
     await app.subscriptions.remove('gone@example.org', { source: 'test' });
     clock.set('2026-11-25T08:00:30Z');
     await app.planner.plan(clock());
-    expect((await app.deliverer.run({ maxWaitMs: 0 })).sent).toBe(3);
+    // Three digests, and the confirmation email pending@ asked for.
+    expect((await app.deliverer.run({ maxWaitMs: 0 })).sent).toBe(4);
     await app.store.recordBounce({ email: 'soft@example.org', kind: 'soft', deliveryId: 'x', response: '452', at: '2026-11-25T09:00:00.000Z' });
     await app.store.suppress('bob@example.org', 'manual', 'asked by phone', '2026-11-25T09:30:00.000Z');
     const before = await visible(app);
@@ -84,12 +85,12 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
 
     const sqliteExport = join(cwd, 'sqlite.jsonl');
     const out = await paperboyAsync(cwd, ['export', '--out', sqliteExport]);
-    expect(out.stderr).toMatch(/exported papers \d+, source_states 2, topics 2, .*consent_log \d+, deliveries 3, suppressions 1, bounces 1/);
+    expect(out.stderr).toMatch(/exported papers \d+, source_states 2, topics 2, .*consent_log \d+, deliveries 4, suppressions 1, bounces 1/);
 
     const { env: pgEnv } = freshSchema();
     const imported = await paperboyAsync(cwd, ['import', sqliteExport], pgEnv);
     expect(imported.stderr).toBe('');
-    expect(imported.stdout).toMatch(/^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 3, suppressions 1, bounces 1, runs 3$/m);
+    expect(imported.stdout).toMatch(/^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 4, suppressions 1, bounces 1, runs 3$/m);
     const pg = await openApp(cwd, pgEnv);
     try {
       expect(await visible(pg)).toEqual(before);

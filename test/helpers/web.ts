@@ -36,3 +36,10 @@ export function lastConfirmLink(sink: Sink): string {
   if (!link) throw new Error('no confirmation link in the last email');
   return link;
 }
+
+/** POSTs the subscribe form, then waits until the confirmation email it queued has been tried. */
+export async function signUp(app: App, base: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+  const res = await postForm(`${base}/subscribe`, fields, headers);
+  await app.idle();
+  return res;
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import { closeLater, confirmedYesterday, deliveryApp } from '../helpers/delivery.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { lastConfirmLink, postForm, webApp } from '../helpers/web.js';
+import { lastConfirmLink, postForm, signUp, webApp } from '../helpers/web.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const FORM = { topics: ['nas'], frequency: 'daily', timezone: 'UTC', hour: '8' };
@@ -22,9 +23,14 @@ const postJson = (url: string, body: unknown, headers: Record<string, string> = 
   fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 
 /** The sign-up form, as a browser posts it and as a JSON client does. */
+// Each waits until the confirmation email the sign-up queued has been tried.
 const senders = {
-  form: (base: string, email: string) => postForm(`${base}/subscribe`, { ...FORM, email }),
-  json: (base: string, email: string) => postJson(`${base}/subscribe`, { ...FORM, email, hour: 8 }),
+  form: (app: App, base: string, email: string) => signUp(app, base, { ...FORM, email }),
+  json: async (app: App, base: string, email: string) => {
+    const res = await postJson(`${base}/subscribe`, { ...FORM, email, hour: 8 });
+    await app.idle();
+    return res;
+  },
 };
 
 describe('one canonical address on the web form', () => {
@@ -32,7 +38,7 @@ describe('one canonical address on the web form', () => {
     it(`(${kind}) refuses hidden characters with the reason, stores nothing and mails nothing`, async () => {
       const { app, base, sink } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100' });
       for (const [email, reason] of HIDDEN) {
-        const res = await send(base, email);
+        const res = await send(app, base, email);
         expect(res.status, JSON.stringify(email)).toBe(400);
         expect(await res.text()).toContain(`an email address cannot contain ${reason}`);
       }
@@ -44,7 +50,7 @@ describe('one canonical address on the web form', () => {
       const { app, base, sink, clock } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
       for (const [i, email] of SAME.entries()) {
         clock.set(`2026-11-25T1${i}:00:00Z`); // past the resend delay: each request sends
-        expect((await send(base, email)).status, JSON.stringify(email)).toBe(200);
+        expect((await send(app, base, email)).status, JSON.stringify(email)).toBe(200);
       }
       expect((await app.store.listSubscribers()).map((s) => s.email)).toEqual(['victim@example.org']);
       expect(sink.messages.map((m) => m.envelopeTo)).toEqual(SAME.map(() => ['victim@example.org']));
@@ -55,17 +61,17 @@ describe('one canonical address on the web form', () => {
     const { app, base, sink, clock } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
     await app.store.suppress('victim@example.org', 'hard-bounce', '550 no such user', clock().toISOString());
     for (const send of Object.values(senders)) {
-      for (const email of [...SAME, ...HIDDEN.map(([e]) => e)]) expect([200, 400]).toContain((await send(base, email)).status);
+      for (const email of [...SAME, ...HIDDEN.map(([e]) => e)]) expect([200, 400]).toContain((await send(app, base, email)).status);
     }
     expect(sink.messages).toHaveLength(0);
     expect(await app.store.listSubscribers()).toEqual([]);
   });
 
   it('counts the variants of an address as one in the per-address limit', async () => {
-    const { base, sink } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '2' });
+    const { app, base, sink } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '2' });
     const statuses: number[] = [];
     for (const email of ['new@example.org', 'NEW@Example.org', ' new@example.org\u00a0', 'New@EXAMPLE.ORG']) {
-      statuses.push((await postForm(`${base}/subscribe`, { ...FORM, email })).status);
+      statuses.push((await signUp(app, base, { ...FORM, email })).status);
     }
     expect(statuses).toEqual([200, 200, 429, 429]);
     // A hidden character does not make a new address that escapes the limit: it is no address.
@@ -75,7 +81,7 @@ describe('one canonical address on the web form', () => {
 
   it('accepts an internationalised domain and mails it in punycode; the confirmation link works', async () => {
     const { app, base, sink } = await webApp();
-    expect((await postForm(`${base}/subscribe`, { ...FORM, email: 'User@Müller.de' })).status).toBe(200);
+    expect((await signUp(app, base, { ...FORM, email: 'User@Müller.de' })).status).toBe(200);
     expect(sink.messages).toHaveLength(1);
     expect(sink.rcptCommands).toEqual(['RCPT TO:<user@xn--mller-kva.de>']);
     expect(sink.messages[0]!.mail.headerLines.find((h) => h.key === 'to')?.line).toBe('To: user@xn--mller-kva.de');

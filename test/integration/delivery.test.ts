@@ -71,7 +71,7 @@ describe('delivery to a real SMTP server', () => {
 
     // Deleting the subscriber and signing up again does not lift it.
     await app.subscriptions.remove('bob@example.org', { source: 'test' });
-    expect(await app.subscriptions.subscribe({ email: 'bob@example.org', topics: ['nas'] }, { source: 'test' })).toBe('nothing');
+    expect(await app.subscriptions.subscribe({ email: 'bob@example.org', topics: ['nas'] }, { source: 'test' })).toEqual({ outcome: 'nothing' });
     await expect(
       app.subscriptions.addByOperator({ email: 'bob@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' }),
     ).rejects.toThrow('on the suppression list');

@@ -58,7 +58,7 @@ describe.each(ENGINES)('planning many subscribers set-based on $name', ({ env, a
       expect(mine).toHaveLength(1);
       const d = mine[0]!;
       expect(d).toMatchObject({ email: b.subscriber.email, status: 'pending', messageId: `${d.id}@papers.example.org` });
-      expect(digests.get(d.digestId)?.topicSet).toBe([...b.subscriber.topics].sort().join(','));
+      expect(digests.get(d.digestId!)?.topicSet).toBe([...b.subscriber.topics].sort().join(','));
     }
     // A minute later nothing is left to plan; a second process or a double fire adds nothing.
     expect(await app.planner.plan(new Date(at.getTime() + 60_000))).toMatchObject({ due: 0, deliveriesCreated: 0 });

@@ -183,7 +183,7 @@ describe('never the same paper twice', () => {
       const ids: string[] = [];
       for (const d of await app.store.listDeliveries({ limit: 100 })) {
         if (d.subscriberId !== subscriberId) continue;
-        ids.push(...(await app.store.getDigest(d.digestId))!.paperIds);
+        ids.push(...(await app.store.getDigest(d.digestId!))!.paperIds);
       }
       return ids;
     };

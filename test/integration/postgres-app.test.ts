@@ -7,13 +7,16 @@ import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
 
 describe('DATABASE_URL=postgres://…', () => {
-  it('is read with its schema and pool size, and a bad schema name is refused by name', () => {
+  it('is read with its schema, pool size and lock timeout, and a bad schema name is refused by name', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://pb@db.example.org/paperboy', DATABASE_SCHEMA: 'mail_2', DATABASE_POOL_SIZE: '4' }).database).toEqual({
       kind: 'postgres',
       url: 'postgres://pb@db.example.org/paperboy',
       schema: 'mail_2',
       poolSize: 4,
+      lockTimeoutMs: 5000,
     });
+    expect(loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_LOCK_TIMEOUT_MS: '250' }).database.lockTimeoutMs).toBe(250);
+    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0' })).toThrow('DATABASE_LOCK_TIMEOUT_MS=0 is not a whole number between 1 and 600000');
     expect(loadConfig({ DATABASE_URL: 'postgresql://pb@db/x' }).delivery.claimBatch).toBe(4);
     expect(loadConfig({}).delivery.claimBatch).toBe(1);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_SCHEMA: 'x; DROP TABLE y' })).toThrow(/^DATABASE_SCHEMA=.* is not a schema name/);

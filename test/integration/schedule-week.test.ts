@@ -67,7 +67,7 @@ async function table(app: App, ids: Map<string, string>) {
     const zone = SUBSCRIBERS.find((s) => email.startsWith(`${s.name}-`))!.timezone;
     const l = localParts(new Date(d.createdAt), zone);
     const local = `${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')} ${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}`;
-    const digest = (await app.store.getDigest(d.digestId))!;
+    const digest = (await app.store.getDigest(d.digestId!))!;
     (rows[email] ??= []).push(`${digest.period.key} @ ${local}`);
   }
   return rows;
@@ -78,7 +78,7 @@ async function labels(app: App, ids: Map<string, string>) {
   const rows: Record<string, string[]> = {};
   const deliveries = await app.store.listDeliveries({ limit: 1000 });
   for (const d of deliveries.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
-    const { subject } = (await app.store.getDigest(d.digestId))!;
+    const { subject } = (await app.store.getDigest(d.digestId!))!;
     (rows[ids.get(d.subscriberId)!] ??= []).push(subject.split(' · ').slice(1).join(' · '));
   }
   return rows;
@@ -88,7 +88,7 @@ async function labels(app: App, ids: Map<string, string>) {
 async function expectEveryPaperOnce(app: App, subscriberId: string) {
   const digests = [];
   for (const d of await app.store.listDeliveries({ limit: 1000 })) {
-    if (d.subscriberId === subscriberId) digests.push((await app.store.getDigest(d.digestId))!);
+    if (d.subscriberId === subscriberId) digests.push((await app.store.getDigest(d.digestId!))!);
   }
   digests.sort((a, b) => a.cutoffAt.localeCompare(b.cutoffAt));
   const received = digests.flatMap((g) => g.paperIds);

@@ -2,7 +2,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { hashConfirmationToken } from '../../src/domain/tokens.js';
 import { freePort } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { lastConfirmLink, postForm, webApp } from '../helpers/web.js';
+import { lastConfirmLink, postForm, signUp, webApp } from '../helpers/web.js';
 
 const ADA = { email: 'Ada@Example.org ', topics: ['nas', 'llm-serving'], frequency: 'weekly', timezone: 'Europe/Berlin', hour: '7' };
 
@@ -27,7 +27,7 @@ describe('subscribe with double opt-in', () => {
 
   it('sends one confirmation email for several topics and stores only the token hash', async () => {
     const { app, base, sink } = await webApp();
-    const res = await postForm(`${base}/subscribe`, ADA);
+    const res = await signUp(app, base, ADA);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Check your inbox');
     expect(sink.messages).toHaveLength(1);
@@ -48,7 +48,7 @@ describe('subscribe with double opt-in', () => {
 
   it('answers the same page for new, pending, confirmed and suppressed addresses', async () => {
     const { app, base, sink, clock } = await webApp();
-    const answer = async (email: string) => (await (await postForm(`${base}/subscribe`, { ...ADA, email })).text());
+    const answer = async (email: string) => (await (await signUp(app, base, { ...ADA, email })).text());
     const fresh = await answer('new@example.org');
     const pending = await answer('new@example.org'); // within 10 minutes: no second email
     expect(sink.messages).toHaveLength(1);
@@ -65,21 +65,31 @@ describe('subscribe with double opt-in', () => {
     expect(sink.messages[1]!.envelopeTo).toEqual(['new@example.org']);
   });
 
-  it('answers the same page when the relay is down, and sends at once on the next request', async () => {
+  it('answers the same page when the relay is down, and the queued email goes out once when it is back', async () => {
     const port = await freePort();
-    const { app, base } = await webApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
-    const down = await postForm(`${base}/subscribe`, ADA);
+    const { app, base, clock } = await webApp({ SMTP_URL: `smtp://127.0.0.1:${port}` });
+    const down = await signUp(app, base, ADA);
     expect(down.status).toBe(200);
     expect(await down.text()).toContain('Check your inbox');
-    expect((await app.store.findSubscriberByEmail('ada@example.org'))?.confirmSentAt).toBeNull();
+    const [queued] = await app.store.listDeliveries({ limit: 5 });
+    expect(queued).toMatchObject({ kind: 'confirmation', digestId: null, email: 'ada@example.org', status: 'pending', attempts: 1, errorKind: 'transient' });
+    // Asking again while it waits adds no second email.
+    expect((await signUp(app, base, ADA)).status).toBe(200);
+    expect(await app.store.countDeliveries()).toMatchObject({ pending: 1, sent: 0 });
+
     const sink = await startSmtpSink({ port });
     onTestFinished(() => sink.close());
-    expect((await postForm(`${base}/subscribe`, ADA)).status).toBe(200);
-    await expect.poll(() => sink.messages.length).toBe(1);
+    clock.set('2026-11-25T06:05:00Z'); // past the retry's backoff
+    expect(await app.deliverer.run({ maxWaitMs: 0 })).toMatchObject({ sent: 1, failed: 0 });
+    expect(await app.deliverer.run({ maxWaitMs: 0 })).toMatchObject({ sent: 0 });
+    expect(sink.countsByRecipient()).toEqual(new Map([['ada@example.org', 1]]));
+    expect(sink.messages[0]!.mail.messageId).toBe(`<${queued!.messageId}>`);
+    const confirmed = await fetch(`${base}${pathOf(lastConfirmLink(sink))}`, { method: 'POST' });
+    expect(await confirmed.text()).toContain('You are subscribed');
   });
 
   it('refuses bad input with the form and a reason, and sends nothing', async () => {
-    const { base, sink } = await webApp();
+    const { app, base, sink } = await webApp();
     const cases: [Record<string, string | string[]>, string][] = [
       [{ ...ADA, email: 'not-an-address' }, '&quot;not-an-address&quot; is not an email address'],
       [{ ...ADA, email: 'ada@example.org\r\nBcc: victim@example.org' }, 'an email address cannot contain line breaks'],
@@ -91,14 +101,14 @@ describe('subscribe with double opt-in', () => {
       [{ ...ADA, email: '<script>alert(1)</script>@x.org' }, '&lt;script&gt;'],
     ];
     for (const [form, reason] of cases) {
-      const res = await postForm(`${base}/subscribe`, form);
+      const res = await signUp(app, base, form);
       expect(res.status, reason).toBe(400);
       const html = await res.text();
       expect(html).toContain(reason);
       expect(html).not.toContain('<script>alert(1)</script>');
     }
     // What was typed stays in the form.
-    const res = await postForm(`${base}/subscribe`, { ...ADA, timezone: 'Mars/Olympus' });
+    const res = await signUp(app, base, { ...ADA, timezone: 'Mars/Olympus' });
     const html = await res.text();
     expect(html).toContain('value="Ada@Example.org "');
     expect(html).toContain('name="topics" value="nas" checked');
@@ -106,12 +116,12 @@ describe('subscribe with double opt-in', () => {
   });
 
   it('limits sign-ups per IP and per address', async () => {
-    const { base, sink } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '4', SUBSCRIBE_LIMIT_PER_ADDRESS: '2' });
+    const { app, base, sink } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '4', SUBSCRIBE_LIMIT_PER_ADDRESS: '2' });
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await postForm(`${base}/subscribe`, { ...ADA, email: 'same@example.org' })).status);
+    for (let i = 0; i < 3; i++) statuses.push((await signUp(app, base, { ...ADA, email: 'same@example.org' })).status);
     expect(statuses).toEqual([200, 200, 429]);
-    expect((await postForm(`${base}/subscribe`, { ...ADA, email: 'other@example.org' })).status).toBe(200);
-    const blocked = await postForm(`${base}/subscribe`, { ...ADA, email: 'third@example.org' });
+    expect((await signUp(app, base, { ...ADA, email: 'other@example.org' })).status).toBe(200);
+    const blocked = await signUp(app, base, { ...ADA, email: 'third@example.org' });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await blocked.text()).toContain('Too many requests');
@@ -147,7 +157,7 @@ describe('the per-IP sign-up limit behind a proxy', () => {
 describe('confirmation', () => {
   it('shows a button on GET, confirms only on POST, and works once', async () => {
     const { app, base, sink } = await webApp();
-    await postForm(`${base}/subscribe`, ADA);
+    await signUp(app, base, ADA);
     const path = pathOf(lastConfirmLink(sink));
     const page = await fetch(`${base}${path}`);
     expect(page.status).toBe(200);
@@ -164,8 +174,8 @@ describe('confirmation', () => {
   });
 
   it('answers tampered, unknown and expired tokens with the same 404 page', async () => {
-    const { base, sink, clock } = await webApp();
-    await postForm(`${base}/subscribe`, ADA);
+    const { app, base, sink, clock } = await webApp();
+    await signUp(app, base, ADA);
     const path = pathOf(lastConfirmLink(sink));
     const tampered = await fetch(`${base}${path.slice(0, -2)}xx`);
     const unknown = await fetch(`${base}/confirm/${'A'.repeat(43)}`);
@@ -273,7 +283,7 @@ describe('consent log', () => {
   it('records subscribe, confirm, preference and unsubscribe events; IP and user agent only when switched on', async () => {
     for (const [flag, expectIp] of [['false', false], ['true', true]] as const) {
       const { app, base, sink } = await webApp({ CONSENT_LOG_IP: flag });
-      await postForm(`${base}/subscribe`, ADA, { 'user-agent': 'TestBrowser/1.0' });
+      await signUp(app, base, ADA, { 'user-agent': 'TestBrowser/1.0' });
       await fetch(`${base}${pathOf(lastConfirmLink(sink))}`, { method: 'POST' });
       const s = await app.store.findSubscriberByEmail('ada@example.org');
       const events = await app.store.listConsentEvents(s!.id);

@@ -29,7 +29,7 @@ export function checkSchemaName(schema: string): string {
   return schema;
 }
 
-export function createPg(url: string, options: { schema?: string; max?: number } = {}): Pg {
+export function createPg(url: string, options: { schema?: string; max?: number; lockTimeoutMs?: number } = {}): Pg {
   const newPool = (settings: string[]) => {
     const p = new pg.Pool({
       connectionString: url,
@@ -43,10 +43,14 @@ export function createPg(url: string, options: { schema?: string; max?: number }
   };
   // Every connection works in the configured schema (tests use one per run).
   const searchPath = options.schema ? [`-c search_path=${checkSchemaName(options.schema)}`] : [];
-  const pool = newPool(searchPath);
+  // A writer waits for a lock as long as SQLite's busy_timeout lets it, then the store is
+  // "unavailable" (a sign-up answers 503) instead of the request hanging behind the lock.
+  const lockTimeout = options.lockTimeoutMs === undefined ? [] : [`-c lock_timeout=${Math.round(options.lockTimeoutMs)}`];
+  const settings = [...searchPath, ...lockTimeout];
+  const pool = newPool(settings);
   // Opened on first use: only delivery workers record outcomes.
   let relaxedPool: pg.Pool | undefined;
-  const relaxed = () => (relaxedPool ??= newPool([...searchPath, '-c synchronous_commit=off']));
+  const relaxed = () => (relaxedPool ??= newPool([...settings, '-c synchronous_commit=off']));
   return {
     relaxed: { query: (sql, params) => relaxed().query(sql, params as unknown[]) },
     query: (sql, params) => pool.query(sql, params as unknown[]),

@@ -29,6 +29,19 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
   };
 
   return {
+    async claimConfirmations(subscriberIds, workerId, now, limit) {
+      const { rows } = await db.query<DeliveryRow>(
+        `WITH due AS MATERIALIZED (
+           SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1::text AND kind = 'confirmation'
+             AND subscriber_id = ANY($4::text[])
+           ORDER BY next_attempt_at, id LIMIT $3::int FOR UPDATE SKIP LOCKED)
+         UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, claimed_at = $1, claimed_by = $2, updated_at = $1
+         FROM due WHERE d.id = due.id AND d.status = 'pending'
+         RETURNING d.*`,
+        [now, workerId, limit, [...subscriberIds]],
+      );
+      return rows.sort(byDue).map(toDelivery);
+    },
     async createDeliveries(rows, at) {
       if (rows.length === 0) return 0;
       return db.tx(async (c) => {

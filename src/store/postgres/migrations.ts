@@ -302,6 +302,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER digests_insert_papers AFTER INSERT ON digests REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION digest_papers_fill();
   `,
+  `
+  -- SQLite's migration 10: confirmation emails are deliveries without a digest, and at most one
+  -- of them is on its way per subscriber.
+  ALTER TABLE deliveries ALTER COLUMN digest_id DROP NOT NULL;
+  ALTER TABLE deliveries ADD COLUMN kind text COLLATE "C" NOT NULL DEFAULT 'digest' CHECK (kind IN ('digest', 'confirmation'));
+  ALTER TABLE deliveries ADD CHECK ((kind = 'digest') = (digest_id IS NOT NULL));
+  CREATE UNIQUE INDEX deliveries_confirmation_on_its_way ON deliveries (subscriber_id)
+    WHERE kind = 'confirmation' AND status IN ('pending', 'sending');
+  `,
 ];
 
 /**
@@ -310,6 +319,8 @@ export const MIGRATIONS: readonly string[] = [
  */
 export async function migratePg(db: Pg, schema: string | undefined, migrations: readonly string[] = MIGRATIONS) {
   return db.tx(async (c) => {
+    // Another process migrating may hold the lock for a while: wait for it, whatever lock_timeout says.
+    await c.query('SET LOCAL lock_timeout = 0');
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('paperboy:migrate'))`);
     if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await c.query('CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)');

@@ -1,5 +1,5 @@
 import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
-import type { SubscriberStore } from '../ports.js';
+import type { NewConfirmation, SubscriberStore } from '../ports.js';
 import type { Pg, PgClient } from './db.js';
 import { type SubscriberRow, type ConsentRow, toSubscriber, toEvent } from '../rows.js';
 
@@ -27,6 +27,25 @@ async function appendEvents(c: PgClient, events: readonly ConsentEvent[]) {
          WITH ORDINALITY AS x(s, e, ev, a, t, src, ip, ua, d, n)
        ORDER BY n`,
       columns(chunk, (e) => [e.subscriberId, e.email, e.type, e.at, JSON.stringify(e.topics), e.source, e.ip ?? null, e.userAgent ?? null, e.detail ?? null]),
+    );
+  }
+}
+
+/**
+ * Queues confirmation emails, the address copied from the subscriber rows just written. One
+ * already on its way to a subscriber (the partial unique index) is made due now if it waits.
+ */
+async function queueConfirmations(c: PgClient, rows: readonly (NewConfirmation & { subscriberId: string })[]) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    await c.query(
+      `INSERT INTO deliveries AS d (id, kind, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+       SELECT x.id, 'confirmation', NULL, s.id, s.email, 'pending', x.at, x.mid, x.at, x.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(id, sub, mid, at) JOIN subscribers s ON s.id = x.sub
+       ON CONFLICT (subscriber_id) WHERE kind = 'confirmation' AND status IN ('pending', 'sending')
+       DO UPDATE SET next_attempt_at = least(d.next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+         WHERE d.status = 'pending'`,
+      columns(chunk, (r) => [r.id, r.subscriberId, r.messageId, r.at]),
     );
   }
 }
@@ -73,7 +92,20 @@ export function pgSubscriberStore(db: Pg): SubscriberStore {
           }
         }
         await appendEvents(c, batch.flatMap((b) => b.events));
+        // One a subscriber, the first, as SQLite keeps: a statement may not update the same row twice.
+        const confirmations = new Map<string, NewConfirmation & { subscriberId: string }>();
+        for (const b of batch) {
+          if (b.confirmation && !confirmations.has(b.subscriber.id)) confirmations.set(b.subscriber.id, { ...b.confirmation, subscriberId: b.subscriber.id });
+        }
+        await queueConfirmations(c, [...confirmations.values()]);
       });
+    },
+    async issueConfirmToken(id, token) {
+      const result = await db.query(
+        `UPDATE subscribers SET confirm_token_hash = $2, confirm_expires_at = $3, confirm_sent_at = $4 WHERE id = $1 AND status = 'pending'`,
+        [id, token.hash, token.expiresAt, token.sentAt],
+      );
+      return (result.rowCount ?? 0) > 0;
     },
     async listSubscribers({ status } = {}) {
       const { rows } = status

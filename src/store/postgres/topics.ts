@@ -35,6 +35,10 @@ export function pgMetaStore(db: Pg): MetaStore {
     async setMeta(key, value) {
       await db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
     },
+    async probeWrite(at) {
+      // A committed write, as a real one: a lock held too long, a full disk or a read-only server fail it.
+      await db.query(`INSERT INTO meta (key, value) VALUES ('write_probe', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
+    },
     async acquireLease(name, holder, now, expiresAt) {
       // One statement: PostgreSQL locks the conflicting row, so two processes cannot both take it.
       const result = await db.query(

@@ -67,7 +67,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
     WHERE i.value NOT IN (
         SELECT d.subscriber_id FROM digests g CROSS JOIN deliveries d ON d.digest_id = g.id
         WHERE g.topic_set = @topicSet AND g.period_kind = @kind AND g.cutoff_at = @after AND ${RECEIVED})
-      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = i.value AND ${RECEIVED})`);
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscriber_id = i.value AND d.kind = 'digest' AND ${RECEIVED})`);
   const lastCutoff = db.prepare<[string], { at: string | null }>(`
     SELECT max(g.cutoff_at) AS at FROM deliveries d JOIN digests g ON g.id = d.digest_id
     WHERE d.subscriber_id = ? AND ${RECEIVED}`);
@@ -80,6 +80,11 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
     claim.run({ id: due.id, worker, now });
     return byId.get(due.id);
   });
+
+  const pickConfirmation = db.prepare<{ ids: string; now: string }, { id: string }>(`
+    SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= @now AND kind = 'confirmation'
+      AND subscriber_id IN (SELECT value FROM json_each(@ids))
+    ORDER BY next_attempt_at, id LIMIT 1`);
 
   const suppressTx = db.transaction((email: string, reason: string, detail: string | null, at: string) => {
     db.prepare('INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING').run(
@@ -107,6 +112,21 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
             const row = claimNext(workerId, now);
             if (!row) break;
             rows.push(row);
+          }
+          return rows.map(toDelivery);
+        })
+        .immediate();
+    },
+    async claimConfirmations(subscriberIds, workerId, now, limit) {
+      const ids = JSON.stringify(subscriberIds);
+      return db
+        .transaction(() => {
+          const rows: DeliveryRow[] = [];
+          while (rows.length < limit) {
+            const due = pickConfirmation.get({ ids, now });
+            if (!due) break;
+            claim.run({ id: due.id, worker: workerId, now });
+            rows.push(byId.get(due.id)!);
           }
           return rows.map(toDelivery);
         })

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
+import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { sqliteDeliveryStore } from './deliveries.js';
 import { sqliteDigestStore } from './digests.js';
 import { MIGRATIONS, migrate } from './migrations.js';
@@ -30,8 +31,23 @@ function createOwnerOnly(path: string): void {
   }
 }
 
+// Busy past busy_timeout, a lock, a read-only file or folder, a full disk, an I/O error: the file
+// cannot be used now, which is not a bug in a statement.
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PROTOCOL|NOMEM)/;
+
+/** The one-line reason when an error means the SQLite file cannot be used right now. */
+export function sqliteUnavailable(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNAVAILABLE.test(code) ? `${code}: ${firstLine(err)}` : undefined;
+}
+
+export interface SqliteOptions extends UnavailableOptions {
+  /** How long a write waits for another process's write lock before it fails (busy_timeout). */
+  lockTimeoutMs?: number;
+}
+
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: SqliteOptions = {}): Store {
   let db: Database.Database;
   let applied: number;
   try {
@@ -42,7 +58,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // A second process (a CLI command beside `serve`) waits for the writer instead of failing.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs ?? 5000)}`);
     // 32 MB of page cache (the default is 2 MB): a large ingest and its full-text index fit in it.
     db.pragma('cache_size = -32768');
     applied = migrate(db);
@@ -51,7 +67,7 @@ export function openSqliteStore(path: string): Store {
       cause: err,
     });
   }
-  return {
+  const store: Store = {
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
@@ -70,4 +86,5 @@ export function openSqliteStore(path: string): Store {
       db.close();
     },
   };
+  return guardUnavailable(store, sqliteUnavailable, options);
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
-import type { SubscriberStore } from '../ports.js';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
+import type { SubscriberStore, SubscriberWrite } from '../ports.js';
 import { type SubscriberRow, type ConsentRow, toSubscriber, toEvent } from '../rows.js';
 
 const SELECT = `
@@ -25,8 +25,20 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
     INSERT INTO consent_log (subscriber_id, email, event, at, topics, source, ip, user_agent, detail)
     VALUES (@subscriberId, @email, @type, @at, @topics, @source, @ip, @userAgent, @detail)`);
 
-  const saveAll = db.transaction((batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]) => {
-    for (const { subscriber, events } of batch) {
+  // The address is copied from the subscriber row written just before, in the same transaction.
+  // A confirmation already on its way (the partial unique index) is made due now if it waits.
+  const queueConfirmation = db.prepare(`
+    INSERT INTO deliveries (id, kind, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+    SELECT @id, 'confirmation', NULL, s.id, s.email, 'pending', @at, @messageId, @at, @at FROM subscribers s WHERE s.id = @subscriberId
+    ON CONFLICT (subscriber_id) WHERE kind = 'confirmation' AND status IN ('pending', 'sending')
+    DO UPDATE SET next_attempt_at = min(next_attempt_at, excluded.next_attempt_at), updated_at = excluded.updated_at
+      WHERE status = 'pending'`);
+  const issueToken = db.prepare(`
+    UPDATE subscribers SET confirm_token_hash = @hash, confirm_expires_at = @expiresAt, confirm_sent_at = @sentAt
+    WHERE id = @id AND status = 'pending'`);
+
+  const saveAll = db.transaction((batch: readonly SubscriberWrite[]) => {
+    for (const { subscriber, events, confirmation } of batch) {
       const { topics, ...fields } = subscriber;
       upsert.run(fields);
       clearTopics.run(subscriber.id);
@@ -40,6 +52,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
           detail: e.detail ?? null,
         });
       }
+      if (confirmation) queueConfirmation.run({ ...confirmation, subscriberId: subscriber.id });
     }
   });
 
@@ -65,6 +78,9 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
     },
     async saveSubscribers(batch) {
       saveAll(batch);
+    },
+    async issueConfirmToken(id, token) {
+      return issueToken.run({ id, ...token }).changes > 0;
     },
     async listSubscribers({ status } = {}) {
       const rows = status

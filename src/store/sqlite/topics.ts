@@ -28,6 +28,7 @@ export function sqliteMetaStore(db: Database.Database): MetaStore {
   // Read on every feed request: prepared once.
   const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'content_version'`);
   const planVersion = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'plan_version'`);
+  const probe = db.prepare(`INSERT INTO meta (key, value) VALUES ('write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
   return {
     async getMeta(key) {
       return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
@@ -57,6 +58,10 @@ export function sqliteMetaStore(db: Database.Database): MetaStore {
         key,
         value,
       );
+    },
+    async probeWrite(at) {
+      // A committed write, as a real one: a lock, a full disk or a read-only file all fail it.
+      probe.run(at);
     },
   };
 }
