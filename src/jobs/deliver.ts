@@ -9,6 +9,7 @@ import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { createAcceptedSends } from './accepted-sends.js';
 import { digestMessage } from './digest-message.js';
 import { trackRun } from './runs.js';
 
@@ -25,6 +26,7 @@ export interface DelivererDeps {
 }
 
 export interface RunSummary {
+  /** Messages the relay accepted (a 250) during the run. */
   sent: number;
   failed: number;
   skipped: number;
@@ -34,10 +36,23 @@ export interface RunSummary {
   retried: number;
   /** Rows found in `sending` from a dead worker, held for the operator. */
   interrupted: number;
+  /**
+   * Messages the relay accepted that could not be recorded as sent (the store kept failing): their
+   * rows stay in `sending`, held for the operator, and are never sent again on their own.
+   */
+  unrecorded: number;
+  /** Why the store refused the last of them. */
+  unrecordedError?: string;
   /** Set when the run stopped early after too many failures in a row. */
   paused?: string;
-  /** Pending rows left, due later than the run was willing to wait. */
+  /** Pending rows left that failed an attempt and wait for a retry, and when the first comes due. */
   waiting: number;
+  nextRetryAt?: string;
+  /** Pending rows never tried whose time has not come yet (planned ahead), and when the first does. */
+  dueLater: number;
+  firstDueAt?: string;
+  /** Pending rows due now that nobody tried: the run paused or was stopped. */
+  left: number;
 }
 
 export interface RunOptions {
@@ -73,7 +88,8 @@ export function workerIsDead(workerId: string, self: string): boolean {
  * Crash policy: a row found in `sending` from a dead worker
  * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
  * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
- * may already have accepted it.
+ * may already have accepted it. Once the relay has accepted a message, no error (the store's
+ * included) puts its row back to pending: see accepted-sends.ts.
  */
 export function createDeliverer(deps: DelivererDeps) {
   const { store, limiter, clock, logger, config } = deps;
@@ -81,6 +97,11 @@ export function createDeliverer(deps: DelivererDeps) {
   const policy = config.delivery;
   const workerId = newWorkerId();
   const lanes = Math.max(1, config.smtp?.connections ?? 1);
+  const now = () => clock().toISOString();
+  /** Writes an attempt's outcome over this worker's claim; false when the claim was lost. */
+  const finish = (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => store.finishDelivery(d.id, workerId, update, now());
+  // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
+  const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
 
   interface Prepared {
     digest: Digest;
@@ -117,138 +138,160 @@ export function createDeliverer(deps: DelivererDeps) {
     run(options: RunOptions): Promise<RunSummary> {
       return trackRun({ store, logger, clock }, 'deliver', () => runOnce(options), (s) => ({
         counts: { sent: s.sent, failed: s.failed, skipped: s.skipped },
-        detail: { suppressed: s.suppressed, retried: s.retried, interrupted: s.interrupted, waiting: s.waiting, ...(s.paused ? { paused: s.paused } : {}) },
+        detail: {
+          suppressed: s.suppressed,
+          retried: s.retried,
+          interrupted: s.interrupted,
+          waiting: s.waiting,
+          dueLater: s.dueLater,
+          ...(s.unrecorded ? { unrecorded: s.unrecorded } : {}),
+          ...(s.paused ? { paused: s.paused } : {}),
+        },
         didSomething: s.sent + s.failed + s.skipped + s.retried + s.interrupted > 0,
       }));
     },
   };
 
   async function runOnce(options: RunOptions): Promise<RunSummary> {
-      const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
-      const now = () => clock().toISOString();
-      // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
-      prepared.clear();
-      const held = await store.holdInterrupted(
-        new Date(clock().getTime() - policy.leaseMs).toISOString(),
-        (id) => workerIsDead(id, workerId),
-        now(),
-      );
-      summary.interrupted = held.length;
-      for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+    const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, unrecorded: 0, waiting: 0, dueLater: 0, left: 0 };
+    // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
+    prepared.clear();
+    // Before any row is held: an accepted message of an earlier run is recorded sent, not held.
+    await accepted.flush();
+    const held = await store.holdInterrupted(
+      new Date(clock().getTime() - policy.leaseMs).toISOString(),
+      (id) => workerIsDead(id, workerId),
+      now(),
+    );
+    summary.interrupted = held.length;
+    for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
 
-      const mailer = await deps.mailer();
-      let failuresInARow = 0;
+    const mailer = await deps.mailer();
+    let failuresInARow = 0;
 
-      const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
-        if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
-          logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
-        }
-      };
-
-      const handle = async (d: Delivery) => {
-        const reason = await skipReason(d);
-        if (reason) {
-          await finish(d, { status: 'skipped', errorKind: reason, lastError: null });
-          summary.skipped++;
-          return;
-        }
-        const { digest, fill, topicNames } = await prepare(d.digestId);
-        const message = digestMessage({
-          digest,
-          to: d.email,
-          tokenSubject: d.subscriberId,
-          deliveryId: d.id,
-          messageId: d.messageId,
-          topicNames,
-          config,
-          secret: deps.secret,
-          date: clock(),
-          fill,
-        });
-        await limiter.take();
-        try {
-          const result = await mailer.send(message);
-          await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
-          summary.sent++;
-          failuresInARow = 0;
-        } catch (err) {
-          failuresInARow++;
-          const failure = classifySendError(err as Record<string, unknown>);
-          if (failure.kind === 'throttled') limiter.slowDown();
-          const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
-          if (decision.status === 'pending') {
-            await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
-            summary.retried++;
-          } else {
-            await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
-            summary.failed++;
-            if (decision.bounce) {
-              await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
-              const suppress =
-                decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
-              if (suppress) {
-                await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
-                summary.suppressed++;
-              }
-            }
-          }
-          logger.warn('delivery attempt failed', { delivery: d.id, attempt: d.attempts, outcome: decision.status, error: failure.message });
-          if (failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
-            summary.paused = `paused after ${failuresInARow} failed attempts in a row; last: ${failure.message}`;
-          }
-        }
-      };
-
-      // Rows are claimed a small batch at a time (one round trip for several) into a local queue
-      // the lanes share; one claim is in flight at a time.
-      const queue: Delivery[] = [];
-      let claiming: Promise<number> | undefined;
-      const nextRow = async (): Promise<Delivery | undefined> => {
-        for (;;) {
-          const d = queue.shift();
-          if (d) return d;
-          claiming ??= store
-            .claimDeliveries(workerId, now(), policy.claimBatch)
-            .then((rows) => {
-              queue.push(...rows);
-              return rows.length;
-            })
-            .finally(() => (claiming = undefined));
-          if ((await claiming) === 0 && queue.length === 0) return undefined;
-        }
-      };
-
-      const lane = async () => {
-        while (!summary.paused && !options.signal?.aborted) {
-          const d = await nextRow();
-          if (!d) return;
-          try {
-            await handle(d);
-          } catch (err) {
-            // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
-            const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
-            await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: (err as Error).message, errorKind: 'transient' });
-            summary.retried++;
-            logger.error('delivery could not be attempted', { delivery: d.id, error: (err as Error).message });
-          }
-          options.onProgress?.({ ...summary });
-        }
-      };
-
-      for (;;) {
-        await Promise.all(Array.from({ length: lanes }, lane));
-        // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
-        if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
-        if (summary.paused || options.signal?.aborted) break;
-        const next = await store.nextPendingAt();
-        if (!next) break;
-        const wait = new Date(next).getTime() - clock().getTime();
-        if (wait > options.maxWaitMs) break;
-        if (wait > 0) await deps.sleep(wait, options.signal);
+    const handle = async (d: Delivery) => {
+      const reason = await skipReason(d);
+      if (reason) {
+        await finish(d, { status: 'skipped', errorKind: reason, lastError: null });
+        summary.skipped++;
+        return;
       }
-      summary.waiting = (await store.countDeliveries()).pending;
-      if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
-      return summary;
+      const { digest, fill, topicNames } = await prepare(d.digestId);
+      const message = digestMessage({
+        digest,
+        to: d.email,
+        tokenSubject: d.subscriberId,
+        deliveryId: d.id,
+        messageId: d.messageId,
+        topicNames,
+        config,
+        secret: deps.secret,
+        date: clock(),
+        fill,
+      });
+      await limiter.take();
+      let response: string;
+      try {
+        response = (await mailer.send(message)).response;
+      } catch (err) {
+        await refused(d, err as Record<string, unknown>);
+        return;
+      }
+      // The relay accepted it. From here on nothing may put the row back to pending.
+      summary.sent++;
+      failuresInARow = 0;
+      limiter.speedUp();
+      await accepted.record(d, { status: 'sent', smtpResponse: response, sentAt: now(), lastError: null, errorKind: null });
+    };
+
+    /** The relay refused the message, or could not be reached: retry later, or give up. */
+    const refused = async (d: Delivery, err: Record<string, unknown>) => {
+      const failure = classifySendError(err);
+      // A recipient's greylisting says nothing about the relay: no slow-down, no step toward a pause.
+      if (!failure.recipientDeferral) failuresInARow++;
+      if (failure.kind === 'throttled') limiter.slowDown();
+      const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
+      if (decision.status === 'pending') {
+        await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
+        summary.retried++;
+      } else {
+        await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
+        summary.failed++;
+        if (decision.bounce) {
+          await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
+          const suppress =
+            decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
+          if (suppress) {
+            await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
+            summary.suppressed++;
+          }
+        }
+      }
+      logger.warn('delivery attempt failed', { delivery: d.id, attempt: d.attempts, outcome: decision.status, error: failure.message });
+      if (failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
+        summary.paused = `paused after ${failuresInARow} failed attempts in a row; last: ${failure.message}`;
+      }
+    };
+
+    // Rows are claimed a small batch at a time (one round trip for several) into a local queue
+    // the lanes share; one claim is in flight at a time.
+    const queue: Delivery[] = [];
+    let claiming: Promise<number> | undefined;
+    const nextRow = async (): Promise<Delivery | undefined> => {
+      for (;;) {
+        const d = queue.shift();
+        if (d) return d;
+        claiming ??= store
+          .claimDeliveries(workerId, now(), policy.claimBatch)
+          .then((rows) => {
+            queue.push(...rows);
+            return rows.length;
+          })
+          .finally(() => (claiming = undefined));
+        if ((await claiming) === 0 && queue.length === 0) return undefined;
+      }
+    };
+
+    const lane = async () => {
+      while (!summary.paused && !options.signal?.aborted) {
+        const d = await nextRow();
+        if (!d) return;
+        try {
+          await handle(d);
+        } catch (err) {
+          // Not an SMTP answer (the store, a missing digest), before any relay accepted the
+          // message (handle never throws after): the row waits and is tried again.
+          logger.error('delivery could not be attempted', { delivery: d.id, error: (err as Error).message });
+          const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
+          const update = { status: 'pending', nextAttemptAt: retryAt, lastError: (err as Error).message, errorKind: 'transient' } as const;
+          // If even that cannot be written, the row stays in `sending` and is held, not lost.
+          if (await finish(d, update).catch(() => false)) summary.retried++;
+        }
+        options.onProgress?.({ ...summary });
+      }
+    };
+
+    for (;;) {
+      await Promise.all(Array.from({ length: lanes }, lane));
+      // A pause or a stop leaves claimed rows nobody tried: they go back to the queue, uncounted.
+      if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
+      if (summary.paused || options.signal?.aborted) break;
+      const next = await store.nextPendingAt();
+      if (!next) break;
+      const wait = new Date(next).getTime() - clock().getTime();
+      if (wait > options.maxWaitMs) break;
+      if (wait > 0) await deps.sleep(wait, options.signal);
+    }
+    summary.unrecorded = await accepted.flush();
+    if (summary.unrecorded > 0) summary.unrecordedError = accepted.lastError();
+    const pending = await store.pendingOutlook(now());
+    summary.waiting = pending.retry.count;
+    summary.dueLater = pending.later.count;
+    summary.left = pending.due.count;
+    if (pending.retry.firstAt) summary.nextRetryAt = pending.retry.firstAt;
+    if (pending.later.firstAt) summary.firstDueAt = pending.later.firstAt;
+    if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
+    return summary;
   }
 }
 

@@ -15,19 +15,27 @@ import { sqliteSubscriberStore } from './subscribers.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
 
+/**
+ * How long a write waits for another process's write to finish before SQLITE_BUSY. Longer than the
+ * longest write Paperboy makes while others run (a batch of an ingest, a planning flush of 20,000
+ * deliveries, a subscriber import: each well under 30 s even on a loaded machine, see
+ * test/e2e/ingest-beside-send.test.ts), so that a process never fails for another's write: a
+ * delivery recorded beside a large ingest, a `send` beside `serve`. Every write transaction
+ * begins IMMEDIATE (writeTransaction), or SQLite would fail it at once instead of waiting.
+ */
+export const BUSY_TIMEOUT_MS = 60_000;
+
 /** Opens (creating if needed) the SQLite file, switches it to WAL and brings its schema up to date. */
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;
   let applied: number;
   try {
-    db = new Database(path);
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable against process crashes, and much faster than FULL.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // A second process (a CLI command beside `serve`) waits for the writer instead of failing.
-    db.pragma('busy_timeout = 5000');
     // 32 MB of page cache (the default is 2 MB): a large ingest and its full-text index fit in it.
     db.pragma('cache_size = -32768');
     applied = migrate(db);

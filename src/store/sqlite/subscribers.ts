@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
 import type { SubscriberStore } from '../ports.js';
 import { type SubscriberRow, type ConsentRow, toSubscriber, toEvent } from '../rows.js';
+import { writeTransaction } from './write-transaction.js';
 
 const SELECT = `
   SELECT s.*, (SELECT group_concat(topic_slug, ',') FROM
@@ -25,7 +26,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
     INSERT INTO consent_log (subscriber_id, email, event, at, topics, source, ip, user_agent, detail)
     VALUES (@subscriberId, @email, @type, @at, @topics, @source, @ip, @userAgent, @detail)`);
 
-  const saveAll = db.transaction((batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]) => {
+  const saveAll = writeTransaction(db, (batch: readonly { subscriber: Subscriber; events: readonly ConsentEvent[] }[]) => {
     for (const { subscriber, events } of batch) {
       const { topics, ...fields } = subscriber;
       upsert.run(fields);
@@ -73,7 +74,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
       return rows.map(toSubscriber);
     },
     async deleteSubscriber(id, event) {
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         const deleted = db.prepare('DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
         if (deleted) logEvent.run({ ...event, topics: JSON.stringify(event.topics), ip: null, userAgent: null, detail: event.detail ?? null });
         return deleted;
