@@ -3,8 +3,8 @@ import type { Logger } from '../log.js';
 import type { DeliveryUpdate } from '../store/ports.js';
 
 export interface AcceptedSendsDeps {
-  /** Writes the outcome over the row this worker claimed; false when the claim was lost. */
-  finish: (d: Delivery, update: DeliveryUpdate) => Promise<boolean>;
+  /** Writes the outcome over the row this worker claimed (a lost claim is not an error here). */
+  finish: (d: Delivery, update: DeliveryUpdate) => Promise<unknown>;
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
   /** Writes tried after the first one fails, each after twice the previous wait. */
@@ -28,7 +28,7 @@ export function createAcceptedSends(deps: AcceptedSendsDeps) {
   const unrecorded = new Map<string, { delivery: Delivery; update: DeliveryUpdate; error: string }>();
 
   const write = async (d: Delivery, update: DeliveryUpdate) => {
-    if (!(await finish(d, update))) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
+    await finish(d, update);
     unrecorded.delete(d.id);
   };
 

@@ -99,7 +99,11 @@ export function createDeliverer(deps: DelivererDeps) {
   const lanes = Math.max(1, config.smtp?.connections ?? 1);
   const now = () => clock().toISOString();
   /** Writes an attempt's outcome over this worker's claim; false when the claim was lost. */
-  const finish = (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => store.finishDelivery(d.id, workerId, update, now());
+  const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
+    const recorded = await store.finishDelivery(d.id, workerId, update, now());
+    if (!recorded) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
+    return recorded;
+  };
   // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
   const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
 
