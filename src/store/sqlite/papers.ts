@@ -41,7 +41,7 @@ const PROGRESS_EVERY = 2_000;
  * revised papers in one transaction held it for 12 s, and a delivery waiting to record a send
  * could fail. A batch of this size takes a fraction of a second, so the other writers wait little.
  */
-export const UPSERT_BATCH = 2_000;
+const UPSERT_BATCH = 2_000;
 /**
  * The lock is left free this long between two batches. A process waiting for it polls (every
  * 100 ms once it has waited a while): with no gap at all it would wait out the whole ingest.
