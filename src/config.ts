@@ -157,7 +157,7 @@ function httpUrl(name: string, raw: string): string {
 
 function database(env: Env, dataDir: string, cwd: string): DatabaseConfig {
   const raw = env.DATABASE_URL;
-  const lockTimeoutMs = integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 5_000, 1, 600_000);
+  const lockTimeoutMs = integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 60_000, 1, 600_000);
   if (!raw) return { kind: 'sqlite', path: join(dataDir, 'paperboy.db'), lockTimeoutMs };
   if (/^postgres(ql)?:\/\//.test(raw)) {
     const schema = env.DATABASE_SCHEMA || undefined;

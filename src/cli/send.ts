@@ -6,10 +6,16 @@ import { intInRange } from './args.js';
 import { createProgress } from './progress.js';
 import { withApp } from './run.js';
 
+/** An ISO instant as the summary shows it: to the second, in UTC. */
+const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
+
 function summaryLine(s: RunSummary): string {
   const parts = [`sent ${s.sent}`, `failed ${s.failed}`, `skipped ${s.skipped}`, `suppressed ${s.suppressed}`];
-  if (s.waiting) parts.push(`waiting for retry ${s.waiting}`);
+  if (s.waiting) parts.push(`waiting for retry ${s.waiting}${s.nextRetryAt ? ` (next at ${instant(s.nextRetryAt)})` : ''}`);
+  if (s.dueLater) parts.push(`${s.dueLater} due later${s.firstDueAt ? ` (first at ${instant(s.firstDueAt)})` : ''}`);
+  if (s.left) parts.push(`not attempted ${s.left} (next run)`);
   if (s.interrupted) parts.push(`interrupted ${s.interrupted} (held: paperboy deliveries retry --interrupted)`);
+  if (s.unrecorded) parts.push(`accepted but not recorded ${s.unrecorded} (held, not sent again)`);
   return parts.join(', ');
 }
 
@@ -67,7 +73,13 @@ export function registerSend(program: Command): void {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         console.log(summaryLine(summary));
-        if (summary.paused) {
+        if (summary.unrecorded) {
+          // The store failed: rows the relay accepted stay in `sending`; the next run holds them.
+          process.stderr.write(
+            `paperboy: ${summary.unrecorded} messages the relay accepted could not be recorded as sent (${oneLine(summary.unrecordedError ?? 'the store failed')}); they are held, not sent again\n`,
+          );
+          process.exitCode = 2;
+        } else if (summary.paused) {
           process.stderr.write(`paperboy: ${oneLine(summary.paused)}; run paperboy send again to resume\n`);
           process.exitCode = 3;
         }

@@ -13,8 +13,8 @@ export type DeliveryKind = 'digest' | 'confirmation';
 
 /** Why a delivery failed, is waiting, or was skipped. */
 export type DeliveryErrorKind =
-  | 'transient' // connection trouble or a 4xx reply: tried again later
-  | 'throttled' // 421/451/454: the server asks us to slow down; tried again later
+  | 'transient' // connection trouble or a 4xx reply (greylisting among them): tried again later
+  | 'throttled' // 421/454, or a reply naming a rate or throttling: the server asks us to slow down; tried again later
   | 'hard-bounce' // a 5xx reply: failed, and the address is suppressed
   | 'soft-bounce' // 4xx replies until the attempts ran out
   | 'gave-up' // connection trouble until the attempts ran out
@@ -51,6 +51,11 @@ export interface SendFailure {
   kind: 'transient' | 'throttled' | 'hard';
   responseCode: number | undefined;
   message: string;
+  /**
+   * A temporary refusal of this one recipient (a 4xx reply to RCPT TO, e.g. greylisting): it says
+   * nothing about the relay, so it neither slows the pace nor counts toward pausing the run.
+   */
+  recipientDeferral: boolean;
 }
 
 export interface RetryPolicy {
@@ -59,15 +64,26 @@ export interface RetryPolicy {
   backoffMaxMs: number;
 }
 
-const THROTTLING = new Set([421, 451, 454]);
+/** 421 (service closing, often "too many connections") and 454 (temporary failure, often a quota). */
+const SLOW_DOWN_CODES = new Set([421, 454]);
+/**
+ * Reply text that asks the sender to slow down, whatever its code. A bare 451 does not: it is what
+ * greylisting answers to a first attempt, and slowing down for it would only delay everyone else.
+ */
+const SLOW_DOWN_TEXT = /\brate\b|\brate-?limit|throttl|too many (?:messages|mails|emails|connections|requests)|too fast|slow down/i;
 
-/** Classifies an error from an SMTP client by its reply code; no code means the connection failed. */
-export function classifySendError(err: { responseCode?: unknown; response?: unknown; message?: unknown }): SendFailure {
+/**
+ * Classifies an error from an SMTP client by its reply; no reply code means the connection failed.
+ * A reply that asks to slow down is retried later at a slower pace, never taken for a bounce.
+ */
+export function classifySendError(err: { responseCode?: unknown; response?: unknown; message?: unknown; command?: unknown }): SendFailure {
   const code = typeof err.responseCode === 'number' ? err.responseCode : undefined;
   const message = oneLine(String(err.response ?? err.message ?? 'unknown error'), 500);
-  if (code !== undefined && code >= 500) return { kind: 'hard', responseCode: code, message };
-  if (code !== undefined && THROTTLING.has(code)) return { kind: 'throttled', responseCode: code, message };
-  return { kind: 'transient', responseCode: code, message };
+  const failure = (kind: SendFailure['kind'], recipientDeferral = false): SendFailure => ({ kind, responseCode: code, message, recipientDeferral });
+  if (code === undefined) return failure('transient');
+  if (SLOW_DOWN_CODES.has(code) || SLOW_DOWN_TEXT.test(String(err.response ?? ''))) return failure('throttled');
+  if (code >= 500) return failure('hard');
+  return failure('transient', err.command === 'RCPT TO');
 }
 
 /** Exponential backoff with ±25 % jitter, so retries of many deliveries do not arrive together. */

@@ -12,6 +12,7 @@ import type { RateLimiter } from '../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed } from './confirmation-message.js';
 import { digestMessage } from './digest-message.js';
 import { trackRun } from './runs.js';
@@ -31,6 +32,7 @@ export interface DelivererDeps {
 }
 
 export interface RunSummary {
+  /** Messages the relay accepted (a 250) during the run. */
   sent: number;
   failed: number;
   skipped: number;
@@ -40,10 +42,23 @@ export interface RunSummary {
   retried: number;
   /** Rows found in `sending` from a dead worker, held for the operator. */
   interrupted: number;
+  /**
+   * Messages the relay accepted that could not be recorded as sent (the store kept failing): their
+   * rows stay in `sending`, held for the operator, and are never sent again on their own.
+   */
+  unrecorded: number;
+  /** Why the store refused the last of them. */
+  unrecordedError?: string;
   /** Set when the run stopped early after too many failures in a row. */
   paused?: string;
-  /** Pending rows left, due later than the run was willing to wait. */
+  /** Pending rows left that failed an attempt and wait for a retry, and when the first comes due. */
   waiting: number;
+  nextRetryAt?: string;
+  /** Pending rows never tried whose time has not come yet (planned ahead), and when the first does. */
+  dueLater: number;
+  firstDueAt?: string;
+  /** Pending rows due now that nobody tried: the run paused or was stopped. */
+  left: number;
 }
 
 export interface RunOptions {
@@ -80,7 +95,8 @@ export function workerIsDead(workerId: string, self: string): boolean {
  * Crash policy: a row found in `sending` from a dead worker
  * is held as failed/interrupted for the operator (`paperboy deliveries retry --interrupted`
  * resends it with the same Message-ID); it is never resent on its own, because the SMTP server
- * may already have accepted it.
+ * may already have accepted it. Once the relay has accepted a message, no error (the store's
+ * included) puts its row back to pending: see accepted-sends.ts.
  */
 export function createDeliverer(deps: DelivererDeps) {
   const { store, limiter, clock, logger, config } = deps;
@@ -151,11 +167,14 @@ export function createDeliverer(deps: DelivererDeps) {
     onProgress: ((summary: RunSummary) => void) | undefined;
   }
 
+  /** Writes an attempt's outcome over this worker's claim; false when the claim was lost. */
   const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
-    if (!(await store.finishDelivery(d.id, workerId, update, now()))) {
-      logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
-    }
+    const recorded = await store.finishDelivery(d.id, workerId, update, now());
+    if (!recorded) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
+    return recorded;
   };
+  // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
+  const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
 
   async function handle(run: Run, d: Delivery): Promise<void> {
     const { summary } = run;
@@ -166,35 +185,46 @@ export function createDeliverer(deps: DelivererDeps) {
       return;
     }
     await limiter.take();
+    let response: string;
     try {
-      const result = await run.mailer.send(composed.message);
-      await finish(d, { status: 'sent', smtpResponse: result.response, sentAt: now(), lastError: null, errorKind: null });
-      summary.sent++;
-      run.failuresInARow = 0;
+      response = (await run.mailer.send(composed.message)).response;
     } catch (err) {
-      run.failuresInARow++;
-      const failure = classifySendError(err as Record<string, unknown>);
-      if (failure.kind === 'throttled') limiter.slowDown();
-      const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
-      if (decision.status === 'pending') {
-        await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
-        summary.retried++;
-      } else {
-        await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
-        summary.failed++;
-        if (decision.bounce) {
-          await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
-          const suppress = decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
-          if (suppress) {
-            await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
-            summary.suppressed++;
-          }
+      await refused(run, d, err as Record<string, unknown>);
+      return;
+    }
+    // The relay accepted it. From here on nothing may put the row back to pending.
+    summary.sent++;
+    run.failuresInARow = 0;
+    limiter.speedUp();
+    await accepted.record(d, { status: 'sent', smtpResponse: response, sentAt: now(), lastError: null, errorKind: null });
+  }
+
+  /** The relay refused the message, or could not be reached: retry later, or give up. */
+  async function refused(run: Run, d: Delivery, err: Record<string, unknown>): Promise<void> {
+    const { summary } = run;
+    const failure = classifySendError(err);
+    // A recipient's greylisting says nothing about the relay: no slow-down, no step toward a pause.
+    if (!failure.recipientDeferral) run.failuresInARow++;
+    if (failure.kind === 'throttled') limiter.slowDown();
+    const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
+    if (decision.status === 'pending') {
+      await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
+      summary.retried++;
+    } else {
+      await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
+      summary.failed++;
+      if (decision.bounce) {
+        await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
+        const suppress = decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
+        if (suppress) {
+          await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
+          summary.suppressed++;
         }
       }
-      logger.warn('delivery attempt failed', { delivery: d.id, kind: d.kind, attempt: d.attempts, outcome: decision.status, error: failure.message });
-      if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
-        summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${failure.message}`;
-      }
+    }
+    logger.warn('delivery attempt failed', { delivery: d.id, kind: d.kind, attempt: d.attempts, outcome: decision.status, error: failure.message });
+    if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
+      summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${failure.message}`;
     }
   }
 
@@ -226,11 +256,13 @@ export function createDeliverer(deps: DelivererDeps) {
         try {
           await handle(run, d);
         } catch (err) {
-          // Not an SMTP answer (the store, a missing digest): the row waits and is tried again.
-          const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
-          await finish(d, { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' });
-          run.summary.retried++;
+          // Not an SMTP answer (the store, a missing digest), before any relay accepted the
+          // message (handle never throws after): the row waits and is tried again.
           logger.error('delivery could not be attempted', { delivery: d.id, error: errorText(err) });
+          const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
+          const update = { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' } as const;
+          // If even that cannot be written, the row stays in `sending` and is held, not lost.
+          if (await finish(d, update).catch(() => false)) run.summary.retried++;
         }
         run.onProgress?.({ ...run.summary });
       }
@@ -240,7 +272,7 @@ export function createDeliverer(deps: DelivererDeps) {
   }
 
   async function startRun(options: Pick<RunOptions, 'signal' | 'onProgress'>): Promise<Run> {
-    const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, waiting: 0 };
+    const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, unrecorded: 0, waiting: 0, dueLater: 0, left: 0 };
     return { summary, mailer: await deps.mailer(), failuresInARow: 0, signal: options.signal, onProgress: options.onProgress };
   }
 
@@ -249,6 +281,8 @@ export function createDeliverer(deps: DelivererDeps) {
     prepared.clear();
     const run = await startRun(options);
     const { summary } = run;
+    // Before any row is held: an accepted message of an earlier run is recorded sent, not held.
+    await accepted.flush();
     const held = await store.holdInterrupted(new Date(clock().getTime() - policy.leaseMs).toISOString(), (id) => workerIsDead(id, workerId), now());
     summary.interrupted = held.length;
     for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
@@ -261,14 +295,29 @@ export function createDeliverer(deps: DelivererDeps) {
       if (wait > options.maxWaitMs) break;
       if (wait > 0) await deps.sleep(wait, options.signal);
     }
-    summary.waiting = (await store.countDeliveries()).pending;
+    summary.unrecorded = await accepted.flush();
+    if (summary.unrecorded > 0) summary.unrecordedError = accepted.lastError();
+    const pending = await store.pendingOutlook(now());
+    summary.waiting = pending.retry.count;
+    summary.dueLater = pending.later.count;
+    summary.left = pending.due.count;
+    if (pending.retry.firstAt) summary.nextRetryAt = pending.retry.firstAt;
+    if (pending.later.firstAt) summary.firstDueAt = pending.later.firstAt;
     if (summary.paused) logger.error('delivery run paused', { reason: summary.paused });
     return summary;
   }
 
   const record = (s: RunSummary) => ({
     counts: { sent: s.sent, failed: s.failed, skipped: s.skipped },
-    detail: { suppressed: s.suppressed, retried: s.retried, interrupted: s.interrupted, waiting: s.waiting, ...(s.paused ? { paused: s.paused } : {}) },
+    detail: {
+      suppressed: s.suppressed,
+      retried: s.retried,
+      interrupted: s.interrupted,
+      waiting: s.waiting,
+      dueLater: s.dueLater,
+      ...(s.unrecorded ? { unrecorded: s.unrecorded } : {}),
+      ...(s.paused ? { paused: s.paused } : {}),
+    },
     didSomething: s.sent + s.failed + s.skipped + s.retried + s.interrupted > 0,
   });
 
@@ -299,6 +348,7 @@ export function createDeliverer(deps: DelivererDeps) {
           return rows;
         };
         if (ids.length > 0) await pass(run, claim);
+        summary.unrecorded = await accepted.flush();
         summary.waiting = Math.max(0, ids.length - summary.sent - summary.failed - summary.skipped);
         if (summary.paused) logger.error('confirmation emails paused', { reason: summary.paused });
         return summary;

@@ -89,9 +89,9 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
 
   return {
     /**
-     * Reads and parses every file or URL first, then stores all their papers in one transaction: a
-     * malformed or unreachable source anywhere in the list stores nothing at all. Re-ingesting the
-     * same sources changes nothing.
+     * Reads and parses every file or URL first, then stores all their papers: a malformed or
+     * unreachable source anywhere in the list stores nothing at all. Re-ingesting the same sources
+     * changes nothing (on SQLite a large ingest is written in batches, see upsertPapers).
      */
     async ingestFiles(targets: readonly string[], format: Format = 'auto', progress: IngestProgress = {}): Promise<IngestReport> {
       const startedAt = clock().toISOString();

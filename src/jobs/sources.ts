@@ -1,5 +1,5 @@
 // Fetching configured sources: each run fetches (every page, for the arXiv API), parses, and only
-// then stores, in one transaction; a failure anywhere stores no paper. Every run leaves the
+// then stores; a failed fetch or parse anywhere stores no paper. Every run leaves the
 // source's health: last success, items seen and new, and a flag when it failed or looks stale.
 import { errorText, PaperboyError } from '../domain/errors.js';
 import { normalisePaperInput, type PaperInput } from '../domain/paper.js';

@@ -1,14 +1,17 @@
 /**
  * Paces sends for every worker of one process: at most `perSecond` messages a second and
- * `perHour` an hour (0 = no limit). A throttling reply from the relay (421/451/454) halves the
- * pace for a minute, and again for each further one, so the sender backs off instead of
- * dropping anyone.
+ * `perHour` an hour (0 = no limit). A reply asking to slow down (see classifySendError) halves the
+ * pace, and again for each further one, so the sender backs off instead of dropping anyone; each
+ * message the relay accepts then brings the pace a step back up, and a minute without a
+ * slow-down restores it whole.
  */
 export interface RateLimiter {
   /** Resolves when the next message may go. */
   take(): Promise<void>;
   /** The relay said "slow down". */
   slowDown(): void;
+  /** The relay accepted a message: a slowed pace recovers a step. */
+  speedUp(): void;
   /** Messages a second now, Infinity when unlimited. */
   currentRate(): number;
 }
@@ -24,6 +27,11 @@ export interface RateLimiterOptions {
 }
 
 const HOUR = 3_600_000;
+/**
+ * How much each accepted message raises a slowed pace: seven in a row undo one halving, so a relay
+ * that asked once is soon sent to at full pace again, and one that keeps asking keeps it down.
+ */
+export const RECOVERY_PER_SUCCESS = 1.1;
 
 export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   const slowFor = o.slowDownForMs ?? 60_000;
@@ -59,6 +67,12 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
       const current = rate(now);
       throttledRate = Math.max(0.5, (Number.isFinite(current) ? current : (o.fallbackPerSecond ?? 20)) / 2);
       throttledUntil = now + slowFor;
+    },
+    speedUp() {
+      if (throttledRate === 0 || o.clock().getTime() >= throttledUntil) return;
+      throttledRate *= RECOVERY_PER_SUCCESS;
+      const full = o.perSecond > 0 ? o.perSecond : (o.fallbackPerSecond ?? 20);
+      if (throttledRate >= full) throttledRate = 0;
     },
     currentRate() {
       return rate(o.clock().getTime());

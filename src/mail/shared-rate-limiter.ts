@@ -1,5 +1,5 @@
 import type { SendRateStore } from '../store/ports.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { RECOVERY_PER_SUCCESS, type RateLimiter } from './rate-limiter.js';
 
 export interface SharedRateLimiterOptions {
   store: SendRateStore;
@@ -17,8 +17,9 @@ const HOUR = 3_600_000;
 /**
  * The rate limit of several worker processes together: each message reserves the next free slot
  * in the store (one UPDATE … RETURNING), then waits for it. The hourly limit becomes an even pace
- * (one message every hour/perHour), which never goes over it in any hour. A throttling reply halves
- * the pace for every process for a minute. Only used when a limit is set: without one there is
+ * (one message every hour/perHour), which never goes over it in any hour. A reply asking to slow
+ * down halves the pace for every process for a minute; each message accepted while it is slowed
+ * brings it a step back (one more write per message, only while slowed). Only used when a limit is set: without one there is
  * nothing to share and no query is made per message.
  */
 export function createSharedRateLimiter(o: SharedRateLimiterOptions): RateLimiter {
@@ -29,6 +30,12 @@ export function createSharedRateLimiter(o: SharedRateLimiterOptions): RateLimite
   // The interval between slots as the store last applied it (slower during a slow-down asked by
   // any process), for currentRate() and the next slow-down.
   let step = base;
+  // Recorded in the background (the caller is handling a send and must not wait on it), one after
+  // the other: a slow-down and the recovery after it must reach the store in that order.
+  let writes: Promise<void> = Promise.resolve();
+  const record = (intervalMs: number, untilMs: number) => {
+    writes = writes.then(() => o.store.slowSends(name, intervalMs, untilMs)).catch(() => undefined);
+  };
 
   return {
     async take() {
@@ -40,8 +47,14 @@ export function createSharedRateLimiter(o: SharedRateLimiterOptions): RateLimite
     slowDown() {
       const now = o.clock().getTime();
       step = Math.min(2 * Math.max(step, base), 2000);
-      // Recorded in the background: the caller is handling a failed send and must not wait on it.
-      void o.store.slowSends(name, step, now + slowFor).catch(() => undefined);
+      record(step, now + slowFor);
+    },
+    speedUp() {
+      if (step <= base) return;
+      const now = o.clock().getTime();
+      step = Math.max(base, step / RECOVERY_PER_SUCCESS);
+      // Back at the configured pace, the slow-down ends now.
+      record(step, step === base ? now : now + slowFor);
     },
     currentRate() {
       return 1000 / step;

@@ -17,8 +17,12 @@ export interface IngestCounts {
 
 export interface PaperStore {
   /**
-   * Upserts all papers in one transaction: all are stored, or none. The full-text index is updated
-   * in the same transaction. `onProgress` is called now and then with how many are done.
+   * Upserts the papers, the full-text index in the same transactions. PostgreSQL writes them in one
+   * transaction; SQLite, whose whole file has one writer, a few thousand at a time so that another
+   * process's write (a delivery recorded as sent) never waits long behind a large ingest. A batch
+   * is stored whole or not at all; if the store fails part way through a large ingest, the batches
+   * before stay stored, and ingesting again completes it. `onProgress` is called now and then with
+   * how many are done.
    */
   upsertPapers(
     papers: readonly PaperInput[],
@@ -204,6 +208,12 @@ export interface DeliveryStore {
   holdInterrupted(staleBefore: string, isDead: (workerId: string) => boolean, now: string): Promise<Delivery[]>;
   /** The earliest time a pending row is due, if any row is pending. */
   nextPendingAt(): Promise<string | undefined>;
+  /**
+   * The pending rows as of `now`, in three kinds, each with how many and the earliest due time:
+   * `retry`, rows with a failed attempt behind them; `due`, rows never tried that are due; `later`,
+   * rows never tried that are not due yet.
+   */
+  pendingOutlook(now: string): Promise<Record<'retry' | 'due' | 'later', { count: number; firstAt: string | null }>>;
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /**
    * Delivery rows per UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first, only days with any:

@@ -48,6 +48,28 @@ export function deliveryContract(engine: Engine): void {
       expect(rows).toHaveLength(3);
     });
 
+    it('tells pending rows that wait for a retry from rows due now and rows not due yet, each with its first time', async () => {
+      const store = await engine.open();
+      await planned(store, 4);
+      const [a, b, c] = await store.claimDeliveries('w1', at(0), 3);
+      await store.finishDelivery(a!.id, 'w1', { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' }, at(0));
+      await store.finishDelivery(b!.id, 'w1', { status: 'pending', nextAttemptAt: at(20), lastError: '451 later', errorKind: 'transient' }, at(0));
+      await store.finishDelivery(c!.id, 'w1', { status: 'sent', sentAt: at(0) }, at(0));
+      // Two more rows, of another digest; never tried, like the fourth: not due before T0, due after.
+      const more = await planned(store, 2, digest({ key: '2026-11-26' }));
+      expect(await store.pendingOutlook(at(-1))).toEqual({
+        retry: { count: 2, firstAt: at(20) },
+        due: { count: 0, firstAt: null },
+        later: { count: 3, firstAt: T0 },
+      });
+      expect(await store.pendingOutlook(at(1))).toEqual({
+        retry: { count: 2, firstAt: at(20) },
+        due: { count: 3, firstAt: T0 },
+        later: { count: 0, firstAt: null },
+      });
+      expect(more).toHaveLength(2);
+    });
+
     it('counts deliveries per UTC day: sent ones by when they were sent, failed and skipped ones by when they ended so', async () => {
       const store = await engine.open();
       const rows = await planned(store, 6);

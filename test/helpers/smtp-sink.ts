@@ -11,12 +11,15 @@ export interface Received {
 export interface SinkOptions {
   /** Listen on this port (default: any free one). */
   port?: number;
-  /** An SMTP reply code to refuse RCPT TO with, for the n-th attempt (1-based) at an address. */
-  rcpt?: (address: string, attempt: number) => number | undefined;
+  /**
+   * How to refuse RCPT TO for the n-th attempt (1-based) at an address: a reply code, or a code
+   * with its text (e.g. `{ code: 451, text: '4.7.1 Greylisted, try again later' }`).
+   */
+  rcpt?: (address: string, attempt: number) => number | { code: number; text: string } | undefined;
   /** Drop the connection in the middle of DATA, for the n-th message attempt (1-based). */
   dropData?: (attempt: number) => boolean;
-  /** Wait this long before accepting each message. */
-  delayMs?: number;
+  /** Wait this long before accepting each message; a function is asked again for each message. */
+  delayMs?: number | (() => number);
   /**
    * false: keep each message raw and leave `mail` empty, for bulk runs of thousands of messages
    * where parsing every one would cost more than sending it. Default true.
@@ -55,8 +58,11 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
     onRcptTo(address, _session, callback) {
       const n = (attempts.get(address.address) ?? 0) + 1;
       attempts.set(address.address, n);
-      const code = options.rcpt?.(address.address, n);
-      if (code) return callback(Object.assign(new Error(`${code} refused by the test server`), { responseCode: code }));
+      const refusal = options.rcpt?.(address.address, n);
+      if (refusal) {
+        const { code, text } = typeof refusal === 'number' ? { code: refusal, text: `${refusal} refused by the test server` } : refusal;
+        return callback(Object.assign(new Error(text), { responseCode: code }));
+      }
       callback();
     },
     onData(stream, session, callback) {
@@ -69,7 +75,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
       });
       stream.on('end', async () => {
         if (drop) return;
-        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        const delay = typeof options.delayMs === 'function' ? options.delayMs() : options.delayMs;
+        if (delay) await new Promise((r) => setTimeout(r, delay));
         const raw = Buffer.concat(chunks);
         const mail = options.parse === false ? ({} as ParsedMail) : await simpleParser(raw);
         messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, mail });

@@ -13,7 +13,7 @@ describe('DATABASE_URL=postgres://…', () => {
       url: 'postgres://pb@db.example.org/paperboy',
       schema: 'mail_2',
       poolSize: 4,
-      lockTimeoutMs: 5000,
+      lockTimeoutMs: 60000,
     });
     expect(loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_LOCK_TIMEOUT_MS: '250' }).database.lockTimeoutMs).toBe(250);
     expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0' })).toThrow('DATABASE_LOCK_TIMEOUT_MS=0 is not a whole number between 1 and 600000');

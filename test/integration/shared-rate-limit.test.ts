@@ -67,6 +67,24 @@ function sharedPace(open: TwoProcesses) {
       .toBe(true);
     expect(b.limiter.currentRate()).toBe(10);
   });
+
+  it('brings a slowed pace back for every process as messages are accepted', async () => {
+    const [s1, s2] = await open();
+    const a = processOn(s1, 20);
+    const b = processOn(s2, 20);
+    const gap = async () => {
+      await b.take(2);
+      return b.slots.at(-1)! - b.slots.at(-2)!;
+    };
+    await a.take(1);
+    a.limiter.slowDown();
+    await expect.poll(gap).toBe(100);
+    for (let i = 0; i < 8; i++) a.limiter.speedUp();
+    expect(a.limiter.currentRate()).toBe(20);
+    // Recorded in the background: the other process soon takes slots at the configured pace again.
+    await expect.poll(gap).toBe(50);
+    expect(b.limiter.currentRate()).toBe(20);
+  });
 }
 
 describe('a send pace shared through the store', () => {

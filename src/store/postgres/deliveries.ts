@@ -103,6 +103,21 @@ export function pgDeliveryStore(db: Pg): DeliveryStore {
       const { rows } = await db.query<{ at: string | null }>(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`);
       return rows[0]?.at ?? undefined;
     },
+    async pendingOutlook(now) {
+      const outlook: Awaited<ReturnType<DeliveryStore['pendingOutlook']>> = {
+        retry: { count: 0, firstAt: null },
+        due: { count: 0, firstAt: null },
+        later: { count: 0, firstAt: null },
+      };
+      const { rows } = await db.query<{ kind: keyof typeof outlook; n: number; first: string }>(
+        `SELECT CASE WHEN attempts > 0 THEN 'retry' WHEN next_attempt_at <= $1::text THEN 'due' ELSE 'later' END AS kind,
+           count(*) AS n, min(next_attempt_at) AS first
+         FROM deliveries WHERE status = 'pending' GROUP BY 1`,
+        [now],
+      );
+      for (const r of rows) outlook[r.kind] = { count: r.n, firstAt: r.first };
+      return outlook;
+    },
     async countDeliveries() {
       const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
       const { rows } = await db.query<{ status: DeliveryStatus; n: number }>('SELECT status, count(*) AS n FROM deliveries GROUP BY status');

@@ -9,23 +9,48 @@ const COLUMNS = `id, arxiv_id, version, title, abstract, authors, url, published
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
-const params = (id: string, f: PaperFields, at: string) => [
+/** A paper's columns as one element of the JSON array a set-based write reads its rows from. */
+const jsonRow = (id: string, f: PaperFields, revisedAt: string | null) => ({
   id,
-  f.arxivId,
-  f.version,
-  f.title,
-  f.abstract,
-  JSON.stringify(f.authors),
-  f.url,
-  f.publishedAt,
-  at,
-  jsonList(f.categories),
-  f.upvotes ?? null,
-  f.aiSummary ?? null,
-  jsonList(f.aiKeywords),
-  f.githubRepo ?? null,
-  f.featuredOn ?? null,
-];
+  arxiv_id: f.arxivId,
+  version: f.version,
+  title: f.title,
+  abstract: f.abstract,
+  authors: JSON.stringify(f.authors),
+  url: f.url,
+  published_at: f.publishedAt,
+  categories: jsonList(f.categories),
+  upvotes: f.upvotes ?? null,
+  ai_summary: f.aiSummary ?? null,
+  ai_keywords: jsonList(f.aiKeywords),
+  github_repo: f.githubRepo ?? null,
+  featured_on: f.featuredOn ?? null,
+  revised_at: revisedAt,
+});
+
+const ROWS = `json_to_recordset($1::json) AS x(i int, id text, arxiv_id text, version int, title text, abstract text, authors text,
+  url text, published_at text, categories text, upvotes int, ai_summary text, ai_keywords text, github_repo text,
+  featured_on text, revised_at text)`;
+// ORDER BY i: papers take their insertion order (seq) from the order they came in.
+const INSERT = `
+  INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
+    categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on, revised_at)
+  SELECT id, arxiv_id, version, title, abstract, authors, url, published_at, $2, $2,
+    categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on, revised_at
+  FROM ${ROWS} ORDER BY i`;
+// The merged fields replace the stored ones whole: a fact the merge dropped must not linger.
+const UPDATE = `
+  UPDATE papers p SET arxiv_id = x.arxiv_id, version = x.version, title = x.title, abstract = x.abstract,
+    authors = x.authors, url = x.url, published_at = x.published_at, updated_at = $2, categories = x.categories,
+    upvotes = x.upvotes, ai_summary = x.ai_summary, ai_keywords = x.ai_keywords, github_repo = x.github_repo,
+    featured_on = x.featured_on, revised_at = coalesce(x.revised_at, p.revised_at)
+  FROM ${ROWS} WHERE p.id = x.id`;
+/**
+ * Papers per statement. One statement per paper fired the counters' statement triggers once per
+ * paper, each an update of the same meta row in one transaction, which PostgreSQL slows down
+ * quadratically: 20,000 papers took minutes and held those rows (and so planning) all along.
+ */
+const WRITE_CHUNK = 1_000;
 
 /**
  * Words as a text whose every word must match (plainto_tsquery ANDs them). paper_search_text()
@@ -48,18 +73,15 @@ export function pgPaperStore(db: Pg): PaperStore {
         // One read for the batch; rows are locked so a concurrent ingest of the same papers waits.
         const found = await c.query<PaperRow>(`SELECT ${COLUMNS} FROM papers WHERE id = ANY($1) FOR UPDATE`, [ids]);
         const known = new Map(found.rows.map((r) => [r.id, toPaper(r)]));
+        // What each paper becomes, worked out in order (a paper may come twice), then written below.
+        const inserts = new Map<string, { fields: PaperFields; revisedAt: string | null }>();
+        const updates = new Map<string, { fields: PaperFields; revisedAt: string | null }>();
         for (const [i, input] of papers.entries()) {
-          if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, papers.length);
           const id = ids[i] as string;
           const existing = known.get(id);
           if (!existing) {
             const f = fieldsFromInput(input as PaperInput);
-            await c.query(
-              `INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
-                 categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, $14, $15)`,
-              params(id, f, seenAt),
-            );
+            inserts.set(id, { fields: f, revisedAt: null });
             known.set(id, { id, ...f, firstSeenAt: seenAt, updatedAt: seenAt });
             counts.added++;
             continue;
@@ -70,16 +92,24 @@ export function pgPaperStore(db: Pg): PaperStore {
             continue;
           }
           const revised = isRevision(existing, input as PaperInput);
-          await c.query(
-            `UPDATE papers SET arxiv_id = $2, version = $3, title = $4, abstract = $5, authors = $6, url = $7,
-               published_at = $8, updated_at = $9, categories = $10, upvotes = $11, ai_summary = $12,
-               ai_keywords = $13, github_repo = $14, featured_on = $15, revised_at = coalesce($16, revised_at) WHERE id = $1`,
-            [...params(id, merged, seenAt), revised ? seenAt : null],
-          );
-          // The merged fields replace the stored ones whole: a fact the merge dropped must not linger.
-          const revisedAt = revised ? seenAt : existing.revisedAt;
-          known.set(id, { ...merged, id, firstSeenAt: existing.firstSeenAt, updatedAt: seenAt, ...(revisedAt ? { revisedAt } : {}) });
+          const pending = inserts.get(id) ?? updates.get(id);
+          const revisedAt = revised ? seenAt : (pending?.revisedAt ?? null);
+          (inserts.has(id) ? inserts : updates).set(id, { fields: merged, revisedAt });
+          const shownRevisedAt = revisedAt ?? existing.revisedAt;
+          known.set(id, { ...merged, id, firstSeenAt: existing.firstSeenAt, updatedAt: seenAt, ...(shownRevisedAt ? { revisedAt: shownRevisedAt } : {}) });
           counts.updated++;
+        }
+        let done = counts.unchanged;
+        for (const [sql, rows] of [
+          [INSERT, [...inserts]],
+          [UPDATE, [...updates]],
+        ] as const) {
+          for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+            if (onProgress && start % PROGRESS_EVERY === 0) onProgress(done, papers.length);
+            const chunk = rows.slice(start, start + WRITE_CHUNK);
+            await c.query(sql, [JSON.stringify(chunk.map(([id, w], i) => ({ i, ...jsonRow(id, w.fields, w.revisedAt) }))), seenAt]);
+            done += chunk.length;
+          }
         }
         onProgress?.(papers.length, papers.length);
         return counts;

@@ -3,6 +3,13 @@ import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryStore, Suppression } from '../ports.js';
 import type { Frequency } from '../../domain/subscriber.js';
 import { type DeliveryRow, toDelivery, toPlanCandidate } from '../rows.js';
+import { writeTransaction } from './write-transaction.js';
+
+/** Pending rows by kind (see DeliveryStore.pendingOutlook); `?` is now. */
+const PENDING_OUTLOOK = `
+  SELECT CASE WHEN attempts > 0 THEN 'retry' WHEN next_attempt_at <= ? THEN 'due' ELSE 'later' END AS kind,
+    count(*) AS n, min(next_attempt_at) AS first
+  FROM deliveries WHERE status = 'pending' GROUP BY 1`;
 
 /** All of the delivery store but the revision queries (see revisions.ts). */
 export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 'updatableAudience'> {
@@ -86,7 +93,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       AND subscriber_id IN (SELECT value FROM json_each(@ids))
     ORDER BY next_attempt_at, id LIMIT 1`);
 
-  const suppressTx = db.transaction((email: string, reason: string, detail: string | null, at: string) => {
+  const suppressTx = writeTransaction(db, (email: string, reason: string, detail: string | null, at: string) => {
     db.prepare('INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING').run(
       email,
       reason,
@@ -98,7 +105,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
 
   return {
     async createDeliveries(rows, at) {
-      return db.transaction(() => rows.reduce((n, r) => n + insert.run({ ...r, at }).changes, 0))();
+      return writeTransaction(db, () => rows.reduce((n, r) => n + insert.run({ ...r, at }).changes, 0))();
     },
     async claimNextDelivery(workerId, now) {
       const row = claimNext.immediate(workerId, now);
@@ -136,7 +143,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       const release = db.prepare(`
         UPDATE deliveries SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, claimed_by = NULL, updated_at = ?
         WHERE id = ? AND status = 'sending' AND claimed_by = ?`);
-      return db.transaction(() => ids.reduce((n, id) => n + release.run(now, id, workerId).changes, 0))();
+      return writeTransaction(db, () => ids.reduce((n, id) => n + release.run(now, id, workerId).changes, 0))();
     },
     async finishDelivery(id, workerId, u, now) {
       const result = finish.run({
@@ -167,6 +174,17 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
     async nextPendingAt() {
       const row = db.prepare(`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`).get() as { at: string | null };
       return row.at ?? undefined;
+    },
+    async pendingOutlook(now) {
+      const outlook: Awaited<ReturnType<DeliveryStore['pendingOutlook']>> = {
+        retry: { count: 0, firstAt: null },
+        due: { count: 0, firstAt: null },
+        later: { count: 0, firstAt: null },
+      };
+      for (const r of db.prepare(PENDING_OUTLOOK).all(now) as { kind: keyof typeof outlook; n: number; first: string }[]) {
+        outlook[r.kind] = { count: r.n, firstAt: r.first };
+      }
+      return outlook;
     },
     async countDeliveries() {
       const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
@@ -200,7 +218,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       const retry = db.prepare(`
         UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now
         WHERE status = 'failed' AND (@id IS NULL OR id = @id) AND (@kind IS NULL OR error_kind = @kind)`);
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         if (ids) return ids.reduce((n, id) => n + retry.run({ now, id, kind: errorKind ?? null }).changes, 0);
         return retry.run({ now, id: null, kind: errorKind ?? null }).changes;
       })();
@@ -241,7 +259,7 @@ export function sqliteDeliveryStore(db: Database.Database): Omit<DeliveryStore, 
       return n;
     },
     async createDeliveriesFor(rows, messageDomain, at) {
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         let n = 0;
         // Chunks keep each JSON argument small; one transaction keeps the set all-or-nothing.
         for (let i = 0; i < rows.length; i += 5000) {

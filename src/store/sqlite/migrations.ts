@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
@@ -344,7 +345,9 @@ export function migrate(db: Database.Database): number {
     );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+    // Another process opening the same file at the same moment may have run it meanwhile.
+    writeTransaction(db, () => {
+      if ((db.pragma('user_version', { simple: true }) as number) !== v) return;
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
     })();

@@ -41,8 +41,18 @@ export function sqliteUnavailable(err: unknown): string | undefined {
   return typeof code === 'string' && UNAVAILABLE.test(code) ? `${code}: ${firstLine(err)}` : undefined;
 }
 
+/**
+ * How long a write waits for another process's write to finish before SQLITE_BUSY. Longer than the
+ * longest write Paperboy makes while others run (a batch of an ingest, a planning flush of 20,000
+ * deliveries, a subscriber import: each well under 30 s even on a loaded machine, see
+ * test/e2e/ingest-beside-send.test.ts), so that a process never fails for another's write: a
+ * delivery recorded beside a large ingest, a `send` beside `serve`. Every write transaction
+ * begins IMMEDIATE (writeTransaction), or SQLite would fail it at once instead of waiting.
+ */
+export const BUSY_TIMEOUT_MS = 60_000;
+
 export interface SqliteOptions extends UnavailableOptions {
-  /** How long a write waits for another process's write lock before it fails (busy_timeout). */
+  /** How long a write waits for another process's write lock before it fails (busy_timeout; default BUSY_TIMEOUT_MS). */
   lockTimeoutMs?: number;
 }
 
@@ -52,13 +62,11 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
   let applied: number;
   try {
     if (path !== ':memory:') createOwnerOnly(path);
-    db = new Database(path);
+    db = new Database(path, { timeout: Math.round(options.lockTimeoutMs ?? BUSY_TIMEOUT_MS) });
     db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable against process crashes, and much faster than FULL.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // A second process (a CLI command beside `serve`) waits for the writer instead of failing.
-    db.pragma(`busy_timeout = ${Math.round(options.lockTimeoutMs ?? 5000)}`);
     // 32 MB of page cache (the default is 2 MB): a large ingest and its full-text index fit in it.
     db.pragma('cache_size = -32768');
     applied = migrate(db);

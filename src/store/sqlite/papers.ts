@@ -3,6 +3,7 @@ import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js'
 import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
+import { writeTransaction } from './write-transaction.js';
 
 /** A paper row with SQLite's rowid, which the full-text index is keyed on. */
 type RowidPaperRow = PaperRow & { row_id: number };
@@ -35,6 +36,17 @@ export function ftsQuery(words: string): string {
 }
 
 const PROGRESS_EVERY = 2_000;
+/**
+ * Papers written per transaction. SQLite has one writer for the whole file: an ingest of 80,000
+ * revised papers in one transaction held it for 12 s, and a delivery waiting to record a send
+ * could fail. A batch of this size takes a fraction of a second, so the other writers wait little.
+ */
+const UPSERT_BATCH = 2_000;
+/**
+ * The lock is left free this long between two batches. A process waiting for it polls (every
+ * 100 ms once it has waited a while): with no gap at all it would wait out the whole ingest.
+ */
+const PAUSE_BETWEEN_BATCHES_MS = 20;
 
 export function sqlitePaperStore(db: Database.Database): PaperStore {
   const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
@@ -59,12 +71,12 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
     SELECT papers.rowid AS row_id, papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
     WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?`);
 
-  const upsertAll = db.transaction(
-    (papers: readonly PaperInput[], seenAt: string, onProgress?: (done: number, total: number) => void): IngestCounts => {
-      const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0 };
+  const upsertBatch = writeTransaction(
+    db,
+    (papers: readonly PaperInput[], seenAt: string, counts: IngestCounts, progress: (i: number) => void): void => {
       const before = lastRowid.get()?.n ?? 0;
       papers.forEach((input, i) => {
-        if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, papers.length);
+        progress(i);
         const id = canonicalId(input);
         const row = select.get(id);
         if (!row) {
@@ -86,15 +98,22 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
           }
         }
       });
-      if (counts.added > 0) indexAdded.run(before);
-      onProgress?.(papers.length, papers.length);
-      return counts;
+      indexAdded.run(before);
     },
   );
 
   return {
     async upsertPapers(papers, seenAt, options) {
-      return upsertAll(papers, seenAt, options?.onProgress);
+      const counts: IngestCounts = { added: 0, updated: 0, unchanged: 0 };
+      const onProgress = options?.onProgress;
+      for (let start = 0; start < papers.length; start += UPSERT_BATCH) {
+        if (start > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
+        upsertBatch(papers.slice(start, start + UPSERT_BATCH), seenAt, counts, (i) => {
+          if (onProgress && (start + i) % PROGRESS_EVERY === 0) onProgress(start + i, papers.length);
+        });
+      }
+      onProgress?.(papers.length, papers.length);
+      return counts;
     },
     async searchPapers(words, limit) {
       const query = ftsQuery(words);

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
 import type { SubscriberStore, SubscriberWrite } from '../ports.js';
 import { type SubscriberRow, type ConsentRow, toSubscriber, toEvent } from '../rows.js';
+import { writeTransaction } from './write-transaction.js';
 
 const SELECT = `
   SELECT s.*, (SELECT group_concat(topic_slug, ',') FROM
@@ -37,7 +38,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
     UPDATE subscribers SET confirm_token_hash = @hash, confirm_expires_at = @expiresAt, confirm_sent_at = @sentAt
     WHERE id = @id AND status = 'pending'`);
 
-  const saveAll = db.transaction((batch: readonly SubscriberWrite[]) => {
+  const saveAll = writeTransaction(db, (batch: readonly SubscriberWrite[]) => {
     for (const { subscriber, events, confirmation } of batch) {
       const { topics, ...fields } = subscriber;
       upsert.run(fields);
@@ -89,7 +90,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
       return rows.map(toSubscriber);
     },
     async deleteSubscriber(id, event) {
-      return db.transaction(() => {
+      return writeTransaction(db, () => {
         const deleted = db.prepare('DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
         if (deleted) logEvent.run({ ...event, topics: JSON.stringify(event.topics), ip: null, userAgent: null, detail: event.detail ?? null });
         return deleted;
