@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
-import { postForm } from '../helpers/web.js';
+import { signUp } from '../helpers/web.js';
 
 /**
  * Papers say "type constructor"; words, slugs, addresses and queries come from outside and meet
@@ -114,7 +114,7 @@ describe.each(ENGINES)("papers whose words name Object.prototype's members, on $
     expect(every.items.map((it) => it.title)).toEqual(expect.arrayContaining(NAMES.flatMap((n) => [jsonTitle(n), rssTitle(n)])));
 
     // Subscribing over HTTP with form fields named like them.
-    const subscribed = await postForm(`${base}/subscribe`, {
+    const subscribed = await signUp(app, base, {
       email: 'valueof@example.org',
       topics: ['constructor', 'proto'],
       ['__proto__']: 'x',
