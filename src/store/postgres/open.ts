@@ -4,13 +4,18 @@ import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { createPg } from './db.js';
-import { pgDeliveryStore } from './deliveries.js';
+import { deliveryRecords } from '../sql/deliveries.js';
+import { planningWrites } from '../sql/planning.js';
+import { subscriberStore } from '../sql/subscribers.js';
+import { suppressions } from '../sql/suppressions.js';
+import { pgClaims } from './claims.js';
 import { pgDigestStore } from './digests.js';
 import { migratePg } from './migrations.js';
 import { pgPaperStore } from './papers.js';
+import { pgPlanningReads } from './planning.js';
+import { postgresDb } from './sql-db.js';
 import { pgRunStore } from './runs.js';
 import { pgSourceStore } from './sources.js';
-import { pgSubscriberStore } from './subscribers.js';
 import { pgMetaStore, pgTopicStore } from './topics.js';
 import { pgSendRateStore, pgTransferStore } from './transfer.js';
 
@@ -55,6 +60,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       cause: err,
     });
   }
+  const sdb = postgresDb(db);
   const store: Store = {
     engine: 'postgres',
     // PostgreSQL's ts_rank is not BM25: rankings use the same engine as on SQLite, and rank alike.
@@ -65,8 +71,12 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     ...pgTopicStore(db),
     ...pgDigestStore(db),
     ...pgMetaStore(db),
-    ...pgSubscriberStore(db),
-    ...pgDeliveryStore(db),
+    ...subscriberStore(sdb),
+    ...deliveryRecords(sdb),
+    ...pgClaims(db),
+    ...planningWrites(sdb),
+    ...pgPlanningReads(db),
+    ...suppressions(sdb),
     ...pgRunStore(db),
     ...pgSendRateStore(db),
     ...pgTransferStore(db),

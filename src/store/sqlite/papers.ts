@@ -3,6 +3,7 @@ import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js'
 import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
+import type { SqliteDb } from './sql-db.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A paper row with SQLite's rowid, which the full-text index is keyed on. */
@@ -48,7 +49,7 @@ const UPSERT_BATCH = 2_000;
  */
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
-export function sqlitePaperStore(db: Database.Database): PaperStore {
+export function sqlitePaperStore(sdb: SqliteDb, db: Database.Database): PaperStore {
   const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
   const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
   // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
@@ -108,9 +109,11 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
       const onProgress = options?.onProgress;
       for (let start = 0; start < papers.length; start += UPSERT_BATCH) {
         if (start > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
-        upsertBatch(papers.slice(start, start + UPSERT_BATCH), seenAt, counts, (i) => {
-          if (onProgress && (start + i) % PROGRESS_EVERY === 0) onProgress(start + i, papers.length);
-        });
+        await sdb.raw(() =>
+          upsertBatch(papers.slice(start, start + UPSERT_BATCH), seenAt, counts, (i) => {
+            if (onProgress && (start + i) % PROGRESS_EVERY === 0) onProgress(start + i, papers.length);
+          }),
+        );
       }
       onProgress?.(papers.length, papers.length);
       return counts;
