@@ -2,7 +2,8 @@
 // sqlite/sql-db.ts and postgres/sql-db.ts implement it; each binds parameters its own way here.
 import type { Engine, Statement } from './statement.js';
 
-export type Params = Readonly<Record<string, unknown>>;
+/** Values by parameter name (any object: a row type passes as it is). */
+export type Params = object;
 
 /** Statements on one connection (or pool): all rows, the first row, or how many rows a write changed. */
 export interface SqlRunner {
@@ -39,19 +40,20 @@ function sqliteValue(value: unknown): unknown {
 /** better-sqlite3's named parameters: exactly the statement's. */
 export function sqliteParams(statement: Statement, params: Params = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of statement.names) {
-    if (!(name in params)) throw new Error(`missing SQL parameter :${name}`);
-    out[name] = sqliteValue(params[name]);
-  }
+  for (const name of statement.names) out[name] = sqliteValue(param(params, name));
   return out;
 }
 
 /** node-postgres's positional parameters: arrays stay arrays, except JSON parameters. */
 export function postgresParams(statement: Statement, params: Params = {}): unknown[] {
   return statement.names.map((name) => {
-    if (!(name in params)) throw new Error(`missing SQL parameter :${name}`);
-    const value = params[name];
+    const value = param(params, name);
     if (value === undefined) return null;
     return statement.json.has(name) ? JSON.stringify(value) : value;
   });
+}
+
+function param(params: Params, name: string): unknown {
+  if (!(name in params)) throw new Error(`missing SQL parameter :${name}`);
+  return (params as Record<string, unknown>)[name];
 }

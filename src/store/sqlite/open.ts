@@ -6,16 +6,17 @@ import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { deliveryRecords } from '../sql/deliveries.js';
+import { paperReads } from '../sql/papers.js';
 import { planningWrites } from '../sql/planning.js';
+import { digestStore } from '../sql/digests.js';
+import { runStore } from '../sql/runs.js';
+import { sourceStore } from '../sql/sources.js';
 import { subscriberStore } from '../sql/subscribers.js';
 import { suppressions } from '../sql/suppressions.js';
 import { sqliteClaims } from './claims.js';
-import { sqliteDigestStore } from './digests.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { sqlitePaperStore } from './papers.js';
+import { sqlitePaperWrites } from './papers.js';
 import { sqlitePlanningReads } from './planning.js';
-import { sqliteSourceStore } from './sources.js';
-import { sqliteRunStore } from './runs.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 import { gated, sqliteDb } from './sql-db.js';
 import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
@@ -84,10 +85,11 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
-    ...gated(sdb, sqlitePaperStore(sdb, db)),
-    ...gated(sdb, sqliteSourceStore(db)),
+    ...paperReads(sdb),
+    ...sqlitePaperWrites(sdb, db),
+    ...sourceStore(sdb),
     ...gated(sdb, sqliteTopicStore(db)),
-    ...gated(sdb, sqliteDigestStore(db)),
+    ...digestStore(sdb),
     ...gated(sdb, sqliteMetaStore(db)),
     ...subscriberStore(sdb),
     ...deliveryRecords(sdb),
@@ -95,7 +97,7 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     ...planningWrites(sdb),
     ...sqlitePlanningReads(sdb, db),
     ...suppressions(sdb),
-    ...gated(sdb, sqliteRunStore(db)),
+    ...runStore(sdb),
     ...gated(sdb, sqliteSendRateStore(db)),
     ...gated(sdb, sqliteTransferStore(db)),
     async close() {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
+import { canonicalId, type PaperInput } from '../../domain/paper.js';
 import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
@@ -49,7 +49,7 @@ const UPSERT_BATCH = 2_000;
  */
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
-export function sqlitePaperStore(sdb: SqliteDb, db: Database.Database): PaperStore {
+export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<PaperStore, 'upsertPapers' | 'searchPapers'> {
   const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
   const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
   // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
@@ -120,43 +120,7 @@ export function sqlitePaperStore(sdb: SqliteDb, db: Database.Database): PaperSto
     },
     async searchPapers(words, limit) {
       const query = ftsQuery(words);
-      return query ? search.all(query, limit).map(toPaper) : [];
-    },
-    async papersFirstSeenBetween(after, upTo) {
-      const rows = db
-        .prepare<[string, string], RowidPaperRow>(
-          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
-        )
-        .all(after, upTo);
-      return rows.map(toPaper);
-    },
-    async papersRevisedBetween(after, upTo) {
-      const rows = db
-        .prepare<[string, string, string], RowidPaperRow>(
-          `SELECT rowid AS row_id, * FROM papers WHERE revised_at > ? AND revised_at <= ? AND first_seen_at <= ?
-           ORDER BY first_seen_at, rowid`,
-        )
-        .all(after, upTo, after);
-      return rows.map(toPaper);
-    },
-    async listPapers({ since, limit }) {
-      const rows = db
-        .prepare<[string, number], RowidPaperRow>(
-          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at >= ? ORDER BY first_seen_at DESC, rowid LIMIT ?',
-        )
-        .all(since ?? '', limit ?? -1);
-      return rows.map(toPaper);
-    },
-    async getPapers(ids) {
-      const byId = new Map<string, Paper>();
-      for (const id of ids) {
-        const row = select.get(id);
-        if (row) byId.set(id, toPaper(row));
-      }
-      return ids.flatMap((id) => byId.get(id) ?? []);
-    },
-    async countPapers() {
-      return (db.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+      return query ? sdb.raw(() => search.all(query, limit).map(toPaper)) : [];
     },
   };
 }

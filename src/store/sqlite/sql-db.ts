@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type SqlDb, type SqlRunner, sqliteParams } from '../sql/db.js';
+import { type Params, type SqlDb, type SqlRunner, sqliteParams } from '../sql/db.js';
 import type { Statement } from '../sql/statement.js';
 
 export interface SqliteDb extends SqlDb {
@@ -23,16 +23,16 @@ export function sqliteDb(db: Database.Database): SqliteDb {
     return p;
   };
   const runner: SqlRunner = {
-    async all<R>(statement: Statement, params?: Record<string, unknown>) {
+    async all<R>(statement: Statement, params?: Params) {
       return prepare(statement).all(sqliteParams(statement, params)) as R[];
     },
-    async get<R>(statement: Statement, params?: Record<string, unknown>) {
+    async get<R>(statement: Statement, params?: Params) {
       return prepare(statement).get(sqliteParams(statement, params)) as R | undefined;
     },
     async run(statement, params) {
       return prepare(statement).run(sqliteParams(statement, params)).changes;
     },
-    async each<R>(statement: Statement, params: Record<string, unknown>, visit: (row: R) => void) {
+    async each<R>(statement: Statement, params: Params, visit: (row: R) => void) {
       let n = 0;
       for (const row of prepare(statement).iterate(sqliteParams(statement, params))) {
         visit(row as R);
