@@ -4,14 +4,14 @@ import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { createPg } from './db.js';
-import { deliveryRecords } from '../sql/deliveries.js';
+import { deliveryLog, deliveryQueue } from '../sql/deliveries.js';
 import { paperReads } from '../sql/papers.js';
-import { planningWrites } from '../sql/planning.js';
+import { planningStore } from '../sql/planning.js';
 import { digestStore } from '../sql/digests.js';
 import { runStore } from '../sql/runs.js';
 import { sourceStore } from '../sql/sources.js';
 import { subscriberStore } from '../sql/subscribers.js';
-import { suppressions } from '../sql/suppressions.js';
+import { suppressionStore } from '../sql/suppressions.js';
 import { pgClaims } from './claims.js';
 import { migratePg } from './migrations.js';
 import { pgPaperWrites } from './papers.js';
@@ -74,11 +74,12 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     ...digestStore(sdb),
     ...pgMetaStore(db),
     ...subscriberStore(sdb),
-    ...deliveryRecords(sdb),
+    ...deliveryQueue(sdb),
+    ...deliveryLog(sdb),
     ...pgClaims(db),
-    ...planningWrites(sdb),
+    ...planningStore(sdb),
     ...pgPlanningReads(db),
-    ...suppressions(sdb),
+    ...suppressionStore(sdb),
     ...runStore(sdb),
     ...pgSendRateStore(db),
     ...pgTransferStore(db),

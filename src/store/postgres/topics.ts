@@ -1,5 +1,5 @@
 import type { Topic } from '../../domain/topic.js';
-import type { MetaStore, TopicStore } from '../ports.js';
+import type { ChangeCounters, LeaseStore, MetaStore, TopicStore, WriteProbe } from '../ports.js';
 import type { Pg } from './db.js';
 
 export function pgTopicStore(db: Pg): TopicStore {
@@ -27,7 +27,7 @@ export function pgTopicStore(db: Pg): TopicStore {
   };
 }
 
-export function pgMetaStore(db: Pg): MetaStore {
+export function pgMetaStore(db: Pg): MetaStore & LeaseStore & WriteProbe & ChangeCounters {
   return {
     async getMeta(key) {
       return (await db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]?.value;

@@ -5,14 +5,14 @@ import { PaperboyError } from '../../domain/errors.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
-import { deliveryRecords } from '../sql/deliveries.js';
+import { deliveryLog, deliveryQueue } from '../sql/deliveries.js';
 import { paperReads } from '../sql/papers.js';
-import { planningWrites } from '../sql/planning.js';
+import { planningStore } from '../sql/planning.js';
 import { digestStore } from '../sql/digests.js';
 import { runStore } from '../sql/runs.js';
 import { sourceStore } from '../sql/sources.js';
 import { subscriberStore } from '../sql/subscribers.js';
-import { suppressions } from '../sql/suppressions.js';
+import { suppressionStore } from '../sql/suppressions.js';
 import { sqliteClaims } from './claims.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperWrites } from './papers.js';
@@ -92,11 +92,12 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     ...digestStore(sdb),
     ...gated(sdb, sqliteMetaStore(db)),
     ...subscriberStore(sdb),
-    ...deliveryRecords(sdb),
+    ...deliveryQueue(sdb),
+    ...deliveryLog(sdb),
     ...sqliteClaims(sdb, db),
-    ...planningWrites(sdb),
+    ...planningStore(sdb),
     ...sqlitePlanningReads(sdb, db),
-    ...suppressions(sdb),
+    ...suppressionStore(sdb),
     ...runStore(sdb),
     ...gated(sdb, sqliteSendRateStore(db)),
     ...gated(sdb, sqliteTransferStore(db)),

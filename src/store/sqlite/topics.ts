@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Topic } from '../../domain/topic.js';
-import type { MetaStore, TopicStore } from '../ports.js';
+import type { ChangeCounters, LeaseStore, MetaStore, TopicStore, WriteProbe } from '../ports.js';
 
 export function sqliteTopicStore(db: Database.Database): TopicStore {
   return {
@@ -24,7 +24,7 @@ export function sqliteTopicStore(db: Database.Database): TopicStore {
   };
 }
 
-export function sqliteMetaStore(db: Database.Database): MetaStore {
+export function sqliteMetaStore(db: Database.Database): MetaStore & LeaseStore & WriteProbe & ChangeCounters {
   // Read on every feed request: prepared once.
   const version = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'content_version'`);
   const planVersion = db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'plan_version'`);
