@@ -12,6 +12,7 @@
 //
 //   npm run eval:relevance [-- --file <phrasings.json>] [--verbose] [--json]
 //   npm run eval:relevance -- --explain <topic> [--query "<text>"]
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../src/domain/errors.js';
 import type { Paper } from '../src/domain/paper.js';
@@ -231,7 +232,9 @@ function main(argv: string[]): void {
   }
   if (values.query !== undefined) throw new EvalInputError('--query goes with --explain <topic>');
   const papers = samplePapers();
-  const evaluation = evaluate({ papers, ...(values.file ? { phrasingsFile: values.file } : {}) });
+  // npm runs the script from the repository's root: a relative --file is the caller's, as typed.
+  const phrasingsFile = values.file === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.file);
+  const evaluation = evaluate({ papers, ...(phrasingsFile ? { phrasingsFile } : {}) });
   const seeded = evaluateSeeded(papers);
   if (values.json) {
     console.log(JSON.stringify({ ...evaluation, seeded }, null, 2));

@@ -12,7 +12,9 @@ const NATURAL = 'test/fixtures/relevance/natural.json';
 
 /** `npm run eval:relevance -- <args>`, without npm's own lines. */
 function evalRelevance(args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/relevance.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  // Without npm's INIT_CWD, a relative --file is read from the repository's root.
+  const { INIT_CWD: _, ...env } = process.env;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/relevance.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
