@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
-import { matchesNothing, nothingMatchedReason, previewTopic, PREVIEW_DAYS, saveAfterPreview } from '../jobs/topic-preview.js';
+import { validateTopic } from '../jobs/topics.js';
+import { matchesNothing, nothingMatchedReason, previewNewQuery, PREVIEW_DAYS, saveAfterPreview } from '../jobs/topic-preview.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
-import { parseQuery } from '../domain/query.js';
 import { withApp } from './run.js';
 import { previewLines } from './topic-preview.js';
 
@@ -53,10 +52,7 @@ export function registerTopics(program: Command): void {
     .option('--json', 'print JSON')
     .action((query: string, options: { json?: boolean }) =>
       withApp(async (app) => {
-        const source = query.trim();
-        parseQuery(source, { strict: true });
-        await assertSeedsStored(app.store, { query: source });
-        const result = await previewTopic(app, source);
+        const result = await previewNewQuery(app, query);
         console.log(options.json ? JSON.stringify(result, null, 2) : previewLines(result).join('\n'));
       }),
     );

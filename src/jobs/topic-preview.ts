@@ -139,6 +139,14 @@ export function nothingMatchedReason(preview: TopicPreview): string {
   return `${matchCount(preview)}: ${missingWords(preview) ?? 'no paper meets the query as a whole, though each of its words occurs somewhere'}`;
 }
 
+/** Checks a query as `topics add` would (strictly; its like: seeds stored), then previews it: for trying a query without saving. */
+export async function previewNewQuery(deps: PreviewDeps, query: string): Promise<TopicPreview> {
+  const source = query.trim();
+  parseQuery(source, { strict: true });
+  await assertSeedsStored(deps.store, { query: source });
+  return previewTopic(deps, source);
+}
+
 export interface PreviewedSave {
   /** False when the query matches nothing and saving was not forced. */
   saved: boolean;
