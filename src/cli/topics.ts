@@ -6,7 +6,7 @@ import { withApp } from './run.js';
 import { previewLines } from './topic-preview.js';
 
 export function registerTopics(program: Command): void {
-  const topics = program.command('topics').description('list, add or remove topics (named queries)');
+  const topics = program.command('topics').description('list, try, add or remove topics (named queries)');
   topics
     .command('list')
     .description('print each topic: slug, name and query')
@@ -20,6 +20,7 @@ export function registerTopics(program: Command): void {
     );
   const add = topics
     .command('add')
+    .summary('add a topic, after showing what its query matches; --replace changes an existing one')
     .description(
       `add a topic; --replace changes an existing one. Shows first what the query matches among the papers of the last ${PREVIEW_DAYS} days, ` +
         'and refuses a query that matches none of them unless --force',
@@ -47,6 +48,7 @@ export function registerTopics(program: Command): void {
   add.configureOutput({ outputError: (message, write) => write(withQueryHint(message, add.args, 'add')) });
   const preview = topics
     .command('preview')
+    .summary('show what a query matches, without saving anything')
     .description(`show what a query matches among the papers of the last ${PREVIEW_DAYS} days, without saving anything`)
     .argument('<query>', 'as for topics add (put -- before a query that starts with -)')
     .option('--json', 'print JSON')

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import { InvalidInputError } from '../domain/errors.js';
 import { oneLine } from '../domain/text.js';
 import { PREVIEW_DAYS } from '../jobs/topic-preview.js';
 import { operatorView } from '../jobs/operator.js';
@@ -77,9 +76,11 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
     session,
     render,
     login,
-    checkFormToken(current, given) {
-      if (!validFormToken(app.secret, current, given ?? '')) throw new InvalidInputError('This form is out of date or did not come from the admin page: reload the page and try again.');
-    },
+    validFormToken: (current, given) => validFormToken(app.secret, current, given ?? ''),
+    expired: (reply) =>
+      noStore(reply)
+        .code(403)
+        .send(pages.render('message', { title: 'Form expired · Paperboy admin', heading: 'Form expired', message: 'This form is out of date or did not come from the admin page. Open the admin page again.' })),
   });
 
   server.post('/admin/login', { config: { rateLimit: LOGIN_LIMIT } }, async (request, reply) => {

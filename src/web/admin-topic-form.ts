@@ -39,8 +39,10 @@ export function topicSectionView(state: TopicFormState) {
 export interface TopicFormDeps {
   /** The session of a signed-in request, else undefined. */
   session(request: FastifyRequest): string | undefined;
-  /** Refuses a form whose token is not the session's. */
-  checkFormToken(session: string, given: string | undefined): void;
+  /** Whether a form's token is the session's. */
+  validFormToken(session: string, given: string | undefined): boolean;
+  /** Answers a form whose token is not the session's: 403, nothing done. */
+  expired(reply: FastifyReply): FastifyReply;
   /** Answers with the admin page, its Topics section in this state. */
   render(reply: FastifyReply, session: string, state: TopicFormState, status?: number): Promise<FastifyReply>;
   /** Answers with the sign-in form. */
@@ -58,14 +60,15 @@ const isInvalidInput = (err: unknown): err is PaperboyError => err instanceof Pa
 export function registerTopicForm(server: FastifyInstance, app: App, deps: TopicFormDeps): void {
   const read = (request: FastifyRequest, session: string) => {
     const body = readForm(TOPIC_FORM, request.body);
-    deps.checkFormToken(session, body.csrf);
-    return { form: { slug: (body.slug ?? '').trim(), name: body.name ?? '', query: body.query ?? '' }, force: body.force === 'yes' };
+    const form = { slug: (body.slug ?? '').trim(), name: body.name ?? '', query: body.query ?? '' };
+    return { valid: deps.validFormToken(session, body.csrf), form, force: body.force === 'yes' };
   };
 
   server.post('/admin/topics/preview', async (request, reply) => {
     const session = deps.session(request);
     if (!session) return deps.login(reply, 401, 'Sign in to preview or save topics.');
-    const { form } = read(request, session);
+    const { valid, form } = read(request, session);
+    if (!valid) return deps.expired(reply);
     try {
       return await deps.render(reply, session, { form, preview: await previewNewQuery(app, form.query) });
     } catch (err) {
@@ -77,7 +80,8 @@ export function registerTopicForm(server: FastifyInstance, app: App, deps: Topic
   server.post('/admin/topics', async (request, reply) => {
     const session = deps.session(request);
     if (!session) return deps.login(reply, 401, 'Sign in to preview or save topics.');
-    const { form, force } = read(request, session);
+    const { valid, form, force } = read(request, session);
+    if (!valid) return deps.expired(reply);
     try {
       // As `topics add --replace`: a topic changed without a name keeps its own.
       const existing = form.slug ? await app.store.getTopic(form.slug) : undefined;

@@ -145,13 +145,15 @@ describe('the admin page\'s topics', () => {
     expect(await anonymous.text()).toContain('name="token"');
     for (const token of ['', 'forged', csrf.slice(0, -1)]) {
       const forged = await postForm(`${base}/admin/topics`, { csrf: token, slug: 'x2', query: 'nas', force: 'yes' }, { cookie });
-      expect(forged.status).toBe(400);
+      expect(forged.status).toBe(403);
+      expect(await forged.text()).toContain('This form is out of date or did not come from the admin page.');
     }
     // The token of another session (signed in a minute later) does not do either.
     clock.set('2026-11-25T06:01:00Z');
     const other = await signIn(base);
     expect(other).not.toBe(cookie);
-    expect((await post('/admin/topics', { slug: 'x3', name: '', query: 'nas' }, { cookie: other })).status).toBe(400);
+    expect((await post('/admin/topics', { slug: 'x3', name: '', query: 'nas' }, { cookie: other })).status).toBe(403);
+    expect((await post('/admin/topics/preview', { slug: 'x3', name: '', query: 'nas' }, { cookie: other })).status).toBe(403);
     expect((await app.store.listTopics()).map((t) => t.slug)).toEqual(['llm-serving', 'nas', 'plants']);
   });
 });
