@@ -1,4 +1,4 @@
-import type { Query, QueryTerm } from './query.js';
+import type { Alternative, Query, QueryTerm } from './query.js';
 import type { AcronymTable } from './ranking/acronyms.js';
 import { analyse } from './ranking/analyse.js';
 
@@ -6,6 +6,16 @@ import { analyse } from './ranking/analyse.js';
 export interface SearchedText {
   title: string;
   abstract: string;
+}
+
+/**
+ * The words and phrases of one alternative. Queries in which every word counts call them `terms`;
+ * before, when every plain word was required, they were `required`: either is read, so that this
+ * works on both sides of that change.
+ */
+function termsOf(alternative: Alternative): readonly QueryTerm[] {
+  const a = alternative as unknown as { terms?: readonly QueryTerm[]; required?: readonly QueryTerm[] };
+  return a.terms ?? a.required ?? [];
 }
 
 /** A word or phrase as the reader typed it: a phrase of several words in quotes. */
@@ -24,7 +34,7 @@ export function wordsWithoutHits(query: Query, papers: Iterable<SearchedText>, a
   const reverse = new Map<string, string>();
   for (const [key, { stems }] of acronyms) if (!reverse.has(stems.join(' '))) reverse.set(stems.join(' '), key);
   const sought = new Map<string, string[][]>();
-  for (const term of query.alternatives.flatMap((a) => a.required)) {
+  for (const term of query.alternatives.flatMap(termsOf)) {
     const shown = shownTerm(term);
     if (sought.has(shown)) continue;
     const forms = [term.tokens];
