@@ -1,11 +1,39 @@
 import type { Query } from '../query.js';
 import type { AcronymTable } from './acronyms.js';
-import { conceptsOf, formKey, type Concept, type Form } from './concepts.js';
+import { conceptsOf, formKey, naturalConceptsOf, type Concept, type Form } from './concepts.js';
 import type { Hits, LexicalIndex } from './lexical-index.js';
 import { tidy } from './order.js';
 
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
+// Natural queries. How much the adjacent typed words found together add, next to the words
+// themselves (a share of the score: a paper with every phrase gains this much over one with none).
+const PHRASE_SHARE = 0.5;
+// How steeply a paper's score falls with the share of the query's weight it misses: a paper with
+// all the words ranks above one with the rarer half of them, mostly.
+const COVERAGE_POWER = 1;
+// The least score, relative to the query's best paper, of a paper that matches the query.
+const ADMIT = 0.25;
+// A word in more than half the papers still counts a little (BM25's idf would go negative).
+const WEIGHT_FLOOR = 0.1;
+
+interface Unit {
+  c: Concept;
+  hits: ConceptHits;
+  weight: number;
+  required: boolean;
+}
+interface PairUnit extends Unit {
+  /** The words (by position in the alternative) the phrase is made of. */
+  of: [number, number];
+}
+interface AlternativeUnits {
+  words: Unit[];
+  pairs: PairUnit[];
+  /** Sums of the weights. */
+  total: number;
+  pairTotal: number;
+}
 
 /** A concept's papers (ascending) with their best form's score, and which form stood in where the typed one did not match. */
 interface ConceptHits extends Hits {
@@ -52,7 +80,10 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     sum: new Float64Array(n),
     isGated: new Uint8Array(n),
     seenScore: new Float64Array(n),
+    seenCover: new Float64Array(n),
+    seenPhrase: new Float64Array(n),
     seenCount: new Uint16Array(n),
+    seenRequired: new Uint16Array(n),
     seen: new Int32Array(n),
     touched: new Int32Array(n),
     touchedCount: 0,
@@ -115,20 +146,61 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     return merged;
   }
 
+  /** The query's alternatives as units to score: each concept, its papers and its weight. */
+  function unitsOf(query: Query): AlternativeUnits[] {
+    return query.alternatives.map((alternative): AlternativeUnits => {
+      if (query.syntax === 'all-words') {
+        // Every concept required: one unit each, merged long forms included ("vision transformer" = ViT).
+        const words = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c), weight: 0, required: true }));
+        for (const u of words) u.weight = Math.log(1 + n / Math.max(1, u.hits.docs.length));
+        return { words, pairs: [], total: words.reduce((a, u) => a + u.weight, 0) || 1, pairTotal: 0 };
+      }
+      const natural = naturalConceptsOf(alternative, acronyms, reverse);
+      const words = natural.words.map((c) => {
+        const hits = conceptHits(c);
+        return { c, hits, weight: termWeight(hits.docs.length), required: c.required };
+      });
+      const pairs = natural.pairs.map(({ concept, of }) => ({
+        c: concept,
+        hits: conceptHits(concept),
+        weight: ((words[of[0]] as Unit).weight + (words[of[1]] as Unit).weight) / 2,
+        required: false,
+        of,
+      }));
+      return {
+        words,
+        pairs,
+        total: words.reduce((a, u) => a + u.weight, 0) || 1,
+        pairTotal: pairs.reduce((a, u) => a + u.weight, 0),
+      };
+    });
+  }
+
   /**
-   * Coverage-weighted BM25 per paper: 1 means every concept matched as strongly as anywhere in the
-   * corpus. Only numbers per paper here; the words that matched are looked up for the papers shown.
+   * A word's weight in a natural query: its inverse document frequency (BM25's, with a floor), so
+   * that what few papers say ("quantization") counts for more than what most say ("models",
+   * "learning"). A word no paper has weighs nothing: it would only lower every paper's coverage.
+   */
+  function termWeight(df: number): number {
+    if (df === 0) return 0;
+    return Math.max(WEIGHT_FLOOR, Math.log((n - df + 0.5) / (df + 0.5)));
+  }
+
+  /**
+   * BM25 per paper, each concept scaled so the corpus's strongest match is 1 and weighted by how
+   * rare it is. 'all-words': a paper must match every concept of an alternative. Natural: every
+   * concept counts and only +terms are needed; a paper gains for covering more of the query's
+   * weight and for having adjacent typed words together, and papers far below the best are left
+   * to the pseudo-relevance feedback. Only numbers per paper here; the words that matched are
+   * looked up for the papers shown.
    */
   function lexical(query: Query): Lexical {
-    const alternatives = query.alternatives.map((alternative) => {
-      const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c) }));
-      const weights = concepts.map(({ hits }) => Math.log(1 + n / Math.max(1, hits.docs.length)));
-      return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
-    });
+    const natural = query.syntax !== 'all-words';
+    const alternatives = unitsOf(query);
     // The previous topic's marks are cleared here rather than when it returned: its scores were
     // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
     // Lists of papers are typed arrays of the corpus's size with a count: no array grown per topic.
-    const { best, sum, isGated, seenScore, seenCount, seen, touched } = perPaper;
+    const { best, sum, isGated, seenScore, seenCover, seenPhrase, seenCount, seenRequired, seen, touched } = perPaper;
     for (let t = 0; t < perPaper.touchedCount; t++) {
       const i = touched[t] as number;
       best[i] = 0;
@@ -136,25 +208,43 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
       isGated[i] = 0;
     }
     let touchedCount = 0;
-    for (const { concepts, weights, total } of alternatives) {
+    for (const { words, pairs, total, pairTotal } of alternatives) {
       let seenLength = 0;
-      concepts.forEach(({ hits }, k) => {
-        const w = (weights[k] as number) / total;
-        for (let j = 0; j < hits.docs.length; j++) {
-          const i = hits.docs[j] as number;
+      let required = 0;
+      for (const u of words) {
+        const w = u.weight / total;
+        if (u.required) required++;
+        const { docs, scores } = u.hits;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j] as number;
           if (seenCount[i] === 0) seen[seenLength++] = i;
-          seenScore[i] = (seenScore[i] as number) + w * (hits.scores[j] as number);
+          seenScore[i] = (seenScore[i] as number) + w * (scores[j] as number);
+          seenCover[i] = (seenCover[i] as number) + w;
           seenCount[i] = (seenCount[i] as number) + 1;
+          if (u.required) seenRequired[i] = (seenRequired[i] as number) + 1;
         }
-      });
+      }
+      // A phrase's papers all have its words, so all are among those seen.
+      for (const u of pairs) {
+        const w = pairTotal > 0 ? u.weight / pairTotal : 0;
+        const { docs, scores } = u.hits;
+        for (let j = 0; j < docs.length; j++) seenPhrase[docs[j] as number] = (seenPhrase[docs[j] as number] as number) + w * (scores[j] as number);
+      }
       for (let t = 0; t < seenLength; t++) {
         const i = seen[t] as number;
-        const score = seenScore[i] as number;
-        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers
-        // that miss a word can still come in through their likeness to the best matches.
-        const all = seenCount[i] === concepts.length;
+        let score = seenScore[i] as number;
+        // 'all-words': every concept (in any of its forms); "merely sharing a word" is not a
+        // match. Natural: every +term. Papers that miss one can still come in through their
+        // likeness to the best matches.
+        const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
+        if (natural) {
+          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (seenCover[i] as number) ** COVERAGE_POWER;
+        }
         seenScore[i] = 0;
+        seenCover[i] = 0;
+        seenPhrase[i] = 0;
         seenCount[i] = 0;
+        seenRequired[i] = 0;
         if (sum[i] === 0) touched[touchedCount++] = i;
         sum[i] = (sum[i] as number) + score;
         if (all && isGated[i] === 0) {
@@ -166,29 +256,49 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     // The best alternative counts whole; a paper matching others too gets a share of them.
     perPaper.touchedCount = touchedCount;
     const scores = best;
-    let gatedCount = 0;
     let top = 0;
     for (let t = 0; t < touchedCount; t++) {
       const i = touched[t] as number;
       const b = best[i] as number;
       scores[i] = b + OTHER_ALTERNATIVES * ((sum[i] as number) - b);
-      top = Math.max(top, scores[i] as number);
+      if (isGated[i]) top = Math.max(top, scores[i] as number);
+    }
+    // A natural query's matches are the papers near its best: a paper that only shares a common
+    // word with it is no match, however many do. The best always is one: a query whose words
+    // occur at all never finds nothing.
+    const floor = natural ? ADMIT * top : 0;
+    let gatedCount = 0;
+    for (let t = 0; t < touchedCount; t++) {
+      const i = touched[t] as number;
+      if (isGated[i] === 1 && (scores[i] as number) < floor) isGated[i] = 0;
       if (isGated[i]) perPaper.gated[gatedCount++] = i;
     }
     // Scaled, not capped, back to at most 1: the strongest match of each alternative scores 1
     // there, so capping tied every such paper at 1 whether it matched one alternative or four,
     // and the tie went to the title's alphabetical order.
-    if (top > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / top;
+    let most = 0;
+    for (let t = 0; t < touchedCount; t++) most = Math.max(most, scores[touched[t] as number] as number);
+    if (most > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / most;
     const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];
-      for (const { concepts } of alternatives) {
-        const hit = concepts.filter(({ hits }) => includes(hits, i));
-        if (hit.length === 0 || (isGated[i] === 1 && hit.length < concepts.length)) continue;
-        for (const { c, hits } of hit) {
+      for (const { words, pairs } of alternatives) {
+        const hit = words.filter(({ hits }) => includes(hits, i));
+        if (hit.length === 0) continue;
+        if (natural) {
+          if (hit.some((u) => u.required && !includes(u.hits, i)) || words.some((u) => u.required && !hit.includes(u))) continue;
+        } else if (isGated[i] === 1 && hit.length < words.length) continue;
+        // Adjacent words found together are named as the phrase they make ("point clouds").
+        const together = pairs.filter((u) => includes(u.hits, i));
+        const inPhrase = new Set(together.flatMap((u) => u.of.map((k) => words[k])));
+        const shown = [...together, ...hit.filter((u) => !inPhrase.has(u))].sort((a, b) => words.indexOf(first(a)) - words.indexOf(first(b)));
+        for (const { c, hits } of shown) {
           const v = hits.via.get(i);
           const label = v ? `${c.label} (as ${v})` : c.label;
           if (!labels.includes(label)) labels.push(label);
+        }
+        function first(u: Unit): Unit {
+          return 'of' in u ? (words[(u as PairUnit).of[0]] as Unit) : u;
         }
       }
       return labels.length > 1 ? tidy(labels) : labels;

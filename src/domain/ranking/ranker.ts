@@ -119,7 +119,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const lex = hasWords ? lexical(query) : noWords;
       const byLexical = (a: number, b: number) => (lex.scores[b] as number) - (lex.scores[a] as number) || a - b;
       const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, FEEDBACK_DOCS, byLexical);
-      const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
+      const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
