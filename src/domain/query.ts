@@ -58,6 +58,12 @@ export interface QueryTerm {
    * ranks higher ("point clouds" in "3D vision and point clouds").
    */
   follows: boolean;
+  /**
+   * In a bracketed list ("model compression (pruning, quantization, low-rank)"): which list of the
+   * alternative and which of its items. The items are examples of one thing, any of them is it:
+   * a paper on pruning alone has the list as much as one on all three.
+   */
+  list?: { id: number; item: number };
 }
 
 const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
@@ -77,43 +83,73 @@ const FOREIGN_OPERATORS: ReadonlyMap<string, string> = new Map(Object.entries({
   arxiv: 'use like: for papers like an arXiv paper',
   id: 'use like: for papers like a given paper',
 }));
-const TOKEN = /([-+]?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
+// Brackets before a word or a phrase are read apart from it: `("point cloud", mesh)`.
+const TOKEN = /([([{]*)([-+]?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 
 function problem(source: string, detail: string): InvalidInputError {
   return new InvalidInputError(`topic query ${JSON.stringify(source)}: ${detail}`);
 }
 
-/** Whether the next term reads on from the last one (see QueryTerm.follows); reset by anything between them. */
-interface Link {
-  open: boolean;
+/** Where the reading of one alternative stands: whether the next term reads on from the last, and the list it is in. */
+class Reading {
+  /** The next term follows the last one (see QueryTerm.follows). */
+  linked = false;
+  list: { id: number; item: number } | undefined;
+  private lists = 0;
+
+  /** Punctuation between words: any ends a phrase; brackets open and close a list, a comma or slash in one starts its next item. */
+  separator(text: string): void {
+    if (/^\s*$/.test(text)) return;
+    this.linked = false;
+    for (const c of text) {
+      if (c === '(' || c === '[' || c === '{') this.list ??= { id: ++this.lists, item: 0 };
+      else if (c === ')' || c === ']' || c === '}') this.list = undefined;
+      else if (this.list && (c === ',' || c === ';' || c === '/' || c === '|')) this.list = { ...this.list, item: this.list.item + 1 };
+    }
+  }
+
+  /** A word the analysis drops: it ends a phrase; "and" and "or" in a list end an item ("(batching and caching)"). */
+  dropped(word: string): void {
+    this.linked = false;
+    if (this.list && /^(and|or|&)$/i.test(word)) this.list = { ...this.list, item: this.list.item + 1 };
+  }
+
+  /** What a term read now carries: whether it follows the last, and its list. */
+  place(): Pick<QueryTerm, 'follows' | 'list'> {
+    const follows = this.linked;
+    this.linked = true;
+    return this.list ? { follows, list: this.list } : { follows };
+  }
 }
 
 type TermMarks = Pick<QueryTerm, 'required' | 'quoted'>;
 
-function queryTerms(raw: string, quoted: boolean, marks: TermMarks, link: Link): QueryTerm[] {
+function queryTerms(raw: string, quoted: boolean, marks: TermMarks, reading: Reading): QueryTerm[] {
   if (quoted) {
-    link.open = false;
     const { seq } = analyse(raw);
-    return seq.length === 0 ? [] : [{ text: raw, tokens: seq, phrase: true, acronym: false, ...marks, follows: false }];
+    if (seq.length === 0) return [];
+    reading.linked = false;
+    const term: QueryTerm = { text: raw, tokens: seq, phrase: true, acronym: false, ...marks, ...reading.place() };
+    reading.linked = false;
+    return [term];
   }
   // A bare word: "low-rank" must keep its parts together; "GPU/TPU" is two words, and so are the
-  // items of "(pruning, quantization)": a bracket, a comma or a slash between words ends a phrase.
+  // items of "(pruning, quantization)".
   const terms: QueryTerm[] = [];
   for (const piece of raw.split(/([^\p{L}\p{N}'’-]+)/u)) {
     if (piece === '') continue;
     if (!/[\p{L}\p{N}]/u.test(piece)) {
-      if (!/^\s+$/.test(piece)) link.open = false;
+      reading.separator(piece);
       continue;
     }
     const { seq, whole } = analyse(piece);
     // A dropped word ("and", "for", "with") joins two phrases, it is not part of one.
     if (seq.length === 0) {
-      link.open = false;
+      reading.dropped(piece);
       continue;
     }
     const acronym = /^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(piece);
-    terms.push({ text: piece, tokens: seq, phrase: seq.length > 1, acronym, ...(whole[0] ? { whole: whole[0] } : {}), ...marks, follows: link.open });
-    link.open = true;
+    terms.push({ text: piece, tokens: seq, phrase: seq.length > 1, acronym, ...(whole[0] ? { whole: whole[0] } : {}), ...marks, ...reading.place() });
   }
   return terms;
 }
@@ -143,35 +179,37 @@ export function parseQuery(source: string, { strict = false, syntax = 'natural' 
   const parts = masked.split(/\s+OR\s+/).map((part) => part.replace(/\u0000(\d+)\u0000/g, (_, k: string) => phrases[Number(k)] as string));
   for (const part of parts) {
     const alternative: Alternative = { terms: [] };
-    const link: Link = { open: false };
+    const reading = new Reading();
     for (const m of part.matchAll(TOKEN)) {
-      const negated = m[1] === '-';
-      const plus = m[1] === '+';
-      const name = m[2]?.toLowerCase();
+      if (m[1]) reading.separator(m[1]);
+      const negated = m[2] === '-';
+      const plus = m[2] === '+';
+      const name = m[3]?.toLowerCase();
       const operator = name && (OPERATORS as readonly string[]).includes(name) ? name : undefined;
-      const value = (m[3] ?? m[4] ?? '').trim();
+      const quoted = m[4] !== undefined;
+      const value = (m[4] ?? m[5] ?? '').trim();
       const bare = /^([A-Za-z]+):$/.exec(value)?.[1]?.toLowerCase();
       if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
         throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
       }
       const foreign = strict && name !== undefined && !operator ? FOREIGN_OPERATORS.get(name) : undefined;
-      if (foreign) throw problem(source, `${m[2]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
+      if (foreign) throw problem(source, `${m[3]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
       if (!operator) {
         // Any other "word:" prefix ("GPT:4", "ICLR:2024") is just part of the words.
-        const raw = m[2] ? `${m[2]} ${value}` : value;
+        const raw = m[3] ? `${m[3]} ${value}` : value;
         if (negated) {
-          link.open = false;
-          query.excluded.push(...queryTerms(raw, m[3] !== undefined, { required: false, quoted: m[3] !== undefined }, { open: false }));
+          reading.linked = false;
+          query.excluded.push(...queryTerms(raw, quoted, { required: false, quoted }, reading).map(({ list: _, ...term }) => term));
+          reading.linked = false;
           continue;
         }
-        const marks = { required: plus || syntax === 'all-words', quoted: m[3] !== undefined };
         // "+pruning quantization": the + is for its word alone, and neither reads on into the other.
-        if (plus) link.open = false;
-        alternative.terms.push(...queryTerms(raw, m[3] !== undefined, marks, link));
-        if (plus) link.open = false;
+        if (plus) reading.linked = false;
+        alternative.terms.push(...queryTerms(raw, quoted, { required: plus || syntax === 'all-words', quoted }, reading));
+        if (plus) reading.linked = false;
         continue;
       }
-      link.open = false;
+      reading.linked = false;
       if (plus) throw problem(source, `+${operator}: needs no + (author:, category:, like: and min: always apply; + requires a word or a "phrase")`);
       if (!value) throw problem(source, `${operator}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
       if (operator === 'author') (negated ? query.excludedAuthors : query.authors).push(value);

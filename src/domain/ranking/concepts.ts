@@ -67,8 +67,8 @@ export function conceptsOf(alternative: Alternative, acronyms: AcronymTable, rev
 
 /** What a natural query's alternative asks for: each term on its own, and the phrases its adjacent terms make. */
 export interface NaturalConcepts {
-  /** One per term, in the order typed; `required` as the term is. */
-  words: (Concept & { required: boolean })[];
+  /** One per term, in the order typed; `required` and `list` as the term's. */
+  words: (Concept & Pick<QueryTerm, 'required' | 'list'>)[];
   /** Two terms typed together ("point clouds"), as a phrase: a bonus where a paper has them together. */
   pairs: { concept: Concept; of: [number, number] }[];
 }
@@ -81,7 +81,7 @@ export interface NaturalConcepts {
  */
 export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): NaturalConcepts {
   const terms = alternative.terms;
-  const words = terms.map((t) => ({ ...conceptOf(t, acronyms, reverse), required: t.required }));
+  const words = terms.map((t) => ({ ...conceptOf(t, acronyms, reverse), required: t.required, ...(t.list ? { list: t.list } : {}) }));
   const pairs: NaturalConcepts['pairs'] = [];
   for (let i = 0; i < terms.length; i++) {
     // The longest run from here that spells out a long form: its acronym stands in for each word.

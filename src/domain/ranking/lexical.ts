@@ -27,8 +27,18 @@ interface PairUnit extends Unit {
   /** The words (by position in the alternative) the phrase is made of. */
   of: [number, number];
 }
+/** A bracketed list of a natural query: its weight, its items' weights and its words by item. */
+interface ListSlot {
+  weight: number;
+  items: number[];
+  members: { unit: Unit; item: number }[];
+}
 interface AlternativeUnits {
+  /** The words outside lists, each weighed on its own. */
   words: Unit[];
+  /** Every word, in the order typed (explanations, pairs). */
+  all: Unit[];
+  lists: ListSlot[];
   pairs: PairUnit[];
   /** Sums of the weights. */
   total: number;
@@ -153,10 +163,10 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
         // Every concept required: one unit each, merged long forms included ("vision transformer" = ViT).
         const words = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c), weight: 0, required: true }));
         for (const u of words) u.weight = Math.log(1 + n / Math.max(1, u.hits.docs.length));
-        return { words, pairs: [], total: words.reduce((a, u) => a + u.weight, 0) || 1, pairTotal: 0 };
+        return { words, all: words, lists: [], pairs: [], total: words.reduce((a, u) => a + u.weight, 0) || 1, pairTotal: 0 };
       }
       const natural = naturalConceptsOf(alternative, acronyms, reverse);
-      const words = natural.words.map((c) => {
+      const words: Unit[] = natural.words.map((c) => {
         const hits = conceptHits(c);
         return { c, hits, weight: termWeight(hits.docs.length), required: c.required };
       });
@@ -167,10 +177,32 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
         required: false,
         of,
       }));
+      // A bracketed list weighs what one of its items does, on average: its items are examples of
+      // one thing. Beside words outside it, it weighs at most what they do together: the list
+      // refines what they name ("model compression (pruning, quantization)"), it does not outweigh it.
+      const lists: ListSlot[] = [];
+      const slotOf = new Map<number, ListSlot>();
+      natural.words.forEach(({ list }, k) => {
+        if (!list) return;
+        let slot = slotOf.get(list.id);
+        if (!slot) slotOf.set(list.id, (slot = { weight: 0, items: [], members: [] }));
+        while (slot.items.length <= list.item) slot.items.push(0);
+        slot.items[list.item] = (slot.items[list.item] as number) + (words[k] as Unit).weight;
+        slot.members.push({ unit: words[k] as Unit, item: list.item });
+      });
+      const head = natural.words.reduce((a, c, k) => a + (c.list ? 0 : (words[k] as Unit).weight), 0);
+      for (const slot of slotOf.values()) {
+        const filled = slot.items.filter((w) => w > 0);
+        slot.weight = filled.reduce((a, w) => a + w, 0) / Math.max(1, filled.length);
+        if (head > 0) slot.weight = Math.min(slot.weight, head);
+        lists.push(slot);
+      }
       return {
-        words,
+        words: words.filter((_, k) => !natural.words[k]?.list),
+        all: words,
+        lists,
         pairs,
-        total: words.reduce((a, u) => a + u.weight, 0) || 1,
+        total: head + lists.reduce((a, l) => a + l.weight, 0) || 1,
         pairTotal: pairs.reduce((a, u) => a + u.weight, 0),
       };
     });
@@ -208,12 +240,16 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
       isGated[i] = 0;
     }
     let touchedCount = 0;
-    for (const { words, pairs, total, pairTotal } of alternatives) {
+    for (const { words, all: every, lists, pairs, total, pairTotal } of alternatives) {
       let seenLength = 0;
       let required = 0;
+      for (const u of every) {
+        if (!u.required) continue;
+        required++;
+        for (let j = 0; j < u.hits.docs.length; j++) seenRequired[u.hits.docs[j] as number] = (seenRequired[u.hits.docs[j] as number] as number) + 1;
+      }
       for (const u of words) {
         const w = u.weight / total;
-        if (u.required) required++;
         const { docs, scores } = u.hits;
         for (let j = 0; j < docs.length; j++) {
           const i = docs[j] as number;
@@ -221,7 +257,34 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
           seenScore[i] = (seenScore[i] as number) + w * (scores[j] as number);
           seenCover[i] = (seenCover[i] as number) + w;
           seenCount[i] = (seenCount[i] as number) + 1;
-          if (u.required) seenRequired[i] = (seenRequired[i] as number) + 1;
+        }
+      }
+      // A list counts by its best item: how much of that item's weight a paper has, and how strongly.
+      for (const { weight, items, members } of lists) {
+        const byPaper = new Map<number, Float64Array>();
+        for (const { unit, item } of members) {
+          const { docs, scores } = unit.hits;
+          for (let j = 0; j < docs.length; j++) {
+            const i = docs[j] as number;
+            let sums = byPaper.get(i);
+            if (!sums) byPaper.set(i, (sums = new Float64Array(2 * items.length)));
+            sums[2 * item] = (sums[2 * item] as number) + unit.weight * (scores[j] as number);
+            sums[2 * item + 1] = (sums[2 * item + 1] as number) + unit.weight;
+          }
+        }
+        const w = weight / total;
+        for (const [i, sums] of byPaper) {
+          let relevance = 0;
+          let cover = 0;
+          items.forEach((itemWeight, k) => {
+            if (itemWeight === 0) return;
+            relevance = Math.max(relevance, (sums[2 * k] as number) / itemWeight);
+            cover = Math.max(cover, (sums[2 * k + 1] as number) / itemWeight);
+          });
+          if (seenCount[i] === 0) seen[seenLength++] = i;
+          seenScore[i] = (seenScore[i] as number) + w * relevance;
+          seenCover[i] = (seenCover[i] as number) + w * cover;
+          seenCount[i] = (seenCount[i] as number) + 1;
         }
       }
       // A phrase's papers all have its words, so all are among those seen.
@@ -282,23 +345,20 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];
-      for (const { words, pairs } of alternatives) {
+      for (const { all: words, pairs } of alternatives) {
         const hit = words.filter(({ hits }) => includes(hits, i));
         if (hit.length === 0) continue;
-        if (natural) {
-          if (hit.some((u) => u.required && !includes(u.hits, i)) || words.some((u) => u.required && !hit.includes(u))) continue;
-        } else if (isGated[i] === 1 && hit.length < words.length) continue;
-        // Adjacent words found together are named as the phrase they make ("point clouds").
+        // Only the alternatives the paper matches: all their words ('all-words'), their +words (natural).
+        if (natural ? words.some((u) => u.required && !hit.includes(u)) : isGated[i] === 1 && hit.length < words.length) continue;
+        // Adjacent words found together are named as the phrase they make ("point clouds"), in the order typed.
         const together = pairs.filter((u) => includes(u.hits, i));
         const inPhrase = new Set(together.flatMap((u) => u.of.map((k) => words[k])));
-        const shown = [...together, ...hit.filter((u) => !inPhrase.has(u))].sort((a, b) => words.indexOf(first(a)) - words.indexOf(first(b)));
+        const at = (u: Unit) => ('of' in u ? (u as PairUnit).of[0] : words.indexOf(u));
+        const shown = [...together, ...hit.filter((u) => !inPhrase.has(u))].sort((a, b) => at(a) - at(b));
         for (const { c, hits } of shown) {
           const v = hits.via.get(i);
           const label = v ? `${c.label} (as ${v})` : c.label;
           if (!labels.includes(label)) labels.push(label);
-        }
-        function first(u: Unit): Unit {
-          return 'of' in u ? (words[(u as PairUnit).of[0]] as Unit) : u;
         }
       }
       return labels.length > 1 ? tidy(labels) : labels;
