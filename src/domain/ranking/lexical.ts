@@ -11,9 +11,9 @@ const OTHER_ALTERNATIVES = 0.25;
 const PHRASE_SHARE = 0.5;
 // How steeply a paper's score falls with the share of the query's weight it misses: a paper with
 // all the words ranks above one with the rarer half of them, mostly.
-const COVERAGE_POWER = 1;
+const COVERAGE_POWER = 0;
 // The least score, relative to the query's best paper, of a paper that matches the query.
-const ADMIT = 0.25;
+const ADMIT = 0.2;
 // A word in more than half the papers still counts a little (BM25's idf would go negative).
 const WEIGHT_FLOOR = 0.1;
 
@@ -78,7 +78,13 @@ function includes(hits: Hits, i: number): boolean {
  * long form) and per alternative, with what matched. Forms and concepts are cached across topics.
  * `size` is the number of papers in the index.
  */
-export function createLexical(index: LexicalIndex, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>, size: number) {
+export function createLexical(
+  index: LexicalIndex,
+  acronyms: AcronymTable,
+  reverse: ReadonlyMap<string, string>,
+  size: number,
+  specificity: (tokens: readonly string[]) => number = () => 1,
+) {
   const n = Math.max(1, size);
   const hitsCache = new Map<string, Hits>();
   const conceptCache = new Map<string, ConceptHits>();
@@ -168,7 +174,7 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
       const natural = naturalConceptsOf(alternative, acronyms, reverse);
       const words: Unit[] = natural.words.map((c) => {
         const hits = conceptHits(c);
-        return { c, hits, weight: termWeight(hits.docs.length), required: c.required };
+        return { c, hits, weight: termWeight(hits.docs.length) * specificity((c.forms[0] as Form).tokens), required: c.required };
       });
       const pairs = natural.pairs.map(({ concept, of }) => ({
         c: concept,

@@ -10,6 +10,7 @@ import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
 import { cosine, tfidf, type Vector } from './vectors.js';
+import { topicality } from './specificity.js';
 
 /** A paper ranked for a topic, with why it was picked. */
 export interface ScoredPaper {
@@ -82,7 +83,15 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     }
     return (d.vector = v);
   };
-  const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length);
+  const specificity = (tokens: readonly string[]) => {
+    let most = 0;
+    for (const t of tokens) {
+      const id = postings.ids.get(t);
+      most = Math.max(most, id === undefined ? 1 : topicality(postings.df[id] as number, postings.cf[id] as number, postings.titleDf[id] as number));
+    }
+    return most;
+  };
+  const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length, specificity);
   // Marks and scores of top(), reused from topic to topic; the previous topic's marks are cleared
   // at the start of the next (the caller reads its results until then).
   const perPaper = {
