@@ -217,11 +217,11 @@ export function createLexical(
   /**
    * A word's weight in a natural query: its inverse document frequency (BM25's, with a floor), so
    * that what few papers say ("quantization") counts for more than what most say ("models",
-   * "learning"). A word no paper has weighs nothing: it would only lower every paper's coverage.
+   * "learning"). A word no paper has weighs as the rarest: in `"denoising" generative OR
+   * diffusion`, a paper with "generative" alone has not half of what was asked for.
    */
   function termWeight(df: number): number {
-    if (df === 0) return 0;
-    return Math.max(WEIGHT_FLOOR, Math.log((n - df + 0.5) / (df + 0.5)));
+    return Math.max(WEIGHT_FLOOR, Math.log((n - Math.max(1, df) + 0.5) / (Math.max(1, df) + 0.5)));
   }
 
   /**

@@ -49,6 +49,9 @@ const RELATED_MIN = 0.6;
 // against the paper nearest the seeds (feedback.ts, 'nearest'), not against the seeds themselves.
 const SEED_MIN = 0.4;
 const LEXICAL_SHARE = 0.8;
+const NATURAL_LEXICAL_SHARE = 0.8;
+const NATURAL_RELATED_MIN = 0.6;
+const NATURAL_FEEDBACK_DOCS = 8;
 
 interface Doc {
   paper: Paper;
@@ -127,9 +130,12 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
 
       const lex = hasWords ? lexical(query) : noWords;
       const byLexical = (a: number, b: number) => (lex.scores[b] as number) - (lex.scores[a] as number) || a - b;
-      const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, FEEDBACK_DOCS, byLexical);
+      const natural = query.syntax !== 'all-words';
+      const relatedMin = natural ? NATURAL_RELATED_MIN : RELATED_MIN;
+      const lexicalShare = natural ? NATURAL_LEXICAL_SHARE : LEXICAL_SHARE;
+      const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
+      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
@@ -163,7 +169,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const s = seeded?.scores[i] ?? 0;
         let score: number;
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
-        else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
+        else if (hasWords) score = lexicalShare * l + (1 - lexicalShare) * r;
         else score = seeded ? s : 1;
         final[i] = score;
         perPaper.found[foundCount++] = i;
@@ -199,7 +205,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
           if (like) entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
-        if (lex.isGated[i] !== 1 && related && (related.scores[i] ?? 0) >= RELATED_MIN) {
+        if (lex.isGated[i] !== 1 && related && (related.scores[i] ?? 0) >= relatedMin) {
           entry.related = [...related.terms.keys()].filter((t) => vectorOf(i).has(t)).slice(0, 3).map(surfaceOf);
         }
         return entry;
