@@ -1,8 +1,9 @@
+import { americanSpelling } from './dialects.js';
 import { porterStem } from './stem.js';
 
 /**
  * Text analysis shared by the index and the query, so both sides meet on the same tokens:
- * lowercase, accents folded, stopwords dropped, Porter stems. Compounds are split into their parts
+ * lowercase, accents folded, stopwords dropped, British spellings made American, Porter stems. Compounds are split into their parts
  * (kept in order, for phrases) and also kept whole: "low-rank" gives low, rank and lowrank;
  * "10-shot" gives 10, shot and 10shot; "3-D" and "3D" both give 3d; "ProxylessNAS" gives
  * proxyless, nas and proxylessna(s); "few-shot" keeps its stopword: few, shot and fewshot.
@@ -58,7 +59,10 @@ function computeTerm(raw: string): string | undefined {
   if (lower.length === 0 || STOPWORDS.has(lower)) return undefined;
   // Acronyms ("NAS", "LLMs", "ViT") are names, not English words: only a plural s comes off.
   if (/^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(bare)) return lower.length > 3 && bare.endsWith('s') ? lower.slice(0, -1) : lower;
-  return lower.length <= 3 ? lower : porterStem(lower);
+  // "quantisation" and "quantization" are one word ("whilst" is "while", a stopword).
+  const word = americanSpelling(lower);
+  if (STOPWORDS.has(word)) return undefined;
+  return word.length <= 3 ? word : porterStem(word);
 }
 
 /**
