@@ -78,6 +78,8 @@ function keptStopword(part: string): string | undefined {
 }
 
 interface WordTokens {
+  /** The word as written. */
+  word: string;
   seq: readonly string[];
   whole: string | undefined;
   /** The same as term ids in the Vocabulary numbered `stamp` (the last one to read the word). */
@@ -95,7 +97,7 @@ function analyseWord(word: string): WordTokens {
   const hyphenParts = word.split('-');
   if (hyphenParts.length === 1 && camelParts(word).length === 1) {
     const t = term(word);
-    cached = { seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
+    cached = { word, seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
   } else {
     const seq: string[] = [];
     hyphenParts.forEach((hyphenPart, k) => {
@@ -105,7 +107,7 @@ function analyseWord(word: string): WordTokens {
         if (t) seq.push(t);
       }
     });
-    cached = { seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
+    cached = { word, seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
   }
   if (WORDS.size > 200_000) WORDS.clear();
   WORDS.set(word, cached);
@@ -166,6 +168,8 @@ let vocabularies = 0;
 export class Vocabulary {
   readonly ids = new Map<string, number>();
   readonly names: string[] = [];
+  /** Every distinct word read, as written (for "did you mean": spelling.ts). */
+  readonly words: string[] = [];
   private readonly stamp = ++vocabularies;
 
   idOf(stem: string): number {
@@ -188,6 +192,7 @@ export class Vocabulary {
       text,
       (tokens) => {
         if (tokens.stamp !== this.stamp) {
+          this.words.push(tokens.word);
           tokens.seqIds = tokens.seq.map((t) => this.idOf(t));
           tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
           tokens.stamp = this.stamp;

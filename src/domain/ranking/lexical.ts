@@ -356,16 +356,25 @@ export function createLexical(
         if (hit.length === 0) continue;
         // Only the alternatives the paper matches: all their words ('all-words'), their +words (natural).
         if (natural ? words.some((u) => u.required && !hit.includes(u)) : isGated[i] === 1 && hit.length < words.length) continue;
-        // Adjacent words found together are named as the phrase they make ("point clouds"), in the order typed.
-        const together = pairs.filter((u) => includes(u.hits, i));
-        const inPhrase = new Set(together.flatMap((u) => u.of.map((k) => words[k])));
-        const at = (u: Unit) => ('of' in u ? (u as PairUnit).of[0] : words.indexOf(u));
-        const shown = [...together, ...hit.filter((u) => !inPhrase.has(u))].sort((a, b) => at(a) - at(b));
-        for (const { c, hits } of shown) {
-          const v = hits.via.get(i);
-          const label = v ? `${c.label} (as ${v})` : c.label;
-          if (!labels.includes(label)) labels.push(label);
+        // Adjacent words found together are named as the phrase they make ("point clouds", and
+        // "neural architecture search" for its two pairs), in the order typed.
+        const shown: { at: number; label: string }[] = [];
+        const inPhrase = new Set<number>();
+        for (const u of pairs) {
+          if (!includes(u.hits, i)) continue;
+          const [from, to] = u.of;
+          const last = shown.at(-1);
+          if (last && inPhrase.has(from)) last.label += ` ${(words[to] as Unit).c.label}`;
+          else shown.push({ at: from, label: u.c.label });
+          inPhrase.add(from).add(to);
         }
+        for (const u of hit) {
+          if (inPhrase.has(words.indexOf(u))) continue;
+          const v = u.hits.via.get(i);
+          shown.push({ at: words.indexOf(u), label: v ? `${u.c.label} (as ${v})` : u.c.label });
+        }
+        shown.sort((a, b) => a.at - b.at);
+        for (const { label } of shown) if (!labels.includes(label)) labels.push(label);
       }
       return labels.length > 1 ? tidy(labels) : labels;
     };

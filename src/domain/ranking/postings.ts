@@ -31,6 +31,8 @@ export interface Postings {
   vectorWeight: Float64Array;
   /** Each paper as the full-text engine indexes it: the stems with the marks of analyse.ts, and whole compounds. */
   texts: IndexedPaper[];
+  /** The distinct words of the papers, as written. */
+  words: readonly string[];
 }
 
 /** Inverse document frequency of the tf-idf vectors (not BM25's). */
@@ -166,5 +168,5 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   }
   vectorStart[m] = v;
 
-  return { n: m, ids, names, df, cf, titleDf, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts };
+  return { n: m, ids, names, df, cf, titleDf, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts, words: vocabulary.words };
 }

@@ -1,5 +1,5 @@
 import type { Paper } from '../paper.js';
-import type { Query } from '../query.js';
+import type { Query, QueryTerm } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
 import { excludedForms } from './concepts.js';
@@ -11,6 +11,7 @@ import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
 import { cosine, tfidf, type Vector } from './vectors.js';
 import { topicality } from './specificity.js';
+import { suggestion, type Correction } from './spelling.js';
 
 /** A paper ranked for a topic, with why it was picked. */
 export interface ScoredPaper {
@@ -48,6 +49,10 @@ const RELATED_MIN = 0.6;
 // Seeds are the reader's own examples: a looser likeness to them is still worth showing. Measured
 // against the paper nearest the seeds (feedback.ts, 'nearest'), not against the seeds themselves.
 const SEED_MIN = 0.4;
+// A word is suggested for a mistyped one only if this many papers use it (and at least this
+// share of the corpus): a word a paper or two use is as likely a typo as the query's.
+const MIN_SUGGESTED_PAPERS = 2;
+const SUGGESTED_SHARE = 0.001;
 const LEXICAL_SHARE = 0.8;
 const NATURAL_LEXICAL_SHARE = 0.8;
 const NATURAL_RELATED_MIN = 0.6;
@@ -95,6 +100,56 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     return most;
   };
   const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length, specificity);
+
+  // "Did you mean": the corpus's words and how many papers use each (their stem's papers), gathered
+  // when a query first has a word that no paper uses; each such word is looked up once.
+  let corpusWords: [string, number][] | undefined;
+  const suggestions = new Map<string, string | undefined>();
+  const surfaceWords = (): [string, number][] => {
+    const byWord = new Map<string, number>();
+    for (const written of postings.words) {
+      const word = written.toLowerCase();
+      if (byWord.has(word) || !/^\p{L}{3,}$/u.test(word)) continue;
+      const [stem, ...more] = analyse(word).seq;
+      const id = stem === undefined || more.length > 0 ? undefined : postings.ids.get(stem);
+      if (id !== undefined) byWord.set(word, postings.df[id] as number);
+    }
+    return [...byWord];
+  };
+  /** A plain word typed alone that no paper has, and the word of the papers it was likely meant to be. */
+  const correctionOf = (term: QueryTerm): Correction | undefined => {
+    const only = term.tokens.length === 1 ? (term.tokens[0] as string) : undefined;
+    if (only === undefined || term.quoted || term.acronym || term.whole || !/^\p{L}+$/u.test(term.text) || postings.ids.has(only)) return undefined;
+    const typed = term.text.toLowerCase();
+    if (!suggestions.has(typed)) {
+      corpusWords ??= surfaceWords();
+      suggestions.set(typed, suggestion(typed, corpusWords, Math.max(MIN_SUGGESTED_PAPERS, Math.ceil(docs.length * SUGGESTED_SHARE))));
+    }
+    const meant = suggestions.get(typed);
+    return meant === undefined ? undefined : { typed: term.text, suggestion: meant };
+  };
+  const correctionsOf = (query: Query): Correction[] => {
+    const found: Correction[] = [];
+    for (const a of query.alternatives) {
+      for (const t of a.terms) {
+        const c = correctionOf(t);
+        if (c && !found.some((f) => f.typed === c.typed)) found.push(c);
+      }
+    }
+    return found;
+  };
+  /** A natural query with its mistyped words read as the words meant (they match nothing as typed). */
+  const corrected = (query: Query, corrections: readonly Correction[]): Query => {
+    if (corrections.length === 0 || query.syntax === 'all-words') return query;
+    const meant = new Map(corrections.map((c) => [c.typed, c.suggestion]));
+    const alternatives = query.alternatives.map((a) => ({
+      terms: a.terms.map((t) => {
+        const word = meant.get(t.text);
+        return word === undefined ? t : { ...t, text: word, tokens: analyse(word).seq };
+      }),
+    }));
+    return { ...query, alternatives };
+  };
   // Marks and scores of top(), reused from topic to topic; the previous topic's marks are cleared
   // at the start of the next (the caller reads its results until then).
   const perPaper = {
@@ -116,8 +171,21 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       return this.top(query, Infinity, options).picked;
     },
 
-    /** The best `limit` papers for a query, explained, and how many matched in all. */
-    top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
+    /**
+     * The words of a query that no paper has but that are one or two edits from a word many papers
+     * use ("nueral" → "neural"), with that word. A natural query is ranked with them corrected.
+     */
+    corrections(query: Query): Correction[] {
+      return correctionsOf(query);
+    },
+
+    /**
+     * The best `limit` papers for a query, explained, how many matched in all, and the mistyped
+     * words it was ranked with corrected (see corrections()).
+     */
+    top(typed: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number; corrections: Correction[] } {
+      const corrections = correctionsOf(typed);
+      const query = corrected(typed, corrections);
       const hasWords = query.alternatives.length > 0;
       const { excluded, inPool } = perPaper;
       for (const { docs: out } of perPaper.exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 0;
@@ -210,7 +278,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         }
         return entry;
       });
-      return { picked, total: found.length };
+      return { picked, total: found.length, corrections };
     },
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */
