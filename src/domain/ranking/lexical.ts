@@ -11,9 +11,7 @@ const OTHER_ALTERNATIVES = 0.25;
 const PHRASE_SHARE = 0.5;
 // How steeply a paper's score falls with the share of the query's weight it misses: a paper with
 // all the words ranks above one with the rarer half of them, mostly.
-const COVERAGE_POWER = 0;
-// The least score, relative to the query's best paper, of a paper that matches the query.
-const ADMIT = 0.2;
+const COVERAGE_POWER = 0.2;
 // A word in more than half the papers still counts a little (BM25's idf would go negative).
 const WEIGHT_FLOOR = 0.1;
 
@@ -53,7 +51,10 @@ interface ConceptHits extends Hits {
 export interface Lexical {
   /** Per paper (by position); 0 where nothing matched. */
   scores: Float64Array;
-  /** Papers that match every concept of some alternative (good until the next query). */
+  /**
+   * Papers that match some alternative (good until the next query): every concept of it
+   * ('all-words'), its +terms and at least one word (natural; the ranker keeps those near the best).
+   */
   gated: Int32Array;
   isGated: Uint8Array;
   matched(i: number): string[];
@@ -307,7 +308,7 @@ export function createLexical(
         // likeness to the best matches.
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
         if (natural) {
-          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (seenCover[i] as number) ** COVERAGE_POWER;
+          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (1 - COVERAGE_POWER * (1 - (seenCover[i] as number)));
         }
         seenScore[i] = 0;
         seenCover[i] = 0;
@@ -325,21 +326,11 @@ export function createLexical(
     // The best alternative counts whole; a paper matching others too gets a share of them.
     perPaper.touchedCount = touchedCount;
     const scores = best;
-    let top = 0;
+    let gatedCount = 0;
     for (let t = 0; t < touchedCount; t++) {
       const i = touched[t] as number;
       const b = best[i] as number;
       scores[i] = b + OTHER_ALTERNATIVES * ((sum[i] as number) - b);
-      if (isGated[i]) top = Math.max(top, scores[i] as number);
-    }
-    // A natural query's matches are the papers near its best: a paper that only shares a common
-    // word with it is no match, however many do. The best always is one: a query whose words
-    // occur at all never finds nothing.
-    const floor = natural ? ADMIT * top : 0;
-    let gatedCount = 0;
-    for (let t = 0; t < touchedCount; t++) {
-      const i = touched[t] as number;
-      if (isGated[i] === 1 && (scores[i] as number) < floor) isGated[i] = 0;
       if (isGated[i]) perPaper.gated[gatedCount++] = i;
     }
     // Scaled, not capped, back to at most 1: the strongest match of each alternative scores 1

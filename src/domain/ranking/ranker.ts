@@ -54,6 +54,8 @@ const SEED_MIN = 0.4;
 const MIN_SUGGESTED_PAPERS = 2;
 const SUGGESTED_SHARE = 0.001;
 const LEXICAL_SHARE = 0.8;
+// Natural queries: the least lexical score, relative to the best paper's, of a paper that matches.
+const ADMIT = 0.15;
 const NATURAL_LEXICAL_SHARE = 0.8;
 const NATURAL_RELATED_MIN = 0.6;
 const NATURAL_FEEDBACK_DOCS = 8;
@@ -210,6 +212,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       for (const i of seeds) isSeed[i] = 1;
 
       const { pool } = perPaper;
+      const { candidates } = options;
       let poolCount = 0;
       const add = (i: number) => {
         if (inPool[i] === 1) return;
@@ -217,7 +220,19 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         pool[poolCount++] = i;
       };
       // Indexed loops over typed arrays: `for … of` allocated an iterator result per paper here.
-      for (let k = 0; k < lex.gated.length; k++) add(lex.gated[k] as number);
+      // A natural query's matches are the papers near its best, among those that may be picked (a
+      // digest's window, not the background): a paper that shares only a common word with it is no
+      // match however many do, and the best always is one, so that a topic whose words occur in
+      // the window never finds nothing.
+      let floor = 0;
+      if (natural) {
+        for (let k = 0; k < lex.gated.length; k++) {
+          const i = lex.gated[k] as number;
+          if ((lex.scores[i] as number) > floor && (!candidates || candidates.has((docs[i] as Doc).paper.id)) && allowed(i)) floor = lex.scores[i] as number;
+        }
+        floor *= ADMIT;
+      }
+      for (let k = 0; k < lex.gated.length; k++) if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
       // Filters alone (author:, category:) take every paper that passes them; seeds that are not
@@ -227,7 +242,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       // Papers by position, their scores in `score` (reused, like the marks).
       const { score: final } = perPaper;
       let foundCount = 0;
-      const { candidates } = options;
       for (let k = 0; k < poolCount; k++) {
         const i = pool[k] as number;
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
@@ -273,7 +287,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
           if (like) entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
-        if (lex.isGated[i] !== 1 && related && (related.scores[i] ?? 0) >= relatedMin) {
+        if ((lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) && related && (related.scores[i] ?? 0) >= relatedMin) {
           entry.related = [...related.terms.keys()].filter((t) => vectorOf(i).has(t)).slice(0, 3).map(surfaceOf);
         }
         return entry;
