@@ -203,7 +203,27 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const natural = query.syntax !== 'all-words';
       const relatedMin = natural ? NATURAL_RELATED_MIN : RELATED_MIN;
       const lexicalShare = natural ? NATURAL_LEXICAL_SHARE : LEXICAL_SHARE;
-      const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
+      const { candidates } = options;
+      // A natural query's matches are the papers near its best, among those that may be picked (a
+      // digest's window, not the background): a paper that shares only a common word with it is no
+      // match however many do, and the best always is one, so that a topic whose words occur in
+      // the window never finds nothing. Its vocabulary (feedback) comes from the corpus's matches.
+      let floor = 0;
+      let corpusFloor = 0;
+      if (natural) {
+        for (let k = 0; k < lex.gated.length; k++) {
+          const i = lex.gated[k] as number;
+          const l = lex.scores[i] as number;
+          if (l <= floor && l <= corpusFloor) continue;
+          if (!allowed(i)) continue;
+          corpusFloor = Math.max(corpusFloor, l);
+          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = Math.max(floor, l);
+        }
+        floor *= ADMIT;
+        corpusFloor *= ADMIT;
+      }
+      const matches = excluding || filtered || corpusFloor > 0 ? lex.gated.filter((i) => (lex.scores[i] as number) >= corpusFloor && allowed(i)) : lex.gated;
+      const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
       const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
@@ -212,7 +232,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       for (const i of seeds) isSeed[i] = 1;
 
       const { pool } = perPaper;
-      const { candidates } = options;
       let poolCount = 0;
       const add = (i: number) => {
         if (inPool[i] === 1) return;
@@ -220,18 +239,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         pool[poolCount++] = i;
       };
       // Indexed loops over typed arrays: `for … of` allocated an iterator result per paper here.
-      // A natural query's matches are the papers near its best, among those that may be picked (a
-      // digest's window, not the background): a paper that shares only a common word with it is no
-      // match however many do, and the best always is one, so that a topic whose words occur in
-      // the window never finds nothing.
-      let floor = 0;
-      if (natural) {
-        for (let k = 0; k < lex.gated.length; k++) {
-          const i = lex.gated[k] as number;
-          if ((lex.scores[i] as number) > floor && (!candidates || candidates.has((docs[i] as Doc).paper.id)) && allowed(i)) floor = lex.scores[i] as number;
-        }
-        floor *= ADMIT;
-      }
       for (let k = 0; k < lex.gated.length; k++) if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
