@@ -227,7 +227,7 @@ describe('paperboy CLI', () => {
 
   it('has --help on every command and a one-line error for unknown ones', () => {
     const cwd = tempDir();
-    for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve']) {
+    for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve', 'config']) {
       const run = paperboy(cwd, [cmd, '--help']);
       expect(run.status, cmd).toBe(0);
       expect(run.stdout).toContain(`Usage: paperboy ${cmd}`);
@@ -242,5 +242,30 @@ describe('paperboy CLI', () => {
     const run = paperboy(cwd, ['papers'], { SMTP_URL: 'http://user:hunter2@relay' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('paperboy: SMTP_URL must start with smtp:// or smtps://\n');
+  });
+
+  it('prints the settings in effect, where each comes from, secrets masked', () => {
+    const cwd = tempDir();
+    const run = paperboy(cwd, ['config'], { PORT: '9090', SMTP_URL: 'smtp://mailer:hunter2@relay:587', ADMIN_TOKEN: 'a'.repeat(30), HOST: '' });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    const line = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.replace(/ +/g, ' ');
+    expect(line('PORT')).toBe('PORT env 9090');
+    expect(line('PUBLIC_URL')).toBe('PUBLIC_URL default http://localhost:9090');
+    expect(line('HOST')).toBe('HOST default 127.0.0.1');
+    expect(line('DATABASE_URL')).toBe(`DATABASE_URL default ${join(cwd, 'data', 'paperboy.db')}`);
+    expect(line('SMTP_URL')).toBe('SMTP_URL env smtp://***@relay:587');
+    expect(line('ADMIN_TOKEN')).toBe('ADMIN_TOKEN env ***');
+    expect(line('PAPERBOY_SECRET')).toBe('PAPERBOY_SECRET unset (generated on first run)');
+    expect(run.stdout).not.toMatch(/hunter2|aaaa/);
+    // Nothing is created: reading the settings opens no store.
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
+
+    const json = JSON.parse(paperboy(cwd, ['config', '--json'], { DATABASE_URL: 'postgres://pb@db/x' }).stdout) as { name: string; value: string }[];
+    expect(json.find((s) => s.name === 'DELIVERY_CLAIM_BATCH')).toEqual({ name: 'DELIVERY_CLAIM_BATCH', group: 'Delivery', source: 'default', value: '4' });
+
+    const bad = paperboy(cwd, ['config'], { PORT: 'x', SMTP_URL: 'http://mailer:hunter2@relay' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('paperboy: PORT=x is not a whole number between 0 and 65535; SMTP_URL must start with smtp:// or smtps://\n');
   });
 });
