@@ -8,15 +8,8 @@ export interface SearchedText {
   abstract: string;
 }
 
-/**
- * The words and phrases of one alternative. Queries in which every word counts call them `terms`;
- * before, when every plain word was required, they were `required`: either is read, so that this
- * works on both sides of that change.
- */
-function termsOf(alternative: Alternative): readonly QueryTerm[] {
-  const a = alternative as unknown as { terms?: readonly QueryTerm[]; required?: readonly QueryTerm[] };
-  return a.terms ?? a.required ?? [];
-}
+/** The words and phrases of one alternative. */
+const termsOf = (alternative: Alternative): readonly QueryTerm[] => alternative.terms;
 
 /** A word or phrase as the reader typed it: a phrase of several words in quotes. */
 export const shownTerm = (term: QueryTerm) => (/\s/.test(term.text.trim()) ? `"${term.text.trim()}"` : term.text);

@@ -4,7 +4,8 @@
 import { explain, type ScoredPaper } from '../domain/matching.js';
 import { paperLink, type Paper } from '../domain/paper.js';
 import { parseQuery, type Query } from '../domain/query.js';
-import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
+import { createRanker } from '../domain/ranking/ranker.js';
+import type { Correction } from '../domain/ranking/spelling.js';
 import { wordsWithoutHits } from '../domain/words-without-hits.js';
 import type { Topic } from '../domain/topic.js';
 import type { FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
@@ -15,12 +16,6 @@ import { assertSeedsStored } from './topics.js';
 export const PREVIEW_DAYS = 30;
 /** Papers a preview lists, best first. */
 export const PREVIEW_PAPERS = 5;
-
-/** A word the ranking read as another ("did you mean …"): as typed, and as read. */
-export interface Correction {
-  word: string;
-  suggestion: string;
-}
 
 /** One paper a preview lists, with why it matched (the fields of ScoredPaper, and the sentence made of them). */
 export interface PreviewPaper {
@@ -46,7 +41,7 @@ export interface TopicPreview {
   first: PreviewPaper[];
   /** The query's words and phrases, as typed, that occur in none of the window's papers. */
   wordsWithoutHits: string[];
-  /** Words the ranking corrected, when it does (empty otherwise). */
+  /** Words no paper has that the ranking read as a frequent word one or two edits away ("did you mean"). */
   corrections: Correction[];
 }
 
@@ -55,9 +50,6 @@ export interface PreviewDeps {
   clock: () => Date;
   config: { digest: { popularity?: number } };
 }
-
-/** A ranker that may say which of a query's words it read as others. */
-type Correcting = Ranker & { corrections?: (query: Query) => readonly Correction[] };
 
 /**
  * Ranks the papers first seen in the last PREVIEW_DAYS for a query (one that parses: the caller
@@ -76,17 +68,17 @@ export async function previewTopic({ store, clock, config }: PreviewDeps, source
   const have = new Set([...papers, ...background].map((p) => p.id));
   const seeds = query.seeds.filter((id) => !have.has(id));
   const corpus = [...papers, ...background, ...(seeds.length > 0 ? await store.getPapers(seeds) : [])];
-  const ranker: Correcting = createRanker(corpus, store.lexicalIndex);
+  const ranker = createRanker(corpus, store.lexicalIndex);
   try {
     const candidates = new Set(papers.map((p) => p.id));
-    const { picked, total } = ranker.top(query, PREVIEW_PAPERS, { candidates, popularity: config.digest.popularity ?? 0 });
+    const { picked, total, corrections } = ranker.top(query, PREVIEW_PAPERS, { candidates, popularity: config.digest.popularity ?? 0 });
     return {
       query: source,
       window: { ...window, papers: papers.length },
       matches: total,
       first: picked.map(previewPaper),
       wordsWithoutHits: wordsWithoutHits(query, papers, ranker.acronyms),
-      corrections: [...(ranker.corrections?.(query) ?? [])],
+      corrections,
     };
   } finally {
     ranker.close();
@@ -126,7 +118,7 @@ export function missingWords(preview: TopicPreview): string | undefined {
   const parts: string[] = [];
   const words = preview.wordsWithoutHits;
   if (words.length > 0) parts.push(`no paper has ${words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`}`);
-  if (preview.corrections.length > 0) parts.push(`did you mean ${preview.corrections.map((c) => `${c.suggestion} (for ${c.word})`).join(', ')}?`);
+  if (preview.corrections.length > 0) parts.push(`did you mean ${preview.corrections.map((c) => `${c.suggestion} (for ${c.typed})`).join(', ')}?`);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
