@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors.js';
+import type { QuerySyntax } from './query.js';
 import { normaliseWhitespace } from './text.js';
 
 /** A named query with a slug, e.g. `nas` = "neural architecture search". */
@@ -6,6 +7,12 @@ export interface Topic {
   slug: string;
   name: string;
   query: string;
+  /**
+   * How the query's plain words are read: 'natural' (each counts, +word required) for a topic
+   * saved now; 'all-words' for one stored before natural queries, which keeps its meaning. A topic
+   * without it is 'natural'.
+   */
+  syntax?: QuerySyntax;
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

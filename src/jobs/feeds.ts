@@ -2,12 +2,11 @@ import type { Digest } from '../domain/digest.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { ScoredPaper } from '../domain/matching.js';
 import { paperLink, readableAbstract, type Paper } from '../domain/paper.js';
-import { parseQuery } from '../domain/query.js';
 import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
 import type { FeedData, FeedItem } from '../render/feeds/feed-data.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { seedsBeyond } from './topics.js';
+import { seedsBeyond, topicQuery } from './topics.js';
 
 export interface FeedDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'getTopic' | 'listTopics'> & Pick<DigestStore, 'listDigests'> & FullTextStore;
@@ -84,7 +83,7 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
     if (!topic) throw new NotFoundError(`no topic "${slug}"`);
     const { ranker, recent } = await rankerForRecent();
     const papers = ranker
-      .rank(parseQuery(topic.query), { candidates: recent, popularity: config.digest?.popularity ?? 0 })
+      .rank(topicQuery(topic), { candidates: recent, popularity: config.digest?.popularity ?? 0 })
       .sort((a, b) => b.paper.firstSeenAt.localeCompare(a.paper.firstSeenAt) || b.score - a.score)
       .slice(0, FEED_ITEMS);
     const digests = await store.listDigests({ topicSet: topic.slug, limit: WEEKLY_ITEMS * 8 });

@@ -1,11 +1,11 @@
 // Picking a digest's papers: each topic's ranking of a window's candidates, merged into the
 // email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
 import type { Paper } from '../domain/paper.js';
-import { parseQuery } from '../domain/query.js';
 import { diversifyForSlots, papersShown, type Slotted } from '../domain/ranking/diversity.js';
 import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import { createRanker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
+import { topicQuery } from './topics.js';
 
 export interface PickOptions {
   /** Recent papers besides the candidates: they shape the ranking, they are never picked. */
@@ -98,7 +98,7 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
   return (t) =>
-    diversifyForSlots(ranker.rank(parseQuery(t.query), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
+    diversifyForSlots(ranker.rank(topicQuery(t), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
       ranker.similarity(a.paper, b.paper),
     );
 }

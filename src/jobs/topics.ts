@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InvalidInputError, ParseError } from '../domain/errors.js';
-import { parseQuery } from '../domain/query.js';
+import { parseQuery, type Query } from '../domain/query.js';
 import { assertValidSlug, defaultTopicName, TOPIC_NAME_MAX, type Topic } from '../domain/topic.js';
 import type { PaperStore, TopicStore } from '../store/ports.js';
 
@@ -15,14 +15,20 @@ export function validateTopic(slug: string, query: string, name?: string): Topic
     throw new InvalidInputError(`a topic name is at most ${TOPIC_NAME_MAX} characters (this one has ${given.length}): give a shorter name, or none to take one from the query`);
   }
   const finalName = given || defaultTopicName(trimmed);
-  return { slug, name: finalName, query: trimmed };
+  // A topic saved now reads its query the natural way, whatever the topic of that slug did before.
+  return { slug, name: finalName, query: trimmed, syntax: 'natural' };
+}
+
+/** A stored topic's query, read with the topic's own syntax (an 'all-words' topic keeps requiring every plain word). */
+export function topicQuery(topic: Topic): Query {
+  return parseQuery(topic.query, { syntax: topic.syntax ?? 'natural' });
 }
 
 /**
  * Refuses a topic whose `like:` seeds are not stored papers: such a topic would match nothing.
  * (A topics file is read before any paper may be stored, so it is not checked this way.)
  */
-export async function assertSeedsStored(store: Pick<PaperStore, 'getPapers'>, topic: Topic): Promise<void> {
+export async function assertSeedsStored(store: Pick<PaperStore, 'getPapers'>, topic: Pick<Topic, 'query'>): Promise<void> {
   const { seeds } = parseQuery(topic.query);
   if (seeds.length === 0) return;
   const stored = new Set((await store.getPapers(seeds)).map((p) => p.id));

@@ -114,14 +114,16 @@ export function revisionsContract(engine: Engine): void {
           ? `DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
              CREATE TABLE deliveries_8 AS SELECT ${deliveries8} FROM deliveries;
              DROP TABLE deliveries; ALTER TABLE deliveries_8 RENAME TO deliveries;
+             ALTER TABLE topics DROP COLUMN query_syntax;
              PRAGMA user_version = 8;`
           : `DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
              DROP INDEX deliveries_confirmation_on_its_way; ALTER TABLE deliveries DROP COLUMN kind;
              ALTER TABLE deliveries ALTER COLUMN digest_id SET NOT NULL;
+             ALTER TABLE topics DROP COLUMN query_syntax;
              UPDATE schema_version SET version = 8;`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 10, applied: 2 });
+      expect(upgraded.schema).toEqual({ version: 11, applied: 3 });
       const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
       // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);

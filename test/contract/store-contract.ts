@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
-import { T0, at, digest, event, subscriber } from './fixtures.js';
+import { T0, at, digest, event, pagesOf, subscriber } from './fixtures.js';
 import { planningContract } from './planning-contract.js';
 import { revisionsContract } from './revisions-contract.js';
 import { sourcesContract } from './sources-contract.js';
@@ -22,10 +22,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 10, applied: 10 });
+      expect(store.schema).toEqual({ version: 11, applied: 11 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 10, applied: 0 });
+      expect(again.schema).toEqual({ version: 11, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -65,6 +65,40 @@ export function storeContract(engine: Engine): void {
   });
 
   describe('topics and meta', () => {
+    it('keeps a topic stored before natural queries requiring every word, through an upgrade and an export; a topic saved now is natural', async () => {
+      const store = await engine.open();
+      // The store as migration 10 left it, with a topic in it.
+      await engine.exec(
+        store,
+        `ALTER TABLE topics DROP COLUMN query_syntax;
+         INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('llm', 'LLM serving', 'language model serving', '${at(0)}', '${at(0)}');
+         ${store.engine === 'sqlite' ? 'PRAGMA user_version = 10;' : 'UPDATE schema_version SET version = 10;'}`,
+      );
+      const upgraded = await engine.reopen(store);
+      expect(upgraded.schema).toEqual({ version: 11, applied: 1 });
+      expect(await upgraded.getTopic('llm')).toEqual({ slug: 'llm', name: 'LLM serving', query: 'language model serving', syntax: 'all-words' });
+      await upgraded.saveTopic({ slug: 'nas', name: 'NAS', query: 'neural architecture search' }, at(1));
+      expect((await upgraded.listTopics()).map((t) => [t.slug, t.syntax])).toEqual([['llm', 'all-words'], ['nas', 'natural']]);
+
+      // An export carries each topic's syntax; an export from before migration 11 has none, and its topics keep requiring every word.
+      const rows = await upgraded.exportRows('topics', 0, 10);
+      expect(rows.map((r) => r.query_syntax)).toEqual(['all-words', 'natural']);
+      const copy = await engine.open();
+      await copy.importRows(pagesOf([{ table: 'topics', rows }]));
+      expect(await copy.listTopics()).toEqual(await upgraded.listTopics());
+      const older = await engine.open();
+      await older.saveTopic({ slug: 'llm', name: 'First-run topic', query: 'llm' }, at(0));
+      await older.importRows(pagesOf([{ table: 'topics', rows: rows.map(({ query_syntax: _, ...old }) => old) }]));
+      expect((await older.listTopics()).map((t) => [t.slug, t.query, t.syntax])).toEqual([
+        ['llm', 'language model serving', 'all-words'],
+        ['nas', 'neural architecture search', 'all-words'],
+      ]);
+
+      // Replacing a topic's query (topics add --replace) saves it as typed now: natural.
+      await upgraded.saveTopic({ slug: 'llm', name: 'LLM serving', query: 'LLM serving', syntax: 'natural' }, at(2));
+      expect((await upgraded.getTopic('llm'))?.syntax).toBe('natural');
+    });
+
     it('adds, replaces, lists by name ignoring case, and removes topics', async () => {
       const store = await engine.open();
       expect(await store.saveTopic({ slug: 'nas', name: 'neural search', query: 'NAS' }, at(0))).toBe(true);
@@ -73,7 +107,7 @@ export function storeContract(engine: Engine): void {
       expect(await store.saveTopic({ slug: 'a-mt', name: 'mt', query: 'translation' }, at(0))).toBe(true);
       expect(await store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas' }, at(1))).toBe(false);
       expect((await store.listTopics()).map((t) => t.slug)).toEqual(['llm', 'a-mt', 'b-mt', 'nas']);
-      expect(await store.getTopic('nas')).toEqual({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas' });
+      expect(await store.getTopic('nas')).toEqual({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas', syntax: 'natural' });
       expect(await store.removeTopic('nas')).toBe(true);
       expect(await store.removeTopic('nas')).toBe(false);
       expect(await store.getTopic('nas')).toBeUndefined();

@@ -19,8 +19,8 @@ const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOption
 describe('topic queries', () => {
   it('parses words, phrases, OR, exclusions and the operators', () => {
     const q = parseQuery('"neural architecture search" OR NAS -survey author:"Song Han" category:cs.LG like:1908.09791v2 min:0.3');
-    expect(q.alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['neural architecture search'], ['NAS']]);
-    expect(q.alternatives[1]?.required[0]).toMatchObject({ tokens: ['nas'], acronym: true, phrase: false });
+    expect(q.alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['neural architecture search'], ['NAS']]);
+    expect(q.alternatives[1]?.terms[0]).toMatchObject({ tokens: ['nas'], acronym: true, phrase: false });
     expect(q.excluded.map((t) => t.text)).toEqual(['survey']);
     expect(q).toMatchObject({ authors: ['Song Han'], categories: ['cs.lg'], seeds: ['arxiv:1908.09791'], minScore: 0.3 });
   });
@@ -45,11 +45,11 @@ describe('topic queries', () => {
     expect(() => parseQuery('pruning authors:Turing', strict)).toThrow(/authors: is not an operator here \(use author:/);
     expect(() => parseQuery('-au:Han nas', strict)).toThrow(/au: is not an operator here/);
     // A query stored before these were refused still runs, the OR and the prefix as words.
-    expect(parseQuery('nas OR').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['nas']]);
+    expect(parseQuery('nas OR').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['nas']]);
     expect(parseQuery('title:NAS').alternatives).toHaveLength(1);
     // Other "word:" prefixes stay words, and an OR inside a phrase belongs to the phrase.
-    expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([['GPT', '4', 'reasoning']]);
-    expect(parseQuery('"pruning OR quantization" sparse').alternatives.map((a) => a.required.map((t) => t.text))).toEqual([
+    expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['GPT', '4', 'reasoning']]);
+    expect(parseQuery('"pruning OR quantization" sparse').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([
       ['pruning OR quantization', 'sparse'],
     ]);
   });
@@ -91,7 +91,7 @@ describe('text analysis', () => {
     expect(analyse('state-of-the-art end-to-end').seq).toEqual(['state', 'art', 'end', 'end']);
     expect(analyse('a few shots').seq).toEqual(['shot']);
     // The query reads a word as the index does.
-    expect(parseQuery('few-shot').alternatives[0]?.required[0]).toMatchObject({ tokens: ['few', 'shot'], phrase: true });
+    expect(parseQuery('few-shot').alternatives[0]?.terms[0]).toMatchObject({ tokens: ['few', 'shot'], phrase: true });
   });
 
   it('reads words the same in plain ASCII text as in text with accents, however often it has seen them', () => {
@@ -161,12 +161,16 @@ describe('ranking', () => {
     expect(ranked.find((r) => r.paper === inAbstract)?.matched).toEqual(['NAS (as Neural Architecture Search)']);
   });
 
-  it('needs every word of an alternative', () => {
-    const ranked = rankPapers(parseQuery('language model serving'), [
+  it('needs every word of an alternative of a query stored as all-words, and every +word of a natural one', () => {
+    const papers = [
       paper({ title: 'Serving large language models', abstract: '' }),
       paper({ title: 'Language models are few-shot learners', abstract: '' }),
-    ]);
-    expect(ranked.map((r) => r.paper.title)).toEqual(['Serving large language models']);
+    ];
+    const titles = (query: Query) => rankPapers(query, papers).map((r) => r.paper.title);
+    expect(titles(parseQuery('language model serving', { syntax: 'all-words' }))).toEqual(['Serving large language models']);
+    expect(titles(parseQuery('language model +serving'))).toEqual(['Serving large language models']);
+    // Natural: none is required, the paper with every word first.
+    expect(titles(parseQuery('language model serving'))).toEqual(['Serving large language models', 'Language models are few-shot learners']);
   });
 
   it('matches a phrase only where its words stand together: not across a comma, a bracket or a dropped word', () => {

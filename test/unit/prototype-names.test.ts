@@ -44,7 +44,7 @@ describe("words that name Object.prototype's members", () => {
 
   it('are words, not operators, before a colon in a query', () => {
     const q = parseQuery('constructor:type hasOwnProperty:x', { strict: true });
-    expect(q.alternatives[0]?.required.map((t) => t.text)).toEqual(['constructor', 'type', 'hasOwnProperty', 'x']);
+    expect(q.alternatives[0]?.terms.map((t) => t.text)).toEqual(['constructor', 'type', 'hasOwnProperty', 'x']);
   });
 
   it('are unknown LaTeX commands: kept as their names', () => {

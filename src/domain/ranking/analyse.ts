@@ -1,8 +1,9 @@
+import { americanSpelling } from './dialects.js';
 import { porterStem } from './stem.js';
 
 /**
  * Text analysis shared by the index and the query, so both sides meet on the same tokens:
- * lowercase, accents folded, stopwords dropped, Porter stems. Compounds are split into their parts
+ * lowercase, accents folded, stopwords dropped, British spellings made American, Porter stems. Compounds are split into their parts
  * (kept in order, for phrases) and also kept whole: "low-rank" gives low, rank and lowrank;
  * "10-shot" gives 10, shot and 10shot; "3-D" and "3D" both give 3d; "ProxylessNAS" gives
  * proxyless, nas and proxylessna(s); "few-shot" keeps its stopword: few, shot and fewshot.
@@ -58,7 +59,10 @@ function computeTerm(raw: string): string | undefined {
   if (lower.length === 0 || STOPWORDS.has(lower)) return undefined;
   // Acronyms ("NAS", "LLMs", "ViT") are names, not English words: only a plural s comes off.
   if (/^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(bare)) return lower.length > 3 && bare.endsWith('s') ? lower.slice(0, -1) : lower;
-  return lower.length <= 3 ? lower : porterStem(lower);
+  // "quantisation" and "quantization" are one word ("whilst" is "while", a stopword).
+  const word = americanSpelling(lower);
+  if (STOPWORDS.has(word)) return undefined;
+  return word.length <= 3 ? word : porterStem(word);
 }
 
 /**
@@ -74,6 +78,8 @@ function keptStopword(part: string): string | undefined {
 }
 
 interface WordTokens {
+  /** The word as written. */
+  word: string;
   seq: readonly string[];
   whole: string | undefined;
   /** The same as term ids in the Vocabulary numbered `stamp` (the last one to read the word). */
@@ -91,7 +97,7 @@ function analyseWord(word: string): WordTokens {
   const hyphenParts = word.split('-');
   if (hyphenParts.length === 1 && camelParts(word).length === 1) {
     const t = term(word);
-    cached = { seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
+    cached = { word, seq: t ? [t] : [], whole: undefined, stamp: 0, seqIds: [], wholeId: -1 };
   } else {
     const seq: string[] = [];
     hyphenParts.forEach((hyphenPart, k) => {
@@ -101,7 +107,7 @@ function analyseWord(word: string): WordTokens {
         if (t) seq.push(t);
       }
     });
-    cached = { seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
+    cached = { word, seq, whole: term(hyphenParts.join('')), stamp: 0, seqIds: [], wholeId: -1 };
   }
   if (WORDS.size > 200_000) WORDS.clear();
   WORDS.set(word, cached);
@@ -162,6 +168,8 @@ let vocabularies = 0;
 export class Vocabulary {
   readonly ids = new Map<string, number>();
   readonly names: string[] = [];
+  /** Every distinct word read, as written (for "did you mean": spelling.ts). */
+  readonly words: string[] = [];
   private readonly stamp = ++vocabularies;
 
   idOf(stem: string): number {
@@ -184,6 +192,7 @@ export class Vocabulary {
       text,
       (tokens) => {
         if (tokens.stamp !== this.stamp) {
+          this.words.push(tokens.word);
           tokens.seqIds = tokens.seq.map((t) => this.idOf(t));
           tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
           tokens.stamp = this.stamp;

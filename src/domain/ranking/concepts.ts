@@ -43,7 +43,7 @@ function conceptOf(term: QueryTerm, acronyms: AcronymTable, reverse: ReadonlyMap
  * transformer") become one concept that the acronym (ViT) also satisfies.
  */
 export function conceptsOf(alternative: Alternative, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): Concept[] {
-  const terms = alternative.required;
+  const terms = alternative.terms;
   const concepts: Concept[] = [];
   for (let i = 0; i < terms.length; ) {
     let merged = false;
@@ -63,6 +63,45 @@ export function conceptsOf(alternative: Alternative, acronyms: AcronymTable, rev
     if (!merged) concepts.push(conceptOf(terms[i++] as QueryTerm, acronyms, reverse));
   }
   return concepts;
+}
+
+/** What a natural query's alternative asks for: each term on its own, and the phrases its adjacent terms make. */
+export interface NaturalConcepts {
+  /** One per term, in the order typed; `required` and `list` as the term's. */
+  words: (Concept & Pick<QueryTerm, 'required' | 'list'>)[];
+  /** Two terms typed together ("point clouds"), as a phrase: a bonus where a paper has them together. */
+  pairs: { concept: Concept; of: [number, number] }[];
+}
+
+/**
+ * The concepts of an alternative of a natural query. Each term is a concept of its own, so that a
+ * paper with some of the words matches some of the query. Words that spell out a known long form
+ * ("large language models") each also count as matched by the acronym (LLM), and adjacent terms
+ * make a phrase worth a bonus (the acronym standing in for the long form's phrases too).
+ */
+export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): NaturalConcepts {
+  const terms = alternative.terms;
+  const words = terms.map((t) => ({ ...conceptOf(t, acronyms, reverse), required: t.required, ...(t.list ? { list: t.list } : {}) }));
+  const pairs: NaturalConcepts['pairs'] = [];
+  for (let i = 0; i < terms.length; i++) {
+    // The longest run from here that spells out a long form: its acronym stands in for each word.
+    for (let len = Math.min(5, terms.length - i); len >= 2; len--) {
+      const run = terms.slice(i, i + len);
+      if (run.some((t) => t.quoted) || run.slice(1).some((t) => !t.follows)) continue;
+      const short = reverse.get(run.flatMap((t) => t.tokens).join(' '));
+      if (short === undefined) continue;
+      const via = acronyms.get(short)?.short ?? short;
+      for (let k = i; k < i + len; k++) addForm(words[k] as Concept, { tokens: [short], adjacent: false, via });
+      break;
+    }
+    const next = terms[i + 1];
+    const term = terms[i] as QueryTerm;
+    if (!next || !next.follows || term.quoted || next.quoted) continue;
+    const phrase: QueryTerm = { ...term, text: `${term.text} ${next.text}`, tokens: [...term.tokens, ...next.tokens], phrase: true, acronym: false };
+    delete phrase.whole;
+    pairs.push({ concept: conceptOf(phrase, acronyms, reverse), of: [i, i + 1] });
+  }
+  return { words, pairs };
 }
 
 /** Forms of the excluded terms: a paper containing any of them is left out. */

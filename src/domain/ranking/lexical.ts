@@ -1,11 +1,47 @@
 import type { Query } from '../query.js';
 import type { AcronymTable } from './acronyms.js';
-import { conceptsOf, formKey, type Concept, type Form } from './concepts.js';
+import { conceptsOf, formKey, naturalConceptsOf, type Concept, type Form } from './concepts.js';
 import type { Hits, LexicalIndex } from './lexical-index.js';
 import { tidy } from './order.js';
 
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
+// Natural queries. How much the adjacent typed words found together add, next to the words
+// themselves (a share of the score: a paper with every phrase gains this much over one with none).
+const PHRASE_SHARE = 0.5;
+// How steeply a paper's score falls with the share of the query's weight it misses: a paper with
+// all the words ranks above one with the rarer half of them, mostly.
+const COVERAGE_POWER = 0.2;
+// A word in more than half the papers still counts a little (BM25's idf would go negative).
+const WEIGHT_FLOOR = 0.1;
+
+interface Unit {
+  c: Concept;
+  hits: ConceptHits;
+  weight: number;
+  required: boolean;
+}
+interface PairUnit extends Unit {
+  /** The words (by position in the alternative) the phrase is made of. */
+  of: [number, number];
+}
+/** A bracketed list of a natural query: its weight, its items' weights and its words by item. */
+interface ListSlot {
+  weight: number;
+  items: number[];
+  members: { unit: Unit; item: number }[];
+}
+interface AlternativeUnits {
+  /** The words outside lists, each weighed on its own. */
+  words: Unit[];
+  /** Every word, in the order typed (explanations, pairs). */
+  all: Unit[];
+  lists: ListSlot[];
+  pairs: PairUnit[];
+  /** Sums of the weights. */
+  total: number;
+  pairTotal: number;
+}
 
 /** A concept's papers (ascending) with their best form's score, and which form stood in where the typed one did not match. */
 interface ConceptHits extends Hits {
@@ -15,7 +51,10 @@ interface ConceptHits extends Hits {
 export interface Lexical {
   /** Per paper (by position); 0 where nothing matched. */
   scores: Float64Array;
-  /** Papers that match every concept of some alternative (good until the next query). */
+  /**
+   * Papers that match some alternative (good until the next query): every concept of it
+   * ('all-words'), its +terms and at least one word (natural; the ranker keeps those near the best).
+   */
   gated: Int32Array;
   isGated: Uint8Array;
   matched(i: number): string[];
@@ -40,7 +79,13 @@ function includes(hits: Hits, i: number): boolean {
  * long form) and per alternative, with what matched. Forms and concepts are cached across topics.
  * `size` is the number of papers in the index.
  */
-export function createLexical(index: LexicalIndex, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>, size: number) {
+export function createLexical(
+  index: LexicalIndex,
+  acronyms: AcronymTable,
+  reverse: ReadonlyMap<string, string>,
+  size: number,
+  specificity: (tokens: readonly string[]) => number = () => 1,
+) {
   const n = Math.max(1, size);
   const hitsCache = new Map<string, Hits>();
   const conceptCache = new Map<string, ConceptHits>();
@@ -52,7 +97,10 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     sum: new Float64Array(n),
     isGated: new Uint8Array(n),
     seenScore: new Float64Array(n),
+    seenCover: new Float64Array(n),
+    seenPhrase: new Float64Array(n),
     seenCount: new Uint16Array(n),
+    seenRequired: new Uint16Array(n),
     seen: new Int32Array(n),
     touched: new Int32Array(n),
     touchedCount: 0,
@@ -115,20 +163,83 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     return merged;
   }
 
+  /** The query's alternatives as units to score: each concept, its papers and its weight. */
+  function unitsOf(query: Query): AlternativeUnits[] {
+    return query.alternatives.map((alternative): AlternativeUnits => {
+      if (query.syntax === 'all-words') {
+        // Every concept required: one unit each, merged long forms included ("vision transformer" = ViT).
+        const words = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c), weight: 0, required: true }));
+        for (const u of words) u.weight = Math.log(1 + n / Math.max(1, u.hits.docs.length));
+        return { words, all: words, lists: [], pairs: [], total: words.reduce((a, u) => a + u.weight, 0) || 1, pairTotal: 0 };
+      }
+      const natural = naturalConceptsOf(alternative, acronyms, reverse);
+      const words: Unit[] = natural.words.map((c) => {
+        const hits = conceptHits(c);
+        return { c, hits, weight: termWeight(hits.docs.length) * specificity((c.forms[0] as Form).tokens), required: c.required };
+      });
+      const pairs = natural.pairs.map(({ concept, of }) => ({
+        c: concept,
+        hits: conceptHits(concept),
+        weight: ((words[of[0]] as Unit).weight + (words[of[1]] as Unit).weight) / 2,
+        required: false,
+        of,
+      }));
+      // A bracketed list weighs what one of its items does, on average: its items are examples of
+      // one thing. Beside words outside it, it weighs at most what they do together: the list
+      // refines what they name ("model compression (pruning, quantization)"), it does not outweigh it.
+      const lists: ListSlot[] = [];
+      const slotOf = new Map<number, ListSlot>();
+      natural.words.forEach(({ list }, k) => {
+        if (!list) return;
+        let slot = slotOf.get(list.id);
+        if (!slot) slotOf.set(list.id, (slot = { weight: 0, items: [], members: [] }));
+        while (slot.items.length <= list.item) slot.items.push(0);
+        slot.items[list.item] = (slot.items[list.item] as number) + (words[k] as Unit).weight;
+        slot.members.push({ unit: words[k] as Unit, item: list.item });
+      });
+      const head = natural.words.reduce((a, c, k) => a + (c.list ? 0 : (words[k] as Unit).weight), 0);
+      for (const slot of slotOf.values()) {
+        const filled = slot.items.filter((w) => w > 0);
+        slot.weight = filled.reduce((a, w) => a + w, 0) / Math.max(1, filled.length);
+        if (head > 0) slot.weight = Math.min(slot.weight, head);
+        lists.push(slot);
+      }
+      return {
+        words: words.filter((_, k) => !natural.words[k]?.list),
+        all: words,
+        lists,
+        pairs,
+        total: head + lists.reduce((a, l) => a + l.weight, 0) || 1,
+        pairTotal: pairs.reduce((a, u) => a + u.weight, 0),
+      };
+    });
+  }
+
   /**
-   * Coverage-weighted BM25 per paper: 1 means every concept matched as strongly as anywhere in the
-   * corpus. Only numbers per paper here; the words that matched are looked up for the papers shown.
+   * A word's weight in a natural query: its inverse document frequency (BM25's, with a floor), so
+   * that what few papers say ("quantization") counts for more than what most say ("models",
+   * "learning"). A word no paper has weighs as the rarest: in `"denoising" generative OR
+   * diffusion`, a paper with "generative" alone has not half of what was asked for.
+   */
+  function termWeight(df: number): number {
+    return Math.max(WEIGHT_FLOOR, Math.log((n - Math.max(1, df) + 0.5) / (Math.max(1, df) + 0.5)));
+  }
+
+  /**
+   * BM25 per paper, each concept scaled so the corpus's strongest match is 1 and weighted by how
+   * rare it is. 'all-words': a paper must match every concept of an alternative. Natural: every
+   * concept counts and only +terms are needed; a paper gains for covering more of the query's
+   * weight and for having adjacent typed words together, and papers far below the best are left
+   * to the pseudo-relevance feedback. Only numbers per paper here; the words that matched are
+   * looked up for the papers shown.
    */
   function lexical(query: Query): Lexical {
-    const alternatives = query.alternatives.map((alternative) => {
-      const concepts = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c) }));
-      const weights = concepts.map(({ hits }) => Math.log(1 + n / Math.max(1, hits.docs.length)));
-      return { concepts, weights, total: weights.reduce((a, b) => a + b, 0) || 1 };
-    });
+    const natural = query.syntax !== 'all-words';
+    const alternatives = unitsOf(query);
     // The previous topic's marks are cleared here rather than when it returned: its scores were
     // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
     // Lists of papers are typed arrays of the corpus's size with a count: no array grown per topic.
-    const { best, sum, isGated, seenScore, seenCount, seen, touched } = perPaper;
+    const { best, sum, isGated, seenScore, seenCover, seenPhrase, seenCount, seenRequired, seen, touched } = perPaper;
     for (let t = 0; t < perPaper.touchedCount; t++) {
       const i = touched[t] as number;
       best[i] = 0;
@@ -136,25 +247,74 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
       isGated[i] = 0;
     }
     let touchedCount = 0;
-    for (const { concepts, weights, total } of alternatives) {
+    for (const { words, all: every, lists, pairs, total, pairTotal } of alternatives) {
       let seenLength = 0;
-      concepts.forEach(({ hits }, k) => {
-        const w = (weights[k] as number) / total;
-        for (let j = 0; j < hits.docs.length; j++) {
-          const i = hits.docs[j] as number;
+      let required = 0;
+      for (const u of every) {
+        if (!u.required) continue;
+        required++;
+        for (let j = 0; j < u.hits.docs.length; j++) seenRequired[u.hits.docs[j] as number] = (seenRequired[u.hits.docs[j] as number] as number) + 1;
+      }
+      for (const u of words) {
+        const w = u.weight / total;
+        const { docs, scores } = u.hits;
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j] as number;
           if (seenCount[i] === 0) seen[seenLength++] = i;
-          seenScore[i] = (seenScore[i] as number) + w * (hits.scores[j] as number);
+          seenScore[i] = (seenScore[i] as number) + w * (scores[j] as number);
+          seenCover[i] = (seenCover[i] as number) + w;
           seenCount[i] = (seenCount[i] as number) + 1;
         }
-      });
+      }
+      // A list counts by its best item: how much of that item's weight a paper has, and how strongly.
+      for (const { weight, items, members } of lists) {
+        const byPaper = new Map<number, Float64Array>();
+        for (const { unit, item } of members) {
+          const { docs, scores } = unit.hits;
+          for (let j = 0; j < docs.length; j++) {
+            const i = docs[j] as number;
+            let sums = byPaper.get(i);
+            if (!sums) byPaper.set(i, (sums = new Float64Array(2 * items.length)));
+            sums[2 * item] = (sums[2 * item] as number) + unit.weight * (scores[j] as number);
+            sums[2 * item + 1] = (sums[2 * item + 1] as number) + unit.weight;
+          }
+        }
+        const w = weight / total;
+        for (const [i, sums] of byPaper) {
+          let relevance = 0;
+          let cover = 0;
+          items.forEach((itemWeight, k) => {
+            if (itemWeight === 0) return;
+            relevance = Math.max(relevance, (sums[2 * k] as number) / itemWeight);
+            cover = Math.max(cover, (sums[2 * k + 1] as number) / itemWeight);
+          });
+          if (seenCount[i] === 0) seen[seenLength++] = i;
+          seenScore[i] = (seenScore[i] as number) + w * relevance;
+          seenCover[i] = (seenCover[i] as number) + w * cover;
+          seenCount[i] = (seenCount[i] as number) + 1;
+        }
+      }
+      // A phrase's papers all have its words, so all are among those seen.
+      for (const u of pairs) {
+        const w = pairTotal > 0 ? u.weight / pairTotal : 0;
+        const { docs, scores } = u.hits;
+        for (let j = 0; j < docs.length; j++) seenPhrase[docs[j] as number] = (seenPhrase[docs[j] as number] as number) + w * (scores[j] as number);
+      }
       for (let t = 0; t < seenLength; t++) {
         const i = seen[t] as number;
-        const score = seenScore[i] as number;
-        // Every concept (in any of its forms): "merely sharing a word" is not a match. Papers
-        // that miss a word can still come in through their likeness to the best matches.
-        const all = seenCount[i] === concepts.length;
+        let score = seenScore[i] as number;
+        // 'all-words': every concept (in any of its forms); "merely sharing a word" is not a
+        // match. Natural: every +term. Papers that miss one can still come in through their
+        // likeness to the best matches.
+        const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
+        if (natural) {
+          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (1 - COVERAGE_POWER * (1 - (seenCover[i] as number)));
+        }
         seenScore[i] = 0;
+        seenCover[i] = 0;
+        seenPhrase[i] = 0;
         seenCount[i] = 0;
+        seenRequired[i] = 0;
         if (sum[i] === 0) touched[touchedCount++] = i;
         sum[i] = (sum[i] as number) + score;
         if (all && isGated[i] === 0) {
@@ -167,29 +327,45 @@ export function createLexical(index: LexicalIndex, acronyms: AcronymTable, rever
     perPaper.touchedCount = touchedCount;
     const scores = best;
     let gatedCount = 0;
-    let top = 0;
     for (let t = 0; t < touchedCount; t++) {
       const i = touched[t] as number;
       const b = best[i] as number;
       scores[i] = b + OTHER_ALTERNATIVES * ((sum[i] as number) - b);
-      top = Math.max(top, scores[i] as number);
       if (isGated[i]) perPaper.gated[gatedCount++] = i;
     }
     // Scaled, not capped, back to at most 1: the strongest match of each alternative scores 1
     // there, so capping tied every such paper at 1 whether it matched one alternative or four,
     // and the tie went to the title's alphabetical order.
-    if (top > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / top;
+    let most = 0;
+    for (let t = 0; t < touchedCount; t++) most = Math.max(most, scores[touched[t] as number] as number);
+    if (most > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / most;
     const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];
-      for (const { concepts } of alternatives) {
-        const hit = concepts.filter(({ hits }) => includes(hits, i));
-        if (hit.length === 0 || (isGated[i] === 1 && hit.length < concepts.length)) continue;
-        for (const { c, hits } of hit) {
-          const v = hits.via.get(i);
-          const label = v ? `${c.label} (as ${v})` : c.label;
-          if (!labels.includes(label)) labels.push(label);
+      for (const { all: words, pairs } of alternatives) {
+        const hit = words.filter(({ hits }) => includes(hits, i));
+        if (hit.length === 0) continue;
+        // Only the alternatives the paper matches: all their words ('all-words'), their +words (natural).
+        if (natural ? words.some((u) => u.required && !hit.includes(u)) : isGated[i] === 1 && hit.length < words.length) continue;
+        // Adjacent words found together are named as the phrase they make ("point clouds", and
+        // "neural architecture search" for its two pairs), in the order typed.
+        const shown: { at: number; label: string }[] = [];
+        const inPhrase = new Set<number>();
+        for (const u of pairs) {
+          if (!includes(u.hits, i)) continue;
+          const [from, to] = u.of;
+          const last = shown.at(-1);
+          if (last && inPhrase.has(from)) last.label += ` ${(words[to] as Unit).c.label}`;
+          else shown.push({ at: from, label: u.c.label });
+          inPhrase.add(from).add(to);
         }
+        for (const u of hit) {
+          if (inPhrase.has(words.indexOf(u))) continue;
+          const v = u.hits.via.get(i);
+          shown.push({ at: words.indexOf(u), label: v ? `${u.c.label} (as ${v})` : u.c.label });
+        }
+        shown.sort((a, b) => a.at - b.at);
+        for (const { label } of shown) if (!labels.includes(label)) labels.push(label);
       }
       return labels.length > 1 ? tidy(labels) : labels;
     };

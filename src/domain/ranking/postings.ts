@@ -17,6 +17,9 @@ export interface Postings {
   names: readonly string[];
   /** Papers containing the term (in a stem sequence or as a compound's whole form). */
   df: Int32Array;
+  /** Occurrences of the term in all the stem sequences, and papers with it in the title. */
+  cf: Int32Array;
+  titleDf: Int32Array;
   /** Term t's postings are entries start[t] … start[t+1]−1 of the arrays below, papers ascending. */
   start: Int32Array;
   doc: Int32Array;
@@ -28,6 +31,8 @@ export interface Postings {
   vectorWeight: Float64Array;
   /** Each paper as the full-text engine indexes it: the stems with the marks of analyse.ts, and whole compounds. */
   texts: IndexedPaper[];
+  /** The distinct words of the papers, as written. */
+  words: readonly string[];
 }
 
 /** Inverse document frequency of the tf-idf vectors (not BM25's). */
@@ -85,6 +90,9 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   const owner = new Int32Array(terms).fill(-1);
   const slot = new Int32Array(terms);
   const df = new Int32Array(terms);
+  const cf = new Int32Array(terms);
+  const titleDf = new Int32Array(terms);
+  const entryInTitle = new Uint8Array(tokens);
   let entries = 0;
   const entryOf = (id: number, i: number): number => {
     if (owner[id] === i) return slot[id] as number;
@@ -102,6 +110,11 @@ export function buildPostings(fields: readonly { title: string; abstract: string
       if ((stems[k] as number) < 0) continue;
       const e = entryOf(stems[k] as number, i);
       entryVector[e] = (entryVector[e] as number) + (k < inTitle ? titleWeight : 1);
+      cf[stems[k] as number] = (cf[stems[k] as number] as number) + 1;
+      if (k < inTitle && entryInTitle[e] === 0) {
+        entryInTitle[e] = 1;
+        titleDf[stems[k] as number] = (titleDf[stems[k] as number] as number) + 1;
+      }
     }
     // A whole compound ("lowrank") is a posting of its paper, with no weight in its vector.
     const compounds = wholes[i] as Int32Array;
@@ -155,5 +168,5 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   }
   vectorStart[m] = v;
 
-  return { n: m, ids, names, df, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts };
+  return { n: m, ids, names, df, cf, titleDf, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts, words: vocabulary.words };
 }

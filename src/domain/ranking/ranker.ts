@@ -1,5 +1,5 @@
 import type { Paper } from '../paper.js';
-import type { Query } from '../query.js';
+import type { Query, QueryTerm } from '../query.js';
 import { learnAcronyms, longForms, type AcronymTable } from './acronyms.js';
 import { analyse, surfaceOf } from './analyse.js';
 import { excludedForms } from './concepts.js';
@@ -10,6 +10,8 @@ import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
 import { cosine, tfidf, type Vector } from './vectors.js';
+import { topicality } from './specificity.js';
+import { suggestion, type Correction } from './spelling.js';
 
 /** A paper ranked for a topic, with why it was picked. */
 export interface ScoredPaper {
@@ -47,7 +49,16 @@ const RELATED_MIN = 0.6;
 // Seeds are the reader's own examples: a looser likeness to them is still worth showing. Measured
 // against the paper nearest the seeds (feedback.ts, 'nearest'), not against the seeds themselves.
 const SEED_MIN = 0.4;
+// A word is suggested for a mistyped one only if this many papers use it (and at least this
+// share of the corpus): a word a paper or two use is as likely a typo as the query's.
+const MIN_SUGGESTED_PAPERS = 2;
+const SUGGESTED_SHARE = 0.001;
 const LEXICAL_SHARE = 0.8;
+// Natural queries: the least lexical score, relative to the best paper's, of a paper that matches.
+const ADMIT = 0.15;
+const NATURAL_LEXICAL_SHARE = 0.8;
+const NATURAL_RELATED_MIN = 0.6;
+const NATURAL_FEEDBACK_DOCS = 8;
 
 interface Doc {
   paper: Paper;
@@ -82,7 +93,65 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     }
     return (d.vector = v);
   };
-  const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length);
+  const specificity = (tokens: readonly string[]) => {
+    let most = 0;
+    for (const t of tokens) {
+      const id = postings.ids.get(t);
+      most = Math.max(most, id === undefined ? 1 : topicality(postings.df[id] as number, postings.cf[id] as number, postings.titleDf[id] as number));
+    }
+    return most;
+  };
+  const { formHits, lexical, noWords } = createLexical(index, acronyms, reverse, docs.length, specificity);
+
+  // "Did you mean": the corpus's words and how many papers use each (their stem's papers), gathered
+  // when a query first has a word that no paper uses; each such word is looked up once.
+  let corpusWords: [string, number][] | undefined;
+  const suggestions = new Map<string, string | undefined>();
+  const surfaceWords = (): [string, number][] => {
+    const byWord = new Map<string, number>();
+    for (const written of postings.words) {
+      const word = written.toLowerCase();
+      if (byWord.has(word) || !/^\p{L}{3,}$/u.test(word)) continue;
+      const [stem, ...more] = analyse(word).seq;
+      const id = stem === undefined || more.length > 0 ? undefined : postings.ids.get(stem);
+      if (id !== undefined) byWord.set(word, postings.df[id] as number);
+    }
+    return [...byWord];
+  };
+  /** A plain word typed alone that no paper has, and the word of the papers it was likely meant to be. */
+  const correctionOf = (term: QueryTerm): Correction | undefined => {
+    const only = term.tokens.length === 1 ? (term.tokens[0] as string) : undefined;
+    if (only === undefined || term.quoted || term.acronym || term.whole || !/^\p{L}+$/u.test(term.text) || postings.ids.has(only)) return undefined;
+    const typed = term.text.toLowerCase();
+    if (!suggestions.has(typed)) {
+      corpusWords ??= surfaceWords();
+      suggestions.set(typed, suggestion(typed, corpusWords, Math.max(MIN_SUGGESTED_PAPERS, Math.ceil(docs.length * SUGGESTED_SHARE))));
+    }
+    const meant = suggestions.get(typed);
+    return meant === undefined ? undefined : { typed: term.text, suggestion: meant };
+  };
+  const correctionsOf = (query: Query): Correction[] => {
+    const found: Correction[] = [];
+    for (const a of query.alternatives) {
+      for (const t of a.terms) {
+        const c = correctionOf(t);
+        if (c && !found.some((f) => f.typed === c.typed)) found.push(c);
+      }
+    }
+    return found;
+  };
+  /** A natural query with its mistyped words read as the words meant (they match nothing as typed). */
+  const corrected = (query: Query, corrections: readonly Correction[]): Query => {
+    if (corrections.length === 0 || query.syntax === 'all-words') return query;
+    const meant = new Map(corrections.map((c) => [c.typed, c.suggestion]));
+    const alternatives = query.alternatives.map((a) => ({
+      terms: a.terms.map((t) => {
+        const word = meant.get(t.text);
+        return word === undefined ? t : { ...t, text: word, tokens: analyse(word).seq };
+      }),
+    }));
+    return { ...query, alternatives };
+  };
   // Marks and scores of top(), reused from topic to topic; the previous topic's marks are cleared
   // at the start of the next (the caller reads its results until then).
   const perPaper = {
@@ -104,8 +173,21 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       return this.top(query, Infinity, options).picked;
     },
 
-    /** The best `limit` papers for a query, explained, and how many matched in all. */
-    top(query: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number } {
+    /**
+     * The words of a query that no paper has but that are one or two edits from a word many papers
+     * use ("nueral" → "neural"), with that word. A natural query is ranked with them corrected.
+     */
+    corrections(query: Query): Correction[] {
+      return correctionsOf(query);
+    },
+
+    /**
+     * The best `limit` papers for a query, explained, how many matched in all, and the mistyped
+     * words it was ranked with corrected (see corrections()).
+     */
+    top(typed: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number; corrections: Correction[] } {
+      const corrections = correctionsOf(typed);
+      const query = corrected(typed, corrections);
       const hasWords = query.alternatives.length > 0;
       const { excluded, inPool } = perPaper;
       for (const { docs: out } of perPaper.exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 0;
@@ -118,9 +200,32 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
 
       const lex = hasWords ? lexical(query) : noWords;
       const byLexical = (a: number, b: number) => (lex.scores[b] as number) - (lex.scores[a] as number) || a - b;
-      const feedback = topK(excluding || filtered ? lex.gated.filter(allowed) : lex.gated, FEEDBACK_DOCS, byLexical);
-      const own = new Set(query.alternatives.flatMap((a) => a.required.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? relatedTo(feedback, own, RELATED_MIN) : undefined;
+      const natural = query.syntax !== 'all-words';
+      const relatedMin = natural ? NATURAL_RELATED_MIN : RELATED_MIN;
+      const lexicalShare = natural ? NATURAL_LEXICAL_SHARE : LEXICAL_SHARE;
+      const { candidates } = options;
+      // A natural query's matches are the papers near its best, among those that may be picked (a
+      // digest's window, not the background): a paper that shares only a common word with it is no
+      // match however many do, and the best always is one, so that a topic whose words occur in
+      // the window never finds nothing. Its vocabulary (feedback) comes from the corpus's matches.
+      let floor = 0;
+      let corpusFloor = 0;
+      if (natural) {
+        for (let k = 0; k < lex.gated.length; k++) {
+          const i = lex.gated[k] as number;
+          const l = lex.scores[i] as number;
+          if (l <= floor && l <= corpusFloor) continue;
+          if (!allowed(i)) continue;
+          corpusFloor = Math.max(corpusFloor, l);
+          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = Math.max(floor, l);
+        }
+        floor *= ADMIT;
+        corpusFloor *= ADMIT;
+      }
+      const matches = excluding || filtered || corpusFloor > 0 ? lex.gated.filter((i) => (lex.scores[i] as number) >= corpusFloor && allowed(i)) : lex.gated;
+      const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
+      const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
+      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
@@ -134,7 +239,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         pool[poolCount++] = i;
       };
       // Indexed loops over typed arrays: `for … of` allocated an iterator result per paper here.
-      for (let k = 0; k < lex.gated.length; k++) add(lex.gated[k] as number);
+      for (let k = 0; k < lex.gated.length; k++) if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
       // Filters alone (author:, category:) take every paper that passes them; seeds that are not
@@ -144,7 +249,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       // Papers by position, their scores in `score` (reused, like the marks).
       const { score: final } = perPaper;
       let foundCount = 0;
-      const { candidates } = options;
       for (let k = 0; k < poolCount; k++) {
         const i = pool[k] as number;
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
@@ -154,7 +258,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const s = seeded?.scores[i] ?? 0;
         let score: number;
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
-        else if (hasWords) score = LEXICAL_SHARE * l + (1 - LEXICAL_SHARE) * r;
+        else if (hasWords) score = lexicalShare * l + (1 - lexicalShare) * r;
         else score = seeded ? s : 1;
         final[i] = score;
         perPaper.found[foundCount++] = i;
@@ -190,12 +294,12 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
           if (like) entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
-        if (lex.isGated[i] !== 1 && related && (related.scores[i] ?? 0) >= RELATED_MIN) {
+        if ((lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) && related && (related.scores[i] ?? 0) >= relatedMin) {
           entry.related = [...related.terms.keys()].filter((t) => vectorOf(i).has(t)).slice(0, 3).map(surfaceOf);
         }
         return entry;
       });
-      return { picked, total: found.length };
+      return { picked, total: found.length, corrections };
     },
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */

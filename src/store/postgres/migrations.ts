@@ -311,6 +311,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX deliveries_confirmation_on_its_way ON deliveries (subscriber_id)
     WHERE kind = 'confirmation' AND status IN ('pending', 'sending');
   `,
+  `
+  -- SQLite's migration 11: how a topic's plain words are read; the topics stored until now keep
+  -- requiring every plain word.
+  ALTER TABLE topics ADD COLUMN query_syntax text COLLATE "C" NOT NULL DEFAULT 'all-words' CHECK (query_syntax IN ('natural', 'all-words'));
+  `,
 ];
 
 /**

@@ -2,22 +2,25 @@ import type { Topic } from '../../domain/topic.js';
 import type { ChangeCounters, LeaseStore, MetaStore, TopicStore, WriteProbe } from '../ports.js';
 import type { Pg } from './db.js';
 
+// The query's syntax travels with it (see migration 11).
+const TOPIC_COLUMNS = 'slug, name, query, query_syntax AS syntax';
+
 export function pgTopicStore(db: Pg): TopicStore {
   return {
     async listTopics() {
       // lower() under the "C" collation folds ASCII only, as SQLite's NOCASE does.
-      return (await db.query<Topic>('SELECT slug, name, query FROM topics ORDER BY lower(name), slug')).rows;
+      return (await db.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM topics ORDER BY lower(name), slug`)).rows;
     },
     async getTopic(slug) {
-      return (await db.query<Topic>('SELECT slug, name, query FROM topics WHERE slug = $1', [slug])).rows[0];
+      return (await db.query<Topic>(`SELECT ${TOPIC_COLUMNS} FROM topics WHERE slug = $1`, [slug])).rows[0];
     },
     async saveTopic(topic, at) {
       // xmax is 0 on a row this statement inserted, set on one it updated.
       const { rows } = await db.query<{ inserted: boolean }>(
-        `INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, updated_at = excluded.updated_at
+        `INSERT INTO topics (slug, name, query, query_syntax, created_at, updated_at) VALUES ($1, $2, $3, $5, $4, $4)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, query_syntax = excluded.query_syntax, updated_at = excluded.updated_at
          RETURNING (xmax = 0) AS inserted`,
-        [topic.slug, topic.name, topic.query, at],
+        [topic.slug, topic.name, topic.query, at, topic.syntax ?? 'natural'],
       );
       return rows[0]!.inserted;
     },

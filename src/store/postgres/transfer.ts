@@ -36,7 +36,7 @@ export function pgTransferStore(db: Pg): TransferStore {
             const values = columns.map((_, i) => `$${i + 1}`).join(', ');
             const upsert =
               table === 'meta' ? ' ON CONFLICT (key) DO UPDATE SET value = excluded.value'
-              : table === 'topics' ? ' ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, created_at = excluded.created_at, updated_at = excluded.updated_at'
+              : table === 'topics' ? ' ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, query_syntax = excluded.query_syntax, created_at = excluded.created_at, updated_at = excluded.updated_at'
               : '';
             await c.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values})${upsert}`, columns.map((k) => row[k]));
             written++;

@@ -334,6 +334,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX deliveries_confirmation_on_its_way ON deliveries (subscriber_id)
     WHERE kind = 'confirmation' AND status IN ('pending', 'sending');
   `,
+  `
+  -- How a topic's plain words are read (domain/query.ts, QuerySyntax). Every topic stored until now
+  -- was written for 'all-words' (each plain word required) and keeps that meaning; the store
+  -- writes 'natural' for the topics saved from now on. A row written without it (an export from an
+  -- earlier version, imported) is 'all-words' too.
+  ALTER TABLE topics ADD COLUMN query_syntax TEXT NOT NULL DEFAULT 'all-words' CHECK (query_syntax IN ('natural', 'all-words'));
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

@@ -2,20 +2,23 @@ import type Database from 'better-sqlite3';
 import type { Topic } from '../../domain/topic.js';
 import type { ChangeCounters, LeaseStore, MetaStore, TopicStore, WriteProbe } from '../ports.js';
 
+// The query's syntax travels with it (see migration 11).
+const TOPIC_COLUMNS = 'slug, name, query, query_syntax AS syntax';
+
 export function sqliteTopicStore(db: Database.Database): TopicStore {
   return {
     async listTopics() {
-      return db.prepare('SELECT slug, name, query FROM topics ORDER BY name COLLATE NOCASE, slug').all() as Topic[];
+      return db.prepare(`SELECT ${TOPIC_COLUMNS} FROM topics ORDER BY name COLLATE NOCASE, slug`).all() as Topic[];
     },
     async getTopic(slug) {
-      return db.prepare('SELECT slug, name, query FROM topics WHERE slug = ?').get(slug) as Topic | undefined;
+      return db.prepare(`SELECT ${TOPIC_COLUMNS} FROM topics WHERE slug = ?`).get(slug) as Topic | undefined;
     },
     async saveTopic(topic, at) {
       const existed = db.prepare('SELECT 1 FROM topics WHERE slug = ?').get(topic.slug) !== undefined;
       db.prepare(
-        `INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES (@slug, @name, @query, @at, @at)
-         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, updated_at = excluded.updated_at`,
-      ).run({ ...topic, at });
+        `INSERT INTO topics (slug, name, query, query_syntax, created_at, updated_at) VALUES (@slug, @name, @query, @syntax, @at, @at)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, query = excluded.query, query_syntax = excluded.query_syntax, updated_at = excluded.updated_at`,
+      ).run({ slug: topic.slug, name: topic.name, query: topic.query, syntax: topic.syntax ?? 'natural', at });
       return !existed;
     },
     async removeTopic(slug) {
