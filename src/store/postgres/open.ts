@@ -6,19 +6,21 @@ import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavail
 import { createPg } from './db.js';
 import { deliveryLog, deliveryQueue } from '../sql/deliveries.js';
 import { paperReads } from '../sql/papers.js';
+import { metaStore } from '../sql/meta.js';
 import { planningStore } from '../sql/planning.js';
+import { sendRateStore } from '../sql/send-rate.js';
 import { digestStore } from '../sql/digests.js';
 import { runStore } from '../sql/runs.js';
 import { sourceStore } from '../sql/sources.js';
 import { subscriberStore } from '../sql/subscribers.js';
 import { suppressionStore } from '../sql/suppressions.js';
+import { topicStore } from '../sql/topics.js';
 import { pgClaims } from './claims.js';
 import { migratePg } from './migrations.js';
 import { pgPaperWrites } from './papers.js';
 import { pgPlanningReads } from './planning.js';
 import { postgresDb } from './sql-db.js';
-import { pgMetaStore, pgTopicStore } from './topics.js';
-import { pgSendRateStore, pgTransferStore } from './transfer.js';
+import { pgTransferStore } from './transfer.js';
 
 // SQLSTATE classes and codes that say the server cannot do it now, not that the statement is
 // wrong: connection exceptions (08), insufficient resources such as a full disk (53), shutdowns
@@ -70,9 +72,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     ...paperReads(sdb),
     ...pgPaperWrites(db),
     ...sourceStore(sdb),
-    ...pgTopicStore(db),
+    ...topicStore(sdb),
     ...digestStore(sdb),
-    ...pgMetaStore(db),
+    ...metaStore(sdb),
     ...subscriberStore(sdb),
     ...deliveryQueue(sdb),
     ...deliveryLog(sdb),
@@ -81,7 +83,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     ...pgPlanningReads(db),
     ...suppressionStore(sdb),
     ...runStore(sdb),
-    ...pgSendRateStore(db),
+    ...sendRateStore(sdb),
     ...pgTransferStore(db),
     async close() {
       await db.end();

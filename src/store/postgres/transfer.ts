@@ -1,5 +1,5 @@
 import { PaperboyError } from '../../domain/errors.js';
-import type { SendRateStore, TransferStore, TransferTable } from '../ports.js';
+import type { TransferStore, TransferTable } from '../ports.js';
 import { EXPORT_WHERE, NOT_EMPTY, checkTransferTarget, exportOrder, isStoreCounter } from '../transfer-rules.js';
 import type { Pg } from './db.js';
 
@@ -49,30 +49,6 @@ export function pgTransferStore(db: Pg): TransferStore {
         }
         return counts;
       });
-    },
-  };
-}
-
-export function pgSendRateStore(db: Pg): SendRateStore {
-  return {
-    async reserveSendSlot(name, nowMs, intervalMs) {
-      // One statement takes the slot and moves it on: concurrent workers queue on the row lock.
-      const { rows } = await db.query<{ next_at: number; step: number }>(
-        `INSERT INTO send_rate (name, next_at) VALUES ($1, $2::float8 + $3::float8)
-         ON CONFLICT (name) DO UPDATE SET next_at = greatest(send_rate.next_at, $2::float8)
-           + CASE WHEN $2::float8 < send_rate.slow_until THEN greatest($3::float8, send_rate.slow_interval) ELSE $3::float8 END
-         RETURNING next_at, CASE WHEN $2::float8 < slow_until THEN greatest($3::float8, slow_interval) ELSE $3::float8 END AS step`,
-        [name, nowMs, intervalMs],
-      );
-      const row = rows[0]!;
-      return { atMs: row.next_at - row.step, intervalMs: row.step };
-    },
-    async slowSends(name, intervalMs, untilMs) {
-      await db.query(
-        `INSERT INTO send_rate (name, next_at, slow_interval, slow_until) VALUES ($1, 0, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET slow_interval = excluded.slow_interval, slow_until = excluded.slow_until`,
-        [name, intervalMs, untilMs],
-      );
     },
   };
 }

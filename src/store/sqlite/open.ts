@@ -7,19 +7,21 @@ import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { deliveryLog, deliveryQueue } from '../sql/deliveries.js';
 import { paperReads } from '../sql/papers.js';
+import { metaStore } from '../sql/meta.js';
 import { planningStore } from '../sql/planning.js';
+import { sendRateStore } from '../sql/send-rate.js';
 import { digestStore } from '../sql/digests.js';
 import { runStore } from '../sql/runs.js';
 import { sourceStore } from '../sql/sources.js';
 import { subscriberStore } from '../sql/subscribers.js';
 import { suppressionStore } from '../sql/suppressions.js';
+import { topicStore } from '../sql/topics.js';
 import { sqliteClaims } from './claims.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperWrites } from './papers.js';
 import { sqlitePlanningReads } from './planning.js';
-import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
 import { gated, sqliteDb } from './sql-db.js';
-import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
+import { sqliteTransferStore } from './transfer.js';
 
 /**
  * The database holds subscribers' addresses: a new file (and a new folder for it) is made readable
@@ -88,9 +90,9 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     ...paperReads(sdb),
     ...sqlitePaperWrites(sdb, db),
     ...sourceStore(sdb),
-    ...gated(sdb, sqliteTopicStore(db)),
+    ...topicStore(sdb),
     ...digestStore(sdb),
-    ...gated(sdb, sqliteMetaStore(db)),
+    ...metaStore(sdb),
     ...subscriberStore(sdb),
     ...deliveryQueue(sdb),
     ...deliveryLog(sdb),
@@ -99,7 +101,7 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     ...sqlitePlanningReads(sdb, db),
     ...suppressionStore(sdb),
     ...runStore(sdb),
-    ...gated(sdb, sqliteSendRateStore(db)),
+    ...sendRateStore(sdb),
     ...gated(sdb, sqliteTransferStore(db)),
     async close() {
       db.close();

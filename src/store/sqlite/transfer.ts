@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
-import type { SendRateStore, TransferStore } from '../ports.js';
+import type { TransferStore } from '../ports.js';
 import { EXPORT_WHERE, NOT_EMPTY, checkTransferTarget, exportOrder, isStoreCounter } from '../transfer-rules.js';
 
 const ORDER = exportOrder('rowid');
@@ -42,26 +42,6 @@ export function sqliteTransferStore(db: Database.Database): TransferStore {
         throw err;
       }
       return counts;
-    },
-  };
-}
-
-export function sqliteSendRateStore(db: Database.Database): SendRateStore {
-  const reserve = db.prepare<{ name: string; now: number; interval: number }, { next_at: number; step: number }>(`
-    INSERT INTO send_rate (name, next_at) VALUES (@name, @now + @interval)
-    ON CONFLICT (name) DO UPDATE SET next_at = max(send_rate.next_at, @now)
-      + CASE WHEN @now < send_rate.slow_until THEN max(@interval, send_rate.slow_interval) ELSE @interval END
-    RETURNING next_at, CASE WHEN @now < slow_until THEN max(@interval, slow_interval) ELSE @interval END AS step`);
-  return {
-    async reserveSendSlot(name, nowMs, intervalMs) {
-      const row = reserve.get({ name, now: nowMs, interval: intervalMs })!;
-      return { atMs: row.next_at - row.step, intervalMs: row.step };
-    },
-    async slowSends(name, intervalMs, untilMs) {
-      db.prepare(
-        `INSERT INTO send_rate (name, next_at, slow_interval, slow_until) VALUES (?, 0, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET slow_interval = excluded.slow_interval, slow_until = excluded.slow_until`,
-      ).run(name, intervalMs, untilMs);
     },
   };
 }
