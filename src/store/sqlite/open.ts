@@ -4,24 +4,14 @@ import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
+import { sharedStore } from '../sql/store.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
-import { deliveryLog, deliveryQueue } from '../sql/deliveries.js';
-import { paperReads } from '../sql/papers.js';
-import { metaStore } from '../sql/meta.js';
-import { planningStore } from '../sql/planning.js';
-import { sendRateStore } from '../sql/send-rate.js';
-import { digestStore } from '../sql/digests.js';
-import { runStore } from '../sql/runs.js';
-import { sourceStore } from '../sql/sources.js';
-import { subscriberStore } from '../sql/subscribers.js';
-import { suppressionStore } from '../sql/suppressions.js';
-import { topicStore } from '../sql/topics.js';
 import { sqliteClaims } from './claims.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { sqlitePaperWrites } from './papers.js';
 import { sqlitePlanningReads } from './planning.js';
-import { gated, sqliteDb } from './sql-db.js';
-import { sqliteTransferStore } from './transfer.js';
+import { sqliteDb } from './sql-db.js';
+import { REINDEX_PAPERS } from './transfer.js';
 
 /**
  * The database holds subscribers' addresses: a new file (and a new folder for it) is made readable
@@ -87,22 +77,10 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
-    ...paperReads(sdb),
+    ...sharedStore(sdb, REINDEX_PAPERS),
     ...sqlitePaperWrites(sdb, db),
-    ...sourceStore(sdb),
-    ...topicStore(sdb),
-    ...digestStore(sdb),
-    ...metaStore(sdb),
-    ...subscriberStore(sdb),
-    ...deliveryQueue(sdb),
-    ...deliveryLog(sdb),
     ...sqliteClaims(sdb, db),
-    ...planningStore(sdb),
     ...sqlitePlanningReads(sdb, db),
-    ...suppressionStore(sdb),
-    ...runStore(sdb),
-    ...sendRateStore(sdb),
-    ...gated(sdb, sqliteTransferStore(db)),
     async close() {
       db.close();
     },
