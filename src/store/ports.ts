@@ -17,7 +17,7 @@ export interface IngestCounts {
 
 export interface PaperStore {
   /**
-   * Upserts the papers, the full-text index in the same transactions. PostgreSQL writes them in one
+   * Upserts the papers (merging each with the stored one). PostgreSQL writes them in one
    * transaction; SQLite, whose whole file has one writer, a few thousand at a time so that another
    * process's write (a delivery recorded as sent) never waits long behind a large ingest. A batch
    * is stored whole or not at all; if the store fails part way through a large ingest, the batches
@@ -29,12 +29,6 @@ export interface PaperStore {
     seenAt: string,
     options?: { onProgress?: (done: number, total: number) => void },
   ): Promise<IngestCounts>;
-  /**
-   * Full-text search over titles and abstracts (all words must match), best first: a word in the
-   * title weighs more than one in the abstract. Words match whole (no stemming, no prefixes),
-   * ignoring case and accents; punctuation separates words and nothing is read as an operator.
-   */
-  searchPapers(words: string, limit: number): Promise<Paper[]>;
   /** Papers first seen in (after, upTo], oldest first. */
   papersFirstSeenBetween(after: string, upTo: string): Promise<Paper[]>;
   /** Papers first seen up to `after` and revised after `after` and up to `upTo`: old papers with a new version. */

@@ -48,7 +48,7 @@ function sightings(seed: number, count: number): PaperInput[][] {
 }
 
 describe.skipIf(!postgresAvailable())('SQLite and PostgreSQL given the same sightings', () => {
-  it('count, store, merge and export the same papers, and find the same ones', async () => {
+  it('count, store, merge and export the same papers', async () => {
     const sqlite = openSqliteStore(join(tempDir(), 'paperboy.db'));
     const { store: pg } = await pgTestStore();
     try {
@@ -60,16 +60,6 @@ describe.skipIf(!postgresAvailable())('SQLite and PostgreSQL given the same sigh
       expect(papers.some((p) => p.upvotes !== undefined && p.categories !== undefined && p.version !== null)).toBe(true);
       expect(await pg.listPapers({})).toEqual(papers);
       expect(await pg.exportRows('papers', 0, 1000)).toEqual(await sqlite.exportRows('papers', 0, 1000));
-      let found = 0;
-      const queries = [...WORDS, 'melange', 'CAFE', 'gpu kernels', 'v2 5', 'sparse attention', 'graph memory', 'number 3', 'summary'];
-      for (const query of queries) {
-        const [a, b] = [await sqlite.searchPapers(query, 100), await pg.searchPapers(query, 100)];
-        // Which papers match is the same; how ties and near-ties rank may differ between engines.
-        expect(b.map((p) => p.id).sort(), query).toEqual(a.map((p) => p.id).sort());
-        found += a.length;
-      }
-      expect(found).toBeGreaterThan(queries.length);
-      expect(await pg.searchPapers('summary', 100)).toEqual([]); // facts are not searched, only title and abstract
     } finally {
       await sqlite.close();
     }

@@ -14,7 +14,6 @@ import { TEST_PG_URL, postgresAvailable } from '../helpers/system.js';
 const ENGINE_COLUMNS: Record<string, { postgres: string | null; why: string }> = {
   'papers.seq': { postgres: 'integer', why: 'PostgreSQL has no rowid: insertion order is an identity column' },
   'digest_papers.updated': { postgres: 'boolean', why: '0/1 in SQLite, which has no boolean type' },
-  'papers.search': { postgres: 'tsvector', why: 'the full-text index, which SQLite keeps in the papers_fts tables' },
 };
 
 interface Column {
@@ -30,7 +29,7 @@ function sqliteSchema(path: string): Record<string, Column> {
   const db = new Database(path, { readonly: true });
   try {
     const tables = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'papers_fts%' ORDER BY name`)
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
       .pluck()
       .all() as string[];
     const columns: Record<string, Column> = {};

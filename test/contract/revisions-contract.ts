@@ -123,7 +123,7 @@ export function revisionsContract(engine: Engine): void {
              UPDATE schema_version SET version = 8;`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 11, applied: 3 });
+      expect(upgraded.schema).toEqual({ version: 12, applied: 4 });
       const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
       // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);

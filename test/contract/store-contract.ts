@@ -22,10 +22,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 11, applied: 11 });
+      expect(store.schema).toEqual({ version: 12, applied: 12 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 11, applied: 0 });
+      expect(again.schema).toEqual({ version: 12, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -75,7 +75,7 @@ export function storeContract(engine: Engine): void {
          ${store.engine === 'sqlite' ? 'PRAGMA user_version = 10;' : 'UPDATE schema_version SET version = 10;'}`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 11, applied: 1 });
+      expect(upgraded.schema).toEqual({ version: 12, applied: 2 });
       expect(await upgraded.getTopic('llm')).toEqual({ slug: 'llm', name: 'LLM serving', query: 'language model serving', syntax: 'all-words' });
       await upgraded.saveTopic({ slug: 'nas', name: 'NAS', query: 'neural architecture search' }, at(1));
       expect((await upgraded.listTopics()).map((t) => [t.slug, t.syntax])).toEqual([['llm', 'all-words'], ['nas', 'natural']]);

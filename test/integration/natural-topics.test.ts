@@ -57,7 +57,7 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     await downgrade(before, config);
     const app = await openApp(config);
     try {
-      expect(app.store.schema.applied).toBe(1);
+      expect(app.store.schema.applied).toBe(2);
       expect(await app.store.getTopic('old-llm')).toMatchObject({ query: 'language model serving', syntax: 'all-words' });
       // The same words saved now: a natural topic.
       await app.store.saveTopic(validateTopic('new-llm', 'language model serving'), AT);

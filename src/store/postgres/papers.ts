@@ -52,18 +52,10 @@ const UPDATE = `
  */
 const WRITE_CHUNK = 1_000;
 
-/**
- * Words as a text whose every word must match (plainto_tsquery ANDs them). paper_search_text()
- * is applied in SQL, as to the papers, so that both sides split and fold words alike.
- */
-const SEARCH = `
-  WITH q AS (SELECT plainto_tsquery('simple', paper_search_text($1)) AS q)
-  SELECT ${COLUMNS} FROM papers, q WHERE search @@ q.q
-  ORDER BY ts_rank('{0, 0, 0.33333, 1}', search, q.q) DESC, seq LIMIT $2`;
-
 const PROGRESS_EVERY = 2_000;
 
-export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers' | 'searchPapers'> {
+/** Writing papers on PostgreSQL: one read of the batch, then a few set-based statements. */
+export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers'> {
   return {
     async upsertPapers(papers, seenAt, options) {
       const onProgress = options?.onProgress;
@@ -114,12 +106,6 @@ export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers' | 'search
         onProgress?.(papers.length, papers.length);
         return counts;
       });
-    },
-    async searchPapers(words, limit) {
-      // The same words as SQLite's query: none (only punctuation) finds nothing.
-      if (!/[\p{L}\p{N}]/u.test(words)) return [];
-      const { rows } = await db.query<PaperRow>(SEARCH, [words, limit]);
-      return rows.map(toPaper);
     },
   };
 }

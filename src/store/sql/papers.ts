@@ -23,7 +23,7 @@ const LIST = sql`
 const BY_IDS = sql`SELECT ${PAPER_COLUMNS} FROM papers WHERE ${inList('id', 'ids')}`;
 const COUNT = sql`SELECT count(*) AS n FROM papers`;
 
-export type PaperReads = Omit<PaperStore, 'upsertPapers' | 'searchPapers'>;
+export type PaperReads = Omit<PaperStore, 'upsertPapers'>;
 
 export function paperReads(db: SqlDb): PaperReads {
   return {

@@ -18,7 +18,7 @@ import { transferStore } from './transfer.js';
 /** What each engine writes its own way: writing papers, claiming, and the two planning reads tuned per engine. */
 export type EngineParts = Pick<
   Store,
-  'upsertPapers' | 'searchPapers' | 'claimDeliveries' | 'claimConfirmations' | 'eachUnplannedSubscriber' | 'receivedAnyOf'
+  'upsertPapers' | 'claimDeliveries' | 'claimConfirmations' | 'eachUnplannedSubscriber' | 'receivedAnyOf'
 >;
 
 export type SharedStore = Omit<Store, keyof EngineParts | 'engine' | 'schema' | 'lexicalIndex' | 'close'>;

@@ -56,11 +56,8 @@ const EXPORT = Object.fromEntries(
   ]),
 ) as Record<TransferTable, Statement>;
 
-/**
- * Columns that exist in PostgreSQL only: papers.seq stands in for SQLite's rowid and is regenerated;
- * papers.search (the full-text index) is computed from the title and abstract.
- */
-const ENGINE_COLUMNS: Partial<Record<TransferTable, readonly string[]>> = { papers: ['seq', 'search'] };
+/** Columns that exist in PostgreSQL only: papers.seq stands in for SQLite's rowid and is regenerated. */
+const ENGINE_COLUMNS: Partial<Record<TransferTable, readonly string[]>> = { papers: ['seq'] };
 
 const USED = sql`SELECT (SELECT count(*) FROM papers) + (SELECT count(*) FROM subscribers) + (SELECT count(*) FROM deliveries) AS n`;
 

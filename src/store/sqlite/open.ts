@@ -12,7 +12,6 @@ import { migrate } from './migrations.js';
 import { sqlitePaperWrites } from './papers.js';
 import { sqlitePlanningReads } from './planning.js';
 import { sqliteDb } from './sql-db.js';
-import { REINDEX_PAPERS } from './transfer.js';
 
 /**
  * The database holds subscribers' addresses: a new file (and a new folder for it) is made readable
@@ -65,7 +64,7 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     // WAL with synchronous=NORMAL is durable against process crashes, and much faster than FULL.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // 32 MB of page cache (the default is 2 MB): a large ingest and its full-text index fit in it.
+    // 32 MB of page cache (the default is 2 MB): a large ingest fits in it.
     db.pragma('cache_size = -32768');
     applied = migrate(db);
   } catch (err) {
@@ -78,7 +77,7 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
-    ...sharedStore(sdb, REINDEX_PAPERS),
+    ...sharedStore(sdb),
     ...sqlitePaperWrites(sdb, db),
     ...sqliteClaims(sdb, db),
     ...sqlitePlanningReads(sdb, db),

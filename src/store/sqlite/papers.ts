@@ -3,11 +3,9 @@ import { canonicalId, type PaperInput } from '../../domain/paper.js';
 import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
+import { PAPER_COLUMNS } from '../sql/papers.js';
 import type { SqliteDb } from './sql-db.js';
 import { writeTransaction } from './write-transaction.js';
-
-/** A paper row with SQLite's rowid, which the full-text index is keyed on. */
-type RowidPaperRow = PaperRow & { row_id: number };
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
@@ -31,11 +29,6 @@ function rowParams(id: string, f: PaperFields, at: string) {
   };
 }
 
-/** Words as an FTS5 query that matches them all, each quoted so no word is read as an operator. */
-export function ftsQuery(words: string): string {
-  return (words.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => `"${w}"`).join(' ');
-}
-
 const PROGRESS_EVERY = 2_000;
 /**
  * Papers written per transaction. SQLite has one writer for the whole file: an ingest of 80,000
@@ -49,14 +42,9 @@ const UPSERT_BATCH = 2_000;
  */
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
-export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<PaperStore, 'upsertPapers' | 'searchPapers'> {
-  const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
-  const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
-  // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
-  // existed before the batch is re-indexed when its title or abstract changes.
-  const indexAdded = db.prepare('INSERT INTO papers_fts (rowid, title, abstract) SELECT rowid, title, abstract FROM papers WHERE rowid > ?');
-  const unindex = db.prepare("INSERT INTO papers_fts (papers_fts, rowid, title, abstract) VALUES ('delete', ?, ?, ?)");
-  const index = db.prepare('INSERT INTO papers_fts (rowid, title, abstract) VALUES (?, ?, ?)');
+/** Writing papers on SQLite: row by row (each read, merged, written), in short batches. */
+export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<PaperStore, 'upsertPapers'> {
+  const select = db.prepare<[string], PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
   const insert = db.prepare(`
     INSERT INTO papers (id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
       categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on)
@@ -68,14 +56,10 @@ export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<Pa
       categories = @categories, upvotes = @upvotes, ai_summary = @ai_summary, ai_keywords = @ai_keywords,
       github_repo = @github_repo, featured_on = @featured_on, revised_at = coalesce(@revised_at, revised_at)
     WHERE id = @id`);
-  const search = db.prepare<[string, number], RowidPaperRow>(`
-    SELECT papers.rowid AS row_id, papers.* FROM papers_fts JOIN papers ON papers.rowid = papers_fts.rowid
-    WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 3.0, 1.0) LIMIT ?`);
 
   const upsertBatch = writeTransaction(
     db,
     (papers: readonly PaperInput[], seenAt: string, counts: IngestCounts, progress: (i: number) => void): void => {
-      const before = lastRowid.get()?.n ?? 0;
       papers.forEach((input, i) => {
         progress(i);
         const id = canonicalId(input);
@@ -92,14 +76,8 @@ export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<Pa
         } else {
           update.run({ ...rowParams(id, merged, seenAt), revised_at: isRevision(existing, input) ? seenAt : null });
           counts.updated++;
-          const reindex = row.row_id <= before && (row.title !== merged.title || row.abstract !== merged.abstract);
-          if (reindex) {
-            unindex.run(row.row_id, row.title, row.abstract);
-            index.run(row.row_id, merged.title, merged.abstract);
-          }
         }
       });
-      indexAdded.run(before);
     },
   );
 
@@ -117,10 +95,6 @@ export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<Pa
       }
       onProgress?.(papers.length, papers.length);
       return counts;
-    },
-    async searchPapers(words, limit) {
-      const query = ftsQuery(words);
-      return query ? sdb.raw(() => search.all(query, limit).map(toPaper)) : [];
     },
   };
 }
