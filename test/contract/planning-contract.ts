@@ -183,6 +183,10 @@ export function planningContract(engine: Engine): void {
       );
       expect(sorted(await ask(['arxiv:1']))).toEqual(sorted(await ask([]))); // in an older digest only: not searched
       expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period, topicSet: last.topicSet })).toEqual(new Map());
+      // In the order asked: the planner forms an edition's variants in this order.
+      const asked = [...subs].reverse().map((s) => s.id);
+      const answered = await store.receivedAnyOf({ subscriberIds: asked, paperIds: ['arxiv:5', 'arxiv:6'], after, period, topicSet: last.topicSet });
+      expect([...answered.keys()]).toEqual([hadBoth!.id, interrupted!.id, missed!.id, hadPaper!.id]);
       // Spelled out: a new reader, the up-to-date ones, and those whose only other rows never went out.
       const fits = await ask(['arxiv:5', 'arxiv:6']);
       for (const s of [fresh, upToDate, samePeriod, skipped, bounced, oldPaper]) expect(fits.has(s!.id)).toBe(false);

@@ -49,6 +49,17 @@ export function revisionsContract(engine: Engine): void {
       expect((await store.papersRevisedBetween(at(15), at(25))).map((p) => p.version)).toEqual([3]);
     });
 
+    it('lists a window’s revised papers by first sighting, ties in the order they were stored', async () => {
+      // The digest job ranks them in this order: ties between equal scores keep it.
+      const store = await engine.open();
+      const [a, b, c] = ['2411.00051', '2411.00052', '2411.00053'].map((id) => paperInput({ arxivId: id, version: 1, title: `Paper ${id}` }));
+      await store.upsertPapers([c!], at(-5));
+      await store.upsertPapers([a!, b!], at(0));
+      await store.upsertPapers([{ ...b!, version: 2 }, { ...c!, version: 2 }], at(10));
+      await store.upsertPapers([{ ...a!, version: 2 }], at(11));
+      expect((await store.papersRevisedBetween(at(5), at(15))).map((p) => p.arxivId)).toEqual(['2411.00053', '2411.00051', '2411.00052']);
+    });
+
     it('offers a revised paper as updated to those who had it before, once, and moves both marks with an export', async () => {
       const store = await engine.open();
       const v1 = paperInput({ arxivId: '2411.00042', version: 1 });

@@ -70,7 +70,8 @@ export function sqlitePlanningReads(sdb: SqliteDb, db: Database.Database): Plann
           const last = lastCutoff.get(id)?.at ?? '';
           if (!found.has(id) && last < after) found.set(id, last);
         }
-        return found;
+        // In the order asked.
+        return new Map(subscriberIds.flatMap((id) => (found.has(id) ? [[id, found.get(id)!] as const] : [])));
       });
     },
   };
