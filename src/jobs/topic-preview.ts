@@ -46,7 +46,7 @@ export interface TopicPreview {
 }
 
 export interface PreviewDeps {
-  store: PaperStore & FullTextStore;
+  store: Pick<PaperStore, 'papersFirstSeenBetween' | 'listPapers' | 'getPapers'> & FullTextStore;
   clock: () => Date;
   config: { digest: { popularity?: number } };
 }
@@ -152,7 +152,11 @@ export interface PreviewedSave {
  * `force` is not given. A window without papers does not hold a topic back: a new install, or one
  * whose sources have not run for a month, can still be set up; the preview says it tried nothing.
  */
-export async function saveAfterPreview(deps: PreviewDeps & { store: TopicStore }, topic: Topic, force: boolean): Promise<PreviewedSave> {
+export async function saveAfterPreview(
+  deps: PreviewDeps & { store: Pick<TopicStore, 'saveTopic'> },
+  topic: Topic,
+  force: boolean,
+): Promise<PreviewedSave> {
   await assertSeedsStored(deps.store, topic);
   const preview = await previewTopic(deps, topic.query);
   if (matchesNothing(preview) && !force) return { saved: false, created: false, preview };
