@@ -60,6 +60,7 @@ describe('admin API', () => {
       slug: 'vit',
       name: 'Vision transformer',
       query: '"vision transformer" OR ViT',
+      syntax: 'natural',
       preview: expect.objectContaining({ window: expect.objectContaining({ papers: 0 }), matches: 0, first: [] }),
     });
     // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
