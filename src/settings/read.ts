@@ -52,6 +52,7 @@ export function readSettings(env: Env, cwd: string): Settings {
   const earlier = (name: string): unknown => {
     if (refused.has(name)) throw new RefusedEarlier();
     if (!(name in sources)) throw new Error(`a default names ${name}, which is not declared before it`);
+    if (values[name] === undefined) throw new Error(`a default names ${name}, which has no default of its own`);
     return values[name];
   };
   for (const [name, declaration] of DECLARED) {
