@@ -54,7 +54,7 @@ describe('admin API', () => {
 
     const topic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'vit', query: '"vision transformer" OR ViT' }) });
     expect(topic.status).toBe(201);
-    expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT' });
+    expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT', syntax: 'natural' });
     // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
     const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
     const longTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe', query: long }) });
@@ -63,6 +63,7 @@ describe('admin API', () => {
       slug: 'moe',
       name: 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
       query: long,
+      syntax: 'natural',
     });
     const longName = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe2', query: 'moe', name: 'x'.repeat(121) }) });
     expect(longName.status).toBe(400);
