@@ -1,29 +1,23 @@
-// `npm run eval:relevance -- --explain <topic>`: why a judged topic ranks as it does. Prints the
-// digest's first ten papers with their grades and scores, then every paper graded 1 or 2 that is
-// not among them, with its place and score (or that the ranker never found it).
-import { readFileSync } from 'node:fs';
+// `npm run eval:relevance -- --explain <topic> [--query "<text>"]`: why a judged topic ranks as it
+// does, for its crafted query or for any other text (a natural phrasing). Prints the digest's first
+// ten papers with their grades and scores, then every paper graded 1 or 2 that is not among them,
+// with its place and score (or that the ranker never found it).
 import { parseQuery } from '../src/domain/query.js';
 import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker, type ScoredPaper } from '../src/domain/ranking/ranker.js';
 import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
+import { EvalInputError, loadCrafted, loadJudgements } from './relevance-data.js';
 import { samplePapers } from './sample-papers.js';
 
-const FIXTURES = new URL('../test/fixtures/relevance/', import.meta.url).pathname;
-const TOPICS_FILE = new URL('../data/topics.json', import.meta.url).pathname;
-
-export function explain(slug: string, slots: number): void {
+export function explain(slug: string, slots: number, text?: string): void {
   const papers = samplePapers();
-  const judged = (JSON.parse(readFileSync(`${FIXTURES}judgements.json`, 'utf8')) as { topics: { slug: string; judgements: { id: string; grade: number }[] }[] }).topics;
+  const judged = loadJudgements(papers);
   const topic = judged.find((t) => t.slug === slug);
-  if (!topic) throw new Error(`no judged topic "${slug}"; judged: ${judged.map((t) => t.slug).join(', ')}`);
-  let query: string | undefined;
-  for (const file of [TOPICS_FILE, `${FIXTURES}queries.json`]) {
-    for (const t of (JSON.parse(readFileSync(file, 'utf8')) as { topics: { slug: string; query: string }[] }).topics) if (t.slug === slug) query = t.query;
-  }
-  if (!query) throw new Error(`no query for "${slug}"`);
-  const grades = new Map(topic.judgements.map((j) => [j.id, j.grade]));
+  if (!topic) throw new EvalInputError(`no judged topic "${slug}"; judged: ${judged.map((t) => t.slug).join(', ')}`);
+  const query = text ?? loadCrafted(judged).get(slug)!.query;
+  const { grades } = topic;
   const ranker = createRanker(papers, createFtsLexicalIndex);
-  const ranked = ranker.rank(parseQuery(query));
+  const ranked = ranker.rank(parseQuery(query, { strict: text !== undefined }));
   const shown = diversify(ranked, slots, (a, b) => ranker.similarity(a.paper, b.paper));
   const line = (s: ScoredPaper, place: number) => {
     const how = s.related ? `related: ${s.related.join(', ')}` : `matched: ${s.matched.join(', ')}`;
@@ -39,4 +33,5 @@ export function explain(slug: string, slots: number): void {
     const title = papers.find((p) => p.id === id)?.title.slice(0, 80);
     console.log(at === -1 ? `  -  g${grade}  never found  ${title}` : line(shown[at] as ScoredPaper, at + 1));
   }
+  ranker.close();
 }

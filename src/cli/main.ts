@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerConfig } from './config.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
 import { registerFeed } from './feed.js';
@@ -29,5 +30,6 @@ registerSchedule(program);
 registerDeliveries(program);
 registerServe(program);
 registerTransfer(program);
+registerConfig(program);
 
 await program.parseAsync(process.argv);

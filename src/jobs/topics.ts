@@ -28,7 +28,7 @@ export function topicQuery(topic: Topic): Query {
  * Refuses a topic whose `like:` seeds are not stored papers: such a topic would match nothing.
  * (A topics file is read before any paper may be stored, so it is not checked this way.)
  */
-export async function assertSeedsStored(store: PaperStore, topic: Topic): Promise<void> {
+export async function assertSeedsStored(store: PaperStore, topic: Pick<Topic, 'query'>): Promise<void> {
   const { seeds } = parseQuery(topic.query);
   if (seeds.length === 0) return;
   const stored = new Set((await store.getPapers(seeds)).map((p) => p.id));

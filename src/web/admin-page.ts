@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { oneLine } from '../domain/text.js';
+import { PREVIEW_DAYS } from '../jobs/topic-preview.js';
 import { operatorView } from '../jobs/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
 import { prometheusText } from './metrics-text.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { formField, readForm } from './form-body.js';
 import { bearerToken, type AdminAuth } from './admin-auth.js';
-import { COOKIE, newSession, readCookie, sessionCookie, validSession } from './admin-session.js';
+import { COOKIE, formToken, newSession, readCookie, sessionCookie, validFormToken, validSession } from './admin-session.js';
+import { registerTopicForm, topicSectionView, type TopicFormState } from './admin-topic-form.js';
 
 // Run records hold text from outside (parsers, servers): shown as one bounded line, whatever was stored.
 const shown = (value: unknown) => (typeof value === 'string' ? oneLine(value) : undefined);
@@ -21,22 +23,27 @@ const when = (iso: string | Date | null | undefined) => (iso ? new Date(iso).toI
  * The operator's page and /metrics. Both exist only when ADMIN_TOKEN is set. A browser logs in by
  * typing the token into a form (rate-limited per client); it gets a signed, HttpOnly,
  * SameSite=Strict cookie scoped to /admin. Scrapers send the token as a bearer header to /metrics.
+ * Signed in, the page lists the topics and has a form to try a query and add a topic (POST only,
+ * each form carrying a token bound to the session).
  */
 export function registerAdminPage(server: FastifyInstance, app: App, pages: PageRenderer, auth: AdminAuth | undefined): void {
   const token = app.config.adminToken;
   if (!token || !auth) return;
   const secure = app.config.publicUrl.startsWith('https:');
-  const signedIn = (request: FastifyRequest) => validSession(readCookie(request.headers.cookie, COOKIE), app.secret, token, app.clock());
+  /** The session cookie of a signed-in request. */
+  const session = (request: FastifyRequest) => {
+    const value = readCookie(request.headers.cookie, COOKIE);
+    return value !== undefined && validSession(value, app.secret, token, app.clock()) ? value : undefined;
+  };
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
   const login = (reply: FastifyReply, status: number, error?: string) =>
     noStore(reply).code(status).send(pages.render('admin-login', { title: 'Sign in · Paperboy admin', error }));
 
-  server.get('/admin', async (request, reply) => {
-    if (!signedIn(request)) return login(reply, 200);
+  const render = async (reply: FastifyReply, current: string, topicForm: TopicFormState = {}, status = 200) => {
     // Run records and source errors may quote a URL: shown with its credentials and keys masked.
     const v = app.secrets.value(await operatorView({ store: app.store, clock: app.clock, config: app.config, jobStatus: app.jobStatus }));
     const total = v.perDay.reduce((n, d) => n + d.sent, 0);
-    return noStore(reply).send(
+    return noStore(reply).code(status).send(
       pages.render('admin', {
         title: 'Admin · Paperboy',
         at: when(v.at),
@@ -52,8 +59,28 @@ export function registerAdminPage(server: FastifyInstance, app: App, pages: Page
         jobs: v.jobs.map((j) => ({ name: j.name, next: when(j.nextRun), last: j.lastRun ? `${when(j.lastRun.at)} (${j.lastRun.outcome})` : '—' })),
         nextSends: v.nextSends.map((n) => ({ at: n.overdue ? `${when(n.at)} (due now)` : when(n.at), email: n.email, frequency: n.frequency })),
         moreSends: Math.max(0, v.confirmedSubscribers - v.nextSends.length),
+        topics: await app.store.listTopics(),
+        topicForm: topicSectionView(topicForm),
+        previewDays: PREVIEW_DAYS,
+        csrf: formToken(app.secret, current),
       }),
     );
+  };
+
+  server.get('/admin', async (request, reply) => {
+    const current = session(request);
+    return current ? render(reply, current) : login(reply, 200);
+  });
+
+  registerTopicForm(server, app, {
+    session,
+    render,
+    login,
+    validFormToken: (current, given) => validFormToken(app.secret, current, given ?? ''),
+    expired: (reply) =>
+      noStore(reply)
+        .code(403)
+        .send(pages.render('message', { title: 'Form expired · Paperboy admin', heading: 'Form expired', message: 'This form is out of date or did not come from the admin page. Open the admin page again.' })),
   });
 
   server.post('/admin/login', { config: { rateLimit: LOGIN_LIMIT } }, async (request, reply) => {

@@ -4,7 +4,8 @@ import type { App } from '../app.js';
 import { normaliseEmail } from '../domain/email.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
-import { assertSeedsStored, validateTopic } from '../jobs/topics.js';
+import { matchesNothing, nothingMatchedReason, previewNewQuery, saveAfterPreview } from '../jobs/topic-preview.js';
+import { validateTopic } from '../jobs/topics.js';
 import { bearerToken, UnauthorizedError, type AdminAuth } from './admin-auth.js';
 
 const subscriberBody = z.object({
@@ -16,6 +17,7 @@ const subscriberBody = z.object({
   confirmed: z.boolean().default(false),
 });
 const topicBody = z.object({ slug: z.string(), query: z.string(), name: z.string().optional() });
+const previewBody = z.object({ query: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -55,12 +57,19 @@ export function registerAdminRoutes(server: FastifyInstance, app: App, auth: Adm
 
     api.get('/topics', async () => app.store.listTopics());
 
+    // Saved whatever it matches (a script cannot answer a question): one that matches none of the
+    // recent papers comes back with a warning saying which words no paper has.
     api.post('/topics', async (request, reply) => {
       const body = parse(topicBody, request.body);
       const topic = validateTopic(body.slug, body.query, body.name);
-      await assertSeedsStored(app.store, topic);
-      const created = await app.store.saveTopic(topic, app.clock().toISOString());
-      return reply.code(created ? 201 : 200).send(topic);
+      const { created, preview } = await saveAfterPreview(app, topic, true);
+      const warning = matchesNothing(preview) ? nothingMatchedReason(preview) : undefined;
+      return reply.code(created ? 201 : 200).send({ ...topic, preview, ...(warning ? { warning } : {}) });
+    });
+
+    api.post('/topics/preview', async (request) => {
+      const { query } = parse(previewBody, request.body);
+      return previewNewQuery(app, query);
     });
 
     api.delete<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {

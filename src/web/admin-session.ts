@@ -51,3 +51,18 @@ export function tokenMatches(given: string, adminToken: string): boolean {
   const b = createHash('sha256').update(adminToken).digest();
   return timingSafeEqual(a, b);
 }
+
+/**
+ * The token the admin page's forms carry, bound to the session: a page on another site can
+ * neither read it nor guess it, and it ends with the session. (The SameSite=Strict cookie already
+ * keeps other sites' forms out; this holds where a browser does not honour SameSite.)
+ */
+export function formToken(secret: string, session: string): string {
+  return createHmac('sha256', secret).update(`admin-form\n${session}`).digest('base64url');
+}
+
+export function validFormToken(secret: string, session: string, given: string): boolean {
+  const a = Buffer.from(formToken(secret, session));
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -37,8 +37,7 @@ export function planningContract(engine: Engine): void {
       const weekly = subscriber({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 });
       const daily = [subscriber(), subscriber(), subscriber()];
       await save(store, [...daily, weekly, subscriber({ status: 'pending' }), subscriber({ status: 'unsubscribed' }), subscriber({ sendHour: 9, status: 'pending' })]);
-      const slots = await store.confirmedSlots();
-      expect([...slots].sort((a, b) => a.frequency.localeCompare(b.frequency))).toEqual([
+      expect(await store.confirmedSlots()).toEqual([
         { ...DAILY_8, subscribers: 3 },
         { frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7, subscribers: 1 },
       ]);
@@ -56,6 +55,28 @@ export function planningContract(engine: Engine): void {
       expect((await store.listSlotSubscribers(DAILY_8, 1)).map((s) => s.email)).toEqual(confirmedDaily.slice(0, 1));
       expect(await store.listSlotSubscribers({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 }, 10)).toEqual([await store.getSubscriber(weekly.id)]);
       expect(await store.listSlotSubscribers({ ...DAILY_8, sendHour: 9 }, 10)).toEqual([]);
+    });
+
+    it('lists schedule slots by frequency, time zone and hour, whatever order their subscribers came in', async () => {
+      // The planner walks the slots in this order (jobs/plan.ts): the same list, the same run.
+      const store = await engine.open();
+      const slots = [
+        { frequency: 'weekly', timezone: 'UTC', sendHour: 6 },
+        { frequency: 'daily', timezone: 'UTC', sendHour: 9 },
+        { frequency: 'daily', timezone: 'Europe/Paris', sendHour: 7 },
+        { frequency: 'daily', timezone: 'UTC', sendHour: 10 },
+        { frequency: 'daily', timezone: 'Asia/Tokyo', sendHour: 23 },
+        { frequency: 'weekly', timezone: 'America/New_York', sendHour: 8 },
+      ] as const;
+      for (const slot of slots) await save(store, [subscriber(slot)]);
+      expect((await store.confirmedSlots()).map((s) => `${s.frequency} ${s.timezone} ${s.sendHour}`)).toEqual([
+        'daily Asia/Tokyo 23',
+        'daily Europe/Paris 7',
+        'daily UTC 9',
+        'daily UTC 10',
+        'weekly America/New_York 8',
+        'weekly UTC 6',
+      ]);
     });
 
     it('streams the unplanned confirmed subscribers of the slots, with their existing topics and when they confirmed', async () => {

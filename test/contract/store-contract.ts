@@ -156,6 +156,19 @@ export function storeContract(engine: Engine): void {
       expect((await store.listDigests({ topicSet: 'nas', limit: 1 })).map((d) => d.period.key)).toEqual(['2026-11-26']);
     });
 
+    it('answers a freeze with the edition as stored, whether it created it or found it', async () => {
+      const store = await engine.open();
+      // What the store does not keep (an extra field of a period, updatedIds left out) is not in the answer either.
+      const given = digest();
+      const { updatedIds: _, ...withoutUpdated } = given;
+      const input = { ...withoutUpdated, period: { ...given.period, sendAt: new Date(T0) } };
+      const first = await store.insertDigest(input);
+      const stored = await store.getDigest(given.id);
+      expect(stored).toEqual({ ...given, updatedIds: [] });
+      expect(first).toEqual({ digest: stored, created: true });
+      expect(await store.insertDigest(input)).toEqual({ digest: stored, created: false });
+    });
+
     it('lets one of several concurrent freezes of an edition create it', async () => {
       const store = await engine.open();
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertDigest(digest({ id: `dg_race_${i}` }))));

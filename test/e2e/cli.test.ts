@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES, SAMPLE_PAGE, tempDir } from '../helpers/env.js';
 import { paperboy } from '../helpers/cli.js';
 
+/** What `topics add` says before saving when no paper was first seen in the last 30 days. */
+const UNTRIED = 'no papers from the last 30 days to try the query on\n';
+
 describe('paperboy CLI', () => {
   it('ingests the sample page idempotently and reports the counts', () => {
     const cwd = tempDir();
@@ -85,20 +88,21 @@ describe('paperboy CLI', () => {
 
   it('adds, lists and removes topics, and refuses bad ones', () => {
     const cwd = tempDir();
+    // No papers yet: nothing to try a query on, and nothing holds the topic back.
     expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR "language model" serving']).stdout).toBe(
-      'added llm-serving: LLM serving = "LLM serving" OR "language model" serving\n',
+      `${UNTRIED}added llm-serving: LLM serving = "LLM serving" OR "language model" serving\n`,
     );
     expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('llm-serving\tLLM serving\t"LLM serving" OR "language model" serving\n');
     // An existing slug is refused, not overwritten; --replace changes its query and keeps its name.
     const again = paperboy(cwd, ['topics', 'add', 'llm-serving', 'llm']);
     expect(again.status).toBe(1);
     expect(again.stderr).toBe('paperboy: topic "llm-serving" exists (LLM serving = "LLM serving" OR "language model" serving): add --replace to change it\n');
-    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR vLLM', '--replace']).stdout).toBe('updated llm-serving: LLM serving = "LLM serving" OR vLLM\n');
+    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR vLLM', '--replace']).stdout).toBe(`${UNTRIED}updated llm-serving: LLM serving = "LLM serving" OR vLLM\n`);
     // A query that starts with an excluded word needs -- before it, and the error says so.
     const dashed = paperboy(cwd, ['topics', 'add', 'tq', '-survey nas']);
     expect(dashed.status).toBe(1);
     expect(dashed.stderr).toBe("paperboy: unknown option '-survey nas': a query that starts with an excluded word goes after --, e.g. paperboy topics add tq -- '-survey nas'\n");
-    expect(paperboy(cwd, ['topics', 'add', 'tq', '--', '-survey nas']).stdout).toBe('added tq: Nas = -survey nas\n');
+    expect(paperboy(cwd, ['topics', 'add', 'tq', '--', '-survey nas']).stdout).toBe(`${UNTRIED}added tq: Nas = -survey nas\n`);
     const badSlug = paperboy(cwd, ['topics', 'add', 'LLM Serving', 'llm']);
     expect(badSlug.status).toBe(1);
     expect(badSlug.stderr).toMatch(/^paperboy: invalid topic slug "LLM Serving"/);
@@ -112,10 +116,63 @@ describe('paperboy CLI', () => {
     const cwd = tempDir();
     const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
     const named = 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…';
-    expect(paperboy(cwd, ['topics', 'add', 'moe', long]).stdout).toBe(`added moe: ${named} = ${long}\n`);
+    expect(paperboy(cwd, ['topics', 'add', 'moe', long]).stdout).toBe(`${UNTRIED}added moe: ${named} = ${long}\n`);
     const tooLong = paperboy(cwd, ['topics', 'add', 'moe2', 'moe', '--name', 'x'.repeat(121)]);
     expect(tooLong.status).toBe(1);
     expect(tooLong.stderr).toBe('paperboy: a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query\n');
+  });
+
+  it('shows what a topic matches among the last 30 days\' papers before saving it, and saves one that matches nothing only with --force', () => {
+    const cwd = tempDir();
+    paperboy(cwd, ['ingest', SAMPLE_PAGE]);
+    const titles = new Set((JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as { title: string }[]).map((p) => p.title));
+
+    // Trying a query saves nothing.
+    const tried = paperboy(cwd, ['topics', 'preview', 'neural architecture search']);
+    expect(tried.stderr).toBe('');
+    expect(tried.status).toBe(0);
+    const lines = tried.stdout.trimEnd().split('\n');
+    const count = Number(/^matches (\d+) of 103 papers from the last 30 days; the first 5:$/.exec(lines[0] ?? '')?.[1]);
+    expect(count).toBeGreaterThan(5);
+    // Five papers, each a title then its score and why.
+    expect(lines).toHaveLength(11);
+    for (let i = 0; i < 5; i++) {
+      const [, n, title] = /^ {2}(\d)\. (.+)$/.exec(lines[1 + 2 * i] ?? '') ?? [];
+      expect(n).toBe(String(i + 1));
+      expect(titles.has(title ?? '')).toBe(true);
+      expect(lines[2 + 2 * i]).toMatch(/^ {5}[01]\.\d\d · matches .*\b(neural|architecture|search)\b/);
+    }
+    const json = JSON.parse(paperboy(cwd, ['topics', 'preview', 'neural architecture search', '--json']).stdout) as { matches: number; first: { title: string }[] };
+    expect(json.matches).toBe(count);
+    expect(json.first.map((p) => p.title)).toEqual(lines.filter((_, i) => i % 2 === 1).map((l) => l.replace(/^ {2}\d\. /, '')));
+    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('');
+
+    // Adding shows the same preview, then saves.
+    const added = paperboy(cwd, ['topics', 'add', 'nas', 'neural architecture search']);
+    expect(added.status).toBe(0);
+    expect(added.stdout).toBe(`${tried.stdout}added nas: Neural architecture search = neural architecture search\n`);
+
+    // A query that matches nothing is refused, naming the words no paper has.
+    const refused = paperboy(cwd, ['topics', 'add', 'plants', 'photosynthesis OR "chlorophyll fluorescence"']);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      'paperboy: topic "plants" matches none of the 103 papers from the last 30 days: no paper has photosynthesis or "chlorophyll fluorescence"; add --force to save it anyway\n',
+    );
+    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('nas\tNeural architecture search\tneural architecture search\n');
+    const tryIt = paperboy(cwd, ['topics', 'preview', 'photosynthesis']);
+    expect([tryIt.status, tryIt.stdout]).toEqual([0, 'matches none of the 103 papers from the last 30 days\nno paper has photosynthesis\n']);
+
+    // --force saves it anyway, with the warning.
+    const forced = paperboy(cwd, ['topics', 'add', 'plants', 'photosynthesis OR "chlorophyll fluorescence"', '--force']);
+    expect(forced.status).toBe(0);
+    expect(forced.stderr).toBe(
+      'paperboy: warning: topic "plants" matches none of the 103 papers from the last 30 days: no paper has photosynthesis or "chlorophyll fluorescence"; saved anyway (--force)\n',
+    );
+    expect(forced.stdout).toBe('added plants: Photosynthesis = photosynthesis OR "chlorophyll fluorescence"\n');
+    // --replace is previewed too, and keeps the name.
+    const replaced = paperboy(cwd, ['topics', 'add', 'plants', 'neural architecture search', '--replace']);
+    expect(replaced.stdout).toBe(`${tried.stdout}updated plants: Photosynthesis = neural architecture search\n`);
   });
 
   it('writes a topic digest as html, text and a parseable .eml', async () => {
@@ -170,7 +227,7 @@ describe('paperboy CLI', () => {
 
   it('has --help on every command and a one-line error for unknown ones', () => {
     const cwd = tempDir();
-    for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve']) {
+    for (const cmd of ['ingest', 'topics', 'digest', 'feed', 'papers', 'serve', 'config']) {
       const run = paperboy(cwd, [cmd, '--help']);
       expect(run.status, cmd).toBe(0);
       expect(run.stdout).toContain(`Usage: paperboy ${cmd}`);
@@ -185,5 +242,30 @@ describe('paperboy CLI', () => {
     const run = paperboy(cwd, ['papers'], { SMTP_URL: 'http://user:hunter2@relay' });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('paperboy: SMTP_URL must start with smtp:// or smtps://\n');
+  });
+
+  it('prints the settings in effect, where each comes from, secrets masked', () => {
+    const cwd = tempDir();
+    const run = paperboy(cwd, ['config'], { PORT: '9090', SMTP_URL: 'smtp://mailer:hunter2@relay:587', ADMIN_TOKEN: 'a'.repeat(30), HOST: '' });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    const line = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.replace(/ +/g, ' ');
+    expect(line('PORT')).toBe('PORT env 9090');
+    expect(line('PUBLIC_URL')).toBe('PUBLIC_URL default http://localhost:9090');
+    expect(line('HOST')).toBe('HOST default 127.0.0.1');
+    expect(line('DATABASE_URL')).toBe(`DATABASE_URL default ${join(cwd, 'data', 'paperboy.db')}`);
+    expect(line('SMTP_URL')).toBe('SMTP_URL env smtp://***@relay:587');
+    expect(line('ADMIN_TOKEN')).toBe('ADMIN_TOKEN env ***');
+    expect(line('PAPERBOY_SECRET')).toBe('PAPERBOY_SECRET unset (generated on first run)');
+    expect(run.stdout).not.toMatch(/hunter2|aaaa/);
+    // Nothing is created: reading the settings opens no store.
+    expect(existsSync(join(cwd, 'data'))).toBe(false);
+
+    const json = JSON.parse(paperboy(cwd, ['config', '--json'], { DATABASE_URL: 'postgres://pb@db/x' }).stdout) as { name: string; value: string }[];
+    expect(json.find((s) => s.name === 'DELIVERY_CLAIM_BATCH')).toEqual({ name: 'DELIVERY_CLAIM_BATCH', group: 'Delivery', source: 'default', value: '4' });
+
+    const bad = paperboy(cwd, ['config'], { PORT: 'x', SMTP_URL: 'http://mailer:hunter2@relay' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('paperboy: PORT=x is not a whole number between 0 and 65535; SMTP_URL must start with smtp:// or smtps://\n');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { postForm, webApp } from '../helpers/web.js';
+import { SAMPLE_PAGE } from '../helpers/env.js';
+import { postForm, TOPICS, webApp } from '../helpers/web.js';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 
@@ -54,12 +55,19 @@ describe('admin API', () => {
 
     const topic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'vit', query: '"vision transformer" OR ViT' }) });
     expect(topic.status).toBe(201);
-    expect(await topic.json()).toEqual({ slug: 'vit', name: 'Vision transformer', query: '"vision transformer" OR ViT', syntax: 'natural' });
+    // No paper stored yet: nothing to try the query on, so no warning.
+    expect(await topic.json()).toEqual({
+      slug: 'vit',
+      name: 'Vision transformer',
+      query: '"vision transformer" OR ViT',
+      syntax: 'natural',
+      preview: expect.objectContaining({ window: expect.objectContaining({ papers: 0 }), matches: 0, first: [] }),
+    });
     // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
     const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
     const longTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe', query: long }) });
     expect(longTopic.status).toBe(201);
-    expect(await longTopic.json()).toEqual({
+    expect(await longTopic.json()).toMatchObject({
       slug: 'moe',
       name: 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
       query: long,
@@ -101,5 +109,66 @@ describe('admin API', () => {
 
     clock.set('2026-11-25T06:16:00Z'); // the window has passed
     expect((await api(base, '/subscribers', { headers: from('203.0.113.5') })).status).toBe(200);
+  });
+
+  it('shows what a topic matches among the last 30 days\' papers, and saves one that matches nothing with a warning naming its words', async () => {
+    const { app, base, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
+    await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const post = (path: string, body: unknown) => api(base, path, { method: 'POST', body: JSON.stringify(body) });
+    type Preview = {
+      window: { from: string; to: string; days: number; papers: number };
+      matches: number;
+      first: { id: string; title: string; score: number; matched: string[]; why: string }[];
+      wordsWithoutHits: string[];
+      corrections: unknown[];
+    };
+
+    const tried = await post('/topics/preview', { query: '"neural architecture search" OR NAS' });
+    expect(tried.status).toBe(200);
+    const preview = (await tried.json()) as Preview;
+    expect(preview.window).toEqual({ from: '2026-10-26T06:00:00.000Z', to: '2026-11-25T06:00:00.000Z', days: 30, papers: 103 });
+    expect(preview.matches).toBeGreaterThan(5);
+    expect(preview.matches).toBeLessThan(103);
+    expect(preview.first).toHaveLength(5);
+    for (const p of preview.first) {
+      expect(`${p.title} ${p.matched.join(' ')}`).toMatch(/neural architecture search|NAS/i);
+      expect(p.why).toMatch(/^matches /);
+    }
+    const scores = preview.first.map((p) => p.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(preview.wordsWithoutHits).toEqual([]);
+    expect(preview.corrections).toEqual([]);
+    // Trying saves nothing.
+    expect(((await (await api(base, '/topics')).json()) as { slug: string }[]).map((t) => t.slug)).toEqual(TOPICS.map((t) => t.slug).sort());
+
+    const nothing = (await (await post('/topics/preview', { query: 'photosynthesis OR "chlorophyll"' })).json()) as Preview;
+    expect(nothing).toMatchObject({ matches: 0, first: [], wordsWithoutHits: ['photosynthesis', 'chlorophyll'] });
+
+    // The API saves a topic that matches nothing (a script cannot be asked), with a warning.
+    const plants = await post('/topics', { slug: 'plants', query: 'photosynthesis chlorophyll' });
+    expect(plants.status).toBe(201);
+    expect(await plants.json()).toMatchObject({
+      slug: 'plants',
+      preview: { matches: 0, wordsWithoutHits: ['photosynthesis', 'chlorophyll'] },
+      warning: 'matches none of the 103 papers from the last 30 days: no paper has photosynthesis or chlorophyll',
+    });
+    expect(await app.store.getTopic('plants')).toMatchObject({ query: 'photosynthesis chlorophyll' });
+    const nas = await post('/topics', { slug: 'nas-again', query: 'neural architecture search' });
+    expect(nas.status).toBe(201);
+    const saved = (await nas.json()) as { preview: Preview; warning?: string };
+    expect(saved.preview.matches).toBeGreaterThan(0);
+    expect(saved.preview.first[0]?.why).toMatch(/^matches /);
+    expect(saved).not.toHaveProperty('warning');
+
+    // A month on, those papers are out of the window: nothing to try the query on, and no warning.
+    clock.set('2026-12-26T06:00:00Z');
+    const later = (await (await post('/topics/preview', { query: 'photosynthesis' })).json()) as Preview;
+    expect(later).toMatchObject({ window: { papers: 0 }, matches: 0, wordsWithoutHits: [] });
+
+    const bad = await post('/topics/preview', { query: 'nas min:2' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'topic query "nas min:2": min:2 must be a number from 0 to 1 (e.g. min:0.3)' });
+    expect((await post('/topics/preview', {})).status).toBe(400);
+    expect((await api(base, '/topics/preview', { method: 'POST', body: '{"query":"nas"}', token: null })).status).toBe(401);
   });
 });

@@ -80,6 +80,84 @@ describe('admin page', () => {
   });
 });
 
+describe('the admin page\'s topics', () => {
+  it('lists the topics, previews a query without saving it, and saves a topic that matches nothing only when asked to', async () => {
+    const { app, base, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
+    await app.ingester.ingestFiles([SAMPLE_PAGE]);
+    const cookie = await signIn(base);
+    const page = await (await fetch(`${base}/admin`, { headers: { cookie } })).text();
+    const list = /<table id="topic-list">[\s\S]*?<\/table>/.exec(page)![0];
+    expect([...list.matchAll(/<tr><td><code>([^<]+)<\/code><\/td><td>([^<]+)<\/td>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ['llm-serving', 'LLM serving'],
+      ['nas', 'Neural architecture search'],
+    ]);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = { cookie }) => postForm(`${base}${path}`, { csrf, ...fields }, headers);
+
+    // Preview: the count, the first five with why, and nothing saved. What was typed is escaped.
+    const tried = await post('/admin/topics/preview', { slug: 'nas-2', name: '<b>NAS</b>', query: 'neural architecture search' });
+    expect(tried.status).toBe(200);
+    const preview = await tried.text();
+    const card = /<div class="card" id="topic-preview">[\s\S]*?<\/div>/.exec(preview)![0];
+    const count = Number(/<strong>matches (\d+) of 103 papers from the last 30 days<\/strong>/.exec(card)?.[1]);
+    expect(count).toBeGreaterThan(5);
+    const items = [...card.matchAll(/<li><a href="https:[^"]+">([^<]+)<\/a><br><span class="muted why">Why: matches ([^<]+) · score (\d\.\d\d)<\/span><\/li>/g)];
+    expect(items).toHaveLength(5);
+    for (const [, , matched] of items) expect(matched).toMatch(/neural|architecture|search/);
+    expect(preview).toContain('name="name" value="&lt;b&gt;NAS&lt;/b&gt;"');
+    expect(preview).not.toContain('<b>NAS');
+    expect(await app.store.getTopic('nas-2')).toBeUndefined();
+
+    // Save: a query that matches nothing is shown with a warning and not saved...
+    const refused = await post('/admin/topics', { slug: 'plants', name: '', query: 'photosynthesis OR chlorophyll' });
+    expect(refused.status).toBe(200);
+    const asked = await refused.text();
+    expect(asked).toContain('<strong>matches none of the 103 papers from the last 30 days</strong>');
+    expect(asked).toContain('<p id="words-without-hits">no paper has photosynthesis or chlorophyll</p>');
+    expect(asked).toMatch(/<p class="error" role="alert" id="topic-warning">This query matches none of the papers of the last 30 days: it is saved only with “Save anyway” ticked.<\/p>/);
+    expect(asked).toContain('<input type="checkbox" name="force" value="yes"> Save anyway');
+    expect(asked).toContain('name="slug" value="plants"');
+    expect(await app.store.getTopic('plants')).toBeUndefined();
+    // ...until "Save anyway" is ticked.
+    const forced = await post('/admin/topics', { slug: 'plants', name: 'Plants', query: 'photosynthesis OR chlorophyll', force: 'yes' });
+    expect(forced.status).toBe(200);
+    expect(await forced.text()).toContain(
+      '<p class="notice" role="status">Added topic plants (Plants): photosynthesis OR chlorophyll. It matches none of the 103 papers from the last 30 days: no paper has photosynthesis or chlorophyll.</p>',
+    );
+    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Plants', query: 'photosynthesis OR chlorophyll', syntax: 'natural' });
+    // A query that matches is saved at once, and changing a topic without a name keeps its name.
+    const changed = await (await post('/admin/topics', { slug: 'plants', name: '', query: 'neural architecture search' })).text();
+    expect(changed).toContain('<p class="notice" role="status">Updated topic plants (Plants): neural architecture search.</p>');
+    expect(changed).toMatch(/<strong>matches \d+ of 103 papers/);
+    expect(changed).not.toContain('id="topic-warning"');
+
+    // Bad input is shown beside the form, as typed.
+    const bad = await post('/admin/topics', { slug: 'Bad Slug', name: '', query: 'nas' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/<p class="error" role="alert">invalid topic slug &quot;Bad Slug&quot;: [^<]+<\/p>[\s\S]*name="slug" value="Bad Slug"/);
+    const badQuery = await post('/admin/topics/preview', { slug: '', name: '', query: 'nas min:2' });
+    expect(badQuery.status).toBe(400);
+    expect(await badQuery.text()).toContain('min:2 must be a number from 0 to 1');
+
+    // Without a session, or without the session's form token, nothing happens.
+    const anonymous = await post('/admin/topics', { slug: 'x1', name: '', query: 'nas', force: 'yes' }, {});
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toContain('name="token"');
+    for (const token of ['', 'forged', csrf.slice(0, -1)]) {
+      const forged = await postForm(`${base}/admin/topics`, { csrf: token, slug: 'x2', query: 'nas', force: 'yes' }, { cookie });
+      expect(forged.status).toBe(403);
+      expect(await forged.text()).toContain('This form is out of date or did not come from the admin page.');
+    }
+    // The token of another session (signed in a minute later) does not do either.
+    clock.set('2026-11-25T06:01:00Z');
+    const other = await signIn(base);
+    expect(other).not.toBe(cookie);
+    expect((await post('/admin/topics', { slug: 'x3', name: '', query: 'nas' }, { cookie: other })).status).toBe(403);
+    expect((await post('/admin/topics/preview', { slug: 'x3', name: '', query: 'nas' }, { cookie: other })).status).toBe(403);
+    expect((await app.store.listTopics()).map((t) => t.slug)).toEqual(['llm-serving', 'nas', 'plants']);
+  });
+});
+
 describe.each(ENGINES)('admin page on $engine', ({ env, absent }) => {
   it.skipIf(absent)('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
     const { app, base, plan, sent, clock } = await withActivity(env());

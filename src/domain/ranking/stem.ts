@@ -4,24 +4,28 @@
  */
 
 // Words whose Porter stem would merge them with unrelated words in ML text: "transformer" is a
-// model family, not "transformation"; "attention" is not "attend"; an "adapter" is not "adaptation".
+// model family, not "transformation"; "attention" is not "attentive"; an "adapter" is a module,
+// not "adaptation"; "general", "generalization", "generative" and "generic" are not "generate"
+// (Porter gives "gener" for all of them); "university" is not "universal".
+// Keyed by the word after Step 1 (plural, -ed, -ing, y → i), so that every inflection of a
+// protected word is protected with it: "generalized" and "generalizations" as "generalization".
 // A Map, not an object: a paper's word may be "constructor" or "__proto__".
 const PROTECTED: ReadonlyMap<string, string> = new Map([
   ['transformer', 'transformer'],
-  ['transformers', 'transformer'],
   ['attention', 'attention'],
-  ['attentions', 'attention'],
   ['generative', 'generative'],
   ['general', 'general'],
-  ['generalization', 'generaliz'],
+  ['generalli', 'general'],
+  ['generaliti', 'general'],
+  ['generic', 'generic'],
   ['generalize', 'generaliz'],
-  ['generalizes', 'generaliz'],
-  ['generalizing', 'generaliz'],
+  ['generalization', 'generaliz'],
+  // The British forms of the same words ("generalised" and "generalising" end Step 1 as "generalis").
+  ['generalise', 'generaliz'],
+  ['generalis', 'generaliz'],
   ['generalisation', 'generaliz'],
-  ['university', 'university'],
-  // An adapter is a module, adaptation is what it does.
+  ['universiti', 'university'],
   ['adapter', 'adapter'],
-  ['adapters', 'adapter'],
 ]);
 
 const isVowelAt = (w: string, i: number): boolean => {
@@ -79,9 +83,12 @@ const STEP4 = [
   'iti', 'ous', 'ive', 'ize',
 ];
 
+/**
+ * Porter's algorithm as his reference implementation has it (which replaced the paper's ABLI → ABLE
+ * by BLI → BLE and added LOGI → LOG), except for the protected words above. A word of one or two
+ * letters, or with anything but a to z in it ("resnet50"), is returned as it is.
+ */
 export function porterStem(word: string): string {
-  const kept = PROTECTED.get(word);
-  if (kept) return kept;
   if (word.length <= 2 || /[^a-z]/.test(word)) return word;
   let w = word;
   // Step 1a: plurals.
@@ -106,6 +113,8 @@ export function porterStem(word: string): string {
   }
   // Step 1c: y → i after a vowel-bearing stem.
   if (w.endsWith('y') && hasVowel(w.slice(0, -1))) w = `${w.slice(0, -1)}i`;
+  const kept = PROTECTED.get(w);
+  if (kept) return kept;
   w = replaceSuffix(w, STEP2, 0);
   w = replaceSuffix(w, STEP3, 0);
   // Step 4: drop a derivational suffix from a long enough stem.

@@ -4,13 +4,19 @@ import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { createPg } from './db.js';
-import { pgDeliveryStore } from './deliveries.js';
-import { pgDigestStore } from './digests.js';
+import { deliveryRecords } from '../sql/deliveries.js';
+import { paperReads } from '../sql/papers.js';
+import { planningWrites } from '../sql/planning.js';
+import { digestStore } from '../sql/digests.js';
+import { runStore } from '../sql/runs.js';
+import { sourceStore } from '../sql/sources.js';
+import { subscriberStore } from '../sql/subscribers.js';
+import { suppressions } from '../sql/suppressions.js';
+import { pgClaims } from './claims.js';
 import { migratePg } from './migrations.js';
-import { pgPaperStore } from './papers.js';
-import { pgRunStore } from './runs.js';
-import { pgSourceStore } from './sources.js';
-import { pgSubscriberStore } from './subscribers.js';
+import { pgPaperWrites } from './papers.js';
+import { pgPlanningReads } from './planning.js';
+import { postgresDb } from './sql-db.js';
 import { pgMetaStore, pgTopicStore } from './topics.js';
 import { pgSendRateStore, pgTransferStore } from './transfer.js';
 
@@ -55,19 +61,25 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       cause: err,
     });
   }
+  const sdb = postgresDb(db);
   const store: Store = {
     engine: 'postgres',
     // PostgreSQL's ts_rank is not BM25: rankings use the same engine as on SQLite, and rank alike.
     lexicalIndex: createFtsLexicalIndex,
     schema,
-    ...pgPaperStore(db),
-    ...pgSourceStore(db),
+    ...paperReads(sdb),
+    ...pgPaperWrites(db),
+    ...sourceStore(sdb),
     ...pgTopicStore(db),
-    ...pgDigestStore(db),
+    ...digestStore(sdb),
     ...pgMetaStore(db),
-    ...pgSubscriberStore(db),
-    ...pgDeliveryStore(db),
-    ...pgRunStore(db),
+    ...subscriberStore(sdb),
+    ...deliveryRecords(sdb),
+    ...pgClaims(db),
+    ...planningWrites(sdb),
+    ...pgPlanningReads(db),
+    ...suppressions(sdb),
+    ...runStore(sdb),
     ...pgSendRateStore(db),
     ...pgTransferStore(db),
     async close() {

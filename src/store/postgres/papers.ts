@@ -3,9 +3,9 @@ import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields }
 import type { IngestCounts, PaperStore } from '../ports.js';
 import type { Pg } from './db.js';
 import { type PaperRow, toPaper } from '../rows.js';
+import { PAPER_COLUMNS } from '../sql/papers.js';
 
-const COLUMNS = `id, arxiv_id, version, title, abstract, authors, url, published_at, first_seen_at, updated_at,
-  categories, upvotes, ai_summary, ai_keywords, github_repo, featured_on, revised_at`;
+const COLUMNS = PAPER_COLUMNS;
 
 const jsonList = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
 
@@ -63,7 +63,7 @@ const SEARCH = `
 
 const PROGRESS_EVERY = 2_000;
 
-export function pgPaperStore(db: Pg): PaperStore {
+export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers' | 'searchPapers'> {
   return {
     async upsertPapers(papers, seenAt, options) {
       const onProgress = options?.onProgress;
@@ -120,35 +120,6 @@ export function pgPaperStore(db: Pg): PaperStore {
       if (!/[\p{L}\p{N}]/u.test(words)) return [];
       const { rows } = await db.query<PaperRow>(SEARCH, [words, limit]);
       return rows.map(toPaper);
-    },
-    async papersFirstSeenBetween(after, upTo) {
-      const { rows } = await db.query<PaperRow>(
-        `SELECT ${COLUMNS} FROM papers WHERE first_seen_at > $1 AND first_seen_at <= $2 ORDER BY first_seen_at, seq`,
-        [after, upTo],
-      );
-      return rows.map(toPaper);
-    },
-    async papersRevisedBetween(after, upTo) {
-      const { rows } = await db.query<PaperRow>(
-        `SELECT ${COLUMNS} FROM papers WHERE revised_at > $1 AND revised_at <= $2 AND first_seen_at <= $1 ORDER BY first_seen_at, seq`,
-        [after, upTo],
-      );
-      return rows.map(toPaper);
-    },
-    async listPapers({ since, limit }) {
-      const { rows } = await db.query<PaperRow>(
-        `SELECT ${COLUMNS} FROM papers WHERE first_seen_at >= $1 ORDER BY first_seen_at DESC, seq LIMIT $2`,
-        [since ?? '', limit ?? null],
-      );
-      return rows.map(toPaper);
-    },
-    async getPapers(ids) {
-      const { rows } = await db.query<PaperRow>(`SELECT ${COLUMNS} FROM papers WHERE id = ANY($1)`, [[...ids]]);
-      const byId = new Map(rows.map((r) => [r.id, toPaper(r)]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
-    },
-    async countPapers() {
-      return (await db.query<{ n: number }>('SELECT count(*) AS n FROM papers')).rows[0]!.n;
     },
   };
 }

@@ -1,15 +1,9 @@
-// The planning part of the PostgreSQL delivery store: set-based, as in SQLite (sqlite/deliveries.ts),
-// so that planning 100,000 subscribers is a few statements, never a round trip per subscriber.
+// The planner's two reads whose plans are tuned to PostgreSQL (SQLite's: sqlite/planning.ts); the
+// rest of planning is shared (sql/planning.ts).
 import type { Frequency } from '../../domain/subscriber.js';
-import type { DeliveryStore } from '../ports.js';
 import type { Pg } from './db.js';
 import { toPlanCandidate } from '../rows.js';
-
-/** Rows that count as received: sent, about to be sent, or maybe sent by an interrupted attempt. */
-const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_kind = 'interrupted')`;
-
-/** Delivery rows per INSERT while planning: arrays of this size are a few hundred kB. */
-const CHUNK = 5_000;
+import { type PlanningReads, RECEIVED } from '../sql/planning.js';
 
 // The period's planned subscribers are collected once (from its digests through the
 // (digest_id, subscriber_id) key) and anti-joined, not probed per subscriber. The inner joins on
@@ -27,15 +21,6 @@ const UNPLANNED = `
     JOIN topics k ON k.slug = t.topic_slug
   WHERE s.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM planned p WHERE p.subscriber_id = s.id)
   GROUP BY s.id`;
-
-// The address is copied from the subscriber row, which must still be confirmed.
-const INSERT_FOR = `
-  INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
-  SELECT x.id, x.digest_id, s.id, s.email, 'pending', $4, x.id || '@' || $5, $4, $4
-  FROM unnest($1::text[], $2::text[], $3::text[]) AS x(id, digest_id, subscriber_id)
-    JOIN subscribers s ON s.id = x.subscriber_id
-  WHERE s.status = 'confirmed'
-  ON CONFLICT (digest_id, subscriber_id) DO NOTHING`;
 
 // Of the asked subscribers, with the latest cutoff of everything they have had: those whose latest
 // cutoff is before $3 (they have a history, but missed an edition), and those who had any of the
@@ -59,7 +44,7 @@ const RECEIVED_ANY_OF = `
     OR (h.last_cutoff IS NOT NULL AND EXISTS (SELECT 1 FROM hit WHERE EXISTS (
           SELECT 1 FROM deliveries d WHERE d.digest_id = hit.id AND d.subscriber_id = h.id AND ${RECEIVED})))`;
 
-export function pgPlanningStore(db: Pg): Pick<DeliveryStore, 'eachUnplannedSubscriber' | 'createDeliveriesFor' | 'receivedAnyOf'> {
+export function pgPlanningReads(db: Pg): PlanningReads {
   return {
     async eachUnplannedSubscriber({ slots, period }, visit) {
       if (slots.length === 0) return 0;
@@ -77,25 +62,6 @@ export function pgPlanningStore(db: Pg): Pick<DeliveryStore, 'eachUnplannedSubsc
         visit(toPlanCandidate(row));
       }
       return rows.length;
-    },
-    async createDeliveriesFor(rows, messageDomain, at) {
-      if (rows.length === 0) return 0;
-      // Chunks keep each statement's arrays small; one transaction keeps the set all-or-nothing.
-      return db.tx(async (c) => {
-        let created = 0;
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const chunk = rows.slice(i, i + CHUNK);
-          const result = await c.query(INSERT_FOR, [
-            chunk.map((r) => r.id),
-            chunk.map((r) => r.digestId),
-            chunk.map((r) => r.subscriberId),
-            at,
-            messageDomain,
-          ]);
-          created += result.rowCount ?? 0;
-        }
-        return created;
-      });
     },
     async receivedAnyOf({ subscriberIds, paperIds, after, period }) {
       if (subscriberIds.length === 0) return new Map();

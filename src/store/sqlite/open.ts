@@ -5,15 +5,20 @@ import { PaperboyError } from '../../domain/errors.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
-import { sqliteDeliveryStore } from './deliveries.js';
-import { sqliteDigestStore } from './digests.js';
+import { deliveryRecords } from '../sql/deliveries.js';
+import { paperReads } from '../sql/papers.js';
+import { planningWrites } from '../sql/planning.js';
+import { digestStore } from '../sql/digests.js';
+import { runStore } from '../sql/runs.js';
+import { sourceStore } from '../sql/sources.js';
+import { subscriberStore } from '../sql/subscribers.js';
+import { suppressions } from '../sql/suppressions.js';
+import { sqliteClaims } from './claims.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import { sqlitePaperStore } from './papers.js';
-import { sqliteSourceStore } from './sources.js';
-import { sqliteRevisionStore } from './revisions.js';
-import { sqliteRunStore } from './runs.js';
-import { sqliteSubscriberStore } from './subscribers.js';
+import { sqlitePaperWrites } from './papers.js';
+import { sqlitePlanningReads } from './planning.js';
 import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
+import { gated, sqliteDb } from './sql-db.js';
 import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
 
 /**
@@ -75,21 +80,26 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
       cause: err,
     });
   }
+  const sdb = sqliteDb(db);
   const store: Store = {
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
-    ...sqlitePaperStore(db),
-    ...sqliteSourceStore(db),
-    ...sqliteTopicStore(db),
-    ...sqliteDigestStore(db),
-    ...sqliteMetaStore(db),
-    ...sqliteSubscriberStore(db),
-    ...sqliteDeliveryStore(db),
-    ...sqliteRevisionStore(db),
-    ...sqliteRunStore(db),
-    ...sqliteSendRateStore(db),
-    ...sqliteTransferStore(db),
+    ...paperReads(sdb),
+    ...sqlitePaperWrites(sdb, db),
+    ...sourceStore(sdb),
+    ...gated(sdb, sqliteTopicStore(db)),
+    ...digestStore(sdb),
+    ...gated(sdb, sqliteMetaStore(db)),
+    ...subscriberStore(sdb),
+    ...deliveryRecords(sdb),
+    ...sqliteClaims(sdb, db),
+    ...planningWrites(sdb),
+    ...sqlitePlanningReads(sdb, db),
+    ...suppressions(sdb),
+    ...runStore(sdb),
+    ...gated(sdb, sqliteSendRateStore(db)),
+    ...gated(sdb, sqliteTransferStore(db)),
     async close() {
       db.close();
     },

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
-import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
+import { canonicalId, type PaperInput } from '../../domain/paper.js';
 import { fieldsFromInput, isRevision, mergePaper, sameFields, type PaperFields } from '../../domain/paper-merge.js';
 import type { IngestCounts, PaperStore } from '../ports.js';
 import { toPaper, type PaperRow } from '../rows.js';
+import type { SqliteDb } from './sql-db.js';
 import { writeTransaction } from './write-transaction.js';
 
 /** A paper row with SQLite's rowid, which the full-text index is keyed on. */
@@ -48,7 +49,7 @@ const UPSERT_BATCH = 2_000;
  */
 const PAUSE_BETWEEN_BATCHES_MS = 20;
 
-export function sqlitePaperStore(db: Database.Database): PaperStore {
+export function sqlitePaperWrites(sdb: SqliteDb, db: Database.Database): Pick<PaperStore, 'upsertPapers' | 'searchPapers'> {
   const select = db.prepare<[string], RowidPaperRow>('SELECT rowid AS row_id, * FROM papers WHERE id = ?');
   const lastRowid = db.prepare<[], { n: number | null }>('SELECT max(rowid) AS n FROM papers');
   // The full-text index: rows added by a batch are indexed at its end in one statement; a row that
@@ -108,52 +109,18 @@ export function sqlitePaperStore(db: Database.Database): PaperStore {
       const onProgress = options?.onProgress;
       for (let start = 0; start < papers.length; start += UPSERT_BATCH) {
         if (start > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
-        upsertBatch(papers.slice(start, start + UPSERT_BATCH), seenAt, counts, (i) => {
-          if (onProgress && (start + i) % PROGRESS_EVERY === 0) onProgress(start + i, papers.length);
-        });
+        await sdb.raw(() =>
+          upsertBatch(papers.slice(start, start + UPSERT_BATCH), seenAt, counts, (i) => {
+            if (onProgress && (start + i) % PROGRESS_EVERY === 0) onProgress(start + i, papers.length);
+          }),
+        );
       }
       onProgress?.(papers.length, papers.length);
       return counts;
     },
     async searchPapers(words, limit) {
       const query = ftsQuery(words);
-      return query ? search.all(query, limit).map(toPaper) : [];
-    },
-    async papersFirstSeenBetween(after, upTo) {
-      const rows = db
-        .prepare<[string, string], RowidPaperRow>(
-          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at > ? AND first_seen_at <= ? ORDER BY first_seen_at, rowid',
-        )
-        .all(after, upTo);
-      return rows.map(toPaper);
-    },
-    async papersRevisedBetween(after, upTo) {
-      const rows = db
-        .prepare<[string, string, string], RowidPaperRow>(
-          `SELECT rowid AS row_id, * FROM papers WHERE revised_at > ? AND revised_at <= ? AND first_seen_at <= ?
-           ORDER BY first_seen_at, rowid`,
-        )
-        .all(after, upTo, after);
-      return rows.map(toPaper);
-    },
-    async listPapers({ since, limit }) {
-      const rows = db
-        .prepare<[string, number], RowidPaperRow>(
-          'SELECT rowid AS row_id, * FROM papers WHERE first_seen_at >= ? ORDER BY first_seen_at DESC, rowid LIMIT ?',
-        )
-        .all(since ?? '', limit ?? -1);
-      return rows.map(toPaper);
-    },
-    async getPapers(ids) {
-      const byId = new Map<string, Paper>();
-      for (const id of ids) {
-        const row = select.get(id);
-        if (row) byId.set(id, toPaper(row));
-      }
-      return ids.flatMap((id) => byId.get(id) ?? []);
-    },
-    async countPapers() {
-      return (db.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+      return query ? sdb.raw(() => search.all(query, limit).map(toPaper)) : [];
     },
   };
 }

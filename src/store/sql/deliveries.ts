@@ -1,0 +1,153 @@
+// Delivery rows after they are claimed, and what the operator reads of them: the same SQL on both
+// engines. Claiming is each engine's own (sqlite/claims.ts, postgres/claims.ts).
+import type { DeliveryStatus } from '../../domain/delivery.js';
+import type { DeliveryStore } from '../ports.js';
+import { type DeliveryRow, toDelivery } from '../rows.js';
+import type { SqlDb } from './db.js';
+import { FOR_UPDATE_SKIP_LOCKED, inList, jsonRows, sql } from './statement.js';
+
+export const INTERRUPTED = 'interrupted while sending: the SMTP server may have accepted it, so it is not resent on its own';
+
+const INSERT = sql`
+  INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
+  SELECT id, digest_id, subscriber_id, email, 'pending', :at, message_id, :at, :at
+  FROM ${jsonRows('rows', ['id', 'digest_id', 'subscriber_id', 'email', 'message_id'])} AS x
+  WHERE true -- an upsert's SELECT needs a WHERE for SQLite to parse ON CONFLICT as the upsert's
+  ON CONFLICT (digest_id, subscriber_id) DO NOTHING`;
+const RELEASE = sql`
+  UPDATE deliveries SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, claimed_by = NULL, updated_at = :now
+  WHERE ${inList('id', 'ids')} AND status = 'sending' AND claimed_by = :worker`;
+const FINISH = sql`
+  UPDATE deliveries SET status = :status, next_attempt_at = coalesce(:nextAttemptAt, next_attempt_at), last_error = :lastError,
+    error_kind = :errorKind, smtp_response = coalesce(:smtpResponse, smtp_response), sent_at = coalesce(:sentAt, sent_at),
+    updated_at = :now
+  WHERE id = :id AND status = 'sending' AND claimed_by = :worker`;
+// Rows a live worker is finishing right now are locked by it (PostgreSQL): skipped, they are not stuck.
+const SENDING = sql`SELECT * FROM deliveries WHERE status = 'sending' ${FOR_UPDATE_SKIP_LOCKED}`;
+const HOLD = sql`
+  UPDATE deliveries SET status = 'failed', error_kind = 'interrupted', updated_at = :now, last_error = :error
+  WHERE ${inList('id', 'ids')} AND status = 'sending'`;
+const NEXT_PENDING = sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`;
+/** Pending rows by kind (see DeliveryStore.pendingOutlook). */
+const PENDING_OUTLOOK = sql`
+  SELECT CASE WHEN attempts > 0 THEN 'retry' WHEN next_attempt_at <= :now THEN 'due' ELSE 'later' END AS kind,
+    count(*) AS n, min(next_attempt_at) AS first
+  FROM deliveries WHERE status = 'pending' GROUP BY 1`;
+const COUNT = sql`SELECT status, count(*) AS n FROM deliveries GROUP BY status`;
+// A sent row's day is its sent_at; a failed or skipped row's, the last change of its status.
+const PER_DAY = sql`
+  SELECT substr(at, 1, 10) AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
+    count(*) FILTER (WHERE status = 'failed') AS failed, count(*) FILTER (WHERE status = 'skipped') AS skipped
+  FROM (SELECT status, CASE status WHEN 'sent' THEN sent_at ELSE updated_at END AS at
+        FROM deliveries WHERE status IN ('sent', 'failed', 'skipped')) d
+  WHERE at >= :since GROUP BY day ORDER BY day`;
+const LIST = sql`SELECT * FROM deliveries ORDER BY updated_at DESC, id LIMIT :limit`;
+const LIST_BY_STATUS = sql`SELECT * FROM deliveries WHERE status = :status ORDER BY updated_at DESC, id LIMIT :limit`;
+const BY_ID = sql`SELECT * FROM deliveries WHERE id = :id`;
+const RETRY = sql`
+  UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
+  WHERE status = 'failed' AND (CAST(:kind AS text) IS NULL OR error_kind = :kind)`;
+const RETRY_IDS = sql`
+  UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
+  WHERE status = 'failed' AND ${inList('id', 'ids')} AND (CAST(:kind AS text) IS NULL OR error_kind = :kind)`;
+
+/** Rows for createDeliveries per statement: a few hundred kB of JSON. */
+const CHUNK = 1_000;
+
+/** Claiming due rows: each engine's own (sqlite/claims.ts, postgres/claims.ts). */
+export type Claims = Pick<DeliveryStore, 'claimNextDelivery' | 'claimDeliveries' | 'claimConfirmations'>;
+
+export type DeliveryRecords = Pick<
+  DeliveryStore,
+  | 'createDeliveries'
+  | 'releaseDeliveries'
+  | 'finishDelivery'
+  | 'holdInterrupted'
+  | 'nextPendingAt'
+  | 'pendingOutlook'
+  | 'countDeliveries'
+  | 'deliveriesPerDay'
+  | 'listDeliveries'
+  | 'getDelivery'
+  | 'retryDeliveries'
+>;
+
+export function deliveryRecords(db: SqlDb): DeliveryRecords {
+  return {
+    async createDeliveries(rows, at) {
+      if (rows.length === 0) return 0;
+      return db.transaction(async (tx) => {
+        let created = 0;
+        for (let i = 0; i < rows.length; i += CHUNK) {
+          const chunk = rows.slice(i, i + CHUNK).map((r) => [r.id, r.digestId, r.subscriberId, r.email, r.messageId]);
+          created += await tx.run(INSERT, { rows: chunk, at });
+        }
+        return created;
+      });
+    },
+    async releaseDeliveries(ids, workerId, now) {
+      return db.run(RELEASE, { ids, worker: workerId, now });
+    },
+    async finishDelivery(id, workerId, u, now) {
+      // The claim was committed durably before anything was sent; the outcome is not waited for
+      // on disk (one fsync less per message). If the database server itself crashed before
+      // writing it, the row would be back in `sending` and held as interrupted, never resent:
+      // the same outcome as a worker crash.
+      const changed = await db.relaxed.run(FINISH, {
+        id,
+        worker: workerId,
+        now,
+        status: u.status,
+        nextAttemptAt: u.nextAttemptAt ?? null,
+        lastError: u.lastError ?? null,
+        errorKind: u.errorKind ?? null,
+        smtpResponse: u.smtpResponse ?? null,
+        sentAt: u.sentAt ?? null,
+      });
+      return changed > 0;
+    },
+    async holdInterrupted(staleBefore, isDead, now) {
+      return db.transaction(async (tx) => {
+        const rows = await tx.all<DeliveryRow>(SENDING);
+        const held = rows.filter((r) => (r.claimed_at ?? '') < staleBefore || (r.claimed_by !== null && isDead(r.claimed_by)));
+        if (held.length === 0) return [];
+        await tx.run(HOLD, { ids: held.map((r) => r.id), now, error: INTERRUPTED });
+        return held.map((r) => toDelivery({ ...r, status: 'failed', error_kind: 'interrupted' }));
+      });
+    },
+    async nextPendingAt() {
+      return (await db.get<{ at: string | null }>(NEXT_PENDING))?.at ?? undefined;
+    },
+    async pendingOutlook(now) {
+      const outlook: Awaited<ReturnType<DeliveryStore['pendingOutlook']>> = {
+        retry: { count: 0, firstAt: null },
+        due: { count: 0, firstAt: null },
+        later: { count: 0, firstAt: null },
+      };
+      for (const r of await db.all<{ kind: keyof typeof outlook; n: number; first: string }>(PENDING_OUTLOOK, { now })) {
+        outlook[r.kind] = { count: r.n, firstAt: r.first };
+      }
+      return outlook;
+    },
+    async countDeliveries() {
+      const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+      for (const r of await db.all<{ status: DeliveryStatus; n: number }>(COUNT)) counts[r.status] = r.n;
+      return counts;
+    },
+    async deliveriesPerDay(sinceDay) {
+      return db.all(PER_DAY, { since: sinceDay });
+    },
+    async listDeliveries({ status, limit }) {
+      const rows = status ? await db.all<DeliveryRow>(LIST_BY_STATUS, { status, limit }) : await db.all<DeliveryRow>(LIST, { limit });
+      return rows.map(toDelivery);
+    },
+    async getDelivery(id) {
+      const row = await db.get<DeliveryRow>(BY_ID, { id });
+      return row && toDelivery(row);
+    },
+    async retryDeliveries({ ids, errorKind }, now) {
+      const kind = errorKind ?? null;
+      return ids ? db.run(RETRY_IDS, { now, ids, kind }) : db.run(RETRY, { now, kind });
+    },
+  };
+}

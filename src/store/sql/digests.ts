@@ -1,0 +1,69 @@
+// Frozen editions, on both engines.
+import type { DigestStore, NewDigest } from '../ports.js';
+import { type DigestRow, toDigest } from '../rows.js';
+import type { SqlDb } from './db.js';
+import { sql } from './statement.js';
+
+// The UNIQUE (topic_set, period_kind, period_key) key decides: a second freeze of the same edition
+// (a double fire, a second process) keeps the first one.
+const INSERT = sql`
+  INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
+    cutoff_at, created_at, subject, paper_ids, updated_ids, html, text)
+  VALUES (:id, :topic_set, :period_kind, :period_key, :period_start, :period_end, :window_start,
+    :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text)
+  ON CONFLICT DO NOTHING`;
+const BY_KEY = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
+const LATEST = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind ORDER BY cutoff_at DESC LIMIT 1`;
+const BY_ID = sql`SELECT * FROM digests WHERE id = :id`;
+const LIST = sql`SELECT * FROM digests ORDER BY cutoff_at DESC LIMIT :limit`;
+const LIST_OF_SET = sql`SELECT * FROM digests WHERE topic_set = :topicSet ORDER BY cutoff_at DESC LIMIT :limit`;
+
+/** The row a digest is stored as. */
+function digestRow(d: NewDigest): DigestRow {
+  return {
+    id: d.id,
+    topic_set: d.topicSet,
+    period_kind: d.period.kind,
+    period_key: d.period.key,
+    period_start: d.period.start.toISOString(),
+    period_end: d.period.end.toISOString(),
+    window_start: d.windowStart,
+    cutoff_at: d.cutoffAt,
+    created_at: d.createdAt,
+    subject: d.subject,
+    paper_ids: JSON.stringify(d.paperIds),
+    updated_ids: JSON.stringify(d.updatedIds ?? []),
+    html: d.html,
+    text: d.text,
+  };
+}
+
+export function digestStore(db: SqlDb): DigestStore {
+  const byKey = (topicSet: string, kind: string, key: string) => db.get<DigestRow>(BY_KEY, { topicSet, kind, key });
+  return {
+    async insertDigest(d) {
+      const row = digestRow(d);
+      // Inserted: the digest is what its row reads back as, without reading 80 KB of HTML back.
+      if ((await db.run(INSERT, row)) > 0) return { digest: toDigest(row), created: true };
+      const stored = await byKey(d.topicSet, d.period.kind, d.period.key);
+      if (!stored) throw new Error(`digest ${d.id} was neither inserted nor found`);
+      return { digest: toDigest(stored), created: false };
+    },
+    async findDigest(topicSet, kind, periodKey) {
+      const row = await byKey(topicSet, kind, periodKey);
+      return row && toDigest(row);
+    },
+    async latestDigest(topicSet, kind) {
+      const row = await db.get<DigestRow>(LATEST, { topicSet, kind });
+      return row && toDigest(row);
+    },
+    async getDigest(id) {
+      const row = await db.get<DigestRow>(BY_ID, { id });
+      return row && toDigest(row);
+    },
+    async listDigests({ topicSet, limit }) {
+      const rows = topicSet ? await db.all<DigestRow>(LIST_OF_SET, { topicSet, limit }) : await db.all<DigestRow>(LIST, { limit });
+      return rows.map(toDigest);
+    },
+  };
+}
