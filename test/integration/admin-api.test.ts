@@ -71,6 +71,7 @@ describe('admin API', () => {
       slug: 'moe',
       name: 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
       query: long,
+      syntax: 'natural',
     });
     const longName = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe2', query: 'moe', name: 'x'.repeat(121) }) });
     expect(longName.status).toBe(400);

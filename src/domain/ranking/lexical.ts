@@ -308,7 +308,9 @@ export function createLexical(
         // likeness to the best matches.
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
         if (natural) {
-          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (1 - COVERAGE_POWER * (1 - (seenCover[i] as number)));
+          // An alternative of one word has no phrase to find: its papers are not marked down for one.
+          if (pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE);
+          score *= 1 - COVERAGE_POWER * (1 - (seenCover[i] as number));
         }
         seenScore[i] = 0;
         seenCover[i] = 0;
