@@ -14,7 +14,10 @@ import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from '
 import { seedsBeyond } from './topics.js';
 
 export interface DigestDeps {
-  store: PaperStore & TopicStore & DigestStore & FullTextStore;
+  store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
+    Pick<TopicStore, 'getTopic' | 'listTopics'> &
+    Pick<DigestStore, 'findDigest' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
+    FullTextStore;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
   logger: Logger;

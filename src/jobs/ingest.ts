@@ -11,7 +11,7 @@ import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
 
 export interface IngestDeps {
-  store: PaperStore & RunStore;
+  store: Pick<PaperStore, 'upsertPapers'> & Pick<RunStore, 'recordRun'>;
   clock: () => Date;
   logger: Logger;
   /** For URLs; without one, only files can be ingested. */
