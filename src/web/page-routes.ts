@@ -26,6 +26,13 @@ const paperView = (s: ScoredPaper) => ({
   score: scoreLabel(s.score),
 });
 
+/** "1 more paper", "17 more papers", or "nothing more" (not "0 more papers"). */
+function moreCount(n: number, what: 'papers' | '' = ''): string {
+  if (n === 0) return 'nothing more';
+  const noun = what === '' ? '' : n === 1 ? ' paper' : ' papers';
+  return `${n} more${noun}`;
+}
+
 /** The home page; after a failed sign-up it shows the error and what was typed. */
 export async function renderHome(
   app: App,
@@ -99,11 +106,12 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     const html = pages.render('more', {
       title: `More papers · ${digest.subject}`,
       topicNames: topics.map((t) => t.topic.name).join(', '),
-      count: count === 1 ? '1 more paper' : `${count} more papers`,
+      count: moreCount(count, 'papers'),
       digestId: digest.id,
       subject: digest.subject,
       named: topics.length > 1,
-      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, papers: t.papers.map(paperView) })),
+      // Each topic's count is the one its section in the email gives as not shown.
+      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, count: moreCount(t.papers.length), papers: t.papers.map(paperView) })),
     });
     return reply.type('text/html; charset=utf-8').send(html);
   });

@@ -82,7 +82,7 @@ describe('near-duplicates in a digest', () => {
     const variants = ZEBRAFISH.slice(1, 4).map((p) => p.url as string);
 
     for (const page of [html, web]) {
-      expect(page.match(/<h2 /g)).toHaveLength(4);
+      expect(page.match(/<h3 class="title"/g)).toHaveLength(4);
       expect(page).toMatch(/>1 more paper on the web</);
       const also = /<p class="also"[^>]*>(.*?)<\/p>/s.exec(page)?.[1] ?? '';
       expect(also).toMatch(/^Also: /);
@@ -140,7 +140,7 @@ describe('the "more papers on the web" line', () => {
     return { href, count: Number(count), page, titles };
   }
 
-  const emailTitles = (html: string) => [...html.matchAll(/<h2 [^>]*><a [^>]*>([^<]*)<\/a><\/h2>/g)].map((m) => m[1]);
+  const emailTitles = (html: string) => [...html.matchAll(/<h3 class="title"[^>]*><a [^>]*>([^<]*)<\/a><\/h3>/g)].map((m) => m[1]);
 
   it('of a one-topic digest leads to a page listing exactly the papers that did not fit', async () => {
     const { app, base } = await sampleDay();
@@ -163,8 +163,8 @@ describe('the "more papers on the web" line', () => {
     const { html } = await received(app, digest);
     const more = await followMore(base, html);
     expect(more.titles).toHaveLength(more.count);
-    expect(more.page).toContain('<h2><a href="/topics/nas">Neural architecture search</a></h2>');
-    expect(more.page).toContain('<h2><a href="/topics/llm-serving">LLM serving</a></h2>');
+    expect(more.page).toMatch(/<h2 id="nas"><a href="\/topics\/nas">Neural architecture search<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/);
+    expect(more.page).toMatch(/<h2 id="llm-serving"><a href="\/topics\/llm-serving">LLM serving<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/);
     for (const title of more.titles) expect(html).not.toContain(`>${title}</a>`);
 
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
