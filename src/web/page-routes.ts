@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
 import { explain, scoreLabel, type ScoredPaper } from '../domain/matching.js';
-import { paperLink, readableAbstract } from '../domain/paper.js';
+import { readableAbstract } from '../domain/paper.js';
+import { paperFacts, paperLinkViews } from '../render/paper-facts.js';
 import { trimText } from '../domain/text.js';
 import { publicCopy } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
@@ -19,7 +20,8 @@ const MORE_PAGE_LIMIT = { max: 30, timeWindow: 60_000 };
 /** A paper as the topic page and an edition's "more" page list it. */
 const paperView = (s: ScoredPaper) => ({
   title: s.paper.title,
-  url: paperLink(s.paper),
+  ...paperLinkViews(s.paper),
+  facts: paperFacts(s.paper),
   authors: s.paper.authors.join(', '),
   abstract: trimText(readableAbstract(s.paper.abstract), 600),
   why: explain(s),

@@ -6,9 +6,10 @@ export interface PaperEntry {
   number: number;
   section: string | undefined;
   title: string;
+  /** Where the title links: its page; empty when it has none. */
   href: string;
   score: number;
-  /** Every link of the entry, by its text: "Abstract", "PDF", "Code", "search arXiv", … */
+  /** Every link of the entry, by its text (the title's first): "PDF", "Code", "Daily Papers", "search arXiv", … */
   links: { text: string; href: string }[];
   /** The entry's text without tags, one space between words. */
   text: string;
@@ -34,18 +35,21 @@ export interface DigestStructure {
   more?: { count: number; href: string };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' };
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: ' ' };
+
+/** Decodes the entities Handlebars and MJML write: named ones and numeric (`&#x3D;` is "="). */
+function decode(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|nbsp);/gi, (_m, e: string) =>
+    e.startsWith('#x') || e.startsWith('#X') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : (ENTITIES[e] ?? ''),
+  );
+}
 
 /** HTML text as the reader sees it: tags dropped, entities decoded, whitespace collapsed. */
 export function textOf(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|#x27|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? '')
+  return decode(html.replace(/<[^>]*>/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
 }
-
-const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ENTITIES[e] ?? '');
 
 /** "3 papers" → 3 of 3; "3 of 20 papers" → 3 of 20; "1 paper" → 1 of 1. */
 function counts(label: string): { shown: number; total: number } {
@@ -61,14 +65,15 @@ function paperBlocks(html: string): { at: number; html: string }[] {
 
 function paperOf(block: string, section: string | undefined): PaperEntry {
   const number = Number(/id="paper-(\d+)"/.exec(block)?.[1]);
-  const title = /<h3 class="title"[^>]*><a href="([^"]*)"[^>]*>([\s\S]*?)<\/a><\/h3>/.exec(block);
-  if (!title) throw new Error(`paper ${number} has no title link`);
+  // A paper with no known page has its title unlinked: href is then empty.
+  const title = /<h3 class="title"[^>]*>(?:<a href="([^"]*)"[^>]*>)?([\s\S]*?)(?:<\/a>)?<\/h3>/.exec(block);
+  if (!title) throw new Error(`paper ${number} has no title`);
   const score = /score (\d\.\d\d)/.exec(textOf(block));
   return {
     number,
     section,
     title: textOf(title[2]!),
-    href: decode(title[1]!),
+    href: decode(title[1] ?? ''),
     score: Number(score?.[1]),
     links: [...block.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ href: decode(m[1]!), text: textOf(m[2]!) })),
     text: textOf(block),

@@ -105,7 +105,7 @@ describe('a digest of several topics', () => {
     // The heading: "9 of N papers", N the sum of the sections' counts, and the subject's count.
     expect(d.shown).toBe(shown);
     expect(d.total).toBe(d.sections.reduce((n, s) => n + s.total, 0));
-    expect(digest.subject).toContain(`: ${d.total} new papers`);
+    expect(digest.subject).toContain(`: ${d.total} papers from 21 Mar 2024 · `);
     expect(d.more?.count).toBe(d.total - d.shown);
     // The lead: the best three of the whole digest, whatever their section.
     const lead = d.lead.map((l) => d.papers.find((p) => `#paper-${p.number}` === l.href)!);
@@ -144,5 +144,55 @@ describe('a digest of several topics', () => {
     const pageTotal = Number(/<h1>[^<]*: (\d+) more papers<\/h1>/.exec(page)?.[1]);
     expect(pageTotal).toBe(d.more?.count);
     expect(textOf(page)).not.toMatch(/\b0 more\b/);
+  });
+});
+
+describe('each paper in a digest', () => {
+  it('links to its abstract page, PDF, code and Daily Papers page where known, and says what its sources say', async () => {
+    const clock = fixedClock('2026-11-25T06:00:00Z');
+    const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
+    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' }, clock().toISOString());
+    await app.ingester.ingestFiles([`${FIXTURES}sources/hf-daily-2024-03-21.json`, `${FIXTURES}sources/arxiv-api-page1.xml`, `${FIXTURES}papers-tricky.json`]);
+    const { html, text } = await received(app, await frozen(app, ['lm']));
+    const papers = readDigest(html).papers;
+    const entry = (start: string) => papers.find((p) => p.title.startsWith(start))!;
+    const links = (start: string) => Object.fromEntries(entry(start).links.map((l) => [l.text, l.href]));
+
+    // Hugging Face's API: the arXiv id, the repository, the day it was featured, the upvotes.
+    const quiet = entry('Quiet Reasoning');
+    expect(quiet.href).toBe('https://arxiv.org/abs/2403.20001');
+    expect(links('Quiet Reasoning')).toMatchObject({
+      PDF: 'https://arxiv.org/pdf/2403.20001',
+      Code: 'https://github.com/example/quiet-reasoning',
+      'Daily Papers': 'https://huggingface.co/papers/2403.20001',
+    });
+    expect(quiet.text).toContain('published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes');
+    // arXiv's API: the categories, the primary first; no code, not on Daily Papers.
+    const budget = entry('Once-for-All Neural Architecture Search on a Budget');
+    expect(budget.text).toContain('cs.CV, cs.LG · published 19 Mar 2024');
+    expect(Object.keys(links('Once-for-All Neural Architecture Search on a Budget'))).toEqual([budget.title, 'PDF']);
+
+    // No source gave a page: the title is not a link, and the search says it is a search.
+    const unlinked = entry('Control characters in a NAS title');
+    expect(unlinked.href).toBe('');
+    expect(unlinked.links).toEqual([{ text: 'search arXiv', href: 'https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title' }]);
+    expect(unlinked.text).toContain('No page known · search arXiv');
+    expect(html).not.toMatch(/<h3 class="title"[^>]*><a href="https:\/\/arxiv\.org\/search/);
+
+    // The text part says the same.
+    expect(text).toMatch(/Quiet Reasoning[^\n]*\n {3}Eric Zelikman[^\n]*\n {3}published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes\n {3}https:\/\/arxiv\.org\/abs\/2403\.20001\n {3}PDF: https:\/\/arxiv\.org\/pdf\/2403\.20001\n {3}Code: https:\/\/github\.com\/example\/quiet-reasoning\n {3}Daily Papers: https:\/\/huggingface\.co\/papers\/2403\.20001\n/);
+    expect(text).toContain('   No page known; search arXiv: https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title');
+  });
+
+  it('are not called new when their sources date them all well before the edition: the heading names their days', async () => {
+    const clock = fixedClock('2026-11-25T06:00:00Z');
+    const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
+    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' }, clock().toISOString());
+    await app.ingester.ingestFiles([`${FIXTURES}sources/hf-daily-2024-03-21.json`, `${FIXTURES}sources/arxiv-api-page1.xml`]);
+    const digest = await frozen(app, ['lm']);
+    expect(digest.subject).toMatch(/^Language models: \d+ papers from (?:\d+–)?\d+ (?:Jan|Mar) (?:1999|2024) (?:– \d+ Mar 2024 )?· Wednesday, 25 November 2026$/);
+    expect(digest.subject).not.toContain('new papers');
+    const { html } = await received(app, digest);
+    expect(html).toMatch(/Wednesday, 25 November 2026 · \d+ papers, from [^<]*2024<\/p>/);
   });
 });

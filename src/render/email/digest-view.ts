@@ -1,10 +1,11 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
-import { paperLink, readableAbstract } from '../../domain/paper.js';
+import { paperLinks, readableAbstract } from '../../domain/paper.js';
+import { paperFacts, paperLinkViews, type LinkView } from '../paper-facts.js';
 import { papersShown } from '../../domain/ranking/diversity.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
-import { editionLabel, type EditionWindow } from './edition-label.js';
+import { editionLabel, sourceDays, type EditionWindow } from './edition-label.js';
 import { HOLE_MARKERS, type HoleValues } from './holes.js';
 
 const ABSTRACT_CHARS = 420;
@@ -54,7 +55,14 @@ export interface PaperView {
   /** Its place in the digest (1, 2, …), across sections: the text part's numbers, the lead's anchors. */
   number: number;
   title: string;
+  /** Its own page (the title links there); empty when no source gave one: then `search` is offered. */
   url: string;
+  /** The other places to read it, where known: "PDF", "Code", "Daily Papers". */
+  links: LinkView[];
+  /** An arXiv title search, for a paper with no known page; else empty. */
+  search: string;
+  /** What its sources say of it, in one line: "cs.LG, cs.CL · published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes". */
+  facts: string;
   authors: string;
   abstract: string;
   /** Why it was picked, in a few words ("matches NAS · like …"), with its topic in a digest of several. */
@@ -68,7 +76,9 @@ export interface PaperView {
 
 export interface AlsoView {
   title: string;
+  /** Its page; empty when none is known, and then `search` is offered. */
   url: string;
+  search: string;
 }
 
 export interface DigestViewInput {
@@ -172,15 +182,19 @@ export function digestView(input: DigestViewInput): DigestView {
     // One line each: a long title is cut where a phone's line would end anyway.
     .map(({ p }) => ({ number: p.number, title: trimText(p.title, LEAD_TITLE_CHARS) }));
   const label = editionLabel(input.period, input.window);
+  // Papers their sources date well before the window are not called new: the days are named.
+  const fresh = input.picked.filter((p) => !isUpdated(p.paper.id));
+  const from = sourceDays(fresh.map((p) => p.paper.featuredOn ?? p.paper.publishedAt ?? undefined), input.window);
+  const counted = from && updatedCount === 0 ? `${plural(total, 'paper', 'papers')} from ${from}` : countSubject(total - updatedCount, updatedCount);
   return {
-    subject: `${topicNames}: ${countSubject(total - updatedCount, updatedCount)} · ${label}`,
+    subject: `${topicNames}: ${counted} · ${label}`,
     preheader: best
       .slice(0, LEAD_SIZE)
       .map((p) => p.title)
       .join(' · '),
     topicNames,
     periodLabel: label,
-    countLabel: shownOf(papersShown(input.picked), total),
+    countLabel: `${shownOf(papersShown(input.picked), total)}${from ? `, from ${from}` : ''}`,
     homeUrl: `${base}/`,
     webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
     feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
@@ -199,14 +213,18 @@ export function digestView(input: DigestViewInput): DigestView {
     return {
       number: n,
       title: picked.paper.title,
-      url: paperLink(picked.paper),
+      ...paperLinkViews(picked.paper),
+      facts: paperFacts(picked.paper),
       authors: authorsLine(picked.paper.authors),
       abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
       // The section names the topic: the reason says only what matched.
       why: explain(picked),
       score: scoreLabel(picked.score),
       updated: updated ? updatedLabel(picked.paper.version) : '',
-      also: (picked.also ?? []).map((d) => ({ title: d.paper.title, url: paperLink(d.paper) })),
+      also: (picked.also ?? []).map((d) => {
+        const l = paperLinks(d.paper);
+        return { title: d.paper.title, url: l.page ?? '', search: l.search ?? '' };
+      }),
     };
   }
 }
