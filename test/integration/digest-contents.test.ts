@@ -196,7 +196,7 @@ describe('the public web copy of a digest', () => {
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
     expect(web).not.toContain('>Preferences</a>');
     expect(web).not.toContain('>Unsubscribe</a>');
-    expect(web).toContain('<a href="https://papers.example.org/#subscribe" style="color:#5f6368;">Subscribe</a> · <a href="https://papers.example.org/topics/zebrafish/feed.xml"');
+    expect(web).toContain('<a href="https://papers.example.org/#subscribe" class="pb-muted" style="color:#5f6368;">Subscribe</a> · <a href="https://papers.example.org/topics/zebrafish/feed.xml"');
     const home = await (await fetch(`${base}/`)).text();
     expect(home).toContain('<section id="subscribe"');
     // The email itself keeps the recipient's own links.

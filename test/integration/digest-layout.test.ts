@@ -1,12 +1,16 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
+import { parseDailyPage } from '../../src/ingest/daily-page.js';
 import { digestMessage } from '../../src/jobs/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
+import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
 import { createServer } from '../../src/web/server.js';
 import { readDigest, textOf } from '../helpers/digest-html.js';
-import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
+import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
 import { TOPICS } from '../helpers/web.js';
 
 // How a digest reads: its lead, a section per topic with counts that agree with the heading and
@@ -176,7 +180,7 @@ describe('each paper in a digest', () => {
     const unlinked = entry('Control characters in a NAS title');
     expect(unlinked.href).toBe('');
     expect(unlinked.links).toEqual([{ text: 'search arXiv', href: 'https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title' }]);
-    expect(unlinked.text).toContain('No page known · search arXiv');
+    expect(unlinked.text).toContain('No page known: search arXiv');
     expect(html).not.toMatch(/<h3 class="title"[^>]*><a href="https:\/\/arxiv\.org\/search/);
 
     // The text part says the same.
@@ -194,5 +198,36 @@ describe('each paper in a digest', () => {
     expect(digest.subject).not.toContain('new papers');
     const { html } = await received(app, digest);
     expect(html).toMatch(/Wednesday, 25 November 2026 · \d+ papers, from [^<]*2024<\/p>/);
+  });
+});
+
+describe('the HTML part', () => {
+  it('of 25 papers with every link and fact stays under Gmail\'s clipping limit, all 25 shown', async () => {
+    const clock = fixedClock('2026-11-25T06:00:00Z');
+    const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
+    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models"' }, clock().toISOString());
+    // Long titles, the sample page's abstracts (1,300 to 1,900 characters, cut to 420), nine
+    // authors, code, upvotes, an AI summary: the most a paper can take.
+    const abstracts = parseDailyPage(readFileSync(SAMPLE_PAGE, 'utf8'), 'sample').papers.map((p) => p.abstract);
+    const papers = abstracts.slice(0, 30).map((abstract, i) => ({
+      paper: {
+        id: `2611.${String(40000 + i)}`,
+        title: `Language models ${i}: a very long title about scaling, reasoning, serving and evaluating large language models on many benchmarks`,
+        summary: `Language models, again. ${abstract}`,
+        authors: Array.from({ length: 9 }, (_, k) => ({ name: `Author Number${k} Surname${i}` })),
+        publishedAt: '2026-11-24T17:59:58.000Z',
+        upvotes: 100 + i,
+        ai_summary: 'Sparse attention with cached keys lets language models reason over long contexts at a fraction of the cost.',
+        githubRepo: `https://github.com/example/long-context-${i}`,
+      },
+      publishedAt: '2026-11-25T01:12:09.611Z',
+    }));
+    const file = join(tempDir(), 'hf.json');
+    writeFileSync(file, JSON.stringify(papers));
+    await app.ingester.ingestFiles([file]);
+    const digest = await frozen(app, ['lm']);
+    const { html } = await received(app, digest);
+    expect(readDigest(html).papers).toHaveLength(25);
+    expect(Buffer.byteLength(html)).toBeLessThan(MAX_HTML_BYTES);
   });
 });
