@@ -295,11 +295,15 @@ export function createLexical(
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       }
-      // A phrase's papers all have its words, so all are among those seen.
+      // A phrase adds to the papers that have its words (not to one with only an acronym of it:
+      // that one's words are counted where the acronym stands for them).
       for (const u of pairs) {
         const w = pairTotal > 0 ? u.weight / pairTotal : 0;
         const { docs, scores } = u.hits;
-        for (let j = 0; j < docs.length; j++) seenPhrase[docs[j] as number] = (seenPhrase[docs[j] as number] as number) + w * (scores[j] as number);
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j] as number;
+          if (seenCount[i] !== 0) seenPhrase[i] = (seenPhrase[i] as number) + w * (scores[j] as number);
+        }
       }
       for (let t = 0; t < seenLength; t++) {
         const i = seen[t] as number;
