@@ -6,12 +6,12 @@ import type { OutgoingMessage } from '../mail/message.js';
 import { addressRefusal } from './address-check.js';
 import { hourLabel, renderConfirmation } from '../render/email/confirm-email.js';
 import type { EmailTemplates } from '../render/email/templates.js';
-import type { DeliveryStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { SubscriberStore, SuppressionStore, TopicStore } from '../store/ports.js';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your Paperboy subscription';
 
 export interface ConfirmationDeps {
-  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
+  store: Pick<SubscriberStore, 'getSubscriber' | 'issueConfirmToken'> & Pick<TopicStore, 'listTopics'> & Pick<SuppressionStore, 'isSuppressed'>;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
   config: { publicUrl: string; mailFrom: string; subscribe: { confirmHours: number } };

@@ -11,14 +11,18 @@ import type { Mailer } from '../mail/message.js';
 import type { RateLimiter } from '../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
 import type { EmailTemplates } from '../render/email/templates.js';
-import type { DeliveryStore, DigestStore, RunStore, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../store/ports.js';
 import { createAcceptedSends } from './accepted-sends.js';
-import { createConfirmationComposer, type Composed } from './confirmation-message.js';
+import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestMessage } from './digest-message.js';
 import { trackRun } from './runs.js';
 
 export interface DelivererDeps {
-  store: DeliveryStore & DigestStore & SubscriberStore & TopicStore & RunStore;
+  store: DeliveryQueue &
+    Pick<SuppressionStore, 'isSuppressed' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
+    Pick<DigestStore, 'getDigest'> &
+    ConfirmationDeps['store'] &
+    Pick<RunStore, 'recordRun'>;
   mailer: () => Promise<Mailer>;
   /** The confirmation email's templates, compiled on first use. */
   confirmTemplates: () => Promise<EmailTemplates>;
@@ -168,7 +172,7 @@ export function createDeliverer(deps: DelivererDeps) {
   }
 
   /** Writes an attempt's outcome over this worker's claim; false when the claim was lost. */
-  const finish = async (d: Delivery, update: Parameters<DeliveryStore['finishDelivery']>[2]) => {
+  const finish = async (d: Delivery, update: Parameters<DeliveryQueue['finishDelivery']>[2]) => {
     const recorded = await store.finishDelivery(d.id, workerId, update, now());
     if (!recorded) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
     return recorded;

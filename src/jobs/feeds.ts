@@ -9,7 +9,7 @@ import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../stor
 import { seedsBeyond, topicQuery } from './topics.js';
 
 export interface FeedDeps {
-  store: PaperStore & TopicStore & DigestStore & FullTextStore;
+  store: Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'getTopic' | 'listTopics'> & Pick<DigestStore, 'listDigests'> & FullTextStore;
   clock: () => Date;
   config: { publicUrl: string; digest?: { popularity?: number } };
 }

@@ -1,7 +1,12 @@
 import type { Config } from '../config.js';
 import { currentDuePeriod, isDue, nextDuePeriod, type DuePeriod } from '../domain/schedule.js';
 import type { Subscriber } from '../domain/subscriber.js';
-import type { DeliveryStore, ScheduleSlot, SubscriberStore } from '../store/ports.js';
+import type { PlanningStore, ScheduleSlot, ScheduleStore, SubscriberStore } from '../store/ports.js';
+
+/** What `paperboy next` reads of the store. */
+export type NextSendsStore = ScheduleStore &
+  Pick<PlanningStore, 'eachUnplannedSubscriber' | 'plannedPeriods'> &
+  Pick<SubscriberStore, 'getSubscriber' | 'listSubscribers'>;
 
 export interface NextSend {
   subscriber: Subscriber;
@@ -14,7 +19,7 @@ export interface NextSend {
  * one. A period whose send time came before the subscriber confirmed is not theirs: the next one is.
  */
 export async function nextSends(
-  store: SubscriberStore & DeliveryStore,
+  store: NextSendsStore,
   config: Pick<Config, 'schedule'>,
   at: Date,
 ): Promise<NextSend[]> {
@@ -44,7 +49,7 @@ const slotKey = (s: ScheduleSlot) => `${s.frequency}|${s.timezone}|${s.sendHour}
  * the planner itself makes every minute). Also returns how many confirmed subscribers there are.
  */
 export async function soonestSends(
-  store: SubscriberStore & DeliveryStore,
+  store: NextSendsStore,
   config: Pick<Config, 'schedule'>,
   at: Date,
   limit: number,

@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import type { DeliveryStatus } from '../domain/delivery.js';
 import type { SubscriberStatus } from '../domain/subscriber.js';
-import type { Store, RunRecord, RunTotals } from '../store/ports.js';
-import { soonestSends } from './next-sends.js';
+import type { DeliveryLog, PaperStore, RunRecord, RunStore, RunTotals, SubscriberStore, SuppressionStore } from '../store/ports.js';
+import { type NextSendsStore, soonestSends } from './next-sends.js';
 import type { JobStatus } from './scheduler.js';
 
 export interface OperatorView {
@@ -14,7 +14,7 @@ export interface OperatorView {
   subscribers: Record<SubscriberStatus, number>;
   suppressions: number;
   papers: number;
-  sources: Awaited<ReturnType<Store['sourceHealth']>>;
+  sources: Awaited<ReturnType<RunStore['sourceHealth']>>;
   jobs: JobStatus[];
   /** The next digests due, soonest first: to whom and when (at most NEXT_SENDS_SHOWN of them). */
   nextSends: { at: Date; email: string; frequency: string; overdue: boolean }[];
@@ -24,7 +24,12 @@ export interface OperatorView {
 }
 
 export interface OperatorDeps {
-  store: Store;
+  store: Pick<DeliveryLog, 'countDeliveries' | 'deliveriesPerDay'> &
+    Pick<PaperStore, 'countPapers'> &
+    Pick<SubscriberStore, 'countSubscribers'> &
+    Pick<SuppressionStore, 'countSuppressions'> &
+    Omit<RunStore, 'recordRun'> &
+    NextSendsStore;
   clock: () => Date;
   config: Pick<Config, 'schedule'>;
   jobStatus: () => JobStatus[];

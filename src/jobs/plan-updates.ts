@@ -1,5 +1,5 @@
 import type { Paper } from '../domain/paper.js';
-import type { DeliveryStore } from '../store/ports.js';
+import type { PlanningStore } from '../store/ports.js';
 
 /**
  * Splits an edition's audience by the revised papers each may be shown as updated
@@ -34,7 +34,7 @@ export function splitByUpdates(
  * run (the caller asks for a window's revised papers together): many topic sets share a paper,
  * and a run's own new deliveries cannot change the answer (each subscriber is in one group of a run).
  */
-export function updatableAudiences(store: Pick<DeliveryStore, 'updatableAudience'>) {
+export function updatableAudiences(store: Pick<PlanningStore, 'updatableAudience'>) {
   const known = new Map<string, Set<string>>();
   return async (papers: readonly Paper[]): Promise<ReadonlyMap<string, ReadonlySet<string>>> => {
     const missing = papers.filter((p) => !known.has(p.id));

@@ -5,13 +5,17 @@ import type { Period } from '../domain/period.js';
 import type { Logger } from '../log.js';
 import { domainOf } from '../mail/message.js';
 import type { Config } from '../config.js';
-import type { DeliveryStore, DigestStore, MetaStore, PlanCandidate, RunStore, ScheduleSlot, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { ChangeCounters, LeaseStore, PlanCandidate, PlanningStore, RunStore, ScheduleSlot, ScheduleStore } from '../store/ports.js';
 import type { DigestJobs } from './digests.js';
 import { trackRun } from './runs.js';
 import { splitByUpdates, updatableAudiences } from './plan-updates.js';
 
 export interface PlanDeps {
-  store: SubscriberStore & DeliveryStore & TopicStore & DigestStore & MetaStore & RunStore;
+  store: Pick<ScheduleStore, 'confirmedSlots'> &
+    Pick<PlanningStore, 'eachUnplannedSubscriber' | 'createDeliveriesFor' | 'receivedAnyOf' | 'updatableAudience'> &
+    LeaseStore &
+    Pick<ChangeCounters, 'planVersion'> &
+    Pick<RunStore, 'recordRun'>;
   digests: DigestJobs;
   logger: Logger;
   config: Pick<Config, 'mailFrom' | 'schedule'> & { digest?: Pick<Config['digest'], 'showRevisedPapers'> };

@@ -3,7 +3,7 @@ import { scrub, type Logger } from '../log.js';
 import type { RunRecord, RunStore } from '../store/ports.js';
 
 export interface RunDeps {
-  store: RunStore;
+  store: Pick<RunStore, 'recordRun'>;
   logger: Logger;
   clock: () => Date;
 }

@@ -8,7 +8,7 @@ import { readTopicsFile, saveTopics } from './topics.js';
 const MARK = 'sample_data_loaded_at';
 
 export interface SampleDataDeps {
-  store: MetaStore & PaperStore & TopicStore;
+  store: MetaStore & Pick<PaperStore, 'countPapers'> & Pick<TopicStore, 'listTopics' | 'saveTopic'>;
   ingester: Ingester;
   clock: () => Date;
   logger: Logger;

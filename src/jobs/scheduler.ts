@@ -26,7 +26,7 @@ export interface SchedulerDeps {
   schedule?: Schedule;
   /** ISO weekday (1 = Monday) on which each topic's weekly digest is frozen. */
   weeklySendDay?: number;
-  store: RunStore;
+  store: Pick<RunStore, 'recordRun'>;
 }
 
 export interface JobStatus {

@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import type { PaperStore, SourceStore } from '../store/ports.js';
 
 export interface SourceJobsDeps {
-  store: PaperStore & SourceStore;
+  store: Pick<PaperStore, 'upsertPapers'> & SourceStore;
   fetcher: Fetcher;
   clock: () => Date;
   logger: Logger;

@@ -1,7 +1,7 @@
-import type { MetaStore } from '../store/ports.js';
+import type { WriteProbe } from '../store/ports.js';
 
 export interface StoreHealthDeps {
-  store: Pick<MetaStore, 'probeWrite'>;
+  store: WriteProbe;
   clock: () => Date;
   /** A failure this recent makes the store degraded, whatever a probe says since. */
   recentMs?: number;

@@ -12,7 +12,7 @@ import {
   type Subscriber,
 } from '../domain/subscriber.js';
 import type { Logger } from '../log.js';
-import type { DeliveryStore, SubscriberStore, SubscriberWrite, TopicStore } from '../store/ports.js';
+import type { SubscriberStore, SubscriberWrite, SuppressionStore, TopicStore } from '../store/ports.js';
 import type { RunSummary } from './deliver.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
@@ -31,7 +31,9 @@ export interface ImportReport {
 }
 
 interface Deps {
-  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'>;
+  store: Pick<SubscriberStore, 'findSubscriberByEmail' | 'listSubscribers' | 'listConsentEvents' | 'saveSubscribers'> &
+    Pick<TopicStore, 'listTopics'> &
+    Pick<SuppressionStore, 'isSuppressed'>;
   subscriptions: Pick<SubscriptionJobs, 'newConfirmation'>;
   /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
   deliverConfirmations: (subscriberIds: readonly string[]) => Promise<RunSummary>;

@@ -13,7 +13,7 @@ import {
 import { hashConfirmationToken, newId, signToken, verifyToken } from '../domain/tokens.js';
 import type { Logger } from '../log.js';
 import { domainOf } from '../mail/message.js';
-import type { DeliveryStore, MetaStore, NewConfirmation, SubscriberStore, TopicStore } from '../store/ports.js';
+import type { NewConfirmation, SubscriberStore, SuppressionStore, TopicStore, WriteProbe } from '../store/ports.js';
 import type { RunSummary } from './deliver.js';
 
 /** What a form, the CLI or the admin API asks for, before validation. */
@@ -35,7 +35,13 @@ export interface RequestMeta {
 export type UnsubscribeScope = { kind: 'all' } | { kind: 'topic'; slug: string };
 
 export interface SubscriptionDeps {
-  store: SubscriberStore & TopicStore & Pick<DeliveryStore, 'isSuppressed'> & Pick<MetaStore, 'probeWrite'>;
+  store: Pick<
+    SubscriberStore,
+    'findSubscriberByEmail' | 'findSubscriberByConfirmToken' | 'getSubscriber' | 'saveSubscribers' | 'deleteSubscriber'
+  > &
+    Pick<TopicStore, 'listTopics'> &
+    Pick<SuppressionStore, 'isSuppressed'> &
+    WriteProbe;
   /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
   deliverConfirmations: (subscriberIds: readonly string[]) => Promise<RunSummary>;
   clock: () => Date;

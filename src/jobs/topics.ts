@@ -28,7 +28,7 @@ export function topicQuery(topic: Topic): Query {
  * Refuses a topic whose `like:` seeds are not stored papers: such a topic would match nothing.
  * (A topics file is read before any paper may be stored, so it is not checked this way.)
  */
-export async function assertSeedsStored(store: PaperStore, topic: Pick<Topic, 'query'>): Promise<void> {
+export async function assertSeedsStored(store: Pick<PaperStore, 'getPapers'>, topic: Pick<Topic, 'query'>): Promise<void> {
   const { seeds } = parseQuery(topic.query);
   if (seeds.length === 0) return;
   const stored = new Set((await store.getPapers(seeds)).map((p) => p.id));
@@ -42,7 +42,7 @@ export async function assertSeedsStored(store: PaperStore, topic: Pick<Topic, 'q
  * The `like:` seeds of every topic that are not among `have`, sorted: a ranking must read them
  * beside its recent papers, however old they are, or a seeded topic could not be compared with them.
  */
-export async function seedsBeyond(store: TopicStore, have: ReadonlySet<string>): Promise<string[]> {
+export async function seedsBeyond(store: Pick<TopicStore, 'listTopics'>, have: ReadonlySet<string>): Promise<string[]> {
   const topics = await store.listTopics();
   return [...new Set(topics.flatMap((t) => parseQuery(t.query).seeds.filter((id) => !have.has(id))))].sort();
 }
@@ -73,6 +73,6 @@ export async function readTopicsFile(file: string): Promise<Topic[]> {
   });
 }
 
-export async function saveTopics(store: TopicStore, topics: readonly Topic[], at: string): Promise<void> {
+export async function saveTopics(store: Pick<TopicStore, 'saveTopic'>, topics: readonly Topic[], at: string): Promise<void> {
   for (const topic of topics) await store.saveTopic(topic, at);
 }

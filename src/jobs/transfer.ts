@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InvalidInputError, ParseError } from '../domain/errors.js';
-import { TRANSFER_TABLES, type Store, type TransferRow, type TransferTable } from '../store/ports.js';
+import { TRANSFER_TABLES, type Store, type TransferRow, type TransferStore, type TransferTable } from '../store/ports.js';
+
+/** The store an export reads or an import writes, and what it says of its engine and schema. */
+type Transferable = TransferStore & Pick<Store, 'engine' | 'schema'>;
 
 const PAGE = 500;
 const FORMAT = 'paperboy-export';
@@ -11,7 +14,7 @@ const FORMAT = 'paperboy-export';
  * per row, `{"table": …, "row": {column: value}}`, tables parents first and rows in insertion order.
  * Values are copied as stored (ISO text times, JSON text lists), so nothing is lost between engines.
  */
-export async function exportStore(store: Store, write: (line: string) => Promise<void> | void): Promise<Record<string, number>> {
+export async function exportStore(store: Transferable, write: (line: string) => Promise<void> | void): Promise<Record<string, number>> {
   await write(JSON.stringify({ format: FORMAT, schemaVersion: store.schema.version, engine: store.engine }));
   const counts: Record<string, number> = {};
   for (const table of TRANSFER_TABLES) {
@@ -27,7 +30,7 @@ export async function exportStore(store: Store, write: (line: string) => Promise
 }
 
 /** Reads an export (see exportStore) into an empty store, in one transaction: all of it or nothing. */
-export async function importStore(store: Store, input: Readable, file: string): Promise<Record<string, number>> {
+export async function importStore(store: Transferable, input: Readable, file: string): Promise<Record<string, number>> {
   async function* pages(): AsyncGenerator<{ table: TransferTable; rows: TransferRow[] }> {
     // Read only once the store starts taking rows: a readline opened earlier could see the whole
     // file go by (and close) while the store is still beginning its transaction.

@@ -77,14 +77,25 @@ export interface DigestStore {
 export interface MetaStore {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+}
+
+/** Named leases, so that of several processes on one store only one does a job at a time. */
+export interface LeaseStore {
   /** Takes (or renews) a named lease until `expiresAt` unless another holder's lease is still running. */
   acquireLease(name: string, holder: string, now: string, expiresAt: string): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export interface WriteProbe {
   /**
    * Commits a small write (a row of its own, nothing else reads it): fails, with a
    * StoreUnavailableError, when the store cannot take writes (locked, disk full, read-only).
    */
   probeWrite(at: string): Promise<void>;
+}
+
+/** Counters bumped by the database itself, whichever process wrote: caches and the planner check them. */
+export interface ChangeCounters {
   /**
    * Changes whenever anything a feed shows changes (papers, topics, digests), in any process:
    * a cached feed is still good while this is the same.
@@ -119,11 +130,18 @@ export interface SubscriberStore {
   deleteSubscriber(id: string, event: ConsentEvent): Promise<boolean>;
   /** The consent log, oldest first. */
   listConsentEvents(subscriberId?: string): Promise<ConsentEvent[]>;
-  /** The distinct schedules of confirmed subscribers and how many share each: the planner works per slot. */
+  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
+}
+
+/** Confirmed subscribers by schedule slot: the planner and `paperboy next` work per slot. */
+export interface ScheduleStore {
+  /**
+   * The distinct schedules of confirmed subscribers and how many share each, ordered by
+   * frequency, time zone and hour: the planner walks them in this order.
+   */
   confirmedSlots(): Promise<(ScheduleSlot & { subscribers: number })[]>;
   /** The first `limit` confirmed subscribers of one slot by address (the slot index serves it). */
   listSlotSubscribers(slot: ScheduleSlot, limit: number): Promise<Subscriber[]>;
-  countSubscribers(): Promise<Record<SubscriberStatus, number>>;
 }
 
 /** One subscriber to write, with its consent events and maybe a confirmation email to queue. */
@@ -157,14 +175,6 @@ export interface PlanCandidate extends ScheduleSlot {
   confirmedAt: string | null;
 }
 
-export interface NewDelivery {
-  id: string;
-  digestId: string;
-  subscriberId: string;
-  email: string;
-  messageId: string;
-}
-
 /** How an attempt ended, written over the `sending` row that its worker claimed. */
 export interface DeliveryUpdate {
   status: Exclude<DeliveryStatus, 'sending'>;
@@ -182,14 +192,11 @@ export interface Suppression {
   createdAt: string;
 }
 
-export interface DeliveryStore {
-  /** Inserts the rows that do not exist yet (unique on digest and subscriber); returns how many were new. */
-  createDeliveries(rows: readonly NewDelivery[], at: string): Promise<number>;
-  /** Atomically moves one due pending row to `sending` for this worker and counts the attempt. */
-  claimNextDelivery(workerId: string, now: string): Promise<Delivery | undefined>;
+/** The queue of deliveries the workers send from: claim, give back, record how an attempt ended. */
+export interface DeliveryQueue {
   /**
-   * Claims up to `limit` due pending rows at once (oldest due first), as claimNextDelivery does for
-   * one. Several workers claiming together get disjoint rows.
+   * Atomically moves up to `limit` due pending rows (oldest due first) to `sending` for this
+   * worker and counts the attempt. Several workers claiming together get disjoint rows.
    */
   claimDeliveries(workerId: string, now: string, limit: number): Promise<Delivery[]>;
   /**
@@ -214,23 +221,27 @@ export interface DeliveryStore {
    * rows never tried that are not due yet.
    */
   pendingOutlook(now: string): Promise<Record<'retry' | 'due' | 'later', { count: number; firstAt: string | null }>>;
+}
+
+/** What the operator reads of the deliveries, and puts back in the queue. */
+export interface DeliveryLog {
   countDeliveries(): Promise<Record<DeliveryStatus, number>>;
   /**
    * Delivery rows per UTC day from `sinceDay` (YYYY-MM-DD) on, oldest first, only days with any:
    * sent ones on the day they were sent, failed and skipped ones on the day they reached that state.
    */
   deliveriesPerDay(sinceDay: string): Promise<{ day: string; sent: number; failed: number; skipped: number }[]>;
+  /** The most recently changed first (ties by id). */
   listDeliveries(options: { status?: DeliveryStatus; limit: number }): Promise<Delivery[]>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   /** Puts failed rows back to pending, due now; returns how many. */
   retryDeliveries(filter: { ids?: readonly string[]; errorKind?: DeliveryErrorKind }, now: string): Promise<number>;
+}
+
+/** Who gets which edition: what the planner reads of the deliveries, and the rows it creates. */
+export interface PlanningStore {
   /** `subscriberId|kind|key` of every period a subscriber already has a delivery for. */
   plannedPeriods(subscriberIds: readonly string[]): Promise<Set<string>>;
-  /**
-   * What each subscriber has been sent or is about to be sent (and what a crash may have sent):
-   * the paper ids, and the latest cutoff of those digests.
-   */
-  receivedHistory(subscriberIds: readonly string[]): Promise<Map<string, { paperIds: Set<string>; lastCutoff: string }>>;
   /**
    * Streams the confirmed subscribers in these slots who have no delivery yet for the period, and
    * who have at least one existing topic, to `visit` (which must not call the store). Their
@@ -256,7 +267,7 @@ export interface DeliveryStore {
    * an interrupted attempt): those who already had any of these papers, and those who have had
    * digests but none cut off at or after `after` (they missed an edition). Only digests cut off
    * after `after` and not of `period` are searched for the papers: an older digest cannot hold a
-   * paper first seen after `after`.
+   * paper first seen after `after`. In the order the subscribers were asked.
    */
   receivedAnyOf(query: {
     subscriberIds: readonly string[];
@@ -273,12 +284,16 @@ export interface DeliveryStore {
    * digests that can hold each paper and their deliveries, whatever the number of subscribers.
    */
   updatableAudience(papers: readonly Pick<Paper, 'id' | 'firstSeenAt' | 'revisedAt'>[]): Promise<Map<string, Set<string>>>;
-  countSuppressions(): Promise<number>;
+}
 
+/** Addresses that must not be mailed, and the bounces that put them there. */
+export interface SuppressionStore {
+  countSuppressions(): Promise<number>;
   isSuppressed(email: string): Promise<boolean>;
   /** Adds the address to the suppression list and marks its subscriber suppressed, in one transaction. */
   suppress(email: string, reason: Suppression['reason'], detail: string | null, at: string): Promise<void>;
   unsuppress(email: string): Promise<boolean>;
+  /** Oldest first. */
   listSuppressions(): Promise<Suppression[]>;
   recordBounce(bounce: { email: string; kind: 'hard' | 'soft'; deliveryId: string; response: string; at: string }): Promise<void>;
   /** Soft bounces of an address since its last successful send. */
@@ -370,8 +385,26 @@ export interface FullTextStore {
   readonly lexicalIndex: LexicalIndexFactory;
 }
 
+/** Everything a store does; each job declares the part it uses. */
 export interface Store
-  extends PaperStore, SourceStore, TopicStore, DigestStore, MetaStore, SubscriberStore, DeliveryStore, RunStore, SendRateStore, TransferStore, FullTextStore {
+  extends PaperStore,
+    SourceStore,
+    TopicStore,
+    DigestStore,
+    MetaStore,
+    LeaseStore,
+    WriteProbe,
+    ChangeCounters,
+    SubscriberStore,
+    ScheduleStore,
+    DeliveryQueue,
+    DeliveryLog,
+    PlanningStore,
+    SuppressionStore,
+    RunStore,
+    SendRateStore,
+    TransferStore,
+    FullTextStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The schema version after opening, and how many migrations opening applied. */
   readonly schema: { version: number; applied: number };

@@ -1,7 +1,8 @@
 // Rows for the store contract, built fresh for each test.
 import type { Digest } from '../../src/domain/digest.js';
 import type { ConsentEvent, Subscriber } from '../../src/domain/subscriber.js';
-import type { NewDelivery, Store } from '../../src/store/ports.js';
+import type { Store } from '../../src/store/ports.js';
+import type { Engine } from './store-contract.js';
 
 export const T0 = '2026-11-25T08:00:00.000Z';
 export const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -31,13 +32,35 @@ export function digest(overrides: Partial<Digest> & { key?: string } = {}): Dige
   };
 }
 
+export interface NewDelivery {
+  id: string;
+  digestId: string;
+  subscriberId: string;
+  email: string;
+  messageId: string;
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Pending delivery rows, due at `due`, written behind the ports' back: the planner creates its
+ * rows from subscriber rows (createDeliveriesFor), a test may want any address and Message-ID.
+ */
+export async function addDeliveries(engine: Engine, store: Store, rows: readonly NewDelivery[], due = T0): Promise<void> {
+  const values = rows.map((r) => `(${[r.id, r.digestId, r.subscriberId, r.email, r.messageId, 'pending', due, due, due].map(quote).join(', ')})`);
+  await engine.exec(
+    store,
+    `INSERT INTO deliveries (id, digest_id, subscriber_id, email, message_id, status, next_attempt_at, created_at, updated_at) VALUES ${values.join(', ')}`,
+  );
+}
+
 /** A digest and `count` subscribers with a pending delivery each, due at T0. */
-export async function planned(store: Store, count: number, d = digest()): Promise<NewDelivery[]> {
+export async function planned(engine: Engine, store: Store, count: number, d = digest()): Promise<NewDelivery[]> {
   await store.insertDigest(d);
   const subs = Array.from({ length: count }, () => subscriber());
   await store.saveSubscribers(subs.map((s) => ({ subscriber: s, events: [] })));
   const rows = subs.map((s, i) => ({ id: `dlv_${d.id}_${String(i).padStart(4, '0')}`, digestId: d.id, subscriberId: s.id, email: s.email, messageId: `m${i}@x` }));
-  await store.createDeliveries(rows, T0);
+  await addDeliveries(engine, store, rows);
   return rows;
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { TRANSFER_TABLES, type PlanCandidate, type RunRecord, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import { T0, at, digest, pagesOf, subscriber } from './fixtures.js';
+import { T0, addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 const save = (store: Store, subs: Subscriber[]) => store.saveSubscribers(subs.map((s) => ({ subscriber: s, events: [] })));
@@ -26,7 +26,7 @@ async function unplanned(store: Store, slots: readonly (typeof DAILY_8 | Subscri
 /** A delivery of `digestId` to each subscriber, with the given status (pending if none). */
 async function gave(engine: Engine, store: Store, digestId: string, subs: Subscriber[], status?: string) {
   const rows = subs.map((s) => ({ id: `dlv_${digestId}_${s.id}`, digestId, subscriberId: s.id, email: s.email, messageId: `${s.id}@x` }));
-  await store.createDeliveries(rows, T0);
+  await addDeliveries(engine, store, rows);
   if (status) await engine.exec(store, `UPDATE deliveries SET ${status} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`);
 }
 

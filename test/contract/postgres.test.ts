@@ -17,6 +17,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
     exec: (store, sql) => pgExec(schemas.get(store)!, sql),
     async reopen(store) {
       const again = await openPostgresStore(TEST_PG_URL, { schema: schemas.get(store)! });
+      schemas.set(again, schemas.get(store)!);
       onTestFinished(() => again.close());
       return again;
     },

@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { TRANSFER_TABLES, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import { T0, at, digest, pagesOf, subscriber } from './fixtures.js';
+import { T0, addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 const P = 'arxiv:2411.00042';
 
 async function gave(engine: Engine, store: Store, digestId: string, subs: Subscriber[], set?: string) {
   const rows = subs.map((s) => ({ id: `dlv_${digestId}_${s.id}`, digestId, subscriberId: s.id, email: s.email, messageId: `${digestId}.${s.id}@x` }));
-  await store.createDeliveries(rows, T0);
+  await addDeliveries(engine, store, rows);
   if (set) await engine.exec(store, `UPDATE deliveries SET ${set} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`);
 }
 

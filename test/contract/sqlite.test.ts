@@ -18,6 +18,7 @@ storeContract({
   },
   async reopen(store) {
     const again = openSqliteStore(paths.get(store)!);
+    paths.set(again, paths.get(store)!);
     onTestFinished(() => again.close());
     return again;
   },

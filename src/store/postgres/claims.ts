@@ -25,9 +25,6 @@ export function pgClaims(db: Pg): Claims {
     return rows.sort(byDue).map(toDelivery);
   };
   return {
-    async claimNextDelivery(workerId, now) {
-      return (await claim(workerId, now, 1))[0];
-    },
     claimDeliveries: claim,
     async claimConfirmations(subscriberIds, workerId, now, limit) {
       const { rows } = await db.query<DeliveryRow>(CLAIM_CONFIRMATIONS, [now, workerId, limit, [...subscriberIds]]);

@@ -7,7 +7,7 @@ export interface Pg {
   tx<T>(work: (c: PgClient) => Promise<T>): Promise<T>;
   /**
    * Queries whose commit does not wait for the WAL flush (synchronous_commit off): for records
-   * whose loss in a crash of the PostgreSQL server itself is safe (see deliveries.ts).
+   * whose loss in a crash of the PostgreSQL server itself is safe (see sql/deliveries.ts).
    */
   relaxed: PgClient;
   end(): Promise<void>;

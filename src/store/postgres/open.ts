@@ -2,23 +2,15 @@ import { PaperboyError } from '../../domain/errors.js';
 import { maskSecrets, maskUrl, secretsInUrl } from '../../domain/secrets.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
+import { sharedStore } from '../sql/store.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
 import { createPg } from './db.js';
-import { deliveryRecords } from '../sql/deliveries.js';
-import { paperReads } from '../sql/papers.js';
-import { planningWrites } from '../sql/planning.js';
-import { digestStore } from '../sql/digests.js';
-import { runStore } from '../sql/runs.js';
-import { sourceStore } from '../sql/sources.js';
-import { subscriberStore } from '../sql/subscribers.js';
-import { suppressions } from '../sql/suppressions.js';
 import { pgClaims } from './claims.js';
 import { migratePg } from './migrations.js';
 import { pgPaperWrites } from './papers.js';
 import { pgPlanningReads } from './planning.js';
 import { postgresDb } from './sql-db.js';
-import { pgMetaStore, pgTopicStore } from './topics.js';
-import { pgSendRateStore, pgTransferStore } from './transfer.js';
+import { CONTINUE_SEQUENCES } from './transfer.js';
 
 // SQLSTATE classes and codes that say the server cannot do it now, not that the statement is
 // wrong: connection exceptions (08), insufficient resources such as a full disk (53), shutdowns
@@ -67,21 +59,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     // PostgreSQL's ts_rank is not BM25: rankings use the same engine as on SQLite, and rank alike.
     lexicalIndex: createFtsLexicalIndex,
     schema,
-    ...paperReads(sdb),
+    ...sharedStore(sdb, CONTINUE_SEQUENCES),
     ...pgPaperWrites(db),
-    ...sourceStore(sdb),
-    ...pgTopicStore(db),
-    ...digestStore(sdb),
-    ...pgMetaStore(db),
-    ...subscriberStore(sdb),
-    ...deliveryRecords(sdb),
     ...pgClaims(db),
-    ...planningWrites(sdb),
     ...pgPlanningReads(db),
-    ...suppressions(sdb),
-    ...runStore(sdb),
-    ...pgSendRateStore(db),
-    ...pgTransferStore(db),
     async close() {
       await db.end();
     },

@@ -18,6 +18,9 @@ export function postgresDb(pg: Pg): SqlDb {
       for (const row of rows) visit(row as R);
       return rows.length;
     },
+    async exec(engineSql) {
+      await c.query(engineSql);
+    },
   });
   return {
     engine: 'postgres',

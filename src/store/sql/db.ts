@@ -12,6 +12,8 @@ export interface SqlRunner {
   run(statement: Statement, params?: Params): Promise<number>;
   /** Hands each row to `visit` (which must not use the store): SQLite streams them, PostgreSQL reads them all first. */
   each<R>(statement: Statement, params: Params, visit: (row: R) => void): Promise<number>;
+  /** Runs SQL written for this engine only (one or more statements, no parameters). */
+  exec(engineSql: string): Promise<void>;
 }
 
 export interface SqlDb extends SqlRunner {

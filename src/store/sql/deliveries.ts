@@ -1,19 +1,13 @@
-// Delivery rows after they are claimed, and what the operator reads of them: the same SQL on both
+// The delivery queue after a claim, and what the operator reads of it: the same SQL on both
 // engines. Claiming is each engine's own (sqlite/claims.ts, postgres/claims.ts).
 import type { DeliveryStatus } from '../../domain/delivery.js';
-import type { DeliveryStore } from '../ports.js';
+import type { DeliveryLog, DeliveryQueue } from '../ports.js';
 import { type DeliveryRow, toDelivery } from '../rows.js';
 import type { SqlDb } from './db.js';
-import { FOR_UPDATE_SKIP_LOCKED, inList, jsonRows, sql } from './statement.js';
+import { FOR_UPDATE_SKIP_LOCKED, inList, sql } from './statement.js';
 
 export const INTERRUPTED = 'interrupted while sending: the SMTP server may have accepted it, so it is not resent on its own';
 
-const INSERT = sql`
-  INSERT INTO deliveries (id, digest_id, subscriber_id, email, status, next_attempt_at, message_id, created_at, updated_at)
-  SELECT id, digest_id, subscriber_id, email, 'pending', :at, message_id, :at, :at
-  FROM ${jsonRows('rows', ['id', 'digest_id', 'subscriber_id', 'email', 'message_id'])} AS x
-  WHERE true -- an upsert's SELECT needs a WHERE for SQLite to parse ON CONFLICT as the upsert's
-  ON CONFLICT (digest_id, subscriber_id) DO NOTHING`;
 const RELEASE = sql`
   UPDATE deliveries SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, claimed_by = NULL, updated_at = :now
   WHERE ${inList('id', 'ids')} AND status = 'sending' AND claimed_by = :worker`;
@@ -28,7 +22,7 @@ const HOLD = sql`
   UPDATE deliveries SET status = 'failed', error_kind = 'interrupted', updated_at = :now, last_error = :error
   WHERE ${inList('id', 'ids')} AND status = 'sending'`;
 const NEXT_PENDING = sql`SELECT min(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`;
-/** Pending rows by kind (see DeliveryStore.pendingOutlook). */
+/** Pending rows by kind (see DeliveryQueue.pendingOutlook). */
 const PENDING_OUTLOOK = sql`
   SELECT CASE WHEN attempts > 0 THEN 'retry' WHEN next_attempt_at <= :now THEN 'due' ELSE 'later' END AS kind,
     count(*) AS n, min(next_attempt_at) AS first
@@ -51,40 +45,12 @@ const RETRY_IDS = sql`
   UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
   WHERE status = 'failed' AND ${inList('id', 'ids')} AND (CAST(:kind AS text) IS NULL OR error_kind = :kind)`;
 
-/** Rows for createDeliveries per statement: a few hundred kB of JSON. */
-const CHUNK = 1_000;
-
 /** Claiming due rows: each engine's own (sqlite/claims.ts, postgres/claims.ts). */
-export type Claims = Pick<DeliveryStore, 'claimNextDelivery' | 'claimDeliveries' | 'claimConfirmations'>;
+export type Claims = Pick<DeliveryQueue, 'claimDeliveries' | 'claimConfirmations'>;
 
-export type DeliveryRecords = Pick<
-  DeliveryStore,
-  | 'createDeliveries'
-  | 'releaseDeliveries'
-  | 'finishDelivery'
-  | 'holdInterrupted'
-  | 'nextPendingAt'
-  | 'pendingOutlook'
-  | 'countDeliveries'
-  | 'deliveriesPerDay'
-  | 'listDeliveries'
-  | 'getDelivery'
-  | 'retryDeliveries'
->;
-
-export function deliveryRecords(db: SqlDb): DeliveryRecords {
+/** The queue but its claims. */
+export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
   return {
-    async createDeliveries(rows, at) {
-      if (rows.length === 0) return 0;
-      return db.transaction(async (tx) => {
-        let created = 0;
-        for (let i = 0; i < rows.length; i += CHUNK) {
-          const chunk = rows.slice(i, i + CHUNK).map((r) => [r.id, r.digestId, r.subscriberId, r.email, r.messageId]);
-          created += await tx.run(INSERT, { rows: chunk, at });
-        }
-        return created;
-      });
-    },
     async releaseDeliveries(ids, workerId, now) {
       return db.run(RELEASE, { ids, worker: workerId, now });
     },
@@ -119,7 +85,7 @@ export function deliveryRecords(db: SqlDb): DeliveryRecords {
       return (await db.get<{ at: string | null }>(NEXT_PENDING))?.at ?? undefined;
     },
     async pendingOutlook(now) {
-      const outlook: Awaited<ReturnType<DeliveryStore['pendingOutlook']>> = {
+      const outlook: Awaited<ReturnType<DeliveryQueue['pendingOutlook']>> = {
         retry: { count: 0, firstAt: null },
         due: { count: 0, firstAt: null },
         later: { count: 0, firstAt: null },
@@ -129,6 +95,11 @@ export function deliveryRecords(db: SqlDb): DeliveryRecords {
       }
       return outlook;
     },
+  };
+}
+
+export function deliveryLog(db: SqlDb): DeliveryLog {
+  return {
     async countDeliveries() {
       const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
       for (const r of await db.all<{ status: DeliveryStatus; n: number }>(COUNT)) counts[r.status] = r.n;

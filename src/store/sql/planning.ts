@@ -1,7 +1,7 @@
 // The planner's writes and the history it reads, set-based on both engines: planning 100,000
 // subscribers is a few statements, never a round trip per subscriber. The two reads whose plans
 // had to be tuned to each engine are in sqlite/planning.ts and postgres/planning.ts.
-import type { DeliveryStore } from '../ports.js';
+import type { PlanningStore } from '../ports.js';
 import type { SqlDb } from './db.js';
 import { JOIN_IN_ORDER, inList, jsonRows, sql } from './statement.js';
 
@@ -11,9 +11,6 @@ export const RECEIVED = `(d.status IN ('pending', 'sending', 'sent') OR d.error_
 const PLANNED_PERIODS = sql`
   SELECT d.subscriber_id, g.period_kind, g.period_key FROM deliveries d JOIN digests g ON g.id = d.digest_id
   WHERE ${inList('d.subscriber_id', 'ids')}`;
-const HISTORY = sql`
-  SELECT d.subscriber_id, g.paper_ids, g.cutoff_at FROM deliveries d JOIN digests g ON g.id = d.digest_id
-  WHERE ${inList('d.subscriber_id', 'ids')} AND ${RECEIVED}`;
 // The address is copied from the subscriber row, which must still be confirmed. The rows drive the
 // join (SQLite would otherwise scan every subscriber for each row of the chunk).
 const INSERT_FOR = sql`
@@ -43,27 +40,13 @@ const UPDATABLE = sql`
 const CHUNK = 5_000;
 
 /** The planner's reads whose plans are tuned to each engine (sqlite/planning.ts, postgres/planning.ts). */
-export type PlanningReads = Pick<DeliveryStore, 'eachUnplannedSubscriber' | 'receivedAnyOf'>;
+export type PlanningReads = Pick<PlanningStore, 'eachUnplannedSubscriber' | 'receivedAnyOf'>;
 
-export type PlanningWrites = Pick<DeliveryStore, 'plannedPeriods' | 'receivedHistory' | 'createDeliveriesFor' | 'updatableAudience'>;
-
-export function planningWrites(db: SqlDb): PlanningWrites {
+export function planningStore(db: SqlDb): Omit<PlanningStore, keyof PlanningReads> {
   return {
     async plannedPeriods(subscriberIds) {
       const rows = await db.all<{ subscriber_id: string; period_kind: string; period_key: string }>(PLANNED_PERIODS, { ids: subscriberIds });
       return new Set(rows.map((r) => `${r.subscriber_id}|${r.period_kind}|${r.period_key}`));
-    },
-    async receivedHistory(subscriberIds) {
-      const rows = await db.all<{ subscriber_id: string; paper_ids: string; cutoff_at: string }>(HISTORY, { ids: subscriberIds });
-      const found = new Map<string, { paperIds: Set<string>; lastCutoff: string }>();
-      for (const r of rows) {
-        const h = found.get(r.subscriber_id) ?? { paperIds: new Set<string>(), lastCutoff: '' };
-        for (const p of JSON.parse(r.paper_ids) as string[]) h.paperIds.add(p);
-        if (r.cutoff_at > h.lastCutoff) h.lastCutoff = r.cutoff_at;
-        found.set(r.subscriber_id, h);
-      }
-      // In the order asked.
-      return new Map(subscriberIds.flatMap((id) => (found.has(id) ? [[id, found.get(id)!] as const] : [])));
     },
     async createDeliveriesFor(rows, messageDomain, at) {
       if (rows.length === 0) return 0;

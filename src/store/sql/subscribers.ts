@@ -1,6 +1,6 @@
 // Subscribers, their topics and the consent log, on both engines.
 import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
-import type { NewConfirmation, SubscriberStore } from '../ports.js';
+import type { NewConfirmation, ScheduleStore, SubscriberStore } from '../ports.js';
 import { type ConsentRow, type SubscriberRow, toEvent, toSubscriber } from '../rows.js';
 import type { SqlDb, SqlRunner } from './db.js';
 import { JOIN_IN_ORDER, inList, jsonRows, least, sql } from './statement.js';
@@ -75,7 +75,7 @@ const appendEvents = (tx: SqlRunner, events: readonly ConsentEvent[]) =>
     }),
   );
 
-export function subscriberStore(db: SqlDb): SubscriberStore {
+export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
   const one = async (by: typeof BY_ID, value: string) => {
     const row = await db.get<SubscriberRow>(by, { value });
     return row && toSubscriber(row);

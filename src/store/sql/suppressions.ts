@@ -1,5 +1,5 @@
 // Addresses that must not be mailed, and the bounces that put them there.
-import type { DeliveryStore, Suppression } from '../ports.js';
+import type { Suppression, SuppressionStore } from '../ports.js';
 import type { SqlDb } from './db.js';
 import { sql } from './statement.js';
 
@@ -15,12 +15,7 @@ const SOFT_STREAK = sql`
   SELECT count(*) AS n FROM bounces WHERE email = :email AND kind = 'soft'
     AND at > coalesce((SELECT max(sent_at) FROM deliveries WHERE email = :email AND status = 'sent'), '')`;
 
-export type Suppressions = Pick<
-  DeliveryStore,
-  'countSuppressions' | 'isSuppressed' | 'suppress' | 'unsuppress' | 'listSuppressions' | 'recordBounce' | 'softBounceStreak'
->;
-
-export function suppressions(db: SqlDb): Suppressions {
+export function suppressionStore(db: SqlDb): SuppressionStore {
   return {
     async countSuppressions() {
       return (await db.get<{ n: number }>(COUNT))!.n;

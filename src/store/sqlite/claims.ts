@@ -31,9 +31,6 @@ export function sqliteClaims(sdb: SqliteDb, db: Database.Database): Claims {
   });
 
   return {
-    async claimNextDelivery(workerId, now) {
-      return (await sdb.raw(() => claimUpTo(1, workerId, now, () => pickDue.get(now))))[0];
-    },
     async claimDeliveries(workerId, now, limit) {
       return sdb.raw(() => claimUpTo(limit, workerId, now, () => pickDue.get(now)));
     },

@@ -4,22 +4,15 @@ import Database from 'better-sqlite3';
 import { PaperboyError } from '../../domain/errors.js';
 import { createFtsLexicalIndex } from '../lexical-index.js';
 import type { Store } from '../ports.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { sharedStore } from '../sql/store.js';
 import { firstLine, guardUnavailable, type UnavailableOptions } from '../unavailable.js';
-import { deliveryRecords } from '../sql/deliveries.js';
-import { paperReads } from '../sql/papers.js';
-import { planningWrites } from '../sql/planning.js';
-import { digestStore } from '../sql/digests.js';
-import { runStore } from '../sql/runs.js';
-import { sourceStore } from '../sql/sources.js';
-import { subscriberStore } from '../sql/subscribers.js';
-import { suppressions } from '../sql/suppressions.js';
 import { sqliteClaims } from './claims.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { migrate } from './migrations.js';
 import { sqlitePaperWrites } from './papers.js';
 import { sqlitePlanningReads } from './planning.js';
-import { sqliteMetaStore, sqliteTopicStore } from './topics.js';
-import { gated, sqliteDb } from './sql-db.js';
-import { sqliteSendRateStore, sqliteTransferStore } from './transfer.js';
+import { sqliteDb } from './sql-db.js';
+import { REINDEX_PAPERS } from './transfer.js';
 
 /**
  * The database holds subscribers' addresses: a new file (and a new folder for it) is made readable
@@ -85,21 +78,10 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     engine: 'sqlite',
     lexicalIndex: createFtsLexicalIndex,
     schema: { version: MIGRATIONS.length, applied },
-    ...paperReads(sdb),
+    ...sharedStore(sdb, REINDEX_PAPERS),
     ...sqlitePaperWrites(sdb, db),
-    ...sourceStore(sdb),
-    ...gated(sdb, sqliteTopicStore(db)),
-    ...digestStore(sdb),
-    ...gated(sdb, sqliteMetaStore(db)),
-    ...subscriberStore(sdb),
-    ...deliveryRecords(sdb),
     ...sqliteClaims(sdb, db),
-    ...planningWrites(sdb),
     ...sqlitePlanningReads(sdb, db),
-    ...suppressions(sdb),
-    ...runStore(sdb),
-    ...gated(sdb, sqliteSendRateStore(db)),
-    ...gated(sdb, sqliteTransferStore(db)),
     async close() {
       db.close();
     },

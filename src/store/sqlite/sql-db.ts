@@ -40,6 +40,9 @@ export function sqliteDb(db: Database.Database): SqliteDb {
       }
       return n;
     },
+    async exec(engineSql) {
+      db.exec(engineSql);
+    },
   };
 
   let open: Promise<void> | undefined;
@@ -58,6 +61,7 @@ export function sqliteDb(db: Database.Database): SqliteDb {
     get: outside(runner.get) as SqlRunner['get'],
     run: outside(runner.run),
     each: outside(runner.each) as SqlRunner['each'],
+    exec: outside(runner.exec),
     relaxed: { run: outside(runner.run) },
     async raw(fn) {
       if (open) await idle();
@@ -84,17 +88,4 @@ export function sqliteDb(db: Database.Database): SqliteDb {
     },
   };
   return shared;
-}
-
-/**
- * A store written on the connection itself, each method started once no transaction of this
- * process is open on it (the method must do its reads and writes without awaiting in between).
- */
-export function gated<T extends object>(sdb: SqliteDb, store: T): T {
-  return Object.fromEntries(
-    Object.entries(store).map(([name, fn]) => [
-      name,
-      typeof fn === 'function' ? (...args: unknown[]) => sdb.raw(() => (fn as (...a: unknown[]) => unknown)(...args)) : fn,
-    ]),
-  ) as T;
 }

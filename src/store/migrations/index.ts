@@ -1,0 +1,18 @@
+// The schema, one file per version, each with its SQLite and PostgreSQL text side by side (same
+// tables, columns, keys and unique constraints on both; see migration.ts). Append new migrations,
+// never edit one that has shipped.
+import type { Migration } from './migration.js';
+import m001 from './001-papers-topics-digests.js';
+import m002 from './002-subscribers-consent-log.js';
+import m003 from './003-deliveries-suppressions-bounces.js';
+import m004 from './004-leases.js';
+import m005 from './005-paper-facts-search-sources.js';
+import m006 from './006-send-rate.js';
+import m007 from './007-runs-plan-indexes-counters.js';
+import m008 from './008-revised-papers.js';
+import m009 from './009-digest-papers.js';
+import m010 from './010-confirmation-deliveries.js';
+import m011 from './011-topic-query-syntax.js';
+
+/** In order: a store at version n has run the first n. */
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011];
