@@ -44,10 +44,10 @@ export async function benchRender(rounds = 9) {
     period,
     window: { start: '2026-11-24T08:00:00.000Z', cutoff: '2026-11-25T08:00:00.000Z' },
     picked: papers.slice(0, 25).map((paper) => ({ paper, score: 1, matched: ['nas'] })),
-    more: 0,
+    moreByTopic: [0],
     publicUrl: 'https://papers.example.org',
   });
-  const rendered = renderDigest(templates, view);
+  const rendered = renderDigest(templates, () => view, view.papers.length);
   const values = (i: number) => ({
     recipient: `reader${i}@example.org`,
     unsubscribeUrl: `https://papers.example.org/unsubscribe/${i}`,

@@ -145,6 +145,33 @@ export function normalisePaperInput(input: PaperInput): PaperInput {
   return out;
 }
 
+/** Where a reader can go for a paper: each only where a source made it known. */
+export interface PaperLinks {
+  /** Its own page: the source's link, or its arXiv abstract page. */
+  page?: string;
+  pdf?: string;
+  code?: string;
+  /** Its page on Hugging Face Daily Papers (or that day's page, for a paper known by its title only). */
+  dailyPapers?: string;
+  /** For a paper with no known page: an arXiv title search, to be offered as a search, not as the paper. */
+  search?: string;
+}
+
+/** The links a reader may follow for a paper, from what its sources said. URLs were checked at ingest. */
+export function paperLinks(paper: Pick<Paper, 'url' | 'arxivId' | 'title' | 'githubRepo' | 'featuredOn'>): PaperLinks {
+  const links: PaperLinks = {};
+  const abs = paper.arxivId ? `https://arxiv.org/abs/${paper.arxivId}` : undefined;
+  const page = paper.url ?? abs;
+  if (page) links.page = page;
+  if (paper.arxivId) links.pdf = `https://arxiv.org/pdf/${paper.arxivId}`;
+  if (paper.githubRepo) links.code = paper.githubRepo;
+  if (paper.featuredOn) {
+    links.dailyPapers = paper.arxivId ? `https://huggingface.co/papers/${paper.arxivId}` : `https://huggingface.co/papers/date/${paper.featuredOn}`;
+  }
+  if (!page) links.search = `https://arxiv.org/search/?${new URLSearchParams({ query: paper.title, searchtype: 'title' }).toString()}`;
+  return links;
+}
+
 /** The link a reader follows: the paper's own URL, its arXiv page, or an arXiv title search. */
 export function paperLink(paper: Pick<Paper, 'url' | 'arxivId' | 'title'>): string {
   if (paper.url) return paper.url;

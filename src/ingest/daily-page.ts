@@ -19,6 +19,40 @@ const SENTENCE_BREAK = /[.!?]["')\]]?\s+["'([]?\p{Lu}/u;
 // "vs. Bert" or "et al. Show" do not end a sentence.
 const ABBREVIATION = /\b(?:vs|e\.g|i\.e|et al|etc|cf|approx|Fig|Figs|Eq|Eqs|Sec|No|Dr|Mr|Ms|St)\./gi;
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// The header's date line: "Mar 21" (the page says no year).
+const DATE_LINE = /^([A-Z][a-z]{2})[a-z]*\.? (\d{1,2})$/;
+
+/** The day (MM-DD) the page's header dates it with, if it has a date line. */
+function pageDay(header: readonly { text: string }[]): string | undefined {
+  for (const { text } of header) {
+    const m = DATE_LINE.exec(text);
+    const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) + 1 : 0;
+    const day = Number(m?.[2]);
+    if (month > 0 && day >= 1 && day <= 31) return `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  }
+  return undefined;
+}
+
+/**
+ * The page's full date, when the file's name gives that day with its year (a saved page named
+ * `daily-papers-2024-03-21.txt`): the name is only believed where it agrees with the page.
+ */
+function yearOfDay(file: string, day: string): string | undefined {
+  for (const m of file.matchAll(/(\d{4})-(\d{2})-(\d{2})/g)) if (`${m[2]}-${m[3]}` === day) return `${m[1]}-${day}`;
+  return undefined;
+}
+
+/** The latest date with this month and day (MM-DD) on or before `now` (UTC): a page read today dates its papers at most a year back. */
+export function latestDayOn(day: string, now: Date): string {
+  for (let year = now.getUTCFullYear(); ; year--) {
+    const date = `${year}-${day}`;
+    // 29 February exists only in leap years: Date.parse would roll it over to 1 March.
+    if (new Date(`${date}T00:00:00Z`).toISOString().slice(5, 10) !== day) continue;
+    if (date <= now.toISOString().slice(0, 10)) return date;
+  }
+}
+
 interface Line {
   number: number;
   text: string;
@@ -105,5 +139,10 @@ export function parseDailyPage(text: string, file: string): ParsedSource & { war
     throw new ParseError(file, first.line, `titles and abstracts do not alternate: ${unpaired} of ${body.length} lines do not pair up, the first here (${first.detail})`);
   }
   const skippedLines = (s: Skipped) => (s.lines === 1 ? 'line skipped' : `${s.lines} lines skipped, no paper stored from them`);
-  return { papers, warnings: skipped.map((s) => `${file}:${s.line}: ${s.detail}; ${skippedLines(s)}`) };
+  const warnings = skipped.map((s) => `${file}:${s.line}: ${s.detail}; ${skippedLines(s)}`);
+  // The page's date is the day Daily Papers featured its papers (not when arXiv published them).
+  const day = pageDay(header);
+  const dated = day && yearOfDay(file, day);
+  if (dated) return { papers: papers.map((p) => ({ ...p, featuredOn: dated })), warnings };
+  return day ? { papers, warnings, undatedDay: day } : { papers, warnings };
 }

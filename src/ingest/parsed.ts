@@ -8,6 +8,11 @@ export interface ParsedSource {
   warnings?: string[] | undefined;
   /** The newest date the document carries (an item's, or the feed's build date). */
   newestAt?: string | undefined;
+  /**
+   * The day (MM-DD) a page dates its papers with, when it gives no year (a Daily Papers page's
+   * "Mar 21"): the ingest takes the latest such day up to now as the papers' featured day.
+   */
+  undatedDay?: string | undefined;
   /** Days the feed says it publishes nothing (RSS `skipDays`). */
   skipDays?: Weekday[] | undefined;
   /** arXiv API paging: results in all, and where this page starts. */

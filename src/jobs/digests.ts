@@ -9,8 +9,8 @@ import { digestView } from '../render/email/digest-view.js';
 import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { papersShown, type Slotted } from '../domain/ranking/diversity.js';
-import { distinctCounter, pickForTopics, topicRanking, type PickOptions } from './pick.js';
+import type { Slotted } from '../domain/ranking/diversity.js';
+import { distinctCounter, pickForTopics, remainingByTopic, remainingCounter, topicRanking, type PickOptions } from './pick.js';
 import { seedsBeyond } from './topics.js';
 
 export interface DigestDeps {
@@ -59,6 +59,7 @@ interface FreezeCache {
   rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
   counters: Map<string, (lists: readonly (readonly Slotted[])[]) => number>;
   ranked: Map<string, readonly Slotted[]>;
+  remaining: Map<string, ReturnType<typeof remainingCounter>>;
   /** Each window's revised papers, and each topic set's pick of them (see revisedPicks). */
   revised: Map<string, Promise<Slotted[]>>;
 }
@@ -70,8 +71,12 @@ const newCache = (): FreezeCache => ({
   rankings: new Map(),
   counters: new Map(),
   ranked: new Map(),
+  remaining: new Map(),
   revised: new Map(),
 });
+
+/** The ids of the papers shown: each picked paper, then the near-duplicates shown under it. */
+const shownIds = (picked: readonly Slotted[]) => picked.flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]);
 
 function memo<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key);
@@ -184,15 +189,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       const background = candidates.length > 0 ? await backgroundPapers() : [];
       const rank = topicRanking(candidates, pickOptions(background, config.digest.maxPapers));
       const lists = topics.map(rank);
-      const seen = new Set(digest.paperIds);
-      const result: RemainingPapers = {
-        digest,
-        topics: topics.map((topic, k) => {
-          const papers = lists[k]!.flatMap((entry) => [entry, ...entry.also]).filter((p) => !seen.has(p.paper.id));
-          for (const p of papers) seen.add(p.paper.id);
-          return { topic, papers };
-        }),
-      };
+      const rest = remainingByTopic(lists, new Set(digest.paperIds));
+      const result: RemainingPapers = { digest, topics: topics.map((topic, k) => ({ topic, papers: rest[k]! })) };
       remainingCache.set(key, result);
       if (remainingCache.size > REMAINING_CACHED) remainingCache.delete(remainingCache.keys().next().value!);
       return result;
@@ -295,23 +293,28 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     const updated = wanted.size === 0 ? [] : (await revisedPicks(cache, topics, windowStart, cutoffAt)).filter((p) => wanted.has(p.paper.id)).map((p) => ({ ...p, also: [] }));
     // Updates come after what is new, in the slots left; what no longer fits is counted as more.
     const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
-    const total = fresh.total + updated.length;
-    if (total === 0) {
+    if (fresh.total + updated.length === 0) {
       logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
       return { status: 'empty', topicSet, periodKey: period.key };
     }
     const id = digestId(topicSet, period);
-    const view = digestView({
-      digestId: id,
-      topics,
-      period,
-      window: { start: windowStart, cutoff: cutoffAt },
-      picked,
-      more: total - papersShown(picked),
-      updatedIds: wanted,
-      publicUrl: config.publicUrl,
-    });
-    const rendered = renderDigest(await templates(), view);
+    const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
+    const countRemaining = memo(cache.remaining, window, () => remainingCounter(candidates));
+    const build = (keep: number) => {
+      const shown = picked.slice(0, keep);
+      return digestView({
+        digestId: id,
+        topics,
+        period,
+        window: { start: windowStart, cutoff: cutoffAt },
+        picked: shown,
+        // What did not fit is listed on the "more" page under its topic, and counted there.
+        moreByTopic: countRemaining(lists, new Set(shownIds(shown))),
+        updatedIds: wanted,
+        publicUrl: config.publicUrl,
+      });
+    };
+    const rendered = renderDigest(await templates(), build, picked.length);
     const { digest, created } = await store.insertDigest({
       id,
       topicSet,
@@ -321,7 +324,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       createdAt: clock().toISOString(),
       subject: rendered.subject,
       // Near-duplicates shown under a paper were received too: they follow it.
-      paperIds: picked.slice(0, rendered.shown).flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]),
+      paperIds: shownIds(picked.slice(0, rendered.shown)),
       updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
       html: rendered.html,
       text: rendered.text,

@@ -6,6 +6,7 @@ import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
 import { isRateExceeded } from '../ingest/arxiv-atom.js';
 import { decodeSource, type DecodedSource } from '../ingest/decode.js';
 import { formatBytes, type Fetcher } from '../ingest/fetch.js';
+import { latestDayOn } from '../ingest/daily-page.js';
 import { parseSource, type Format } from '../ingest/formats.js';
 import { scrub, type Logger } from '../log.js';
 import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
@@ -106,7 +107,10 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
           const name = shownName(target);
           const source = parseSource(decoded.text, name, format);
           const warnings = [...decoded.warnings, ...(source.warnings ?? [])];
-          parsed.push({ file: name, papers: source.papers.map(normalisePaperInput), warnings });
+          // A page dated without a year (Daily Papers' "Mar 21") is the latest such day: read today, it is recent.
+          const featuredOn = source.undatedDay && latestDayOn(source.undatedDay, clock());
+          const papers = featuredOn ? source.papers.map((p) => ({ featuredOn, ...p })) : source.papers;
+          parsed.push({ file: name, papers: papers.map(normalisePaperInput), warnings });
           progress.onFile?.(i + 1, targets.length);
         }
       } catch (err) {

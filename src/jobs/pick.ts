@@ -2,6 +2,7 @@
 // email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
 import type { Paper } from '../domain/paper.js';
 import { diversifyForSlots, papersShown, type Slotted } from '../domain/ranking/diversity.js';
+import type { ScoredPaper } from '../domain/matching.js';
 import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import { createRanker } from '../domain/ranking/ranker.js';
 import type { Topic } from '../domain/topic.js';
@@ -22,9 +23,12 @@ export interface PickOptions {
  * many papers matched in all (near-duplicates included).
  */
 export interface Picked {
-  picked: Slotted[];
+  picked: PickedPaper[];
   total: number;
 }
+
+/** A paper in a digest's slots, with the topic (slug) whose section it is shown in. */
+export type PickedPaper = Slotted & { section: string };
 
 // Near-duplicates named under one paper: a paper re-posted a dozen times would otherwise fill the
 // email with titles; the others are counted in "more on the web" and listed there.
@@ -48,7 +52,7 @@ export function pickForTopics(
   const lists = topics.map(rankTopic);
   const named = topics.length > 1;
   const seen = new Set<string>();
-  const picked: Slotted[] = [];
+  const picked: PickedPaper[] = [];
   for (let i = 0, more = true; more && picked.length < options.slots; i++) {
     more = false;
     for (const [k, list] of lists.entries()) {
@@ -60,7 +64,7 @@ export function pickForTopics(
       // A near-duplicate already shown under another topic's paper is not shown twice.
       const also = entry.also.filter((d) => !seen.has(d.paper.id)).slice(0, ALSO_SHOWN);
       for (const d of also) seen.add(d.paper.id);
-      picked.push({ ...entry, also, ...(named ? { topic: topics[k]!.name } : {}) });
+      picked.push({ ...entry, also, section: topics[k]!.slug, ...(named ? { topic: topics[k]!.name } : {}) });
     }
   }
   return { picked, total: lists.length === 1 ? papersShown(lists[0]!) : countDistinct(lists) };
@@ -89,6 +93,51 @@ export function distinctCounter(candidates: readonly Paper[]): (lists: readonly 
     for (const a of arrays) for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
     for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
     return n;
+  };
+}
+
+/**
+ * Where each matching paper a digest does not show is listed: under the first of its topics
+ * (in the digest's topic order) whose ranking has it, once. The "more" page lists them so, and the
+ * digest's sections count them so: each section's count is what it shows plus what its topic has
+ * there, and the sections add up to the digest's total.
+ */
+export function remainingByTopic<T extends Slotted>(lists: readonly (readonly T[])[], shown: ReadonlySet<string>): ScoredPaper[][] {
+  const seen = new Set(shown);
+  return lists.map((list) => {
+    const papers = list.flatMap((entry) => [entry, ...entry.also]).filter((p) => !seen.has(p.paper.id));
+    for (const p of papers) seen.add(p.paper.id);
+    return papers;
+  });
+}
+
+/**
+ * Counts what remainingByTopic lists, without listing it, with a reused mark per candidate (as
+ * distinctCounter): a weekly run counts the sections of a thousand topic sets.
+ */
+export function remainingCounter(candidates: readonly Paper[]): (lists: readonly (readonly Slotted[])[], shown: ReadonlySet<string>) => number[] {
+  const index = new Map(candidates.map((p, i) => [p.id, i]));
+  const marks = new Uint8Array(candidates.length);
+  return (lists, shown) => {
+    const marked: number[] = [];
+    const mark = (id: string) => {
+      const i = index.get(id);
+      if (i === undefined || marks[i] === 1) return false;
+      marks[i] = 1;
+      marked.push(i);
+      return true;
+    };
+    for (const id of shown) mark(id);
+    const counts = lists.map((list) => {
+      let n = 0;
+      for (const entry of list) {
+        if (mark(entry.paper.id)) n++;
+        for (const d of entry.also) if (mark(d.paper.id)) n++;
+      }
+      return n;
+    });
+    for (const i of marked) marks[i] = 0;
+    return counts;
   };
 }
 

@@ -16,9 +16,9 @@ import { setting, type ValueOf } from './setting.js';
 
 /**
  * Every setting Paperboy reads from its environment, each declared once: config.ts builds the
- * Config from these, `paperboy config` shows them, and README's configuration table is generated
- * from them (`npm run docs:config`; a test fails when the two differ). A default may name only
- * settings declared above it.
+ * Config from these, `paperboy config` shows them, and the table of docs/configuration.md is
+ * generated from them (`npm run docs:config`; a test fails when the two differ). A default may
+ * name only settings declared above it. Links in a `doc` are relative to docs/.
  */
 export const SETTINGS = {
   // Store
@@ -162,7 +162,7 @@ export const SETTINGS = {
     default: 'false',
     doc:
       'show a paper arXiv has revised (a newer version than the stored one) once more, marked "Updated (vN)", to the ' +
-      'subscribers who had an older version (see [How a digest is made](#how-a-digest-is-made)); off, a paper reaches ' +
+      'subscribers who had an older version (see [How a digest is made](architecture.md#how-a-digest-is-made)); off, a paper reaches ' +
       'a subscriber once',
   }),
   RANK_POPULARITY_PERCENT: setting({
@@ -274,7 +274,7 @@ export const SETTINGS = {
     group: 'Sources',
     kind: path,
     default: '$PAPERBOY_DATA_DIR/sources.json',
-    doc: 'the configured sources (see [Sources](#sources)); a missing file means none',
+    doc: 'the configured sources (see [Sources](sources.md)); a missing file means none',
   }),
   FETCH_TIMEOUT_MS: setting({
     group: 'Sources',

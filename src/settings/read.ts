@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.js';
 import { SETTINGS, type SettingName, type SettingValues } from './declarations.js';
 import type { Declaration, Default } from './setting.js';
@@ -29,6 +30,16 @@ function defaultRaw(fallback: Default, earlier: (name: string) => unknown): stri
   return fallback.replace(/\$([A-Z][A-Z0-9_]*)/g, (_, name: string) => valueText(name as SettingName, earlier(name)));
 }
 
+// Building a zod schema costs a hundred times more than using one: each is built once (per working
+// directory, which the path settings resolve against), for the tests and tools that read settings often.
+const schemas = new Map<string, z.ZodType<unknown, string>>();
+function schemaOf(name: string, declaration: Declaration<unknown>, cwd: string): z.ZodType<unknown, string> {
+  const key = `${name}\0${cwd}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = declaration.kind.schema(name, cwd)));
+  return schema;
+}
+
 /**
  * Reads every declared setting from the environment (an empty variable counts as unset), each
  * parsed by its kind. Bad values are reported together, one message each, in table order.
@@ -41,6 +52,7 @@ export function readSettings(env: Env, cwd: string): Settings {
   const earlier = (name: string): unknown => {
     if (refused.has(name)) throw new RefusedEarlier();
     if (!(name in sources)) throw new Error(`a default names ${name}, which is not declared before it`);
+    if (values[name] === undefined) throw new Error(`a default names ${name}, which has no default of its own`);
     return values[name];
   };
   for (const [name, declaration] of DECLARED) {
@@ -58,7 +70,7 @@ export function readSettings(env: Env, cwd: string): Settings {
       values[name] = undefined;
       continue;
     }
-    const parsed = declaration.kind.schema(name, cwd).safeParse(raw);
+    const parsed = schemaOf(name, declaration, cwd).safeParse(raw);
     if (parsed.success) {
       values[name] = parsed.data;
     } else {

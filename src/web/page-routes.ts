@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { NotFoundError } from '../domain/errors.js';
 import { explain, scoreLabel, type ScoredPaper } from '../domain/matching.js';
-import { paperLink, readableAbstract } from '../domain/paper.js';
+import { readableAbstract } from '../domain/paper.js';
+import { paperFacts, paperLinkViews } from '../render/paper-facts.js';
 import { trimText } from '../domain/text.js';
 import { publicCopy } from '../render/email/digest-email.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
@@ -19,12 +20,20 @@ const MORE_PAGE_LIMIT = { max: 30, timeWindow: 60_000 };
 /** A paper as the topic page and an edition's "more" page list it. */
 const paperView = (s: ScoredPaper) => ({
   title: s.paper.title,
-  url: paperLink(s.paper),
+  ...paperLinkViews(s.paper),
+  facts: paperFacts(s.paper),
   authors: s.paper.authors.join(', '),
   abstract: trimText(readableAbstract(s.paper.abstract), 600),
   why: explain(s),
   score: scoreLabel(s.score),
 });
+
+/** "1 more paper", "17 more papers", or "nothing more" (not "0 more papers"). */
+function moreCount(n: number, what: 'papers' | '' = ''): string {
+  if (n === 0) return 'nothing more';
+  const noun = what === '' ? '' : n === 1 ? ' paper' : ' papers';
+  return `${n} more${noun}`;
+}
 
 /** The home page; after a failed sign-up it shows the error and what was typed. */
 export async function renderHome(
@@ -99,11 +108,12 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     const html = pages.render('more', {
       title: `More papers · ${digest.subject}`,
       topicNames: topics.map((t) => t.topic.name).join(', '),
-      count: count === 1 ? '1 more paper' : `${count} more papers`,
+      count: moreCount(count, 'papers'),
       digestId: digest.id,
       subject: digest.subject,
       named: topics.length > 1,
-      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, papers: t.papers.map(paperView) })),
+      // Each topic's count is the one its section in the email gives as not shown.
+      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, count: moreCount(t.papers.length), papers: t.papers.map(paperView) })),
     });
     return reply.type('text/html; charset=utf-8').send(html);
   });

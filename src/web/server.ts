@@ -130,7 +130,7 @@ export function createServer(app: App): FastifyInstance {
   // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
   // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
   // the status to "degraded": something to alert on, not a reason to restart the process or take
-  // it out of a load balancer, since it still serves pages and feeds (see README, Health).
+  // it out of a load balancer, since it still serves pages and feeds (see docs/web.md, Health).
   server.get('/healthz', async () => {
     const store = await app.storeHealth();
     // A store that cannot even be read is reported as such; any other failure is a 500 as before.

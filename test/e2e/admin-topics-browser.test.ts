@@ -77,7 +77,7 @@ describe.runIf(hasChromium)('the admin page\'s topic form in a real browser (Chr
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Added topic plants \(Photosynthesis\): .* It matches none of the 103 papers/);
     expect(await listed()).toEqual(['llm-serving', 'nas', 'nas-words', 'plants']);
-    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Photosynthesis', query: 'photosynthesis OR "chlorophyll fluorescence"' });
+    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Photosynthesis', query: 'photosynthesis OR "chlorophyll fluorescence"', syntax: 'natural' });
     expect(violations).toEqual([]);
   });
 });

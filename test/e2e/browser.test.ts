@@ -58,7 +58,7 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
     expect(await fitsNarrowScreen(page)).toBe(true);
 
     // 3. One confirmation email arrives; its link opens a page with a button.
-    await expect.poll(() => sink.messages.length).toBe(1);
+    await expect.poll(() => sink.messages.length, { timeout: 20_000 }).toBe(1);
     const confirmLink = /https?:\/\/\S+\/confirm\/[\w-]+/.exec(sink.messages[0]!.mail.text ?? '')?.[0];
     expect(confirmLink).toBeDefined();
     await page.goto(confirmLink!);

@@ -60,6 +60,7 @@ describe('admin API', () => {
       slug: 'vit',
       name: 'Vision transformer',
       query: '"vision transformer" OR ViT',
+      syntax: 'natural',
       preview: expect.objectContaining({ window: expect.objectContaining({ papers: 0 }), matches: 0, first: [] }),
     });
     // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
@@ -70,6 +71,7 @@ describe('admin API', () => {
       slug: 'moe',
       name: 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
       query: long,
+      syntax: 'natural',
     });
     const longName = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe2', query: 'moe', name: 'x'.repeat(121) }) });
     expect(longName.status).toBe(400);

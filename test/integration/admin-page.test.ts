@@ -124,7 +124,7 @@ describe('the admin page\'s topics', () => {
     expect(await forced.text()).toContain(
       '<p class="notice" role="status">Added topic plants (Plants): photosynthesis OR chlorophyll. It matches none of the 103 papers from the last 30 days: no paper has photosynthesis or chlorophyll.</p>',
     );
-    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Plants', query: 'photosynthesis OR chlorophyll' });
+    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Plants', query: 'photosynthesis OR chlorophyll', syntax: 'natural' });
     // A query that matches is saved at once, and changing a topic without a name keeps its name.
     const changed = await (await post('/admin/topics', { slug: 'plants', name: '', query: 'neural architecture search' })).text();
     expect(changed).toContain('<p class="notice" role="status">Updated topic plants (Plants): neural architecture search.</p>');

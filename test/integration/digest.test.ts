@@ -114,7 +114,8 @@ describe('digest email', () => {
     const { html } = messageFor(app, digest);
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(MAX_HTML_BYTES);
     expect(digest.paperIds.length).toBeGreaterThan(20);
-    const total = Number(/: (\d+) new papers/.exec(digest.subject)?.[1]);
+    // The sample page is dated 21 March: its papers are not called new.
+    const total = Number(/: (\d+) papers from 21 Mar 2024 · /.exec(digest.subject)?.[1]);
     expect(total).toBeGreaterThan(digest.paperIds.length);
     expect(html).toContain(`${total - digest.paperIds.length} more papers on the web`);
   });

@@ -81,7 +81,7 @@ describe.each(ENGINES)("papers whose words name Object.prototype's members, on $
     // A topic per name, named after its query, and one that asks for every name at once.
     const topics = NAMES.map((name) => validateTopic(slugOf(name), name));
     topics.push(validateTopic('every-name', NAMES.join(' OR ')));
-    expect(topics.find((t) => t.slug === 'proto')).toEqual({ slug: 'proto', name: '__proto__', query: '__proto__' });
+    expect(topics.find((t) => t.slug === 'proto')).toEqual({ slug: 'proto', name: '__proto__', query: '__proto__', syntax: 'natural' });
     for (const t of topics) await app.store.saveTopic(t, at);
     const base = await serve(app);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDailyPage } from '../../src/ingest/daily-page.js';
+import { latestDayOn, parseDailyPage } from '../../src/ingest/daily-page.js';
 import { detectFormat, parsePapers } from '../../src/ingest/formats.js';
 import { SAMPLE_PAGE } from '../helpers/env.js';
 import { parseError } from '../helpers/errors.js';
@@ -50,7 +50,8 @@ describe('Daily Papers page', () => {
 
   it('accepts Windows line endings and missing blank lines', () => {
     const text = page('Title one', ABSTRACT).replace(/\n\n/g, '\r\n');
-    expect(parseDailyPage(text, 'crlf.txt')).toEqual({ papers: [{ title: 'Title one', abstract: ABSTRACT, authors: [] }], warnings: [] });
+    // "Mar 21" and no year in the file's name: the ingest dates the papers.
+    expect(parseDailyPage(text, 'crlf.txt')).toEqual({ papers: [{ title: 'Title one', abstract: ABSTRACT, authors: [] }], warnings: [], undatedDay: '03-21' });
   });
 
   it('names the line of a paper whose abstract is missing at the end (a truncated page)', () => {
@@ -115,5 +116,20 @@ describe('Daily Papers page', () => {
       /^other\.txt:1: not a Daily Papers page/,
     );
     expect(parseError(() => parsePapers('hello\nworld\n', 'other.txt')).message).toMatch(/^other\.txt:1: unknown format/);
+  });
+
+  it('dates its papers with the page\'s day, the year taken from a file name that agrees, else left to the ingest', () => {
+    const dated = parseDailyPage(real, 'data/sample/daily-papers-2024-03-21.txt');
+    expect(dated.papers.every((p) => p.featuredOn === '2024-03-21')).toBe(true);
+    expect(dated).not.toHaveProperty('undatedDay');
+    // A name with another day is not believed.
+    const other = parseDailyPage(real, 'daily-papers-2024-03-22.txt');
+    expect(other.papers.some((p) => p.featuredOn)).toBe(false);
+    expect(other.undatedDay).toBe('03-21');
+    // The latest such day up to now: this year's once it has come, else last year's.
+    expect(latestDayOn('03-21', new Date('2026-11-25T06:00:00Z'))).toBe('2026-03-21');
+    expect(latestDayOn('03-21', new Date('2026-03-21T00:30:00Z'))).toBe('2026-03-21');
+    expect(latestDayOn('12-31', new Date('2026-11-25T06:00:00Z'))).toBe('2025-12-31');
+    expect(latestDayOn('02-29', new Date('2026-11-25T06:00:00Z'))).toBe('2024-02-29');
   });
 });

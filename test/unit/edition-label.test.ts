@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodContaining } from '../../src/domain/period.js';
-import { editionLabel } from '../../src/render/email/edition-label.js';
+import { editionLabel, sourceDays } from '../../src/render/email/edition-label.js';
 
 const week = (at: string) => periodContaining('week', new Date(at));
 const day = (at: string) => periodContaining('day', new Date(at));
@@ -22,5 +22,17 @@ describe('edition labels', () => {
   it('date a daily edition by its day, and a longer one also since when', () => {
     expect(editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-25T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' })).toBe('Thursday, 26 November 2026');
     expect(editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-23T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' })).toBe('Thursday, 26 November 2026 · since 23 Nov');
+  });
+
+  it('name the days the sources date an edition\'s papers with, only when all are dated well before its window', () => {
+    const window = { start: '2026-12-01T08:00:00Z', cutoff: '2026-12-02T08:00:00Z' };
+    // A page of 21 March ingested in December: not today's papers.
+    expect(sourceDays(['2024-03-21', '2024-03-21'], window)).toBe('21 Mar 2024');
+    expect(sourceDays(['2024-03-21', '2024-03-19T17:59:58.000Z'], window)).toBe('19–21 Mar 2024');
+    // One paper of this week, or one undated: the edition's papers are new.
+    expect(sourceDays(['2024-03-21', '2026-11-30T17:59:58.000Z'], window)).toBeUndefined();
+    expect(sourceDays(['2024-03-21', undefined], window)).toBeUndefined();
+    expect(sourceDays(['2026-11-25'], window)).toBeUndefined();
+    expect(sourceDays([], window)).toBeUndefined();
   });
 });

@@ -67,6 +67,14 @@ describe('ranking natural topics', () => {
     ]);
   });
 
+  it('weighs a word the papers use in passing below one they are about, however rare both are', () => {
+    const about = (k: number) => paper({ title: `Pruning convolutional networks, part ${k}`, abstract: 'Pruning removes channels; after pruning we fine-tune.' });
+    const passing = (k: number) => paper({ title: `Graph learning, part ${k}`, abstract: 'Message passing on molecules, faster than before.' });
+    const others = Array.from({ length: 8 }, (_, k) => paper({ title: `Protein folding, part ${k + 1}`, abstract: 'Amino acids.' }));
+    const ranked = titles(parseQuery('faster pruning'), [passing(1), about(1), passing(2), about(2), passing(3), about(3), ...others]);
+    expect(ranked.slice(0, 3).every((t) => t.startsWith('Pruning'))).toBe(true);
+  });
+
   it('keeps out papers that lack a +word, and papers that only share a common word with the best ones', () => {
     expect(titles(parseQuery('language models +serving'), [fewShot, unrelated, apart, serving])).toEqual(['Serving large language models', 'Serving requests for language understanding']);
     const common = paper({ title: 'A survey', abstract: 'Models, models and more models of everything, in many languages.' });

@@ -7,11 +7,12 @@ import { tidy } from './order.js';
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
 // Natural queries. How much the adjacent typed words found together add, next to the words
-// themselves (a share of the score: a paper with every phrase gains this much over one with none).
+// themselves (a paper with every such phrase gains this share over one with the words apart).
 const PHRASE_SHARE = 0.5;
-// How steeply a paper's score falls with the share of the query's weight it misses: a paper with
-// all the words ranks above one with the rarer half of them, mostly.
-const COVERAGE_POWER = 0.2;
+// Natural queries. The share of its score a paper loses for missing all of the query's weight, in
+// proportion to what it misses, beside what the missing words would have added: so that a paper
+// with all the words mostly ranks above one that matches some of them strongly.
+const MISSING_PENALTY = 0.2;
 // A word in more than half the papers still counts a little (BM25's idf would go negative).
 const WEIGHT_FLOOR = 0.1;
 
@@ -294,11 +295,15 @@ export function createLexical(
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       }
-      // A phrase's papers all have its words, so all are among those seen.
+      // A phrase adds to the papers that have its words (not to one with only an acronym of it:
+      // that one's words are counted where the acronym stands for them).
       for (const u of pairs) {
         const w = pairTotal > 0 ? u.weight / pairTotal : 0;
         const { docs, scores } = u.hits;
-        for (let j = 0; j < docs.length; j++) seenPhrase[docs[j] as number] = (seenPhrase[docs[j] as number] as number) + w * (scores[j] as number);
+        for (let j = 0; j < docs.length; j++) {
+          const i = docs[j] as number;
+          if (seenCount[i] !== 0) seenPhrase[i] = (seenPhrase[i] as number) + w * (scores[j] as number);
+        }
       }
       for (let t = 0; t < seenLength; t++) {
         const i = seen[t] as number;
@@ -308,7 +313,9 @@ export function createLexical(
         // likeness to the best matches.
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
         if (natural) {
-          score = ((score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE)) * (1 - COVERAGE_POWER * (1 - (seenCover[i] as number)));
+          // An alternative of one word has no phrase to find: its papers are not marked down for one.
+          if (pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE);
+          score *= 1 - MISSING_PENALTY * (1 - (seenCover[i] as number));
         }
         seenScore[i] = 0;
         seenCover[i] = 0;

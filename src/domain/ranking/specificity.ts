@@ -8,7 +8,7 @@ const TITLE = 2;
 // Rare words say little either way: they are smoothed towards PRIOR as if seen in SMOOTHING more papers.
 const PRIOR = 1;
 const SMOOTHING = 5;
-// The evidence per paper at which a word counts fully.
+// The evidence per paper at which a word counts fully, and the least share a word keeps.
 const FULL = 2;
 const LEAST = 0.2;
 

@@ -1,6 +1,5 @@
 import { HOLE_MARKERS, encodeParts, escapeHtml, fillBytes, fillHoles, splitHoles, type HoleValues } from './holes.js';
-import { papersShown } from '../../domain/ranking/diversity.js';
-import { moreLabel, type DigestView } from './digest-view.js';
+import type { DigestView } from './digest-view.js';
 import type { EmailTemplates } from './templates.js';
 
 /** Gmail clips messages whose HTML passes ~102 KB; stay clear of it. */
@@ -16,19 +15,22 @@ export interface RenderedDigest {
 }
 
 /**
- * Renders a digest once. If the HTML would be clipped, the lowest-ranked papers move to the
+ * The view of an edition that shows only its first `keep` picks: the rest count as more, in the
+ * sections of their topics (which the caller, knowing the rankings, attributes).
+ */
+export type ViewBuilder = (keep: number) => DigestView;
+
+/**
+ * Renders a digest once. If the HTML would be clipped, the lowest-ranked picks move to the
  * "more on the web" link until it fits.
  */
-export function renderDigest(templates: EmailTemplates, view: DigestView): RenderedDigest {
-  let current = view;
-  for (;;) {
-    const html = templates.html(current);
-    if (Buffer.byteLength(html) <= MAX_HTML_BYTES || current.papers.length <= 1) {
-      return { subject: current.subject, html, text: templates.text(current), shown: current.papers.length };
+export function renderDigest(templates: EmailTemplates, build: ViewBuilder, picks: number): RenderedDigest {
+  for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
+    const view = build(keep);
+    const html = templates.html(view);
+    if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) {
+      return { subject: view.subject, html, text: templates.text(view), shown: keep };
     }
-    const keep = Math.max(1, Math.floor(current.papers.length * 0.9));
-    const more = current.more + papersShown(current.papers.slice(keep));
-    current = { ...current, papers: current.papers.slice(0, keep), more, moreLabel: moreLabel(more) };
   }
 }
 

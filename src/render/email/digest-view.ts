@@ -1,10 +1,11 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
-import { paperLink, readableAbstract } from '../../domain/paper.js';
+import { paperLinks, readableAbstract } from '../../domain/paper.js';
+import { paperFacts, paperLinkViews, type LinkView } from '../paper-facts.js';
 import { papersShown } from '../../domain/ranking/diversity.js';
 import type { Period } from '../../domain/period.js';
 import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
-import { editionLabel, type EditionWindow } from './edition-label.js';
+import { editionLabel, sourceDays, type EditionWindow } from './edition-label.js';
 import { HOLE_MARKERS, type HoleValues } from './holes.js';
 
 const ABSTRACT_CHARS = 420;
@@ -23,14 +24,45 @@ export interface DigestView {
   moreUrl: string;
   moreLabel: string;
   more: number;
+  /** The best three shown, by score, linking to their entries; empty when the digest shows three or fewer. */
+  lead: LeadView[];
+  /** Whether sections carry a heading: in a digest of several topics. */
+  named: boolean;
+  /** One per topic with papers, in topic order; papers in score order within. */
+  sections: SectionView[];
+  /** Every paper shown, as numbered, in section order. */
   papers: PaperView[];
   holes: HoleValues;
 }
 
-export interface PaperView {
+export interface LeadView {
   number: number;
   title: string;
+}
+
+export interface SectionView {
+  slug: string;
+  name: string;
+  /** "3 papers", or "3 of 20 papers" when the rest are on the "more" page. */
+  countLabel: string;
+  papers: PaperView[];
+  /** Its papers on the "more" page ("17 more on Neural architecture search"), where that page lists them; else empty. */
+  moreLabel: string;
+  moreUrl: string;
+}
+
+export interface PaperView {
+  /** Its place in the digest (1, 2, …), across sections: the text part's numbers, the lead's anchors. */
+  number: number;
+  title: string;
+  /** Its own page (the title links there); empty when no source gave one: then `search` is offered. */
   url: string;
+  /** The other places to read it, where known: "PDF", "Code", "Daily Papers". */
+  links: LinkView[];
+  /** An arXiv title search, for a paper with no known page; else empty. */
+  search: string;
+  /** What its sources say of it, in one line: "cs.LG, cs.CL · published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes". */
+  facts: string;
   authors: string;
   abstract: string;
   /** Why it was picked, in a few words ("matches NAS · like …"), with its topic in a digest of several. */
@@ -44,7 +76,9 @@ export interface PaperView {
 
 export interface AlsoView {
   title: string;
+  /** Its page; empty when none is known, and then `search` is offered. */
   url: string;
+  search: string;
 }
 
 export interface DigestViewInput {
@@ -53,10 +87,13 @@ export interface DigestViewInput {
   period: Period;
   /** Where its papers were first seen: the label names this, not the period it is keyed by. */
   window: EditionWindow;
-  /** The papers that take the slots, each with the near-duplicates shown under it. */
-  picked: readonly (ScoredPaper & { also?: readonly ScoredPaper[] })[];
-  /** Matching papers not shown (near-duplicates under a picked paper are shown). */
-  more: number;
+  /** The papers that take the slots, each with the near-duplicates shown under it and the topic (slug) it is shown under. */
+  picked: readonly (ScoredPaper & { also?: readonly ScoredPaper[]; section?: string })[];
+  /**
+   * Per topic (in `topics` order), the matching papers not shown that the "more" page lists under
+   * it (see remainingByTopic). Near-duplicates under a picked paper are shown.
+   */
+  moreByTopic: readonly number[];
   /** The picked papers shown as updated (revised since the audience had them). */
   updatedIds?: ReadonlySet<string>;
   publicUrl: string;
@@ -87,43 +124,107 @@ export function moreLabel(more: number): string {
   return `${plural(more, 'more paper', 'more papers')} on the web`;
 }
 
+/** "3 papers" when all are shown, else "3 of 20 papers". */
+function shownOf(shown: number, total: number): string {
+  return shown === total ? plural(total, 'paper', 'papers') : `${shown} of ${plural(total, 'paper', 'papers')}`;
+}
+
+/** How many papers take a lead: fewer than this many papers need none. */
+const LEAD_SIZE = 3;
+const LEAD_TITLE_CHARS = 90;
+
+/** Higher score first; among equals, the earlier pick. Updated papers follow the new ones. */
+const byScore = (a: { s: number; u: boolean; i: number }, b: { s: number; u: boolean; i: number }) =>
+  Number(a.u) - Number(b.u) || b.s - a.s || a.i - b.i;
+
 /** Builds the view of one digest edition from the ranked papers. Pure: URLs come from publicUrl. */
 export function digestView(input: DigestViewInput): DigestView {
   const base = input.publicUrl.replace(/\/+$/, '');
   const topicNames = input.topics.map((t) => t.name).join(', ');
   const single = input.topics.length === 1 ? input.topics[0] : undefined;
-  const total = papersShown(input.picked) + input.more;
+  const named = input.topics.length > 1;
+  const more = input.moreByTopic.reduce((n, m) => n + m, 0);
+  const total = papersShown(input.picked) + more;
   const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
   const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
-  const papers = input.picked.map((picked, i) => ({
-    number: i + 1,
-    title: picked.paper.title,
-    url: paperLink(picked.paper),
-    authors: authorsLine(picked.paper.authors),
-    abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
-    why: [picked.topic, explain(picked)].filter(Boolean).join(': '),
-    score: scoreLabel(picked.score),
-    updated: isUpdated(picked.paper.id) ? updatedLabel(picked.paper.version) : '',
-    also: (picked.also ?? []).map((d) => ({ title: d.paper.title, url: paperLink(d.paper) })),
-  }));
+  const moreUrl = `${base}/digests/${encodeURIComponent(input.digestId)}/more`;
+  // A paper whose topic is not among the digest's (an older caller) goes to the first section.
+  const known = new Set(input.topics.map((t) => t.slug));
+  const sectionOf = (p: { section?: string }) => (p.section !== undefined && known.has(p.section) ? p.section : input.topics[0]?.slug);
+  let number = 0;
+  const sections: SectionView[] = [];
+  const scored: { p: PaperView; s: number; u: boolean; i: number }[] = [];
+  input.topics.forEach((topic, k) => {
+    const mine = input.picked
+      .map((p, i) => ({ p, i, s: p.score, u: isUpdated(p.paper.id) }))
+      .filter(({ p }) => sectionOf(p) === topic.slug)
+      .sort(byScore);
+    const rest = input.moreByTopic[k] ?? 0;
+    if (mine.length === 0 && rest === 0) return;
+    const papers = mine.map(({ p, s, u }) => {
+      const view = paperView(p, ++number, u);
+      scored.push({ p: view, s, u, i: number });
+      return view;
+    });
+    sections.push({
+      slug: topic.slug,
+      name: topic.name,
+      countLabel: shownOf(papersShown(mine.map(({ p }) => p)), papersShown(mine.map(({ p }) => p)) + rest),
+      papers,
+      // One topic: the digest's own "more" line says it.
+      moreLabel: rest === 0 || !named ? '' : `${rest} more on ${topic.name}`,
+      moreUrl: rest === 0 || !named ? '' : `${moreUrl}#${topic.slug}`,
+    });
+  });
+  const papers = sections.flatMap((s) => s.papers);
+  const best = scored
+    .sort(byScore)
+    // One line each: a long title is cut where a phone's line would end anyway.
+    .map(({ p }) => ({ number: p.number, title: trimText(p.title, LEAD_TITLE_CHARS) }));
   const label = editionLabel(input.period, input.window);
+  // Papers their sources date well before the window are not called new: the days are named.
+  const fresh = input.picked.filter((p) => !isUpdated(p.paper.id));
+  const from = sourceDays(fresh.map((p) => p.paper.featuredOn ?? p.paper.publishedAt ?? undefined), input.window);
+  const counted = from && updatedCount === 0 ? `${plural(total, 'paper', 'papers')} from ${from}` : countSubject(total - updatedCount, updatedCount);
   return {
-    subject: `${topicNames}: ${countSubject(total - updatedCount, updatedCount)} · ${label}`,
-    preheader: papers
-      .slice(0, 3)
+    subject: `${topicNames}: ${counted} · ${label}`,
+    preheader: best
+      .slice(0, LEAD_SIZE)
       .map((p) => p.title)
       .join(' · '),
     topicNames,
     periodLabel: label,
-    countLabel: plural(total, 'paper', 'papers'),
+    countLabel: `${shownOf(papersShown(input.picked), total)}${from ? `, from ${from}` : ''}`,
     homeUrl: `${base}/`,
     webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
     feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
     // The edition's own list of what did not fit: a topic page shows only its newest papers.
-    moreUrl: `${base}/digests/${encodeURIComponent(input.digestId)}/more`,
-    moreLabel: moreLabel(input.more),
-    more: input.more,
+    moreUrl,
+    moreLabel: moreLabel(more),
+    more,
+    lead: papers.length > LEAD_SIZE ? best.slice(0, LEAD_SIZE) : [],
+    named,
+    sections,
     papers,
     holes: HOLE_MARKERS,
   };
+
+  function paperView(picked: DigestViewInput['picked'][number], n: number, updated: boolean): PaperView {
+    return {
+      number: n,
+      title: picked.paper.title,
+      ...paperLinkViews(picked.paper),
+      facts: paperFacts(picked.paper),
+      authors: authorsLine(picked.paper.authors),
+      abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
+      // The section names the topic: the reason says only what matched.
+      why: explain(picked),
+      score: scoreLabel(picked.score),
+      updated: updated ? updatedLabel(picked.paper.version) : '',
+      also: (picked.also ?? []).map((d) => {
+        const l = paperLinks(d.paper);
+        return { title: d.paper.title, url: l.page ?? '', search: l.search ?? '' };
+      }),
+    };
+  }
 }

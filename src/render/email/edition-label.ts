@@ -71,3 +71,26 @@ export function editionLabel(period: Period, window: EditionWindow): string {
   const aWeek = last.getTime() - first.getTime() === 6 * DAY_MS;
   return aWeek ? `Week of ${dayRange(first, last)}` : dayRange(first, last);
 }
+
+/** A day (YYYY-MM-DD, or an ISO instant: its UTC day) as readers see it: "21 Mar 2024". */
+export function dayLabel(day: string): string {
+  return dayMonthYear.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
+}
+
+/** Papers dated this long before an edition's window are old news, whatever day they reached Paperboy. */
+const OLD_NEWS_MS = 7 * DAY_MS;
+
+/**
+ * When the sources date every paper of an edition (the day arXiv published it, or Daily Papers
+ * featured it) well before its window, the days they name ("21 Mar 2024", "19–21 Mar 2024"): an
+ * old page ingested today is not today's new papers. Undefined when any paper is undated, or
+ * recent.
+ */
+export function sourceDays(days: readonly (string | undefined)[], window: EditionWindow): string | undefined {
+  if (days.length === 0 || days.some((d) => !d)) return undefined;
+  const sorted = (days as string[]).map((d) => d.slice(0, 10)).sort();
+  const first = new Date(`${sorted[0]}T00:00:00Z`);
+  const last = new Date(`${sorted.at(-1)}T00:00:00Z`);
+  if (Date.parse(window.start) - last.getTime() <= OLD_NEWS_MS) return undefined;
+  return dayRange(first, last);
+}

@@ -39,8 +39,16 @@ export async function compileEmailTemplates(templatesDir: string, name: string):
   }
   const hb = Handlebars.create();
   return {
-    html: hb.compile(result.html, { strict: true }),
+    html: hb.compile(withColorSchemes(result.html), { strict: true }),
     // The text part is text/plain: nothing in it is HTML, so nothing is HTML-escaped.
     text: hb.compile(textSource, { strict: true, noEscape: true }),
   };
+}
+
+// MJML drops <mj-raw> from <mj-head>: the meta tags that tell mail clients the email has a dark
+// scheme of its own (its prefers-color-scheme styles) go in after the viewport's.
+const COLOR_SCHEMES = '<meta name="color-scheme" content="light dark">\n    <meta name="supported-color-schemes" content="light dark">';
+
+function withColorSchemes(html: string): string {
+  return html.includes('prefers-color-scheme') ? html.replace(/(<meta name="viewport"[^>]*>)/, `$1\n    ${COLOR_SCHEMES}`) : html;
 }

@@ -1,0 +1,103 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { Digest } from '../../src/domain/digest.js';
+import { signToken } from '../../src/domain/tokens.js';
+import { digestMessage } from '../../src/jobs/digest-message.js';
+import { createServer } from '../../src/web/server.js';
+import { contrastFailures } from '../helpers/contrast.js';
+import { freePort, tempDir } from '../helpers/env.js';
+import { SHOWCASE_EDITION, SHOWCASE_TOPICS, showcaseApp } from '../helpers/showcase.js';
+import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
+
+// What a reader sees of digests and the site in a real browser (Chromium), light and dark, on a
+// 375-px phone: every text at WCAG AA contrast, nothing scrolling sideways.
+
+const hasChromium = chromiumAvailable();
+const SECRET = 'browser-digest-secret-0123456789abcdef';
+const SCHEMES = ['light', 'dark'] as const;
+
+async function setUp() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = await showcaseApp(base, tempDir(), SECRET);
+  onTestFinished(() => app.close());
+  const server = createServer(app);
+  await server.listen({ port, host: '127.0.0.1' });
+  onTestFinished(() => server.close());
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  onTestFinished(() => browser.close());
+  return { app, base, browser };
+}
+
+async function freeze(app: App, slugs: string[]): Promise<Digest> {
+  const result = await app.digests.freeze(slugs, 'day', SHOWCASE_EDITION);
+  if (result.status === 'empty') throw new Error('expected a digest');
+  return result.digest;
+}
+
+function emailHtml(app: App, digest: Digest): string {
+  return digestMessage({
+    digest,
+    to: 'ada@example.org',
+    tokenSubject: 'sub-1',
+    deliveryId: 'delivery-1',
+    topicNames: digest.topicSet,
+    config: app.config,
+    secret: SECRET,
+    date: SHOWCASE_EDITION,
+  }).html as string;
+}
+
+async function pageIn(browser: Browser, scheme: (typeof SCHEMES)[number]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, colorScheme: scheme });
+  onTestFinished(() => context.close());
+  return context.newPage();
+}
+
+const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () => {
+  it('read at AA contrast in light and dark, with a dark scheme of their own, and the lead jumps to its entries', async () => {
+    const { app, browser } = await setUp();
+    for (const slugs of [['nas'], SHOWCASE_TOPICS.map((t) => t.slug)]) {
+      const html = emailHtml(app, await freeze(app, slugs));
+      for (const scheme of SCHEMES) {
+        const page = await pageIn(browser, scheme);
+        await page.setContent(html);
+        expect(await contrastFailures(page), `${slugs.join(',')} ${scheme}`).toEqual([]);
+        expect(await scrollsSideways(page)).toBe(false);
+        const card = await page.locator('.pb-card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+        expect(card).toBe(scheme === 'dark' ? 'rgb(31, 32, 35)' : 'rgb(255, 255, 255)');
+      }
+      // The lead's third pick: following it brings its entry to the top of the screen.
+      const page = await pageIn(browser, 'light');
+      await page.setContent(html);
+      const pick = page.locator('.lead a').nth(2);
+      const target = (await pick.getAttribute('href'))!;
+      await pick.click();
+      const top = await page.locator(target).evaluate((el) => el.getBoundingClientRect().top);
+      expect(Math.abs(top)).toBeLessThan(2);
+    }
+  });
+
+  it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {
+    const { app, base, browser } = await setUp();
+    const one = await freeze(app, ['nas']);
+    const three = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
+    const added = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    const paths = ['/', '/topics/nas', `/digests/${one.id}`, `/digests/${three.id}`, `/digests/${three.id}/more`, `/preferences/${signToken(SECRET, 'preferences', added.subscriber!.id)}`];
+    for (const scheme of SCHEMES) {
+      const page = await pageIn(browser, scheme);
+      for (const path of paths) {
+        expect((await page.goto(`${base}${path}`))?.status()).toBe(200);
+        expect(await contrastFailures(page), `${path} ${scheme}`).toEqual([]);
+        expect(await scrollsSideways(page), path).toBe(false);
+      }
+    }
+  });
+});
