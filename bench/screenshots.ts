@@ -16,7 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../src/app.js';
 import type { Digest } from '../src/domain/digest.js';
 import { signToken } from '../src/domain/tokens.js';
-import { digestMessage } from '../src/jobs/digest-message.js';
+import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { createServer } from '../src/web/server.js';
 import { contrastFailures } from '../test/helpers/contrast.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseInstant, parsePeriodKind } from '../domain/period.js';
 import { topicNames, topicSlugsOf } from '../domain/topic.js';
-import { digestMessage } from '../jobs/digest-message.js';
+import { digestMessage } from '../jobs/deliver/digest-message.js';
 import { composeEml } from '../mail/compose.js';
 import { withApp } from './run.js';
 import { normaliseEmail } from '../domain/email.js';

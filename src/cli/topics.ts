@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { validateTopic } from '../jobs/topics.js';
-import { matchesNothing, nothingMatchedReason, previewNewQuery, PREVIEW_DAYS, saveAfterPreview } from '../jobs/topic-preview.js';
+import { validateTopic } from '../jobs/select/topics.js';
+import { matchesNothing, nothingMatchedReason, previewNewQuery, PREVIEW_DAYS, saveAfterPreview } from '../jobs/select/topic-preview.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { withApp } from './run.js';
 import { previewLines } from './topic-preview.js';

@@ -66,7 +66,7 @@ export function topicNames(topics: readonly Topic[], slugs: readonly string[]): 
 
 /**
  * A digest's topic set may carry a variant after `@`: the edition for subscribers who already had
- * some of the main edition's papers (see jobs/plan.ts). These are the topic slugs alone.
+ * some of the main edition's papers (see jobs/edition/plan.ts). These are the topic slugs alone.
  */
 export function topicSlugsOf(topicSet: string): string[] {
   return (topicSet.split('@')[0] ?? '').split(',').filter(Boolean);

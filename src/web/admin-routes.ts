@@ -4,8 +4,8 @@ import type { App } from '../app.js';
 import { normaliseEmail } from '../domain/email.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
-import { matchesNothing, nothingMatchedReason, previewNewQuery, saveAfterPreview } from '../jobs/topic-preview.js';
-import { validateTopic } from '../jobs/topics.js';
+import { matchesNothing, nothingMatchedReason, previewNewQuery, saveAfterPreview } from '../jobs/select/topic-preview.js';
+import { validateTopic } from '../jobs/select/topics.js';
 import { bearerToken, UnauthorizedError, type AdminAuth } from './admin-auth.js';
 
 const subscriberBody = z.object({

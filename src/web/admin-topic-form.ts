@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { PaperboyError } from '../domain/errors.js';
 import { scoreLabel } from '../domain/matching.js';
-import { matchCount, matchesNothing, missingWords, nothingMatchedReason, previewNewQuery, saveAfterPreview, type TopicPreview } from '../jobs/topic-preview.js';
-import { validateTopic } from '../jobs/topics.js';
+import { matchCount, matchesNothing, missingWords, nothingMatchedReason, previewNewQuery, saveAfterPreview, type TopicPreview } from '../jobs/select/topic-preview.js';
+import { validateTopic } from '../jobs/select/topics.js';
 import { formField, readForm } from './form-body.js';
 
 const TOPIC_FORM = { csrf: formField.one, slug: formField.one, name: formField.one, query: formField.one, force: formField.one };

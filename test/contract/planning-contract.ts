@@ -58,7 +58,7 @@ export function planningContract(engine: Engine): void {
     });
 
     it('lists schedule slots by frequency, time zone and hour, whatever order their subscribers came in', async () => {
-      // The planner walks the slots in this order (jobs/plan.ts): the same list, the same run.
+      // The planner walks the slots in this order (jobs/edition/plan.ts): the same list, the same run.
       const store = await engine.open();
       const slots = [
         { frequency: 'weekly', timezone: 'UTC', sendHour: 6 },

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
 import { signToken } from '../../src/domain/tokens.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { contrastFailures } from '../helpers/contrast.js';
 import { freePort, tempDir } from '../helpers/env.js';

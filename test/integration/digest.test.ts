@@ -3,7 +3,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
-import { validateTopic } from '../../src/jobs/topics.js';
+import { validateTopic } from '../../src/jobs/select/topics.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
-import { validateTopic } from '../../src/jobs/topics.js';
+import { validateTopic } from '../../src/jobs/select/topics.js';
 import { createServer } from '../../src/web/server.js';
 import { closeLater, confirmedYesterday, deliveryApp } from '../helpers/delivery.js';
 import { tempDir } from '../helpers/env.js';

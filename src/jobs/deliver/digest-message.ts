@@ -1,8 +1,8 @@
-import type { Digest } from '../domain/digest.js';
-import { signToken } from '../domain/tokens.js';
-import { topicSlugsOf } from '../domain/topic.js';
-import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
-import { domainOf, type OutgoingMessage } from '../mail/message.js';
+import type { Digest } from '../../domain/digest.js';
+import { signToken } from '../../domain/tokens.js';
+import { topicSlugsOf } from '../../domain/topic.js';
+import { recipientFiller, type RecipientFiller } from '../../render/email/digest-email.js';
+import { domainOf, type OutgoingMessage } from '../../mail/message.js';
 
 export interface DigestMessageInput {
   digest: Digest;

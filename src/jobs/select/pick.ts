@@ -1,11 +1,11 @@
 // Picking a digest's papers: each topic's ranking of a window's candidates, merged into the
 // email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
-import type { Paper } from '../domain/paper.js';
-import { diversifyForSlots, papersShown, type Slotted } from '../domain/ranking/diversity.js';
-import type { ScoredPaper } from '../domain/matching.js';
-import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
-import { createRanker } from '../domain/ranking/ranker.js';
-import type { Topic } from '../domain/topic.js';
+import type { Paper } from '../../domain/paper.js';
+import { diversifyForSlots, papersShown, type Slotted } from '../../domain/ranking/diversity.js';
+import type { ScoredPaper } from '../../domain/matching.js';
+import type { LexicalIndexFactory } from '../../domain/ranking/lexical-index.js';
+import { createRanker } from '../../domain/ranking/ranker.js';
+import type { Topic } from '../../domain/topic.js';
 import { topicQuery } from './topics.js';
 
 export interface PickOptions {

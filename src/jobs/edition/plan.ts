@@ -1,13 +1,13 @@
-import { newId } from '../domain/tokens.js';
-import { currentDuePeriod, isDue, stillWorthSending, type DuePeriod } from '../domain/schedule.js';
-import { topicSetKey } from '../domain/topic.js';
-import type { Period } from '../domain/period.js';
-import type { Logger } from '../log.js';
-import { domainOf } from '../mail/message.js';
-import type { Config } from '../config.js';
-import type { ChangeCounters, LeaseStore, PlanCandidate, PlanningStore, RunStore, ScheduleSlot, ScheduleStore } from '../store/ports.js';
+import { newId } from '../../domain/tokens.js';
+import { currentDuePeriod, isDue, stillWorthSending, type DuePeriod } from '../../domain/schedule.js';
+import { topicSetKey } from '../../domain/topic.js';
+import type { Period } from '../../domain/period.js';
+import type { Logger } from '../../log.js';
+import { domainOf } from '../../mail/message.js';
+import type { Config } from '../../config.js';
+import type { ChangeCounters, LeaseStore, PlanCandidate, PlanningStore, RunStore, ScheduleSlot, ScheduleStore } from '../../store/ports.js';
 import type { DigestJobs } from './digests.js';
-import { trackRun } from './runs.js';
+import { trackRun } from '../operate/runs.js';
 import { splitByUpdates, updatableAudiences } from './plan-updates.js';
 
 export interface PlanDeps {

@@ -1,17 +1,17 @@
-import { digestId, editionKey, type Digest } from '../domain/digest.js';
-import { NotFoundError } from '../domain/errors.js';
-import { periodContaining, type Period, type PeriodKind } from '../domain/period.js';
-import { topicSetKey, topicSlugsOf, type Topic } from '../domain/topic.js';
-import type { ScoredPaper } from '../domain/matching.js';
-import type { Paper } from '../domain/paper.js';
-import { renderDigest } from '../render/email/digest-email.js';
-import { digestView } from '../render/email/digest-view.js';
-import type { EmailTemplates } from '../render/email/templates.js';
-import type { Logger } from '../log.js';
-import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import type { Slotted } from '../domain/ranking/diversity.js';
-import { distinctCounter, pickForTopics, remainingByTopic, remainingCounter, topicRanking, type PickOptions } from './pick.js';
-import { seedsBeyond } from './topics.js';
+import { digestId, editionKey, type Digest } from '../../domain/digest.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { periodContaining, type Period, type PeriodKind } from '../../domain/period.js';
+import { topicSetKey, topicSlugsOf, type Topic } from '../../domain/topic.js';
+import type { ScoredPaper } from '../../domain/matching.js';
+import type { Paper } from '../../domain/paper.js';
+import { renderDigest } from '../../render/email/digest-email.js';
+import { digestView } from '../../render/email/digest-view.js';
+import type { EmailTemplates } from '../../render/email/templates.js';
+import type { Logger } from '../../log.js';
+import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../../store/ports.js';
+import type { Slotted } from '../../domain/ranking/diversity.js';
+import { distinctCounter, pickForTopics, remainingByTopic, remainingCounter, topicRanking, type PickOptions } from '../select/pick.js';
+import { seedsBeyond } from '../select/topics.js';
 
 export interface DigestDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &

@@ -1,15 +1,15 @@
 // What a topic query finds before it is saved: how many of the recent papers it matches, the
 // first few with why, and which of its words no recent paper has. `topics add`, the admin API
 // and the admin page show it, and refuse (or warn about) a query that matches nothing.
-import { explain, type ScoredPaper } from '../domain/matching.js';
-import { paperLink, type Paper } from '../domain/paper.js';
-import { parseQuery, type Query } from '../domain/query.js';
-import { createRanker } from '../domain/ranking/ranker.js';
-import type { Correction } from '../domain/ranking/spelling.js';
-import { wordsWithoutHits } from '../domain/words-without-hits.js';
-import type { Topic } from '../domain/topic.js';
-import type { FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { BACKGROUND_PAPERS } from './digests.js';
+import { explain, type ScoredPaper } from '../../domain/matching.js';
+import { paperLink, type Paper } from '../../domain/paper.js';
+import { parseQuery, type Query } from '../../domain/query.js';
+import { createRanker } from '../../domain/ranking/ranker.js';
+import type { Correction } from '../../domain/ranking/spelling.js';
+import { wordsWithoutHits } from '../../domain/words-without-hits.js';
+import type { Topic } from '../../domain/topic.js';
+import type { FullTextStore, PaperStore, TopicStore } from '../../store/ports.js';
+import { BACKGROUND_PAPERS } from '../edition/digests.js';
 import { assertSeedsStored } from './topics.js';
 
 /** How far back the preview looks: papers first seen in these last days. */
