@@ -42,7 +42,7 @@ interface Shot {
 }
 
 async function freeze(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', SHOWCASE_EDITION);
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: SHOWCASE_EDITION });
   if (result.status === 'empty') throw new Error(`no papers for ${slugs.join(', ')}`);
   return result.digest;
 }

@@ -127,7 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
     }));
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
-  const planner = createPlanner({ store, digests, logger, config, clock, holder: newWorkerId() });
+  const planner = createPlanner({ store, editions: digests, logger, config, clock, holder: newWorkerId() });
   // With a limit set, the pace lives in the store and holds for every process on it together;
   // without one, only a relay's "slow down" paces this process (nothing to share, no query per message).
   const { perSecond, perHour } = config.delivery;

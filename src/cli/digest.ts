@@ -31,7 +31,7 @@ export function registerDigest(program: Command): void {
         const at = options.at ? parseInstant(options.at) : app.clock();
         const to = normaliseEmail(options.to);
         const slugs = options.topic.split(',').map((s) => s.trim()).filter(Boolean);
-        const result = await app.digests.freeze(slugs, kind, at);
+        const result = await app.digests.freeze({ slugs, kind, at });
         if (result.status === 'empty') {
           console.log(`no new papers for ${result.topicSet} in ${result.periodKey}: no digest (nothing written)`);
           return;

@@ -35,7 +35,7 @@ async function setUp() {
 }
 
 async function freeze(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', SHOWCASE_EDITION);
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: SHOWCASE_EDITION });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }

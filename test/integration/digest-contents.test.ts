@@ -35,7 +35,7 @@ async function appWith(papers: Partial<PaperInput>[], topics: { slug: string; na
 }
 
 async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', new Date('2026-11-25T08:00:00Z'));
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }

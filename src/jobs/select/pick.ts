@@ -1,5 +1,5 @@
 // Picking a digest's papers: each topic's ranking of a window's candidates, merged into the
-// email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
+// email's slots. Pure (no store): edition/freeze.ts feeds it the papers and caches its rankings per run.
 import type { Paper } from '../../domain/paper.js';
 import { diversifyForSlots, papersShown, type Slotted } from '../../domain/ranking/diversity.js';
 import type { ScoredPaper } from '../../domain/matching.js';

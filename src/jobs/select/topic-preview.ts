@@ -9,7 +9,7 @@ import type { Correction } from '../../domain/ranking/spelling.js';
 import { wordsWithoutHits } from '../../domain/words-without-hits.js';
 import type { Topic } from '../../domain/topic.js';
 import type { FullTextStore, PaperStore, TopicStore } from '../../store/ports.js';
-import { BACKGROUND_PAPERS } from '../edition/digests.js';
+import { BACKGROUND_PAPERS } from './background.js';
 import { assertSeedsStored } from './topics.js';
 
 /** How far back the preview looks: papers first seen in these last days. */
