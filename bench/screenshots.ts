@@ -54,7 +54,7 @@ function emailHtml(app: App, digest: Digest): string {
     to: 'ada@example.org',
     tokenSubject: 'sub-screenshots',
     deliveryId: 'delivery-screenshots',
-    topicNames: digest.topicSet,
+    topicNames: digest.editionKey,
     config: app.config,
     secret: SECRET,
     date: new Date('2026-12-02T08:00:00Z'),

@@ -33,7 +33,7 @@ export function registerDigest(program: Command): void {
         const slugs = options.topic.split(',').map((s) => s.trim()).filter(Boolean);
         const result = await app.digests.freeze({ slugs, kind, at });
         if (result.status === 'empty') {
-          console.log(`no new papers for ${result.topicSet} in ${result.periodKey}: no digest (nothing written)`);
+          console.log(`no new papers for ${result.editionKey} in ${result.periodKey}: no digest (nothing written)`);
           return;
         }
         const { digest } = result;
@@ -48,7 +48,7 @@ export function registerDigest(program: Command): void {
           to,
           tokenSubject: subscriber?.id ?? `preview:${to}`,
           deliveryId: `${digest.id}.preview`,
-          topicNames: topicNames(await app.store.listTopics(), topicSlugsOf(digest.topicSet)),
+          topicNames: topicNames(await app.store.listTopics(), topicSlugsOf(digest.editionKey)),
           config: app.config,
           secret: app.secret,
           date: app.clock(),

@@ -46,7 +46,7 @@ function emailHtml(app: App, digest: Digest): string {
     to: 'ada@example.org',
     tokenSubject: 'sub-1',
     deliveryId: 'delivery-1',
-    topicNames: digest.topicSet,
+    topicNames: digest.editionKey,
     config: app.config,
     secret: SECRET,
     date: SHOWCASE_EDITION,

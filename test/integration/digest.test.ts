@@ -146,7 +146,7 @@ describe('digest editions', () => {
     await app.store.saveTopic({ slug: 'search', name: 'Search', query: 'search' }, clock().toISOString());
     await app.ingester.ingestFiles([TRICKY]);
     const digest = await frozen(app, ['search', 'nas'], '2026-11-25T08:00:00Z');
-    expect(digest.topicSet).toBe('nas,search');
+    expect(digest.editionKey).toBe('nas,search');
     expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
   });
 

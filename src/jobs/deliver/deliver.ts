@@ -124,7 +124,7 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
+        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
       })();
       prepared.set(digestId, p);
     }

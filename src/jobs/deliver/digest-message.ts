@@ -40,7 +40,7 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
     text,
     html,
     list: {
-      id: `${topicSlugsOf(digest.topicSet).join('.')}.digests.${domain}`,
+      id: `${topicSlugsOf(digest.editionKey).join('.')}.digests.${domain}`,
       name: `Paperboy: ${input.topicNames}`,
       unsubscribeUrl,
     },

@@ -43,7 +43,7 @@ export interface FreezeOptions {
 
 export type FreezeResult =
   | { status: 'created' | 'existing'; digest: Digest }
-  | { status: 'empty'; topicSet: string; periodKey: string };
+  | { status: 'empty'; editionKey: string; periodKey: string };
 
 /** An edition of a topic set and period (the main one, or the variant since `variantSince`), before it is frozen. */
 export interface EditionWindow {
@@ -112,11 +112,11 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   // A variant holds only papers first seen after `variantSince`: for subscribers who already
   // received part of the main edition. One with updates also shows those revised papers, for
   // the subscribers who had them before. Each is its own edition, rendered once like any other.
-  const topicSet = editionKey(mainSet, variantSince, updatedIds);
-  const existing = await store.findDigest(topicSet, kind, period.key);
+  const key = editionKey(mainSet, variantSince, updatedIds);
+  const existing = await store.findDigest(key, kind, period.key);
   if (existing) return { status: 'existing', digest: existing };
 
-  const windowStart = await windowStartOf(store, { topics, period, at, variantSince, mainKnownMissing: topicSet === mainSet });
+  const windowStart = await windowStartOf(store, { topics, period, at, variantSince, mainKnownMissing: key === mainSet });
   const cutoffAt = at.toISOString();
   const window = `${windowStart}\n${cutoffAt}`;
   const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
@@ -140,10 +140,10 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   // Updates come after what is new, in the slots left; what no longer fits is counted as more.
   const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
   if (fresh.total + updated.length === 0) {
-    logger.debug('digest empty, skipped', { topics: topicSet, period: period.key });
-    return { status: 'empty', topicSet, periodKey: period.key };
+    logger.debug('digest empty, skipped', { topics: key, period: period.key });
+    return { status: 'empty', editionKey: key, periodKey: period.key };
   }
-  const id = digestId(topicSet, period);
+  const id = digestId(key, period);
   const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
   const countRemaining = memo(cache.remaining, window, () => remainingCounter(candidates));
   const build = (keep: number) => {
@@ -163,7 +163,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const rendered = renderDigest(await templates(), build, picked.length);
   const { digest, created } = await store.insertDigest({
     id,
-    topicSet,
+    editionKey: key,
     period,
     windowStart,
     cutoffAt,
@@ -176,7 +176,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     text: rendered.text,
   });
   if (created) {
-    logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });
+    logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });
   }
   return { status: created ? 'created' : 'existing', digest };
 }

@@ -32,7 +32,7 @@ export function createRemainingPapers({ store, ranking, maxPapers }: RemainingDe
     const digest = await store.getDigest(digestId);
     if (!digest) return undefined;
     const topics: Topic[] = [];
-    for (const slug of topicSlugsOf(digest.topicSet)) {
+    for (const slug of topicSlugsOf(digest.editionKey)) {
       const topic = await store.getTopic(slug);
       if (topic) topics.push(topic);
     }
