@@ -17,6 +17,7 @@ import { createSourceJobs, type SourceJobs } from './jobs/ingest/sources.js';
 import { createFetcher, type FetchDeps } from './ingest/fetch.js';
 import { createSubscriberCsvJobs } from './jobs/subscribers/subscriber-csv.js';
 import { createStoreHealth } from './jobs/operate/store-health.js';
+import { createTopicJobs } from './jobs/select/topic-jobs.js';
 import { createSubscriptionJobs } from './jobs/subscribers/subscriptions.js';
 import { createConsoleLogger, scrubbingLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
@@ -126,6 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       }
       return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
     }));
+  const topics = createTopicJobs({ store, clock, config });
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
   const planner = createPlanner({ store, editions: digests, logger, config, clock, holder: newWorkerId() });
   // With a limit set, the pace lives in the store and holds for every process on it together;
@@ -177,6 +179,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     fetcher,
     /** The configured sources (read from the sources file on first use). */
     sources: getSources,
+    topics,
     subscriptions,
     subscriberCsv,
     planner,
