@@ -123,13 +123,10 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const background = candidates.length > 0 ? await memo(cache.background, 'recent', ranking.background) : [];
   const pickOptions = ranking.options(background, config.digest.maxPapers);
   const rankings = memo(cache.rankings, window, () => topicRanking(candidates, pickOptions));
-  const fresh = pickForTopics(
-    topics,
-    candidates,
-    pickOptions,
-    (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
-    memo(cache.counters, window, () => distinctCounter(candidates)),
-  );
+  const fresh = pickForTopics(topics, candidates, pickOptions, {
+    rankTopic: (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+    countDistinct: memo(cache.counters, window, () => distinctCounter(candidates)),
+  });
   const wanted = new Set(updatedIds);
   const revisedDeps = { store, ranking, maxPapers: config.digest.maxPapers };
   // A revised paper is shown again on its own: its near-duplicates were not asked for.

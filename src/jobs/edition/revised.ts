@@ -41,12 +41,9 @@ export function revisedPicks(deps: RevisedDeps, cache: FreezeCache, topics: read
     const background = await memo(cache.background, 'recent', deps.ranking.background);
     const options = deps.ranking.options(background, updatedSlots(deps.maxPapers));
     const rankings = memo(cache.rankings, window, () => topicRanking(revised, options));
-    return pickForTopics(
-      topics,
-      revised,
-      options,
-      (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
-      memo(cache.counters, window, () => distinctCounter(revised)),
-    ).picked;
+    return pickForTopics(topics, revised, options, {
+      rankTopic: (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+      countDistinct: memo(cache.counters, window, () => distinctCounter(revised)),
+    }).picked;
   });
 }
