@@ -12,7 +12,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Subscriber } from '../src/domain/subscriber.js';
 import { newId } from '../src/domain/tokens.js';
-import { digestMessage } from '../src/jobs/digest-message.js';
+import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { toNodemailer } from '../src/mail/compose.js';
 import { silentLogger } from '../src/log.js';
 import { SAMPLE_DATA_DIR } from '../src/paths.js';

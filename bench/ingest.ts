@@ -8,7 +8,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { createIngester } from '../src/jobs/ingest.js';
+import { createIngester } from '../src/jobs/ingest/ingest.js';
 import { silentLogger } from '../src/log.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
 import { summarise, type Summary } from './stats.js';

@@ -16,7 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../src/app.js';
 import type { Digest } from '../src/domain/digest.js';
 import { signToken } from '../src/domain/tokens.js';
-import { digestMessage } from '../src/jobs/digest-message.js';
+import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { createServer } from '../src/web/server.js';
 import { contrastFailures } from '../test/helpers/contrast.js';
@@ -42,7 +42,7 @@ interface Shot {
 }
 
 async function freeze(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', SHOWCASE_EDITION);
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: SHOWCASE_EDITION });
   if (result.status === 'empty') throw new Error(`no papers for ${slugs.join(', ')}`);
   return result.digest;
 }
@@ -54,7 +54,7 @@ function emailHtml(app: App, digest: Digest): string {
     to: 'ada@example.org',
     tokenSubject: 'sub-screenshots',
     deliveryId: 'delivery-screenshots',
-    topicNames: digest.topicSet,
+    topicNames: digest.editionKey,
     config: app.config,
     secret: SECRET,
     date: new Date('2026-12-02T08:00:00Z'),

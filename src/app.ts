@@ -4,20 +4,21 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { configSecrets, type Config } from './config.js';
 import { createSecretList, secretsInUrl } from './domain/secrets.js';
-import { createDeliverer, newWorkerId } from './jobs/deliver.js';
-import { createDigestJobs } from './jobs/digests.js';
-import { createFeedCache } from './jobs/feed-cache.js';
-import { createFeedJobs } from './jobs/feeds.js';
-import { createIngester } from './jobs/ingest.js';
-import { createPlanner } from './jobs/plan.js';
-import { loadSampleDataOnFirstRun } from './jobs/sample-data.js';
-import { startScheduler, type Schedule, type Scheduler } from './jobs/scheduler.js';
-import { readSourcesFile } from './jobs/source-config.js';
-import { createSourceJobs, type SourceJobs } from './jobs/sources.js';
+import { createDeliverer, newWorkerId } from './jobs/deliver/deliver.js';
+import { createDigestJobs } from './jobs/edition/digests.js';
+import { createFeedCache } from './jobs/publish/feed-cache.js';
+import { createFeedJobs } from './jobs/publish/feeds.js';
+import { createIngester } from './jobs/ingest/ingest.js';
+import { createPlanner } from './jobs/edition/plan.js';
+import { loadSampleDataOnFirstRun } from './jobs/ingest/sample-data.js';
+import { startScheduler, type Schedule, type Scheduler } from './jobs/operate/scheduler.js';
+import { readSourcesFile } from './jobs/ingest/source-config.js';
+import { createSourceJobs, type SourceJobs } from './jobs/ingest/sources.js';
 import { createFetcher, type FetchDeps } from './ingest/fetch.js';
-import { createSubscriberCsvJobs } from './jobs/subscriber-csv.js';
-import { createStoreHealth } from './jobs/store-health.js';
-import { createSubscriptionJobs } from './jobs/subscriptions.js';
+import { createSubscriberCsvJobs } from './jobs/subscribers/subscriber-csv.js';
+import { createStoreHealth } from './jobs/operate/store-health.js';
+import { createTopicJobs } from './jobs/select/topic-jobs.js';
+import { createSubscriptionJobs } from './jobs/subscribers/subscriptions.js';
 import { createConsoleLogger, scrubbingLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
 import { createRateLimiter } from './mail/rate-limiter.js';
@@ -126,8 +127,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       }
       return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
     }));
+  const topics = createTopicJobs({ store, clock, config });
   const digests = createDigestJobs({ store, templates: emailTemplates('digest'), clock, logger, config });
-  const planner = createPlanner({ store, digests, logger, config, clock, holder: newWorkerId() });
+  const planner = createPlanner({ store, editions: digests, logger, config, clock, holder: newWorkerId() });
   // With a limit set, the pace lives in the store and holds for every process on it together;
   // without one, only a relay's "slow down" paces this process (nothing to share, no query per message).
   const { perSecond, perHour } = config.delivery;
@@ -177,6 +179,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     fetcher,
     /** The configured sources (read from the sources file on first use). */
     sources: getSources,
+    topics,
     subscriptions,
     subscriberCsv,
     planner,
@@ -212,7 +215,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       return scheduler;
     },
     jobStatus: () => scheduler?.status() ?? [],
-    /** Whether the store takes writes (see jobs/store-health.ts). */
+    /** Whether the store takes writes (see jobs/operate/store-health.ts). */
     storeHealth: () => storeHealth.check(),
     /**
      * Tries a just-queued confirmation email now, without waiting for it: one the relay does not

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseInstant, parsePeriodKind } from '../domain/period.js';
 import { topicNames, topicSlugsOf } from '../domain/topic.js';
-import { digestMessage } from '../jobs/digest-message.js';
+import { digestMessage } from '../jobs/deliver/digest-message.js';
 import { composeEml } from '../mail/compose.js';
 import { withApp } from './run.js';
 import { normaliseEmail } from '../domain/email.js';
@@ -31,9 +31,9 @@ export function registerDigest(program: Command): void {
         const at = options.at ? parseInstant(options.at) : app.clock();
         const to = normaliseEmail(options.to);
         const slugs = options.topic.split(',').map((s) => s.trim()).filter(Boolean);
-        const result = await app.digests.freeze(slugs, kind, at);
+        const result = await app.digests.freeze({ slugs, kind, at });
         if (result.status === 'empty') {
-          console.log(`no new papers for ${result.topicSet} in ${result.periodKey}: no digest (nothing written)`);
+          console.log(`no new papers for ${result.editionKey} in ${result.periodKey}: no digest (nothing written)`);
           return;
         }
         const { digest } = result;
@@ -48,7 +48,7 @@ export function registerDigest(program: Command): void {
           to,
           tokenSubject: subscriber?.id ?? `preview:${to}`,
           deliveryId: `${digest.id}.preview`,
-          topicNames: topicNames(await app.store.listTopics(), topicSlugsOf(digest.topicSet)),
+          topicNames: topicNames(await app.store.listTopics(), topicSlugsOf(digest.editionKey)),
           config: app.config,
           secret: app.secret,
           date: app.clock(),

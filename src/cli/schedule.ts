@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseInstant } from '../domain/period.js';
 import { localParts } from '../domain/zoned-time.js';
-import { soonestSends } from '../jobs/next-sends.js';
+import { soonestSends } from '../jobs/operate/next-sends.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { oneLine } from '../domain/text.js';
 import { parseInstant } from '../domain/period.js';
-import type { RunSummary } from '../jobs/deliver.js';
+import type { RunSummary } from '../jobs/deliver/deliver.js';
 import { intInRange } from './args.js';
 import { createProgress } from './progress.js';
 import { withApp } from './run.js';

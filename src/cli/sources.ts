@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, PaperboyError } from '../domain/errors.js';
 import { oneLine } from '../domain/text.js';
-import { editSourcesFile, sourceSchema } from '../jobs/source-config.js';
+import { editSourcesFile, sourceSchema } from '../jobs/ingest/source-config.js';
 import { withApp } from './run.js';
 
 const when = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { normaliseEmail } from '../domain/email.js';
 import { publicSubscriber } from '../domain/subscriber.js';
-import { readSource } from '../jobs/ingest.js';
-import type { OperatorOutcome } from '../jobs/subscriptions.js';
+import { readSource } from '../jobs/ingest/ingest.js';
+import type { OperatorOutcome } from '../jobs/subscribers/subscriptions.js';
 import { intInRange } from './args.js';
 import { withApp } from './run.js';
 

@@ -1,5 +1,5 @@
 import { oneLine } from '../domain/text.js';
-import { matchCount, missingWords, type TopicPreview } from '../jobs/topic-preview.js';
+import { matchCount, missingWords, type TopicPreview } from '../jobs/select/topic-preview.js';
 
 /**
  * A preview as the terminal shows it: the count, the first papers with their score and why, and

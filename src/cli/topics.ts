@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { validateTopic } from '../jobs/topics.js';
-import { matchesNothing, nothingMatchedReason, previewNewQuery, PREVIEW_DAYS, saveAfterPreview } from '../jobs/topic-preview.js';
+import { previewNewQuery, PREVIEW_DAYS } from '../jobs/select/topic-preview.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { withApp } from './run.js';
 import { previewLines } from './topic-preview.js';
@@ -32,16 +31,16 @@ export function registerTopics(program: Command): void {
     .option('--force', `save the topic even if it matches none of the papers of the last ${PREVIEW_DAYS} days`)
     .action((slug: string, query: string, options: { name?: string; replace?: boolean; force?: boolean }) =>
       withApp(async (app) => {
-        const existing = await app.store.getTopic(slug);
-        if (existing && !options.replace) {
+        const result = await app.topics.add({ slug, query, name: options.name, replace: options.replace, force: options.force });
+        if (result.status === 'exists') {
+          const { existing } = result;
           throw new InvalidInputError(`topic "${slug}" exists (${existing.name} = ${existing.query}): add --replace to change it`);
         }
-        const topic = validateTopic(slug, query, options.name ?? existing?.name);
-        const { saved, created, preview } = await saveAfterPreview(app, topic, options.force === true);
-        if (!saved) throw new InvalidInputError(`topic "${slug}" ${nothingMatchedReason(preview)}; add --force to save it anyway`);
-        if (matchesNothing(preview)) process.stderr.write(`paperboy: warning: topic "${slug}" ${nothingMatchedReason(preview)}; saved anyway (--force)\n`);
+        if (result.status === 'matches-nothing') throw new InvalidInputError(`topic "${slug}" ${result.reason}; add --force to save it anyway`);
+        const { topic, preview, warning } = result;
+        if (warning) process.stderr.write(`paperboy: warning: topic "${slug}" ${warning}; saved anyway (--force)\n`);
         else console.log(previewLines(preview).join('\n'));
-        console.log(`${created ? 'added' : 'updated'} ${topic.slug}: ${topic.name} = ${topic.query}`);
+        console.log(`${result.status} ${topic.slug}: ${topic.name} = ${topic.query}`);
       }),
     );
   // A query that starts with an excluded word ("-survey nas") reads as an option to the parser.

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotFoundError } from '../domain/errors.js';
-import { exportStore, importStore } from '../jobs/transfer.js';
+import { exportStore, importStore } from '../jobs/operate/transfer.js';
 import { withApp } from './run.js';
 
 const summary = (counts: Record<string, number>) =>

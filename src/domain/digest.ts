@@ -5,7 +5,8 @@ import type { Period } from './period.js';
 /** One frozen edition: the papers picked for one topic set and one period. */
 export interface Digest {
   id: string;
-  topicSet: string;
+  /** Its topic set, and for a variant what sets it apart (see editionKey): unique with the period. */
+  editionKey: string;
   period: Period;
   /** Papers first seen after `windowStart` and up to `cutoffAt` were candidates. */
   windowStart: string;
@@ -25,8 +26,8 @@ export interface Digest {
 }
 
 /** A digest's id is derived from its unique key, so the same edition always has the same address. */
-export function digestId(topicSet: string, period: Pick<Period, 'kind' | 'key'>): string {
-  const hash = createHash('sha256').update(`${topicSet}\n${period.kind}\n${period.key}`).digest('base64url');
+export function digestId(editionKey: string, period: Pick<Period, 'kind' | 'key'>): string {
+  const hash = createHash('sha256').update(`${editionKey}\n${period.kind}\n${period.key}`).digest('base64url');
   return `${period.key}-${hash.slice(0, 10)}`;
 }
 

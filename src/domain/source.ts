@@ -8,7 +8,7 @@ export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** A configured source, as read from the sources file (see jobs/source-config.ts). */
+/** A configured source, as read from the sources file (see jobs/ingest/source-config.ts). */
 export interface Source {
   name: string;
   format: SourceFormat | 'auto';

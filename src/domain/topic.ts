@@ -65,9 +65,10 @@ export function topicNames(topics: readonly Topic[], slugs: readonly string[]): 
 }
 
 /**
- * A digest's topic set may carry a variant after `@`: the edition for subscribers who already had
- * some of the main edition's papers (see jobs/plan.ts). These are the topic slugs alone.
+ * The topic slugs alone of a topic set, or of an edition key, which may carry a variant after `@`:
+ * the edition for subscribers who already had some of the main edition's papers (see
+ * domain/digest.ts editionKey and jobs/edition/group-editions.ts).
  */
-export function topicSlugsOf(topicSet: string): string[] {
-  return (topicSet.split('@')[0] ?? '').split(',').filter(Boolean);
+export function topicSlugsOf(keyOrSet: string): string[] {
+  return (keyOrSet.split('@')[0] ?? '').split(',').filter(Boolean);
 }

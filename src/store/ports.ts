@@ -58,9 +58,9 @@ export interface TopicStore {
 export type NewDigest = Omit<Digest, 'updatedIds'> & { updatedIds?: string[] };
 
 export interface DigestStore {
-  /** Inserts the digest unless one exists for its (topic set, period); returns the one stored. */
+  /** Inserts the digest unless one exists for its (edition key, period); returns the one stored. */
   insertDigest(digest: NewDigest): Promise<{ digest: Digest; created: boolean }>;
-  findDigest(topicSet: string, kind: PeriodKind, periodKey: string): Promise<Digest | undefined>;
+  findDigest(editionKey: string, kind: PeriodKind, periodKey: string): Promise<Digest | undefined>;
   /** The newest digest of a topic set and period kind, for the window of the next one. */
   latestDigest(topicSet: string, kind: PeriodKind): Promise<Digest | undefined>;
   getDigest(id: string): Promise<Digest | undefined>;

@@ -70,7 +70,7 @@ export interface DigestRow {
 export function toDigest(row: DigestRow): Digest {
   return {
     id: row.id,
-    topicSet: row.topic_set,
+    editionKey: row.topic_set,
     period: { kind: row.period_kind, key: row.period_key, start: new Date(row.period_start), end: new Date(row.period_end) },
     windowStart: row.window_start,
     cutoffAt: row.cutoff_at,

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { oneLine } from '../domain/text.js';
-import { PREVIEW_DAYS } from '../jobs/topic-preview.js';
-import { operatorView } from '../jobs/operator.js';
+import { PREVIEW_DAYS } from '../jobs/select/topic-preview.js';
+import { operatorView } from '../jobs/operate/operator.js';
 import { deliveriesChart } from '../render/web/admin-chart.js';
 import { prometheusText } from './metrics-text.js';
 import type { PageRenderer } from '../render/web/pages.js';

@@ -4,8 +4,7 @@ import type { App } from '../app.js';
 import { normaliseEmail } from '../domain/email.js';
 import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
-import { matchesNothing, nothingMatchedReason, previewNewQuery, saveAfterPreview } from '../jobs/topic-preview.js';
-import { validateTopic } from '../jobs/topics.js';
+import { previewNewQuery } from '../jobs/select/topic-preview.js';
 import { bearerToken, UnauthorizedError, type AdminAuth } from './admin-auth.js';
 
 const subscriberBody = z.object({
@@ -58,13 +57,13 @@ export function registerAdminRoutes(server: FastifyInstance, app: App, auth: Adm
     api.get('/topics', async () => app.store.listTopics());
 
     // Saved whatever it matches (a script cannot answer a question): one that matches none of the
-    // recent papers comes back with a warning saying which words no paper has.
+    // recent papers comes back with a warning saying which words no paper has. A topic of an
+    // existing slug is replaced; sent without a name, it is named from its query (a blank name).
     api.post('/topics', async (request, reply) => {
       const body = parse(topicBody, request.body);
-      const topic = validateTopic(body.slug, body.query, body.name);
-      const { created, preview } = await saveAfterPreview(app, topic, true);
-      const warning = matchesNothing(preview) ? nothingMatchedReason(preview) : undefined;
-      return reply.code(created ? 201 : 200).send({ ...topic, preview, ...(warning ? { warning } : {}) });
+      const result = await app.topics.add({ slug: body.slug, query: body.query, name: body.name ?? '', replace: true, force: true });
+      const { topic, preview, warning } = result;
+      return reply.code(result.status === 'added' ? 201 : 200).send({ ...topic, preview, ...(warning ? { warning } : {}) });
     });
 
     api.post('/topics/preview', async (request) => {

@@ -2,8 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { PaperboyError } from '../domain/errors.js';
 import { scoreLabel } from '../domain/matching.js';
-import { matchCount, matchesNothing, missingWords, nothingMatchedReason, previewNewQuery, saveAfterPreview, type TopicPreview } from '../jobs/topic-preview.js';
-import { validateTopic } from '../jobs/topics.js';
+import { matchCount, matchesNothing, missingWords, previewNewQuery, type TopicPreview } from '../jobs/select/topic-preview.js';
 import { formField, readForm } from './form-body.js';
 
 const TOPIC_FORM = { csrf: formField.one, slug: formField.one, name: formField.one, query: formField.one, force: formField.one };
@@ -84,12 +83,10 @@ export function registerTopicForm(server: FastifyInstance, app: App, deps: Topic
     if (!valid) return deps.expired(reply);
     try {
       // As `topics add --replace`: a topic changed without a name keeps its own.
-      const existing = form.slug ? await app.store.getTopic(form.slug) : undefined;
-      const topic = validateTopic(form.slug, form.query, form.name.trim() || existing?.name);
-      const { saved, created, preview } = await saveAfterPreview(app, topic, force);
-      if (!saved) return await deps.render(reply, session, { form, preview });
-      const warning = matchesNothing(preview) ? ` It ${nothingMatchedReason(preview)}.` : '';
-      const notice = `${created ? 'Added' : 'Updated'} topic ${topic.slug} (${topic.name}): ${topic.query}.${warning}`;
+      const result = await app.topics.add({ slug: form.slug, query: form.query, name: form.name.trim() || undefined, replace: true, force });
+      if (result.status === 'matches-nothing') return await deps.render(reply, session, { form, preview: result.preview });
+      const { topic, preview, warning } = result;
+      const notice = `${result.status === 'added' ? 'Added' : 'Updated'} topic ${topic.slug} (${topic.name}): ${topic.query}.${warning ? ` It ${warning}.` : ''}`;
       return await deps.render(reply, session, { preview, notice });
     } catch (err) {
       if (isInvalidInput(err)) return deps.render(reply, session, { form, error: err.message }, 400);

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import type { CachedFeed } from '../jobs/feed-cache.js';
+import type { CachedFeed } from '../jobs/publish/feed-cache.js';
 import { FEED_FORMATS, type FeedFormat } from '../render/feeds/feed-data.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 

@@ -1,4 +1,4 @@
-import type { OperatorView } from '../jobs/operator.js';
+import type { OperatorView } from '../jobs/operate/operator.js';
 
 // Prometheus text exposition format 0.0.4, written by hand: a few gauges and counters.
 

@@ -7,7 +7,7 @@ import { topicNames } from '../domain/topic.js';
 import { hourLabel } from '../render/email/confirm-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
-import type { UnsubscribeScope } from '../jobs/subscriptions.js';
+import type { UnsubscribeScope } from '../jobs/subscribers/subscriptions.js';
 import { createWindowLimiter } from './window-limiter.js';
 import { formField, readForm } from './form-body.js';
 import { renderHome } from './page-routes.js';

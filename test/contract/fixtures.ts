@@ -24,7 +24,7 @@ export function event(s: Subscriber, type: ConsentEvent['type'], when = T0, extr
 export function digest(overrides: Partial<Digest> & { key?: string } = {}): Digest {
   const key = overrides.key ?? '2026-11-25';
   return {
-    id: `dg_${key}_${overrides.topicSet ?? 'nas'}`, topicSet: 'nas',
+    id: `dg_${key}_${overrides.editionKey ?? 'nas'}`, editionKey: 'nas',
     period: { kind: 'day', key, start: new Date(`${key}T00:00:00.000Z`), end: new Date(Date.parse(`${key}T00:00:00.000Z`) + 86_400_000) },
     windowStart: `${key}T00:00:00.000Z`, cutoffAt: `${key}T08:00:00.000Z`, createdAt: `${key}T08:00:00.000Z`,
     subject: 'Neural architecture search: 2 new papers', paperIds: ['arxiv:1', 'arxiv:2'], updatedIds: [], html: '<p>{{unsubscribe}}</p>', text: 'text',

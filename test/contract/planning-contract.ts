@@ -58,7 +58,7 @@ export function planningContract(engine: Engine): void {
     });
 
     it('lists schedule slots by frequency, time zone and hour, whatever order their subscribers came in', async () => {
-      // The planner walks the slots in this order (jobs/plan.ts): the same list, the same run.
+      // The planner walks the slots in this order (jobs/edition/plan.ts): the same list, the same run.
       const store = await engine.open();
       const slots = [
         { frequency: 'weekly', timezone: 'UTC', sendHour: 6 },
@@ -154,9 +154,9 @@ export function planningContract(engine: Engine): void {
       const old = digest({ key: '2026-11-24', paperIds: ['arxiv:1', 'arxiv:5'], cutoffAt: '2026-11-24T08:00:00.000Z' });
       const last = digest({ key: '2026-11-25', paperIds: ['arxiv:2'], cutoffAt: after });
       // Another topic set's edition, cut off later in the day: it already holds arxiv:5.
-      const evening = digest({ key: '2026-11-25', topicSet: 'llm', paperIds: ['arxiv:5', 'arxiv:9'], cutoffAt: '2026-11-25T20:00:00.000Z' });
+      const evening = digest({ key: '2026-11-25', editionKey: 'llm', paperIds: ['arxiv:5', 'arxiv:9'], cutoffAt: '2026-11-25T20:00:00.000Z' });
       // An edition of the period being planned: what it holds is not searched.
-      const current = digest({ key: '2026-11-26', topicSet: 'llm', paperIds: ['arxiv:6'], cutoffAt: '2026-11-26T08:00:00.000Z' });
+      const current = digest({ key: '2026-11-26', editionKey: 'llm', paperIds: ['arxiv:6'], cutoffAt: '2026-11-26T08:00:00.000Z' });
       for (const d of [old, last, evening, current]) await store.insertDigest(d);
       await gave(engine, store, old.id, [missed!, bounced!, interrupted!, oldPaper!, hadBoth!]);
       await gave(engine, store, last.id, [hadPaper!, samePeriod!, upToDate!, oldPaper!, skipped!]);
@@ -167,7 +167,7 @@ export function planningContract(engine: Engine): void {
       await engine.exec(store, `UPDATE deliveries SET status = 'failed', error_kind = 'interrupted' WHERE subscriber_id = '${interrupted!.id}'`);
       await engine.exec(store, `UPDATE deliveries SET status = 'sent' WHERE subscriber_id = '${hadPaper!.id}'`);
 
-      const ask = (paperIds: string[]) => store.receivedAnyOf({ subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'], paperIds, after, period, topicSet: last.topicSet });
+      const ask = (paperIds: string[]) => store.receivedAnyOf({ subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'], paperIds, after, period, topicSet: last.editionKey });
       const sorted = (m: Map<string, string>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1));
       expect(sorted(await ask(['arxiv:5', 'arxiv:6']))).toEqual(
         [
@@ -182,10 +182,10 @@ export function planningContract(engine: Engine): void {
         [[missed!.id, '2026-11-24T08:00:00.000Z'], [interrupted!.id, '2026-11-24T08:00:00.000Z']].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
       );
       expect(sorted(await ask(['arxiv:1']))).toEqual(sorted(await ask([]))); // in an older digest only: not searched
-      expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period, topicSet: last.topicSet })).toEqual(new Map());
+      expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period, topicSet: last.editionKey })).toEqual(new Map());
       // In the order asked: the planner forms an edition's variants in this order.
       const asked = [...subs].reverse().map((s) => s.id);
-      const answered = await store.receivedAnyOf({ subscriberIds: asked, paperIds: ['arxiv:5', 'arxiv:6'], after, period, topicSet: last.topicSet });
+      const answered = await store.receivedAnyOf({ subscriberIds: asked, paperIds: ['arxiv:5', 'arxiv:6'], after, period, topicSet: last.editionKey });
       expect([...answered.keys()]).toEqual([hadBoth!.id, interrupted!.id, missed!.id, hadPaper!.id]);
       // Spelled out: a new reader, the up-to-date ones, and those whose only other rows never went out.
       const fits = await ask(['arxiv:5', 'arxiv:6']);

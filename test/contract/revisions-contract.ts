@@ -74,7 +74,7 @@ export function revisionsContract(engine: Engine): void {
       await gave(engine, store, first.id, [cyd], `status = 'failed', error_kind = 'hard-bounce'`);
       await store.upsertPapers([{ ...v1, version: 2 }], at(60));
       // A digest cut off after the revision gave eve v2 already: nothing to update for her.
-      const late = digest({ key: '2026-11-26', topicSet: 'nas@late', paperIds: [P] });
+      const late = digest({ key: '2026-11-26', editionKey: 'nas@late', paperIds: [P] });
       await store.insertDigest(late);
       await gave(engine, store, late.id, [eve]);
       const [revised] = await store.papersRevisedBetween(at(0), at(1440));
@@ -83,7 +83,7 @@ export function revisionsContract(engine: Engine): void {
       expect(await audience()).toEqual([ada.id, bob.id].sort());
 
       // Ada is shown it as updated: she is never offered it again, not even at v3.
-      const shown = digest({ key: '2026-11-26', topicSet: 'nas@+updated:x', paperIds: ['arxiv:9', P], updatedIds: [P] });
+      const shown = digest({ key: '2026-11-26', editionKey: 'nas@+updated:x', paperIds: ['arxiv:9', P], updatedIds: [P] });
       await store.insertDigest(shown);
       expect((await store.getDigest(shown.id))?.updatedIds).toEqual([P]);
       expect((await store.getDigest(first.id))?.updatedIds).toEqual([]);
@@ -112,7 +112,7 @@ export function revisionsContract(engine: Engine): void {
       await store.insertDigest(first);
       await gave(engine, store, first.id, [ada, bob]);
       await store.upsertPapers([{ ...v1, version: 2 }], at(60));
-      const shown = digest({ key: '2026-11-26', topicSet: 'nas@+updated:x', paperIds: [P], updatedIds: [P] });
+      const shown = digest({ key: '2026-11-26', editionKey: 'nas@+updated:x', paperIds: [P], updatedIds: [P] });
       await store.insertDigest(shown);
       await gave(engine, store, shown.id, [ada]);
       // The store as migration 8 left it: digests with their id lists, no digest_papers, and
@@ -140,7 +140,7 @@ export function revisionsContract(engine: Engine): void {
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);
       // Digests frozen after the upgrade are indexed as they are written.
       await upgraded.upsertPapers([{ ...v1, version: 3 }], at(3000));
-      const again = digest({ key: '2026-11-27', topicSet: 'nas@+updated:y', paperIds: [P], updatedIds: [P] });
+      const again = digest({ key: '2026-11-27', editionKey: 'nas@+updated:y', paperIds: [P], updatedIds: [P] });
       await upgraded.insertDigest(again);
       await gave(engine, upgraded, again.id, [bob]);
       const [v3] = await upgraded.papersRevisedBetween(at(1440), at(4000));

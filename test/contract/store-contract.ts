@@ -147,7 +147,7 @@ export function storeContract(engine: Engine): void {
       const again = await store.insertDigest(digest({ id: 'dg_other', subject: 'second freeze' }));
       expect(again).toEqual({ digest: digest(), created: false });
       await store.insertDigest(digest({ key: '2026-11-26' }));
-      await store.insertDigest(digest({ key: '2026-11-24', topicSet: 'llm' }));
+      await store.insertDigest(digest({ key: '2026-11-24', editionKey: 'llm' }));
       expect((await store.findDigest('nas', 'day', '2026-11-25'))?.id).toBe(digest().id);
       expect(await store.findDigest('nas', 'week', '2026-11-25')).toBeUndefined();
       expect((await store.latestDigest('nas', 'day'))?.period.key).toBe('2026-11-26');

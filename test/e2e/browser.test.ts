@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
@@ -70,7 +70,7 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
     expect(subscriber).toMatchObject({ status: 'confirmed', timezone: 'Europe/Berlin', sendHour: 7, frequency: 'weekly' });
 
     // 4. A digest reaches the subscriber; its preferences link opens the form.
-    const frozen = await app.digests.freeze(['nas'], 'day', new Date('2026-11-25T08:00:00Z'));
+    const frozen = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
     if (frozen.status === 'empty') throw new Error('expected a digest');
     const mailer = await app.mailer();
     await mailer.send(

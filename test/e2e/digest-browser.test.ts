@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
 import { signToken } from '../../src/domain/tokens.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { contrastFailures } from '../helpers/contrast.js';
 import { freePort, tempDir } from '../helpers/env.js';
@@ -35,7 +35,7 @@ async function setUp() {
 }
 
 async function freeze(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', SHOWCASE_EDITION);
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: SHOWCASE_EDITION });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }
@@ -46,7 +46,7 @@ function emailHtml(app: App, digest: Digest): string {
     to: 'ada@example.org',
     tokenSubject: 'sub-1',
     deliveryId: 'delivery-1',
-    topicNames: digest.topicSet,
+    topicNames: digest.editionKey,
     config: app.config,
     secret: SECRET,
     date: SHOWCASE_EDITION,

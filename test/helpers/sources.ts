@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import cron from 'node-cron';
 import { onTestFinished } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import type { Schedule } from '../../src/jobs/scheduler.js';
+import type { Schedule } from '../../src/jobs/operate/scheduler.js';
 import type { Logger } from '../../src/log.js';
 import { fixedClock, tempDir, testConfig } from './env.js';
 import { startFixtureServer, virtualTime } from './http-fixtures.js';

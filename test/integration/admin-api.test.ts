@@ -63,6 +63,12 @@ describe('admin API', () => {
       syntax: 'natural',
       preview: expect.objectContaining({ window: expect.objectContaining({ papers: 0 }), matches: 0, first: [] }),
     });
+    // A topic of an existing slug is replaced (200, not 201); sent without a name, it is named from its new query.
+    const replaced = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'vit', query: 'ViT pruning' }) });
+    expect(replaced.status).toBe(200);
+    expect(await replaced.json()).toMatchObject({ slug: 'vit', name: 'ViT pruning', query: 'ViT pruning' });
+    const listed = (await (await api(base, '/topics')).json()) as { slug: string; name: string }[];
+    expect(listed.find((t) => t.slug === 'vit')?.name).toBe('ViT pruning');
     // Without a name, a long query still makes a topic: its name is cut to fit, at a word.
     const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
     const longTopic = await api(base, '/topics', { method: 'POST', body: JSON.stringify({ slug: 'moe', query: long }) });

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
 import type { PaperInput } from '../../src/domain/paper.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
@@ -35,7 +35,7 @@ async function appWith(papers: Partial<PaperInput>[], topics: { slug: string; na
 }
 
 async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', new Date('2026-11-25T08:00:00Z'));
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
 import { parseDailyPage } from '../../src/ingest/daily-page.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
 import { createServer } from '../../src/web/server.js';
@@ -32,7 +32,7 @@ async function sampleDay(slots: number, files = [SAMPLE_PAGE]) {
 }
 
 async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', new Date('2026-11-25T08:00:00Z'));
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }

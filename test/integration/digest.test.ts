@@ -3,7 +3,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
-import { digestMessage } from '../../src/jobs/digest-message.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
@@ -18,7 +18,7 @@ async function appWithTopic(clock = fixedClock('2026-11-25T06:00:00Z'), env: Rec
 }
 
 async function frozen(app: App, slugs: string[], at: string): Promise<Digest> {
-  const result = await app.digests.freeze(slugs, 'day', new Date(at));
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date(at) });
   if (result.status === 'empty') throw new Error('expected a digest');
   return result.digest;
 }
@@ -126,11 +126,11 @@ describe('digest editions', () => {
     const { app, clock } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
     const first = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
-    const again = await app.digests.freeze(['nas'], 'day', new Date('2026-11-25T09:00:00Z'));
+    const again = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T09:00:00Z') });
     expect(again).toMatchObject({ status: 'existing', digest: { id: first.id, paperIds: first.paperIds } });
 
     // Nothing new the next day: no digest at all.
-    expect(await app.digests.freeze(['nas'], 'day', new Date('2026-11-26T08:00:00Z'))).toMatchObject({ status: 'empty' });
+    expect(await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-26T08:00:00Z') })).toMatchObject({ status: 'empty' });
 
     clock.set('2026-11-26T10:00:00Z');
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
@@ -146,13 +146,13 @@ describe('digest editions', () => {
     await app.store.saveTopic({ slug: 'search', name: 'Search', query: 'search' }, clock().toISOString());
     await app.ingester.ingestFiles([TRICKY]);
     const digest = await frozen(app, ['search', 'nas'], '2026-11-25T08:00:00Z');
-    expect(digest.topicSet).toBe('nas,search');
+    expect(digest.editionKey).toBe('nas,search');
     expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
   });
 
   it('refuses an unknown topic', async () => {
     const { app } = await appWithTopic();
-    await expect(app.digests.freeze(['nope'], 'day')).rejects.toThrow('no topic "nope"');
+    await expect(app.digests.freeze({ slugs: ['nope'], kind: 'day' })).rejects.toThrow('no topic "nope"');
   });
 });
 
@@ -164,7 +164,7 @@ describe('digest labels', () => {
     const { app, clock } = await appWithTopic(fixedClock('2026-11-25T06:00:00Z'));
     await app.ingester.ingestFiles([TRICKY]);
     clock.set(MONDAY);
-    const result = await app.digests.freeze(['nas'], 'week', new Date(MONDAY), undefined, since);
+    const result = await app.digests.freeze({ slugs: ['nas'], kind: 'week', at: new Date(MONDAY), variantSince: since });
     if (result.status === 'empty') throw new Error('expected a digest');
     return { app, digest: result.digest };
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { silentLogger } from '../../src/log.js';
-import { FEED_RECHECK_MS } from '../../src/jobs/feed-cache.js';
+import { FEED_RECHECK_MS } from '../../src/jobs/publish/feed-cache.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
-import { validateTopic } from '../../src/jobs/topics.js';
+import { validateTopic } from '../../src/jobs/select/topics.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';
@@ -26,7 +26,7 @@ async function withSample(config: Config): Promise<App> {
 }
 
 async function digestPapers(app: App, slug: string): Promise<string[]> {
-  const result = await app.digests.freeze([slug], 'day', new Date('2026-11-25T08:00:00Z'));
+  const result = await app.digests.freeze({ slugs: [slug], kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   return result.status === 'empty' ? [] : result.digest.paperIds;
 }
 
@@ -123,7 +123,7 @@ describe('topics typed in natural words', () => {
         const abstract = 'We measure energy use on tiny devices across boards, sensors, radios, batteries and workloads over a year in the field, and with one model of each board.';
         await next.store.upsertPapers([{ title: 'Energy on tiny devices', abstract, authors: ['Ada Lovelace'] }], clock().toISOString());
         await next.store.saveTopic(validateTopic('compression', 'model compression (pruning, quantization, low-rank)'), clock().toISOString());
-        const result = await next.digests.freeze(['compression'], 'day', new Date('2026-11-26T08:00:00Z'));
+        const result = await next.digests.freeze({ slugs: ['compression'], kind: 'day', at: new Date('2026-11-26T08:00:00Z') });
         expect(result.status).not.toBe('empty');
         if (result.status !== 'empty') expect(result.digest.paperIds).toHaveLength(1);
       } finally {

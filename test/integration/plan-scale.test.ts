@@ -52,13 +52,13 @@ describe.each(ENGINES)('planning many subscribers set-based on $name', ({ env, a
     const deliveries = await app.store.listDeliveries({ limit: 1000 });
     expect(deliveries).toHaveLength(expected.length);
     const digests = new Map((await app.store.listDigests({ limit: 100 })).map((d) => [d.id, d]));
-    expect([...digests.values()].map((d) => d.topicSet).sort()).toEqual(['llm', 'llm,nas', 'nas', 'rl,vision', 'vision']);
+    expect([...digests.values()].map((d) => d.editionKey).sort()).toEqual(['llm', 'llm,nas', 'nas', 'rl,vision', 'vision']);
     for (const b of expected) {
       const mine = deliveries.filter((d) => d.subscriberId === b.subscriber.id);
       expect(mine).toHaveLength(1);
       const d = mine[0]!;
       expect(d).toMatchObject({ email: b.subscriber.email, status: 'pending', messageId: `${d.id}@papers.example.org` });
-      expect(digests.get(d.digestId!)?.topicSet).toBe([...b.subscriber.topics].sort().join(','));
+      expect(digests.get(d.digestId!)?.editionKey).toBe([...b.subscriber.topics].sort().join(','));
     }
     // A minute later nothing is left to plan; a second process or a double fire adds nothing.
     expect(await app.planner.plan(new Date(at.getTime() + 60_000))).toMatchObject({ due: 0, deliveriesCreated: 0 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { nextSends, soonestSends } from '../../src/jobs/next-sends.js';
+import { nextSends, soonestSends } from '../../src/jobs/operate/next-sends.js';
 import { silentLogger } from '../../src/log.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
-import { validateTopic } from '../../src/jobs/topics.js';
+import { validateTopic } from '../../src/jobs/select/topics.js';
 import { createServer } from '../../src/web/server.js';
 import { closeLater, confirmedYesterday, deliveryApp } from '../helpers/delivery.js';
 import { tempDir } from '../helpers/env.js';
@@ -86,7 +86,7 @@ describe.each(ENGINES)("papers whose words name Object.prototype's members, on $
     const base = await serve(app);
 
     // `paperboy digest --topic <every one of them>`: the edition, its web copy and its "more" page hold the papers.
-    const result = await app.digests.freeze(topics.slice(0, NAMES.length).map((t) => t.slug), 'day', app.clock());
+    const result = await app.digests.freeze({ slugs: topics.slice(0, NAMES.length).map((t) => t.slug), kind: 'day', at: app.clock() });
     if (result.status === 'empty') throw new Error('expected a digest');
     const copy = await get(`${base}/digests/${result.digest.id}`);
     for (const name of NAMES) expect(copy, name).toContain(jsonTitle(name));

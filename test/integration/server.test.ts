@@ -9,7 +9,7 @@ async function running() {
   const app = await testApp({ clock });
   await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' }, clock().toISOString());
   await app.ingester.ingestFiles([SAMPLE_PAGE, join(FIXTURES, 'papers-tricky.json')]);
-  const result = await app.digests.freeze(['nas'], 'day', new Date('2026-11-25T08:00:00Z'));
+  const result = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   if (result.status === 'empty') throw new Error('expected a digest');
   const server = createServer(app);
   const address = await server.listen({ port: 0, host: '127.0.0.1' });

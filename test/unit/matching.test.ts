@@ -7,7 +7,7 @@ import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
 import { analyse, Vocabulary } from '../../src/domain/ranking/analyse.js';
 import { diversify } from '../../src/domain/ranking/diversity.js';
 import { createRanker, type RankOptions } from '../../src/domain/ranking/ranker.js';
-import { pickForTopics } from '../../src/jobs/pick.js';
+import { pickForTopics } from '../../src/jobs/select/pick.js';
 import { createFtsLexicalIndex as lexicalIndex } from '../../src/store/lexical-index.js';
 import { paper, topic } from '../helpers/factories.js';
 import { samplePapers } from '../../bench/sample-papers.js';

@@ -3,7 +3,7 @@ import { latexToText } from '../../src/domain/latex.js';
 import { canonicalId, normalisePaperInput, parseArxivId } from '../../src/domain/paper.js';
 import { fieldsFromInput, mergePaper } from '../../src/domain/paper-merge.js';
 import { assessFetch, isSkipDay } from '../../src/domain/source.js';
-import { parseSourcesFile } from '../../src/jobs/source-config.js';
+import { parseSourcesFile } from '../../src/jobs/ingest/source-config.js';
 import { paperInput } from '../helpers/factories.js';
 
 describe('one paper, however it is named', () => {
@@ -141,7 +141,7 @@ describe('the sources file', () => {
 
 describe('the example sources file shipped in data/', () => {
   it('is valid, and every source in it is disabled so a copy fetches nothing until edited', async () => {
-    const { readSourcesFile } = await import('../../src/jobs/source-config.js');
+    const { readSourcesFile } = await import('../../src/jobs/ingest/source-config.js');
     const sources = await readSourcesFile(new URL('../../data/sources.example.json', import.meta.url).pathname);
     expect(sources.map((s) => s.format)).toEqual(['arxiv-rss', 'arxiv-atom', 'hf-daily']);
     expect(sources.every((s) => !s.enabled)).toBe(true);
@@ -150,7 +150,7 @@ describe('the example sources file shipped in data/', () => {
 
 describe('the last time a source cron fired (for the catch-up at start)', () => {
   it('is found in the source zone, across a DST change and half-hour offsets', async () => {
-    const { previousFire } = await import('../../src/jobs/scheduler.js');
+    const { previousFire } = await import('../../src/jobs/operate/scheduler.js');
     const at = (expr: string, tz: string, now: string) => previousFire(expr, tz, new Date(now))?.toISOString();
     expect(at('0 7 * * 1', 'America/New_York', '2024-03-24T12:00:00Z')).toBe('2024-03-18T11:00:00.000Z');
     expect(at('30 21 * * 0-4', 'America/New_York', '2024-03-12T01:00:00Z')).toBe('2024-03-11T01:30:00.000Z');

@@ -22,7 +22,7 @@ const LIST_OF_SET = sql`SELECT * FROM digests WHERE topic_set = :topicSet ORDER 
 function digestRow(d: NewDigest): DigestRow {
   return {
     id: d.id,
-    topic_set: d.topicSet,
+    topic_set: d.editionKey,
     period_kind: d.period.kind,
     period_key: d.period.key,
     period_start: d.period.start.toISOString(),
@@ -39,18 +39,18 @@ function digestRow(d: NewDigest): DigestRow {
 }
 
 export function digestStore(db: SqlDb): DigestStore {
-  const byKey = (topicSet: string, kind: string, key: string) => db.get<DigestRow>(BY_KEY, { topicSet, kind, key });
+  const byKey = (editionKey: string, kind: string, key: string) => db.get<DigestRow>(BY_KEY, { topicSet: editionKey, kind, key });
   return {
     async insertDigest(d) {
       const row = digestRow(d);
       // Inserted: the digest is what its row reads back as, without reading 80 KB of HTML back.
       if ((await db.run(INSERT, row)) > 0) return { digest: toDigest(row), created: true };
-      const stored = await byKey(d.topicSet, d.period.kind, d.period.key);
+      const stored = await byKey(d.editionKey, d.period.kind, d.period.key);
       if (!stored) throw new Error(`digest ${d.id} was neither inserted nor found`);
       return { digest: toDigest(stored), created: false };
     },
-    async findDigest(topicSet, kind, periodKey) {
-      const row = await byKey(topicSet, kind, periodKey);
+    async findDigest(editionKey, kind, periodKey) {
+      const row = await byKey(editionKey, kind, periodKey);
       return row && toDigest(row);
     },
     async latestDigest(topicSet, kind) {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { InvalidInputError, ParseError } from '../domain/errors.js';
-import { parseQuery, type Query } from '../domain/query.js';
-import { assertValidSlug, defaultTopicName, TOPIC_NAME_MAX, type Topic } from '../domain/topic.js';
-import type { PaperStore, TopicStore } from '../store/ports.js';
+import { InvalidInputError, ParseError } from '../../domain/errors.js';
+import { parseQuery, type Query } from '../../domain/query.js';
+import { assertValidSlug, defaultTopicName, TOPIC_NAME_MAX, type Topic } from '../../domain/topic.js';
+import type { PaperStore, TopicStore } from '../../store/ports.js';
 
 /** Checks a topic before it is stored: a valid slug, a query that parses, a name that fits (derived from the query when not given). */
 export function validateTopic(slug: string, query: string, name?: string): Topic {

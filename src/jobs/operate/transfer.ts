@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { InvalidInputError, ParseError } from '../domain/errors.js';
-import { TRANSFER_TABLES, type Store, type TransferRow, type TransferStore, type TransferTable } from '../store/ports.js';
+import { InvalidInputError, ParseError } from '../../domain/errors.js';
+import { TRANSFER_TABLES, type Store, type TransferRow, type TransferStore, type TransferTable } from '../../store/ports.js';
 
 /** The store an export reads or an import writes, and what it says of its engine and schema. */
 type Transferable = TransferStore & Pick<Store, 'engine' | 'schema'>;

@@ -1,21 +1,21 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../domain/delivery.js';
-import { errorText } from '../domain/errors.js';
-import type { Config } from '../config.js';
-import type { Digest } from '../domain/digest.js';
-import { topicNames, topicSlugsOf } from '../domain/topic.js';
-import type { Logger } from '../log.js';
+import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErrorKind } from '../../domain/delivery.js';
+import { errorText } from '../../domain/errors.js';
+import type { Config } from '../../config.js';
+import type { Digest } from '../../domain/digest.js';
+import { topicNames, topicSlugsOf } from '../../domain/topic.js';
+import type { Logger } from '../../log.js';
 import { addressRefusal } from './address-check.js';
-import type { Mailer } from '../mail/message.js';
-import type { RateLimiter } from '../mail/rate-limiter.js';
-import { recipientBytesFiller, type RecipientFiller } from '../render/email/digest-email.js';
-import type { EmailTemplates } from '../render/email/templates.js';
-import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../store/ports.js';
+import type { Mailer } from '../../mail/message.js';
+import type { RateLimiter } from '../../mail/rate-limiter.js';
+import { recipientBytesFiller, type RecipientFiller } from '../../render/email/digest-email.js';
+import type { EmailTemplates } from '../../render/email/templates.js';
+import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../../store/ports.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestMessage } from './digest-message.js';
-import { trackRun } from './runs.js';
+import { trackRun } from '../operate/runs.js';
 
 export interface DelivererDeps {
   store: DeliveryQueue &
@@ -124,7 +124,7 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.topicSet)) };
+        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
       })();
       prepared.set(digestId, p);
     }

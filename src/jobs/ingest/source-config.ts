@@ -4,9 +4,9 @@ import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
 import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError as JsoncError } from 'jsonc-parser';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { ParseError } from '../domain/errors.js';
-import { SOURCE_FORMATS, WEEKDAYS, type Source } from '../domain/source.js';
-import { lineOfOffset } from '../ingest/json-lines.js';
+import { ParseError } from '../../domain/errors.js';
+import { SOURCE_FORMATS, WEEKDAYS, type Source } from '../../domain/source.js';
+import { lineOfOffset } from '../../ingest/json-lines.js';
 
 export const ARXIV_API = 'https://export.arxiv.org/api/query';
 export const ARXIV_RSS = 'https://rss.arxiv.org/rss/';

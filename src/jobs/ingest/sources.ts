@@ -1,19 +1,19 @@
 // Fetching configured sources: each run fetches (every page, for the arXiv API), parses, and only
 // then stores; a failed fetch or parse anywhere stores no paper. Every run leaves the
 // source's health: last success, items seen and new, and a flag when it failed or looks stale.
-import { errorText, PaperboyError } from '../domain/errors.js';
-import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
-import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
-import { assessFetch, isSkipDay, type Source, type SourceState, type SourceStatus } from '../domain/source.js';
-import { oneLine } from '../domain/text.js';
-import { localParts } from '../domain/zoned-time.js';
-import { arxivQueryUrl, isRateExceeded } from '../ingest/arxiv-atom.js';
-import { decodeSource } from '../ingest/decode.js';
-import type { Fetcher } from '../ingest/fetch.js';
-import { parseSource } from '../ingest/formats.js';
-import type { ParsedSource } from '../ingest/parsed.js';
-import type { Logger } from '../log.js';
-import type { PaperStore, SourceStore } from '../store/ports.js';
+import { errorText, PaperboyError } from '../../domain/errors.js';
+import { normalisePaperInput, type PaperInput } from '../../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../../domain/secrets.js';
+import { assessFetch, isSkipDay, type Source, type SourceState, type SourceStatus } from '../../domain/source.js';
+import { oneLine } from '../../domain/text.js';
+import { localParts } from '../../domain/zoned-time.js';
+import { arxivQueryUrl, isRateExceeded } from '../../ingest/arxiv-atom.js';
+import { decodeSource } from '../../ingest/decode.js';
+import type { Fetcher } from '../../ingest/fetch.js';
+import { parseSource } from '../../ingest/formats.js';
+import type { ParsedSource } from '../../ingest/parsed.js';
+import type { Logger } from '../../log.js';
+import type { PaperStore, SourceStore } from '../../store/ports.js';
 
 export interface SourceJobsDeps {
   store: Pick<PaperStore, 'upsertPapers'> & SourceStore;

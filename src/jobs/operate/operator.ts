@@ -1,7 +1,7 @@
-import type { Config } from '../config.js';
-import type { DeliveryStatus } from '../domain/delivery.js';
-import type { SubscriberStatus } from '../domain/subscriber.js';
-import type { DeliveryLog, PaperStore, RunRecord, RunStore, RunTotals, SubscriberStore, SuppressionStore } from '../store/ports.js';
+import type { Config } from '../../config.js';
+import type { DeliveryStatus } from '../../domain/delivery.js';
+import type { SubscriberStatus } from '../../domain/subscriber.js';
+import type { DeliveryLog, PaperStore, RunRecord, RunStore, RunTotals, SubscriberStore, SuppressionStore } from '../../store/ports.js';
 import { type NextSendsStore, soonestSends } from './next-sends.js';
 import type { JobStatus } from './scheduler.js';
 

@@ -1,15 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
-import { errorText, ParseError } from '../domain/errors.js';
-import { oneLine } from '../domain/text.js';
-import { normalisePaperInput, type PaperInput } from '../domain/paper.js';
-import { maskSecrets, maskUrl, secretsInUrl } from '../domain/secrets.js';
-import { isRateExceeded } from '../ingest/arxiv-atom.js';
-import { decodeSource, type DecodedSource } from '../ingest/decode.js';
-import { formatBytes, type Fetcher } from '../ingest/fetch.js';
-import { latestDayOn } from '../ingest/daily-page.js';
-import { parseSource, type Format } from '../ingest/formats.js';
-import { scrub, type Logger } from '../log.js';
-import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../store/ports.js';
+import { errorText, ParseError } from '../../domain/errors.js';
+import { oneLine } from '../../domain/text.js';
+import { normalisePaperInput, type PaperInput } from '../../domain/paper.js';
+import { maskSecrets, maskUrl, secretsInUrl } from '../../domain/secrets.js';
+import { isRateExceeded } from '../../ingest/arxiv-atom.js';
+import { decodeSource, type DecodedSource } from '../../ingest/decode.js';
+import { formatBytes, type Fetcher } from '../../ingest/fetch.js';
+import { latestDayOn } from '../../ingest/daily-page.js';
+import { parseSource, type Format } from '../../ingest/formats.js';
+import { scrub, type Logger } from '../../log.js';
+import type { IngestCounts, PaperStore, RunRecord, RunStore } from '../../store/ports.js';
 
 export interface IngestDeps {
   store: Pick<PaperStore, 'upsertPapers'> & Pick<RunStore, 'recordRun'>;

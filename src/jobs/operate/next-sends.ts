@@ -1,7 +1,7 @@
-import type { Config } from '../config.js';
-import { currentDuePeriod, isDue, nextDuePeriod, type DuePeriod } from '../domain/schedule.js';
-import type { Subscriber } from '../domain/subscriber.js';
-import type { PlanningStore, ScheduleSlot, ScheduleStore, SubscriberStore } from '../store/ports.js';
+import type { Config } from '../../config.js';
+import { currentDuePeriod, isDue, nextDuePeriod, type DuePeriod } from '../../domain/schedule.js';
+import type { Subscriber } from '../../domain/subscriber.js';
+import type { PlanningStore, ScheduleSlot, ScheduleStore, SubscriberStore } from '../../store/ports.js';
 
 /** What `paperboy next` reads of the store. */
 export type NextSendsStore = ScheduleStore &

@@ -1,6 +1,6 @@
-import type { DeliveryErrorKind } from '../domain/delivery.js';
-import { canonicalEmail } from '../domain/email.js';
-import type { SuppressionStore } from '../store/ports.js';
+import type { DeliveryErrorKind } from '../../domain/delivery.js';
+import { canonicalEmail } from '../../domain/email.js';
+import type { SuppressionStore } from '../../store/ports.js';
 
 /**
  * Why an email must not go to this stored address, if it must not. A row stored before addresses

@@ -1,5 +1,5 @@
-import type { Paper } from '../domain/paper.js';
-import type { PlanningStore } from '../store/ports.js';
+import type { Paper } from '../../domain/paper.js';
+import type { PlanningStore } from '../../store/ports.js';
 
 /**
  * Splits an edition's audience by the revised papers each may be shown as updated

@@ -1,12 +1,12 @@
-import type { Digest } from '../domain/digest.js';
-import { NotFoundError } from '../domain/errors.js';
-import type { ScoredPaper } from '../domain/matching.js';
-import { paperLink, readableAbstract, type Paper } from '../domain/paper.js';
-import { createRanker, type Ranker } from '../domain/ranking/ranker.js';
-import type { Topic } from '../domain/topic.js';
-import type { FeedData, FeedItem } from '../render/feeds/feed-data.js';
-import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { seedsBeyond, topicQuery } from './topics.js';
+import type { Digest } from '../../domain/digest.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { ScoredPaper } from '../../domain/matching.js';
+import { paperLink, readableAbstract, type Paper } from '../../domain/paper.js';
+import { createRanker, type Ranker } from '../../domain/ranking/ranker.js';
+import type { Topic } from '../../domain/topic.js';
+import type { FeedData, FeedItem } from '../../render/feeds/feed-data.js';
+import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../../store/ports.js';
+import { seedsBeyond, topicQuery } from '../select/topics.js';
 
 export interface FeedDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'getTopic' | 'listTopics'> & Pick<DigestStore, 'listDigests'> & FullTextStore;

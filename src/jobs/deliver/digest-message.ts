@@ -1,8 +1,8 @@
-import type { Digest } from '../domain/digest.js';
-import { signToken } from '../domain/tokens.js';
-import { topicSlugsOf } from '../domain/topic.js';
-import { recipientFiller, type RecipientFiller } from '../render/email/digest-email.js';
-import { domainOf, type OutgoingMessage } from '../mail/message.js';
+import type { Digest } from '../../domain/digest.js';
+import { signToken } from '../../domain/tokens.js';
+import { topicSlugsOf } from '../../domain/topic.js';
+import { recipientFiller, type RecipientFiller } from '../../render/email/digest-email.js';
+import { domainOf, type OutgoingMessage } from '../../mail/message.js';
 
 export interface DigestMessageInput {
   digest: Digest;
@@ -40,7 +40,7 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
     text,
     html,
     list: {
-      id: `${topicSlugsOf(digest.topicSet).join('.')}.digests.${domain}`,
+      id: `${topicSlugsOf(digest.editionKey).join('.')}.digests.${domain}`,
       name: `Paperboy: ${input.topicNames}`,
       unsubscribeUrl,
     },

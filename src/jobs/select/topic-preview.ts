@@ -1,15 +1,14 @@
 // What a topic query finds before it is saved: how many of the recent papers it matches, the
 // first few with why, and which of its words no recent paper has. `topics add`, the admin API
 // and the admin page show it, and refuse (or warn about) a query that matches nothing.
-import { explain, type ScoredPaper } from '../domain/matching.js';
-import { paperLink, type Paper } from '../domain/paper.js';
-import { parseQuery, type Query } from '../domain/query.js';
-import { createRanker } from '../domain/ranking/ranker.js';
-import type { Correction } from '../domain/ranking/spelling.js';
-import { wordsWithoutHits } from '../domain/words-without-hits.js';
-import type { Topic } from '../domain/topic.js';
-import type { FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
-import { BACKGROUND_PAPERS } from './digests.js';
+import { explain, type ScoredPaper } from '../../domain/matching.js';
+import { paperLink, type Paper } from '../../domain/paper.js';
+import { parseQuery, type Query } from '../../domain/query.js';
+import { createRanker } from '../../domain/ranking/ranker.js';
+import type { Correction } from '../../domain/ranking/spelling.js';
+import { wordsWithoutHits } from '../../domain/words-without-hits.js';
+import type { FullTextStore, PaperStore } from '../../store/ports.js';
+import { BACKGROUND_PAPERS } from './background.js';
 import { assertSeedsStored } from './topics.js';
 
 /** How far back the preview looks: papers first seen in these last days. */
@@ -137,29 +136,4 @@ export async function previewNewQuery(deps: PreviewDeps, query: string): Promise
   parseQuery(source, { strict: true });
   await assertSeedsStored(deps.store, { query: source });
   return previewTopic(deps, source);
-}
-
-export interface PreviewedSave {
-  /** False when the query matches nothing and saving was not forced. */
-  saved: boolean;
-  /** Whether the slug was new (when saved). */
-  created: boolean;
-  preview: TopicPreview;
-}
-
-/**
- * Previews a validated topic, then saves it, unless it matches none of the window's papers and
- * `force` is not given. A window without papers does not hold a topic back: a new install, or one
- * whose sources have not run for a month, can still be set up; the preview says it tried nothing.
- */
-export async function saveAfterPreview(
-  deps: PreviewDeps & { store: Pick<TopicStore, 'saveTopic'> },
-  topic: Topic,
-  force: boolean,
-): Promise<PreviewedSave> {
-  await assertSeedsStored(deps.store, topic);
-  const preview = await previewTopic(deps, topic.query);
-  if (matchesNothing(preview) && !force) return { saved: false, created: false, preview };
-  const created = await deps.store.saveTopic(topic, deps.clock().toISOString());
-  return { saved: true, created, preview };
 }

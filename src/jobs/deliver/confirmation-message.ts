@@ -1,12 +1,12 @@
-import type { Delivery, DeliveryErrorKind } from '../domain/delivery.js';
-import type { Subscriber } from '../domain/subscriber.js';
-import { newConfirmationToken } from '../domain/tokens.js';
-import { topicNames } from '../domain/topic.js';
-import type { OutgoingMessage } from '../mail/message.js';
+import type { Delivery, DeliveryErrorKind } from '../../domain/delivery.js';
+import type { Subscriber } from '../../domain/subscriber.js';
+import { newConfirmationToken } from '../../domain/tokens.js';
+import { topicNames } from '../../domain/topic.js';
+import type { OutgoingMessage } from '../../mail/message.js';
 import { addressRefusal } from './address-check.js';
-import { hourLabel, renderConfirmation } from '../render/email/confirm-email.js';
-import type { EmailTemplates } from '../render/email/templates.js';
-import type { SubscriberStore, SuppressionStore, TopicStore } from '../store/ports.js';
+import { hourLabel, renderConfirmation } from '../../render/email/confirm-email.js';
+import type { EmailTemplates } from '../../render/email/templates.js';
+import type { SubscriberStore, SuppressionStore, TopicStore } from '../../store/ports.js';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your Paperboy subscription';
 

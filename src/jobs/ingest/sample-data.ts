@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../log.js';
-import type { MetaStore, PaperStore, TopicStore } from '../store/ports.js';
+import type { Logger } from '../../log.js';
+import type { MetaStore, PaperStore, TopicStore } from '../../store/ports.js';
 import type { Ingester } from './ingest.js';
-import { readTopicsFile, saveTopics } from './topics.js';
+import { readTopicsFile, saveTopics } from '../select/topics.js';
 
 const MARK = 'sample_data_loaded_at';
 

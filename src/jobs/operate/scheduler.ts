@@ -1,15 +1,15 @@
 import cron, { type ScheduledTask, type TaskOptions } from 'node-cron';
-import { errorText } from '../domain/errors.js';
-import { oneLine } from '../domain/text.js';
-import { localParts } from '../domain/zoned-time.js';
-import type { PeriodKind } from '../domain/period.js';
-import type { Logger } from '../log.js';
-import type { RunStore } from '../store/ports.js';
-import type { Deliverer } from './deliver.js';
-import type { DigestJobs } from './digests.js';
-import type { Planner } from './plan.js';
+import { errorText } from '../../domain/errors.js';
+import { oneLine } from '../../domain/text.js';
+import { localParts } from '../../domain/zoned-time.js';
+import type { PeriodKind } from '../../domain/period.js';
+import type { Logger } from '../../log.js';
+import type { RunStore } from '../../store/ports.js';
+import type { Deliverer } from '../deliver/deliver.js';
+import type { DigestJobs } from '../edition/digests.js';
+import type { Planner } from '../edition/plan.js';
 import { trackRun } from './runs.js';
-import type { SourceJobs } from './sources.js';
+import type { SourceJobs } from '../ingest/sources.js';
 
 /** node-cron's `schedule`; tests pass one that only records the task, and fire it themselves. */
 export type Schedule = (expression: string, run: () => Promise<void>, options: TaskOptions) => ScheduledTask;

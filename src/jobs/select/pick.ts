@@ -1,11 +1,11 @@
 // Picking a digest's papers: each topic's ranking of a window's candidates, merged into the
-// email's slots. Pure (no store): digests.ts feeds it the papers and caches its rankings per run.
-import type { Paper } from '../domain/paper.js';
-import { diversifyForSlots, papersShown, type Slotted } from '../domain/ranking/diversity.js';
-import type { ScoredPaper } from '../domain/matching.js';
-import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
-import { createRanker } from '../domain/ranking/ranker.js';
-import type { Topic } from '../domain/topic.js';
+// email's slots. Pure (no store): edition/freeze.ts feeds it the papers and caches its rankings per run.
+import type { Paper } from '../../domain/paper.js';
+import { diversifyForSlots, papersShown, type Slotted } from '../../domain/ranking/diversity.js';
+import type { ScoredPaper } from '../../domain/matching.js';
+import type { LexicalIndexFactory } from '../../domain/ranking/lexical-index.js';
+import { createRanker } from '../../domain/ranking/ranker.js';
+import type { Topic } from '../../domain/topic.js';
 import { topicQuery } from './topics.js';
 
 export interface PickOptions {
@@ -34,21 +34,28 @@ export type PickedPaper = Slotted & { section: string };
 // email with titles; the others are counted in "more on the web" and listed there.
 const ALSO_SHOWN = 2;
 
+/** What a planning run shares between the topic sets it picks for (see edition/freeze-cache.ts). */
+export interface SharedPicking {
+  /** One topic's ranking of the window, computed once for every topic set that contains the topic. */
+  rankTopic?: (topic: Topic) => readonly Slotted[];
+  /** Counts the distinct papers of several rankings of the window (what did not fit is counted as more). */
+  countDistinct?: (lists: readonly (readonly Slotted[])[]) => number;
+}
+
 /**
  * Ranks the candidates for each topic and merges them into the digest's slots: each paper appears
  * once, under the topic where it ranked first, and topics take turns so one busy topic cannot
  * crowd out the others. Within a topic, near-duplicates do not take the slots (MMR): they go under
- * the paper they duplicate, unless another topic already shows them. `rankTopic`
- * lets a planning run share one topic's ranking of a window between the topic sets that contain
- * it, `countDistinct` the counting of what did not fit.
+ * the paper they duplicate, unless another topic already shows them.
  */
 export function pickForTopics(
   topics: readonly Topic[],
   candidates: readonly Paper[],
   options: PickOptions,
-  rankTopic: (topic: Topic) => readonly Slotted[] = topicRanking(candidates, options),
-  countDistinct: (lists: readonly (readonly Slotted[])[]) => number = countDistinctPapers,
+  shared: SharedPicking = {},
 ): Picked {
+  const rankTopic = shared.rankTopic ?? topicRanking(candidates, options);
+  const countDistinct = shared.countDistinct ?? countDistinctPapers;
   const lists = topics.map(rankTopic);
   const named = topics.length > 1;
   const seen = new Set<string>();

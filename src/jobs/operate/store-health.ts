@@ -1,4 +1,4 @@
-import type { WriteProbe } from '../store/ports.js';
+import type { WriteProbe } from '../../store/ports.js';
 
 export interface StoreHealthDeps {
   store: WriteProbe;

@@ -1,5 +1,5 @@
-import { InvalidInputError, NotFoundError } from '../domain/errors.js';
-import { normaliseEmail } from '../domain/email.js';
+import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { normaliseEmail } from '../../domain/email.js';
 import {
   mayResendConfirmation,
   parseFrequency,
@@ -9,12 +9,12 @@ import {
   type ConsentEventType,
   type Subscriber,
   type Subscription,
-} from '../domain/subscriber.js';
-import { hashConfirmationToken, newId, signToken, verifyToken } from '../domain/tokens.js';
-import type { Logger } from '../log.js';
-import { domainOf } from '../mail/message.js';
-import type { NewConfirmation, SubscriberStore, SuppressionStore, TopicStore, WriteProbe } from '../store/ports.js';
-import type { RunSummary } from './deliver.js';
+} from '../../domain/subscriber.js';
+import { hashConfirmationToken, newId, signToken, verifyToken } from '../../domain/tokens.js';
+import type { Logger } from '../../log.js';
+import { domainOf } from '../../mail/message.js';
+import type { NewConfirmation, SubscriberStore, SuppressionStore, TopicStore, WriteProbe } from '../../store/ports.js';
+import type { RunSummary } from '../deliver/deliver.js';
 
 /** What a form, the CLI or the admin API asks for, before validation. */
 export interface SubscribeRequest {

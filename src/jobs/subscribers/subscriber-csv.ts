@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { ParseError } from '../domain/errors.js';
-import { normaliseEmail } from '../domain/email.js';
-import { newId } from '../domain/tokens.js';
+import { ParseError } from '../../domain/errors.js';
+import { normaliseEmail } from '../../domain/email.js';
+import { newId } from '../../domain/tokens.js';
 import {
   parseFrequency,
   parseHour,
@@ -10,10 +10,10 @@ import {
   parseTimezone,
   type ConsentEvent,
   type Subscriber,
-} from '../domain/subscriber.js';
-import type { Logger } from '../log.js';
-import type { SubscriberStore, SubscriberWrite, SuppressionStore, TopicStore } from '../store/ports.js';
-import type { RunSummary } from './deliver.js';
+} from '../../domain/subscriber.js';
+import type { Logger } from '../../log.js';
+import type { SubscriberStore, SubscriberWrite, SuppressionStore, TopicStore } from '../../store/ports.js';
+import type { RunSummary } from '../deliver/deliver.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
 export interface ImportReport {

@@ -1,6 +1,6 @@
-import type { Delivery } from '../domain/delivery.js';
-import type { Logger } from '../log.js';
-import type { DeliveryUpdate } from '../store/ports.js';
+import type { Delivery } from '../../domain/delivery.js';
+import type { Logger } from '../../log.js';
+import type { DeliveryUpdate } from '../../store/ports.js';
 
 export interface AcceptedSendsDeps {
   /** Writes the outcome over the row this worker claimed (a lost claim is not an error here). */

@@ -1,6 +1,6 @@
-import { errorText } from '../domain/errors.js';
-import { scrub, type Logger } from '../log.js';
-import type { RunRecord, RunStore } from '../store/ports.js';
+import { errorText } from '../../domain/errors.js';
+import { scrub, type Logger } from '../../log.js';
+import type { RunRecord, RunStore } from '../../store/ports.js';
 
 export interface RunDeps {
   store: Pick<RunStore, 'recordRun'>;

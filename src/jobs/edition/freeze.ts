@@ -1,0 +1,179 @@
+import { digestId, editionKey, type Digest } from '../../domain/digest.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { periodContaining, type Period, type PeriodKind } from '../../domain/period.js';
+import type { Paper } from '../../domain/paper.js';
+import type { Slotted } from '../../domain/ranking/diversity.js';
+import { topicSetKey, type Topic } from '../../domain/topic.js';
+import type { Logger } from '../../log.js';
+import { renderDigest } from '../../render/email/digest-email.js';
+import { digestView } from '../../render/email/digest-view.js';
+import type { EmailTemplates } from '../../render/email/templates.js';
+import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
+import { distinctCounter, pickForTopics, remainingCounter, topicRanking } from '../select/pick.js';
+import { memo, newFreezeCache, type FreezeCache } from './freeze-cache.js';
+import { revisedIn, revisedPicks } from './revised.js';
+import { windowStartOf } from './window.js';
+import type { WindowRanking } from './window-ranking.js';
+
+export interface FreezeDeps {
+  store: Pick<PaperStore, 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
+    Pick<TopicStore, 'getTopic'> &
+    Pick<DigestStore, 'findDigest' | 'insertDigest' | 'latestDigest'>;
+  ranking: WindowRanking;
+  templates: () => Promise<EmailTemplates>;
+  clock: () => Date;
+  logger: Logger;
+  config: { publicUrl: string; digest: { maxPapers: number } };
+}
+
+/** Which edition to freeze. */
+export interface FreezeOptions {
+  /** The topics' slugs, in any order. */
+  slugs: readonly string[];
+  kind: PeriodKind;
+  /** The cut-off: papers first seen up to this time are candidates (default: now). */
+  at?: Date;
+  /** The period it is filed under (default: the UTC period containing `at`); a subscriber-local one for planning. */
+  period?: Period;
+  /** For a variant: where its window starts (the cut-off of its subscribers' last digest). */
+  variantSince?: string;
+  /** Revised papers it shows as updated, to subscribers who had them before (SHOW_REVISED_PAPERS). */
+  updatedIds?: readonly string[];
+}
+
+export type FreezeResult =
+  | { status: 'created' | 'existing'; digest: Digest }
+  | { status: 'empty'; editionKey: string; periodKey: string };
+
+/** An edition of a topic set and period (the main one, or the variant since `variantSince`), before it is frozen. */
+export interface EditionWindow {
+  slugs: readonly string[];
+  period: Period;
+  at: Date;
+  variantSince?: string;
+}
+
+/** A freezer for one run: editions frozen through it share candidate papers and rankings. */
+export interface FreezeSession {
+  /**
+   * The digest of these topics for the period containing `at` (or the subscriber-local period
+   * given). An edition that exists is returned as it was frozen. A new one holds the papers first
+   * seen since the previous edition of the same topic set (or, for the first, during the preceding
+   * period length), so no paper is skipped between editions and none appears in two. An empty
+   * digest is not stored.
+   */
+  freeze(options: FreezeOptions): Promise<FreezeResult>;
+  /**
+   * The revised papers an edition could show as updated: revised within its window, first seen
+   * before it, and still ranked for its topics, best first; and all the revised papers of its
+   * window. Whom they are shown to is the planner's choice.
+   */
+  updatesFor(edition: EditionWindow): Promise<{ picked: Paper[]; window: Paper[] }>;
+  /** Where the window of the edition that freeze would make starts (also when it would be empty). */
+  windowStart(edition: EditionWindow): Promise<string>;
+}
+
+/** The ids of the papers shown: each picked paper, then the near-duplicates shown under it. */
+const shownIds = (picked: readonly Slotted[]) => picked.flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]);
+
+export function createFreezeSession(deps: FreezeDeps): FreezeSession {
+  const cache = newFreezeCache();
+  const revisedDeps = { store: deps.store, ranking: deps.ranking, maxPapers: deps.config.digest.maxPapers };
+  return {
+    freeze: (options) => freezeEdition(deps, cache, options),
+    async updatesFor({ slugs, period, at, variantSince }) {
+      const topics = await topicsFor(deps.store, cache, slugs);
+      const bounds = { windowStart: await windowStartOf(deps.store, { topics, period, at, variantSince }), cutoffAt: at.toISOString() };
+      const picked = (await revisedPicks(revisedDeps, cache, topics, bounds)).map((p) => p.paper);
+      return { picked, window: picked.length === 0 ? [] : await revisedIn(revisedDeps, cache, bounds) };
+    },
+    async windowStart({ slugs, period, at, variantSince }) {
+      return windowStartOf(deps.store, { topics: await topicsFor(deps.store, cache, slugs), period, at, variantSince });
+    },
+  };
+}
+
+async function topicsFor(store: Pick<TopicStore, 'getTopic'>, cache: FreezeCache, slugs: readonly string[]): Promise<Topic[]> {
+  const topics: Topic[] = [];
+  for (const slug of [...new Set(slugs)].sort()) {
+    const topic = await memo(cache.topics, slug, () => store.getTopic(slug));
+    if (!topic) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
+    topics.push(topic);
+  }
+  return topics;
+}
+
+/** Picks the papers of an edition's window, renders them once and stores the edition (see FreezeSession.freeze). */
+async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: FreezeOptions): Promise<FreezeResult> {
+  const { store, ranking, templates, clock, logger, config } = deps;
+  const { slugs, kind, at = clock(), period = periodContaining(kind, at), variantSince, updatedIds = [] } = options;
+  const topics = await topicsFor(store, cache, slugs);
+  const mainSet = topicSetKey(topics.map((t) => t.slug));
+  // A variant holds only papers first seen after `variantSince`: for subscribers who already
+  // received part of the main edition. One with updates also shows those revised papers, for
+  // the subscribers who had them before. Each is its own edition, rendered once like any other.
+  const key = editionKey(mainSet, variantSince, updatedIds);
+  const existing = await store.findDigest(key, kind, period.key);
+  if (existing) return { status: 'existing', digest: existing };
+
+  const windowStart = await windowStartOf(store, { topics, period, at, variantSince, mainKnownMissing: key === mainSet });
+  const cutoffAt = at.toISOString();
+  const window = `${windowStart}\n${cutoffAt}`;
+  const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
+  const background = candidates.length > 0 ? await memo(cache.background, 'recent', ranking.background) : [];
+  const pickOptions = ranking.options(background, config.digest.maxPapers);
+  const rankings = memo(cache.rankings, window, () => topicRanking(candidates, pickOptions));
+  const fresh = pickForTopics(topics, candidates, pickOptions, {
+    rankTopic: (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+    countDistinct: memo(cache.counters, window, () => distinctCounter(candidates)),
+  });
+  const wanted = new Set(updatedIds);
+  const revisedDeps = { store, ranking, maxPapers: config.digest.maxPapers };
+  // A revised paper is shown again on its own: its near-duplicates were not asked for.
+  const updated =
+    wanted.size === 0
+      ? []
+      : (await revisedPicks(revisedDeps, cache, topics, { windowStart, cutoffAt })).filter((p) => wanted.has(p.paper.id)).map((p) => ({ ...p, also: [] }));
+  // Updates come after what is new, in the slots left; what no longer fits is counted as more.
+  const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
+  if (fresh.total + updated.length === 0) {
+    logger.debug('digest empty, skipped', { topics: key, period: period.key });
+    return { status: 'empty', editionKey: key, periodKey: period.key };
+  }
+  const id = digestId(key, period);
+  const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
+  const countRemaining = memo(cache.remaining, window, () => remainingCounter(candidates));
+  const build = (keep: number) => {
+    const shown = picked.slice(0, keep);
+    return digestView({
+      digestId: id,
+      topics,
+      period,
+      window: { start: windowStart, cutoff: cutoffAt },
+      picked: shown,
+      // What did not fit is listed on the "more" page under its topic, and counted there.
+      moreByTopic: countRemaining(lists, new Set(shownIds(shown))),
+      updatedIds: wanted,
+      publicUrl: config.publicUrl,
+    });
+  };
+  const rendered = renderDigest(await templates(), build, picked.length);
+  const { digest, created } = await store.insertDigest({
+    id,
+    editionKey: key,
+    period,
+    windowStart,
+    cutoffAt,
+    createdAt: clock().toISOString(),
+    subject: rendered.subject,
+    // Near-duplicates shown under a paper were received too: they follow it.
+    paperIds: shownIds(picked.slice(0, rendered.shown)),
+    updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
+    html: rendered.html,
+    text: rendered.text,
+  });
+  if (created) {
+    logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });
+  }
+  return { status: created ? 'created' : 'existing', digest };
+}
