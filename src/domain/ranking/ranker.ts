@@ -225,7 +225,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const matches = excluding || filtered || corpusFloor > 0 ? lex.gated.filter((i) => (lex.scores[i] as number) >= corpusFloor && allowed(i)) : lex.gated;
       const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin) : undefined;
+      // The best matches' vocabulary, each weighing by its lexical score (RM3's relevance model).
+      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin, 'about', (i) => lex.scores[i] as number) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
