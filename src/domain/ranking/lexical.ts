@@ -6,9 +6,10 @@ import { tidy } from './order.js';
 
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
-// Natural queries. How much the adjacent typed words found together add, next to the words
-// themselves (a paper with every such phrase gains this share over one with the words apart).
-const PHRASE_SHARE = 0.5;
+// Natural queries. What two adjacent typed words found together add, as a share of their own
+// weight in the query: a phrase of rare words ("point clouds") adds much, one of common words
+// ("deep networks") little, as their words would.
+const PHRASE_SHARE = 1;
 // Natural queries. The share of its score a paper loses for missing all of the query's weight, in
 // proportion to what it misses, beside what the missing words would have added: so that a paper
 // with all the words mostly ranks above one that matches some of them strongly.
@@ -298,7 +299,7 @@ export function createLexical(
       // A phrase adds to the papers that have its words (not to one with only an acronym of it:
       // that one's words are counted where the acronym stands for them).
       for (const u of pairs) {
-        const w = pairTotal > 0 ? u.weight / pairTotal : 0;
+        const w = u.weight / total;
         const { docs, scores } = u.hits;
         for (let j = 0; j < docs.length; j++) {
           const i = docs[j] as number;
@@ -313,8 +314,9 @@ export function createLexical(
         // likeness to the best matches.
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
         if (natural) {
-          // An alternative of one word has no phrase to find: its papers are not marked down for one.
-          if (pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE);
+          // Scaled back so that a paper with every word and phrase scores 1, as one with the only
+          // word of an alternative of one word does.
+          if (pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + (PHRASE_SHARE * pairTotal) / total);
           score *= 1 - MISSING_PENALTY * (1 - (seenCover[i] as number));
         }
         seenScore[i] = 0;
