@@ -54,30 +54,11 @@ const SEED_MIN = 0.4;
 const MIN_SUGGESTED_PAPERS = 2;
 const SUGGESTED_SHARE = 0.001;
 const LEXICAL_SHARE = 0.8;
-// Natural queries: the least lexical score of a paper that matches, relative to that of the
-// ADMIT_RANK-th best match (of the best, when fewer match).
+// Natural queries: the least lexical score, relative to the best paper's, of a paper that matches.
 const ADMIT = 0.15;
-const ADMIT_RANK = 5;
 const NATURAL_LEXICAL_SHARE = 0.8;
 const NATURAL_RELATED_MIN = 0.6;
 const NATURAL_FEEDBACK_DOCS = 8;
-
-/** Puts a score among the best ones kept (descending, fixed length, 0 where unfilled). */
-function keepBest(best: number[], score: number): void {
-  let k = best.length - 1;
-  if (score <= (best[k] as number)) return;
-  while (k > 0 && score > (best[k - 1] as number)) {
-    best[k] = best[k - 1] as number;
-    k--;
-  }
-  best[k] = score;
-}
-
-/** The lowest of the best scores kept, or the best when fewer were. */
-function lastFilled(best: readonly number[]): number {
-  for (let k = best.length - 1; k >= 0; k--) if ((best[k] as number) > 0) return best[k] as number;
-  return 0;
-}
 
 interface Doc {
   paper: Paper;
@@ -224,31 +205,26 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const lexicalShare = natural ? NATURAL_LEXICAL_SHARE : LEXICAL_SHARE;
       const { candidates } = options;
       // A natural query's matches are the papers near its best, among those that may be picked (a
-      // digest's window, not the background): a paper that shares only a common word with them is
-      // no match however many do, and the best always is one, so that a topic whose words occur in
-      // the window never finds nothing. Its vocabulary (feedback) comes from the corpus's matches.
-      // The yardstick is the ADMIT_RANK-th best match, not the best: a word only one paper has
-      // ("AutoML") lifts that paper far above the rest, and the rest are no worse matches for it.
+      // digest's window, not the background): a paper that shares only a common word with it is no
+      // match however many do, and the best always is one, so that a topic whose words occur in
+      // the window never finds nothing.
       let floor = 0;
-      let corpusFloor = 0;
       if (natural) {
-        const window = new Array<number>(ADMIT_RANK).fill(0);
-        const corpus = new Array<number>(ADMIT_RANK).fill(0);
         for (let k = 0; k < lex.gated.length; k++) {
           const i = lex.gated[k] as number;
           const l = lex.scores[i] as number;
-          if (l <= (window[ADMIT_RANK - 1] as number) && l <= (corpus[ADMIT_RANK - 1] as number)) continue;
-          if (!allowed(i)) continue;
-          keepBest(corpus, l);
-          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) keepBest(window, l);
+          if (l <= floor || !allowed(i)) continue;
+          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = l;
         }
-        floor = ADMIT * lastFilled(window);
-        corpusFloor = ADMIT * lastFilled(corpus);
+        floor *= ADMIT;
       }
-      const matches = excluding || filtered || corpusFloor > 0 ? lex.gated.filter((i) => (lex.scores[i] as number) >= corpusFloor && allowed(i)) : lex.gated;
+      // The vocabulary (feedback) comes from the corpus's best matches before that cut, each
+      // weighing by its lexical score (RM3's relevance model): when one paper has a word no other
+      // has ("AutoML"), the next best, below the cut, still say what the topic is about, and a
+      // weak match adds little.
+      const matches = excluding || filtered ? lex.gated.filter(allowed) : lex.gated;
       const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
-      // The best matches' vocabulary, each weighing by its lexical score (RM3's relevance model).
       const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin, 'about', (i) => lex.scores[i] as number) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
