@@ -16,7 +16,7 @@ export interface Closeness {
 }
 
 /**
- * Pseudo-relevance feedback over the postings: the centroid of some papers' tf-idf vectors, its
+ * Pseudo-relevance feedback over the postings: the (weighted) centroid of some papers' tf-idf vectors, its
  * heaviest terms apart from the query's own, and every paper's weight on those terms relative to
  * a yardstick (1 = as close: the papers it came from, or the nearest other paper). One pass over those terms' postings, no per-paper vectors.
  * The scores returned are overwritten by the next call.
@@ -39,13 +39,26 @@ export function createFeedback(p: Postings, profileTerms: number) {
    * unrelated paper, the nearest counts as fully alike only up to NEAREST_FLOOR of the seeds' own
    * closeness: a paper further than that is never fully alike.
    */
-  return function closeness(about: readonly number[], own: ReadonlySet<string>, min: number, yardstick: 'about' | 'nearest' = 'about'): Closeness {
+  /**
+   * `strength` weighs the papers in the centroid (a relevance model: a paper counts by how well it
+   * matched the query, so the fifth-best match, often one that shares a word in passing, adds its
+   * vocabulary less than the best does); the papers count alike without it (seeds).
+   */
+  return function closeness(
+    about: readonly number[],
+    own: ReadonlySet<string>,
+    min: number,
+    yardstick: 'about' | 'nearest' = 'about',
+    strength?: (i: number) => number,
+  ): Closeness {
     const present: number[] = [];
+    const totalStrength = strength ? about.reduce((a, i) => a + strength(i), 0) : 0;
     for (const i of about) {
+      const share = strength && totalStrength > 0 ? strength(i) / totalStrength : 1 / about.length;
       for (let e = p.vectorStart[i] as number; e < (p.vectorStart[i + 1] as number); e++) {
         const t = p.vectorTerm[e] as number;
         if (centroid[t] === 0) present.push(t);
-        centroid[t] = (centroid[t] as number) + (p.vectorWeight[e] as number) / about.length;
+        centroid[t] = (centroid[t] as number) + (p.vectorWeight[e] as number) * share;
       }
     }
     const heaviest = topK(present, profileTerms + own.size, byWeight);

@@ -6,13 +6,10 @@ import { tidy } from './order.js';
 
 // A paper matching a second alternative of the query too gets this share of that one's score.
 const OTHER_ALTERNATIVES = 0.25;
-// Natural queries. How much the adjacent typed words found together add, next to the words
-// themselves (a paper with every such phrase gains this share over one with the words apart).
-const PHRASE_SHARE = 0.5;
-// Natural queries. The share of its score a paper loses for missing all of the query's weight, in
-// proportion to what it misses, beside what the missing words would have added: so that a paper
-// with all the words mostly ranks above one that matches some of them strongly.
-const MISSING_PENALTY = 0.2;
+// Natural queries. What two adjacent typed words found together add, as a share of their own
+// weight in the query: a phrase of rare words ("point clouds") adds much, one of common words
+// ("deep networks") little, as their words would.
+const PHRASE_SHARE = 1;
 // A word in more than half the papers still counts a little (BM25's idf would go negative).
 const WEIGHT_FLOOR = 0.1;
 
@@ -98,7 +95,6 @@ export function createLexical(
     sum: new Float64Array(n),
     isGated: new Uint8Array(n),
     seenScore: new Float64Array(n),
-    seenCover: new Float64Array(n),
     seenPhrase: new Float64Array(n),
     seenCount: new Uint16Array(n),
     seenRequired: new Uint16Array(n),
@@ -229,9 +225,10 @@ export function createLexical(
   /**
    * BM25 per paper, each concept scaled so the corpus's strongest match is 1 and weighted by how
    * rare it is. 'all-words': a paper must match every concept of an alternative. Natural: every
-   * concept counts and only +terms are needed; a paper gains for covering more of the query's
-   * weight and for having adjacent typed words together, and papers far below the best are left
-   * to the pseudo-relevance feedback. Only numbers per paper here; the words that matched are
+   * concept counts and only +terms are needed; a paper gains for each word it has, as strongly
+   * as it has it (a paper with the words it misses scores what they add, no more is taken off), and
+   * for having adjacent typed words together; papers far below the best are left to the
+   * pseudo-relevance feedback. Only numbers per paper here; the words that matched are
    * looked up for the papers shown.
    */
   function lexical(query: Query): Lexical {
@@ -240,7 +237,7 @@ export function createLexical(
     // The previous topic's marks are cleared here rather than when it returned: its scores were
     // read until then. One set of arrays per ranker, not per topic, spares the garbage collector.
     // Lists of papers are typed arrays of the corpus's size with a count: no array grown per topic.
-    const { best, sum, isGated, seenScore, seenCover, seenPhrase, seenCount, seenRequired, seen, touched } = perPaper;
+    const { best, sum, isGated, seenScore, seenPhrase, seenCount, seenRequired, seen, touched } = perPaper;
     for (let t = 0; t < perPaper.touchedCount; t++) {
       const i = touched[t] as number;
       best[i] = 0;
@@ -263,11 +260,10 @@ export function createLexical(
           const i = docs[j] as number;
           if (seenCount[i] === 0) seen[seenLength++] = i;
           seenScore[i] = (seenScore[i] as number) + w * (scores[j] as number);
-          seenCover[i] = (seenCover[i] as number) + w;
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       }
-      // A list counts by its best item: how much of that item's weight a paper has, and how strongly.
+      // A list counts by its best item: how strongly a paper has that item's words.
       for (const { weight, items, members } of lists) {
         const byPaper = new Map<number, Float64Array>();
         for (const { unit, item } of members) {
@@ -275,30 +271,26 @@ export function createLexical(
           for (let j = 0; j < docs.length; j++) {
             const i = docs[j] as number;
             let sums = byPaper.get(i);
-            if (!sums) byPaper.set(i, (sums = new Float64Array(2 * items.length)));
-            sums[2 * item] = (sums[2 * item] as number) + unit.weight * (scores[j] as number);
-            sums[2 * item + 1] = (sums[2 * item + 1] as number) + unit.weight;
+            if (!sums) byPaper.set(i, (sums = new Float64Array(items.length)));
+            sums[item] = (sums[item] as number) + unit.weight * (scores[j] as number);
           }
         }
         const w = weight / total;
         for (const [i, sums] of byPaper) {
           let relevance = 0;
-          let cover = 0;
           items.forEach((itemWeight, k) => {
             if (itemWeight === 0) return;
-            relevance = Math.max(relevance, (sums[2 * k] as number) / itemWeight);
-            cover = Math.max(cover, (sums[2 * k + 1] as number) / itemWeight);
+            relevance = Math.max(relevance, (sums[k] as number) / itemWeight);
           });
           if (seenCount[i] === 0) seen[seenLength++] = i;
           seenScore[i] = (seenScore[i] as number) + w * relevance;
-          seenCover[i] = (seenCover[i] as number) + w * cover;
           seenCount[i] = (seenCount[i] as number) + 1;
         }
       }
       // A phrase adds to the papers that have its words (not to one with only an acronym of it:
       // that one's words are counted where the acronym stands for them).
       for (const u of pairs) {
-        const w = pairTotal > 0 ? u.weight / pairTotal : 0;
+        const w = u.weight / total;
         const { docs, scores } = u.hits;
         for (let j = 0; j < docs.length; j++) {
           const i = docs[j] as number;
@@ -312,13 +304,10 @@ export function createLexical(
         // match. Natural: every +term. Papers that miss one can still come in through their
         // likeness to the best matches.
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
-        if (natural) {
-          // An alternative of one word has no phrase to find: its papers are not marked down for one.
-          if (pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + PHRASE_SHARE);
-          score *= 1 - MISSING_PENALTY * (1 - (seenCover[i] as number));
-        }
+        // Scaled back so that a paper with every word and phrase scores 1, as one with the only word
+        // of an alternative of one word does.
+        if (natural && pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + (PHRASE_SHARE * pairTotal) / total);
         seenScore[i] = 0;
-        seenCover[i] = 0;
         seenPhrase[i] = 0;
         seenCount[i] = 0;
         seenRequired[i] = 0;

@@ -207,25 +207,25 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       // A natural query's matches are the papers near its best, among those that may be picked (a
       // digest's window, not the background): a paper that shares only a common word with it is no
       // match however many do, and the best always is one, so that a topic whose words occur in
-      // the window never finds nothing. Its vocabulary (feedback) comes from the corpus's matches.
+      // the window never finds nothing.
       let floor = 0;
-      let corpusFloor = 0;
       if (natural) {
         for (let k = 0; k < lex.gated.length; k++) {
           const i = lex.gated[k] as number;
           const l = lex.scores[i] as number;
-          if (l <= floor && l <= corpusFloor) continue;
-          if (!allowed(i)) continue;
-          corpusFloor = Math.max(corpusFloor, l);
-          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = Math.max(floor, l);
+          if (l <= floor || !allowed(i)) continue;
+          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = l;
         }
         floor *= ADMIT;
-        corpusFloor *= ADMIT;
       }
-      const matches = excluding || filtered || corpusFloor > 0 ? lex.gated.filter((i) => (lex.scores[i] as number) >= corpusFloor && allowed(i)) : lex.gated;
+      // The vocabulary (feedback) comes from the corpus's best matches before that cut, each
+      // weighing by its lexical score (RM3's relevance model): when one paper has a word no other
+      // has ("AutoML"), the next best, below the cut, still say what the topic is about, and a
+      // weak match adds little.
+      const matches = excluding || filtered ? lex.gated.filter(allowed) : lex.gated;
       const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin) : undefined;
+      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin, 'about', (i) => lex.scores[i] as number) : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
