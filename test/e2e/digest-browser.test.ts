@@ -99,5 +99,13 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
         expect(await scrollsSideways(page), path).toBe(false);
       }
     }
+    // A link's words stay on one line: "Latest digest (2026-12-02)" does not break inside the date.
+    const page = await pageIn(browser, 'light');
+    await page.goto(`${base}/`);
+    const latest = page.locator('.feeds a', { hasText: 'Latest digest' });
+    expect(await latest.count()).toBeGreaterThan(0);
+    for (const lines of await latest.evaluateAll((links) => links.map((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size))) {
+      expect(lines).toBe(1);
+    }
   });
 });

@@ -77,3 +77,19 @@ export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subs
     .replace(UNSUBSCRIBE_LINK, (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`);
   return personalise({ html, text: rendered.text }, { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl }).html;
 }
+
+// The part of a digest between these marks (templates/digest.mjml) is what its web copy shows.
+const WEB_PART = /<!--pb:web-->([\s\S]*?)<!--\/pb:web-->/;
+
+/**
+ * What the site shows of a frozen digest, inside its own layout: the email's content (heading,
+ * lead, sections, papers, "more" lines) without the email's header, footer or inline styles, so
+ * that the site's stylesheet, light or dark, styles it. Undefined for an edition frozen before
+ * the content was marked: that one is shown as its public copy.
+ */
+export function webContent(html: string): string | undefined {
+  const part = WEB_PART.exec(html)?.[1];
+  // Titles and abstracts were escaped when the edition was rendered; a quote in a value is &quot;,
+  // so a style attribute ends at the first quote.
+  return part?.replace(/ style="[^"]*"/g, '');
+}
