@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
-import { T0, at, digest, event, subscriber } from './fixtures.js';
+import { T0, at, digest, event, pagesOf, subscriber } from './fixtures.js';
 import { planningContract } from './planning-contract.js';
 import { revisionsContract } from './revisions-contract.js';
 import { sourcesContract } from './sources-contract.js';
@@ -22,10 +22,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 10, applied: 10 });
+      expect(store.schema).toEqual({ version: 11, applied: 11 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 10, applied: 0 });
+      expect(again.schema).toEqual({ version: 11, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -122,6 +122,17 @@ export function storeContract(engine: Engine): void {
       expect((await store.listDigests({ topicSet: 'nas', limit: 1 })).map((d) => d.period.key)).toEqual(['2026-11-26']);
     });
 
+    it('keeps the compact variant an edition was frozen with, and none for one frozen without', async () => {
+      const store = await engine.open();
+      const compact = { html: '<p>compact \u001Frecipient\u001F</p>', text: 'compact text' };
+      const created = await store.insertDigest(digest({ compact }));
+      expect(created.digest.compact).toEqual(compact);
+      expect((await store.getDigest(digest().id))?.compact).toEqual(compact);
+      expect((await store.findDigest('nas', 'day', '2026-11-25'))?.compact).toEqual(compact);
+      await store.insertDigest(digest({ key: '2026-11-26' }));
+      expect(await store.getDigest(digest({ key: '2026-11-26' }).id)).not.toHaveProperty('compact');
+    });
+
     it('lets one of several concurrent freezes of an edition create it', async () => {
       const store = await engine.open();
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertDigest(digest({ id: `dg_race_${i}` }))));
@@ -144,6 +155,31 @@ export function storeContract(engine: Engine): void {
       expect(await store.getSubscriber(ada.id)).toMatchObject({ status: 'confirmed', topics: ['llm'], confirmTokenHash: null });
       expect((await store.listSubscribers()).map((s) => s.email)).toEqual(['ada@example.org', 'bob@example.org']);
       expect((await store.listSubscribers({ status: 'pending' })).map((s) => s.email)).toEqual([]);
+    });
+
+    it("keeps each subscriber's layout: full unless chosen, kept by a write that does not name one, and copied by an export", async () => {
+      const store = await engine.open();
+      const ada = subscriber({ email: 'ada@example.org', layout: 'compact' });
+      const bob = subscriber({ email: 'bob@example.org' });
+      await store.saveSubscribers([{ subscriber: ada, events: [] }, { subscriber: bob, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).toEqual(ada);
+      expect(await store.getSubscriber(bob.id)).not.toHaveProperty('layout');
+      // An import or an operator's write that knows nothing of layouts leaves the choice alone.
+      const { layout: _chosen, ...unnamed } = ada;
+      await store.saveSubscribers([{ subscriber: { ...unnamed, sendHour: 9 }, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).toMatchObject({ layout: 'compact', sendHour: 9 });
+      await store.saveSubscribers([{ subscriber: { ...ada, layout: 'full' }, events: [] }, { subscriber: { ...bob, layout: 'compact' }, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).not.toHaveProperty('layout');
+      expect((await store.getSubscriber(bob.id))?.layout).toBe('compact');
+      // The schema refuses a layout it does not know.
+      await expect(engine.exec(store, `UPDATE subscribers SET layout = 'tiny' WHERE id = '${bob.id}'`)).rejects.toThrow();
+      // An export carries it, and an import into another store keeps it.
+      const rows = await store.exportRows('subscribers', 0, 10);
+      expect(rows.map((r) => r.layout)).toEqual(['full', 'compact']);
+      const copy = await engine.open();
+      await copy.importRows(pagesOf([{ table: 'subscribers', rows }]));
+      expect((await copy.getSubscriber(bob.id))?.layout).toBe('compact');
+      expect(await copy.getSubscriber(ada.id)).not.toHaveProperty('layout');
     });
 
     it('refuses a second subscriber with the same address and writes nothing of that batch', async () => {

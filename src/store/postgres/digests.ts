@@ -12,8 +12,8 @@ export function pgDigestStore(db: Pg): DigestStore {
       // of the same edition waits for the first to commit, then keeps it.
       const result = await db.query(
         `INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-           cutoff_at, created_at, subject, paper_ids, html, text, updated_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           cutoff_at, created_at, subject, paper_ids, html, text, updated_ids, compact_html, compact_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT DO NOTHING`,
         [
           d.id,
@@ -30,6 +30,8 @@ export function pgDigestStore(db: Pg): DigestStore {
           d.html,
           d.text,
           JSON.stringify(d.updatedIds ?? []),
+          d.compact?.html ?? null,
+          d.compact?.text ?? null,
         ],
       );
       const stored = await byKey(d.topicSet, d.period.kind, d.period.key);

@@ -311,6 +311,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX deliveries_confirmation_on_its_way ON deliveries (subscriber_id)
     WHERE kind = 'confirmation' AND status IN ('pending', 'sending');
   `,
+  `
+  -- SQLite's migration 12: each reader's digest layout, and each edition's compact variant.
+  ALTER TABLE subscribers ADD COLUMN layout text COLLATE "C" NOT NULL DEFAULT 'full' CHECK (layout IN ('full', 'compact'));
+  ALTER TABLE digests ADD COLUMN compact_html text;
+  ALTER TABLE digests ADD COLUMN compact_text text;
+  `,
 ];
 
 /**

@@ -82,6 +82,14 @@ export function pgSubscriberStore(db: Pg): SubscriberStore {
               s.unsubscribedAt, s.confirmTokenHash, s.confirmExpiresAt, s.confirmSentAt,
             ]),
           );
+          // A subscriber written without a layout keeps the one stored (a new one has 'full').
+          const layouts = chunk.filter((s) => s.layout !== undefined);
+          if (layouts.length > 0) {
+            await c.query('UPDATE subscribers SET layout = x.layout FROM unnest($1::text[], $2::text[]) AS x(id, layout) WHERE subscribers.id = x.id', [
+              layouts.map((s) => s.id),
+              layouts.map((s) => s.layout),
+            ]);
+          }
           await c.query('DELETE FROM subscriber_topics WHERE subscriber_id = ANY($1)', [chunk.map((s) => s.id)]);
           const pairs = chunk.flatMap((s) => [...new Set(s.topics)].map((slug) => [s.id, slug] as const));
           if (pairs.length > 0) {

@@ -13,9 +13,9 @@ export function sqliteDigestStore(db: Database.Database): DigestStore {
       const result = db
         .prepare(
           `INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-             cutoff_at, created_at, subject, paper_ids, updated_ids, html, text)
+             cutoff_at, created_at, subject, paper_ids, updated_ids, html, text, compact_html, compact_text)
            VALUES (@id, @topicSet, @kind, @key, @start, @end, @windowStart, @cutoffAt, @createdAt, @subject,
-             @paperIds, @updatedIds, @html, @text)
+             @paperIds, @updatedIds, @html, @text, @compactHtml, @compactText)
            ON CONFLICT DO NOTHING`,
         )
         .run({
@@ -33,6 +33,8 @@ export function sqliteDigestStore(db: Database.Database): DigestStore {
           updatedIds: JSON.stringify(d.updatedIds ?? []),
           html: d.html,
           text: d.text,
+          compactHtml: d.compact?.html ?? null,
+          compactText: d.compact?.text ?? null,
         });
       // Inserted: the row is what was given, no need to read 80 KB of HTML back.
       if (result.changes > 0) return { digest: { ...d, updatedIds: d.updatedIds ?? [] }, created: true };

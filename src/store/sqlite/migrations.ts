@@ -334,6 +334,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX deliveries_confirmation_on_its_way ON deliveries (subscriber_id)
     WHERE kind = 'confirmation' AND status IN ('pending', 'sending');
   `,
+  `
+  -- Migration 12 (after 11, the topics' own, added beside it): how each reader wants digests laid
+  -- out, and the compact variant of each edition, rendered once with it (NULL for editions frozen
+  -- before: those go out as they are).
+  ALTER TABLE subscribers ADD COLUMN layout TEXT NOT NULL DEFAULT 'full' CHECK (layout IN ('full', 'compact'));
+  ALTER TABLE digests ADD COLUMN compact_html TEXT;
+  ALTER TABLE digests ADD COLUMN compact_text TEXT;
+  `,
 ];
 
 /** Runs the migrations the database has not seen yet, each in its own transaction. */

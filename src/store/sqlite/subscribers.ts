@@ -12,14 +12,16 @@ const SELECT = `
 export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
   const upsert = db.prepare(`
     INSERT INTO subscribers (id, email, status, frequency, timezone, send_hour, created_at, updated_at, confirmed_at,
-      unsubscribed_at, confirm_token_hash, confirm_expires_at, confirm_sent_at)
+      unsubscribed_at, confirm_token_hash, confirm_expires_at, confirm_sent_at, layout)
     VALUES (@id, @email, @status, @frequency, @timezone, @sendHour, @createdAt, @updatedAt, @confirmedAt,
-      @unsubscribedAt, @confirmTokenHash, @confirmExpiresAt, @confirmSentAt)
+      @unsubscribedAt, @confirmTokenHash, @confirmExpiresAt, @confirmSentAt, coalesce(@layout, 'full'))
     ON CONFLICT (id) DO UPDATE SET email = excluded.email, status = excluded.status, frequency = excluded.frequency,
       timezone = excluded.timezone, send_hour = excluded.send_hour, updated_at = excluded.updated_at,
       confirmed_at = excluded.confirmed_at, unsubscribed_at = excluded.unsubscribed_at,
       confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at,
-      confirm_sent_at = excluded.confirm_sent_at`);
+      confirm_sent_at = excluded.confirm_sent_at,
+      -- A subscriber written without a layout keeps the one stored.
+      layout = coalesce(@layout, layout)`);
   const clearTopics = db.prepare('DELETE FROM subscriber_topics WHERE subscriber_id = ?');
   const addTopic = db.prepare('INSERT INTO subscriber_topics (subscriber_id, topic_slug) VALUES (?, ?)');
   const logEvent = db.prepare(`
@@ -41,7 +43,7 @@ export function sqliteSubscriberStore(db: Database.Database): SubscriberStore {
   const saveAll = writeTransaction(db, (batch: readonly SubscriberWrite[]) => {
     for (const { subscriber, events, confirmation } of batch) {
       const { topics, ...fields } = subscriber;
-      upsert.run(fields);
+      upsert.run({ ...fields, layout: fields.layout ?? null });
       clearTopics.run(subscriber.id);
       for (const slug of new Set(topics)) addTopic.run(subscriber.id, slug);
       for (const e of events) {
