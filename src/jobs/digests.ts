@@ -325,6 +325,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
       updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
       html: rendered.html,
       text: rendered.text,
+      compact: rendered.compact,
     });
     if (created) {
       logger.debug('digest frozen', { id: digest.id, topics: topicSet, period: period.key, papers: digest.paperIds.length });

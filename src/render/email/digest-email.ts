@@ -10,6 +10,8 @@ export interface RenderedDigest {
   /** HTML and text with the per-recipient holes still in them. */
   html: string;
   text: string;
+  /** The same papers in the compact layout (holes left in too). */
+  compact: { html: string; text: string };
   /** How many of the view's papers fit (with their near-duplicates); the rest are counted in the "more" link. */
   shown: number;
 }
@@ -28,8 +30,10 @@ export function renderDigest(templates: EmailTemplates, build: ViewBuilder, pick
   for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
     const view = build(keep);
     const html = templates.html(view);
+    // The full layout is the longer: what fits in it fits in the compact one, the same papers.
     if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) {
-      return { subject: view.subject, html, text: templates.text(view), shown: keep };
+      const compact = { ...view, compact: true };
+      return { subject: view.subject, html, text: templates.text(view), compact: { html: templates.html(compact), text: templates.text(compact) }, shown: keep };
     }
   }
 }
