@@ -10,7 +10,7 @@ import type { EmailTemplates } from '../render/email/templates.js';
 import type { Logger } from '../log.js';
 import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../store/ports.js';
 import type { Slotted } from '../domain/ranking/diversity.js';
-import { distinctCounter, pickForTopics, remainingByTopic, remainingCounter, topicRanking, type PickOptions } from './pick.js';
+import { distinctCounter, pickForTopics, remainingByTopic, topicRanking, type PickOptions, type WindowCounter } from './pick.js';
 import { seedsBeyond } from './topics.js';
 
 export interface DigestDeps {
@@ -54,9 +54,8 @@ interface FreezeCache {
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
   rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
-  counters: Map<string, (lists: readonly (readonly Slotted[])[]) => number>;
+  counters: Map<string, WindowCounter>;
   ranked: Map<string, readonly Slotted[]>;
-  remaining: Map<string, ReturnType<typeof remainingCounter>>;
   /** Each window's revised papers, and each topic set's pick of them (see revisedPicks). */
   revised: Map<string, Promise<Slotted[]>>;
 }
@@ -68,7 +67,6 @@ const newCache = (): FreezeCache => ({
   rankings: new Map(),
   counters: new Map(),
   ranked: new Map(),
-  remaining: new Map(),
   revised: new Map(),
 });
 
@@ -296,7 +294,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     }
     const id = digestId(topicSet, period);
     const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
-    const countRemaining = memo(cache.remaining, window, () => remainingCounter(candidates));
+    const counter = memo(cache.counters, window, () => distinctCounter(candidates));
     const build = (keep: number) => {
       const shown = picked.slice(0, keep);
       return digestView({
@@ -306,7 +304,7 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
         window: { start: windowStart, cutoff: cutoffAt },
         picked: shown,
         // What did not fit is listed on the "more" page under its topic, and counted there.
-        moreByTopic: countRemaining(lists, new Set(shownIds(shown))),
+        moreByTopic: counter.remaining(lists, new Set(shownIds(shown))),
         updatedIds: wanted,
         publicUrl: config.publicUrl,
       });
