@@ -54,6 +54,7 @@ export async function benchRender(rounds = 9) {
     preferencesUrl: `https://papers.example.org/preferences/${i}`,
   });
   const bytesFill = recipientBytesFiller(rendered);
+  const compactFill = recipientBytesFiller(rendered.compact);
   const stringFill = recipientFiller(rendered);
   // The ceiling: the same rendered digest as a Handlebars template whose only expressions are the holes.
   const asHandlebars = (s: string) => s.replace(/\u001F(\w+)\u001F/g, '{{$1}}');
@@ -67,11 +68,13 @@ export async function benchRender(rounds = 9) {
   }
 
   const ours: number[] = [];
+  const compact: number[] = [];
   const ceiling: number[] = [];
   const strings: number[] = [];
   let sink = 0;
   for (let round = 0; round < rounds; round++) {
     ours.push(timePer(5000, (i) => { const m = bytesFill(values(i)); sink += m.html.length + m.text.length; }));
+    compact.push(timePer(5000, (i) => { const m = compactFill(values(i)); sink += m.html.length + m.text.length; }));
     ceiling.push(timePer(5000, (i) => {
       const v = values(i);
       sink += Buffer.from(bareHtml(v)).length + Buffer.from(bareText(v)).length;
@@ -89,6 +92,8 @@ export async function benchRender(rounds = 9) {
   if (sink === 0) throw new Error('nothing measured');
   return {
     ours: summarise(ours),
+    compact: summarise(compact),
+    compactBytes: Buffer.byteLength(rendered.compact.html),
     ceiling: summarise(ceiling),
     strings: summarise(strings),
     mjml: summarise(mjml),
@@ -102,6 +107,7 @@ const us = (s: Summary) => `median ${s.median.toFixed(1)} µs (min ${s.min.toFix
 export function printRender(r: Awaited<ReturnType<typeof benchRender>>): void {
   console.log(`digest of 25 papers, HTML ${(r.htmlBytes / 1024).toFixed(1)} KB; per recipient, HTML + text as UTF-8 bytes, CPU time:`);
   console.log(`  Paperboy, pre-encoded parts + 3 holes:       ${us(r.ours)}`);
+  console.log(`  the same, compact layout (HTML ${(r.compactBytes / 1024).toFixed(1)} KB):   ${us(r.compact)}`);
   console.log(`  bare Handlebars fill of the same (ceiling):  ${us(r.ceiling)}; Paperboy / ceiling per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`);
   console.log(`  string fill then encode (before):            ${us(r.strings)} (${(r.strings.median / r.ours.median).toFixed(1)}x Paperboy)`);
   console.log(`  MJML compile per recipient (the naive way):  median ${(r.mjml.median / 1000).toFixed(1)} ms (min ${(r.mjml.min / 1000).toFixed(1)}, max ${(r.mjml.max / 1000).toFixed(1)}, n=${r.mjml.runs}) (${(r.mjml.median / r.ours.median).toFixed(0)}x Paperboy)`);

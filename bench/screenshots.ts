@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../src/app.js';
 import type { Digest } from '../src/domain/digest.js';
+import type { Layout } from '../src/domain/subscriber.js';
 import { signToken } from '../src/domain/tokens.js';
 import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
@@ -48,8 +49,9 @@ async function freeze(app: App, slugs: string[]): Promise<Digest> {
 }
 
 /** The email one subscriber gets, as their mail client would show it. */
-function emailHtml(app: App, digest: Digest): string {
+function emailHtml(app: App, digest: Digest, layout: Layout): string {
   return digestMessage({
+    layout,
     digest,
     to: 'ada@example.org',
     tokenSubject: 'sub-screenshots',
@@ -60,6 +62,9 @@ function emailHtml(app: App, digest: Digest): string {
     date: new Date('2026-12-02T08:00:00Z'),
   }).html as string;
 }
+
+/** Each 375-px screenshot's page height: how many phone screens (812 px) a reader scrolls. */
+export const heights = new Map<string, number>();
 
 async function shoot(browser: Browser, out: string, name: string, load: (page: Page) => Promise<unknown>, only: string): Promise<string[]> {
   const files: string[] = [];
@@ -74,6 +79,7 @@ async function shoot(browser: Browser, out: string, name: string, load: (page: P
         console.warn(`${file}: "${f.text}" ${f.color} on ${f.background} is ${f.ratio}:1, below ${f.needed}:1`);
       }
       await page.screenshot({ path: join(out, file), fullPage: true });
+      if (width === 375) heights.set(file, await page.evaluate(() => document.documentElement.scrollHeight));
       await context.close();
       files.push(file);
     }
@@ -101,11 +107,13 @@ export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise
   try {
     const one = await freeze(app, ['nas']);
     const three = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
-    for (const [name, digest, shows] of [
-      ['email-one-topic-full', one, 'the digest email of one topic (Neural architecture search), full abstracts'],
-      ['email-three-topics-full', three, 'the digest email of three topics, a section each, full abstracts'],
+    for (const [name, digest, layout, shows] of [
+      ['email-one-topic-full', one, 'full', 'the digest email of one topic (Neural architecture search), full abstracts'],
+      ['email-three-topics-full', three, 'full', 'the digest email of three topics, a section each, full abstracts'],
+      ['email-one-topic-compact', one, 'compact', 'the same one-topic digest in the compact layout'],
+      ['email-three-topics-compact', three, 'compact', 'the same three-topic digest in the compact layout (25 papers)'],
     ] as const) {
-      const html = emailHtml(app, digest);
+      const html = emailHtml(app, digest, layout);
       add(await shoot(browser, out, name, (page) => page.setContent(html, { waitUntil: 'load' }), only), shows);
     }
     const subscriber = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas', 'llm-serving'] }, { confirmed: true }, { source: 'screenshots' });
@@ -132,5 +140,9 @@ export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // `npm run screenshots -- email-three` takes only the screenshots whose name contains that.
   const shots = await takeScreenshots(SCREENSHOTS_DIR, process.argv[2] ?? '');
-  for (const s of shots) console.log(`${join('screenshots', s.file)}  ${s.shows}`);
+  for (const s of shots) {
+    const height = heights.get(s.file);
+    const screens = height ? `  (${height} px, ${(height / 812).toFixed(1)} screens of 812 px)` : '';
+    console.log(`${join('screenshots', s.file)}  ${s.shows}${screens}`);
+  }
 }

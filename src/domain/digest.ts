@@ -23,6 +23,8 @@ export interface Digest {
   /** Rendered once, with per-recipient holes left in (see render/email/holes.ts). */
   html: string;
   text: string;
+  /** The same edition in the compact layout, rendered with it; absent for editions frozen before there was one. */
+  compact?: { html: string; text: string };
 }
 
 /** A digest's id is derived from its unique key, so the same edition always has the same address. */

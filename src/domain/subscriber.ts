@@ -11,6 +11,18 @@ export interface Subscription {
   frequency: Frequency;
   timezone: string;
   sendHour: number;
+  /** How digests are laid out for this reader; absent is 'full'. */
+  layout?: Layout;
+}
+
+/** Full abstracts, or compact: title, authors, the first sentence or two (or the source's summary) and a link. */
+export type Layout = 'full' | 'compact';
+export const LAYOUTS: readonly Layout[] = ['full', 'compact'];
+
+/** The layout a form or a file names; throws on anything else. */
+export function parseLayout(raw: string): Layout {
+  if ((LAYOUTS as readonly string[]).includes(raw)) return raw as Layout;
+  throw new InvalidInputError(`invalid layout "${raw}": use full or compact`);
 }
 
 /** An email address with its state. Times are ISO 8601 UTC strings. */

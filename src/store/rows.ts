@@ -5,7 +5,7 @@ import type { Digest } from '../domain/digest.js';
 import type { PeriodKind } from '../domain/period.js';
 import type { Paper } from '../domain/paper.js';
 import type { SourceState, SourceStatus, Weekday } from '../domain/source.js';
-import type { ConsentEvent, Frequency, Subscriber } from '../domain/subscriber.js';
+import type { ConsentEvent, Frequency, Layout, Subscriber } from '../domain/subscriber.js';
 import type { PlanCandidate, RunRecord } from './ports.js';
 
 export interface DeliveryRow {
@@ -65,6 +65,8 @@ export interface DigestRow {
   updated_ids: string;
   html: string;
   text: string;
+  compact_html: string | null;
+  compact_text: string | null;
 }
 
 export function toDigest(row: DigestRow): Digest {
@@ -80,6 +82,7 @@ export function toDigest(row: DigestRow): Digest {
     updatedIds: JSON.parse(row.updated_ids) as string[],
     html: row.html,
     text: row.text,
+    ...(row.compact_html !== null && row.compact_text !== null ? { compact: { html: row.compact_html, text: row.compact_text } } : {}),
   };
 }
 
@@ -97,6 +100,7 @@ export interface SubscriberRow {
   confirm_token_hash: string | null;
   confirm_expires_at: string | null;
   confirm_sent_at: string | null;
+  layout: Layout;
   topics: string | null; // comma-joined by the query
 }
 
@@ -128,6 +132,8 @@ export function toSubscriber(row: SubscriberRow): Subscriber {
     confirmTokenHash: row.confirm_token_hash,
     confirmExpiresAt: row.confirm_expires_at,
     confirmSentAt: row.confirm_sent_at,
+    // 'full' is the default and is left out, as a subscriber made without a choice has it.
+    ...(row.layout === 'compact' ? { layout: row.layout } : {}),
   };
 }
 

@@ -5,7 +5,8 @@ import { explain, scoreLabel, type ScoredPaper } from '../domain/matching.js';
 import { readableAbstract } from '../domain/paper.js';
 import { paperFacts, paperLinkViews } from '../render/paper-facts.js';
 import { trimText } from '../domain/text.js';
-import { publicCopy } from '../render/email/digest-email.js';
+import { publicCopy, webContent } from '../render/email/digest-email.js';
+import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
@@ -27,6 +28,9 @@ const paperView = (s: ScoredPaper) => ({
   why: explain(s),
   score: scoreLabel(s.score),
 });
+
+/** "1 paper", "103 papers". */
+const countOf = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "1 more paper", "17 more papers", or "nothing more" (not "0 more papers"). */
 function moreCount(n: number, what: 'papers' | '' = ''): string {
@@ -54,7 +58,7 @@ export async function renderHome(
     title: 'Paperboy',
     feeds: feedLinks('Paperboy: new papers', `${app.config.publicUrl}/feed`),
     topics: withDigests,
-    paperCount: await app.store.countPapers(),
+    counts: `${countOf(await app.store.countPapers(), 'paper', 'papers')} · ${countOf(topics.length, 'topic', 'topics')}`,
     error: failed?.error,
     form: subscriptionFormView(topics, {
       email: typed?.email,
@@ -83,6 +87,9 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
       title: `${topic.name} · Paperboy`,
       feeds: feedLinks(`Paperboy: ${topic.name}`, `${base}/topics/${topic.slug}/feed`),
       topic,
+      // The subscribe form with this topic ticked: the reader may add others.
+      subscribeHeading: `Get ${topic.name} by email`,
+      form: subscriptionFormView(await app.store.listTopics(), { topics: [topic.slug] }),
       weekly: view.weekly.map((d) => ({ id: d.id, subject: d.subject, count: d.paperIds.length })),
       digests: digests.filter((d) => d.period.kind === 'day').map((d) => ({ id: d.id, subject: d.subject })),
       papers,
@@ -90,11 +97,28 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  // The web copy of a digest ("view in browser"): the frozen edition with no one's personal links.
+  // The web copy of a digest ("view in browser"): the frozen edition's content as a page of the
+  // site, with a form to subscribe to its topics in place of anyone's personal links.
   server.get<{ Params: { id: string } }>('/digests/:id', async (request, reply) => {
     const digest = await app.store.getDigest(request.params.id);
     if (!digest) throw new NotFoundError('There is no such digest.');
-    return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
+    const content = webContent(digest.html);
+    // An edition frozen before its content was marked is shown as it was: the email, made public.
+    if (content === undefined) return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
+    const all = await app.store.listTopics();
+    const slugs = topicSlugsOf(digest.editionKey);
+    const topics = all.filter((t) => slugs.includes(t.slug));
+    const single = topics.length === 1 ? topics[0] : undefined;
+    const html = pages.render('digest', {
+      title: digest.subject,
+      feeds: single ? feedLinks(`Paperboy: ${single.name}`, `${base}/topics/${single.slug}/feed`) : [],
+      content,
+      topics: topics.map((t) => ({ slug: t.slug, name: t.name })),
+      feedUrl: single ? `/topics/${single.slug}/feed.xml` : '/feed.xml',
+      subscribeHeading: `Get ${topicNames(all, slugs)} by email`,
+      form: subscriptionFormView(all, { topics: slugs }),
+    });
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   // Where a digest's "more papers on the web" line leads: what matched the edition but did not fit.

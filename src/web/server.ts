@@ -75,6 +75,7 @@ export function createServer(app: App): FastifyInstance {
   });
   const pages = createPageRenderer(TEMPLATES_DIR);
   const script = readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'subscribe.js'), 'utf8');
+  const favicon = { ico: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.ico')), svg: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.svg')) };
 
   server.register(formbody);
   // RFC 8058 allows the one-click POST as multipart/form-data; only the unsubscribe route reads it.
@@ -127,6 +128,9 @@ export function createServer(app: App): FastifyInstance {
   server.get('/assets/subscribe.js', async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
   );
+  // Browsers ask for /favicon.ico whatever the page says; the pages also link the SVG.
+  server.get('/favicon.ico', async (_request, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon.ico));
+  server.get('/favicon.svg', async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon.svg));
   // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
   // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
   // the status to "degraded": something to alert on, not a reason to restart the process or take

@@ -17,7 +17,7 @@ type TokenParams = { Params: { token: string } };
 // The fields each form reads, and their kind (see form-body.ts).
 const SUBSCRIPTION_FIELDS = { topics: formField.many, frequency: formField.one, timezone: formField.one, hour: formField.wholeNumber };
 const SUBSCRIBE_FORM = { email: formField.one, ...SUBSCRIPTION_FIELDS };
-const PREFERENCES_FORM = { csrf: formField.one, ...SUBSCRIPTION_FIELDS };
+const PREFERENCES_FORM = { csrf: formField.one, layout: formField.one, ...SUBSCRIPTION_FIELDS };
 // `multipart` is the raw multipart/form-data body (see server.ts), which only this route reads.
 const UNSUBSCRIBE_FORM = { 'List-Unsubscribe': formField.one, scope: formField.one, multipart: formField.one };
 
@@ -138,7 +138,7 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
       return message(reply, 403, 'Form expired', 'This form is too old or did not come from this site. Open your preferences again.');
     }
     try {
-      const updated = await subscriptions.savePreferences(s, subscriptionInput(body), meta(request, 'preferences-form'));
+      const updated = await subscriptions.savePreferences(s, { ...subscriptionInput(body), layout: body.layout }, meta(request, 'preferences-form'));
       return preferencesPage(reply, request.params.token, updated, { saved: true });
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;

@@ -116,7 +116,8 @@ export function revisionsContract(engine: Engine): void {
       await store.insertDigest(shown);
       await gave(engine, store, shown.id, [ada]);
       // The store as migration 8 left it: digests with their id lists, no digest_papers, and
-      // deliveries as they were before confirmation emails were deliveries (migration 10).
+      // deliveries as they were before confirmation emails were deliveries (migration 10), and
+      // neither topics' query syntax (migration 11) nor layouts (migration 13).
       const deliveries8 = `id, digest_id, subscriber_id, email, status, attempts, next_attempt_at, claimed_at, claimed_by,
         last_error, error_kind, smtp_response, message_id, created_at, updated_at, sent_at`;
       await engine.exec(
@@ -126,15 +127,17 @@ export function revisionsContract(engine: Engine): void {
              CREATE TABLE deliveries_8 AS SELECT ${deliveries8} FROM deliveries;
              DROP TABLE deliveries; ALTER TABLE deliveries_8 RENAME TO deliveries;
              ALTER TABLE topics DROP COLUMN query_syntax;
+             ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
              PRAGMA user_version = 8;`
           : `DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
              DROP INDEX deliveries_confirmation_on_its_way; ALTER TABLE deliveries DROP COLUMN kind;
              ALTER TABLE deliveries ALTER COLUMN digest_id SET NOT NULL;
              ALTER TABLE topics DROP COLUMN query_syntax;
+             ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
              UPDATE schema_version SET version = 8;`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 12, applied: 4 });
+      expect(upgraded.schema).toEqual({ version: 13, applied: 5 });
       const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
       // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);

@@ -22,10 +22,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 12, applied: 12 });
+      expect(store.schema).toEqual({ version: 13, applied: 13 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 12, applied: 0 });
+      expect(again.schema).toEqual({ version: 13, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -67,15 +67,16 @@ export function storeContract(engine: Engine): void {
   describe('topics and meta', () => {
     it('keeps a topic stored before natural queries requiring every word, through an upgrade and an export; a topic saved now is natural', async () => {
       const store = await engine.open();
-      // The store as migration 10 left it, with a topic in it.
+      // The store as migration 10 left it (no query syntax, no layouts), with a topic in it.
       await engine.exec(
         store,
         `ALTER TABLE topics DROP COLUMN query_syntax;
+         ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
          INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('llm', 'LLM serving', 'language model serving', '${at(0)}', '${at(0)}');
          ${store.engine === 'sqlite' ? 'PRAGMA user_version = 10;' : 'UPDATE schema_version SET version = 10;'}`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 12, applied: 2 });
+      expect(upgraded.schema).toEqual({ version: 13, applied: 3 });
       expect(await upgraded.getTopic('llm')).toEqual({ slug: 'llm', name: 'LLM serving', query: 'language model serving', syntax: 'all-words' });
       await upgraded.saveTopic({ slug: 'nas', name: 'NAS', query: 'neural architecture search' }, at(1));
       expect((await upgraded.listTopics()).map((t) => [t.slug, t.syntax])).toEqual([['llm', 'all-words'], ['nas', 'natural']]);
@@ -169,6 +170,17 @@ export function storeContract(engine: Engine): void {
       expect(await store.insertDigest(input)).toEqual({ digest: stored, created: false });
     });
 
+    it('keeps the compact variant an edition was frozen with, and none for one frozen without', async () => {
+      const store = await engine.open();
+      const compact = { html: '<p>compact \u001Frecipient\u001F</p>', text: 'compact text' };
+      const created = await store.insertDigest(digest({ compact }));
+      expect(created.digest.compact).toEqual(compact);
+      expect((await store.getDigest(digest().id))?.compact).toEqual(compact);
+      expect((await store.findDigest('nas', 'day', '2026-11-25'))?.compact).toEqual(compact);
+      await store.insertDigest(digest({ key: '2026-11-26' }));
+      expect(await store.getDigest(digest({ key: '2026-11-26' }).id)).not.toHaveProperty('compact');
+    });
+
     it('lets one of several concurrent freezes of an edition create it', async () => {
       const store = await engine.open();
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertDigest(digest({ id: `dg_race_${i}` }))));
@@ -191,6 +203,31 @@ export function storeContract(engine: Engine): void {
       expect(await store.getSubscriber(ada.id)).toMatchObject({ status: 'confirmed', topics: ['llm'], confirmTokenHash: null });
       expect((await store.listSubscribers()).map((s) => s.email)).toEqual(['ada@example.org', 'bob@example.org']);
       expect((await store.listSubscribers({ status: 'pending' })).map((s) => s.email)).toEqual([]);
+    });
+
+    it("keeps each subscriber's layout: full unless chosen, kept by a write that does not name one, and copied by an export", async () => {
+      const store = await engine.open();
+      const ada = subscriber({ email: 'ada@example.org', layout: 'compact' });
+      const bob = subscriber({ email: 'bob@example.org' });
+      await store.saveSubscribers([{ subscriber: ada, events: [] }, { subscriber: bob, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).toEqual(ada);
+      expect(await store.getSubscriber(bob.id)).not.toHaveProperty('layout');
+      // An import or an operator's write that knows nothing of layouts leaves the choice alone.
+      const { layout: _chosen, ...unnamed } = ada;
+      await store.saveSubscribers([{ subscriber: { ...unnamed, sendHour: 9 }, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).toMatchObject({ layout: 'compact', sendHour: 9 });
+      await store.saveSubscribers([{ subscriber: { ...ada, layout: 'full' }, events: [] }, { subscriber: { ...bob, layout: 'compact' }, events: [] }]);
+      expect(await store.getSubscriber(ada.id)).not.toHaveProperty('layout');
+      expect((await store.getSubscriber(bob.id))?.layout).toBe('compact');
+      // The schema refuses a layout it does not know.
+      await expect(engine.exec(store, `UPDATE subscribers SET layout = 'tiny' WHERE id = '${bob.id}'`)).rejects.toThrow();
+      // An export carries it, and an import into another store keeps it.
+      const rows = await store.exportRows('subscribers', 0, 10);
+      expect(rows.map((r) => r.layout)).toEqual(['full', 'compact']);
+      const copy = await engine.open();
+      await copy.importRows(pagesOf([{ table: 'subscribers', rows }]));
+      expect((await copy.getSubscriber(bob.id))?.layout).toBe('compact');
+      expect(await copy.getSubscriber(ada.id)).not.toHaveProperty('layout');
     });
 
     it('refuses a second subscriber with the same address and writes nothing of that batch', async () => {

@@ -2,6 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
+import { LAYOUTS, type Layout } from '../../src/domain/subscriber.js';
 import { signToken } from '../../src/domain/tokens.js';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
@@ -40,8 +41,9 @@ async function freeze(app: App, slugs: string[]): Promise<Digest> {
   return result.digest;
 }
 
-function emailHtml(app: App, digest: Digest): string {
+function emailHtml(app: App, digest: Digest, layout: Layout = 'full'): string {
   return digestMessage({
+    layout,
     digest,
     to: 'ada@example.org',
     tokenSubject: 'sub-1',
@@ -65,11 +67,12 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
   it('read at AA contrast in light and dark, with a dark scheme of their own, and the lead jumps to its entries', async () => {
     const { app, browser } = await setUp();
     for (const slugs of [['nas'], SHOWCASE_TOPICS.map((t) => t.slug)]) {
-      const html = emailHtml(app, await freeze(app, slugs));
-      for (const scheme of SCHEMES) {
+      const digest = await freeze(app, slugs);
+      const html = emailHtml(app, digest);
+      for (const [scheme, layout] of SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => [scheme, layout] as const))) {
         const page = await pageIn(browser, scheme);
-        await page.setContent(html);
-        expect(await contrastFailures(page), `${slugs.join(',')} ${scheme}`).toEqual([]);
+        await page.setContent(emailHtml(app, digest, layout));
+        expect(await contrastFailures(page), `${slugs.join(',')} ${scheme} ${layout}`).toEqual([]);
         expect(await scrollsSideways(page)).toBe(false);
         const card = await page.locator('.pb-card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
         expect(card).toBe(scheme === 'dark' ? 'rgb(31, 32, 35)' : 'rgb(255, 255, 255)');
@@ -85,6 +88,21 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
     }
   });
 
+  it('in the compact layout, 25 papers of three topics take under five phone screens, a third of the full layout', async () => {
+    const { app, browser } = await setUp();
+    const digest = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
+    expect(digest.paperIds.length).toBeGreaterThanOrEqual(25);
+    const height = async (layout: Layout) => {
+      const page = await pageIn(browser, 'light');
+      await page.setContent(emailHtml(app, digest, layout));
+      return page.evaluate(() => document.documentElement.scrollHeight);
+    };
+    const compact = await height('compact');
+    const full = await height('full');
+    expect(compact / 812).toBeLessThan(5);
+    expect(compact).toBeLessThan(full / 2.5);
+  });
+
   it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {
     const { app, base, browser } = await setUp();
     const one = await freeze(app, ['nas']);
@@ -98,6 +116,14 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
         expect(await contrastFailures(page), `${path} ${scheme}`).toEqual([]);
         expect(await scrollsSideways(page), path).toBe(false);
       }
+    }
+    // A link's words stay on one line: "Latest digest (2026-12-02)" does not break inside the date.
+    const page = await pageIn(browser, 'light');
+    await page.goto(`${base}/`);
+    const latest = page.locator('.feeds a', { hasText: 'Latest digest' });
+    expect(await latest.count()).toBeGreaterThan(0);
+    for (const lines of await latest.evaluateAll((links) => links.map((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size))) {
+      expect(lines).toBe(1);
     }
   });
 });

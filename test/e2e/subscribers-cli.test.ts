@@ -42,7 +42,7 @@ describe('paperboy subscribers', () => {
   it('imports a CSV in one go, refuses confirmed rows without --confirmed, and exports state and consent times', () => {
     const cwd = setup();
     const csv = join(cwd, 'list.csv');
-    writeFileSync(csv, 'email,topics,frequency,timezone,hour,status\ncarol@example.org,nas;llm-serving,weekly,Asia/Tokyo,6,\ndan@example.org,nas,,,,confirmed\n');
+    writeFileSync(csv, 'email,topics,frequency,timezone,hour,status,layout\ncarol@example.org,nas;llm-serving,weekly,Asia/Tokyo,6,,compact\ndan@example.org,nas,,,,confirmed,\n');
     const refused = paperboy(cwd, ['subscribers', 'import', csv]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
@@ -60,8 +60,9 @@ describe('paperboy subscribers', () => {
     expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(`paperboy: ${bad}:1: the header has no "email" column (field email)\n`);
 
     const exported = paperboy(cwd, ['subscribers', 'export']).stdout.split('\n');
-    expect(exported[0]).toBe('email,status,topics,frequency,timezone,hour,created_at,subscribed_at,confirmed_at,unsubscribed_at');
-    expect(exported[1]).toMatch(/^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,\S+,\S+,\S+,$/);
+    expect(exported[0]).toBe('email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at');
+    expect(exported[1]).toMatch(/^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,$/);
+    expect(exported[2]).toMatch(/^dan@example\.org,confirmed,nas,daily,UTC,8,full,/);
     const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string; consent: { type: string; source: string }[] }[];
     expect(json[1]).toMatchObject({ email: 'dan@example.org', consent: [{ type: 'import', source: 'csv-import' }] });
 
@@ -71,6 +72,7 @@ describe('paperboy subscribers', () => {
     writeFileSync(round, exported.join('\n'));
     expect(paperboy(other, ['subscribers', 'import', round, '--confirmed']).stdout).toMatch(/^added 2,/);
     expect(paperboy(other, ['subscribers', 'list']).stdout).toBe(paperboy(cwd, ['subscribers', 'list']).stdout);
+    expect(paperboy(other, ['subscribers', 'export']).stdout.split('\n')[1]).toContain(',6,compact,');
     // A dozen CLI runs, each a fresh process: slower than one test's default budget on a busy machine.
   }, 90_000);
 

@@ -62,8 +62,9 @@ describe('bodies of the wrong type get a 400 that names the field, never a 500',
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
     expect(csrf).toBeDefined();
     expectAll400(
-      await fuzz(local(preferencesUrl), { csrf, topics: ['nas'], frequency: 'weekly', timezone: 'UTC', hour: '9' }, {
+      await fuzz(local(preferencesUrl), { csrf, topics: ['nas'], frequency: 'weekly', timezone: 'UTC', hour: '9', layout: 'compact' }, {
         csrf: 'one',
+        layout: 'one',
         topics: 'many',
         frequency: 'one',
         timezone: 'one',

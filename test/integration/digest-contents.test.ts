@@ -196,9 +196,10 @@ describe('the public web copy of a digest', () => {
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
     expect(web).not.toContain('>Preferences</a>');
     expect(web).not.toContain('>Unsubscribe</a>');
-    expect(web).toContain('<a href="https://papers.example.org/#subscribe" class="pb-muted" style="color:#5f6368;">Subscribe</a> · <a href="https://papers.example.org/topics/zebrafish/feed.xml"');
-    const home = await (await fetch(`${base}/`)).text();
-    expect(home).toContain('<section id="subscribe"');
+    // In their place, a form to subscribe to its topics, ticked.
+    expect(web).toContain('<form method="post" action="/subscribe">');
+    expect(web).toContain('<input type="checkbox" name="topics" value="zebrafish" checked>');
+    expect(web).toContain('<a href="/topics/zebrafish/feed.xml">RSS feed</a>');
     // The email itself keeps the recipient's own links.
     const { html } = await received(app, digest);
     expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/preferences\/[^"]+"[^>]*>Preferences<\/a>/);

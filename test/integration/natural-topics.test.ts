@@ -37,7 +37,7 @@ async function hasAll(app: App, id: string, words: string): Promise<boolean> {
   return analyse(words).seq.every((s) => stems.has(s));
 }
 
-/** The store as it was before migration 11, with a topic saved then: each engine's own SQL. */
+/** The store as it was before migration 11 (so before 13's layouts too), with a topic saved then: each engine's own SQL. */
 type Downgrade = (app: App, config: Config) => Promise<void>;
 
 const sqliteDowngrade: Downgrade = async (app, config) => {
@@ -45,6 +45,7 @@ const sqliteDowngrade: Downgrade = async (app, config) => {
   await app.close();
   const db = new Database(path);
   db.exec(`ALTER TABLE topics DROP COLUMN query_syntax;
+    ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
     INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
     PRAGMA user_version = 10;`);
   db.close();
@@ -57,7 +58,7 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     await downgrade(before, config);
     const app = await openApp(config);
     try {
-      expect(app.store.schema.applied).toBe(2);
+      expect(app.store.schema.applied).toBe(3);
       expect(await app.store.getTopic('old-llm')).toMatchObject({ query: 'language model serving', syntax: 'all-words' });
       // The same words saved now: a natural topic.
       await app.store.saveTopic(validateTopic('new-llm', 'language model serving'), AT);
@@ -148,6 +149,7 @@ describe('topics typed in natural words', () => {
         await pgExec(
           (config as Config & { pgSchema: string }).pgSchema,
           `ALTER TABLE topics DROP COLUMN query_syntax;
+           ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
            INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
            UPDATE schema_version SET version = 10;`,
         );

@@ -4,6 +4,7 @@ import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErro
 import { errorText } from '../../domain/errors.js';
 import type { Config } from '../../config.js';
 import type { Digest } from '../../domain/digest.js';
+import type { Layout, Subscriber } from '../../domain/subscriber.js';
 import { topicNames, topicSlugsOf } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { addressRefusal } from './address-check.js';
@@ -14,7 +15,7 @@ import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../../store/ports.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
-import { digestMessage } from './digest-message.js';
+import { digestMessage, digestVariant } from './digest-message.js';
 import { trackRun } from '../operate/runs.js';
 
 export interface DelivererDeps {
@@ -113,7 +114,8 @@ export function createDeliverer(deps: DelivererDeps) {
 
   interface Prepared {
     digest: Digest;
-    fill: RecipientFiller;
+    /** Per layout, the variant split and encoded once, on its first reader. */
+    fill: (layout: Layout) => RecipientFiller;
     topicNames: string;
   }
   const prepared = new Map<string, Promise<Prepared>>();
@@ -124,28 +126,37 @@ export function createDeliverer(deps: DelivererDeps) {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        return { digest, fill: recipientBytesFiller(digest), topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
+        const fills = new Map<Layout, RecipientFiller>();
+        const fill = (layout: Layout) => {
+          let f = fills.get(layout);
+          if (!f) fills.set(layout, (f = recipientBytesFiller(digestVariant(digest, layout))));
+          return f;
+        };
+        return { digest, fill, topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
       })();
       prepared.set(digestId, p);
     }
     return p;
   };
 
-  async function skipReason(d: Delivery): Promise<DeliveryErrorKind | undefined> {
+  /** The subscriber as they are now, or why the delivery is skipped. */
+  async function recipient(d: Delivery): Promise<{ skip: DeliveryErrorKind } | { subscriber: Subscriber }> {
     const s = await store.getSubscriber(d.subscriberId);
-    if (!s) return 'subscriber-gone';
-    if (s.status === 'suppressed') return 'suppressed';
+    if (!s) return { skip: 'subscriber-gone' };
+    if (s.status === 'suppressed') return { skip: 'suppressed' };
     const refused = await addressRefusal(store, d.email);
-    if (refused) return refused;
-    if (s.status !== 'confirmed') return 'unsubscribed';
-    return undefined;
+    if (refused) return { skip: refused };
+    if (s.status !== 'confirmed') return { skip: 'unsubscribed' };
+    return { subscriber: s };
   }
 
   async function composeDigest(d: Delivery): Promise<Composed> {
-    const reason = await skipReason(d);
-    if (reason) return { skip: reason };
+    const checked = await recipient(d);
+    if ('skip' in checked) return checked;
     if (!d.digestId) throw new Error(`digest delivery ${d.id} has no digest`);
     const { digest, fill, topicNames } = await prepare(d.digestId);
+    // The layout is read when the email is made, as the address is: a change applies to the next send.
+    const layout = checked.subscriber.layout ?? 'full';
     return {
       message: digestMessage({
         digest,
@@ -157,7 +168,8 @@ export function createDeliverer(deps: DelivererDeps) {
         config,
         secret: deps.secret,
         date: clock(),
-        fill,
+        layout,
+        fill: fill(layout),
       }),
     };
   }

@@ -1,4 +1,5 @@
 import type { Digest } from '../../domain/digest.js';
+import type { Layout } from '../../domain/subscriber.js';
 import { signToken } from '../../domain/tokens.js';
 import { topicSlugsOf } from '../../domain/topic.js';
 import { recipientFiller, type RecipientFiller } from '../../render/email/digest-email.js';
@@ -18,8 +19,15 @@ export interface DigestMessageInput {
   config: { publicUrl: string; mailFrom: string };
   secret: string;
   date: Date;
-  /** The digest split at its holes once, reused for every recipient of a run. */
+  /** The layout the recipient chose: the edition's compact variant, where it has one; else full. */
+  layout?: Layout;
+  /** The digest (in that layout) split at its holes once, reused for every recipient of a run. */
   fill?: RecipientFiller;
+}
+
+/** The rendered edition a reader of this layout gets: the compact variant where the edition has one. */
+export function digestVariant(digest: Digest, layout: Layout = 'full'): { html: string; text: string } {
+  return layout === 'compact' && digest.compact ? digest.compact : digest;
 }
 
 /** The email of one digest for one recipient: the frozen edition with that recipient's links filled in. */
@@ -28,7 +36,7 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
   const base = config.publicUrl;
   const unsubscribeUrl = `${base}/unsubscribe/${signToken(input.secret, 'unsubscribe', input.tokenSubject)}`;
   const preferencesUrl = `${base}/preferences/${signToken(input.secret, 'preferences', input.tokenSubject)}`;
-  const fill = input.fill ?? recipientFiller(digest);
+  const fill = input.fill ?? recipientFiller(digestVariant(digest, input.layout));
   const { html, text } = fill({ recipient: input.to, unsubscribeUrl, preferencesUrl });
   const domain = domainOf(config.mailFrom);
   return {

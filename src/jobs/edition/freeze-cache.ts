@@ -1,7 +1,7 @@
 import type { Paper } from '../../domain/paper.js';
 import type { Slotted } from '../../domain/ranking/diversity.js';
 import type { Topic } from '../../domain/topic.js';
-import type { remainingCounter } from '../select/pick.js';
+import type { WindowCounter } from '../select/pick.js';
 
 /**
  * What one planning run shares between the digests it freezes: the candidate papers of a window
@@ -12,9 +12,8 @@ export interface FreezeCache {
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
   rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
-  counters: Map<string, (lists: readonly (readonly Slotted[])[]) => number>;
+  counters: Map<string, WindowCounter>;
   ranked: Map<string, readonly Slotted[]>;
-  remaining: Map<string, ReturnType<typeof remainingCounter>>;
   /** Each window's revised papers, and each topic set's pick of them (see revised.ts). */
   revised: Map<string, Promise<Slotted[]>>;
 }
@@ -26,7 +25,6 @@ export const newFreezeCache = (): FreezeCache => ({
   rankings: new Map(),
   counters: new Map(),
   ranked: new Map(),
-  remaining: new Map(),
   revised: new Map(),
 });
 

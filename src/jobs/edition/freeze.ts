@@ -9,7 +9,7 @@ import { renderDigest } from '../../render/email/digest-email.js';
 import { digestView } from '../../render/email/digest-view.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
-import { distinctCounter, pickForTopics, remainingCounter, topicRanking } from '../select/pick.js';
+import { distinctCounter, pickForTopics, topicRanking } from '../select/pick.js';
 import { memo, newFreezeCache, type FreezeCache } from './freeze-cache.js';
 import { revisedIn, revisedPicks } from './revised.js';
 import { windowStartOf } from './window.js';
@@ -123,9 +123,10 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const background = candidates.length > 0 ? await memo(cache.background, 'recent', ranking.background) : [];
   const pickOptions = ranking.options(background, config.digest.maxPapers);
   const rankings = memo(cache.rankings, window, () => topicRanking(candidates, pickOptions));
+  const counter = memo(cache.counters, window, () => distinctCounter(candidates));
   const fresh = pickForTopics(topics, candidates, pickOptions, {
     rankTopic: (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
-    countDistinct: memo(cache.counters, window, () => distinctCounter(candidates)),
+    countDistinct: counter,
   });
   const wanted = new Set(updatedIds);
   const revisedDeps = { store, ranking, maxPapers: config.digest.maxPapers };
@@ -142,7 +143,6 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   }
   const id = digestId(key, period);
   const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
-  const countRemaining = memo(cache.remaining, window, () => remainingCounter(candidates));
   const build = (keep: number) => {
     const shown = picked.slice(0, keep);
     return digestView({
@@ -152,7 +152,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
       window: { start: windowStart, cutoff: cutoffAt },
       picked: shown,
       // What did not fit is listed on the "more" page under its topic, and counted there.
-      moreByTopic: countRemaining(lists, new Set(shownIds(shown))),
+      moreByTopic: counter.remaining(lists, new Set(shownIds(shown))),
       updatedIds: wanted,
       publicUrl: config.publicUrl,
     });
@@ -171,6 +171,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
     html: rendered.html,
     text: rendered.text,
+    compact: rendered.compact,
   });
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });

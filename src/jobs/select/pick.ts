@@ -81,11 +81,21 @@ function countDistinctPapers(lists: readonly (readonly Slotted[])[]): number {
   return new Set(lists.flatMap((l) => l.flatMap((r) => [r.paper.id, ...r.also.map((d) => d.paper.id)]))).size;
 }
 
+/** Counts over one window's rankings; see distinctCounter. */
+export interface WindowCounter {
+  /** The distinct papers of several rankings. */
+  (lists: readonly (readonly Slotted[])[]): number;
+  /** Per ranking, what remainingByTopic would list under it, counted without listing it. */
+  remaining(lists: readonly (readonly Slotted[])[], shown: ReadonlySet<string>): number[];
+}
+
 /**
- * Counts the distinct papers of several rankings of one window's candidates with a reused mark
- * per candidate: a weekly run merges a thousand topic sets whose lists run to thousands of papers.
+ * Counts the distinct papers of several rankings of one window's candidates, and what a digest of
+ * them leaves for its "more" page per topic, with a reused mark per candidate: a weekly run merges
+ * a thousand topic sets whose lists run to thousands of papers. Each list is turned into candidate
+ * indices once, however many topic sets hold its topic.
  */
-export function distinctCounter(candidates: readonly Paper[]): (lists: readonly (readonly Slotted[])[]) => number {
+export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
   const index = new Map(candidates.map((p, i) => [p.id, i]));
   const marks = new Uint8Array(candidates.length);
   const indices = new WeakMap<readonly Slotted[], Int32Array>();
@@ -94,13 +104,30 @@ export function distinctCounter(candidates: readonly Paper[]): (lists: readonly 
     if (!a) indices.set(list, (a = Int32Array.from(list.flatMap((r) => [r, ...r.also]), (r) => index.get(r.paper.id) ?? -1)));
     return a;
   };
-  return (lists) => {
+  const distinct = (lists: readonly (readonly Slotted[])[]) => {
     const arrays = lists.map(of);
     let n = 0;
     for (const a of arrays) for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
     for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
     return n;
   };
+  const remaining = (lists: readonly (readonly Slotted[])[], shown: ReadonlySet<string>) => {
+    const shownAt: number[] = [];
+    for (const id of shown) {
+      const i = index.get(id);
+      if (i !== undefined && marks[i] === 0) (marks[i] = 1), shownAt.push(i);
+    }
+    const arrays = lists.map(of);
+    const counts = arrays.map((a) => {
+      let n = 0;
+      for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
+      return n;
+    });
+    for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
+    for (const i of shownAt) marks[i] = 0;
+    return counts;
+  };
+  return Object.assign(distinct, { remaining });
 }
 
 /**
@@ -116,36 +143,6 @@ export function remainingByTopic<T extends Slotted>(lists: readonly (readonly T[
     for (const p of papers) seen.add(p.paper.id);
     return papers;
   });
-}
-
-/**
- * Counts what remainingByTopic lists, without listing it, with a reused mark per candidate (as
- * distinctCounter): a weekly run counts the sections of a thousand topic sets.
- */
-export function remainingCounter(candidates: readonly Paper[]): (lists: readonly (readonly Slotted[])[], shown: ReadonlySet<string>) => number[] {
-  const index = new Map(candidates.map((p, i) => [p.id, i]));
-  const marks = new Uint8Array(candidates.length);
-  return (lists, shown) => {
-    const marked: number[] = [];
-    const mark = (id: string) => {
-      const i = index.get(id);
-      if (i === undefined || marks[i] === 1) return false;
-      marks[i] = 1;
-      marked.push(i);
-      return true;
-    };
-    for (const id of shown) mark(id);
-    const counts = lists.map((list) => {
-      let n = 0;
-      for (const entry of list) {
-        if (mark(entry.paper.id)) n++;
-        for (const d of entry.also) if (mark(d.paper.id)) n++;
-      }
-      return n;
-    });
-    for (const i of marked) marks[i] = 0;
-    return counts;
-  };
 }
 
 /** One topic's diversified ranking of the candidates, with the background shaping the statistics. */

@@ -6,6 +6,7 @@ import { newId } from '../../domain/tokens.js';
 import {
   parseFrequency,
   parseHour,
+  parseLayout,
   parseStatus,
   parseTimezone,
   type ConsentEvent,
@@ -103,6 +104,8 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           frequency: field('frequency', () => parseFrequency(row.frequency || 'daily')),
           timezone: field('timezone', () => parseTimezone(row.timezone || 'UTC')),
           sendHour: field('hour', () => parseHour(row.hour || '8')),
+          // Without the column, a subscriber already stored keeps their layout.
+          ...(row.layout ? { layout: field('layout', () => parseLayout(row.layout!)) } : {}),
         };
 
         const existing = await store.findSubscriberByEmail(email);
@@ -161,6 +164,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           frequency: s.frequency,
           timezone: s.timezone,
           hour: s.sendHour,
+          layout: s.layout ?? 'full',
           created_at: s.createdAt,
           subscribed_at: history.find((e) => e.type === 'subscribe' || e.type === 'import')?.at ?? '',
           confirmed_at: s.confirmedAt ?? '',
@@ -171,7 +175,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
       return stringify(
         rows.map(({ consent: _consent, topics, ...flat }) => ({ ...flat, topics: topics.join(';') })),
-        { header: true, columns: ['email', 'status', 'topics', 'frequency', 'timezone', 'hour', 'created_at', 'subscribed_at', 'confirmed_at', 'unsubscribed_at'] },
+        { header: true, columns: ['email', 'status', 'topics', 'frequency', 'timezone', 'hour', 'layout', 'created_at', 'subscribed_at', 'confirmed_at', 'unsubscribed_at'] },
       );
     },
   };

@@ -4,6 +4,7 @@ import {
   mayResendConfirmation,
   parseFrequency,
   parseHour,
+  parseLayout,
   parseTimezone,
   type ConsentEvent,
   type ConsentEventType,
@@ -23,6 +24,8 @@ export interface SubscribeRequest {
   frequency?: string | undefined;
   timezone?: string | undefined;
   hour?: string | number | undefined;
+  /** full or compact; left out, the subscriber's stays as it is (a new one gets full). */
+  layout?: string | undefined;
 }
 
 /** Where a request came from, for the consent log. IP and user agent are kept only when configured. */
@@ -110,6 +113,7 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       frequency: parseFrequency(request.frequency ?? 'daily'),
       timezone: parseTimezone(request.timezone || 'UTC'),
       sendHour: parseHour(request.hour ?? 8),
+      ...(request.layout ? { layout: parseLayout(request.layout) } : {}),
     };
   }
 

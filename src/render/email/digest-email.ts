@@ -10,6 +10,8 @@ export interface RenderedDigest {
   /** HTML and text with the per-recipient holes still in them. */
   html: string;
   text: string;
+  /** The same papers in the compact layout (holes left in too). */
+  compact: { html: string; text: string };
   /** How many of the view's papers fit (with their near-duplicates); the rest are counted in the "more" link. */
   shown: number;
 }
@@ -28,8 +30,10 @@ export function renderDigest(templates: EmailTemplates, build: ViewBuilder, pick
   for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
     const view = build(keep);
     const html = templates.html(view);
+    // The full layout is the longer: what fits in it fits in the compact one, the same papers.
     if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) {
-      return { subject: view.subject, html, text: templates.text(view), shown: keep };
+      const compact = { ...view, compact: true };
+      return { subject: view.subject, html, text: templates.text(view), compact: { html: templates.html(compact), text: templates.text(compact) }, shown: keep };
     }
   }
 }
@@ -76,4 +80,20 @@ export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subs
     .replace(PREFERENCES_LINK, '')
     .replace(UNSUBSCRIBE_LINK, (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`);
   return personalise({ html, text: rendered.text }, { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl }).html;
+}
+
+// The part of a digest between these marks (templates/digest.mjml) is what its web copy shows.
+const WEB_PART = /<!--pb:web-->([\s\S]*?)<!--\/pb:web-->/;
+
+/**
+ * What the site shows of a frozen digest, inside its own layout: the email's content (heading,
+ * lead, sections, papers, "more" lines) without the email's header, footer or inline styles, so
+ * that the site's stylesheet, light or dark, styles it. Undefined for an edition frozen before
+ * the content was marked: that one is shown as its public copy.
+ */
+export function webContent(html: string): string | undefined {
+  const part = WEB_PART.exec(html)?.[1];
+  // Titles and abstracts were escaped when the edition was rendered; a quote in a value is &quot;,
+  // so a style attribute ends at the first quote.
+  return part?.replace(/ style="[^"]*"/g, '');
 }

@@ -32,6 +32,8 @@ export interface DigestView {
   sections: SectionView[];
   /** Every paper shown, as numbered, in section order. */
   papers: PaperView[];
+  /** The compact layout: each paper's title, first authors, `summary` and a link to the rest. */
+  compact: boolean;
   holes: HoleValues;
 }
 
@@ -65,6 +67,12 @@ export interface PaperView {
   facts: string;
   authors: string;
   abstract: string;
+  /** The compact layout's text: the source's short summary where it gives one, else the abstract's first sentence or two. */
+  summary: string;
+  /** The compact layout's authors: the first few. */
+  firstAuthors: string;
+  /** Its full entry in the web copy: the compact layout's "more". */
+  entryUrl: string;
   /** Why it was picked, in a few words ("matches NAS · like …"), with its topic in a digest of several. */
   why: string;
   score: string;
@@ -99,9 +107,27 @@ export interface DigestViewInput {
   publicUrl: string;
 }
 
-function authorsLine(authors: readonly string[]): string {
-  if (authors.length <= SHOWN_AUTHORS) return authors.join(', ');
-  return `${authors.slice(0, SHOWN_AUTHORS).join(', ')} et al.`;
+function authorsLine(authors: readonly string[], shown = SHOWN_AUTHORS): string {
+  if (authors.length <= shown) return authors.join(', ');
+  return `${authors.slice(0, shown).join(', ')} et al.`;
+}
+
+const COMPACT_AUTHORS = 3;
+/** The compact layout's text: a phone's two or three lines. */
+const SUMMARY_CHARS = 100;
+const SENTENCE_END = /[.!?](?=\s+["'(\[]?\p{Lu})/gu;
+
+/** The abstract's first sentence, and the second if both fit the compact layout's few lines. */
+export function openingSentences(abstract: string, max = SUMMARY_CHARS): string {
+  let end = 0;
+  for (const m of abstract.matchAll(SENTENCE_END)) {
+    const at = m.index + 1;
+    if (at > max) break;
+    end = at;
+    // Two sentences at most, and a first one that says enough on its own.
+    if (end >= max / 2) break;
+  }
+  return end > 0 ? abstract.slice(0, end) : trimText(abstract, max);
 }
 
 function plural(n: number, one: string, many: string): string {
@@ -147,7 +173,8 @@ export function digestView(input: DigestViewInput): DigestView {
   const total = papersShown(input.picked) + more;
   const isUpdated = (id: string) => input.updatedIds?.has(id) ?? false;
   const updatedCount = input.picked.filter((p) => isUpdated(p.paper.id)).length;
-  const moreUrl = `${base}/digests/${encodeURIComponent(input.digestId)}/more`;
+  const webUrl = `${base}/digests/${encodeURIComponent(input.digestId)}`;
+  const moreUrl = `${webUrl}/more`;
   // A paper whose topic is not among the digest's (an older caller) goes to the first section.
   const known = new Set(input.topics.map((t) => t.slug));
   const sectionOf = (p: { section?: string }) => (p.section !== undefined && known.has(p.section) ? p.section : input.topics[0]?.slug);
@@ -196,7 +223,7 @@ export function digestView(input: DigestViewInput): DigestView {
     periodLabel: label,
     countLabel: `${shownOf(papersShown(input.picked), total)}${from ? `, from ${from}` : ''}`,
     homeUrl: `${base}/`,
-    webUrl: `${base}/digests/${encodeURIComponent(input.digestId)}`,
+    webUrl,
     feedUrl: single ? `${base}/topics/${single.slug}/feed.xml` : `${base}/feed.xml`,
     // The edition's own list of what did not fit: a topic page shows only its newest papers.
     moreUrl,
@@ -206,6 +233,7 @@ export function digestView(input: DigestViewInput): DigestView {
     named,
     sections,
     papers,
+    compact: false,
     holes: HOLE_MARKERS,
   };
 
@@ -217,6 +245,9 @@ export function digestView(input: DigestViewInput): DigestView {
       facts: paperFacts(picked.paper),
       authors: authorsLine(picked.paper.authors),
       abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
+      summary: picked.paper.aiSummary ? trimText(picked.paper.aiSummary, SUMMARY_CHARS) : openingSentences(readableAbstract(picked.paper.abstract)),
+      firstAuthors: authorsLine(picked.paper.authors, COMPACT_AUTHORS),
+      entryUrl: `${webUrl}#paper-${n}`,
       // The section names the topic: the reason says only what matched.
       why: explain(picked),
       score: scoreLabel(picked.score),

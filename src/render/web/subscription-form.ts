@@ -13,6 +13,8 @@ export interface SubscriptionFormView {
   timezones: { name: string; selected: boolean }[];
   timezoneChosen: boolean;
   hours: { value: number; label: string; selected: boolean }[];
+  full: boolean;
+  compact: boolean;
 }
 
 /** The values the subscribe and preferences forms show: the current choice, or the defaults. */
@@ -33,5 +35,7 @@ export function subscriptionFormView(
     timezones: zones.map((name) => ({ name, selected: name === zone })),
     timezoneChosen: current.timezone !== undefined,
     hours: Array.from({ length: 24 }, (_, h) => ({ value: h, label: hourLabel(h), selected: h === hour })),
+    full: current.layout !== 'compact',
+    compact: current.layout === 'compact',
   };
 }

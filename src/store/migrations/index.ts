@@ -14,6 +14,7 @@ import m009 from './009-digest-papers.js';
 import m010 from './010-confirmation-deliveries.js';
 import m011 from './011-topic-query-syntax.js';
 import m012 from './012-drop-paper-search.js';
+import m013 from './013-digest-layouts.js';
 
 /** In order: a store at version n has run the first n. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];

@@ -35,6 +35,9 @@ const UPSERT = sql`
     confirmed_at = excluded.confirmed_at, unsubscribed_at = excluded.unsubscribed_at,
     confirm_token_hash = excluded.confirm_token_hash, confirm_expires_at = excluded.confirm_expires_at,
     confirm_sent_at = excluded.confirm_sent_at`;
+// A subscriber written without a layout keeps the one stored (a new one has the column's 'full').
+const SET_LAYOUTS = sql`
+  UPDATE subscribers SET layout = x.layout FROM ${jsonRows('rows', ['id', 'layout'])} AS x WHERE subscribers.id = x.id`;
 const CLEAR_TOPICS = sql`DELETE FROM subscriber_topics WHERE ${inList('subscriber_id', 'ids')}`;
 const ADD_TOPICS = sql`
   INSERT INTO subscriber_topics (subscriber_id, topic_slug)
@@ -102,6 +105,8 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
               s.unsubscribedAt, s.confirmTokenHash, s.confirmExpiresAt, s.confirmSentAt,
             ]),
           });
+          const layouts = chunk.flatMap((s) => (s.layout === undefined ? [] : [[s.id, s.layout]]));
+          if (layouts.length > 0) await tx.run(SET_LAYOUTS, { rows: layouts });
           await tx.run(CLEAR_TOPICS, { ids: chunk.map((s) => s.id) });
           const pairs = chunk.flatMap((s) => [...new Set(s.topics)].map((slug) => [s.id, slug]));
           if (pairs.length > 0) await tx.run(ADD_TOPICS, { rows: pairs });
