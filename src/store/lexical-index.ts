@@ -17,7 +17,7 @@ export function createFtsLexicalIndex(papers: readonly IndexedPaper[], titleBoos
   const insert = db.prepare('INSERT INTO paper_text (rowid, title, abstract, title_wholes, abstract_wholes) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
     // rowid is the paper's position + 1: FTS5 rowids are positive.
-    papers.forEach((p, i) => insert.run(i + 1, p.title, p.abstract, p.titleWholes, p.abstractWholes));
+    for (const [i, p] of papers.entries()) insert.run(i + 1, p.title, p.abstract, p.titleWholes, p.abstractWholes);
   })();
   const boost = Number(titleBoost);
   const search = db
