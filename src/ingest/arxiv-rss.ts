@@ -4,13 +4,10 @@ import { WEEKDAYS, type Weekday } from '../domain/source.js';
 import type { ParsedSource } from './parsed.js';
 import { isoDate, lineOfElement, list, newest, parseXml, text, type XmlNode } from './xml.js';
 
-/**
- * arXiv's RSS (rss.arxiv.org/rss/<category>): one item per announcement. The guid is
- * `oai:arXiv.org:<id>v<n>`; the description starts `arXiv:<id>v<n> Announce Type: new|cross|
- * replace|replace-cross Abstract: …`; `dc:creator` is one comma-joined string of authors; the
- * channel's `skipDays` names the days nothing is announced (Saturday, Sunday).
- */
-export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
+// arXiv's RSS (rss.arxiv.org/rss/<category>): one item per announcement. The guid is
+// `oai:arXiv.org:<id>v<n>`; the description starts `arXiv:<id>v<n> Announce Type: new|cross|
+// replace|replace-cross Abstract: …`; `dc:creator` is one comma-joined string of authors; the
+// channel's `skipDays` names the days nothing is announced (Saturday, Sunday).
 
 export function looksLikeArxivRss(head: string): boolean {
   return head.includes('<rss') && (head.includes('xmlns:arxiv=') || head.includes('rss.arxiv.org'));

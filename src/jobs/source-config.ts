@@ -46,8 +46,6 @@ export const sourceSchema = z
     if (needsUrl) ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${s.format} source needs a url` });
   });
 
-export type SourceEntry = z.input<typeof sourceSchema>;
-
 /** A validated entry with its URL worked out (arXiv query or category, Hugging Face's API). */
 export function toSource(entry: z.output<typeof sourceSchema>): Source {
   const { category, query, url, ...rest } = entry;
