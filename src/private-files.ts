@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 
 export const PRIVATE_FILE = 0o600;
-export const PRIVATE_DIR = 0o700;
+const PRIVATE_DIR = 0o700;
 
 /** Creates a folder (and its parents) owner-only; one that exists is left as it is. */
 export function makePrivateDir(dir: string): void {

@@ -106,7 +106,7 @@ export function readableAbstract(abstract: string): string {
 }
 
 /** The title as a reader should see it: one line, LaTeX markup turned into the text it prints. */
-export function normaliseTitle(title: string): string {
+function normaliseTitle(title: string): string {
   return normaliseWhitespace(latexToText(normaliseWhitespace(title)));
 }
 

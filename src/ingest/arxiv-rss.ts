@@ -24,7 +24,7 @@ export function splitCreators(raw: string): string[] {
 const ANNOUNCE = /^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?/i;
 
 /** The announcement header split from the abstract that follows it. */
-export function splitDescription(raw: string): { id?: string; type?: string; abstract: string } {
+function splitDescription(raw: string): { id?: string; type?: string; abstract: string } {
   const m = ANNOUNCE.exec(raw);
   if (!m) return { abstract: raw };
   return { id: m[1], type: m[2]?.toLowerCase(), abstract: raw.slice(m[0].length) };

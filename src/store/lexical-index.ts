@@ -48,7 +48,7 @@ export function createFtsLexicalIndex(papers: readonly IndexedPaper[], titleBoos
 const MAX_LOOSE_WORDS = 7;
 
 /** The FTS5 query for a form: its tokens AND-ed, or one phrase (or, when loose, the phrases with dropped words between). */
-export function matchExpression(tokens: readonly string[], adjacent: boolean, loose: boolean): string {
+function matchExpression(tokens: readonly string[], adjacent: boolean, loose: boolean): string {
   const quote = (words: readonly string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
   if (!adjacent || tokens.length === 1) return [...new Set(tokens)].map((t) => quote([t])).join(' AND ');
   if (!loose || tokens.length > MAX_LOOSE_WORDS) return quote(tokens);
