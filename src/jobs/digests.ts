@@ -41,7 +41,7 @@ export type FreezeResult =
  * Slots of an email that revised papers shown as updated may take: a fifth (at least one), so
  * that updates never crowd out what is new.
  */
-const updatedSlots = (slots: number) => Math.max(1, Math.floor(slots / 5));
+export const updatedSlots = (slots: number) => Math.max(1, Math.floor(slots / 5));
 
 const PERIOD_MS: Record<PeriodKind, number> = { day: 86_400_000, week: 7 * 86_400_000 };
 
