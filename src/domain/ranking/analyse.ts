@@ -15,7 +15,8 @@ export interface Analysed {
   whole: string[];
 }
 
-// Common English function words plus words every abstract uses ("propose", "paper", "results").
+// Common English function words plus the connective words of academic prose ("using", "based",
+// "via", "et al"), which say nothing about a topic.
 const STOPWORD_LIST =
   'a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours yourself yourselves via using use used uses based towards toward upon within without across among thus however therefore moreover furthermore e g eg ie i.e et al';
 const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
