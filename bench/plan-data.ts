@@ -44,14 +44,14 @@ export async function generatePlanData(path: string, sizes: PlanData = { subscri
   const at = PLAN_AT.toISOString();
   db.transaction(() => {
     const topic = db.prepare('INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
-    WORDS.forEach((w, i) => topic.run(`t${String(i).padStart(2, '0')}`, w, `"${w}"`, at, at));
+    for (const [i, w] of WORDS.entries()) topic.run(`t${String(i).padStart(2, '0')}`, w, `"${w}"`, at, at);
 
     const paper = db.prepare(`INSERT INTO papers (id, title, abstract, authors, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
     const weekStart = PLAN_AT.getTime() - 7 * 86_400_000;
     for (let i = 0; i < sizes.papers; i++) {
       const terms = [pick(WORDS), pick(WORDS), pick(WORDS)];
       const seen = new Date(weekStart + 3_600_000 + Math.floor(random() * 6.9 * 86_400_000)).toISOString();
-      const abstract = `We study ${terms[1]} and ${terms[2]}. ` + 'Our method improves on strong baselines across tasks and scales. '.repeat(6);
+      const abstract = `We study ${terms[1]} and ${terms[2]}. ${'Our method improves on strong baselines across tasks and scales. '.repeat(6)}`;
       const authors = JSON.stringify(Array.from({ length: 1 + Math.floor(random() * 8) }, (_, k) => `Author ${i}-${k}`));
       paper.run(`title:bench-${i}`, `Paper ${i} on ${terms[0]}`, abstract, authors, seen, seen);
     }

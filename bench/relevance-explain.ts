@@ -24,7 +24,7 @@ export function explain(slug: string, slots: number, text?: string): void {
     return `${String(place).padStart(3)}  g${grades.get(s.paper.id) ?? 0}  ${s.score.toFixed(3)}  ${s.paper.title.slice(0, 80)}  [${how}]`;
   };
   console.log(`${slug}: ${query}\n  #   grade score  title  [why]`);
-  shown.slice(0, 10).forEach((s, k) => console.log(line(s, k + 1)));
+  for (const [k, s] of shown.slice(0, 10).entries()) console.log(line(s, k + 1));
   console.log('graded 1 or 2, not in the first ten:');
   const top = new Set(shown.slice(0, 10).map((s) => s.paper.id));
   for (const [id, grade] of [...grades].sort((a, b) => b[1] - a[1])) {

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../src/domain/errors.js';
 import type { Paper } from '../src/domain/paper.js';
-import { parseQuery } from '../src/domain/query.js';
+import { parseQuery, type Query } from '../src/domain/query.js';
 import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker, type Ranker } from '../src/domain/ranking/ranker.js';
 import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
@@ -71,7 +71,7 @@ interface Rankers {
 }
 
 function paperboyRanking(ranker: Ranker, text: string): { ids: string[]; refused?: string } {
-  let query;
+  let query: Query;
   try {
     // As `topics add` takes a new topic: a query it refuses never makes a digest.
     query = parseQuery(text, { strict: true });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
 import { PLAN_AT } from './plan-data.js';
-import { generateWeekOnePlanned, runChild } from './plan.js';
+import { generateWeekOnePlanned } from './plan.js';
 import { summarise, type Summary } from './stats.js';
 
 const DAY = 86_400_000;

@@ -1,28 +1,14 @@
 // Paperboy's own files hold subscribers' addresses, the secret that signs their links and the mail
 // sent to them: they are readable by their owner only. Modes are set with chmod after creation,
 // because the mode given to open/mkdir is filtered through the umask.
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 
 export const PRIVATE_FILE = 0o600;
-export const PRIVATE_DIR = 0o700;
+const PRIVATE_DIR = 0o700;
 
 /** Creates a folder (and its parents) owner-only; one that exists is left as it is. */
 export function makePrivateDir(dir: string): void {
   if (mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR }) !== undefined) chmodSync(dir, PRIVATE_DIR);
-}
-
-/** Creates an empty owner-only file unless it exists; returns whether it made it. */
-export function makePrivateFile(file: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx', PRIVATE_FILE);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  closeSync(fd);
-  chmodSync(file, PRIVATE_FILE);
-  return true;
 }
 
 /** The mode bits of a path, or undefined when it does not exist. */

@@ -77,8 +77,8 @@ const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${ar
  * The parser's "unknown option '-survey nas'" for `topics add`, with how to pass such a query:
  * after `--`. Other errors go out as they are.
  */
-export function withQueryHint(message: string, args: readonly string[], command: 'add' | 'preview' = 'add'): string {
-  const flag = /^error: unknown option '(-[^-][^]*)'\n?$/.exec(message)?.[1];
+function withQueryHint(message: string, args: readonly string[], command: 'add' | 'preview' = 'add'): string {
+  const flag = /^error: unknown option '(-[^-][\s\S]*)'\n?$/.exec(message)?.[1];
   if (flag === undefined) return message;
   const [slug = '<slug>'] = args.filter((a) => a !== flag && !a.startsWith('-'));
   const example = command === 'add' ? `paperboy topics add ${shellQuote(slug)} -- ${shellQuote(flag)}` : `paperboy topics preview -- ${shellQuote(flag)}`;

@@ -87,7 +87,7 @@ export function classifySendError(err: { responseCode?: unknown; response?: unkn
 }
 
 /** Exponential backoff with ±25 % jitter, so retries of many deliveries do not arrive together. */
-export function backoffMs(attempt: number, policy: RetryPolicy, random: number): number {
+function backoffMs(attempt: number, policy: RetryPolicy, random: number): number {
   const base = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 4 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.75 + 0.5 * random));
 }

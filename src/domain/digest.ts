@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ScoredPaper } from './matching.js';
 import type { Period } from './period.js';
 
 /** One frozen edition: the papers picked for one topic set and one period. */
@@ -42,14 +41,4 @@ export function editionKey(topicSet: string, since?: string, updatedIds: readonl
   if (updatedIds.length === 0) return variant ? `${topicSet}@${variant}` : topicSet;
   const hash = createHash('sha256').update([...updatedIds].sort().join('\n')).digest('base64url');
   return `${topicSet}@${variant}+updated:${hash.slice(0, 12)}`;
-}
-
-/** Where the candidate window of a new digest starts: after the previous edition, or at the period's start. */
-export function windowStartFor(period: Period, previousCutoff: string | undefined): string {
-  return previousCutoff ?? period.start.toISOString();
-}
-
-/** Keeps the best `limit` papers; the rest are counted so the email can say how many more there are. */
-export function pickTop(ranked: readonly ScoredPaper[], limit: number): { picked: ScoredPaper[]; more: number } {
-  return { picked: ranked.slice(0, limit), more: Math.max(0, ranked.length - limit) };
 }

@@ -53,7 +53,7 @@ export class StoreUnavailableError extends PaperboyError {
 }
 
 /** The longest error text shown to a user: a terminal line, a table cell, a health field. */
-export const MAX_MESSAGE_LENGTH = 300;
+const MAX_MESSAGE_LENGTH = 300;
 
 /** An error's message as users see it: one bounded line (see oneLine). */
 export function errorText(err: unknown, max: number = MAX_MESSAGE_LENGTH): string {

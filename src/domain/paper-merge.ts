@@ -45,11 +45,10 @@ function union(a: readonly string[] | undefined, b: readonly string[] | undefine
 function mergeFacts(existing: PaperFacts, input: PaperFacts): PaperFacts {
   const upvotes =
     existing.upvotes === undefined ? input.upvotes : input.upvotes === undefined ? existing.upvotes : Math.max(existing.upvotes, input.upvotes);
+  // The earlier day it was featured; ISO dates compare as strings.
   const featuredOn =
-    existing.featuredOn && input.featuredOn
-      ? existing.featuredOn < input.featuredOn
-        ? existing.featuredOn
-        : input.featuredOn
+    existing.featuredOn && input.featuredOn && input.featuredOn < existing.featuredOn
+      ? input.featuredOn
       : (existing.featuredOn ?? input.featuredOn);
   return {
     categories: union(existing.categories, input.categories),

@@ -70,7 +70,7 @@ export function parseArxivId(raw: string): { id: string; version?: number } | un
     .replace(/(?:\.pdf)?(?:[?#].*)?$/i, '')
     .replace(/\/$/, '');
   const m = ARXIV_NEW.exec(s) ?? ARXIV_OLD.exec(s);
-  if (!m || !m[1]) return undefined;
+  if (!m?.[1]) return undefined;
   return m[2] ? { id: m[1], version: Number(m[2]) } : { id: m[1] };
 }
 
@@ -106,7 +106,7 @@ export function readableAbstract(abstract: string): string {
 }
 
 /** The title as a reader should see it: one line, LaTeX markup turned into the text it prints. */
-export function normaliseTitle(title: string): string {
+function normaliseTitle(title: string): string {
   return normaliseWhitespace(latexToText(normaliseWhitespace(title)));
 }
 

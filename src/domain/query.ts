@@ -31,7 +31,6 @@ export interface Query {
  * as every topic stored before natural queries existed was written to mean.
  */
 export type QuerySyntax = 'natural' | 'all-words';
-export const QUERY_SYNTAXES: readonly QuerySyntax[] = ['natural', 'all-words'];
 
 export interface Alternative {
   /** Words and phrases in the order typed. */

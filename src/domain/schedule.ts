@@ -10,7 +10,7 @@ export interface DuePeriod {
 }
 
 /** ISO weekday the weekly digest goes out (Monday). */
-export const WEEKLY_SEND_DAY = 1;
+const WEEKLY_SEND_DAY = 1;
 
 /**
  * The subscriber's current local period and the instant its digest is due: the local send hour

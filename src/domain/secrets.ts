@@ -105,5 +105,3 @@ export function createSecretList(initial: Iterable<string | undefined> = []) {
     values: (): readonly string[] => [...values],
   };
 }
-
-export type SecretList = ReturnType<typeof createSecretList>;

@@ -49,7 +49,7 @@ export interface SourceState {
 }
 
 /** The weekday of an instant in a zone. */
-export function weekdayAt(at: Date, timeZone: string): Weekday {
+function weekdayAt(at: Date, timeZone: string): Weekday {
   return WEEKDAYS[localParts(at, timeZone).weekday - 1] as Weekday;
 }
 

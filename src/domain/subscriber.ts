@@ -2,7 +2,7 @@ import { InvalidInputError } from './errors.js';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
-export const FREQUENCIES = ['daily', 'weekly'] as const;
+const FREQUENCIES = ['daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 /** What a subscriber chose: topics, how often, and when in their own day. */

@@ -12,7 +12,7 @@ export interface SearchedText {
 const termsOf = (alternative: Alternative): readonly QueryTerm[] => alternative.terms;
 
 /** A word or phrase as the reader typed it: a phrase of several words in quotes. */
-export const shownTerm = (term: QueryTerm) => (/\s/.test(term.text.trim()) ? `"${term.text.trim()}"` : term.text);
+const shownTerm = (term: QueryTerm) => (/\s/.test(term.text.trim()) ? `"${term.text.trim()}"` : term.text);
 
 /**
  * The words and phrases of a query that occur in none of the papers, as typed (phrases in quotes),

@@ -9,7 +9,7 @@ import { attr, child, isoDate, lineOfElement, list, newest, parseXml, text, type
  * version's. The API answers errors with HTTP 200 and one entry titled "Error", and an overload
  * with the plain text "Rate exceeded.".
  */
-export const RATE_EXCEEDED = 'Rate exceeded.';
+const RATE_EXCEEDED = 'Rate exceeded.';
 
 /** True when the body is arXiv's plain-text overload answer rather than a feed. */
 export function isRateExceeded(body: string): boolean {

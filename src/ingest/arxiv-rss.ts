@@ -4,13 +4,10 @@ import { WEEKDAYS, type Weekday } from '../domain/source.js';
 import type { ParsedSource } from './parsed.js';
 import { isoDate, lineOfElement, list, newest, parseXml, text, type XmlNode } from './xml.js';
 
-/**
- * arXiv's RSS (rss.arxiv.org/rss/<category>): one item per announcement. The guid is
- * `oai:arXiv.org:<id>v<n>`; the description starts `arXiv:<id>v<n> Announce Type: new|cross|
- * replace|replace-cross Abstract: …`; `dc:creator` is one comma-joined string of authors; the
- * channel's `skipDays` names the days nothing is announced (Saturday, Sunday).
- */
-export type AnnounceType = 'new' | 'cross' | 'replace' | 'replace-cross';
+// arXiv's RSS (rss.arxiv.org/rss/<category>): one item per announcement. The guid is
+// `oai:arXiv.org:<id>v<n>`; the description starts `arXiv:<id>v<n> Announce Type: new|cross|
+// replace|replace-cross Abstract: …`; `dc:creator` is one comma-joined string of authors; the
+// channel's `skipDays` names the days nothing is announced (Saturday, Sunday).
 
 export function looksLikeArxivRss(head: string): boolean {
   return head.includes('<rss') && (head.includes('xmlns:arxiv=') || head.includes('rss.arxiv.org'));
@@ -27,7 +24,7 @@ export function splitCreators(raw: string): string[] {
 const ANNOUNCE = /^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?/i;
 
 /** The announcement header split from the abstract that follows it. */
-export function splitDescription(raw: string): { id?: string; type?: string; abstract: string } {
+function splitDescription(raw: string): { id?: string; type?: string; abstract: string } {
   const m = ANNOUNCE.exec(raw);
   if (!m) return { abstract: raw };
   return { id: m[1], type: m[2]?.toLowerCase(), abstract: raw.slice(m[0].length) };

@@ -7,7 +7,7 @@ import type { ParsedSource } from './parsed.js';
  * line and an abstract line per paper, blank lines between them. The page names no authors,
  * links or ids, so papers from it are keyed by their title.
  */
-export const DAILY_PAGE_MARKER = 'Get trending papers in your email inbox!';
+const DAILY_PAGE_MARKER = 'Get trending papers in your email inbox!';
 
 const HEADER_LINES = 5;
 // What tells the two lines apart, measured on a real page (103 papers): titles are 20 to 143

@@ -15,7 +15,7 @@ export interface DecodedSource {
 const REPLACEMENT = '\uFFFD';
 
 /** The charset parameter of a Content-Type header, if any. */
-export function charsetOf(contentType: string | undefined): string | undefined {
+function charsetOf(contentType: string | undefined): string | undefined {
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   return m?.[1];
 }

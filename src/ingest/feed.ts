@@ -12,7 +12,7 @@ import { attr, child, htmlToText, isoDate, lineOfElement, list, newest, parseXml
 export type FeedKind = 'rss' | 'atom';
 
 /** Which of the two the document is, from its root element. */
-export function feedKind(doc: XmlNode): FeedKind | undefined {
+function feedKind(doc: XmlNode): FeedKind | undefined {
   if (doc.rss && typeof doc.rss === 'object') return 'rss';
   if (doc.feed && typeof doc.feed === 'object') return 'atom';
   return undefined;

@@ -67,7 +67,7 @@ export class FetchError extends PaperboyError {
  * fetch() refuses a URL with a user and password in it: they go in a Basic Authorization header
  * instead (which it drops on a redirect to another origin).
  */
-export function splitCredentials(url: string): { url: string; authorization?: string } {
+function splitCredentials(url: string): { url: string; authorization?: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -125,7 +125,7 @@ async function readCapped(url: string, response: Response, maxBytes: number): Pr
 const peek = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 200));
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
+function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
   const at = Date.parse(header);

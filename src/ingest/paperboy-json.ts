@@ -25,7 +25,7 @@ export function looksLikePaperboyJson(text: string): boolean {
 }
 
 /** JSON.parse on Node 20 often gives no position; jsonc-parser, in strict mode, says where the error is. */
-export function syntaxError(text: string, file: string, cause: unknown): ParseError {
+function syntaxError(text: string, file: string, cause: unknown): ParseError {
   const errors: ParseError_[] = [];
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
   const first = errors[0];

@@ -34,10 +34,11 @@ interface Sax {
 // sax is a strict, streaming parser: it checks well-formedness while it reads, in one pass (a
 // separate validation pass and a second parse cost three times as much). Loaded on the first XML
 // document, so commands that never read one do not pay for it.
+const require = createRequire(import.meta.url);
 let sax: { lib: Sax; entities: Record<string, string>; insideOpenTag: Set<number> } | undefined;
 function load() {
   if (!sax) {
-    const lib = createRequire(import.meta.url)('sax') as Sax;
+    const lib = require('sax') as Sax;
     // XML's five entities are decoded; any other named one (&nbsp; in a feed written as HTML) is
     // kept as written, for htmlToText to read, rather than failing the whole document.
     const entities = new Proxy(lib.XML_ENTITIES, {

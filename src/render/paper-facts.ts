@@ -11,7 +11,7 @@ export interface LinkView {
 const SHOWN_CATEGORIES = 3;
 
 /** A paper's links, in the order readers look for them. */
-export function linkViews(links: PaperLinks): LinkView[] {
+function linkViews(links: PaperLinks): LinkView[] {
   const out: LinkView[] = [];
   if (links.page) out.push({ label: 'Abstract', url: links.page });
   if (links.pdf) out.push({ label: 'PDF', url: links.pdf });

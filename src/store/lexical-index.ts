@@ -17,7 +17,7 @@ export function createFtsLexicalIndex(papers: readonly IndexedPaper[], titleBoos
   const insert = db.prepare('INSERT INTO paper_text (rowid, title, abstract, title_wholes, abstract_wholes) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
     // rowid is the paper's position + 1: FTS5 rowids are positive.
-    papers.forEach((p, i) => insert.run(i + 1, p.title, p.abstract, p.titleWholes, p.abstractWholes));
+    for (const [i, p] of papers.entries()) insert.run(i + 1, p.title, p.abstract, p.titleWholes, p.abstractWholes);
   })();
   const boost = Number(titleBoost);
   const search = db
@@ -48,7 +48,7 @@ export function createFtsLexicalIndex(papers: readonly IndexedPaper[], titleBoos
 const MAX_LOOSE_WORDS = 7;
 
 /** The FTS5 query for a form: its tokens AND-ed, or one phrase (or, when loose, the phrases with dropped words between). */
-export function matchExpression(tokens: readonly string[], adjacent: boolean, loose: boolean): string {
+function matchExpression(tokens: readonly string[], adjacent: boolean, loose: boolean): string {
   const quote = (words: readonly string[]) => `"${words.join(' ').replaceAll('"', '""')}"`;
   if (!adjacent || tokens.length === 1) return [...new Set(tokens)].map((t) => quote([t])).join(' AND ');
   if (!loose || tokens.length > MAX_LOOSE_WORDS) return quote(tokens);

@@ -4,7 +4,7 @@ import { tokenMatches } from './admin-session.js';
 import { createWindowLimiter } from './window-limiter.js';
 
 /** Failed admin token attempts one client may make in the window before every attempt is refused. */
-export const ADMIN_FAILED_ATTEMPTS = { max: 10, windowMs: 15 * 60_000 };
+const ADMIN_FAILED_ATTEMPTS = { max: 10, windowMs: 15 * 60_000 };
 
 export class UnauthorizedError extends PaperboyError {
   constructor() {

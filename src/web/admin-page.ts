@@ -17,7 +17,7 @@ const shown = (value: unknown) => (typeof value === 'string' ? oneLine(value) : 
 const LOGIN_LIMIT = { max: 5, timeWindow: 60_000 };
 const LOGIN_FORM = { token: formField.one };
 
-const when = (iso: string | Date | null | undefined) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+const when = (iso: string | Date | null | undefined) => (iso ? `${new Date(iso).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—');
 
 /**
  * The operator's page and /metrics. Both exist only when ADMIN_TOKEN is set. A browser logs in by

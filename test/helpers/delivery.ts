@@ -3,7 +3,7 @@ import type { App } from '../../src/app.js';
 import { SAMPLE_PAGE, runningClock, testApp } from './env.js';
 import { TOPICS } from './web.js';
 
-export const PLAN_AT = '2026-11-25T08:00:30Z';
+const PLAN_AT = '2026-11-25T08:00:30Z';
 
 /** An app whose clock runs from just after 08:00 UTC, with the sample papers and topics, sending to `smtpUrl`. */
 export async function deliveryApp(smtpUrl: string, env: Record<string, string> = {}): Promise<App> {

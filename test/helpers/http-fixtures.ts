@@ -36,7 +36,6 @@ export interface RecordedRequest {
 
 type Route = FixtureResponse | FixtureResponse[] | ((req: RecordedRequest, n: number) => FixtureResponse);
 
-export const fixtureText = (name: string) => readFileSync(`${FIXTURES}sources/${name}`, 'utf8');
 export const fixtureBytes = (name: string) => readFileSync(`${FIXTURES}sources/${name}`);
 
 /**

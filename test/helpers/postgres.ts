@@ -15,7 +15,7 @@ export function freshSchema(): { schema: string; env: { DATABASE_URL: string; DA
   return { schema, env: { DATABASE_URL: TEST_PG_URL, DATABASE_SCHEMA: schema } };
 }
 
-export async function dropSchema(schema: string): Promise<void> {
+async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client(TEST_PG_URL);
   await client.connect();
   try {

@@ -21,7 +21,7 @@ export function recordingLogger() {
 }
 
 /** Cron tasks that never fire on their own: the test fires them, with the clock set where it wants. */
-export function manualSchedule() {
+function manualSchedule() {
   const tasks = new Map<string, { expression: string; timezone: string | undefined; fire: () => Promise<void> }>();
   const schedule: Schedule = (expression, run, options) => {
     tasks.set(options.name ?? expression, { expression, timezone: options.timezone, fire: run });

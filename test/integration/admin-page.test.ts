@@ -160,7 +160,7 @@ describe('the admin page\'s topics', () => {
 
 describe.each(ENGINES)('admin page on $engine', ({ env, absent }) => {
   it.skipIf(absent)('shows the last runs, deliveries per day, suppressions, sources and the schedule', async () => {
-    const { app, base, plan, sent, clock } = await withActivity(env());
+    const { app, base, plan, sent } = await withActivity(env());
     expect(plan.deliveriesCreated).toBe(3);
     expect(sent).toMatchObject({ sent: 2, failed: 1 });
     // A run record's own counts do not make the chart: it counts the delivery rows.

@@ -1,5 +1,4 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { App } from '../../src/app.js';
 import { createServer } from '../../src/web/server.js';
 import { closeLater } from '../helpers/delivery.js';
 import { fixedClock, testApp } from '../helpers/env.js';

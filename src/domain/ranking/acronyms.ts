@@ -19,7 +19,7 @@ export type AcronymTable = ReadonlyMap<string, Acronym>;
 const SHORT = /\(([A-Za-z][A-Za-z0-9-]{1,9})\)/g;
 
 /** The long form ending just before `(short)`, or undefined when the letters do not line up. */
-export function longFormFor(short: string, before: string): string | undefined {
+function longFormFor(short: string, before: string): string | undefined {
   const letters = short.replace(/s$/, '').replace(/[^A-Za-z0-9]/g, '');
   if (letters.length < 2 || !/[A-Z]/.test(short)) return undefined;
   const words = before.trimEnd().split(/\s+/);

@@ -15,15 +15,16 @@ export interface Analysed {
   whole: string[];
 }
 
-// Common English function words plus words every abstract uses ("propose", "paper", "results").
+// Common English function words plus the connective words of academic prose ("using", "based",
+// "via", "et al"), which say nothing about a topic.
 const STOPWORD_LIST =
   'a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours yourself yourselves via using use used uses based towards toward upon within without across among thus however therefore moreover furthermore e g eg ie i.e et al';
-export const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
+const STOPWORDS: ReadonlySet<string> = new Set(STOPWORD_LIST.split(' '));
 
 const WORD = /[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 
 /** Splits "ProxylessNAS" into Proxyless and NAS, "Swin3D" into Swin and 3D; one-letter pieces stay attached ("ViT"). */
-export function camelParts(word: string): string[] {
+function camelParts(word: string): string[] {
   // "ViTs", "LLMs", "GANs" are one acronym: a word is only split around a real lowercase word.
   if (!/[a-z]{3}/.test(word)) return [word];
   const pieces = word
@@ -45,7 +46,7 @@ const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '');
 const TERMS = new Map<string, string | undefined>();
 
 /** Normalises one token: lowercase, possessive dropped, stemmed; undefined for a stopword. */
-export function term(raw: string): string | undefined {
+function term(raw: string): string | undefined {
   if (TERMS.has(raw)) return TERMS.get(raw);
   const t = computeTerm(raw);
   if (TERMS.size > 200_000) TERMS.clear();

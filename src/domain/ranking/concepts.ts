@@ -96,7 +96,7 @@ export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTab
     }
     const next = terms[i + 1];
     const term = terms[i] as QueryTerm;
-    if (!next || !next.follows || term.quoted || next.quoted) continue;
+    if (!next?.follows || term.quoted || next.quoted) continue;
     const phrase: QueryTerm = { ...term, text: `${term.text} ${next.text}`, tokens: [...term.tokens, ...next.tokens], phrase: true, acronym: false };
     delete phrase.whole;
     pairs.push({ concept: conceptOf(phrase, acronyms, reverse), of: [i, i + 1] });

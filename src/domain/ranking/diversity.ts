@@ -1,7 +1,7 @@
 import type { ScoredPaper } from './ranker.js';
 
 /** Past this similarity two papers are near-duplicates: only the better one takes a slot. */
-export const NEAR_DUPLICATE = 0.8;
+const NEAR_DUPLICATE = 0.8;
 // Maximal marginal relevance: how much relevance counts against similarity to what is already picked.
 const LAMBDA = 0.85;
 

@@ -19,7 +19,7 @@ function authorMatching(paper: Pick<Paper, 'authors'>, wanted: string): string |
 }
 
 /** Whether one of the paper's authors has every word of `wanted` in their name. */
-export function byAuthor(paper: Pick<Paper, 'authors'>, wanted: string): boolean {
+function byAuthor(paper: Pick<Paper, 'authors'>, wanted: string): boolean {
   return authorMatching(paper, wanted) !== undefined;
 }
 
@@ -32,7 +32,7 @@ function categoryMatching(paper: Pick<Paper, 'categories'>, category: string): s
 }
 
 /** Whether the paper is in the category or in one of the archive's. A paper with no known categories is not. */
-export function inCategory(paper: Pick<Paper, 'categories'>, category: string): boolean {
+function inCategory(paper: Pick<Paper, 'categories'>, category: string): boolean {
   return categoryMatching(paper, category) !== undefined;
 }
 

@@ -80,7 +80,7 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   });
   const terms = names.length;
   const numeric = new Uint8Array(terms);
-  names.forEach((t, id) => (numeric[id] = isNumber(t) ? 1 : 0));
+  for (let id = 0; id < terms; id++) numeric[id] = isNumber(names[id] as string) ? 1 : 0;
 
   // Paper-major: each paper's distinct terms in reading order (title stems, abstract stems, then
   // whole forms), with their counts. `slot` finds a term's entry while its paper is being read.

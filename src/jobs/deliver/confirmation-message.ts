@@ -8,7 +8,7 @@ import { hourLabel, renderConfirmation } from '../../render/email/confirm-email.
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { SubscriberStore, SuppressionStore, TopicStore } from '../../store/ports.js';
 
-export const CONFIRMATION_SUBJECT = 'Confirm your Paperboy subscription';
+const CONFIRMATION_SUBJECT = 'Confirm your Paperboy subscription';
 
 export interface ConfirmationDeps {
   store: Pick<SubscriberStore, 'getSubscriber' | 'issueConfirmToken'> & Pick<TopicStore, 'listTopics'> & Pick<SuppressionStore, 'isSuppressed'>;

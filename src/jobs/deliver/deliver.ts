@@ -79,7 +79,7 @@ export function newWorkerId(): string {
 }
 
 /** Whether the worker that claimed a row is gone: on this host, its process no longer exists. */
-export function workerIsDead(workerId: string, self: string): boolean {
+function workerIsDead(workerId: string, self: string): boolean {
   if (workerId === self) return false;
   const [host, pid] = workerId.split(':');
   if (host !== hostname() || !pid) return false; // another machine: only the lease can tell

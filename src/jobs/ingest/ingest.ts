@@ -48,7 +48,7 @@ export async function readSource(file: string): Promise<string> {
 }
 
 /** A source file's bytes; one over `maxBytes` is refused before it is read. */
-export async function readSourceBytes(file: string, maxBytes: number): Promise<Uint8Array> {
+async function readSourceBytes(file: string, maxBytes: number): Promise<Uint8Array> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -66,10 +66,10 @@ export async function readSourceBytes(file: string, maxBytes: number): Promise<U
   }
 }
 
-export const isUrl = (target: string) => /^https?:\/\//i.test(target);
+const isUrl = (target: string) => /^https?:\/\//i.test(target);
 
 /** A run record's account of a source's warnings: the first few, one bounded line each, and how many. */
-export function recordedWarnings(warnings: readonly string[]): Record<string, unknown> {
+function recordedWarnings(warnings: readonly string[]): Record<string, unknown> {
   if (warnings.length === 0) return {};
   return { warnings: warnings.slice(0, RECORDED_WARNINGS).map((w) => oneLine(w)), warningCount: warnings.length };
 }

@@ -8,9 +8,9 @@ import { ParseError } from '../../domain/errors.js';
 import { SOURCE_FORMATS, WEEKDAYS, type Source } from '../../domain/source.js';
 import { lineOfOffset } from '../../ingest/json-lines.js';
 
-export const ARXIV_API = 'https://export.arxiv.org/api/query';
-export const ARXIV_RSS = 'https://rss.arxiv.org/rss/';
-export const HF_DAILY_API = 'https://huggingface.co/api/daily_papers';
+const ARXIV_API = 'https://export.arxiv.org/api/query';
+const ARXIV_RSS = 'https://rss.arxiv.org/rss/';
+const HF_DAILY_API = 'https://huggingface.co/api/daily_papers';
 
 const validZone = (tz: string) => {
   try {
@@ -46,10 +46,8 @@ export const sourceSchema = z
     if (needsUrl) ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${s.format} source needs a url` });
   });
 
-export type SourceEntry = z.input<typeof sourceSchema>;
-
 /** A validated entry with its URL worked out (arXiv query or category, Hugging Face's API). */
-export function toSource(entry: z.output<typeof sourceSchema>): Source {
+function toSource(entry: z.output<typeof sourceSchema>): Source {
   const { category, query, url, ...rest } = entry;
   if (entry.format === 'arxiv-atom') {
     return { ...rest, url: url ?? ARXIV_API, query: query ?? `cat:${category}` };

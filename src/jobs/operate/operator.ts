@@ -36,7 +36,7 @@ export interface OperatorDeps {
 }
 
 const DAY_MS = 86_400_000;
-export const NEXT_SENDS_SHOWN = 10;
+const NEXT_SENDS_SHOWN = 10;
 
 /** What the admin page and /metrics show: the store's counts, the recorded runs and the schedule. */
 export async function operatorView({ store, clock, config, jobStatus }: OperatorDeps, options: { runs?: number; days?: number } = {}): Promise<OperatorView> {

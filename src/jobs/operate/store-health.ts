@@ -49,5 +49,3 @@ export function createStoreHealth(deps: StoreHealthDeps) {
     },
   };
 }
-
-export type StoreHealthCheck = ReturnType<typeof createStoreHealth>;

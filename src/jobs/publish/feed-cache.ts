@@ -110,5 +110,3 @@ export function createFeedCache<K extends string>({ version, build, maxEntries =
     },
   };
 }
-
-export type FeedCache<K extends string> = ReturnType<typeof createFeedCache<K>>;

@@ -120,5 +120,3 @@ export function createFeedJobs({ store, clock, config }: FeedDeps) {
     },
   };
 }
-
-export type FeedJobs = ReturnType<typeof createFeedJobs>;

@@ -107,7 +107,14 @@ export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
   const distinct = (lists: readonly (readonly Slotted[])[]) => {
     const arrays = lists.map(of);
     let n = 0;
-    for (const a of arrays) for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
+    for (const a of arrays) {
+      for (const i of a) {
+        if (i >= 0 && marks[i] === 0) {
+          marks[i] = 1;
+          n++;
+        }
+      }
+    }
     for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
     return n;
   };

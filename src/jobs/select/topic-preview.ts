@@ -14,7 +14,7 @@ import { assertSeedsStored } from './topics.js';
 /** How far back the preview looks: papers first seen in these last days. */
 export const PREVIEW_DAYS = 30;
 /** Papers a preview lists, best first. */
-export const PREVIEW_PAPERS = 5;
+const PREVIEW_PAPERS = 5;
 
 /** One paper a preview lists, with why it matched (the fields of ScoredPaper, and the sentence made of them). */
 export interface PreviewPaper {

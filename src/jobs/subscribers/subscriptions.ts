@@ -186,7 +186,7 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     async pendingForToken(token: string): Promise<Subscriber | undefined> {
       if (!/^[\w-]{20,100}$/.test(token)) return undefined;
       const s = await store.findSubscriberByConfirmToken(hashConfirmationToken(token));
-      if (!s || s.status !== 'pending' || !s.confirmExpiresAt) return undefined;
+      if (s?.status !== 'pending' || !s.confirmExpiresAt) return undefined;
       return s.confirmExpiresAt > clock().toISOString() ? s : undefined;
     },
 

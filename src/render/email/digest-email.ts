@@ -62,7 +62,7 @@ export function recipientBytesFiller(rendered: Pick<RenderedDigest, 'html' | 'te
 }
 
 /** Fills one recipient's holes; for many recipients of one digest, reuse a recipientFiller. */
-export function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
+function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
   return recipientFiller(rendered)(values);
 }
 

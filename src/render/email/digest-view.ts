@@ -135,7 +135,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /** The mark of a paper shown again after a revision, with its version where it is known. */
-export function updatedLabel(version: number | null): string {
+function updatedLabel(version: number | null): string {
   return version === null ? 'Updated' : `Updated (v${version})`;
 }
 
@@ -146,7 +146,7 @@ function countSubject(fresh: number, updated: number): string {
   return `${plural(fresh, 'new paper', 'new papers')}, ${updated} updated`;
 }
 
-export function moreLabel(more: number): string {
+function moreLabel(more: number): string {
   return `${plural(more, 'more paper', 'more papers')} on the web`;
 }
 

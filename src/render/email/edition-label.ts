@@ -33,7 +33,7 @@ function nearestMidnight(at: number): number {
  * each day once; a label is never more than 12 hours off its window, and never names a day later
  * than the one it is sent on, in any zone.
  */
-export function coveredDays(window: EditionWindow): { first: Date; last: Date } {
+function coveredDays(window: EditionWindow): { first: Date; last: Date } {
   const first = nearestMidnight(Date.parse(window.start));
   const last = nearestMidnight(Date.parse(window.cutoff)) - DAY_MS;
   // A window of a few hours around one midnight: the day it ends on.
@@ -45,7 +45,7 @@ export function coveredDays(window: EditionWindow): { first: Date; last: Date } 
 }
 
 /** "23–29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027", or one day: "29 Nov 2026". */
-export function dayRange(first: Date, last: Date): string {
+function dayRange(first: Date, last: Date): string {
   if (first.getTime() === last.getTime()) return dayMonthYear.format(last);
   if (first.getUTCFullYear() !== last.getUTCFullYear()) return `${dayMonthYear.format(first)} – ${dayMonthYear.format(last)}`;
   if (first.getUTCMonth() !== last.getUTCMonth()) return `${dayMonth.format(first)} – ${dayMonthYear.format(last)}`;

@@ -22,13 +22,13 @@ export function splitHoles(rendered: string): string[] {
   return rendered.split(MARK);
 }
 
-/** Fills the holes of a split template; `escape` is applied to each value (HTML-escaping for the HTML part). */
-export function fillHoles(parts: readonly string[], values: HoleValues, escape: (s: string) => string = (s) => s): string {
+/** Fills the holes of a split template; `escapeValue` is applied to each value (HTML-escaping for the HTML part). */
+export function fillHoles(parts: readonly string[], values: HoleValues, escapeValue: (s: string) => string = (s) => s): string {
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     if (i % 2 === 0) out += part;
-    else if (part in values) out += escape(values[part as HoleName]);
+    else if (part in values) out += escapeValue(values[part as HoleName]);
     else throw new Error(`unknown hole "${part}" in a rendered digest`);
   }
   return out;
@@ -54,12 +54,12 @@ export function encodeParts(parts: readonly string[]): EncodedParts {
 }
 
 /** Fills an encoded template: the bytes that go on the wire, in one buffer. */
-export function fillBytes(t: EncodedParts, values: HoleValues, escape: (s: string) => string = (s) => s): Buffer {
+export function fillBytes(t: EncodedParts, values: HoleValues, escapeValue: (s: string) => string = (s) => s): Buffer {
   const filled: Buffer[] = [];
   let length = 0;
   for (const l of t.literals) length += l.length;
   for (const name of t.holes) {
-    const b = Buffer.from(escape(values[name]), 'utf8');
+    const b = Buffer.from(escapeValue(values[name]), 'utf8');
     filled.push(b);
     length += b.length;
   }

@@ -24,7 +24,7 @@ const types = {
 } as pg.CustomTypesConfig;
 
 /** A schema name safe to put in SQL as an identifier. */
-export function checkSchemaName(schema: string): string {
+function checkSchemaName(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`"${schema}" is not a valid schema name (lower-case letters, digits, _)`);
   return schema;
 }

@@ -22,7 +22,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const DRIVER_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /** The one-line reason when an error means PostgreSQL cannot be used right now. */
-export function pgUnavailable(err: unknown): string | undefined {
+function pgUnavailable(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   const message = firstLine(err);
   if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) return `${message} (${code})`;

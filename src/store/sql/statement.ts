@@ -37,7 +37,7 @@ export function sql(strings: TemplateStringsArray, ...parts: (string | Dialect)[
  * A statement whose two texts differ beyond a few pieces (a plan tuned to each engine): still one
  * set of named parameters, so the code that runs it is written once.
  */
-export function perEngine(text: Record<Engine, string>, json: readonly string[] = []): Statement {
+function perEngine(text: Record<Engine, string>, json: readonly string[] = []): Statement {
   const sqliteNames: string[] = [];
   const sqlite = placeholders(text.sqlite, (name) => {
     sqliteNames.push(name);

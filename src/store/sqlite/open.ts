@@ -33,7 +33,7 @@ function createOwnerOnly(path: string): void {
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PROTOCOL|NOMEM)/;
 
 /** The one-line reason when an error means the SQLite file cannot be used right now. */
-export function sqliteUnavailable(err: unknown): string | undefined {
+function sqliteUnavailable(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNAVAILABLE.test(code) ? `${code}: ${firstLine(err)}` : undefined;
 }
@@ -46,7 +46,7 @@ export function sqliteUnavailable(err: unknown): string | undefined {
  * delivery recorded beside a large ingest, a `send` beside `serve`. Every write transaction
  * begins IMMEDIATE (writeTransaction), or SQLite would fail it at once instead of waiting.
  */
-export const BUSY_TIMEOUT_MS = 60_000;
+const BUSY_TIMEOUT_MS = 60_000;
 
 export interface SqliteOptions extends UnavailableOptions {
   /** How long a write waits for another process's write lock before it fails (busy_timeout; default BUSY_TIMEOUT_MS). */
