@@ -34,22 +34,44 @@ async function startSink(): Promise<{ url: string; child: ChildProcess }> {
 async function preparedApp(smtpUrl: string, connections: number, recipients: number) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   const app = await createApp(
-    loadConfig({ SMTP_URL: smtpUrl, SMTP_CONNECTIONS: String(connections), PUBLIC_URL: 'https://papers.example.org', MAIL_FROM: 'Paperboy <digest@papers.example.org>' }, dir),
+    loadConfig(
+      {
+        SMTP_URL: smtpUrl,
+        SMTP_CONNECTIONS: String(connections),
+        PUBLIC_URL: 'https://papers.example.org',
+        MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+      },
+      dir,
+    ),
     { logger: silentLogger },
   );
   const now = app.clock().toISOString();
   // Confirmed the day before: today's 00:00 UTC edition is theirs (a first digest waits for the
   // first send time after confirming).
   const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
-  await app.store.saveTopic({ slug: 'efficient', name: 'Efficient models', query: 'efficient OR efficiency OR compression' }, now);
+  await app.store.saveTopic(
+    { slug: 'efficient', name: 'Efficient models', query: 'efficient OR efficiency OR compression' },
+    now,
+  );
   await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
   const batch: { subscriber: Subscriber; events: [] }[] = [];
   for (let i = 0; i < recipients; i++) {
     batch.push({
       subscriber: {
-        id: newId('sub'), email: `reader${i}@example.org`, status: 'confirmed', topics: ['efficient'], frequency: 'daily',
-        timezone: 'UTC', sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: signedUp, unsubscribedAt: null,
-        confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+        id: newId('sub'),
+        email: `reader${i}@example.org`,
+        status: 'confirmed',
+        topics: ['efficient'],
+        frequency: 'daily',
+        timezone: 'UTC',
+        sendHour: 0,
+        createdAt: now,
+        updatedAt: now,
+        confirmedAt: signedUp,
+        unsubscribedAt: null,
+        confirmTokenHash: null,
+        confirmExpiresAt: null,
+        confirmSentAt: null,
       },
       events: [],
     });
@@ -71,7 +93,16 @@ async function paperboyRate(smtpUrl: string, connections: number, recipients: nu
     const [digest] = await app.store.listDigests({ limit: 1 });
     // The message the ceiling sends: the same digest, rendered for one recipient once.
     const message = toNodemailer(
-      digestMessage({ digest: digest!, to: 'reader0@example.org', tokenSubject: 'x', deliveryId: 'bench', topicNames: 'Efficient models', config: app.config, secret: app.secret, date: new Date() }),
+      digestMessage({
+        digest: digest!,
+        to: 'reader0@example.org',
+        tokenSubject: 'x',
+        deliveryId: 'bench',
+        topicNames: 'Efficient models',
+        config: app.config,
+        secret: app.secret,
+        date: new Date(),
+      }),
     );
     return { rate, cpuUs, message, htmlKb: Buffer.byteLength(digest!.html) / 1024 };
   } finally {
@@ -82,7 +113,12 @@ async function paperboyRate(smtpUrl: string, connections: number, recipients: nu
 
 /** The ceiling: a bare nodemailer pool sending one pre-rendered message to every recipient. */
 async function ceilingRate(smtpUrl: string, connections: number, recipients: number, message: object) {
-  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: connections, maxMessages: 100_000 } as Parameters<typeof nodemailer.createTransport>[0]);
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: connections,
+    maxMessages: 100_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
   let next = 0;
   const t0 = performance.now();
   const cpu = process.cpuUsage();
@@ -159,7 +195,9 @@ export async function benchDelivery(recipients = 2000, connectionCounts = [1, 4]
 }
 
 export function printDelivery(rows: Awaited<ReturnType<typeof benchDelivery>>, recipients = 2000): void {
-  console.log(`delivery of ${recipients} digests (${rows[0]?.htmlKb.toFixed(0)} KB HTML each) to a local SMTP sink in another process:`);
+  console.log(
+    `delivery of ${recipients} digests (${rows[0]?.htmlKb.toFixed(0)} KB HTML each) to a local SMTP sink in another process:`,
+  );
   for (const r of rows) {
     const pct = r.ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(', ');
     console.log(

@@ -18,7 +18,9 @@ const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.
 /** Why the benchmark cannot run here, or undefined when wrk and nginx are installed. */
 export function feedBenchMissing(): string | undefined {
   const missing = ['wrk', 'nginx'].filter((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status !== 0);
-  return missing.length ? `needs ${missing.join(' and ')} (Debian: apt-get install -y ${missing.join(' ')})` : undefined;
+  return missing.length
+    ? `needs ${missing.join(' and ')} (Debian: apt-get install -y ${missing.join(' ')})`
+    : undefined;
 }
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string, what: string): Promise<void> {
@@ -70,7 +72,10 @@ function wrk(url: string, seconds: number, serverPid: number, headers: string[] 
 
 /** The pid of nginx's one worker (the child of the master we started). */
 function nginxWorker(masterPid: number): number {
-  const children = readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const children = readFileSync(`/proc/${masterPid}/task/${masterPid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   if (children.length !== 1) throw new Error(`expected one nginx worker, found ${children.length}`);
   return Number(children[0]);
 }
@@ -83,7 +88,12 @@ export async function benchFeeds(rounds = 3, seconds = 5) {
     const main = existsSync(DIST_MAIN) ? [DIST_MAIN] : ['--import', TSX, SRC_MAIN];
     const paperboy = spawn(process.execPath, [...main, 'serve'], {
       cwd: dir,
-      env: { PATH: process.env.PATH, PORT: String(paperboyPort), DIGEST_HOUR_UTC: '23', PUBLIC_URL: 'https://papers.example.org' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(paperboyPort),
+        DIGEST_HOUR_UTC: '23',
+        PUBLIC_URL: 'https://papers.example.org',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(paperboy);
@@ -128,7 +138,10 @@ http {
     wrk(feedUrl, 1, paperboyPid);
     wrk(nginxUrl, 1, nginxPid);
     const kinds = ['paperboy', 'nginx', 'paperboy304', 'nginx304'] as const;
-    const r = Object.fromEntries(kinds.map((k) => [k, [] as { rate: number; cpuUs: number }[]])) as Record<(typeof kinds)[number], { rate: number; cpuUs: number }[]>;
+    const r = Object.fromEntries(kinds.map((k) => [k, [] as { rate: number; cpuUs: number }[]])) as Record<
+      (typeof kinds)[number],
+      { rate: number; cpuUs: number }[]
+    >;
     for (let i = 0; i < rounds; i++) {
       r.paperboy.push(wrk(feedUrl, seconds, paperboyPid));
       r.nginx.push(wrk(nginxUrl, seconds, nginxPid));
@@ -147,7 +160,12 @@ http {
       nginx304: rates('nginx304'),
       ratios: r.paperboy.map((p, i) => p.rate / r.nginx[i]!.rate),
       ratios304: r.paperboy304.map((p, i) => p.rate / r.nginx304[i]!.rate),
-      cpu: { paperboy: cpu('paperboy'), nginx: cpu('nginx'), paperboy304: cpu('paperboy304'), nginx304: cpu('nginx304') },
+      cpu: {
+        paperboy: cpu('paperboy'),
+        nginx: cpu('nginx'),
+        paperboy304: cpu('paperboy304'),
+        nginx304: cpu('nginx304'),
+      },
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -156,17 +174,24 @@ http {
   }
 }
 
-const rps = (s: Summary) => `median ${s.median.toFixed(0)} req/s (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}, n=${s.runs})`;
+const rps = (s: Summary) =>
+  `median ${s.median.toFixed(0)} req/s (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)}, n=${s.runs})`;
 
 const us = (s: Summary) => `${s.median.toFixed(1)} µs (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
 export function printFeeds(r: Awaited<ReturnType<typeof benchFeeds>>): void {
-  console.log(`feeds under load (wrk -t1 -c32, ${(r.bytes / 1024).toFixed(1)} KB /feed.xml, loopback; Paperboy one Node process, nginx one worker):`);
+  console.log(
+    `feeds under load (wrk -t1 -c32, ${(r.bytes / 1024).toFixed(1)} KB /feed.xml, loopback; Paperboy one Node process, nginx one worker):`,
+  );
   console.log(`  load average (1 min) at start and after each round: ${r.load.map((x) => x.toFixed(2)).join(', ')}`);
   console.log(`  200, Paperboy serve: ${rps(r.paperboy)}; CPU per request ${us(r.cpu.paperboy)}`);
-  console.log(`  200, nginx (same bytes from a file): ${rps(r.nginx)}; CPU per request ${us(r.cpu.nginx)}; Paperboy / nginx per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`);
+  console.log(
+    `  200, nginx (same bytes from a file): ${rps(r.nginx)}; CPU per request ${us(r.cpu.nginx)}; Paperboy / nginx per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`,
+  );
   console.log(`  304 by ETag, Paperboy: ${rps(r.paperboy304)}; CPU per request ${us(r.cpu.paperboy304)}`);
-  console.log(`  304 by ETag, nginx: ${rps(r.nginx304)}; CPU per request ${us(r.cpu.nginx304)}; Paperboy / nginx per round ${r.ratios304.map((x) => x.toFixed(2)).join(', ')}`);
+  console.log(
+    `  304 by ETag, nginx: ${rps(r.nginx304)}; CPU per request ${us(r.cpu.nginx304)}; Paperboy / nginx per round ${r.ratios304.map((x) => x.toFixed(2)).join(', ')}`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -21,12 +21,18 @@ const WORDS = (
 ).split(' ');
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)] as T;
 // Abstracts draw from 8,000 words with a Zipf-like skew, as English does: a few words are in
 // every abstract, most in a handful. (A tiny vocabulary would make the full-text index unrealistically slow.)
 const SYLLABLES = 'ka ne ro mi tu sa le vo di pa ge lu ba co fe ri mo ta ze hu'.split(' ');
-const LEXICON = [...WORDS, ...Array.from({ length: 8_000 }, (_, i) => SYLLABLES[i % 20]! + SYLLABLES[Math.floor(i / 20) % 20]! + SYLLABLES[Math.floor(i / 400) % 20]!)];
+const LEXICON = [
+  ...WORDS,
+  ...Array.from(
+    { length: 8_000 },
+    (_, i) => SYLLABLES[i % 20]! + SYLLABLES[Math.floor(i / 20) % 20]! + SYLLABLES[Math.floor(i / 400) % 20]!,
+  ),
+];
 const zipf = () => LEXICON[Math.min(LEXICON.length - 1, Math.floor(LEXICON.length ** rand()) - 1)] as string;
 const words = (n: number) => Array.from({ length: n }, zipf).join(' ');
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -103,7 +109,11 @@ function hf(papers: Gen[]): string {
 
 function paperboyJson(papers: Gen[]): string {
   // No arXiv ids: these papers are keyed by their title fingerprint.
-  return JSON.stringify({ papers: papers.map((p) => ({ title: p.title, abstract: p.abstract, authors: p.authors })) }, null, 1);
+  return JSON.stringify(
+    { papers: papers.map((p) => ({ title: p.title, abstract: p.abstract, authors: p.authors })) },
+    null,
+    1,
+  );
 }
 
 export type Mix = 'mixed' | 'json';
@@ -112,7 +122,12 @@ export type Mix = 'mixed' | 'json';
  * Writes files of 1,000 papers. `mixed`: half arXiv API Atom, a quarter Hugging Face JSON, a
  * quarter Paperboy JSON. `json`: half Hugging Face JSON, half Paperboy JSON (a bulk import).
  */
-export function generateInput(dir: string, total = 100_000, perFile = 1_000, mix: Mix = 'mixed'): { files: string[]; bytes: number; papers: Gen[] } {
+export function generateInput(
+  dir: string,
+  total = 100_000,
+  perFile = 1_000,
+  mix: Mix = 'mixed',
+): { files: string[]; bytes: number; papers: Gen[] } {
   mkdirSync(dir, { recursive: true });
   const papers = Array.from({ length: total }, (_, i) => paper(i));
   const files: string[] = [];
@@ -129,7 +144,10 @@ export function generateInput(dir: string, total = 100_000, perFile = 1_000, mix
   return { files, bytes, papers };
 }
 
-async function paperboyRun(files: string[], dir: string): Promise<{ ms: number; cpuMs: number; parseMs: number; added: number }> {
+async function paperboyRun(
+  files: string[],
+  dir: string,
+): Promise<{ ms: number; cpuMs: number; parseMs: number; added: number }> {
   const store = openSqliteStore(join(dir, 'paperboy.db'));
   const ingester = createIngester({ store, clock: () => new Date('2024-03-21T06:00:00Z'), logger: silentLogger });
   const start = performance.now();
@@ -185,7 +203,8 @@ export async function benchIngest(mix: Mix, runs = 3): Promise<IngestBench> {
     for (let r = 0; r < runs; r++) {
       const dir = mkdtempSync(join(root, 'run-'));
       const run = await paperboyRun(input.files, dir);
-      if (run.added !== input.papers.length) throw new Error(`expected ${input.papers.length} papers added, got ${run.added}`);
+      if (run.added !== input.papers.length)
+        throw new Error(`expected ${input.papers.length} papers added, got ${run.added}`);
       paperboy.push(run.ms);
       cpu.push(run.cpuMs);
       parse.push(run.parseMs);
@@ -211,13 +230,17 @@ export async function benchIngest(mix: Mix, runs = 3): Promise<IngestBench> {
 
 export function printIngest(r: IngestBench): void {
   const what = r.mix === 'json' ? 'Hugging Face + Paperboy JSON' : 'half arXiv Atom, half JSON';
-  console.log(`ingest ${r.papers.toLocaleString('en')} papers from ${r.files} files (${what}, ${r.megabytes.toFixed(0)} MB) into a new SQLite store:`);
+  console.log(
+    `ingest ${r.papers.toLocaleString('en')} papers from ${r.files} files (${what}, ${r.megabytes.toFixed(0)} MB) into a new SQLite store:`,
+  );
   console.log(`  paperboy ingest path (read, parse, normalise, upsert):      ${r.paperboy.text}`);
   console.log(`    of which read + parse + normalise:                       ${r.parse.text}`);
   console.log(`    CPU time (user + system) of the same runs:               ${r.paperboyCpu.text}`);
   console.log(`  bare INSERT of the same rows, pre-parsed, no index (floor): ${r.baseline.text}`);
   console.log(`  ratio of medians: ${(r.paperboy.median / r.baseline.median).toFixed(1)}x the floor`);
-  console.log(`  load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(
+    `  load average (1 min) before/after: ${r.loadBefore.toFixed(1)} / ${r.loadAfter.toFixed(1)} on ${availableParallelism()} cores`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -32,13 +32,18 @@ const acronyms = learnAcronyms(papers.map((p) => `${p.title}. ${p.abstract}`));
 const reverse = longForms(acronyms);
 const forms = new Map<string, Form>();
 for (const q of queries.map((q) => parseQuery(q))) {
-  for (const alternative of q.alternatives) for (const c of conceptsOf(alternative, acronyms, reverse)) for (const f of c.forms) forms.set(formKey(f), f);
+  for (const alternative of q.alternatives)
+    for (const c of conceptsOf(alternative, acronyms, reverse)) for (const f of c.forms) forms.set(formKey(f), f);
   for (const f of excludedForms(q.excluded, acronyms, reverse)) forms.set(formKey(f), f);
 }
 const distinct = [...forms.values()];
 /** The papers as the ranker's tokens (stems and whole compounds), space-separated, for the other engines. */
 const analysedDocs = () =>
-  papers.map((p, id) => ({ id, title: indexTokens(analyse(p.title)).join(' '), abstract: indexTokens(analyse(p.abstract)).join(' ') }));
+  papers.map((p, id) => ({
+    id,
+    title: indexTokens(analyse(p.title)).join(' '),
+    abstract: indexTokens(analyse(p.abstract)).join(' '),
+  }));
 
 interface Timing {
   build: number;
@@ -48,7 +53,11 @@ interface Timing {
 }
 
 /** Times one engine: building its index (from the texts), then searching every distinct form once. */
-function timed<I>(build: () => I, hitsOf: (index: I, form: Form) => number, close: (index: I) => void = () => {}): Timing {
+function timed<I>(
+  build: () => I,
+  hitsOf: (index: I, form: Form) => number,
+  close: (index: I) => void = () => {},
+): Timing {
   let start = performance.now();
   const index = build();
   const built = performance.now() - start;
@@ -72,7 +81,13 @@ const paperboy = (): Timing =>
     (index) => index.close(),
   );
 
-const searchOptions = { prefix: false, fuzzy: false, combineWith: 'AND', boost: { title: 3 }, bm25: { k: 1.2, b: 0.75, d: 0 } } as const;
+const searchOptions = {
+  prefix: false,
+  fuzzy: false,
+  combineWith: 'AND',
+  boost: { title: 3 },
+  bm25: { k: 1.2, b: 0.75, d: 0 },
+} as const;
 
 const minisearch = (): Timing =>
   timed(
@@ -104,15 +119,22 @@ const fts5 = (): Timing =>
       })();
       return { db, query: db.prepare('SELECT rowid, bm25(f, 3.0, 1.0) AS score FROM f WHERE f MATCH ?') };
     },
-    ({ query }, f) => query.all(f.adjacent ? `"${f.tokens.join(' ')}"` : f.tokens.map((w) => `"${w}"`).join(' AND ')).length,
+    ({ query }, f) =>
+      query.all(f.adjacent ? `"${f.tokens.join(' ')}"` : f.tokens.map((w) => `"${w}"`).join(' AND ')).length,
     ({ db }) => db.close(),
   );
 
-const engines = { 'Paperboy (FTS5 + vectors)': paperboy, 'MiniSearch 7.2': minisearch, 'SQLite FTS5 (in memory)': fts5 };
+const engines = {
+  'Paperboy (FTS5 + vectors)': paperboy,
+  'MiniSearch 7.2': minisearch,
+  'SQLite FTS5 (in memory)': fts5,
+};
 const results = new Map<string, Timing[]>(Object.keys(engines).map((k) => [k, []]));
 for (let r = 0; r < RUNS; r++) for (const [name, run] of Object.entries(engines)) results.get(name)?.push(run());
 
-console.log(`lexical engines: ${papers.length} papers, ${distinct.length} distinct forms from ${queries.length} topics (${distinct.filter((f) => f.adjacent).length} phrases)`);
+console.log(
+  `lexical engines: ${papers.length} papers, ${distinct.length} distinct forms from ${queries.length} topics (${distinct.filter((f) => f.adjacent).length} phrases)`,
+);
 for (const [name, runs] of results) {
   const total = summarise(runs.map((r) => r.build + r.search));
   const per = runs.flatMap((r) => r.perForm).sort((a, b) => a - b);

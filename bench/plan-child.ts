@@ -14,7 +14,11 @@ const AT = atArg ? new Date(atArg) : PLAN_AT;
 
 if (mode === 'plan') {
   // SHOW_REVISED_PAPERS passes through, so one data set is planned with the option off and on.
-  const env = { DATABASE_URL: path, PAPERBOY_SECRET: 'bench-secret-0123456789abcdef0123456789', SHOW_REVISED_PAPERS: process.env.SHOW_REVISED_PAPERS ?? '' };
+  const env = {
+    DATABASE_URL: path,
+    PAPERBOY_SECRET: 'bench-secret-0123456789abcdef0123456789',
+    SHOW_REVISED_PAPERS: process.env.SHOW_REVISED_PAPERS ?? '',
+  };
   const app = await createApp(loadConfig(env), {
     clock: () => AT,
     logger: silentLogger,
@@ -51,5 +55,7 @@ if (mode === 'plan') {
   const ms = performance.now() - t0;
   const cpuMs = cpuOf(process.cpuUsage(cpu));
   db.close();
-  console.log(JSON.stringify({ ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, report: { deliveriesCreated: n } }));
+  console.log(
+    JSON.stringify({ ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, report: { deliveriesCreated: n } }),
+  );
 }

@@ -5,14 +5,57 @@ import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
 
 export const PLAN_AT = new Date('2026-11-24T00:00:00Z'); // a Tuesday: every zone's Monday send hour has passed
-const ZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
+const ZONES = [
+  'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+];
 const WORDS = [
-  'neural architecture search', 'language model serving', 'diffusion', 'reinforcement learning', 'graph neural network',
-  'quantization', 'pruning', 'distillation', 'retrieval', 'speculative decoding', 'mixture of experts', 'vision transformer',
-  'speech recognition', 'robotics', 'federated learning', 'contrastive learning', 'protein folding', 'code generation',
-  'tokenizer', 'attention', 'state space model', 'benchmark', 'alignment', 'reward model', 'instruction tuning',
-  'multimodal', 'segmentation', 'object detection', 'video generation', 'time series', 'recommendation', 'causal inference',
-  'optimizer', 'scaling law', 'long context', 'kv cache', 'compiler', 'sparse attention', 'agents', 'theorem proving',
+  'neural architecture search',
+  'language model serving',
+  'diffusion',
+  'reinforcement learning',
+  'graph neural network',
+  'quantization',
+  'pruning',
+  'distillation',
+  'retrieval',
+  'speculative decoding',
+  'mixture of experts',
+  'vision transformer',
+  'speech recognition',
+  'robotics',
+  'federated learning',
+  'contrastive learning',
+  'protein folding',
+  'code generation',
+  'tokenizer',
+  'attention',
+  'state space model',
+  'benchmark',
+  'alignment',
+  'reward model',
+  'instruction tuning',
+  'multimodal',
+  'segmentation',
+  'object detection',
+  'video generation',
+  'time series',
+  'recommendation',
+  'causal inference',
+  'optimizer',
+  'scaling law',
+  'long context',
+  'kv cache',
+  'compiler',
+  'sparse attention',
+  'agents',
+  'theorem proving',
 ];
 
 function prng(seed: number) {
@@ -33,7 +76,10 @@ export interface PlanData {
 }
 
 /** Writes the benchmark's store to `path` (which must not exist yet). */
-export async function generatePlanData(path: string, sizes: PlanData = { subscribers: 100_000, topicSets: 1000, papers: 10_000 }): Promise<void> {
+export async function generatePlanData(
+  path: string,
+  sizes: PlanData = { subscribers: 100_000, topicSets: 1000, papers: 10_000 },
+): Promise<void> {
   const store = openSqliteStore(path); // runs the migrations
   await store.close();
   const db = new Database(path);
@@ -46,20 +92,26 @@ export async function generatePlanData(path: string, sizes: PlanData = { subscri
     const topic = db.prepare('INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
     for (const [i, w] of WORDS.entries()) topic.run(`t${String(i).padStart(2, '0')}`, w, `"${w}"`, at, at);
 
-    const paper = db.prepare(`INSERT INTO papers (id, title, abstract, authors, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
+    const paper = db.prepare(
+      `INSERT INTO papers (id, title, abstract, authors, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
     const weekStart = PLAN_AT.getTime() - 7 * 86_400_000;
     for (let i = 0; i < sizes.papers; i++) {
       const terms = [pick(WORDS), pick(WORDS), pick(WORDS)];
       const seen = new Date(weekStart + 3_600_000 + Math.floor(random() * 6.9 * 86_400_000)).toISOString();
       const abstract = `We study ${terms[1]} and ${terms[2]}. ${'Our method improves on strong baselines across tasks and scales. '.repeat(6)}`;
-      const authors = JSON.stringify(Array.from({ length: 1 + Math.floor(random() * 8) }, (_, k) => `Author ${i}-${k}`));
+      const authors = JSON.stringify(
+        Array.from({ length: 1 + Math.floor(random() * 8) }, (_, k) => `Author ${i}-${k}`),
+      );
       paper.run(`title:bench-${i}`, `Paper ${i} on ${terms[0]}`, abstract, authors, seen, seen);
     }
 
     const sets = new Map<string, string[]>();
     while (sets.size < sizes.topicSets) {
       const n = 1 + Math.floor(random() * 3);
-      const slugs = [...new Set(Array.from({ length: n }, () => `t${String(Math.floor(random() * WORDS.length)).padStart(2, '0')}`))].sort();
+      const slugs = [
+        ...new Set(Array.from({ length: n }, () => `t${String(Math.floor(random() * WORDS.length)).padStart(2, '0')}`)),
+      ].sort();
       sets.set(slugs.join(','), slugs);
     }
     const setList = [...sets.values()];

@@ -29,7 +29,9 @@ function addWeek2(path: string): { revised: number } {
         FROM papers WHERE id LIKE 'title:bench-%'`).run();
       const revisedAt = new Date(PLAN_AT.getTime() + 2 * DAY).toISOString();
       const revised = db
-        .prepare(`UPDATE papers SET version = 2, revised_at = ?, updated_at = ? WHERE id LIKE 'title:bench-%' AND CAST(substr(id, 13) AS INTEGER) % 10 = 0`)
+        .prepare(
+          `UPDATE papers SET version = 2, revised_at = ?, updated_at = ? WHERE id LIKE 'title:bench-%' AND CAST(substr(id, 13) AS INTEGER) % 10 = 0`,
+        )
         .run(revisedAt, revisedAt).changes;
       return { revised };
     })();
@@ -44,14 +46,21 @@ export async function benchPlanRevised(runs = 3) {
     const source = join(dir, 'generated.db');
     await generateWeekOnePlanned(source);
     const { revised } = addWeek2(source);
-    const series: Record<'off' | 'on' | 'bare', { wall: number[]; cpu: number[] }> = { off: { wall: [], cpu: [] }, on: { wall: [], cpu: [] }, bare: { wall: [], cpu: [] } };
+    const series: Record<'off' | 'on' | 'bare', { wall: number[]; cpu: number[] }> = {
+      off: { wall: [], cpu: [] },
+      on: { wall: [], cpu: [] },
+      bare: { wall: [], cpu: [] },
+    };
     const reports: Partial<Record<'off' | 'on', ChildResult['report']>> = {};
     for (let i = 0; i < runs; i++) {
       for (const mode of ['off', 'on', 'bare'] as const) {
         const copy = join(dir, `${mode}-${i}.db`);
         copyFileSync(source, copy);
-        const r = await runChild(copy, mode === 'bare' ? 'bare' : 'plan', WEEK2_AT, { SHOW_REVISED_PAPERS: mode === 'on' ? 'true' : 'false' });
-        if (r.report.deliveriesCreated !== 100_000) throw new Error(`${mode}: planned ${r.report.deliveriesCreated} deliveries, expected 100000`);
+        const r = await runChild(copy, mode === 'bare' ? 'bare' : 'plan', WEEK2_AT, {
+          SHOW_REVISED_PAPERS: mode === 'on' ? 'true' : 'false',
+        });
+        if (r.report.deliveriesCreated !== 100_000)
+          throw new Error(`${mode}: planned ${r.report.deliveriesCreated} deliveries, expected 100000`);
         series[mode].wall.push(r.ms);
         series[mode].cpu.push(r.cpuMs);
         if (mode !== 'bare') reports[mode] = r.report;
@@ -66,7 +75,10 @@ export async function benchPlanRevised(runs = 3) {
       bare: sum('bare'),
       reports,
       ratios: series.on.cpu.map((c, i) => c / series.off.cpu[i]!),
-      floorRatios: { off: series.off.wall.map((w, i) => w / series.bare.wall[i]!), on: series.on.wall.map((w, i) => w / series.bare.wall[i]!) },
+      floorRatios: {
+        off: series.off.wall.map((w, i) => w / series.bare.wall[i]!),
+        on: series.on.wall.map((w, i) => w / series.bare.wall[i]!),
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,15 +86,24 @@ export async function benchPlanRevised(runs = 3) {
 }
 
 export function printPlanRevised(r: Awaited<ReturnType<typeof benchPlanRevised>>): void {
-  const s = (x: Summary, unit: string) => `median ${x.median.toFixed(0)} ${unit} (min ${x.min.toFixed(0)}, max ${x.max.toFixed(0)}, n=${x.runs})`;
-  console.log(`week 2 of the weekly plan: 100,000 subscribers with a week of history, 10,000 new papers, ${r.revised} revised:`);
+  const s = (x: Summary, unit: string) =>
+    `median ${x.median.toFixed(0)} ${unit} (min ${x.min.toFixed(0)}, max ${x.max.toFixed(0)}, n=${x.runs})`;
+  console.log(
+    `week 2 of the weekly plan: 100,000 subscribers with a week of history, 10,000 new papers, ${r.revised} revised:`,
+  );
   for (const m of ['off', 'on'] as const) {
     const rep = r.reports[m]!;
-    console.log(`  SHOW_REVISED_PAPERS ${m} (${rep.digestsCreated} digests, ${rep.deliveriesCreated} deliveries): wall ${s(r[m].wall, 'ms')}; CPU ${s(r[m].cpu, 'ms')}`);
+    console.log(
+      `  SHOW_REVISED_PAPERS ${m} (${rep.digestsCreated} digests, ${rep.deliveriesCreated} deliveries): wall ${s(r[m].wall, 'ms')}; CPU ${s(r[m].cpu, 'ms')}`,
+    );
   }
-  console.log(`  bare INSERT … SELECT of 100,000 delivery rows (the floor): wall ${s(r.bare.wall, 'ms')}; CPU ${s(r.bare.cpu, 'ms')}`);
+  console.log(
+    `  bare INSERT … SELECT of 100,000 delivery rows (the floor): wall ${s(r.bare.wall, 'ms')}; CPU ${s(r.bare.cpu, 'ms')}`,
+  );
   console.log(`  CPU on / off per run: ${r.ratios.map((x) => `${x.toFixed(2)}x`).join(', ')}`);
-  console.log(`  wall / floor per run: off ${r.floorRatios.off.map((x) => `${x.toFixed(1)}x`).join(', ')}; on ${r.floorRatios.on.map((x) => `${x.toFixed(1)}x`).join(', ')}`);
+  console.log(
+    `  wall / floor per run: off ${r.floorRatios.off.map((x) => `${x.toFixed(1)}x`).join(', ')}; on ${r.floorRatios.on.map((x) => `${x.toFixed(1)}x`).join(', ')}`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printPlanRevised(await benchPlanRevised());

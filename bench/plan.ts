@@ -24,13 +24,25 @@ export interface ChildResult {
 }
 
 /** One run in a child process; `at` (ISO) plans at another time than PLAN_AT, `env` adds settings. */
-export function runChild(path: string, mode: 'plan' | 'bare', at?: string, env: Record<string, string> = {}): Promise<ChildResult> {
+export function runChild(
+  path: string,
+  mode: 'plan' | 'bare',
+  at?: string,
+  env: Record<string, string> = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const args = ['--import', TSX, CHILD, path, mode, ...(at ? [at] : [])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult) : reject(new Error(`plan child exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult)
+        : reject(new Error(`plan child exited ${code}`)),
+    );
   });
 }
 
@@ -62,7 +74,8 @@ export async function benchPlan(runs = 3) {
         copyFileSync(source, copy);
         const r = await runChild(copy, mode);
         if (mode === 'plan') {
-          if (r.report.deliveriesCreated !== 100_000) throw new Error(`planned ${r.report.deliveriesCreated} deliveries, expected 100000`);
+          if (r.report.deliveriesCreated !== 100_000)
+            throw new Error(`planned ${r.report.deliveriesCreated} deliveries, expected 100000`);
           plan.push(r.ms);
           planCpu.push(r.cpuMs);
           rss.push(r.maxRssMb);
@@ -94,11 +107,20 @@ export async function benchPlan(runs = 3) {
 }
 
 export function printPlan(r: Awaited<ReturnType<typeof benchPlan>>): void {
-  const s = (x: Summary, unit: string, f = 0) => `median ${x.median.toFixed(f)} ${unit} (min ${x.min.toFixed(f)}, max ${x.max.toFixed(f)}, n=${x.runs})`;
-  console.log(`weekly plan of 100,000 subscribers / 1,000 topic sets / 10,000 papers (generated in ${(r.generateMs / 1000).toFixed(1)} s, not timed):`);
-  console.log(`  plan (${r.report.digestsCreated} digests rendered, ${r.report.deliveriesCreated} deliveries): wall ${s(r.plan, 'ms')}; CPU ${s(r.planCpu, 'ms')}; peak RSS ${s(r.rss, 'MB')}`);
-  console.log(`  bare INSERT … SELECT of 100,000 delivery rows (the floor): wall ${s(r.bare, 'ms')}; CPU ${s(r.bareCpu, 'ms')}`);
-  console.log(`  the next minute's run, nothing left to plan (what the scheduler pays every minute): wall ${s(r.idle, 'ms')}`);
+  const s = (x: Summary, unit: string, f = 0) =>
+    `median ${x.median.toFixed(f)} ${unit} (min ${x.min.toFixed(f)}, max ${x.max.toFixed(f)}, n=${x.runs})`;
+  console.log(
+    `weekly plan of 100,000 subscribers / 1,000 topic sets / 10,000 papers (generated in ${(r.generateMs / 1000).toFixed(1)} s, not timed):`,
+  );
+  console.log(
+    `  plan (${r.report.digestsCreated} digests rendered, ${r.report.deliveriesCreated} deliveries): wall ${s(r.plan, 'ms')}; CPU ${s(r.planCpu, 'ms')}; peak RSS ${s(r.rss, 'MB')}`,
+  );
+  console.log(
+    `  bare INSERT … SELECT of 100,000 delivery rows (the floor): wall ${s(r.bare, 'ms')}; CPU ${s(r.bareCpu, 'ms')}`,
+  );
+  console.log(
+    `  the next minute's run, nothing left to plan (what the scheduler pays every minute): wall ${s(r.idle, 'ms')}`,
+  );
   console.log(`  plan / floor per run: ${r.ratios.map((x) => `${x.toFixed(1)}x`).join(', ')}`);
 }
 

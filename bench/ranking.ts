@@ -37,24 +37,45 @@ export function syntheticCorpus(count = PAPERS, topicCount = TOPICS): { papers: 
   const papers: Paper[] = [];
   for (let i = 0; i < count; i++) {
     const base = sample[i % sample.length] as Paper;
-    const title = i < sample.length ? base.title : `${pick(titleWords)} ${pick(titleWords)}: ${base.title.split(':').at(-1)?.trim()} ${pick(titleWords)}`;
+    const title =
+      i < sample.length
+        ? base.title
+        : `${pick(titleWords)} ${pick(titleWords)}: ${base.title.split(':').at(-1)?.trim()} ${pick(titleWords)}`;
     const abstract = Array.from({ length: 5 + Math.floor(rand() * 5) }, () => pick(sentences)).join(' ');
     const day = String(1 + (i % 28)).padStart(2, '0');
-    papers.push({ ...base, id: `bench:${i}`, title, abstract, firstSeenAt: `2026-11-${day}T06:00:00.000Z`, upvotes: Math.floor(rand() * 100) });
+    papers.push({
+      ...base,
+      id: `bench:${i}`,
+      title,
+      abstract,
+      firstSeenAt: `2026-11-${day}T06:00:00.000Z`,
+      upvotes: Math.floor(rand() * 100),
+    });
   }
   // A researcher names a topic by its own words, not by "learning" or "models": the single words
   // of a query are title words that at most five of the 103 sample abstracts use.
   const usedBy = (w: string) => sample.filter((p) => p.abstract.toLowerCase().includes(w)).length;
-  const topicWords = [...new Set(titleWords.map((w) => w.toLowerCase().replace(/[^a-z0-9-]/g, '')))].filter((w) => w.length > 3 && usedBy(w) <= 5);
+  const topicWords = [...new Set(titleWords.map((w) => w.toLowerCase().replace(/[^a-z0-9-]/g, '')))].filter(
+    (w) => w.length > 3 && usedBy(w) <= 5,
+  );
   const phrases = sample.flatMap((p) => {
-    const words = p.title.toLowerCase().replace(/[^a-z0-9 -]/g, ' ').split(/\s+/).filter((w) => w.length > 3);
+    const words = p.title
+      .toLowerCase()
+      .replace(/[^a-z0-9 -]/g, ' ')
+      .split(/\s+/)
+      .filter((w) => w.length > 3);
     return words.slice(0, -1).map((w, k) => `${w} ${words[k + 1]}`);
   });
   const acronyms = ['NAS', 'LLM', 'ViT', 'SSM', 'GNN', 'CNN', 'KV', 'MoE', 'RAG', 'SAM'];
   const queries = Array.from({ length: topicCount }, (_, t) => {
     const parts = [`"${pick(phrases)}"`, pick(acronyms), pick(topicWords)];
     let q = parts.slice(0, 1 + (t % 3)).join(' OR ');
-    if (t % 5 === 0) q += ` -${pick(titleWords).toLowerCase().replace(/[^a-z]/g, '') || 'survey'}`;
+    if (t % 5 === 0)
+      q += ` -${
+        pick(titleWords)
+          .toLowerCase()
+          .replace(/[^a-z]/g, '') || 'survey'
+      }`;
     if (t % 10 === 0) q += ` like:bench:${Math.floor(rand() * count)}`.replace('like:bench:', 'like:title:');
     return q;
   });
@@ -99,14 +120,26 @@ export function benchRanking(runs = RUNS): RankingBench {
     for (const q of queries) index.search(q.replace(/\s+OR\s+|"|-\S+|like:\S+/g, ' '), { combineWith: 'OR' });
     base.push(performance.now() - start);
   }
-  return { papers: papers.length, topics: queries.length, paperboy: summarise(total), cpu: summarise(cpu), build: summarise(build), baseline: summarise(base), results };
+  return {
+    papers: papers.length,
+    topics: queries.length,
+    paperboy: summarise(total),
+    cpu: summarise(cpu),
+    build: summarise(build),
+    baseline: summarise(base),
+    results,
+  };
 }
 
 export function printRanking(r: RankingBench): void {
-  console.log(`ranking ${r.papers} papers × ${r.topics} topics (index + all topics, ${r.results} ranked results in all)`);
+  console.log(
+    `ranking ${r.papers} papers × ${r.topics} topics (index + all topics, ${r.results} ranked results in all)`,
+  );
   console.log(`  Paperboy ranker:             ${r.paperboy.text}; of which building the index ${r.build.text}`);
   console.log(`  Paperboy ranker, CPU time:   ${r.cpu.text}`);
-  console.log(`  plain MiniSearch BM25 (base): ${r.baseline.text}; ratio ${(r.paperboy.median / r.baseline.median).toFixed(1)}x`);
+  console.log(
+    `  plain MiniSearch BM25 (base): ${r.baseline.text}; ratio ${(r.paperboy.median / r.baseline.median).toFixed(1)}x`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printRanking(benchRanking());

@@ -7,7 +7,9 @@ import type { Paper } from '../src/domain/paper.js';
 
 /** Lucene's (and so Elasticsearch's `_english_`) default English stopword set. */
 export const BASELINE_STOPWORDS: ReadonlySet<string> = new Set(
-  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '),
+  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(
+    ' ',
+  ),
 );
 const K1 = 1.2;
 const B = 0.75;

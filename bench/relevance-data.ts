@@ -28,7 +28,9 @@ function readJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new EvalInputError(`${shownPath(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new EvalInputError(
+      `${shownPath(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -42,9 +44,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The `topics` list of a fixture file; each entry must be an object with a string slug. */
 function topicsOf(file: string): Record<string, unknown>[] {
   const data = readJson(file);
-  if (!isObject(data) || !Array.isArray(data.topics)) throw new EvalInputError(`${shownPath(file)}: expected an object with a "topics" list`);
+  if (!isObject(data) || !Array.isArray(data.topics))
+    throw new EvalInputError(`${shownPath(file)}: expected an object with a "topics" list`);
   return data.topics.map((t: unknown, k: number) => {
-    if (!isObject(t) || typeof t.slug !== 'string' || t.slug === '') throw new EvalInputError(`${shownPath(file)}: topics[${k}] has no "slug"`);
+    if (!isObject(t) || typeof t.slug !== 'string' || t.slug === '')
+      throw new EvalInputError(`${shownPath(file)}: topics[${k}] has no "slug"`);
     return t;
   });
 }
@@ -66,16 +70,21 @@ export function loadJudgements(papers: readonly Paper[], file = JUDGEMENTS_FILE)
     const slug = t.slug as string;
     if (seen.has(slug)) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" is judged twice`);
     seen.add(slug);
-    if (!Array.isArray(t.judgements)) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" has no "judgements" list`);
+    if (!Array.isArray(t.judgements))
+      throw new EvalInputError(`${shownPath(file)}: topic "${slug}" has no "judgements" list`);
     const grades = new Map<string, number>();
     const titles = new Map<string, string>();
     for (const j of t.judgements as unknown[]) {
       if (!isObject(j) || typeof j.id !== 'string' || (j.grade !== 1 && j.grade !== 2)) {
-        throw new EvalInputError(`${shownPath(file)}: topic "${slug}": each judgement needs an "id" and a "grade" of 1 or 2, got ${JSON.stringify(j)}`);
+        throw new EvalInputError(
+          `${shownPath(file)}: topic "${slug}": each judgement needs an "id" and a "grade" of 1 or 2, got ${JSON.stringify(j)}`,
+        );
       }
       const title = typeof j.title === 'string' ? j.title : '';
       if (!known.has(j.id)) {
-        throw new EvalInputError(`${shownPath(file)}: topic "${slug}": judged paper ${j.id} ("${title}") is not among the ${papers.length} sample papers`);
+        throw new EvalInputError(
+          `${shownPath(file)}: topic "${slug}": judged paper ${j.id} ("${title}") is not among the ${papers.length} sample papers`,
+        );
       }
       grades.set(j.id, j.grade);
       titles.set(j.id, title);
@@ -90,23 +99,38 @@ export interface Crafted {
 }
 
 /** Each judged topic's crafted query: from the starter topics, else from the fixture's queries. */
-export function loadCrafted(judged: readonly JudgedTopic[], topicsFile = TOPICS_FILE, queriesFile = QUERIES_FILE): Map<string, Crafted> {
+export function loadCrafted(
+  judged: readonly JudgedTopic[],
+  topicsFile = TOPICS_FILE,
+  queriesFile = QUERIES_FILE,
+): Map<string, Crafted> {
   const slugs = new Set(judged.map((t) => t.slug));
   const crafted = new Map<string, Crafted>();
-  for (const [file, mustBeJudged] of [[topicsFile, false], [queriesFile, true]] as const) {
+  for (const [file, mustBeJudged] of [
+    [topicsFile, false],
+    [queriesFile, true],
+  ] as const) {
     for (const t of topicsOf(file)) {
       const slug = t.slug as string;
       if (!slugs.has(slug)) {
-        if (mustBeJudged) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" is not a judged topic (judged: ${[...slugs].join(', ')})`);
+        if (mustBeJudged)
+          throw new EvalInputError(
+            `${shownPath(file)}: topic "${slug}" is not a judged topic (judged: ${[...slugs].join(', ')})`,
+          );
         continue;
       }
-      if (typeof t.query !== 'string' || t.query.trim() === '') throw new EvalInputError(`${shownPath(file)}: topic "${slug}" has no "query"`);
-      if (crafted.has(slug)) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" already has a query in ${shownPath(crafted.get(slug)!.file)}`);
+      if (typeof t.query !== 'string' || t.query.trim() === '')
+        throw new EvalInputError(`${shownPath(file)}: topic "${slug}" has no "query"`);
+      if (crafted.has(slug))
+        throw new EvalInputError(
+          `${shownPath(file)}: topic "${slug}" already has a query in ${shownPath(crafted.get(slug)!.file)}`,
+        );
       crafted.set(slug, { query: t.query, file });
     }
   }
   for (const slug of slugs) {
-    if (!crafted.has(slug)) throw new EvalInputError(`judged topic "${slug}" has no query: add it to ${shownPath(queriesFile)}`);
+    if (!crafted.has(slug))
+      throw new EvalInputError(`judged topic "${slug}" has no query: add it to ${shownPath(queriesFile)}`);
   }
   return crafted;
 }
@@ -125,12 +149,17 @@ export function loadPhrasings(judged: readonly JudgedTopic[], file = NATURAL_FIL
   const seen = new Set<string>();
   const topics = topicsOf(file).map((t) => {
     const slug = t.slug as string;
-    if (!slugs.has(slug)) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" is not a judged topic (judged: ${[...slugs].join(', ')})`);
+    if (!slugs.has(slug))
+      throw new EvalInputError(
+        `${shownPath(file)}: topic "${slug}" is not a judged topic (judged: ${[...slugs].join(', ')})`,
+      );
     if (seen.has(slug)) throw new EvalInputError(`${shownPath(file)}: topic "${slug}" appears twice`);
     seen.add(slug);
     const list = t.phrasings;
     if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string' && p.trim() !== '')) {
-      throw new EvalInputError(`${shownPath(file)}: topic "${slug}": "phrasings" must be a non-empty list of non-empty strings`);
+      throw new EvalInputError(
+        `${shownPath(file)}: topic "${slug}": "phrasings" must be a non-empty list of non-empty strings`,
+      );
     }
     return { slug, phrasings: list as string[] };
   });

@@ -13,4 +13,5 @@ export function precisionAt(k: number, ranked: readonly string[], grades: Readon
   return ranked.slice(0, k).filter((id) => (grades.get(id) ?? 0) > 0).length / k;
 }
 
-export const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length);
+export const mean = (values: readonly number[]): number =>
+  values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length;

@@ -21,7 +21,15 @@ import { diversify } from '../src/domain/ranking/diversity.js';
 import { createRanker, type Ranker } from '../src/domain/ranking/ranker.js';
 import { createFtsLexicalIndex } from '../src/store/lexical-index.js';
 import { createBaseline, type Baseline } from './relevance-baseline.js';
-import { EvalInputError, loadCrafted, loadJudgements, loadPhrasings, NATURAL_FILE, shownPath, type JudgedTopic } from './relevance-data.js';
+import {
+  EvalInputError,
+  loadCrafted,
+  loadJudgements,
+  loadPhrasings,
+  NATURAL_FILE,
+  shownPath,
+  type JudgedTopic,
+} from './relevance-data.js';
 import { explain } from './relevance-explain.js';
 import { mean, ndcgAt, precisionAt } from './relevance-metrics.js';
 import { SAMPLE_FILE, samplePapers } from './sample-papers.js';
@@ -30,7 +38,11 @@ import { SAMPLE_FILE, samplePapers } from './sample-papers.js';
 export const SLOTS = 25;
 const SYSTEMS = ['paperboy', 'anyWord', 'allWords'] as const;
 type System = (typeof SYSTEMS)[number];
-const SYSTEM_NAMES: Record<System, string> = { paperboy: 'Paperboy', anyWord: 'any-word BM25', allWords: 'all-words BM25' };
+const SYSTEM_NAMES: Record<System, string> = {
+  paperboy: 'Paperboy',
+  anyWord: 'any-word BM25',
+  allWords: 'all-words BM25',
+};
 
 export interface Scores {
   ndcg: number;
@@ -84,7 +96,13 @@ function paperboyRanking(ranker: Ranker, text: string): { ids: string[]; refused
 }
 
 function run(ids: string[], grades: ReadonlyMap<string, number>, refused?: string): Run {
-  return { ndcg: ndcgAt(10, ids, grades), p5: precisionAt(5, ids, grades), found: ids.length, top: ids.slice(0, 10), ...(refused ? { refused } : {}) };
+  return {
+    ndcg: ndcgAt(10, ids, grades),
+    p5: precisionAt(5, ids, grades),
+    found: ids.length,
+    top: ids.slice(0, 10),
+    ...(refused ? { refused } : {}),
+  };
 }
 
 function scoreQuery(rankers: Rankers, text: string, grades: ReadonlyMap<string, number>): QueryResult {
@@ -102,7 +120,12 @@ const means = <T extends Record<System, Scores>>(items: readonly T[]): Record<Sy
     SYSTEMS.map((s) => [s, { ndcg: mean(items.map((i) => i[s].ndcg)), p5: mean(items.map((i) => i[s].p5)) }]),
   ) as Record<System, Scores>;
 
-function scoreSet(label: SetResult['label'], files: string[], topics: { topic: JudgedTopic; texts: string[] }[], rankers: Rankers): SetResult {
+function scoreSet(
+  label: SetResult['label'],
+  files: string[],
+  topics: { topic: JudgedTopic; texts: string[] }[],
+  rankers: Rankers,
+): SetResult {
   const results = topics.map(({ topic, texts }): TopicResult => {
     const queries = texts.map((text) => scoreQuery(rankers, text, topic.grades));
     return { slug: topic.slug, queries, ...means(queries) };
@@ -110,7 +133,13 @@ function scoreSet(label: SetResult['label'], files: string[], topics: { topic: J
   return { label, files: files.map(shownPath), topics: results, ...means(results) };
 }
 
-export function evaluate({ phrasingsFile = NATURAL_FILE, papers = samplePapers() }: { phrasingsFile?: string; papers?: Paper[] } = {}): Evaluation {
+export function evaluate({
+  phrasingsFile = NATURAL_FILE,
+  papers = samplePapers(),
+}: {
+  phrasingsFile?: string;
+  papers?: Paper[];
+} = {}): Evaluation {
   const judged = loadJudgements(papers);
   const crafted = loadCrafted(judged);
   const phrasings = loadPhrasings(judged, phrasingsFile);
@@ -124,9 +153,18 @@ export function evaluate({ phrasingsFile = NATURAL_FILE, papers = samplePapers()
     rankers,
   );
   const craftedFiles = [...new Set([...crafted.values()].map((c) => c.file))];
-  const craftedSet = scoreSet('crafted', craftedFiles, judged.map((topic) => ({ topic, texts: [crafted.get(topic.slug)!.query] })), rankers);
+  const craftedSet = scoreSet(
+    'crafted',
+    craftedFiles,
+    judged.map((topic) => ({ topic, texts: [crafted.get(topic.slug)!.query] })),
+    rankers,
+  );
   ranker.close();
-  return { corpus: { file: shownPath(SAMPLE_FILE), papers: papers.length, judgedTopics: judged.length }, natural, crafted: craftedSet };
+  return {
+    corpus: { file: shownPath(SAMPLE_FILE), papers: papers.length, judgedTopics: judged.length },
+    natural,
+    crafted: craftedSet,
+  };
 }
 
 const f = (n: number) => n.toFixed(3);
@@ -141,34 +179,67 @@ const SCORE_HEADER = SYSTEMS.flatMap((s) => [`${SYSTEM_NAMES[s]} nDCG@10`, 'P@5'
 function printSet(set: SetResult, verbose: boolean): void {
   const multi = set.topics.some((t) => t.queries.length > 1);
   const what = set.label === 'natural' ? 'Natural phrasings' : 'Crafted queries';
-  console.log(`\n${what} (${set.files.join(', ')}): ${multi ? "each topic's scores are the mean over its phrasings" : 'one query a topic'}`);
+  console.log(
+    `\n${what} (${set.files.join(', ')}): ${multi ? "each topic's scores are the mean over its phrasings" : 'one query a topic'}`,
+  );
   console.log(row(['topic', ...(multi ? ['phrasings'] : []), ...SCORE_HEADER]));
   console.log(rule(SCORE_HEADER.length + (multi ? 2 : 1)));
-  for (const t of set.topics) console.log(row([t.slug, ...(multi ? [String(t.queries.length)] : []), ...scoreCells(t)]));
-  console.log(row(bold(['mean', ...(multi ? [String(set.topics.reduce((n, t) => n + t.queries.length, 0))] : []), ...scoreCells(set)])));
+  for (const t of set.topics)
+    console.log(row([t.slug, ...(multi ? [String(t.queries.length)] : []), ...scoreCells(t)]));
+  console.log(
+    row(
+      bold([
+        'mean',
+        ...(multi ? [String(set.topics.reduce((n, t) => n + t.queries.length, 0))] : []),
+        ...scoreCells(set),
+      ]),
+    ),
+  );
   if (!verbose) return;
   console.log(`\n${what}, one row a query (found: how many papers the ranking holds)`);
   console.log(row(['topic', 'query', ...SYSTEMS.flatMap((s) => [`${SYSTEM_NAMES[s]} nDCG@10`, 'P@5', 'found'])]));
   console.log(rule(2 + 3 * SYSTEMS.length));
   for (const t of set.topics) {
     for (const q of t.queries) {
-      console.log(row([t.slug, cell(q.text), ...SYSTEMS.flatMap((s) => [f(q[s].ndcg), f(q[s].p5), q[s].refused ? 'refused' : String(q[s].found)])]));
+      console.log(
+        row([
+          t.slug,
+          cell(q.text),
+          ...SYSTEMS.flatMap((s) => [f(q[s].ndcg), f(q[s].p5), q[s].refused ? 'refused' : String(q[s].found)]),
+        ]),
+      );
     }
   }
-  for (const t of set.topics) for (const q of t.queries) if (q.paperboy.refused) console.log(`refused by Paperboy: ${q.paperboy.refused}`);
+  for (const t of set.topics)
+    for (const q of t.queries) if (q.paperboy.refused) console.log(`refused by Paperboy: ${q.paperboy.refused}`);
 }
 
 export function printRelevance(e: Evaluation, { verbose = false }: { verbose?: boolean } = {}): void {
-  console.log(`\nRelevance: ${e.corpus.judgedTopics} judged topics over the ${e.corpus.papers} papers of ${e.corpus.file}, nDCG@10 and P@5`);
-  console.log(`Paperboy: parsed as \`topics add\` does, ranked, diversified over ${SLOTS} slots. Baselines: BM25 (k1 1.2, b 0.75) over title + abstract,`);
-  console.log("lowercase words, Lucene's English stopwords dropped, plurals folded (S-stemmer), no phrases; any-word: one word suffices; all-words: every word required.");
+  console.log(
+    `\nRelevance: ${e.corpus.judgedTopics} judged topics over the ${e.corpus.papers} papers of ${e.corpus.file}, nDCG@10 and P@5`,
+  );
+  console.log(
+    `Paperboy: parsed as \`topics add\` does, ranked, diversified over ${SLOTS} slots. Baselines: BM25 (k1 1.2, b 0.75) over title + abstract,`,
+  );
+  console.log(
+    "lowercase words, Lucene's English stopwords dropped, plurals folded (S-stemmer), no phrases; any-word: one word suffices; all-words: every word required.",
+  );
   for (const set of [e.natural, e.crafted]) printSet(set, verbose);
   const covered = e.natural.topics.length;
-  console.log(`\nSummary: mean over topics${covered < e.corpus.judgedTopics ? ` (natural: the ${covered} topic${covered === 1 ? '' : 's'} of ${e.natural.files[0]}; crafted: all ${e.corpus.judgedTopics})` : ''}`);
+  console.log(
+    `\nSummary: mean over topics${covered < e.corpus.judgedTopics ? ` (natural: the ${covered} topic${covered === 1 ? '' : 's'} of ${e.natural.files[0]}; crafted: all ${e.corpus.judgedTopics})` : ''}`,
+  );
   console.log(row(['queries', ...SCORE_HEADER, 'Paperboy − any-word nDCG@10', 'P@5']));
   console.log(rule(SCORE_HEADER.length + 3));
   for (const set of [e.natural, e.crafted]) {
-    console.log(row([set.label, ...scoreCells(set), signed(set.paperboy.ndcg - set.anyWord.ndcg), signed(set.paperboy.p5 - set.anyWord.p5)]));
+    console.log(
+      row([
+        set.label,
+        ...scoreCells(set),
+        signed(set.paperboy.ndcg - set.anyWord.ndcg),
+        signed(set.paperboy.p5 - set.anyWord.p5),
+      ]),
+    );
   }
 }
 
@@ -188,7 +259,10 @@ export function evaluateSeeded(papers: Paper[] = samplePapers()): SeededResult[]
   const judged = loadJudgements(papers);
   const ranker = createRanker(papers, createFtsLexicalIndex);
   const results = judged.map((topic): SeededResult => {
-    const seeds = [...topic.grades].filter(([, grade]) => grade === 2).slice(0, 2).map(([id]) => id);
+    const seeds = [...topic.grades]
+      .filter(([, grade]) => grade === 2)
+      .slice(0, 2)
+      .map(([id]) => id);
     const grades = new Map([...topic.grades].filter(([id]) => !seeds.includes(id)));
     const query = parseQuery(seeds.map((id) => `like:${id}`).join(' '));
     const ranked = diversify(ranker.rank(query), SLOTS, (a, b) => ranker.similarity(a.paper, b.paper))
@@ -208,7 +282,8 @@ export function printSeeded(results: readonly SeededResult[]): void {
   console.log(row(bold(['mean', f(mean(results.map((r) => r.ndcg))), f(mean(results.map((r) => r.p5)))])));
 }
 
-const USAGE = 'usage: npm run eval:relevance [-- --file <phrasings.json>] [--verbose] [--json]\n       npm run eval:relevance -- --explain <topic> [--query "<text>"]';
+const USAGE =
+  'usage: npm run eval:relevance [-- --file <phrasings.json>] [--verbose] [--json]\n       npm run eval:relevance -- --explain <topic> [--query "<text>"]';
 
 function main(argv: string[]): void {
   const { values } = parseArgs({
@@ -233,7 +308,8 @@ function main(argv: string[]): void {
   if (values.query !== undefined) throw new EvalInputError('--query goes with --explain <topic>');
   const papers = samplePapers();
   // npm runs the script from the repository's root: a relative --file is the caller's, as typed.
-  const phrasingsFile = values.file === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.file);
+  const phrasingsFile =
+    values.file === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values.file);
   const evaluation = evaluate({ papers, ...(phrasingsFile ? { phrasingsFile } : {}) });
   const seeded = evaluateSeeded(papers);
   if (values.json) {

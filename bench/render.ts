@@ -32,10 +32,20 @@ function timePer(iterations: number, fn: (i: number) => unknown): number {
 
 export async function benchRender(rounds = 9) {
   const text = readFileSync(join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt'), 'utf8');
-  const papers: Paper[] = parseDailyPage(text, 'sample').papers.map(normalisePaperInput).map((p) => ({
-    id: canonicalId(p), arxivId: null, version: null, title: p.title, abstract: p.abstract, authors: p.authors,
-    url: null, publishedAt: null, firstSeenAt: '2026-11-25T06:00:00.000Z', updatedAt: '2026-11-25T06:00:00.000Z',
-  }));
+  const papers: Paper[] = parseDailyPage(text, 'sample')
+    .papers.map(normalisePaperInput)
+    .map((p) => ({
+      id: canonicalId(p),
+      arxivId: null,
+      version: null,
+      title: p.title,
+      abstract: p.abstract,
+      authors: p.authors,
+      url: null,
+      publishedAt: null,
+      firstSeenAt: '2026-11-25T06:00:00.000Z',
+      updatedAt: '2026-11-25T06:00:00.000Z',
+    }));
   const templates = await compileEmailTemplates(TEMPLATES_DIR, 'digest');
   const period = periodContaining('day', new Date('2026-11-25T08:00:00Z'));
   const view = digestView({
@@ -73,13 +83,30 @@ export async function benchRender(rounds = 9) {
   const strings: number[] = [];
   let sink = 0;
   for (let round = 0; round < rounds; round++) {
-    ours.push(timePer(5000, (i) => { const m = bytesFill(values(i)); sink += m.html.length + m.text.length; }));
-    compact.push(timePer(5000, (i) => { const m = compactFill(values(i)); sink += m.html.length + m.text.length; }));
-    ceiling.push(timePer(5000, (i) => {
-      const v = values(i);
-      sink += Buffer.from(bareHtml(v)).length + Buffer.from(bareText(v)).length;
-    }));
-    strings.push(timePer(2000, (i) => { const m = stringFill(values(i)); sink += Buffer.from(m.html).length + Buffer.from(m.text).length; }));
+    ours.push(
+      timePer(5000, (i) => {
+        const m = bytesFill(values(i));
+        sink += m.html.length + m.text.length;
+      }),
+    );
+    compact.push(
+      timePer(5000, (i) => {
+        const m = compactFill(values(i));
+        sink += m.html.length + m.text.length;
+      }),
+    );
+    ceiling.push(
+      timePer(5000, (i) => {
+        const v = values(i);
+        sink += Buffer.from(bareHtml(v)).length + Buffer.from(bareText(v)).length;
+      }),
+    );
+    strings.push(
+      timePer(2000, (i) => {
+        const m = stringFill(values(i));
+        sink += Buffer.from(m.html).length + Buffer.from(m.text).length;
+      }),
+    );
   }
   const mjml: number[] = [];
   for (let round = 0; round < 5; round++) {
@@ -102,15 +129,24 @@ export async function benchRender(rounds = 9) {
   };
 }
 
-const us = (s: Summary) => `median ${s.median.toFixed(1)} µs (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.runs})`;
+const us = (s: Summary) =>
+  `median ${s.median.toFixed(1)} µs (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}, n=${s.runs})`;
 
 export function printRender(r: Awaited<ReturnType<typeof benchRender>>): void {
-  console.log(`digest of 25 papers, HTML ${(r.htmlBytes / 1024).toFixed(1)} KB; per recipient, HTML + text as UTF-8 bytes, CPU time:`);
+  console.log(
+    `digest of 25 papers, HTML ${(r.htmlBytes / 1024).toFixed(1)} KB; per recipient, HTML + text as UTF-8 bytes, CPU time:`,
+  );
   console.log(`  Paperboy, pre-encoded parts + 3 holes:       ${us(r.ours)}`);
   console.log(`  the same, compact layout (HTML ${(r.compactBytes / 1024).toFixed(1)} KB):   ${us(r.compact)}`);
-  console.log(`  bare Handlebars fill of the same (ceiling):  ${us(r.ceiling)}; Paperboy / ceiling per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`);
-  console.log(`  string fill then encode (before):            ${us(r.strings)} (${(r.strings.median / r.ours.median).toFixed(1)}x Paperboy)`);
-  console.log(`  MJML compile per recipient (the naive way):  median ${(r.mjml.median / 1000).toFixed(1)} ms (min ${(r.mjml.min / 1000).toFixed(1)}, max ${(r.mjml.max / 1000).toFixed(1)}, n=${r.mjml.runs}) (${(r.mjml.median / r.ours.median).toFixed(0)}x Paperboy)`);
+  console.log(
+    `  bare Handlebars fill of the same (ceiling):  ${us(r.ceiling)}; Paperboy / ceiling per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`,
+  );
+  console.log(
+    `  string fill then encode (before):            ${us(r.strings)} (${(r.strings.median / r.ours.median).toFixed(1)}x Paperboy)`,
+  );
+  console.log(
+    `  MJML compile per recipient (the naive way):  median ${(r.mjml.median / 1000).toFixed(1)} ms (min ${(r.mjml.min / 1000).toFixed(1)}, max ${(r.mjml.max / 1000).toFixed(1)}, n=${r.mjml.runs}) (${(r.mjml.median / r.ours.median).toFixed(0)}x Paperboy)`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) printRender(await benchRender());

@@ -34,14 +34,23 @@ function addHistory(path: string, editions: number, spacing: number): { digests:
         for (const [i, g] of week1.entries()) {
           const ids = Array.from({ length: 10 }, (_, k) => `title:week${w}-${(i * 10 + k) % 10_000}`);
           insert.run({
-            ...g, id: `${g.id}-w${w}`, period_key: `${g.period_key}+${w}`, period_start: shift(g.period_start!), period_end: shift(g.period_end!),
-            window_start: shift(g.window_start!), cutoff_at: shift(g.cutoff_at!), created_at: shift(g.created_at!), paper_ids: JSON.stringify(ids),
+            ...g,
+            id: `${g.id}-w${w}`,
+            period_key: `${g.period_key}+${w}`,
+            period_start: shift(g.period_start!),
+            period_end: shift(g.period_end!),
+            window_start: shift(g.window_start!),
+            cutoff_at: shift(g.cutoff_at!),
+            created_at: shift(g.created_at!),
+            paper_ids: JSON.stringify(ids),
           });
           digests++;
         }
       }
       const revisedAt = iso(PLAN_AT.getTime() + (Math.max(editions * spacing, 7) + 1) * DAY);
-      db.prepare(`UPDATE papers SET version = 2, revised_at = ? WHERE id LIKE 'title:bench-%' AND CAST(substr(id, 13) AS INTEGER) % 10 = 0`).run(revisedAt);
+      db.prepare(
+        `UPDATE papers SET version = 2, revised_at = ? WHERE id LIKE 'title:bench-%' AND CAST(substr(id, 13) AS INTEGER) % 10 = 0`,
+      ).run(revisedAt);
       return { digests, revisedAt };
     })();
   } finally {
@@ -79,7 +88,8 @@ export async function benchRevisedHistory(runs = 5) {
   try {
     const source = join(dir, 'generated.db');
     await generateWeekOnePlanned(source);
-    const result: { label: string; digests: number; revised: number; pairs: number; cpu: Summary; series: number[] }[] = [];
+    const result: { label: string; digests: number; revised: number; pairs: number; cpu: Summary; series: number[] }[] =
+      [];
     for (const { label, editions, spacing } of HISTORIES) {
       const copy = join(dir, `history-${editions}.db`);
       copyFileSync(source, copy);
@@ -87,7 +97,8 @@ export async function benchRevisedHistory(runs = 5) {
       result.push({ label, digests: digests + 1000, ...(await measure(copy, revisedAt, runs)) });
       for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     }
-    if (new Set(result.map((x) => x.pairs)).size !== 1) throw new Error(`the audiences differ: ${result.map((x) => x.pairs).join(', ')}`);
+    if (new Set(result.map((x) => x.pairs)).size !== 1)
+      throw new Error(`the audiences differ: ${result.map((x) => x.pairs).join(', ')}`);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });

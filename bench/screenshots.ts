@@ -66,12 +66,23 @@ function emailHtml(app: App, digest: Digest, layout: Layout): string {
 /** Each 375-px screenshot's page height: how many phone screens (812 px) a reader scrolls. */
 export const heights = new Map<string, number>();
 
-async function shoot(browser: Browser, out: string, name: string, load: (page: Page) => Promise<unknown>, only: string): Promise<string[]> {
+async function shoot(
+  browser: Browser,
+  out: string,
+  name: string,
+  load: (page: Page) => Promise<unknown>,
+  only: string,
+): Promise<string[]> {
   const files: string[] = [];
   if (!name.includes(only)) return files;
   for (const scheme of SCHEMES) {
     for (const width of WIDTHS) {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme, locale: 'en-GB', timezoneId: 'UTC' });
+      const context = await browser.newContext({
+        viewport: { width, height: 900 },
+        colorScheme: scheme,
+        locale: 'en-GB',
+        timezoneId: 'UTC',
+      });
       const page = await context.newPage();
       await load(page);
       const file = `${name}-${width}-${scheme}.png`;
@@ -94,7 +105,15 @@ export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // The server's address must be known before the app is made: the links in emails point there.
   const port = await freePort();
@@ -103,12 +122,22 @@ export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise
   const server = createServer(app);
   await server.listen({ port, host: '127.0.0.1' });
   const shots: Shot[] = [];
-  const add = (files: string[], shows: string) => files.forEach((file) => shots.push({ file, shows }));
+  const add = (files: string[], shows: string) => {
+    for (const file of files) shots.push({ file, shows });
+  };
   try {
     const one = await freeze(app, ['nas']);
-    const three = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
+    const three = await freeze(
+      app,
+      SHOWCASE_TOPICS.map((t) => t.slug),
+    );
     for (const [name, digest, layout, shows] of [
-      ['email-one-topic-full', one, 'full', 'the digest email of one topic (Neural architecture search), full abstracts'],
+      [
+        'email-one-topic-full',
+        one,
+        'full',
+        'the digest email of one topic (Neural architecture search), full abstracts',
+      ],
       ['email-three-topics-full', three, 'full', 'the digest email of three topics, a section each, full abstracts'],
       ['email-one-topic-compact', one, 'compact', 'the same one-topic digest in the compact layout'],
       ['email-three-topics-compact', three, 'compact', 'the same three-topic digest in the compact layout (25 papers)'],
@@ -116,14 +145,22 @@ export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise
       const html = emailHtml(app, digest, layout);
       add(await shoot(browser, out, name, (page) => page.setContent(html, { waitUntil: 'load' }), only), shows);
     }
-    const subscriber = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas', 'llm-serving'] }, { confirmed: true }, { source: 'screenshots' });
+    const subscriber = await app.subscriptions.addByOperator(
+      { email: 'ada@example.org', topics: ['nas', 'llm-serving'] },
+      { confirmed: true },
+      { source: 'screenshots' },
+    );
     const preferences = signToken(SECRET, 'preferences', subscriber.subscriber!.id);
     for (const [name, path, shows] of [
       ['page-home', '/', 'the home page: topics, subscribe form, latest digest links'],
       ['page-topic', '/topics/nas', "a topic's page: its digests, papers and a form to subscribe to it"],
       ['page-digest-one-topic', `/digests/${one.id}`, 'the web copy of the one-topic digest, in the site layout'],
-      ['page-digest-three-topics', `/digests/${three.id}`, 'the web copy of the three-topic digest, in the site layout'],
-      ['page-more', `/digests/${three.id}/more`, "the three-topic digest's \"more\" page, per topic with counts"],
+      [
+        'page-digest-three-topics',
+        `/digests/${three.id}`,
+        'the web copy of the three-topic digest, in the site layout',
+      ],
+      ['page-more', `/digests/${three.id}/more`, 'the three-topic digest\'s "more" page, per topic with counts'],
       ['page-preferences', `/preferences/${preferences}`, 'the preferences page'],
     ] as const) {
       add(await shoot(browser, out, name, (page) => page.goto(`${base}${path}`), only), shows);

@@ -13,5 +13,11 @@ export function summarise(ms: number[]): Summary {
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   const min = sorted[0]!;
   const max = sorted.at(-1)!;
-  return { median, min, max, runs: ms.length, text: `median ${median.toFixed(0)} ms (min ${min.toFixed(0)}, max ${max.toFixed(0)}, n=${ms.length})` };
+  return {
+    median,
+    min,
+    max,
+    runs: ms.length,
+    text: `median ${median.toFixed(0)} ms (min ${min.toFixed(0)}, max ${max.toFixed(0)}, n=${ms.length})`,
+  };
 }

@@ -27,7 +27,10 @@ interface Sink {
 }
 
 async function startSink(): Promise<Sink> {
-  const child = spawn(process.execPath, ['--import', TSX, SINK], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SINK_REPORT: '1' } });
+  const child = spawn(process.execPath, ['--import', TSX, SINK], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SINK_REPORT: '1' },
+  });
   const seen = new Map<number, number>();
   const waiters = new Map<number, (t: number) => void>();
   let buffer = '';
@@ -75,12 +78,27 @@ async function oneRun(engine: Engine, workers: number, recipients: number, sink:
     // Confirmed the day before: today's 00:00 UTC edition is theirs (a first digest waits for the
     // first send time after confirming).
     const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
-    await app.store.saveTopic({ slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' }, now);
+    await app.store.saveTopic(
+      { slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' },
+      now,
+    );
     await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
     const batch = Array.from({ length: recipients }, (_, i): { subscriber: Subscriber; events: [] } => ({
       subscriber: {
-        id: `sub_${i}`, email: `reader${i}@example.org`, status: 'confirmed', topics: ['smile'], frequency: 'daily', timezone: 'UTC',
-        sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: signedUp, unsubscribedAt: null, confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+        id: `sub_${i}`,
+        email: `reader${i}@example.org`,
+        status: 'confirmed',
+        topics: ['smile'],
+        frequency: 'daily',
+        timezone: 'UTC',
+        sendHour: 0,
+        createdAt: now,
+        updatedAt: now,
+        confirmedAt: signedUp,
+        unsubscribedAt: null,
+        confirmTokenHash: null,
+        confirmExpiresAt: null,
+        confirmSentAt: null,
       },
       events: [],
     }));
@@ -88,7 +106,10 @@ async function oneRun(engine: Engine, workers: number, recipients: number, sink:
     // Workers first, idle on an empty queue, so their start-up is outside the timed part.
     await Promise.all(
       Array.from({ length: workers }, () => {
-        const child = spawn(process.execPath, ['--import', TSX, MAIN, 'worker', '--poll', '1'], { cwd: dir, env: { PATH: process.env.PATH, ...env } });
+        const child = spawn(process.execPath, ['--import', TSX, MAIN, 'worker', '--poll', '1'], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, ...env },
+        });
         children.push(child);
         return new Promise<void>((resolve) => {
           let log = '';
@@ -106,7 +127,9 @@ async function oneRun(engine: Engine, workers: number, recipients: number, sink:
     return ((recipients - 250) / (last - first)) * 1000;
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.on('exit', resolve)))));
+    await Promise.all(
+      children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.on('exit', resolve)))),
+    );
     await app.close();
     rmSync(dir, { recursive: true, force: true });
     if (engine === 'postgres') {
@@ -149,7 +172,9 @@ export async function benchWorkers(recipients = 4_000, workerCounts = [1, 2, 4],
 
 export function printWorkers(rows: Awaited<ReturnType<typeof benchWorkers>>, recipients = 4_000): void {
   const base = rows[0]!.postgres;
-  console.log(`${recipients} deliveries (19 KB message) by N worker processes (2 SMTP connections each) to a local sink in another process:`);
+  console.log(
+    `${recipients} deliveries (19 KB message) by N worker processes (2 SMTP connections each) to a local sink in another process:`,
+  );
   for (const r of rows) {
     const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
     console.log(

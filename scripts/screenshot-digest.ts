@@ -22,15 +22,28 @@ try {
   const paperboy = (...args: string[]) =>
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
       cwd: root,
-      env: { ...process.env, PAPERBOY_DATA_DIR: join(work, 'data'), DATABASE_URL: '', SMTP_URL: '', PUBLIC_URL: 'http://localhost:8080' },
+      env: {
+        ...process.env,
+        PAPERBOY_DATA_DIR: join(work, 'data'),
+        DATABASE_URL: '',
+        SMTP_URL: '',
+        PUBLIC_URL: 'http://localhost:8080',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
     });
 
   // What `npm start` loads on its first run: the sample papers and the starter topic.
   const sampleDir = join(root, 'data', 'sample');
-  paperboy('ingest', ...readdirSync(sampleDir).filter((f) => !f.startsWith('.')).map((f) => join(sampleDir, f)));
-  const topics = JSON.parse(readFileSync(join(root, 'data', 'topics.json'), 'utf8')) as { topics: { slug: string; name: string; query: string }[] };
+  paperboy(
+    'ingest',
+    ...readdirSync(sampleDir)
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => join(sampleDir, f)),
+  );
+  const topics = JSON.parse(readFileSync(join(root, 'data', 'topics.json'), 'utf8')) as {
+    topics: { slug: string; name: string; query: string }[];
+  };
   const topic = topics.topics.find((t) => t.slug === TOPIC);
   if (!topic) throw new Error(`data/topics.json has no topic "${TOPIC}"`);
   paperboy('topics', 'add', topic.slug, '--name', topic.name, '--', topic.query);
@@ -40,10 +53,22 @@ try {
     executablePath: chromiumPath,
     headless: true,
     // No sandbox (root in a container); no network: the digest needs none, and the picture stays the same.
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
-    const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light', locale: 'en-GB' });
+    const page = await browser.newPage({
+      viewport: VIEWPORT,
+      deviceScaleFactor: 1,
+      colorScheme: 'light',
+      locale: 'en-GB',
+    });
     await page.goto(pathToFileURL(join(work, 'digest', 'digest.html')).href);
     // The first screen of the email: its heading and first papers, as a reader opens it.
     await page.screenshot({ path: out, fullPage: false });

@@ -55,7 +55,12 @@ async function openStore(database: Config['database'], onUnavailable: (err: Erro
   if (database.kind === 'postgres') {
     // Loaded only when used: the pg driver is not needed by a SQLite install.
     const { openPostgresStore } = await import('./store/postgres/open.js');
-    return openPostgresStore(database.url, { schema: database.schema, poolSize: database.poolSize, lockTimeoutMs, onUnavailable });
+    return openPostgresStore(database.url, {
+      schema: database.schema,
+      poolSize: database.poolSize,
+      lockTimeoutMs,
+      onUnavailable,
+    });
   }
   return openSqliteStore(database.path, { lockTimeoutMs, onUnavailable });
 }
@@ -71,11 +76,15 @@ async function openMailer(config: Config): Promise<Mailer> {
  * are made owner-only, and the operator is told. A folder Paperboy did not make is left as it is.
  */
 function tightenOwnFiles(config: Config, logger: Logger): void {
-  const db = config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? config.database.path : undefined;
+  const db =
+    config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? config.database.path : undefined;
   const files = [...(db ? [db, `${db}-wal`, `${db}-shm`] : []), join(config.dataDir, 'secret'), config.outboxDir];
   for (const { path, was, error } of tightenModes(files)) {
     const mode = was.toString(8);
-    if (error) logger.warn(`${path} is readable by other users (mode ${mode}) and could not be made owner-only: ${error}`, { path });
+    if (error)
+      logger.warn(`${path} is readable by other users (mode ${mode}) and could not be made owner-only: ${error}`, {
+        path,
+      });
     else logger.warn(`${path} was readable by other users (mode ${mode}): made owner-only`, { path });
   }
 }
@@ -114,7 +123,14 @@ export async function createApp(config: Config, options: AppOptions = {}) {
 
   // Politeness and backoff are about real elapsed time, not the business clock (which tests freeze).
   const fetcher = createFetcher(config.sources, { now: Date.now, sleep: (ms) => sleep(ms), ...options.fetch });
-  const ingester = createIngester({ store, clock, logger, fetcher, arxivDelayMs: config.sources.arxivDelayMs, maxSourceBytes: config.sources.maxBytes });
+  const ingester = createIngester({
+    store,
+    clock,
+    logger,
+    fetcher,
+    arxivDelayMs: config.sources.arxivDelayMs,
+    maxSourceBytes: config.sources.maxBytes,
+  });
   let sourceJobs: Promise<SourceJobs> | undefined;
   // Read on first use: a command that never touches sources does not fail on a broken sources file.
   const getSources = () =>
@@ -123,7 +139,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       secrets.add(inUrls);
       const mode = modeOf(config.sources.file);
       if (inUrls.length > 0 && mode !== undefined && (mode & 0o077) !== 0) {
-        logger.warn(`${config.sources.file} holds source credentials and other users can read it: chmod 600 it`, { mode: mode.toString(8) });
+        logger.warn(`${config.sources.file} holds source credentials and other users can read it: chmod 600 it`, {
+          mode: mode.toString(8),
+        });
       }
       return createSourceJobs({ store, fetcher, clock, logger, sources, arxivDelayMs: config.sources.arxivDelayMs });
     }));
@@ -224,7 +242,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     sendConfirmationSoon(subscriberId: string): void {
       const attempt = deliverer
         .deliverConfirmations([subscriberId])
-        .catch((err: Error) => logger.error('confirmation email not tried', { subscriber: subscriberId, error: err.message }))
+        .catch((err: Error) =>
+          logger.error('confirmation email not tried', { subscriber: subscriberId, error: err.message }),
+        )
         .finally(() => background.delete(attempt));
       background.add(attempt);
     },

@@ -125,7 +125,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const lockTimeoutMs = s.DATABASE_LOCK_TIMEOUT_MS;
   const database: DatabaseConfig =
     s.DATABASE_URL.kind === 'postgres'
-      ? { kind: 'postgres', url: s.DATABASE_URL.url, schema: s.DATABASE_SCHEMA, poolSize: s.DATABASE_POOL_SIZE, lockTimeoutMs }
+      ? {
+          kind: 'postgres',
+          url: s.DATABASE_URL.url,
+          schema: s.DATABASE_SCHEMA,
+          poolSize: s.DATABASE_POOL_SIZE,
+          lockTimeoutMs,
+        }
       : { kind: 'sqlite', path: s.DATABASE_URL.path, lockTimeoutMs };
   // Sites that publish papers ask crawlers to say who they are and how to reach the operator.
   const site = sources.PUBLIC_URL === 'env' ? s.PUBLIC_URL : 'https://github.com/paperboy';

@@ -11,7 +11,8 @@ export interface Logger {
 }
 
 // Field names whose values are secrets wherever they appear; other strings have their URLs masked.
-const SECRET_KEYS = /^(password|pass|secret|token|adminToken|authorization|cookie|privateKey|smtpUrl|SMTP_URL|databaseUrl|DATABASE_URL|DKIM_PRIVATE_KEY|PAPERBOY_SECRET|ADMIN_TOKEN)$/i;
+const SECRET_KEYS =
+  /^(password|pass|secret|token|adminToken|authorization|cookie|privateKey|smtpUrl|SMTP_URL|databaseUrl|DATABASE_URL|DKIM_PRIVATE_KEY|PAPERBOY_SECRET|ADMIN_TOKEN)$/i;
 
 /**
  * What a log line may show of a value: secrets by key are hidden; in every string, URLs lose their
@@ -38,7 +39,8 @@ export function scrubbingLogger(inner: Logger, known: () => Iterable<string> = (
 
 // An error's text comes from outside (a parser, a server, a relay): one bounded line, like everywhere users read it.
 function boundErrors(fields: Record<string, unknown>): Record<string, unknown> {
-  for (const key of ['error', 'detail']) if (typeof fields[key] === 'string') fields[key] = oneLine(fields[key] as string);
+  for (const key of ['error', 'detail'])
+    if (typeof fields[key] === 'string') fields[key] = oneLine(fields[key] as string);
   return fields;
 }
 

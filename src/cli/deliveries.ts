@@ -24,7 +24,11 @@ export function registerDeliveries(program: Command): void {
         if (o.json) return void console.log(JSON.stringify(list, null, 2));
         const counts = await app.store.countDeliveries();
         for (const d of list) {
-          console.log([d.id, d.status, `attempts=${d.attempts}`, d.email, d.errorKind ?? '', d.lastError ?? ''].join('\t').trimEnd());
+          console.log(
+            [d.id, d.status, `attempts=${d.attempts}`, d.email, d.errorKind ?? '', d.lastError ?? '']
+              .join('\t')
+              .trimEnd(),
+          );
         }
         console.error(STATUSES.map((s) => `${s} ${counts[s]}`).join(', '));
       }),
@@ -48,7 +52,8 @@ export function registerDeliveries(program: Command): void {
     .option('--interrupted', 'the deliveries held after a crash')
     .action((ids: string[], o: { failed?: boolean; interrupted?: boolean }) =>
       withApp(async (app) => {
-        if (ids.length === 0 && !o.failed && !o.interrupted) throw new InvalidInputError('name delivery ids, or pass --failed or --interrupted');
+        if (ids.length === 0 && !o.failed && !o.interrupted)
+          throw new InvalidInputError('name delivery ids, or pass --failed or --interrupted');
         const now = app.clock().toISOString();
         const filter = ids.length > 0 ? { ids } : o.interrupted ? { errorKind: 'interrupted' as const } : {};
         console.log(`requeued ${await app.store.retryDeliveries(filter, now)}`);
@@ -56,13 +61,12 @@ export function registerDeliveries(program: Command): void {
     );
 
   const suppressions = program.command('suppressions').description('the addresses Paperboy never sends to');
-  suppressions
-    .command('list')
-    .action(() =>
-      withApp(async (app) => {
-        for (const s of await app.store.listSuppressions()) console.log(`${s.email}\t${s.reason}\t${s.createdAt}\t${s.detail ?? ''}`.trimEnd());
-      }),
-    );
+  suppressions.command('list').action(() =>
+    withApp(async (app) => {
+      for (const s of await app.store.listSuppressions())
+        console.log(`${s.email}\t${s.reason}\t${s.createdAt}\t${s.detail ?? ''}`.trimEnd());
+    }),
+  );
   suppressions
     .command('add')
     .argument('<email>')

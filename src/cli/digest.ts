@@ -24,13 +24,20 @@ export function registerDigest(program: Command): void {
     .option('--period <period>', 'day | week', 'day')
     .option('--at <time>', 'ISO 8601 time inside the period (default: now)')
     .option('--out <dir>', 'write the files of the digest here')
-    .option('--to <email>', 'the recipient of the written email (a subscriber gets their own links)', 'reader@example.org')
+    .option(
+      '--to <email>',
+      'the recipient of the written email (a subscriber gets their own links)',
+      'reader@example.org',
+    )
     .action((options: DigestOptions) =>
       withApp(async (app) => {
         const kind = parsePeriodKind(options.period);
         const at = options.at ? parseInstant(options.at) : app.clock();
         const to = normaliseEmail(options.to);
-        const slugs = options.topic.split(',').map((s) => s.trim()).filter(Boolean);
+        const slugs = options.topic
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const result = await app.digests.freeze({ slugs, kind, at });
         if (result.status === 'empty') {
           console.log(`no new papers for ${result.editionKey} in ${result.periodKey}: no digest (nothing written)`);
@@ -57,7 +64,9 @@ export function registerDigest(program: Command): void {
         await writeFile(join(options.out, 'digest.html'), message.html);
         await writeFile(join(options.out, 'digest.txt'), message.text);
         await writeFile(join(options.out, 'digest.eml'), await composeEml(message));
-        console.log(`wrote ${['digest.html', 'digest.txt', 'digest.eml'].map((f) => join(options.out as string, f)).join(', ')}`);
+        console.log(
+          `wrote ${['digest.html', 'digest.txt', 'digest.eml'].map((f) => join(options.out as string, f)).join(', ')}`,
+        );
       }),
     );
 }

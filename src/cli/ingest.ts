@@ -8,7 +8,10 @@ export function registerIngest(program: Command): void {
   program
     .command('ingest')
     .description('store the papers of files or URLs; a malformed or unreachable one stores nothing')
-    .argument('<sources...>', 'files or http(s) URLs: Daily Papers page, Paperboy JSON, Hugging Face daily papers JSON, arXiv API or RSS, any RSS/Atom feed')
+    .argument(
+      '<sources...>',
+      'files or http(s) URLs: Daily Papers page, Paperboy JSON, Hugging Face daily papers JSON, arXiv API or RSS, any RSS/Atom feed',
+    )
     .option('--format <format>', FORMATS.join(' | '), 'auto')
     .action((targets: string[], options: { format: string }) =>
       withApp(async (app) => {
@@ -24,7 +27,8 @@ export function registerIngest(program: Command): void {
         });
         storing.done();
         // Papers were stored, but not all of what the sources hold: said on stderr, one line each.
-        for (const f of report.files) for (const w of f.warnings) process.stderr.write(`paperboy: warning: ${oneLine(w)}\n`);
+        for (const f of report.files)
+          for (const w of f.warnings) process.stderr.write(`paperboy: warning: ${oneLine(w)}\n`);
         const warned = (n: number) => (n ? ` (${n} ${n === 1 ? 'warning' : 'warnings'})` : '');
         const seen = report.files.map((f) => `${f.file}: ${f.papers} papers${warned(f.warnings.length)}`).join('; ');
         console.log(`${seen}\nadded ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}`);

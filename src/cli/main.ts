@@ -14,9 +14,7 @@ import { registerSubscribers } from './subscribers.js';
 import { registerTopics } from './topics.js';
 import { registerTransfer } from './transfer.js';
 
-const program = new Command()
-  .name('paperboy')
-  .description('Delivers research papers as email digests and RSS feeds.');
+const program = new Command().name('paperboy').description('Delivers research papers as email digests and RSS feeds.');
 
 registerIngest(program);
 registerTopics(program);

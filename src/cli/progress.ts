@@ -30,7 +30,9 @@ export function progressBar(label: string) {
       if (total === 0) return;
       const filled = Math.round((done / total) * width);
       const pct = Math.floor((done / total) * 100);
-      line.update(`[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% ${done.toLocaleString('en')}/${total.toLocaleString('en')}`);
+      line.update(
+        `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${pct}% ${done.toLocaleString('en')}/${total.toLocaleString('en')}`,
+      );
     },
     done: line.done,
   };

@@ -33,7 +33,9 @@ export function registerSchedule(program: Command): void {
         });
         if (o.json) return void console.log(JSON.stringify(rows, null, 2));
         for (const r of rows) {
-          console.log([r.utc, r.local, r.email, r.frequency, r.period, r.topics, r.overdue ? 'due now' : ''].join('\t').trimEnd());
+          console.log(
+            [r.utc, r.local, r.email, r.frequency, r.period, r.topics, r.overdue ? 'due now' : ''].join('\t').trimEnd(),
+          );
         }
       }),
     );

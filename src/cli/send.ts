@@ -11,7 +11,8 @@ const instant = (iso: string) => iso.replace(/\.\d+Z$/, 'Z');
 
 function summaryLine(s: RunSummary): string {
   const parts = [`sent ${s.sent}`, `failed ${s.failed}`, `skipped ${s.skipped}`, `suppressed ${s.suppressed}`];
-  if (s.waiting) parts.push(`waiting for retry ${s.waiting}${s.nextRetryAt ? ` (next at ${instant(s.nextRetryAt)})` : ''}`);
+  if (s.waiting)
+    parts.push(`waiting for retry ${s.waiting}${s.nextRetryAt ? ` (next at ${instant(s.nextRetryAt)})` : ''}`);
   if (s.dueLater) parts.push(`${s.dueLater} due later${s.firstDueAt ? ` (first at ${instant(s.firstDueAt)})` : ''}`);
   if (s.left) parts.push(`not attempted ${s.left} (next run)`);
   if (s.interrupted) parts.push(`interrupted ${s.interrupted} (held: paperboy deliveries retry --interrupted)`);
@@ -56,7 +57,9 @@ export function registerSend(program: Command): void {
         if (plan.busy) app.logger.info(`planning skipped: ${plan.busy}; delivering what is pending`);
         if (o.dryRun) {
           const counts = await app.store.countDeliveries();
-          console.log(`would plan ${plan.due} deliveries in ${plan.groups} digests; ${counts.pending} already pending (dry run: nothing sent)`);
+          console.log(
+            `would plan ${plan.due} deliveries in ${plan.groups} digests; ${counts.pending} already pending (dry run: nothing sent)`,
+          );
           return;
         }
         const progress = createProgress('sending');
@@ -67,7 +70,8 @@ export function registerSend(program: Command): void {
         const summary = await app.deliverer.run({
           maxWaitMs: o.wait * 1000,
           signal: controller.signal,
-          onProgress: (s) => progress.update(`sent ${s.sent} · failed ${s.failed} · skipped ${s.skipped} · retrying ${s.retried}`),
+          onProgress: (s) =>
+            progress.update(`sent ${s.sent} · failed ${s.failed} · skipped ${s.skipped} · retrying ${s.retried}`),
         });
         progress.done();
         process.off('SIGINT', stop);

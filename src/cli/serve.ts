@@ -23,10 +23,15 @@ export function registerServe(program: Command): void {
         const server = createServer(app);
         const address = await server.listen({ port: options.port ?? config.port, host: config.host });
         await app.startScheduler();
-        const mail = config.smtp ? 'emails go to the SMTP relay in SMTP_URL' : `emails are written to ${config.outboxDir}/`;
-        app.logger.info(`Paperboy is serving ${address}: open ${address}/ for topics and digests, feed ${address}/feed.xml; ${mail}`, {
-          ready_ms: Math.round(performance.now()),
-        });
+        const mail = config.smtp
+          ? 'emails go to the SMTP relay in SMTP_URL'
+          : `emails are written to ${config.outboxDir}/`;
+        app.logger.info(
+          `Paperboy is serving ${address}: open ${address}/ for topics and digests, feed ${address}/feed.xml; ${mail}`,
+          {
+            ready_ms: Math.round(performance.now()),
+          },
+        );
 
         let stopping = false;
         const running = app;

@@ -10,7 +10,9 @@ export function registerSources(program: Command): void {
   const sources = program.command('sources').description('configured sources and their health; add, remove or run one');
   sources
     .command('list', { isDefault: true })
-    .description('each source: name, status (ok, failed, stale, never-run, disabled), last success, papers seen and new')
+    .description(
+      'each source: name, status (ok, failed, stale, never-run, disabled), last success, papers seen and new',
+    )
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
       withApp(async (app) => {
@@ -21,7 +23,16 @@ export function registerSources(program: Command): void {
         if (o.json) return void console.log(JSON.stringify(health, null, 2));
         if (health.length === 0) return void console.log(`no sources configured (${app.config.sources.file})`);
         for (const h of health) {
-          const facts = [h.name, h.status, h.format, `last success ${when(h.lastSuccessAt)}`, `seen ${h.itemsSeen}`, `new ${h.itemsNew}`, h.cron, h.url];
+          const facts = [
+            h.name,
+            h.status,
+            h.format,
+            `last success ${when(h.lastSuccessAt)}`,
+            `seen ${h.itemsSeen}`,
+            `new ${h.itemsNew}`,
+            h.cron,
+            h.url,
+          ];
           console.log(`${facts.join('\t')}${h.detail ? `\t${oneLine(h.detail)}` : ''}`);
         }
       }),
@@ -39,7 +50,9 @@ export function registerSources(program: Command): void {
         for (const name of chosen) {
           const r = app.secrets.value(await jobs.runSource(name, { force: o.force ?? false }));
           for (const w of r.warnings) process.stderr.write(`paperboy: warning: ${r.name}: ${oneLine(w)}\n`);
-          console.log(`${r.name}\t${r.status}\tseen ${r.seen}, added ${r.added}, updated ${r.updated}${r.detail ? `\t${oneLine(r.detail)}` : ''}`);
+          console.log(
+            `${r.name}\t${r.status}\tseen ${r.seen}, added ${r.added}, updated ${r.updated}${r.detail ? `\t${oneLine(r.detail)}` : ''}`,
+          );
           if (r.status === 'failed') failed = true;
         }
         if (failed) process.exitCode = 2;
@@ -71,7 +84,9 @@ export function registerSources(program: Command): void {
         let replaced = false;
         await editSourcesFile(app.config.sources.file, (entries) => {
           replaced = entries.some((e) => (e as { name?: string }).name === name);
-          return replaced ? entries.map((e) => ((e as { name?: string }).name === name ? entry : e)) : [...entries, entry];
+          return replaced
+            ? entries.map((e) => ((e as { name?: string }).name === name ? entry : e))
+            : [...entries, entry];
         });
         console.log(`${replaced ? 'replaced' : 'added'} ${name} in ${app.config.sources.file}`);
       }),

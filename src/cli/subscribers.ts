@@ -8,7 +8,8 @@ import { withApp } from './run.js';
 
 const CLI = { source: 'cli' };
 // A confirmation email the relay did not take now is not lost: it waits in the delivery queue.
-const notTaken = (it: string) => `the relay did not take ${it} yet; paperboy send (or a running worker or serve) sends ${it}`;
+const notTaken = (it: string) =>
+  `the relay did not take ${it} yet; paperboy send (or a running worker or serve) sends ${it}`;
 const FAILED = 'pending: its confirmation email failed for good (paperboy deliveries list --status failed)';
 
 export function registerSubscribers(program: Command): void {
@@ -47,7 +48,11 @@ export function registerSubscribers(program: Command): void {
     .action((email: string) =>
       withApp(async (app) => {
         const outcome = await app.subscriptions.resendConfirmation(email, CLI);
-        const said = { sent: 'confirmation email sent', queued: `confirmation email queued: ${notTaken('it')}`, failed: FAILED };
+        const said = {
+          sent: 'confirmation email sent',
+          queued: `confirmation email queued: ${notTaken('it')}`,
+          failed: FAILED,
+        };
         console.log(`${email.trim().toLowerCase()}: ${said[outcome]}`);
       }),
     );
@@ -80,7 +85,9 @@ export function registerSubscribers(program: Command): void {
         const text = await readSource(file);
         const r = await app.subscriberCsv.importCsv(text, file, { confirmed: Boolean(o.confirmed) });
         const waiting = r.confirmationsWaiting ? `; ${r.confirmationsWaiting} queued: ${notTaken('them')}` : '';
-        const failed = r.confirmationsFailed ? `; ${r.confirmationsFailed} failed for good (paperboy deliveries list --status failed)` : '';
+        const failed = r.confirmationsFailed
+          ? `; ${r.confirmationsFailed} failed for good (paperboy deliveries list --status failed)`
+          : '';
         console.log(
           `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${failed}`,
         );

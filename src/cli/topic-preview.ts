@@ -7,9 +7,14 @@ import { matchCount, missingWords, type TopicPreview } from '../jobs/select/topi
  */
 export function previewLines(preview: TopicPreview): string[] {
   const { matches, first } = preview;
-  const lines = [`${matchCount(preview)}${first.length === 0 ? '' : matches > first.length ? `; the first ${first.length}:` : ':'}`];
+  const lines = [
+    `${matchCount(preview)}${first.length === 0 ? '' : matches > first.length ? `; the first ${first.length}:` : ':'}`,
+  ];
   first.forEach((p, i) => {
-    lines.push(`  ${i + 1}. ${oneLine(p.title, 200)}`, `     ${p.score.toFixed(2)}${p.why ? ` · ${oneLine(p.why, 200)}` : ''}`);
+    lines.push(
+      `  ${i + 1}. ${oneLine(p.title, 200)}`,
+      `     ${p.score.toFixed(2)}${p.why ? ` · ${oneLine(p.why, 200)}` : ''}`,
+    );
   });
   const missing = missingWords(preview);
   if (missing) lines.push(missing);

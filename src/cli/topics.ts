@@ -25,18 +25,30 @@ export function registerTopics(program: Command): void {
         'and refuses a query that matches none of them unless --force',
     )
     .argument('<slug>', 'lowercase words joined by hyphens, e.g. llm-serving')
-    .argument('<query>', 'words, "quoted phrases", -excluded words, alternatives joined by OR (put -- before a query that starts with -)')
+    .argument(
+      '<query>',
+      'words, "quoted phrases", -excluded words, alternatives joined by OR (put -- before a query that starts with -)',
+    )
     .option('--name <name>', 'display name (default: from the query; with --replace, the current name)')
     .option('--replace', 'change the query (and --name) of an existing topic instead of refusing it')
     .option('--force', `save the topic even if it matches none of the papers of the last ${PREVIEW_DAYS} days`)
     .action((slug: string, query: string, options: { name?: string; replace?: boolean; force?: boolean }) =>
       withApp(async (app) => {
-        const result = await app.topics.add({ slug, query, name: options.name, replace: options.replace, force: options.force });
+        const result = await app.topics.add({
+          slug,
+          query,
+          name: options.name,
+          replace: options.replace,
+          force: options.force,
+        });
         if (result.status === 'exists') {
           const { existing } = result;
-          throw new InvalidInputError(`topic "${slug}" exists (${existing.name} = ${existing.query}): add --replace to change it`);
+          throw new InvalidInputError(
+            `topic "${slug}" exists (${existing.name} = ${existing.query}): add --replace to change it`,
+          );
         }
-        if (result.status === 'matches-nothing') throw new InvalidInputError(`topic "${slug}" ${result.reason}; add --force to save it anyway`);
+        if (result.status === 'matches-nothing')
+          throw new InvalidInputError(`topic "${slug}" ${result.reason}; add --force to save it anyway`);
         const { topic, preview, warning } = result;
         if (warning) process.stderr.write(`paperboy: warning: topic "${slug}" ${warning}; saved anyway (--force)\n`);
         else console.log(previewLines(preview).join('\n'));
@@ -64,7 +76,8 @@ export function registerTopics(program: Command): void {
     .argument('<slug>')
     .action((slug: string) =>
       withApp(async (app) => {
-        if (!(await app.store.removeTopic(slug))) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
+        if (!(await app.store.removeTopic(slug)))
+          throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
         console.log(`removed ${slug}`);
       }),
     );
@@ -81,6 +94,9 @@ function withQueryHint(message: string, args: readonly string[], command: 'add' 
   const flag = /^error: unknown option '(-[^-][\s\S]*)'\n?$/.exec(message)?.[1];
   if (flag === undefined) return message;
   const [slug = '<slug>'] = args.filter((a) => a !== flag && !a.startsWith('-'));
-  const example = command === 'add' ? `paperboy topics add ${shellQuote(slug)} -- ${shellQuote(flag)}` : `paperboy topics preview -- ${shellQuote(flag)}`;
+  const example =
+    command === 'add'
+      ? `paperboy topics add ${shellQuote(slug)} -- ${shellQuote(flag)}`
+      : `paperboy topics preview -- ${shellQuote(flag)}`;
   return `paperboy: unknown option '${flag}': a query that starts with an excluded word goes after --, e.g. ${example}\n`;
 }

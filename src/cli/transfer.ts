@@ -22,7 +22,9 @@ export function registerTransfer(program: Command): void {
     .action(() =>
       withApp(async (app) => {
         const { version, applied } = app.store.schema;
-        console.log(`${app.store.engine} schema at version ${version}${applied ? `, ${applied} migration(s) applied` : ', already up to date'}`);
+        console.log(
+          `${app.store.engine} schema at version ${version}${applied ? `, ${applied} migration(s) applied` : ', already up to date'}`,
+        );
       }),
     );
 
@@ -34,7 +36,10 @@ export function registerTransfer(program: Command): void {
       withApp(async (app) => {
         const out = o.out ? createWriteStream(o.out) : process.stdout;
         const counts = await exportStore(app.store, (line) => writeLine(out, line));
-        if (o.out) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+        if (o.out)
+          await new Promise<void>((resolve, reject) =>
+            (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())),
+          );
         console.error(`exported ${summary(counts)}`);
       }),
     );
@@ -49,7 +54,9 @@ export function registerTransfer(program: Command): void {
         if (file !== '-') {
           await new Promise<void>((resolve, reject) => {
             input.once('open', () => resolve());
-            input.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new NotFoundError(`no file ${file}`) : err));
+            input.once('error', (err: NodeJS.ErrnoException) =>
+              reject(err.code === 'ENOENT' ? new NotFoundError(`no file ${file}`) : err),
+            );
           });
         }
         const counts = await importStore(app.store, input, file === '-' ? 'standard input' : file);

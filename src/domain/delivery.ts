@@ -70,16 +70,27 @@ const SLOW_DOWN_CODES = new Set([421, 454]);
  * Reply text that asks the sender to slow down, whatever its code. A bare 451 does not: it is what
  * greylisting answers to a first attempt, and slowing down for it would only delay everyone else.
  */
-const SLOW_DOWN_TEXT = /\brate\b|\brate-?limit|throttl|too many (?:messages|mails|emails|connections|requests)|too fast|slow down/i;
+const SLOW_DOWN_TEXT =
+  /\brate\b|\brate-?limit|throttl|too many (?:messages|mails|emails|connections|requests)|too fast|slow down/i;
 
 /**
  * Classifies an error from an SMTP client by its reply; no reply code means the connection failed.
  * A reply that asks to slow down is retried later at a slower pace, never taken for a bounce.
  */
-export function classifySendError(err: { responseCode?: unknown; response?: unknown; message?: unknown; command?: unknown }): SendFailure {
+export function classifySendError(err: {
+  responseCode?: unknown;
+  response?: unknown;
+  message?: unknown;
+  command?: unknown;
+}): SendFailure {
   const code = typeof err.responseCode === 'number' ? err.responseCode : undefined;
   const message = oneLine(String(err.response ?? err.message ?? 'unknown error'), 500);
-  const failure = (kind: SendFailure['kind'], recipientDeferral = false): SendFailure => ({ kind, responseCode: code, message, recipientDeferral });
+  const failure = (kind: SendFailure['kind'], recipientDeferral = false): SendFailure => ({
+    kind,
+    responseCode: code,
+    message,
+    recipientDeferral,
+  });
   if (code === undefined) return failure('transient');
   if (SLOW_DOWN_CODES.has(code) || SLOW_DOWN_TEXT.test(String(err.response ?? ''))) return failure('throttled');
   if (code >= 500) return failure('hard');
@@ -106,7 +117,11 @@ export function decideAfterFailure(
 ): FailureDecision {
   if (failure.kind === 'hard') return { status: 'failed', errorKind: 'hard-bounce', bounce: 'hard' };
   if (attempts < policy.maxAttempts) {
-    return { status: 'pending', nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, policy, random)), errorKind: failure.kind };
+    return {
+      status: 'pending',
+      nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, policy, random)),
+      errorKind: failure.kind,
+    };
   }
   // A 4xx reply to the last attempt is the recipient's server refusing: a soft bounce.
   return failure.responseCode !== undefined

@@ -39,6 +39,8 @@ export function digestId(editionKey: string, period: Pick<Period, 'kind' | 'key'
 export function editionKey(topicSet: string, since?: string, updatedIds: readonly string[] = []): string {
   const variant = since ?? '';
   if (updatedIds.length === 0) return variant ? `${topicSet}@${variant}` : topicSet;
-  const hash = createHash('sha256').update([...updatedIds].sort().join('\n')).digest('base64url');
+  const hash = createHash('sha256')
+    .update([...updatedIds].sort().join('\n'))
+    .digest('base64url');
   return `${topicSet}@${variant}+updated:${hash.slice(0, 12)}`;
 }

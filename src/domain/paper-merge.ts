@@ -1,7 +1,10 @@
 import type { Paper, PaperFacts, PaperInput } from './paper.js';
 
 /** The fields a sighting can change; ids and first-seen time never change. */
-export type PaperFields = Pick<Paper, 'arxivId' | 'version' | 'title' | 'abstract' | 'authors' | 'url' | 'publishedAt'> &
+export type PaperFields = Pick<
+  Paper,
+  'arxivId' | 'version' | 'title' | 'abstract' | 'authors' | 'url' | 'publishedAt'
+> &
   PaperFacts;
 
 const FACTS = ['categories', 'upvotes', 'aiSummary', 'aiKeywords', 'githubRepo', 'featuredOn'] as const;
@@ -44,7 +47,11 @@ function union(a: readonly string[] | undefined, b: readonly string[] | undefine
  */
 function mergeFacts(existing: PaperFacts, input: PaperFacts): PaperFacts {
   const upvotes =
-    existing.upvotes === undefined ? input.upvotes : input.upvotes === undefined ? existing.upvotes : Math.max(existing.upvotes, input.upvotes);
+    existing.upvotes === undefined
+      ? input.upvotes
+      : input.upvotes === undefined
+        ? existing.upvotes
+        : Math.max(existing.upvotes, input.upvotes);
   // The earlier day it was featured; ISO dates compare as strings.
   const featuredOn =
     existing.featuredOn && input.featuredOn && input.featuredOn < existing.featuredOn

@@ -121,8 +121,10 @@ const list = (items: readonly string[] | undefined): string[] | undefined => {
  * becomes the one canonical abs link, so all sightings of a paper agree.
  */
 export function normalisePaperInput(input: PaperInput): PaperInput {
-  const arxiv = (input.arxivId ? parseArxivId(input.arxivId) : undefined) ?? (input.url ? parseArxivId(input.url) : undefined);
-  const url = arxiv && (!input.url || parseArxivId(input.url)) ? `https://arxiv.org/abs/${arxiv.id}` : safeHttpUrl(input.url);
+  const arxiv =
+    (input.arxivId ? parseArxivId(input.arxivId) : undefined) ?? (input.url ? parseArxivId(input.url) : undefined);
+  const url =
+    arxiv && (!input.url || parseArxivId(input.url)) ? `https://arxiv.org/abs/${arxiv.id}` : safeHttpUrl(input.url);
   const out: PaperInput = {
     title: normaliseTitle(input.title),
     abstract: normaliseWhitespace(input.abstract),
@@ -137,7 +139,8 @@ export function normalisePaperInput(input: PaperInput): PaperInput {
   const aiSummary = input.aiSummary ? normaliseWhitespace(input.aiSummary) : '';
   const githubRepo = safeHttpUrl(input.githubRepo);
   if (categories) out.categories = categories;
-  if (input.upvotes !== undefined && Number.isFinite(input.upvotes)) out.upvotes = Math.max(0, Math.round(input.upvotes));
+  if (input.upvotes !== undefined && Number.isFinite(input.upvotes))
+    out.upvotes = Math.max(0, Math.round(input.upvotes));
   if (aiSummary) out.aiSummary = aiSummary;
   if (aiKeywords) out.aiKeywords = aiKeywords;
   if (githubRepo) out.githubRepo = githubRepo;
@@ -166,9 +169,12 @@ export function paperLinks(paper: Pick<Paper, 'url' | 'arxivId' | 'title' | 'git
   if (paper.arxivId) links.pdf = `https://arxiv.org/pdf/${paper.arxivId}`;
   if (paper.githubRepo) links.code = paper.githubRepo;
   if (paper.featuredOn) {
-    links.dailyPapers = paper.arxivId ? `https://huggingface.co/papers/${paper.arxivId}` : `https://huggingface.co/papers/date/${paper.featuredOn}`;
+    links.dailyPapers = paper.arxivId
+      ? `https://huggingface.co/papers/${paper.arxivId}`
+      : `https://huggingface.co/papers/date/${paper.featuredOn}`;
   }
-  if (!page) links.search = `https://arxiv.org/search/?${new URLSearchParams({ query: paper.title, searchtype: 'title' }).toString()}`;
+  if (!page)
+    links.search = `https://arxiv.org/search/?${new URLSearchParams({ query: paper.title, searchtype: 'title' }).toString()}`;
   return links;
 }
 

@@ -22,7 +22,12 @@ export function parsePeriodKind(raw: string): PeriodKind {
 export function periodContaining(kind: PeriodKind, at: Date): Period {
   const dayStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
   if (kind === 'day') {
-    return { kind, key: dayStart.toISOString().slice(0, 10), start: dayStart, end: new Date(dayStart.getTime() + DAY_MS) };
+    return {
+      kind,
+      key: dayStart.toISOString().slice(0, 10),
+      start: dayStart,
+      end: new Date(dayStart.getTime() + DAY_MS),
+    };
   }
   const isoWeekday = (dayStart.getUTCDay() + 6) % 7; // Monday = 0
   const start = new Date(dayStart.getTime() - isoWeekday * DAY_MS);

@@ -69,19 +69,21 @@ const OPERATORS = ['author', 'category', 'cat', 'like', 'min'] as const;
 // Prefixes that other search engines (arXiv: ti, au, abs; web search: title, site) take as field
 // operators. Typed here they would silently become words that match nothing: refused, saying what works.
 // A Map: the prefix is typed text ("constructor:" is a word, not a member of every object).
-const FOREIGN_OPERATORS: ReadonlyMap<string, string> = new Map(Object.entries({
-  ti: 'words match the title and the abstract alike',
-  title: 'words match the title and the abstract alike',
-  abs: 'words match the title and the abstract alike',
-  abstract: 'words match the title and the abstract alike',
-  all: 'words match the title and the abstract alike',
-  au: 'use author:',
-  authors: 'use author:',
-  by: 'use author:',
-  categories: 'use category:',
-  arxiv: 'use like: for papers like an arXiv paper',
-  id: 'use like: for papers like a given paper',
-}));
+const FOREIGN_OPERATORS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    ti: 'words match the title and the abstract alike',
+    title: 'words match the title and the abstract alike',
+    abs: 'words match the title and the abstract alike',
+    abstract: 'words match the title and the abstract alike',
+    all: 'words match the title and the abstract alike',
+    au: 'use author:',
+    authors: 'use author:',
+    by: 'use author:',
+    categories: 'use category:',
+    arxiv: 'use like: for papers like an arXiv paper',
+    id: 'use like: for papers like a given paper',
+  }),
+);
 // Brackets before a word or a phrase are read apart from it: `("point cloud", mesh)`.
 const TOKEN = /([([{]*)([-+]?)(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))/g;
 
@@ -103,7 +105,8 @@ class Reading {
     for (const c of text) {
       if (c === '(' || c === '[' || c === '{') this.list ??= { id: ++this.lists, item: 0 };
       else if (c === ')' || c === ']' || c === '}') this.list = undefined;
-      else if (this.list && (c === ',' || c === ';' || c === '/' || c === '|')) this.list = { ...this.list, item: this.list.item + 1 };
+      else if (this.list && (c === ',' || c === ';' || c === '/' || c === '|'))
+        this.list = { ...this.list, item: this.list.item + 1 };
     }
   }
 
@@ -148,7 +151,15 @@ function queryTerms(raw: string, quoted: boolean, marks: TermMarks, reading: Rea
       continue;
     }
     const acronym = /^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(piece);
-    terms.push({ text: piece, tokens: seq, phrase: seq.length > 1, acronym, ...(whole[0] ? { whole: whole[0] } : {}), ...marks, ...reading.place() });
+    terms.push({
+      text: piece,
+      tokens: seq,
+      phrase: seq.length > 1,
+      acronym,
+      ...(whole[0] ? { whole: whole[0] } : {}),
+      ...marks,
+      ...reading.place(),
+    });
   }
   return terms;
 }
@@ -156,7 +167,11 @@ function queryTerms(raw: string, quoted: boolean, marks: TermMarks, reading: Rea
 function seedId(source: string, value: string): string {
   if (/^(arxiv|title):/.test(value)) return value;
   const arxiv = parseArxivId(value);
-  if (!arxiv) throw problem(source, `like:${value} is not an arXiv id (e.g. like:2403.12345) or a Paperboy id (arxiv:… or title:…)`);
+  if (!arxiv)
+    throw problem(
+      source,
+      `like:${value} is not an arXiv id (e.g. like:2403.12345) or a Paperboy id (arxiv:… or title:…)`,
+    );
   return `arxiv:${arxiv.id}`;
 }
 
@@ -166,16 +181,30 @@ function seedId(source: string, value: string): string {
  * operators; a query stored before these were refused still runs as it did (the OR and the prefix
  * taken as words). `syntax` is how the plain words are read: a topic's own (see QuerySyntax).
  */
-export function parseQuery(source: string, { strict = false, syntax = 'natural' }: { strict?: boolean; syntax?: QuerySyntax } = {}): Query {
+export function parseQuery(
+  source: string,
+  { strict = false, syntax = 'natural' }: { strict?: boolean; syntax?: QuerySyntax } = {},
+): Query {
   if ((source.match(/"/g)?.length ?? 0) % 2 === 1) throw problem(source, 'has an unclosed quote');
-  const query: Query = { syntax, alternatives: [], excluded: [], authors: [], excludedAuthors: [], categories: [], seeds: [] };
+  const query: Query = {
+    syntax,
+    alternatives: [],
+    excluded: [],
+    authors: [],
+    excludedAuthors: [],
+    categories: [],
+    seeds: [],
+  };
   // Phrases are set aside while the query is cut at its ORs: "this OR that" is one phrase.
   const phrases: string[] = [];
   const masked = source.replace(/"[^"]*"/g, (phrase) => `\u0000${phrases.push(phrase) - 1}\u0000`).trim();
   if (strict && /^OR(\s|$)/.test(masked)) throw problem(source, 'starts with OR: an alternative is missing before it');
   if (strict && /(^|\s)OR$/.test(masked)) throw problem(source, 'ends with OR: an alternative is missing after it');
-  if (strict && /\sOR\s+OR\s/.test(masked)) throw problem(source, 'has OR twice in a row: an alternative is missing between them');
-  const parts = masked.split(/\s+OR\s+/).map((part) => part.replace(/\u0000(\d+)\u0000/g, (_, k: string) => phrases[Number(k)] as string));
+  if (strict && /\sOR\s+OR\s/.test(masked))
+    throw problem(source, 'has OR twice in a row: an alternative is missing between them');
+  const parts = masked
+    .split(/\s+OR\s+/)
+    .map((part) => part.replace(/\u0000(\d+)\u0000/g, (_, k: string) => phrases[Number(k)] as string));
   for (const part of parts) {
     const alternative: Alternative = { terms: [] };
     const reading = new Reading();
@@ -189,43 +218,69 @@ export function parseQuery(source: string, { strict = false, syntax = 'natural' 
       const value = (m[4] ?? m[5] ?? '').trim();
       const bare = /^([A-Za-z]+):$/.exec(value)?.[1]?.toLowerCase();
       if (!operator && bare && (OPERATORS as readonly string[]).includes(bare)) {
-        throw problem(source, `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
+        throw problem(
+          source,
+          `${bare}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`,
+        );
       }
       const foreign = strict && name !== undefined && !operator ? FOREIGN_OPERATORS.get(name) : undefined;
-      if (foreign) throw problem(source, `${m[3]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`);
+      if (foreign)
+        throw problem(
+          source,
+          `${m[3]}: is not an operator here (${foreign}; the operators are author:, category:, like: and min:)`,
+        );
       if (!operator) {
         // Any other "word:" prefix ("GPT:4", "ICLR:2024") is just part of the words.
         const raw = m[3] ? `${m[3]} ${value}` : value;
         if (negated) {
           reading.linked = false;
-          query.excluded.push(...queryTerms(raw, quoted, { required: false, quoted }, reading).map(({ list: _, ...term }) => term));
+          query.excluded.push(
+            ...queryTerms(raw, quoted, { required: false, quoted }, reading).map(({ list: _, ...term }) => term),
+          );
           reading.linked = false;
           continue;
         }
         // "+pruning quantization": the + is for its word alone, and neither reads on into the other.
         if (plus) reading.linked = false;
-        alternative.terms.push(...queryTerms(raw, quoted, { required: plus || syntax === 'all-words', quoted }, reading));
+        alternative.terms.push(
+          ...queryTerms(raw, quoted, { required: plus || syntax === 'all-words', quoted }, reading),
+        );
         if (plus) reading.linked = false;
         continue;
       }
       reading.linked = false;
-      if (plus) throw problem(source, `+${operator}: needs no + (author:, category:, like: and min: always apply; + requires a word or a "phrase")`);
-      if (!value) throw problem(source, `${operator}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`);
+      if (plus)
+        throw problem(
+          source,
+          `+${operator}: needs no + (author:, category:, like: and min: always apply; + requires a word or a "phrase")`,
+        );
+      if (!value)
+        throw problem(
+          source,
+          `${operator}: needs a value (e.g. author:"Song Han", category:cs.CV, like:2403.12345, min:0.3)`,
+        );
       if (operator === 'author') (negated ? query.excludedAuthors : query.authors).push(value);
       else if (negated) throw problem(source, `-${operator}: cannot be negated`);
       else if (operator === 'category' || operator === 'cat') {
-        if (!/^[a-z-]+(?:\.[A-Za-z-]+)?$/i.test(value)) throw problem(source, `category:${value} is not an arXiv category (e.g. cs.CV, cs, stat.ML)`);
+        if (!/^[a-z-]+(?:\.[A-Za-z-]+)?$/i.test(value))
+          throw problem(source, `category:${value} is not an arXiv category (e.g. cs.CV, cs, stat.ML)`);
         query.categories.push(value.toLowerCase());
       } else if (operator === 'like') query.seeds.push(seedId(source, value));
       else {
         const min = Number(value);
-        if (!/^\d*\.?\d+$/.test(value) || !(min >= 0 && min <= 1)) throw problem(source, `min:${value} must be a number from 0 to 1 (e.g. min:0.3)`);
+        if (!/^\d*\.?\d+$/.test(value) || !(min >= 0 && min <= 1))
+          throw problem(source, `min:${value} must be a number from 0 to 1 (e.g. min:0.3)`);
         query.minScore = min;
       }
     }
     if (alternative.terms.length > 0) query.alternatives.push(alternative);
   }
-  if (query.alternatives.length === 0 && query.authors.length === 0 && query.categories.length === 0 && query.seeds.length === 0) {
+  if (
+    query.alternatives.length === 0 &&
+    query.authors.length === 0 &&
+    query.categories.length === 0 &&
+    query.seeds.length === 0
+  ) {
     throw problem(source, 'has no words to match (write e.g. "neural architecture search" OR NAS)');
   }
   return query;

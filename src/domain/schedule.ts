@@ -25,7 +25,13 @@ export function currentDuePeriod(
 ): DuePeriod {
   const local = localParts(at, timeZone);
   // The local calendar date, as a UTC midnight, names the period the same way everywhere.
-  return dueForLocalDate(frequency, new Date(Date.UTC(local.year, local.month - 1, local.day)), timeZone, sendHour, sendDay);
+  return dueForLocalDate(
+    frequency,
+    new Date(Date.UTC(local.year, local.month - 1, local.day)),
+    timeZone,
+    sendHour,
+    sendDay,
+  );
 }
 
 /**
@@ -48,12 +54,24 @@ export function nextDuePeriod(
   return dueForLocalDate(frequency, current.period.end, timeZone, sendHour, sendDay);
 }
 
-function dueForLocalDate(frequency: Frequency, localDate: Date, timeZone: string, sendHour: number, sendDay: number): DuePeriod {
+function dueForLocalDate(
+  frequency: Frequency,
+  localDate: Date,
+  timeZone: string,
+  sendHour: number,
+  sendDay: number,
+): DuePeriod {
   const period = periodContaining(frequency === 'daily' ? 'day' : 'week', localDate);
   const sendDate = frequency === 'daily' ? period.start : new Date(period.start.getTime() + (sendDay - 1) * 86_400_000);
   return {
     period,
-    sendAt: zonedTimeToUtc(sendDate.getUTCFullYear(), sendDate.getUTCMonth() + 1, sendDate.getUTCDate(), sendHour, timeZone),
+    sendAt: zonedTimeToUtc(
+      sendDate.getUTCFullYear(),
+      sendDate.getUTCMonth() + 1,
+      sendDate.getUTCDate(),
+      sendHour,
+      timeZone,
+    ),
   };
 }
 

@@ -19,7 +19,9 @@ function decode(s: string): string {
 
 /** Whether a query parameter of this name carries a secret (api_key, access_token, X-Amz-Signature, …). */
 export function isSecretParamName(name: string): boolean {
-  const plain = decode(name).toLowerCase().replace(/[-_.\s[\]]/g, '');
+  const plain = decode(name)
+    .toLowerCase()
+    .replace(/[-_.\s[\]]/g, '');
   return SECRET_WORDS.test(plain) || SECRET_ENDINGS.test(plain);
 }
 
@@ -83,7 +85,8 @@ export function maskSecretsDeep<T>(value: T, known: Iterable<string> = []): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return maskSecrets(v, list);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v && typeof v === 'object' && !(v instanceof Date))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;

@@ -54,7 +54,11 @@ function weekdayAt(at: Date, timeZone: string): Weekday {
 }
 
 /** True when the source (or its feed) says it publishes nothing on this day. */
-export function isSkipDay(source: Pick<Source, 'skipDays' | 'timezone'>, declared: readonly string[], at: Date): boolean {
+export function isSkipDay(
+  source: Pick<Source, 'skipDays' | 'timezone'>,
+  declared: readonly string[],
+  at: Date,
+): boolean {
   const day = weekdayAt(at, source.timezone);
   return source.skipDays.includes(day) || declared.includes(day);
 }
@@ -94,12 +98,17 @@ export function assessFetch(o: FetchOutcome): { status: SourceStatus; detail: st
   if (o.items === 0 && o.dayInProgress && !o.quietDay) {
     // Not yet is fine for a while; not for longer than the source may go without a new paper.
     if (o.previousNewestAt && Date.parse(o.previousNewestAt) < limit) {
-      return { status: 'stale', detail: `nothing published yet today, and the newest paper is from ${o.previousNewestAt}, more than ${o.maxAgeHours} h ago` };
+      return {
+        status: 'stale',
+        detail: `nothing published yet today, and the newest paper is from ${o.previousNewestAt}, more than ${o.maxAgeHours} h ago`,
+      };
     }
     return { status: 'ok', detail: 'nothing published yet today' };
   }
   if (o.items === 0) {
-    return o.quietDay ? { status: 'ok', detail: 'quiet day: nothing published' } : { status: 'stale', detail: 'answered with no papers on a publishing day' };
+    return o.quietDay
+      ? { status: 'ok', detail: 'quiet day: nothing published' }
+      : { status: 'stale', detail: 'answered with no papers on a publishing day' };
   }
   if (!o.quietDay && o.newestItemAt && Date.parse(o.newestItemAt) < limit) {
     return { status: 'stale', detail: `newest paper is from ${o.newestItemAt}, more than ${o.maxAgeHours} h ago` };

@@ -58,7 +58,9 @@ export interface ConsentEvent {
 }
 
 /** A subscriber as the operator may see it: without the confirmation token's hash and times. */
-export function publicSubscriber(s: Subscriber): Omit<Subscriber, 'confirmTokenHash' | 'confirmExpiresAt' | 'confirmSentAt'> {
+export function publicSubscriber(
+  s: Subscriber,
+): Omit<Subscriber, 'confirmTokenHash' | 'confirmExpiresAt' | 'confirmSentAt'> {
   const { confirmTokenHash: _h, confirmExpiresAt: _e, confirmSentAt: _s, ...rest } = s;
   return rest;
 }
@@ -96,7 +98,11 @@ export function parseHour(raw: string | number): number {
 }
 
 /** Whether an address may be sent a confirmation email again: at most once per `minutes`. */
-export function mayResendConfirmation(subscriber: Pick<Subscriber, 'confirmSentAt'>, now: Date, minutes: number): boolean {
+export function mayResendConfirmation(
+  subscriber: Pick<Subscriber, 'confirmSentAt'>,
+  now: Date,
+  minutes: number,
+): boolean {
   if (!subscriber.confirmSentAt) return true;
   return now.getTime() - new Date(subscriber.confirmSentAt).getTime() >= minutes * 60_000;
 }

@@ -2,7 +2,8 @@
 
 // C0 and C1 control characters except tab and newline, plus lone surrogates and U+FFFE/U+FFFF:
 // none of them is allowed in XML 1.0, and none belongs in a title or an abstract.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const CONTROL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 // A cheap first look: most text has none of these, and the full pattern's lookarounds cost ~10x.
 const MAYBE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
@@ -38,7 +39,13 @@ export function oneLine(text: string, max = 300): string {
   const chars = Array.from(flat);
   if (chars.length <= max) return flat;
   const tail = Math.floor((max - 1) / 3);
-  return `${chars.slice(0, max - 1 - tail).join('').trimEnd()}…${chars.slice(chars.length - tail).join('').trimStart()}`;
+  return `${chars
+    .slice(0, max - 1 - tail)
+    .join('')
+    .trimEnd()}…${chars
+    .slice(chars.length - tail)
+    .join('')
+    .trimStart()}`;
 }
 
 /** Cuts text at a word boundary so it is at most `max` characters, ending with an ellipsis. */

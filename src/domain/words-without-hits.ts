@@ -23,7 +23,11 @@ const shownTerm = (term: QueryTerm) => (/\s/.test(term.text.trim()) ? `"${term.t
  * that spells out a learned long form where its acronym does. Excluded words are not looked for:
  * that no paper has them is what they ask.
  */
-export function wordsWithoutHits(query: Query, papers: Iterable<SearchedText>, acronyms: AcronymTable = new Map()): string[] {
+export function wordsWithoutHits(
+  query: Query,
+  papers: Iterable<SearchedText>,
+  acronyms: AcronymTable = new Map(),
+): string[] {
   const reverse = new Map<string, string>();
   for (const [key, { stems }] of acronyms) if (!reverse.has(stems.join(' '))) reverse.set(stems.join(' '), key);
   const sought = new Map<string, string[][]>();
@@ -46,7 +50,9 @@ export function wordsWithoutHits(query: Query, papers: Iterable<SearchedText>, a
     const words = new Set(texts.flatMap((t) => [...t.seq, ...t.whole]));
     for (const shown of missing) {
       const found = (sought.get(shown) as string[][]).some((form) =>
-        form.length === 1 ? words.has(form[0] as string) : form.every((t) => words.has(t)) && texts.some((t) => inOrder(t.seq, form)),
+        form.length === 1
+          ? words.has(form[0] as string)
+          : form.every((t) => words.has(t)) && texts.some((t) => inOrder(t.seq, form)),
       );
       if (found) missing.delete(shown);
     }
@@ -56,7 +62,11 @@ export function wordsWithoutHits(query: Query, papers: Iterable<SearchedText>, a
 
 /** Whether the stems stand next to each other, in this order, somewhere in the sequence. */
 function inOrder(seq: readonly string[], phrase: readonly string[]): boolean {
-  for (let i = seq.indexOf(phrase[0] as string); i >= 0 && i + phrase.length <= seq.length; i = seq.indexOf(phrase[0] as string, i + 1)) {
+  for (
+    let i = seq.indexOf(phrase[0] as string);
+    i >= 0 && i + phrase.length <= seq.length;
+    i = seq.indexOf(phrase[0] as string, i + 1)
+  ) {
     if (phrase.every((t, k) => seq[i + k] === t)) return true;
   }
   return false;

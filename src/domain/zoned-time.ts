@@ -62,7 +62,10 @@ function offsetAt(at: Date, timeZone: string): number {
 export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, timeZone: string): Date {
   const wall = Date.UTC(year, month - 1, day, hour);
   // Two offsets around the guess cover a DST change between the guess and the answer.
-  const candidates = [offsetAt(new Date(wall - 86_400_000 / 2), timeZone), offsetAt(new Date(wall + 86_400_000 / 2), timeZone)];
+  const candidates = [
+    offsetAt(new Date(wall - 86_400_000 / 2), timeZone),
+    offsetAt(new Date(wall + 86_400_000 / 2), timeZone),
+  ];
   const fits = candidates
     .map((offset) => wall - offset)
     .filter((t) => {

@@ -27,7 +27,9 @@ function entryPaper(entry: XmlNode, i: number, source: string, file: string): Pa
   const idText = text(entry.id);
   const title = text(entry.title);
   if (title === 'Error' && idText.includes('/api/errors')) {
-    throw new ParseError(file, line(), `the arXiv API answered with an error: ${text(entry.summary) || idText}`, { field: 'entry' });
+    throw new ParseError(file, line(), `the arXiv API answered with an error: ${text(entry.summary) || idText}`, {
+      field: 'entry',
+    });
   }
   if (!idText) throw new ParseError(file, line(), `entry ${i + 1} has no id`, { field: 'id' });
   if (!title) throw new ParseError(file, line(), `entry ${i + 1} (${idText}) has no title`, { field: 'title' });

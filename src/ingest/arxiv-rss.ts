@@ -45,7 +45,8 @@ export function parseArxivRss(source: string, file: string): ParsedSource & { an
     const type = text(item['arxiv:announce_type']) || description.type || 'new';
     announced[type] = (announced[type] ?? 0) + 1;
     const arxivId = description.id ?? guid;
-    if (!title) throw new ParseError(file, lineOfElement(source, 'item', i), `item ${i + 1} has no title`, { field: 'title' });
+    if (!title)
+      throw new ParseError(file, lineOfElement(source, 'item', i), `item ${i + 1} has no title`, { field: 'title' });
     if (!arxivId && !text(item.link)) {
       throw new ParseError(file, lineOfElement(source, 'item', i), `item ${i + 1} has no arXiv id`, { field: 'guid' });
     }
@@ -69,6 +70,10 @@ export function parseArxivRss(source: string, file: string): ParsedSource & { an
     papers,
     announced,
     skipDays,
-    newestAt: newest([isoDate(text(channel.lastBuildDate)), isoDate(text(channel.pubDate)), ...list(channel.item).map((i) => isoDate(text(i.pubDate)))]),
+    newestAt: newest([
+      isoDate(text(channel.lastBuildDate)),
+      isoDate(text(channel.pubDate)),
+      ...list(channel.item).map((i) => isoDate(text(i.pubDate))),
+    ]),
   };
 }

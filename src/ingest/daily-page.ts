@@ -97,7 +97,11 @@ export function parseDailyPage(text: string, file: string): ParsedSource & { war
 
   const header = lines.slice(0, HEADER_LINES);
   if (!header.some((l) => l.text === DAILY_PAGE_MARKER)) {
-    throw new ParseError(file, lines[0]?.number, `not a Daily Papers page: its header has no line "${DAILY_PAGE_MARKER}"`);
+    throw new ParseError(
+      file,
+      lines[0]?.number,
+      `not a Daily Papers page: its header has no line "${DAILY_PAGE_MARKER}"`,
+    );
   }
   const body = lines.slice(HEADER_LINES);
   if (body.length === 0) throw new ParseError(file, undefined, 'the page has a header but no papers');
@@ -116,7 +120,11 @@ export function parseDailyPage(text: string, file: string): ParsedSource & { war
       papers.push({ title: (titles[0] as Line).text, abstract: line.text, authors: [] });
       titles = [];
     } else if (titles.length === 0) {
-      skipped.push({ line: line.number, lines: 1, detail: `expected a paper title, found a ${line.text.length}-character paragraph` });
+      skipped.push({
+        line: line.number,
+        lines: 1,
+        detail: `expected a paper title, found a ${line.text.length}-character paragraph`,
+      });
     } else {
       const numbers = titles.map((t) => t.number);
       skipped.push({
@@ -129,16 +137,23 @@ export function parseDailyPage(text: string, file: string): ParsedSource & { war
   }
   const last = titles.at(-1);
   if (last) {
-    throw new ParseError(file, last.number, `the paper ${quote(last.text)} has no abstract: the page looks truncated`, { field: 'abstract' });
+    throw new ParseError(file, last.number, `the paper ${quote(last.text)} has no abstract: the page looks truncated`, {
+      field: 'abstract',
+    });
   }
   const first = skipped[0];
   if (first && papers.length === 0) throw new ParseError(file, first.line, first.detail, { field: 'title' });
   const unpaired = skipped.reduce((n, s) => n + s.lines, 0);
   // Mostly unpaired lines: not a page with a few flaws but something else, and none of it is trusted.
   if (first && unpaired > papers.length * 2) {
-    throw new ParseError(file, first.line, `titles and abstracts do not alternate: ${unpaired} of ${body.length} lines do not pair up, the first here (${first.detail})`);
+    throw new ParseError(
+      file,
+      first.line,
+      `titles and abstracts do not alternate: ${unpaired} of ${body.length} lines do not pair up, the first here (${first.detail})`,
+    );
   }
-  const skippedLines = (s: Skipped) => (s.lines === 1 ? 'line skipped' : `${s.lines} lines skipped, no paper stored from them`);
+  const skippedLines = (s: Skipped) =>
+    s.lines === 1 ? 'line skipped' : `${s.lines} lines skipped, no paper stored from them`;
   const warnings = skipped.map((s) => `${file}:${s.line}: ${s.detail}; ${skippedLines(s)}`);
   // The page's date is the day Daily Papers featured its papers (not when arXiv published them).
   const day = pageDay(header);

@@ -59,7 +59,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
     for (let k = 1; k <= extra; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
     const next = b[i + 1] as number;
     // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
-    if ((c === 0xe0 && next < 0xa0) || (c === 0xed && next > 0x9f) || (c === 0xf0 && next < 0x90) || (c === 0xf4 && next > 0x8f)) return i;
+    if (
+      (c === 0xe0 && next < 0xa0) ||
+      (c === 0xed && next > 0x9f) ||
+      (c === 0xf0 && next < 0x90) ||
+      (c === 0xf4 && next > 0x8f)
+    )
+      return i;
     i += extra + 1;
   }
   return b.length;
@@ -99,14 +105,25 @@ export function decodeSource(bytes: Uint8Array, file: string, contentType?: stri
     [fromServer, 'the server'],
     [fromDocument, 'the document'],
   ] as const) {
-    if (label && !known(label)) warnings.push(`${file}: ${who} declares the encoding "${label}", which Paperboy cannot read: read as UTF-8 unless something else is declared`);
+    if (label && !known(label))
+      warnings.push(
+        `${file}: ${who} declares the encoding "${label}", which Paperboy cannot read: read as UTF-8 unless something else is declared`,
+      );
   }
   let encoding = bomEncoding(bytes) ?? known(fromServer ?? '') ?? known(fromDocument ?? '') ?? 'utf-8';
   // A server that labels everything UTF-8 while the document says otherwise (and its bytes are
   // not UTF-8) is wrong about this document: the document knows its own encoding.
   const documentEncoding = known(fromDocument ?? '');
-  if (!bomEncoding(bytes) && encoding === 'utf-8' && documentEncoding && documentEncoding !== 'utf-8' && !isUtf8(bytes)) {
-    warnings.push(`${file}: the server says UTF-8 but the bytes are not; read as ${documentEncoding}, as the document declares`);
+  if (
+    !bomEncoding(bytes) &&
+    encoding === 'utf-8' &&
+    documentEncoding &&
+    documentEncoding !== 'utf-8' &&
+    !isUtf8(bytes)
+  ) {
+    warnings.push(
+      `${file}: the server says UTF-8 but the bytes are not; read as ${documentEncoding}, as the document declares`,
+    );
     encoding = documentEncoding;
   }
 
@@ -117,12 +134,15 @@ export function decodeSource(bytes: Uint8Array, file: string, contentType?: stri
     // U+FFFD written in the source itself is text, not damage: only the replacements are counted.
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let written = 0;
-    for (let at = buffer.indexOf(WRITTEN_REPLACEMENT); at >= 0; at = buffer.indexOf(WRITTEN_REPLACEMENT, at + 3)) written++;
+    for (let at = buffer.indexOf(WRITTEN_REPLACEMENT); at >= 0; at = buffer.indexOf(WRITTEN_REPLACEMENT, at + 3))
+      written++;
     const offset = firstInvalidUtf8(bytes);
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
     warnings.push(replacedWarning(file, encoding, countOf(text, REPLACEMENT) - written, position(before)));
   } else {
-    warnings.push(replacedWarning(file, encoding, countOf(text, REPLACEMENT), position(text.slice(0, text.indexOf(REPLACEMENT)))));
+    warnings.push(
+      replacedWarning(file, encoding, countOf(text, REPLACEMENT), position(text.slice(0, text.indexOf(REPLACEMENT)))),
+    );
   }
   return { text, encoding, warnings };
 }

@@ -27,23 +27,30 @@ function rssAuthor(raw: string): string {
 
 function rssItem(item: XmlNode, i: number, source: string, file: string): PaperInput {
   const title = htmlToText(text(item.title));
-  if (!title) throw new ParseError(file, lineOfElement(source, 'item', i), `item ${i + 1} has no title`, { field: 'title' });
+  if (!title)
+    throw new ParseError(file, lineOfElement(source, 'item', i), `item ${i + 1} has no title`, { field: 'title' });
   const guid = child(item, 'guid');
   const link = text(item.link) || (attr(guid, 'isPermaLink') !== 'false' ? text(guid) : '');
-  const authors = [...list(item['dc:creator']).map((a) => text(a)), ...list(item.author).map((a) => rssAuthor(text(a)))];
+  const authors = [
+    ...list(item['dc:creator']).map((a) => text(a)),
+    ...list(item.author).map((a) => rssAuthor(text(a))),
+  ];
   return {
     title,
     abstract: htmlToText(text(item.description) || text(item['content:encoded'])),
     authors,
     url: link || undefined,
     publishedAt: isoDate(text(item.pubDate) || text(item['dc:date'])),
-    categories: list(item.category).map((c) => text(c)).filter(Boolean),
+    categories: list(item.category)
+      .map((c) => text(c))
+      .filter(Boolean),
   };
 }
 
 function atomEntry(entry: XmlNode, i: number, source: string, file: string): PaperInput {
   const title = htmlToText(text(entry.title));
-  if (!title) throw new ParseError(file, lineOfElement(source, 'entry', i), `entry ${i + 1} has no title`, { field: 'title' });
+  if (!title)
+    throw new ParseError(file, lineOfElement(source, 'entry', i), `entry ${i + 1} has no title`, { field: 'title' });
   const links = list(entry.link);
   const link = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate') ?? links[0];
   return {
@@ -62,7 +69,11 @@ export function parseFeed(source: string, file: string, expect?: FeedKind): Pars
   const kind = feedKind(doc);
   if (!kind) throw new ParseError(file, 1, 'not a feed: the root element is neither <rss> nor <feed>');
   if (expect && kind !== expect) {
-    throw new ParseError(file, 1, `expected ${expect === 'rss' ? 'RSS 2.0 (<rss>)' : 'Atom 1.0 (<feed>)'}, found ${kind === 'rss' ? '<rss>' : '<feed>'}`);
+    throw new ParseError(
+      file,
+      1,
+      `expected ${expect === 'rss' ? 'RSS 2.0 (<rss>)' : 'Atom 1.0 (<feed>)'}, found ${kind === 'rss' ? '<rss>' : '<feed>'}`,
+    );
   }
   if (kind === 'atom') {
     const feed = doc.feed as XmlNode;
@@ -78,6 +89,10 @@ export function parseFeed(source: string, file: string, expect?: FeedKind): Pars
   return {
     papers,
     skipDays,
-    newestAt: newest([isoDate(text(channel.lastBuildDate)), isoDate(text(channel.pubDate)), ...papers.map((p) => p.publishedAt)]),
+    newestAt: newest([
+      isoDate(text(channel.lastBuildDate)),
+      isoDate(text(channel.pubDate)),
+      ...papers.map((p) => p.publishedAt),
+    ]),
   };
 }

@@ -135,7 +135,8 @@ function retryAfterMs(header: string | null, now: number): number | undefined {
 function describe(err: unknown, timeoutMs: number): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no complete answer within ${timeoutMs} ms`;
-  if (e.message === 'terminated' || e.cause?.code === 'UND_ERR_SOCKET') return 'the connection closed before the body was complete';
+  if (e.message === 'terminated' || e.cause?.code === 'UND_ERR_SOCKET')
+    return 'the connection closed before the body was complete';
   return e.cause?.message ?? e.message;
 }
 
@@ -155,7 +156,11 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
     if (target.authorization) headers.authorization = target.authorization;
     if (options.etag) headers['if-none-match'] = options.etag;
     if (options.lastModified) headers['if-modified-since'] = options.lastModified;
-    const response = await doFetch(target.url, { headers, signal: AbortSignal.timeout(config.timeoutMs), redirect: 'follow' });
+    const response = await doFetch(target.url, {
+      headers,
+      signal: AbortSignal.timeout(config.timeoutMs),
+      redirect: 'follow',
+    });
     if (response.status === 304 || !response.ok) {
       // Nothing here is read: the status says it all (an error page can be any size).
       await response.body?.cancel().catch(() => undefined);
@@ -184,12 +189,18 @@ export function createFetcher(config: FetchConfig, deps: FetchDeps) {
           };
         }
         lastStatus = response.status;
-        lastProblem = response.ok ? `the server is overloaded (${JSON.stringify(peek(bytes).trim().slice(0, 60))})` : `HTTP ${response.status}`;
+        lastProblem = response.ok
+          ? `the server is overloaded (${JSON.stringify(peek(bytes).trim().slice(0, 60))})`
+          : `HTTP ${response.status}`;
         if (!response.ok && !RETRYABLE.has(response.status)) throw new FetchError(url, lastProblem, response.status);
         const asked = retryAfterMs(response.headers.get('retry-after'), deps.now());
         if (asked !== undefined) {
           if (asked > config.maxRetryAfterMs) {
-            throw new FetchError(url, `${lastProblem}, and the server asks to wait ${Math.ceil(asked / 1000)} s: giving up for this run`, response.status);
+            throw new FetchError(
+              url,
+              `${lastProblem}, and the server asks to wait ${Math.ceil(asked / 1000)} s: giving up for this run`,
+              response.status,
+            );
           }
           waitMs = Math.max(waitMs, asked);
         }

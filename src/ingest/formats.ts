@@ -50,7 +50,11 @@ export function detectFormat(text: string, file: string): SourceFormat {
 }
 
 /** Parses a source's text in the given format (or the detected one). Pure: no I/O. */
-export function parseSource(text: string, file: string, format: Format = 'auto'): ParsedSource & { format: SourceFormat } {
+export function parseSource(
+  text: string,
+  file: string,
+  format: Format = 'auto',
+): ParsedSource & { format: SourceFormat } {
   const chosen = format === 'auto' ? detectFormat(text, file) : format;
   return { ...parsers[chosen](text, file), format: chosen };
 }

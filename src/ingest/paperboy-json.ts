@@ -49,7 +49,9 @@ export function parsePaperboyJson(text: string, file: string): PaperInput[] {
   const wrapped = !Array.isArray(data);
   const list = wrapped ? (data as { papers?: unknown } | null)?.papers : data;
   if (!Array.isArray(list)) {
-    throw new ParseError(file, 1, 'expected an array of papers or an object with a "papers" array', { field: 'papers' });
+    throw new ParseError(file, 1, 'expected an array of papers or an object with a "papers" array', {
+      field: 'papers',
+    });
   }
   // Element lines cost a scan of the whole text: worked out only when an element is refused.
   const lineOf = (i: number) => elementLines(text, wrapped ? 2 : 1)[i];

@@ -42,10 +42,25 @@ function load() {
     // XML's five entities are decoded; any other named one (&nbsp; in a feed written as HTML) is
     // kept as written, for htmlToText to read, rather than failing the whole document.
     const entities = new Proxy(lib.XML_ENTITIES, {
-      get: (known, name) => (typeof name !== 'string' || name in known || name.startsWith('#') ? known[name as string] : `&${name};`),
+      get: (known, name) =>
+        typeof name !== 'string' || name in known || name.startsWith('#') ? known[name as string] : `&${name};`,
     });
     const S = lib.STATE;
-    const insideOpenTag = new Set([S.OPEN_TAG, S.OPEN_TAG_SLASH, S.ATTRIB, S.ATTRIB_NAME, S.ATTRIB_NAME_SAW_WHITE, S.ATTRIB_VALUE, S.ATTRIB_VALUE_QUOTED, S.ATTRIB_VALUE_CLOSED, S.ATTRIB_VALUE_UNQUOTED, S.ATTRIB_VALUE_ENTITY_Q, S.ATTRIB_VALUE_ENTITY_U].filter((s): s is number => s !== undefined));
+    const insideOpenTag = new Set(
+      [
+        S.OPEN_TAG,
+        S.OPEN_TAG_SLASH,
+        S.ATTRIB,
+        S.ATTRIB_NAME,
+        S.ATTRIB_NAME_SAW_WHITE,
+        S.ATTRIB_VALUE,
+        S.ATTRIB_VALUE_QUOTED,
+        S.ATTRIB_VALUE_CLOSED,
+        S.ATTRIB_VALUE_UNQUOTED,
+        S.ATTRIB_VALUE_ENTITY_Q,
+        S.ATTRIB_VALUE_ENTITY_U,
+      ].filter((s): s is number => s !== undefined),
+    );
     sax = { lib, entities, insideOpenTag };
   }
   return sax;
@@ -76,7 +91,8 @@ function addChild(parent: Open, name: string, value: unknown): void {
   if (existing === undefined || !Object.hasOwn(node, name)) {
     const first = REPEATED.has(name) ? [value] : value;
     // An element named __proto__ is only a key; plain assignment everywhere else keeps the objects fast.
-    if (name === '__proto__') Object.defineProperty(node, name, { value: first, enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(node, name, { value: first, enumerable: true, writable: true, configurable: true });
     else node[name] = first;
   } else if (Array.isArray(existing)) {
     existing.push(value);
@@ -127,9 +143,16 @@ export function parseXml(source: string, file: string): XmlNode {
       // Cut inside a start tag: that element was being opened too.
       if (insideOpenTag.has(parser.state) && parser.tagName) names.push(parser.tagName);
       const lines = source.split('\n').length;
-      throw new ParseError(file, lines, `the document ends inside ${tag(names.at(-1))}, with ${openElements(names)} never closed: a truncated download?`);
+      throw new ParseError(
+        file,
+        lines,
+        `the document ends inside ${tag(names.at(-1))}, with ${openElements(names)} never closed: a truncated download?`,
+      );
     }
-    const detail = reason === 'Unexpected close tag' ? `found </${shortName(parser.tagName)}> where </${shortName(top.name)}> was expected` : reason.replace(/\.$/, '');
+    const detail =
+      reason === 'Unexpected close tag'
+        ? `found </${shortName(parser.tagName)}> where </${shortName(top.name)}> was expected`
+        : reason.replace(/\.$/, '');
     throw new ParseError(file, parser.line + 1, `not well-formed XML: ${detail}`, { cause: err });
   };
   parser.write(source).close();

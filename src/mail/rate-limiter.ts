@@ -57,7 +57,8 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
       }
       if (o.perHour > 0) {
         while (sentThisHour.length > 0 && (sentThisHour[0] as number) <= at - HOUR) sentThisHour.shift();
-        if (sentThisHour.length >= o.perHour) at = Math.max(at, (sentThisHour[sentThisHour.length - o.perHour] as number) + HOUR);
+        if (sentThisHour.length >= o.perHour)
+          at = Math.max(at, (sentThisHour[sentThisHour.length - o.perHour] as number) + HOUR);
         sentThisHour.push(at);
       }
       if (at > now) await o.sleep(at - now);

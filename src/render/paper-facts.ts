@@ -30,12 +30,15 @@ export function paperFacts(paper: Paper): string {
   return facts.join(' · ');
 }
 
-
 /**
  * A paper's links as templates take them: the title links to its page (`url`, empty when no page
  * is known, and `search` is offered instead), `links` are the others (PDF, code, Daily Papers).
  */
-export function paperLinkViews(paper: Parameters<typeof paperLinks>[0]): { url: string; links: LinkView[]; search: string } {
+export function paperLinkViews(paper: Parameters<typeof paperLinks>[0]): {
+  url: string;
+  links: LinkView[];
+  search: string;
+} {
   const links = paperLinks(paper);
   return { url: links.page ?? '', links: linkViews({ ...links, page: undefined }), search: links.search ?? '' };
 }

@@ -19,14 +19,19 @@ function defaultCell(declaration: Declaration<unknown>): string {
 export function settingsTable(): string {
   const groups = new Map<Group, string[]>();
   for (const [name, declaration] of DECLARED) {
-    const accepts = declaration.secret ? `${declaration.kind.accepts} (a secret: never shown)` : declaration.kind.accepts;
+    const accepts = declaration.secret
+      ? `${declaration.kind.accepts} (a secret: never shown)`
+      : declaration.kind.accepts;
     const row = `| \`${name}\` | ${cell(defaultCell(declaration))} | ${cell(accepts)} | ${cell(declaration.doc)} |`;
     groups.set(declaration.group, [...(groups.get(declaration.group) ?? []), row]);
   }
   const sections = [...groups].map(([group, rows]) =>
     [`### ${group}`, '', '| variable | default | accepts | meaning |', '|---|---|---|---|', ...rows].join('\n'),
   );
-  return ['<!-- Generated from src/settings/declarations.ts by `npm run docs:config`: edit the declarations, not this. -->', ...sections].join('\n\n');
+  return [
+    '<!-- Generated from src/settings/declarations.ts by `npm run docs:config`: edit the declarations, not this. -->',
+    ...sections,
+  ].join('\n\n');
 }
 
 /** A document with the text between the markers replaced by the current tables. */
@@ -42,7 +47,11 @@ export function documentsWithSettingsTable(root: string): string[] {
   const docs = join(root, 'docs');
   const candidates = [
     join(root, 'README.md'),
-    ...(existsSync(docs) ? readdirSync(docs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => join(docs, f)) : []),
+    ...(existsSync(docs)
+      ? readdirSync(docs, { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => join(docs, f))
+      : []),
   ];
   return candidates.filter((file) => existsSync(file) && readFileSync(file, 'utf8').includes(TABLE_START));
 }

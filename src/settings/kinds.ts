@@ -25,7 +25,9 @@ export function wholeNumber(min: number, max: number): Kind<number> {
     schema: (name) =>
       z
         .string()
-        .refine((raw) => isWhole(raw, min, max), { error: (iss) => `${name}=${String(iss.input)} is not a whole number between ${min} and ${max}` })
+        .refine((raw) => isWhole(raw, min, max), {
+          error: (iss) => `${name}=${String(iss.input)} is not a whole number between ${min} and ${max}`,
+        })
         .transform(Number),
   };
 }
@@ -59,7 +61,8 @@ export const path: Kind<string> = {
 export function secret(minLength: number, whenUnset: string): Kind<string> {
   return {
     accepts: `at least ${minLength} characters`,
-    schema: (name) => z.string().min(minLength, `${name} must be at least ${minLength} characters (or unset, ${whenUnset})`),
+    schema: (name) =>
+      z.string().min(minLength, `${name} must be at least ${minLength} characters (or unset, ${whenUnset})`),
   };
 }
 

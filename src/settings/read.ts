@@ -59,7 +59,12 @@ export function readSettings(env: Env, cwd: string): Settings {
     const set = env[name];
     let raw: string | undefined;
     try {
-      raw = set !== undefined && set !== '' ? set : declaration.default !== undefined ? defaultRaw(declaration.default, earlier) : undefined;
+      raw =
+        set !== undefined && set !== ''
+          ? set
+          : declaration.default !== undefined
+            ? defaultRaw(declaration.default, earlier)
+            : undefined;
     } catch (err) {
       if (!(err instanceof RefusedEarlier)) throw err;
       refused.add(name);

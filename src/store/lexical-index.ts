@@ -13,15 +13,21 @@ import { DROPPED_MARK, NO_HITS, type IndexedPaper, type LexicalIndex } from '../
 export function createFtsLexicalIndex(papers: readonly IndexedPaper[], titleBoost: number): LexicalIndex {
   const db = new Database(':memory:');
   db.pragma('journal_mode = OFF');
-  db.exec("CREATE VIRTUAL TABLE paper_text USING fts5(title, abstract, title_wholes, abstract_wholes, tokenize = 'ascii')");
-  const insert = db.prepare('INSERT INTO paper_text (rowid, title, abstract, title_wholes, abstract_wholes) VALUES (?, ?, ?, ?, ?)');
+  db.exec(
+    "CREATE VIRTUAL TABLE paper_text USING fts5(title, abstract, title_wholes, abstract_wholes, tokenize = 'ascii')",
+  );
+  const insert = db.prepare(
+    'INSERT INTO paper_text (rowid, title, abstract, title_wholes, abstract_wholes) VALUES (?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     // rowid is the paper's position + 1: FTS5 rowids are positive.
     for (const [i, p] of papers.entries()) insert.run(i + 1, p.title, p.abstract, p.titleWholes, p.abstractWholes);
   })();
   const boost = Number(titleBoost);
   const search = db
-    .prepare(`SELECT rowid, -bm25(paper_text, ${boost}, 1, ${boost}, 1) FROM paper_text WHERE paper_text MATCH ? ORDER BY rowid`)
+    .prepare(
+      `SELECT rowid, -bm25(paper_text, ${boost}, 1, ${boost}, 1) FROM paper_text WHERE paper_text MATCH ? ORDER BY rowid`,
+    )
     .raw(true);
 
   return {

@@ -197,7 +197,12 @@ export interface DeliveryQueue {
    * Claims up to `limit` due pending confirmation emails of these subscribers, as claimDeliveries
    * does: for sending the ones a sign-up or an import has just queued, without other deliveries.
    */
-  claimConfirmations(subscriberIds: readonly string[], workerId: string, now: string, limit: number): Promise<Delivery[]>;
+  claimConfirmations(
+    subscriberIds: readonly string[],
+    workerId: string,
+    now: string,
+    limit: number,
+  ): Promise<Delivery[]>;
   /** Gives back rows this worker claimed but never tried to send: pending again, the attempt not counted. */
   releaseDeliveries(ids: readonly string[], workerId: string, now: string): Promise<number>;
   /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */
@@ -277,7 +282,9 @@ export interface PlanningStore {
    * at or before its revision, and were never shown it as updated. Set-based: one pass over the
    * digests that can hold each paper and their deliveries, whatever the number of subscribers.
    */
-  updatableAudience(papers: readonly Pick<Paper, 'id' | 'firstSeenAt' | 'revisedAt'>[]): Promise<Map<string, Set<string>>>;
+  updatableAudience(
+    papers: readonly Pick<Paper, 'id' | 'firstSeenAt' | 'revisedAt'>[],
+  ): Promise<Map<string, Set<string>>>;
 }
 
 /** Addresses that must not be mailed, and the bounces that put them there. */
@@ -289,7 +296,13 @@ export interface SuppressionStore {
   unsuppress(email: string): Promise<boolean>;
   /** Oldest first. */
   listSuppressions(): Promise<Suppression[]>;
-  recordBounce(bounce: { email: string; kind: 'hard' | 'soft'; deliveryId: string; response: string; at: string }): Promise<void>;
+  recordBounce(bounce: {
+    email: string;
+    kind: 'hard' | 'soft';
+    deliveryId: string;
+    response: string;
+    at: string;
+  }): Promise<void>;
   /** Soft bounces of an address since its last successful send. */
   softBounceStreak(email: string): Promise<number>;
 }
@@ -371,7 +384,9 @@ export interface TransferStore {
    * Writes every page into this store in one transaction: all rows or none. Refuses a store that
    * already holds papers, subscribers or deliveries. Returns the rows written per table.
    */
-  importRows(pages: AsyncIterable<{ table: TransferTable; rows: readonly TransferRow[] }>): Promise<Record<string, number>>;
+  importRows(
+    pages: AsyncIterable<{ table: TransferTable; rows: readonly TransferRow[] }>,
+  ): Promise<Record<string, number>>;
 }
 
 export interface FullTextStore {

@@ -73,7 +73,12 @@ export function toDigest(row: DigestRow): Digest {
   return {
     id: row.id,
     editionKey: row.topic_set,
-    period: { kind: row.period_kind, key: row.period_key, start: new Date(row.period_start), end: new Date(row.period_end) },
+    period: {
+      kind: row.period_kind,
+      key: row.period_key,
+      start: new Date(row.period_start),
+      end: new Date(row.period_end),
+    },
     windowStart: row.window_start,
     cutoffAt: row.cutoff_at,
     createdAt: row.created_at,
@@ -82,7 +87,9 @@ export function toDigest(row: DigestRow): Digest {
     updatedIds: JSON.parse(row.updated_ids) as string[],
     html: row.html,
     text: row.text,
-    ...(row.compact_html !== null && row.compact_text !== null ? { compact: { html: row.compact_html, text: row.compact_text } } : {}),
+    ...(row.compact_html !== null && row.compact_text !== null
+      ? { compact: { html: row.compact_html, text: row.compact_text } }
+      : {}),
   };
 }
 

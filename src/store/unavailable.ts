@@ -13,7 +13,11 @@ export interface UnavailableOptions {
  * The same store, its methods' failures that `isUnavailable` recognises turned into a
  * StoreUnavailableError (the engine's error kept as its `cause`); other errors pass unchanged.
  */
-export function guardUnavailable<T extends object>(store: T, isUnavailable: (err: unknown) => string | undefined, options: UnavailableOptions = {}): T {
+export function guardUnavailable<T extends object>(
+  store: T,
+  isUnavailable: (err: unknown) => string | undefined,
+  options: UnavailableOptions = {},
+): T {
   const translate = (err: unknown): unknown => {
     if (err instanceof StoreUnavailableError) return err;
     const detail = isUnavailable(err);

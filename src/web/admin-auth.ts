@@ -14,7 +14,10 @@ export class UnauthorizedError extends PaperboyError {
 
 export class TooManyAttemptsError extends PaperboyError {
   constructor(readonly retryAfterSeconds: number) {
-    super('TOO_MANY_REQUESTS', `Too many failed attempts with the admin token. Try again in ${retryAfterSeconds} seconds.`);
+    super(
+      'TOO_MANY_REQUESTS',
+      `Too many failed attempts with the admin token. Try again in ${retryAfterSeconds} seconds.`,
+    );
   }
 }
 

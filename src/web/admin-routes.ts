@@ -37,43 +37,55 @@ export function registerAdminRoutes(server: FastifyInstance, app: App, auth: Adm
     if (!auth.check(request, bearerToken(request))) throw new UnauthorizedError();
   };
 
-  server.register(async (api) => {
-    api.addHook('onRequest', authorize);
+  server.register(
+    async (api) => {
+      api.addHook('onRequest', authorize);
 
-    api.get('/subscribers', async () => (await app.store.listSubscribers()).map(publicSubscriber));
+      api.get('/subscribers', async () => (await app.store.listSubscribers()).map(publicSubscriber));
 
-    api.post('/subscribers', async (request, reply) => {
-      const body = parse(subscriberBody, request.body);
-      const result = await app.subscriptions.addByOperator(body, { confirmed: body.confirmed }, meta);
-      const stored = await app.store.findSubscriberByEmail(normaliseEmail(body.email));
-      return reply.code(201).send({ outcome: result.outcome, subscriber: stored && publicSubscriber(stored) });
-    });
+      api.post('/subscribers', async (request, reply) => {
+        const body = parse(subscriberBody, request.body);
+        const result = await app.subscriptions.addByOperator(body, { confirmed: body.confirmed }, meta);
+        const stored = await app.store.findSubscriberByEmail(normaliseEmail(body.email));
+        return reply.code(201).send({ outcome: result.outcome, subscriber: stored && publicSubscriber(stored) });
+      });
 
-    api.delete<{ Params: { email: string } }>('/subscribers/:email', async (request, reply) => {
-      if (!(await app.subscriptions.remove(request.params.email, meta))) throw new NotFoundError('no such subscriber');
-      return reply.code(204).send();
-    });
+      api.delete<{ Params: { email: string } }>('/subscribers/:email', async (request, reply) => {
+        if (!(await app.subscriptions.remove(request.params.email, meta)))
+          throw new NotFoundError('no such subscriber');
+        return reply.code(204).send();
+      });
 
-    api.get('/topics', async () => app.store.listTopics());
+      api.get('/topics', async () => app.store.listTopics());
 
-    // Saved whatever it matches (a script cannot answer a question): one that matches none of the
-    // recent papers comes back with a warning saying which words no paper has. A topic of an
-    // existing slug is replaced; sent without a name, it is named from its query (a blank name).
-    api.post('/topics', async (request, reply) => {
-      const body = parse(topicBody, request.body);
-      const result = await app.topics.add({ slug: body.slug, query: body.query, name: body.name ?? '', replace: true, force: true });
-      const { topic, preview, warning } = result;
-      return reply.code(result.status === 'added' ? 201 : 200).send({ ...topic, preview, ...(warning ? { warning } : {}) });
-    });
+      // Saved whatever it matches (a script cannot answer a question): one that matches none of the
+      // recent papers comes back with a warning saying which words no paper has. A topic of an
+      // existing slug is replaced; sent without a name, it is named from its query (a blank name).
+      api.post('/topics', async (request, reply) => {
+        const body = parse(topicBody, request.body);
+        const result = await app.topics.add({
+          slug: body.slug,
+          query: body.query,
+          name: body.name ?? '',
+          replace: true,
+          force: true,
+        });
+        const { topic, preview, warning } = result;
+        return reply
+          .code(result.status === 'added' ? 201 : 200)
+          .send({ ...topic, preview, ...(warning ? { warning } : {}) });
+      });
 
-    api.post('/topics/preview', async (request) => {
-      const { query } = parse(previewBody, request.body);
-      return previewNewQuery(app, query);
-    });
+      api.post('/topics/preview', async (request) => {
+        const { query } = parse(previewBody, request.body);
+        return previewNewQuery(app, query);
+      });
 
-    api.delete<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {
-      if (!(await app.store.removeTopic(request.params.slug))) throw new NotFoundError('no such topic');
-      return reply.code(204).send();
-    });
-  }, { prefix: '/admin/api' });
+      api.delete<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {
+        if (!(await app.store.removeTopic(request.params.slug))) throw new NotFoundError('no such topic');
+        return reply.code(204).send();
+      });
+    },
+    { prefix: '/admin/api' },
+  );
 }

@@ -2,10 +2,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
 import { PaperboyError } from '../domain/errors.js';
 import { scoreLabel } from '../domain/matching.js';
-import { matchCount, matchesNothing, missingWords, previewNewQuery, type TopicPreview } from '../jobs/select/topic-preview.js';
+import {
+  matchCount,
+  matchesNothing,
+  missingWords,
+  previewNewQuery,
+  type TopicPreview,
+} from '../jobs/select/topic-preview.js';
 import { formField, readForm } from './form-body.js';
 
-const TOPIC_FORM = { csrf: formField.one, slug: formField.one, name: formField.one, query: formField.one, force: formField.one };
+const TOPIC_FORM = {
+  csrf: formField.one,
+  slug: formField.one,
+  name: formField.one,
+  query: formField.one,
+  force: formField.one,
+};
 
 /** The Topics section of the admin page after a Preview or a Save: the form as typed and what came of it. */
 export interface TopicFormState {
@@ -24,7 +36,12 @@ export function topicSectionView(state: TopicFormState) {
     preview: p && {
       query: p.query,
       count: matchCount(p),
-      first: p.first.map((paper) => ({ title: paper.title, url: paper.url, score: scoreLabel(paper.score), why: paper.why })),
+      first: p.first.map((paper) => ({
+        title: paper.title,
+        url: paper.url,
+        score: scoreLabel(paper.score),
+        why: paper.why,
+      })),
       more: p.matches > p.first.length,
       missing: missingWords(p),
     },
@@ -49,7 +66,8 @@ export interface TopicFormDeps {
 }
 
 /** Bad input (a slug, a query) is shown beside the form, as typed; anything else is the server's error page. */
-const isInvalidInput = (err: unknown): err is PaperboyError => err instanceof PaperboyError && err.code === 'INVALID_INPUT';
+const isInvalidInput = (err: unknown): err is PaperboyError =>
+  err instanceof PaperboyError && err.code === 'INVALID_INPUT';
 
 /**
  * The admin page's topic form: Preview tries the query on the recent papers and changes nothing;
@@ -83,8 +101,15 @@ export function registerTopicForm(server: FastifyInstance, app: App, deps: Topic
     if (!valid) return deps.expired(reply);
     try {
       // As `topics add --replace`: a topic changed without a name keeps its own.
-      const result = await app.topics.add({ slug: form.slug, query: form.query, name: form.name.trim() || undefined, replace: true, force });
-      if (result.status === 'matches-nothing') return await deps.render(reply, session, { form, preview: result.preview });
+      const result = await app.topics.add({
+        slug: form.slug,
+        query: form.query,
+        name: form.name.trim() || undefined,
+        replace: true,
+        force,
+      });
+      if (result.status === 'matches-nothing')
+        return await deps.render(reply, session, { form, preview: result.preview });
       const { topic, preview, warning } = result;
       const notice = `${result.status === 'added' ? 'Added' : 'Updated'} topic ${topic.slug} (${topic.name}): ${topic.query}.${warning ? ` It ${warning}.` : ''}`;
       return await deps.render(reply, session, { preview, notice });

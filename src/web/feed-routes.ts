@@ -28,15 +28,25 @@ const answers = new WeakMap<CachedFeed, { 200: Record<string, string>; 304: Reco
 function headersFor(feed: CachedFeed, type: string) {
   let built = answers.get(feed);
   if (!built) {
-    const validators = { etag: feed.etag, 'last-modified': feed.lastModifiedHttp, 'cache-control': 'public, max-age=300', ...SECURITY_HEADERS };
-    built = { 304: validators, 200: { ...validators, 'content-type': type, 'content-length': String(feed.body.length) } };
+    const validators = {
+      etag: feed.etag,
+      'last-modified': feed.lastModifiedHttp,
+      'cache-control': 'public, max-age=300',
+      ...SECURITY_HEADERS,
+    };
+    built = {
+      304: validators,
+      200: { ...validators, 'content-type': type, 'content-length': String(feed.body.length) },
+    };
     answers.set(feed, built);
   }
   return built;
 }
 
 const FORMATS = Object.entries(FEED_FORMATS) as [FeedFormat, (typeof FEED_FORMATS)[FeedFormat]][];
-const TYPES = Object.fromEntries(FORMATS.map(([format, { contentType }]) => [format, `${contentType}; charset=utf-8`])) as Record<FeedFormat, string>;
+const TYPES = Object.fromEntries(
+  FORMATS.map(([format, { contentType }]) => [format, `${contentType}; charset=utf-8`]),
+) as Record<FeedFormat, string>;
 const SITE_FEEDS = new Map(FORMATS.map(([format, { extension }]) => [`/feed.${extension}`, format]));
 const BY_EXTENSION = new Map(FORMATS.map(([format, { extension }]) => [extension, format]));
 const TOPIC_FEED = /^\/topics\/([a-z0-9-]+)\/feed\.([a-z]+)$/;
@@ -47,10 +57,15 @@ export function registerFeedRoutes(server: FastifyInstance, app: App): void {
     const answer = async (slug: string | undefined, request: FastifyRequest, reply: FastifyReply) => {
       const feed = await app.feedCache.get(slug, format);
       const status = conditionalStatus(request.headers, feed);
-      return reply.code(status).headers(headersFor(feed, TYPES[format])[status]).send(status === 200 ? feed.body : undefined);
+      return reply
+        .code(status)
+        .headers(headersFor(feed, TYPES[format])[status])
+        .send(status === 200 ? feed.body : undefined);
     };
     server.get(`/feed.${extension}`, (request, reply) => answer(undefined, request, reply));
-    server.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${extension}`, (request, reply) => answer(request.params.slug, request, reply));
+    server.get<{ Params: { slug: string } }>(`/topics/:slug/feed.${extension}`, (request, reply) =>
+      answer(request.params.slug, request, reply),
+    );
   }
 }
 

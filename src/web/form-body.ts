@@ -30,5 +30,7 @@ export function readForm<S extends z.ZodRawShape>(shape: S, body: unknown): z.ou
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const name = issue?.path.join('.');
-  throw new InvalidInputError(name ? `field "${name}" ${issue?.message}` : (issue?.message ?? 'the body could not be read'));
+  throw new InvalidInputError(
+    name ? `field "${name}" ${issue?.message}` : (issue?.message ?? 'the body could not be read'),
+  );
 }

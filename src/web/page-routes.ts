@@ -13,7 +13,11 @@ import { subscriptionFormView } from '../render/web/subscription-form.js';
 
 /** `<link rel="alternate">` for a feed in each of its formats, so feed readers find them all. */
 const feedLinks = (title: string, base: string) =>
-  Object.values(FEED_FORMATS).map((f) => ({ type: f.contentType, title: `${title} (${f.label})`, href: `${base}.${f.extension}` }));
+  Object.values(FEED_FORMATS).map((f) => ({
+    type: f.contentType,
+    title: `${title} (${f.label})`,
+    href: `${base}.${f.extension}`,
+  }));
 
 /** Per client: a reader follows a few of these links, never dozens a minute. */
 const MORE_PAGE_LIMIT = { max: 30, timeWindow: 60_000 };
@@ -43,7 +47,10 @@ function moreCount(n: number, what: 'papers' | '' = ''): string {
 export async function renderHome(
   app: App,
   pages: PageRenderer,
-  failed?: { error: string; form: { email: string; topics: string[]; frequency?: string; timezone?: string; hour?: string } },
+  failed?: {
+    error: string;
+    form: { email: string; topics: string[]; frequency?: string; timezone?: string; hour?: string };
+  },
 ): Promise<string> {
   const topics = await app.store.listTopics();
   const withDigests = await Promise.all(
@@ -104,7 +111,8 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
     if (!digest) throw new NotFoundError('There is no such digest.');
     const content = webContent(digest.html);
     // An edition frozen before its content was marked is shown as it was: the email, made public.
-    if (content === undefined) return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
+    if (content === undefined)
+      return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
     const all = await app.store.listTopics();
     const slugs = topicSlugsOf(digest.editionKey);
     const topics = all.filter((t) => slugs.includes(t.slug));
@@ -124,21 +132,30 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
   // Where a digest's "more papers on the web" line leads: what matched the edition but did not fit.
   // An edition not in the cache is ranked again (up to a second or two for a busy week), so one
   // client may not make the server rank edition after edition.
-  server.get<{ Params: { id: string } }>('/digests/:id/more', { config: { rateLimit: MORE_PAGE_LIMIT } }, async (request, reply) => {
-    const remaining = await app.digests.remaining(request.params.id);
-    if (!remaining) throw new NotFoundError('There is no such digest.');
-    const { digest, topics } = remaining;
-    const count = topics.reduce((n, t) => n + t.papers.length, 0);
-    const html = pages.render('more', {
-      title: `More papers · ${digest.subject}`,
-      topicNames: topics.map((t) => t.topic.name).join(', '),
-      count: moreCount(count, 'papers'),
-      digestId: digest.id,
-      subject: digest.subject,
-      named: topics.length > 1,
-      // Each topic's count is the one its section in the email gives as not shown.
-      topics: topics.map((t) => ({ slug: t.topic.slug, name: t.topic.name, count: moreCount(t.papers.length), papers: t.papers.map(paperView) })),
-    });
-    return reply.type('text/html; charset=utf-8').send(html);
-  });
+  server.get<{ Params: { id: string } }>(
+    '/digests/:id/more',
+    { config: { rateLimit: MORE_PAGE_LIMIT } },
+    async (request, reply) => {
+      const remaining = await app.digests.remaining(request.params.id);
+      if (!remaining) throw new NotFoundError('There is no such digest.');
+      const { digest, topics } = remaining;
+      const count = topics.reduce((n, t) => n + t.papers.length, 0);
+      const html = pages.render('more', {
+        title: `More papers · ${digest.subject}`,
+        topicNames: topics.map((t) => t.topic.name).join(', '),
+        count: moreCount(count, 'papers'),
+        digestId: digest.id,
+        subject: digest.subject,
+        named: topics.length > 1,
+        // Each topic's count is the one its section in the email gives as not shown.
+        topics: topics.map((t) => ({
+          slug: t.topic.slug,
+          name: t.topic.name,
+          count: moreCount(t.papers.length),
+          papers: t.papers.map(paperView),
+        })),
+      });
+      return reply.type('text/html; charset=utf-8').send(html);
+    },
+  );
 }

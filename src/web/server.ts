@@ -18,7 +18,12 @@ import { registerPageRoutes } from './page-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, INVALID_INPUT: 400, UNAUTHORIZED: 401, TOO_MANY_REQUESTS: 429 };
+const STATUS: Record<string, number> = {
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  TOO_MANY_REQUESTS: 429,
+};
 const HEADINGS: Record<number, string> = {
   400: 'Bad request',
   401: 'Not allowed',
@@ -75,7 +80,10 @@ export function createServer(app: App): FastifyInstance {
   });
   const pages = createPageRenderer(TEMPLATES_DIR);
   const script = readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'subscribe.js'), 'utf8');
-  const favicon = { ico: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.ico')), svg: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.svg')) };
+  const favicon = {
+    ico: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.ico')),
+    svg: readFileSync(join(TEMPLATES_DIR, 'web', 'assets', 'favicon.svg')),
+  };
 
   server.register(formbody);
   // RFC 8058 allows the one-click POST as multipart/form-data; only the unsubscribe route reads it.
@@ -85,7 +93,9 @@ export function createServer(app: App): FastifyInstance {
   server.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`), { statusCode: 429 }),
+      Object.assign(new Error(`Too many requests. Try again in ${Math.ceil(context.ttl / 1000)} seconds.`), {
+        statusCode: 429,
+      }),
   });
 
   // A plain callback hook: an async one costs a promise on every request, feeds included.
@@ -94,12 +104,18 @@ export function createServer(app: App): FastifyInstance {
     done(null, payload);
   });
 
-  server.setNotFoundHandler((request, reply) => sendError(request, reply, pages, 404, 'There is nothing at this address.'));
+  server.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, pages, 404, 'There is nothing at this address.'),
+  );
 
   server.setErrorHandler((error, request, reply) => {
     if (error instanceof PaperboyError && error.code === 'STORE_UNAVAILABLE') {
       // The engine's reason goes to the log (and /healthz), never to the page.
-      app.logger.error('store unavailable', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: error.message });
+      app.logger.error('store unavailable', {
+        method: request.method,
+        url: request.url.split('/').slice(0, 2).join('/'),
+        error: error.message,
+      });
       return sendError(request, reply, pages, 503, UNAVAILABLE_TEXT);
     }
     if (error instanceof PaperboyError && STATUS[error.code]) {
@@ -112,7 +128,11 @@ export function createServer(app: App): FastifyInstance {
       return sendError(request, reply, pages, status, text);
     }
     // The details go to the log, never to the visitor.
-    app.logger.error('request failed', { method: request.method, url: request.url.split('/').slice(0, 2).join('/'), error: errorText(error) });
+    app.logger.error('request failed', {
+      method: request.method,
+      url: request.url.split('/').slice(0, 2).join('/'),
+      error: errorText(error),
+    });
     return sendError(request, reply, pages, 500, 'Paperboy could not answer this request. Try again later.');
   });
 
@@ -129,8 +149,12 @@ export function createServer(app: App): FastifyInstance {
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(script),
   );
   // Browsers ask for /favicon.ico whatever the page says; the pages also link the SVG.
-  server.get('/favicon.ico', async (_request, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon.ico));
-  server.get('/favicon.svg', async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon.svg));
+  server.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon.ico),
+  );
+  server.get('/favicon.svg', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon.svg),
+  );
   // Liveness: 200 whenever the process answers. A source that failed or looks stale, or a store
   // that cannot take writes (a failed write in the last minute, or a failed probe write), turns
   // the status to "degraded": something to alert on, not a reason to restart the process or take

@@ -15,7 +15,12 @@ import { renderHome } from './page-routes.js';
 type TokenParams = { Params: { token: string } };
 
 // The fields each form reads, and their kind (see form-body.ts).
-const SUBSCRIPTION_FIELDS = { topics: formField.many, frequency: formField.one, timezone: formField.one, hour: formField.wholeNumber };
+const SUBSCRIPTION_FIELDS = {
+  topics: formField.many,
+  frequency: formField.one,
+  timezone: formField.one,
+  hour: formField.wholeNumber,
+};
 const SUBSCRIBE_FORM = { email: formField.one, ...SUBSCRIPTION_FIELDS };
 const PREFERENCES_FORM = { csrf: formField.one, layout: formField.one, ...SUBSCRIPTION_FIELDS };
 // `multipart` is the raw multipart/form-data body (see server.ts), which only this route reads.
@@ -32,15 +37,24 @@ function html(reply: FastifyReply, body: string, status = 200) {
 
 export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pages: PageRenderer): void {
   const { subscriptions, config } = app;
-  const perAddress = createWindowLimiter({ max: config.subscribe.perAddressPerHour, windowMs: 3_600_000, clock: app.clock });
+  const perAddress = createWindowLimiter({
+    max: config.subscribe.perAddressPerHour,
+    windowMs: 3_600_000,
+    clock: app.clock,
+  });
   const meta = (request: FastifyRequest, source: string) => ({
     source,
     ip: request.ip,
     userAgent: request.headers['user-agent'],
   });
 
-  const message = (reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; text: string }) =>
-    html(reply, pages.render('message', { title: `${heading} · Paperboy`, heading, message: text, link }), status);
+  const message = (
+    reply: FastifyReply,
+    status: number,
+    heading: string,
+    text: string,
+    link?: { href: string; text: string },
+  ) => html(reply, pages.render('message', { title: `${heading} · Paperboy`, heading, message: text, link }), status);
 
   server.post(
     '/subscribe',
@@ -102,7 +116,12 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     });
   });
 
-  async function preferencesPage(reply: FastifyReply, token: string, s: Subscriber, extra: Record<string, unknown> = {}) {
+  async function preferencesPage(
+    reply: FastifyReply,
+    token: string,
+    s: Subscriber,
+    extra: Record<string, unknown> = {},
+  ) {
     const topics = await app.store.listTopics();
     return html(
       reply,
@@ -135,10 +154,19 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     const s = await linked('preferences', request.params.token);
     const body = readForm(PREFERENCES_FORM, request.body);
     if (!validCsrf(app.secret, s.id, body.csrf ?? '', app.clock())) {
-      return message(reply, 403, 'Form expired', 'This form is too old or did not come from this site. Open your preferences again.');
+      return message(
+        reply,
+        403,
+        'Form expired',
+        'This form is too old or did not come from this site. Open your preferences again.',
+      );
     }
     try {
-      const updated = await subscriptions.savePreferences(s, { ...subscriptionInput(body), layout: body.layout }, meta(request, 'preferences-form'));
+      const updated = await subscriptions.savePreferences(
+        s,
+        { ...subscriptionInput(body), layout: body.layout },
+        meta(request, 'preferences-form'),
+      );
       return preferencesPage(reply, request.params.token, updated, { saved: true });
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
@@ -175,7 +203,11 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     const body = readForm(UNSUBSCRIBE_FORM, request.body);
     const oneClick = body['List-Unsubscribe'] === 'One-Click' || isMultipartOneClick(body.multipart);
     const scope = oneClick ? ({ kind: 'all' } as const) : parseScope(body.scope ?? '');
-    const updated = await subscriptions.unsubscribe(s, scope, meta(request, oneClick ? 'one-click' : 'unsubscribe-page'));
+    const updated = await subscriptions.unsubscribe(
+      s,
+      scope,
+      meta(request, oneClick ? 'one-click' : 'unsubscribe-page'),
+    );
     const done =
       updated.status === 'unsubscribed'
         ? 'You are unsubscribed. No more digests will be sent to this address.'
@@ -185,7 +217,12 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
 }
 
 /** The subscription fields of the subscribe and preferences forms, as the jobs take them. */
-function subscriptionInput(body: { topics: string[]; frequency?: string | undefined; timezone?: string | undefined; hour?: string | undefined }) {
+function subscriptionInput(body: {
+  topics: string[];
+  frequency?: string | undefined;
+  timezone?: string | undefined;
+  hour?: string | undefined;
+}) {
   return {
     topics: body.topics,
     frequency: body.frequency || undefined,

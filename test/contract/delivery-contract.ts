@@ -9,14 +9,26 @@ export function deliveryContract(engine: Engine): void {
       const store = await engine.open();
       const rows = await planned(engine, store, 3);
       expect(await store.countDeliveries()).toEqual({ pending: 3, sending: 0, sent: 0, failed: 0, skipped: 0 });
-      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0, claimedBy: null, messageId: 'm0@x' });
+      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0,
+        claimedBy: null,
+        messageId: 'm0@x',
+      });
     });
 
     it('claims due rows oldest first, counts the attempt, and never hands a row to two workers', async () => {
       const store = await engine.open();
       const rows = await planned(engine, store, 12);
       const [first, ...none] = await store.claimDeliveries('w1', at(0), 1);
-      expect(first).toMatchObject({ id: rows[0]!.id, status: 'sending', attempts: 1, claimedBy: 'w1', claimedAt: at(0) });
+      expect(first).toMatchObject({
+        id: rows[0]!.id,
+        status: 'sending',
+        attempts: 1,
+        claimedBy: 'w1',
+        claimedAt: at(0),
+      });
       expect(none).toEqual([]);
       expect(await store.claimDeliveries('w1', at(-1), 5)).toEqual([]); // nothing due yet at that time
       const batch = await store.claimDeliveries('w2', at(0), 3);
@@ -34,11 +46,33 @@ export function deliveryContract(engine: Engine): void {
       const rows = await planned(engine, store, 3);
       const [a, b, c] = await store.claimDeliveries('w1', at(0), 3);
       expect(await store.finishDelivery(a!.id, 'w2', { status: 'sent', sentAt: at(1) }, at(1))).toBe(false);
-      expect(await store.finishDelivery(a!.id, 'w1', { status: 'sent', sentAt: at(1), smtpResponse: '250 ok', lastError: null, errorKind: null }, at(1))).toBe(true);
+      expect(
+        await store.finishDelivery(
+          a!.id,
+          'w1',
+          { status: 'sent', sentAt: at(1), smtpResponse: '250 ok', lastError: null, errorKind: null },
+          at(1),
+        ),
+      ).toBe(true);
       expect(await store.finishDelivery(a!.id, 'w1', { status: 'failed' }, at(2))).toBe(false);
-      expect(await store.getDelivery(a!.id)).toMatchObject({ status: 'sent', sentAt: at(1), smtpResponse: '250 ok', updatedAt: at(1) });
-      await store.finishDelivery(b!.id, 'w1', { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' }, at(1));
-      expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(30), lastError: '451 later' });
+      expect(await store.getDelivery(a!.id)).toMatchObject({
+        status: 'sent',
+        sentAt: at(1),
+        smtpResponse: '250 ok',
+        updatedAt: at(1),
+      });
+      await store.finishDelivery(
+        b!.id,
+        'w1',
+        { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' },
+        at(1),
+      );
+      expect(await store.getDelivery(b!.id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: at(30),
+        lastError: '451 later',
+      });
       expect(await store.nextPendingAt()).toBe(at(30));
       expect(await store.releaseDeliveries([c!.id, a!.id], 'w2', at(2))).toBe(0);
       expect(await store.releaseDeliveries([c!.id, a!.id], 'w1', at(2))).toBe(1);
@@ -51,8 +85,18 @@ export function deliveryContract(engine: Engine): void {
       const store = await engine.open();
       await planned(engine, store, 4);
       const [a, b, c] = await store.claimDeliveries('w1', at(0), 3);
-      await store.finishDelivery(a!.id, 'w1', { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' }, at(0));
-      await store.finishDelivery(b!.id, 'w1', { status: 'pending', nextAttemptAt: at(20), lastError: '451 later', errorKind: 'transient' }, at(0));
+      await store.finishDelivery(
+        a!.id,
+        'w1',
+        { status: 'pending', nextAttemptAt: at(30), lastError: '451 later', errorKind: 'transient' },
+        at(0),
+      );
+      await store.finishDelivery(
+        b!.id,
+        'w1',
+        { status: 'pending', nextAttemptAt: at(20), lastError: '451 later', errorKind: 'transient' },
+        at(0),
+      );
       await store.finishDelivery(c!.id, 'w1', { status: 'sent', sentAt: at(0) }, at(0));
       // Two more rows, of another digest; never tried, like the fourth: not due before T0, due after.
       const more = await planned(engine, store, 2, digest({ key: '2026-11-26' }));
@@ -78,7 +122,12 @@ export function deliveryContract(engine: Engine): void {
       await store.finishDelivery(claimed[0]!.id, 'w1', { status: 'sent', sentAt: day(26, 1) }, day(26, 1));
       await store.finishDelivery(claimed[1]!.id, 'w1', { status: 'sent', sentAt: day(27) }, day(27));
       await store.finishDelivery(claimed[2]!.id, 'w1', { status: 'sent', sentAt: day(27) }, day(27));
-      await store.finishDelivery(claimed[3]!.id, 'w1', { status: 'failed', lastError: '550 no such user', errorKind: 'hard-bounce' }, day(27));
+      await store.finishDelivery(
+        claimed[3]!.id,
+        'w1',
+        { status: 'failed', lastError: '550 no such user', errorKind: 'hard-bounce' },
+        day(27),
+      );
       await store.finishDelivery(claimed[4]!.id, 'w1', { status: 'skipped', errorKind: 'suppressed' }, day(28));
       // Pending and sending rows are not counted on any day.
       await store.finishDelivery(claimed[5]!.id, 'w1', { status: 'pending', nextAttemptAt: day(28) }, day(28));
@@ -105,13 +154,21 @@ export function deliveryContract(engine: Engine): void {
         [rows[0]!.id, 'failed', 'interrupted'],
         [rows[1]!.id, 'failed', 'interrupted'],
       ]);
-      expect(await store.getDelivery(rows[1]!.id)).toMatchObject({ status: 'failed', errorKind: 'interrupted', lastError: expect.stringContaining('not resent') });
+      expect(await store.getDelivery(rows[1]!.id)).toMatchObject({
+        status: 'failed',
+        errorKind: 'interrupted',
+        lastError: expect.stringContaining('not resent'),
+      });
       expect(await store.getDelivery(rows[2]!.id)).toMatchObject({ status: 'sending', claimedBy: 'live' });
       expect(await store.finishDelivery(rows[0]!.id, 'dead', { status: 'sent' }, at(12))).toBe(false);
       const [d3] = await store.claimDeliveries('w', at(12), 1);
       await store.finishDelivery(d3!.id, 'w', { status: 'failed', errorKind: 'hard-bounce', lastError: '550' }, at(12));
       expect(await store.retryDeliveries({ errorKind: 'interrupted' }, at(20))).toBe(2);
-      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({ status: 'pending', nextAttemptAt: at(20), messageId: 'm0@x' });
+      expect(await store.getDelivery(rows[0]!.id)).toMatchObject({
+        status: 'pending',
+        nextAttemptAt: at(20),
+        messageId: 'm0@x',
+      });
       expect(await store.retryDeliveries({ ids: [d3!.id, rows[2]!.id] }, at(21))).toBe(1);
       expect(await store.retryDeliveries({}, at(22))).toBe(0);
       expect(await store.countDeliveries()).toEqual({ pending: 3, sending: 1, sent: 0, failed: 0, skipped: 0 });
@@ -130,7 +187,20 @@ export function deliveryContract(engine: Engine): void {
 
       const later = digest({ key: '2026-11-26', paperIds: ['arxiv:3'], cutoffAt: '2026-11-26T08:00:00.000Z' });
       await store.insertDigest(later);
-      await addDeliveries(engine, store, [{ id: 'dlv_later', digestId: later.id, subscriberId: rows[0]!.subscriberId, email: rows[0]!.email, messageId: 'l@x' }], at(60));
+      await addDeliveries(
+        engine,
+        store,
+        [
+          {
+            id: 'dlv_later',
+            digestId: later.id,
+            subscriberId: rows[0]!.subscriberId,
+            email: rows[0]!.email,
+            messageId: 'l@x',
+          },
+        ],
+        at(60),
+      );
       const subs = rows.map((r) => r.subscriberId);
       expect(await store.plannedPeriods(subs)).toEqual(
         new Set([...subs.map((s) => `${s}|day|2026-11-25`), `${subs[0]}|day|2026-11-26`]),
@@ -169,11 +239,29 @@ export function deliveryContract(engine: Engine): void {
   describe('confirmation emails', () => {
     it('queues one per subscriber at a time with the subscriber, claims them by subscriber, and issues tokens only to the pending', async () => {
       const store = await engine.open();
-      const [ann, bo, cy] = [subscriber({ status: 'pending', confirmedAt: null }), subscriber({ status: 'pending', confirmedAt: null }), subscriber()];
-      const queue = (s: typeof ann, id: string, when: string) => ({ subscriber: s, events: [], confirmation: { id, messageId: `${id}@x`, at: when } });
-      await store.saveSubscribers([queue(ann, 'c_ann', at(5)), queue(bo, 'c_bo', at(0)), { subscriber: cy, events: [] }]);
+      const [ann, bo, cy] = [
+        subscriber({ status: 'pending', confirmedAt: null }),
+        subscriber({ status: 'pending', confirmedAt: null }),
+        subscriber(),
+      ];
+      const queue = (s: typeof ann, id: string, when: string) => ({
+        subscriber: s,
+        events: [],
+        confirmation: { id, messageId: `${id}@x`, at: when },
+      });
+      await store.saveSubscribers([
+        queue(ann, 'c_ann', at(5)),
+        queue(bo, 'c_bo', at(0)),
+        { subscriber: cy, events: [] },
+      ]);
       expect(await store.getDelivery('c_ann')).toMatchObject({
-        kind: 'confirmation', digestId: null, subscriberId: ann.id, email: ann.email, status: 'pending', nextAttemptAt: at(5), messageId: 'c_ann@x',
+        kind: 'confirmation',
+        digestId: null,
+        subscriberId: ann.id,
+        email: ann.email,
+        status: 'pending',
+        nextAttemptAt: at(5),
+        messageId: 'c_ann@x',
       });
       // Asked again while one waits: no second row, the waiting one is due sooner (never later).
       await store.saveSubscribers([queue(ann, 'c_ann2', at(1)), queue(bo, 'c_bo2', at(9))]);
@@ -183,7 +271,9 @@ export function deliveryContract(engine: Engine): void {
       expect(await store.countDeliveries()).toMatchObject({ pending: 2 });
 
       expect(await store.claimConfirmations([ann.id], 'w', at(0), 5)).toEqual([]); // not due yet
-      expect((await store.claimConfirmations([ann.id, cy.id], 'w', at(1), 5)).map((d) => [d.id, d.status, d.attempts])).toEqual([['c_ann', 'sending', 1]]);
+      expect(
+        (await store.claimConfirmations([ann.id, cy.id], 'w', at(1), 5)).map((d) => [d.id, d.status, d.attempts]),
+      ).toEqual([['c_ann', 'sending', 1]]);
       // While it is being sent, another request adds nothing and leaves it alone.
       await store.saveSubscribers([queue(ann, 'c_ann3', at(2))]);
       expect(await store.getDelivery('c_ann3')).toBeUndefined();
@@ -195,7 +285,12 @@ export function deliveryContract(engine: Engine): void {
 
       const token = { hash: 'h'.repeat(64), expiresAt: at(2880), sentAt: at(3) };
       expect(await store.issueConfirmToken(ann.id, token)).toBe(true);
-      expect(await store.getSubscriber(ann.id)).toMatchObject({ status: 'pending', confirmTokenHash: token.hash, confirmExpiresAt: at(2880), confirmSentAt: at(3) });
+      expect(await store.getSubscriber(ann.id)).toMatchObject({
+        status: 'pending',
+        confirmTokenHash: token.hash,
+        confirmExpiresAt: at(2880),
+        confirmSentAt: at(3),
+      });
       expect(await store.issueConfirmToken(cy.id, { ...token, hash: 'c'.repeat(64) })).toBe(false);
       expect((await store.getSubscriber(cy.id))?.confirmTokenHash).toBeNull();
       await store.probeWrite(at(4));
@@ -220,7 +315,9 @@ export function deliveryContract(engine: Engine): void {
     it('gives concurrent reservations distinct slots', async () => {
       const store = await engine.open();
       const slots = await Promise.all(Array.from({ length: 10 }, () => store.reserveSendSlot('smtp', 5_000, 10)));
-      expect(slots.map((s) => s.atMs).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 5_000 + i * 10));
+      expect(slots.map((s) => s.atMs).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 10 }, (_, i) => 5_000 + i * 10),
+      );
     });
   });
 
@@ -236,7 +333,9 @@ export function deliveryContract(engine: Engine): void {
       ]);
       await expect(empty.importRows(broken)).rejects.toThrow();
       expect(await empty.listTopics()).toEqual([]);
-      await expect(empty.importRows(pagesOf([{ table: 'papers', rows: [{ 'id) VALUES (1); --': 'x' }] }]))).rejects.toThrow(/unknown column/);
+      await expect(
+        empty.importRows(pagesOf([{ table: 'papers', rows: [{ 'id) VALUES (1); --': 'x' }] }])),
+      ).rejects.toThrow(/unknown column/);
     });
   });
 }

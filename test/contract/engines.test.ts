@@ -9,7 +9,18 @@ import { pgTestStore } from '../helpers/postgres.js';
 import { postgresAvailable } from '../helpers/system.js';
 import { at } from './fixtures.js';
 
-const WORDS = ['sparse', 'attention', 'graph', 'Mélange', 'GPU-kernels', 'diffusion', 'v2.5', 'café', 'routing', 'memory'];
+const WORDS = [
+  'sparse',
+  'attention',
+  'graph',
+  'Mélange',
+  'GPU-kernels',
+  'diffusion',
+  'v2.5',
+  'café',
+  'routing',
+  'memory',
+];
 
 /** A seeded stream of sightings: arXiv versions, versionless Hugging Face entries with facts, feed items. */
 function sightings(seed: number, count: number): PaperInput[][] {
@@ -57,7 +68,9 @@ describe.skipIf(!postgresAvailable())('SQLite and PostgreSQL given the same sigh
       }
       const papers = await sqlite.listPapers({});
       expect(papers.length).toBeGreaterThan(15);
-      expect(papers.some((p) => p.upvotes !== undefined && p.categories !== undefined && p.version !== null)).toBe(true);
+      expect(papers.some((p) => p.upvotes !== undefined && p.categories !== undefined && p.version !== null)).toBe(
+        true,
+      );
       expect(await pg.listPapers({})).toEqual(papers);
       expect(await pg.exportRows('papers', 0, 1000)).toEqual(await sqlite.exportRows('papers', 0, 1000));
     } finally {

@@ -11,23 +11,52 @@ let n = 0;
 export function subscriber(overrides: Partial<Subscriber> = {}): Subscriber {
   n++;
   return {
-    id: `sub_${n}`, email: `reader${n}@example.org`, status: 'confirmed', topics: ['nas'], frequency: 'daily', timezone: 'UTC',
-    sendHour: 8, createdAt: T0, updatedAt: T0, confirmedAt: T0, unsubscribedAt: null, confirmTokenHash: null,
-    confirmExpiresAt: null, confirmSentAt: null, ...overrides,
+    id: `sub_${n}`,
+    email: `reader${n}@example.org`,
+    status: 'confirmed',
+    topics: ['nas'],
+    frequency: 'daily',
+    timezone: 'UTC',
+    sendHour: 8,
+    createdAt: T0,
+    updatedAt: T0,
+    confirmedAt: T0,
+    unsubscribedAt: null,
+    confirmTokenHash: null,
+    confirmExpiresAt: null,
+    confirmSentAt: null,
+    ...overrides,
   };
 }
 
-export function event(s: Subscriber, type: ConsentEvent['type'], when = T0, extra: Partial<ConsentEvent> = {}): ConsentEvent {
+export function event(
+  s: Subscriber,
+  type: ConsentEvent['type'],
+  when = T0,
+  extra: Partial<ConsentEvent> = {},
+): ConsentEvent {
   return { subscriberId: s.id, email: s.email, type, at: when, topics: s.topics, source: 'test', ...extra };
 }
 
 export function digest(overrides: Partial<Digest> & { key?: string } = {}): Digest {
   const key = overrides.key ?? '2026-11-25';
   return {
-    id: `dg_${key}_${overrides.editionKey ?? 'nas'}`, editionKey: 'nas',
-    period: { kind: 'day', key, start: new Date(`${key}T00:00:00.000Z`), end: new Date(Date.parse(`${key}T00:00:00.000Z`) + 86_400_000) },
-    windowStart: `${key}T00:00:00.000Z`, cutoffAt: `${key}T08:00:00.000Z`, createdAt: `${key}T08:00:00.000Z`,
-    subject: 'Neural architecture search: 2 new papers', paperIds: ['arxiv:1', 'arxiv:2'], updatedIds: [], html: '<p>{{unsubscribe}}</p>', text: 'text',
+    id: `dg_${key}_${overrides.editionKey ?? 'nas'}`,
+    editionKey: 'nas',
+    period: {
+      kind: 'day',
+      key,
+      start: new Date(`${key}T00:00:00.000Z`),
+      end: new Date(Date.parse(`${key}T00:00:00.000Z`) + 86_400_000),
+    },
+    windowStart: `${key}T00:00:00.000Z`,
+    cutoffAt: `${key}T08:00:00.000Z`,
+    createdAt: `${key}T08:00:00.000Z`,
+    subject: 'Neural architecture search: 2 new papers',
+    paperIds: ['arxiv:1', 'arxiv:2'],
+    updatedIds: [],
+    html: '<p>{{unsubscribe}}</p>',
+    text: 'text',
     ...overrides,
   };
 }
@@ -46,8 +75,16 @@ const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
  * Pending delivery rows, due at `due`, written behind the ports' back: the planner creates its
  * rows from subscriber rows (createDeliveriesFor), a test may want any address and Message-ID.
  */
-export async function addDeliveries(engine: Engine, store: Store, rows: readonly NewDelivery[], due = T0): Promise<void> {
-  const values = rows.map((r) => `(${[r.id, r.digestId, r.subscriberId, r.email, r.messageId, 'pending', due, due, due].map(quote).join(', ')})`);
+export async function addDeliveries(
+  engine: Engine,
+  store: Store,
+  rows: readonly NewDelivery[],
+  due = T0,
+): Promise<void> {
+  const values = rows.map(
+    (r) =>
+      `(${[r.id, r.digestId, r.subscriberId, r.email, r.messageId, 'pending', due, due, due].map(quote).join(', ')})`,
+  );
   await engine.exec(
     store,
     `INSERT INTO deliveries (id, digest_id, subscriber_id, email, message_id, status, next_attempt_at, created_at, updated_at) VALUES ${values.join(', ')}`,
@@ -59,7 +96,13 @@ export async function planned(engine: Engine, store: Store, count: number, d = d
   await store.insertDigest(d);
   const subs = Array.from({ length: count }, () => subscriber());
   await store.saveSubscribers(subs.map((s) => ({ subscriber: s, events: [] })));
-  const rows = subs.map((s, i) => ({ id: `dlv_${d.id}_${String(i).padStart(4, '0')}`, digestId: d.id, subscriberId: s.id, email: s.email, messageId: `m${i}@x` }));
+  const rows = subs.map((s, i) => ({
+    id: `dlv_${d.id}_${String(i).padStart(4, '0')}`,
+    digestId: d.id,
+    subscriberId: s.id,
+    email: s.email,
+    messageId: `m${i}@x`,
+  }));
   await addDeliveries(engine, store, rows);
   return rows;
 }

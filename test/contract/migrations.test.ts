@@ -23,7 +23,13 @@ interface Column {
 }
 
 /** Types as the ports see them: SQLite's declared affinity, PostgreSQL's type folded to it. */
-const PG_TYPES: Record<string, string> = { text: 'text', integer: 'integer', bigint: 'integer', 'double precision': 'real', boolean: 'boolean' };
+const PG_TYPES: Record<string, string> = {
+  text: 'text',
+  integer: 'integer',
+  bigint: 'integer',
+  'double precision': 'real',
+  boolean: 'boolean',
+};
 
 function sqliteSchema(path: string): Record<string, Column> {
   const db = new Database(path, { readonly: true });
@@ -34,10 +40,20 @@ function sqliteSchema(path: string): Record<string, Column> {
       .all() as string[];
     const columns: Record<string, Column> = {};
     for (const table of tables) {
-      const rows = db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
+      const rows = db.pragma(`table_info(${table})`) as {
+        name: string;
+        type: string;
+        notnull: number;
+        dflt_value: string | null;
+        pk: number;
+      }[];
       for (const c of rows) {
         // A PRIMARY KEY column is never NULL in Paperboy's rows (SQLite allows it only for legacy reasons).
-        columns[`${table}.${c.name}`] = { type: c.type.toLowerCase(), notNull: c.notnull === 1 || c.pk > 0, default: c.dflt_value };
+        columns[`${table}.${c.name}`] = {
+          type: c.type.toLowerCase(),
+          notNull: c.notnull === 1 || c.pk > 0,
+          default: c.dflt_value,
+        };
       }
     }
     return columns;
@@ -50,7 +66,13 @@ async function postgresSchema(schema: string): Promise<Record<string, Column>> {
   const client = new pg.Client(TEST_PG_URL);
   await client.connect();
   try {
-    const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
+    const { rows } = await client.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+    }>(
       `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
        WHERE table_schema = $1 AND table_name <> 'schema_version' ORDER BY table_name, ordinal_position`,
       [schema],

@@ -8,12 +8,17 @@ import { paperInput } from '../helpers/factories.js';
 import { T0, addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
-const save = (store: Store, subs: Subscriber[]) => store.saveSubscribers(subs.map((s) => ({ subscriber: s, events: [] })));
+const save = (store: Store, subs: Subscriber[]) =>
+  store.saveSubscribers(subs.map((s) => ({ subscriber: s, events: [] })));
 
 const DAILY_8 = { frequency: 'daily', timezone: 'UTC', sendHour: 8 } as const;
 const DAY = { kind: 'day', key: '2026-11-26' } as const;
 
-async function unplanned(store: Store, slots: readonly (typeof DAILY_8 | Subscriber)[], period: { kind: 'day' | 'week'; key: string } = DAY) {
+async function unplanned(
+  store: Store,
+  slots: readonly (typeof DAILY_8 | Subscriber)[],
+  period: { kind: 'day' | 'week'; key: string } = DAY,
+) {
   const seen: PlanCandidate[] = [];
   const n = await store.eachUnplannedSubscriber(
     { slots: slots.map((s) => ({ frequency: s.frequency, timezone: s.timezone, sendHour: s.sendHour })), period },
@@ -25,9 +30,19 @@ async function unplanned(store: Store, slots: readonly (typeof DAILY_8 | Subscri
 
 /** A delivery of `digestId` to each subscriber, with the given status (pending if none). */
 async function gave(engine: Engine, store: Store, digestId: string, subs: Subscriber[], status?: string) {
-  const rows = subs.map((s) => ({ id: `dlv_${digestId}_${s.id}`, digestId, subscriberId: s.id, email: s.email, messageId: `${s.id}@x` }));
+  const rows = subs.map((s) => ({
+    id: `dlv_${digestId}_${s.id}`,
+    digestId,
+    subscriberId: s.id,
+    email: s.email,
+    messageId: `${s.id}@x`,
+  }));
   await addDeliveries(engine, store, rows);
-  if (status) await engine.exec(store, `UPDATE deliveries SET ${status} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`);
+  if (status)
+    await engine.exec(
+      store,
+      `UPDATE deliveries SET ${status} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`,
+    );
 }
 
 export function planningContract(engine: Engine): void {
@@ -36,7 +51,13 @@ export function planningContract(engine: Engine): void {
       const store = await engine.open();
       const weekly = subscriber({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 });
       const daily = [subscriber(), subscriber(), subscriber()];
-      await save(store, [...daily, weekly, subscriber({ status: 'pending' }), subscriber({ status: 'unsubscribed' }), subscriber({ sendHour: 9, status: 'pending' })]);
+      await save(store, [
+        ...daily,
+        weekly,
+        subscriber({ status: 'pending' }),
+        subscriber({ status: 'unsubscribed' }),
+        subscriber({ sendHour: 9, status: 'pending' }),
+      ]);
       expect(await store.confirmedSlots()).toEqual([
         { ...DAILY_8, subscribers: 3 },
         { frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7, subscribers: 1 },
@@ -50,10 +71,15 @@ export function planningContract(engine: Engine): void {
       expect((await store.confirmedSlots()).find((s) => s.frequency === 'daily')?.subscribers).toBe(2);
 
       // A slot's confirmed subscribers by address, at most `limit`, with their topics.
-      const confirmedDaily = daily.slice(1).map((s) => s.email).sort();
+      const confirmedDaily = daily
+        .slice(1)
+        .map((s) => s.email)
+        .sort();
       expect((await store.listSlotSubscribers(DAILY_8, 10)).map((s) => s.email)).toEqual(confirmedDaily);
       expect((await store.listSlotSubscribers(DAILY_8, 1)).map((s) => s.email)).toEqual(confirmedDaily.slice(0, 1));
-      expect(await store.listSlotSubscribers({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 }, 10)).toEqual([await store.getSubscriber(weekly.id)]);
+      expect(
+        await store.listSlotSubscribers({ frequency: 'weekly', timezone: 'Europe/Paris', sendHour: 7 }, 10),
+      ).toEqual([await store.getSubscriber(weekly.id)]);
       expect(await store.listSlotSubscribers({ ...DAILY_8, sendHour: 9 }, 10)).toEqual([]);
     });
 
@@ -98,12 +124,18 @@ export function planningContract(engine: Engine): void {
       await gave(engine, store, digest({ key: '2026-11-26' }).id, [planned]);
       await gave(engine, store, digest({ key: '2026-11-25' }).id, [ada]);
 
-      expect(await unplanned(store, [DAILY_8])).toEqual([
-        { id: ada.id, topics: ['llm', 'nas'], ...DAILY_8, confirmedAt: at(-90) },
-        { id: imported.id, topics: ['nas'], ...DAILY_8, confirmedAt: null },
-      ].sort((a, b) => (a.id < b.id ? -1 : 1)));
-      expect((await unplanned(store, [DAILY_8, otherHour, DAILY_8])).map((c) => c.id)).toEqual([ada.id, imported.id, otherHour.id].sort());
-      expect((await unplanned(store, [DAILY_8], { kind: 'day', key: '2026-11-25' })).map((c) => c.id)).toEqual([imported.id, planned.id].sort());
+      expect(await unplanned(store, [DAILY_8])).toEqual(
+        [
+          { id: ada.id, topics: ['llm', 'nas'], ...DAILY_8, confirmedAt: at(-90) },
+          { id: imported.id, topics: ['nas'], ...DAILY_8, confirmedAt: null },
+        ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      );
+      expect((await unplanned(store, [DAILY_8, otherHour, DAILY_8])).map((c) => c.id)).toEqual(
+        [ada.id, imported.id, otherHour.id].sort(),
+      );
+      expect((await unplanned(store, [DAILY_8], { kind: 'day', key: '2026-11-25' })).map((c) => c.id)).toEqual(
+        [imported.id, planned.id].sort(),
+      );
       expect(await unplanned(store, [weekly], { kind: 'week', key: '2026-W48' })).toEqual([
         { id: weekly.id, topics: ['llm'], frequency: 'weekly', timezone: 'UTC', sendHour: 8, confirmedAt: T0 },
       ]);
@@ -119,20 +151,42 @@ export function planningContract(engine: Engine): void {
       const d = digest({ key: '2026-11-26' });
       await store.insertDigest(d);
       const rows = [ada!, bob!, gone!].map((s, i) => ({ id: `dlv_${i}`, digestId: d.id, subscriberId: s.id }));
-      expect(await store.createDeliveriesFor([...rows, { id: 'dlv_x', digestId: d.id, subscriberId: 'sub_unknown' }], 'papers.example.org', at(5))).toBe(2);
+      expect(
+        await store.createDeliveriesFor(
+          [...rows, { id: 'dlv_x', digestId: d.id, subscriberId: 'sub_unknown' }],
+          'papers.example.org',
+          at(5),
+        ),
+      ).toBe(2);
       expect(await store.getDelivery('dlv_0')).toMatchObject({
-        digestId: d.id, subscriberId: ada!.id, email: ada!.email, status: 'pending', attempts: 0, nextAttemptAt: at(5),
-        messageId: 'dlv_0@papers.example.org', createdAt: at(5), claimedBy: null,
+        digestId: d.id,
+        subscriberId: ada!.id,
+        email: ada!.email,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: at(5),
+        messageId: 'dlv_0@papers.example.org',
+        createdAt: at(5),
+        claimedBy: null,
       });
       expect(await store.getDelivery('dlv_2')).toBeUndefined();
-      expect(await store.createDeliveriesFor(rows.map((r) => ({ ...r, id: `${r.id}_again` })), 'papers.example.org', at(6))).toBe(0);
+      expect(
+        await store.createDeliveriesFor(
+          rows.map((r) => ({ ...r, id: `${r.id}_again` })),
+          'papers.example.org',
+          at(6),
+        ),
+      ).toBe(0);
       expect(await store.createDeliveriesFor([], 'papers.example.org', at(6))).toBe(0);
       expect(await unplanned(store, [DAILY_8])).toEqual([]);
 
       // All or nothing: a row naming a digest that does not exist fails the whole set.
       const later = digest({ key: '2026-11-27' });
       await store.insertDigest(later);
-      const broken = [{ id: 'dlv_ok', digestId: later.id, subscriberId: ada!.id }, { id: 'dlv_bad', digestId: 'dg_none', subscriberId: bob!.id }];
+      const broken = [
+        { id: 'dlv_ok', digestId: later.id, subscriberId: ada!.id },
+        { id: 'dlv_bad', digestId: 'dg_none', subscriberId: bob!.id },
+      ];
       await expect(store.createDeliveriesFor(broken, 'papers.example.org', at(7))).rejects.toThrow();
       expect(await store.getDelivery('dlv_ok')).toBeUndefined();
       expect(await store.countDeliveries()).toMatchObject({ pending: 2 });
@@ -149,25 +203,49 @@ export function planningContract(engine: Engine): void {
       const after = '2026-11-25T08:00:00.000Z';
       const period = { kind: 'day', key: '2026-11-26' } as const;
       const subs = Array.from({ length: 10 }, () => subscriber());
-      const [hadPaper, samePeriod, missed, upToDate, fresh, bounced, interrupted, skipped, oldPaper, hadBoth] = subs as [Subscriber, ...Subscriber[]];
+      const [hadPaper, samePeriod, missed, upToDate, fresh, bounced, interrupted, skipped, oldPaper, hadBoth] =
+        subs as [Subscriber, ...Subscriber[]];
       await save(store, subs);
       const old = digest({ key: '2026-11-24', paperIds: ['arxiv:1', 'arxiv:5'], cutoffAt: '2026-11-24T08:00:00.000Z' });
       const last = digest({ key: '2026-11-25', paperIds: ['arxiv:2'], cutoffAt: after });
       // Another topic set's edition, cut off later in the day: it already holds arxiv:5.
-      const evening = digest({ key: '2026-11-25', editionKey: 'llm', paperIds: ['arxiv:5', 'arxiv:9'], cutoffAt: '2026-11-25T20:00:00.000Z' });
+      const evening = digest({
+        key: '2026-11-25',
+        editionKey: 'llm',
+        paperIds: ['arxiv:5', 'arxiv:9'],
+        cutoffAt: '2026-11-25T20:00:00.000Z',
+      });
       // An edition of the period being planned: what it holds is not searched.
-      const current = digest({ key: '2026-11-26', editionKey: 'llm', paperIds: ['arxiv:6'], cutoffAt: '2026-11-26T08:00:00.000Z' });
+      const current = digest({
+        key: '2026-11-26',
+        editionKey: 'llm',
+        paperIds: ['arxiv:6'],
+        cutoffAt: '2026-11-26T08:00:00.000Z',
+      });
       for (const d of [old, last, evening, current]) await store.insertDigest(d);
       await gave(engine, store, old.id, [missed!, bounced!, interrupted!, oldPaper!, hadBoth!]);
       await gave(engine, store, last.id, [hadPaper!, samePeriod!, upToDate!, oldPaper!, skipped!]);
       await gave(engine, store, evening.id, [hadPaper!, hadBoth!]);
       await gave(engine, store, current.id, [samePeriod!]);
       await gave(engine, store, evening.id, [skipped!], `status = 'skipped', error_kind = 'unsubscribed'`);
-      await engine.exec(store, `UPDATE deliveries SET status = 'failed', error_kind = 'hard-bounce' WHERE subscriber_id = '${bounced!.id}'`);
-      await engine.exec(store, `UPDATE deliveries SET status = 'failed', error_kind = 'interrupted' WHERE subscriber_id = '${interrupted!.id}'`);
+      await engine.exec(
+        store,
+        `UPDATE deliveries SET status = 'failed', error_kind = 'hard-bounce' WHERE subscriber_id = '${bounced!.id}'`,
+      );
+      await engine.exec(
+        store,
+        `UPDATE deliveries SET status = 'failed', error_kind = 'interrupted' WHERE subscriber_id = '${interrupted!.id}'`,
+      );
       await engine.exec(store, `UPDATE deliveries SET status = 'sent' WHERE subscriber_id = '${hadPaper!.id}'`);
 
-      const ask = (paperIds: string[]) => store.receivedAnyOf({ subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'], paperIds, after, period, topicSet: last.editionKey });
+      const ask = (paperIds: string[]) =>
+        store.receivedAnyOf({
+          subscriberIds: [...subs.map((s) => s.id), 'sub_unknown'],
+          paperIds,
+          after,
+          period,
+          topicSet: last.editionKey,
+        });
       const sorted = (m: Map<string, string>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1));
       expect(sorted(await ask(['arxiv:5', 'arxiv:6']))).toEqual(
         [
@@ -179,13 +257,30 @@ export function planningContract(engine: Engine): void {
       );
       // No papers in common: only those who missed an edition.
       expect(sorted(await ask([]))).toEqual(
-        [[missed!.id, '2026-11-24T08:00:00.000Z'], [interrupted!.id, '2026-11-24T08:00:00.000Z']].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+        [
+          [missed!.id, '2026-11-24T08:00:00.000Z'],
+          [interrupted!.id, '2026-11-24T08:00:00.000Z'],
+        ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
       );
       expect(sorted(await ask(['arxiv:1']))).toEqual(sorted(await ask([]))); // in an older digest only: not searched
-      expect(await store.receivedAnyOf({ subscriberIds: [], paperIds: ['arxiv:5'], after, period, topicSet: last.editionKey })).toEqual(new Map());
+      expect(
+        await store.receivedAnyOf({
+          subscriberIds: [],
+          paperIds: ['arxiv:5'],
+          after,
+          period,
+          topicSet: last.editionKey,
+        }),
+      ).toEqual(new Map());
       // In the order asked: the planner forms an edition's variants in this order.
       const asked = [...subs].reverse().map((s) => s.id);
-      const answered = await store.receivedAnyOf({ subscriberIds: asked, paperIds: ['arxiv:5', 'arxiv:6'], after, period, topicSet: last.editionKey });
+      const answered = await store.receivedAnyOf({
+        subscriberIds: asked,
+        paperIds: ['arxiv:5', 'arxiv:6'],
+        after,
+        period,
+        topicSet: last.editionKey,
+      });
       expect([...answered.keys()]).toEqual([hadBoth!.id, interrupted!.id, missed!.id, hadPaper!.id]);
       // Spelled out: a new reader, the up-to-date ones, and those whose only other rows never went out.
       const fits = await ask(['arxiv:5', 'arxiv:6']);
@@ -195,7 +290,17 @@ export function planningContract(engine: Engine): void {
 
   describe('run history', () => {
     const run = (o: Partial<RunRecord>): RunRecord => ({
-      job: 'deliver', startedAt: T0, durationMs: 10, outcome: 'ok', planned: 0, sent: 0, failed: 0, skipped: 0, source: null, detail: null, ...o,
+      job: 'deliver',
+      startedAt: T0,
+      durationMs: 10,
+      outcome: 'ok',
+      planned: 0,
+      sent: 0,
+      failed: 0,
+      skipped: 0,
+      source: null,
+      detail: null,
+      ...o,
     });
     const DAY1 = '2026-11-24T09:00:00.000Z';
     const DAY2 = '2026-11-25T09:00:00.000Z';
@@ -206,7 +311,13 @@ export function planningContract(engine: Engine): void {
       run({ job: 'ingest', startedAt: DAY1, source: 'data/hf.json', outcome: 'failed', detail: { error: 'HTTP 503' } }),
       run({ startedAt: DAY2, sent: 2 }),
       run({ startedAt: DAY2, outcome: 'failed', detail: { error: 'SMTP down' } }),
-      run({ job: 'ingest', startedAt: DAY2, source: 'https://export.arxiv.org/rss/cs.LG', outcome: 'failed', detail: { error: 'timeout' } }),
+      run({
+        job: 'ingest',
+        startedAt: DAY2,
+        source: 'https://export.arxiv.org/rss/cs.LG',
+        outcome: 'failed',
+        detail: { error: 'timeout' },
+      }),
       run({ job: 'ingest', startedAt: DAY2, source: 'data/papers.json' }),
     ];
 
@@ -243,7 +354,15 @@ export function planningContract(engine: Engine): void {
       const next = run({ startedAt: '2026-11-26T09:00:00.000Z', sent: 7 });
       await copy.recordRun(next);
       expect(await copy.listRuns({ limit: 1 })).toEqual([next]);
-      expect(await copy.runTotals()).toContainEqual({ job: 'deliver', outcome: 'ok', runs: 3, planned: 0, sent: 12, failed: 1, skipped: 1 });
+      expect(await copy.runTotals()).toContainEqual({
+        job: 'deliver',
+        outcome: 'ok',
+        runs: 3,
+        planned: 0,
+        sent: 12,
+        failed: 1,
+        skipped: 1,
+      });
     });
   });
 
@@ -254,7 +373,11 @@ export function planningContract(engine: Engine): void {
       let last = await versions();
       const expectChange = async (content: boolean, plan: boolean, what: string) => {
         const now = await versions();
-        expect({ what, content: now.content !== last.content, plan: now.plan !== last.plan }).toEqual({ what, content, plan });
+        expect({ what, content: now.content !== last.content, plan: now.plan !== last.plan }).toEqual({
+          what,
+          content,
+          plan,
+        });
         last = now;
       };
       const paper = paperInput({ arxivId: '2411.00001', version: 1 });
@@ -283,7 +406,18 @@ export function planningContract(engine: Engine): void {
       const [claimed] = await store.claimDeliveries('w', at(5), 1);
       await store.finishDelivery(claimed!.id, 'w', { status: 'sent', sentAt: at(6) }, at(6));
       await store.setMeta('note', 'x');
-      await store.recordRun({ job: 'plan', startedAt: at(6), durationMs: 1, outcome: 'ok', planned: 1, sent: 0, failed: 0, skipped: 0, source: null, detail: null });
+      await store.recordRun({
+        job: 'plan',
+        startedAt: at(6),
+        durationMs: 1,
+        outcome: 'ok',
+        planned: 1,
+        sent: 0,
+        failed: 0,
+        skipped: 0,
+        source: null,
+        detail: null,
+      });
       await expectChange(false, false, "the planner's and sender's own writes");
       await store.suppress('stranger@example.org', 'manual', null, at(7));
       await expectChange(false, false, 'suppressing an address no subscriber has');
@@ -291,7 +425,14 @@ export function planningContract(engine: Engine): void {
       await expectChange(false, true, 'suppressing a subscriber');
       await engine.exec(store, 'DELETE FROM deliveries');
       await expectChange(false, true, 'removed deliveries');
-      await store.deleteSubscriber(ada.id, { subscriberId: ada.id, email: ada.email, type: 'admin', at: at(8), topics: [], source: 'test' });
+      await store.deleteSubscriber(ada.id, {
+        subscriberId: ada.id,
+        email: ada.email,
+        type: 'admin',
+        at: at(8),
+        topics: [],
+        source: 'test',
+      });
       await expectChange(false, true, 'removed subscriber');
       await store.removeTopic('nas');
       await expectChange(true, true, 'removed topic');

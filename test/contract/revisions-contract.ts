@@ -11,9 +11,16 @@ import type { Engine } from './store-contract.js';
 const P = 'arxiv:2411.00042';
 
 async function gave(engine: Engine, store: Store, digestId: string, subs: Subscriber[], set?: string) {
-  const rows = subs.map((s) => ({ id: `dlv_${digestId}_${s.id}`, digestId, subscriberId: s.id, email: s.email, messageId: `${digestId}.${s.id}@x` }));
+  const rows = subs.map((s) => ({
+    id: `dlv_${digestId}_${s.id}`,
+    digestId,
+    subscriberId: s.id,
+    email: s.email,
+    messageId: `${digestId}.${s.id}@x`,
+  }));
   await addDeliveries(engine, store, rows);
-  if (set) await engine.exec(store, `UPDATE deliveries SET ${set} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`);
+  if (set)
+    await engine.exec(store, `UPDATE deliveries SET ${set} WHERE id IN (${rows.map((r) => `'${r.id}'`).join(', ')})`);
 }
 
 export function revisionsContract(engine: Engine): void {
@@ -52,12 +59,24 @@ export function revisionsContract(engine: Engine): void {
     it('lists a window’s revised papers by first sighting, ties in the order they were stored', async () => {
       // The digest job ranks them in this order: ties between equal scores keep it.
       const store = await engine.open();
-      const [a, b, c] = ['2411.00051', '2411.00052', '2411.00053'].map((id) => paperInput({ arxivId: id, version: 1, title: `Paper ${id}` }));
+      const [a, b, c] = ['2411.00051', '2411.00052', '2411.00053'].map((id) =>
+        paperInput({ arxivId: id, version: 1, title: `Paper ${id}` }),
+      );
       await store.upsertPapers([c!], at(-5));
       await store.upsertPapers([a!, b!], at(0));
-      await store.upsertPapers([{ ...b!, version: 2 }, { ...c!, version: 2 }], at(10));
+      await store.upsertPapers(
+        [
+          { ...b!, version: 2 },
+          { ...c!, version: 2 },
+        ],
+        at(10),
+      );
       await store.upsertPapers([{ ...a!, version: 2 }], at(11));
-      expect((await store.papersRevisedBetween(at(5), at(15))).map((p) => p.arxivId)).toEqual(['2411.00053', '2411.00051', '2411.00052']);
+      expect((await store.papersRevisedBetween(at(5), at(15))).map((p) => p.arxivId)).toEqual([
+        '2411.00053',
+        '2411.00051',
+        '2411.00052',
+      ]);
     });
 
     it('offers a revised paper as updated to those who had it before, once, and moves both marks with an export', async () => {
@@ -83,7 +102,12 @@ export function revisionsContract(engine: Engine): void {
       expect(await audience()).toEqual([ada.id, bob.id].sort());
 
       // Ada is shown it as updated: she is never offered it again, not even at v3.
-      const shown = digest({ key: '2026-11-26', editionKey: 'nas@+updated:x', paperIds: ['arxiv:9', P], updatedIds: [P] });
+      const shown = digest({
+        key: '2026-11-26',
+        editionKey: 'nas@+updated:x',
+        paperIds: ['arxiv:9', P],
+        updatedIds: [P],
+      });
       await store.insertDigest(shown);
       expect((await store.getDigest(shown.id))?.updatedIds).toEqual([P]);
       expect((await store.getDigest(first.id))?.updatedIds).toEqual([]);

@@ -12,9 +12,20 @@ const FACTS = ['categories', 'upvotes', 'aiSummary', 'aiKeywords', 'githubRepo',
 
 function state(overrides: Partial<SourceState> = {}): SourceState {
   return {
-    name: 'cs-lg', status: 'ok', detail: null, lastAttemptAt: at(0), lastSuccessAt: at(0), lastChangedAt: at(0),
-    newestItemAt: '2024-03-21T00:00:00.000Z', itemsSeen: 4, itemsNew: 2, failures: 0, etag: '"rss-1"',
-    lastModified: 'Thu, 21 Mar 2024 00:00:00 GMT', skipDays: ['Saturday', 'Sunday'], ...overrides,
+    name: 'cs-lg',
+    status: 'ok',
+    detail: null,
+    lastAttemptAt: at(0),
+    lastSuccessAt: at(0),
+    lastChangedAt: at(0),
+    newestItemAt: '2024-03-21T00:00:00.000Z',
+    itemsSeen: 4,
+    itemsNew: 2,
+    failures: 0,
+    etag: '"rss-1"',
+    lastModified: 'Thu, 21 Mar 2024 00:00:00 GMT',
+    skipDays: ['Saturday', 'Sunday'],
+    ...overrides,
   };
 }
 
@@ -22,10 +33,22 @@ function state(overrides: Partial<SourceState> = {}): SourceState {
 async function somePapers(store: Store) {
   await store.upsertPapers(
     [
-      paperInput({ arxivId: '2401.00001', title: 'Sparse attention for long documents', abstract: 'We study memory use.' }),
-      paperInput({ arxivId: '2401.00002', title: 'Memory-efficient training', abstract: 'It uses sparse attention kernels, among others.' }),
+      paperInput({
+        arxivId: '2401.00001',
+        title: 'Sparse attention for long documents',
+        abstract: 'We study memory use.',
+      }),
+      paperInput({
+        arxivId: '2401.00002',
+        title: 'Memory-efficient training',
+        abstract: 'It uses sparse attention kernels, among others.',
+      }),
       paperInput({ arxivId: '2401.00003', title: 'Graph networks', abstract: 'Message passing on molecules.' }),
-      paperInput({ arxivId: '2401.00004', title: 'Mélange: café-grade GPU-kernels at v2.5', abstract: 'Heterogeneous serving.' }),
+      paperInput({
+        arxivId: '2401.00004',
+        title: 'Mélange: café-grade GPU-kernels at v2.5',
+        abstract: 'Heterogeneous serving.',
+      }),
     ],
     at(0),
   );
@@ -41,26 +64,59 @@ export function sourcesContract(engine: Engine): void {
   describe('paper facts', () => {
     it('keeps the facts of every source: categories joined, upvotes only up, the first featured day, first sighting kept', async () => {
       const store = await engine.open();
-      const arxiv = paperInput({ arxivId: '2403.12345', version: 1, title: 'Sparse v1', categories: ['cs.LG'], url: 'https://arxiv.org/abs/2403.12345' });
+      const arxiv = paperInput({
+        arxivId: '2403.12345',
+        version: 1,
+        title: 'Sparse v1',
+        categories: ['cs.LG'],
+        url: 'https://arxiv.org/abs/2403.12345',
+      });
       const plain = paperInput({ arxivId: '2403.99999', title: 'No facts at all' });
       expect(await store.upsertPapers([arxiv, plain], at(0))).toEqual({ added: 2, updated: 0, unchanged: 0 });
       // Hugging Face: no version, its own facts and another category.
       const hf = paperInput({
-        arxivId: '2403.12345', title: 'Sparse v1', categories: ['cs.CL', 'cs.LG'], upvotes: 12, aiSummary: 'Linear-time attention.',
-        aiKeywords: ['sparse', 'attention'], githubRepo: 'https://github.com/example/sparse', featuredOn: '2024-03-21',
+        arxivId: '2403.12345',
+        title: 'Sparse v1',
+        categories: ['cs.CL', 'cs.LG'],
+        upvotes: 12,
+        aiSummary: 'Linear-time attention.',
+        aiKeywords: ['sparse', 'attention'],
+        githubRepo: 'https://github.com/example/sparse',
+        featuredOn: '2024-03-21',
       });
       expect(await store.upsertPapers([hf], at(1))).toEqual({ added: 0, updated: 1, unchanged: 0 });
       // An older Hugging Face file: fewer upvotes and a later featured day change nothing.
-      expect(await store.upsertPapers([{ ...hf, upvotes: 5, featuredOn: '2024-03-22' }], at(2))).toEqual({ added: 0, updated: 0, unchanged: 1 });
+      expect(await store.upsertPapers([{ ...hf, upvotes: 5, featuredOn: '2024-03-22' }], at(2))).toEqual({
+        added: 0,
+        updated: 0,
+        unchanged: 1,
+      });
       // arXiv's next version: new text and categories, the facts stay, and so does the first sighting.
       const v2 = { ...arxiv, version: 2, title: 'Sparse v2', categories: ['cs.LG', 'cs.AI'] };
-      expect(await store.upsertPapers([v2, { ...hf, upvotes: 23, aiSummary: 'Newer summary.' }], at(3))).toEqual({ added: 0, updated: 2, unchanged: 0 });
+      expect(await store.upsertPapers([v2, { ...hf, upvotes: 23, aiSummary: 'Newer summary.' }], at(3))).toEqual({
+        added: 0,
+        updated: 2,
+        unchanged: 0,
+      });
 
       const expected = {
-        id: 'arxiv:2403.12345', arxivId: '2403.12345', version: 2, title: 'Sparse v2', abstract: arxiv.abstract, authors: arxiv.authors,
-        url: 'https://arxiv.org/abs/2403.12345', publishedAt: null, firstSeenAt: at(0), updatedAt: at(3),
-        categories: ['cs.LG', 'cs.CL', 'cs.AI'], upvotes: 23, aiSummary: 'Newer summary.', aiKeywords: ['sparse', 'attention'],
-        githubRepo: 'https://github.com/example/sparse', featuredOn: '2024-03-21', revisedAt: at(3),
+        id: 'arxiv:2403.12345',
+        arxivId: '2403.12345',
+        version: 2,
+        title: 'Sparse v2',
+        abstract: arxiv.abstract,
+        authors: arxiv.authors,
+        url: 'https://arxiv.org/abs/2403.12345',
+        publishedAt: null,
+        firstSeenAt: at(0),
+        updatedAt: at(3),
+        categories: ['cs.LG', 'cs.CL', 'cs.AI'],
+        upvotes: 23,
+        aiSummary: 'Newer summary.',
+        aiKeywords: ['sparse', 'attention'],
+        githubRepo: 'https://github.com/example/sparse',
+        featuredOn: '2024-03-21',
+        revisedAt: at(3),
       };
       const [merged, bare] = await store.getPapers(['arxiv:2403.12345', 'arxiv:2403.99999']);
       expect(merged).toEqual(expected);
@@ -79,7 +135,15 @@ export function sourcesContract(engine: Engine): void {
       await store.saveSourceState(state());
       await store.saveSourceState(state({ name: 'arxiv-nas', skipDays: [], etag: null, lastModified: null }));
       expect(await store.getSourceState('cs-lg')).toEqual(state());
-      const failed = state({ status: 'failed', detail: 'HTTP 503', lastAttemptAt: at(5), failures: 1, itemsSeen: 0, itemsNew: 0, skipDays: [] });
+      const failed = state({
+        status: 'failed',
+        detail: 'HTTP 503',
+        lastAttemptAt: at(5),
+        failures: 1,
+        itemsSeen: 0,
+        itemsNew: 0,
+        skipDays: [],
+      });
       await store.saveSourceState(failed);
       expect(await store.getSourceState('cs-lg')).toEqual(failed);
       expect((await store.listSourceStates()).map((s) => [s.name, s.status, s.skipDays])).toEqual([
@@ -95,7 +159,19 @@ export function sourcesContract(engine: Engine): void {
     it('copies facts and source states', async () => {
       const store = await engine.open();
       await somePapers(store);
-      await store.upsertPapers([paperInput({ arxivId: '2401.00002', title: 'Memory-efficient training', abstract: 'It uses sparse attention kernels, among others.', categories: ['cs.LG'], upvotes: 3, aiKeywords: ['memory'] })], at(1));
+      await store.upsertPapers(
+        [
+          paperInput({
+            arxivId: '2401.00002',
+            title: 'Memory-efficient training',
+            abstract: 'It uses sparse attention kernels, among others.',
+            categories: ['cs.LG'],
+            upvotes: 3,
+            aiKeywords: ['memory'],
+          }),
+        ],
+        at(1),
+      );
       await store.saveSourceState(state());
       await store.saveSourceState(state({ name: 'hf', skipDays: [] }));
       const copy = await engine.open();

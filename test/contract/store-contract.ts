@@ -35,10 +35,24 @@ export function storeContract(engine: Engine): void {
       const store = await engine.open();
       const v2 = paperInput({ arxivId: '2401.00001', version: 2, title: 'Sparse attention v2' });
       expect(await store.upsertPapers([v2, paperInput()], at(0))).toEqual({ added: 2, updated: 0, unchanged: 0 });
-      expect(await store.upsertPapers([{ ...v2, version: 1, title: 'Old' }], at(1))).toEqual({ added: 0, updated: 0, unchanged: 1 });
-      expect(await store.upsertPapers([{ ...v2, version: 3, title: 'Sparse attention v3' }], at(2))).toEqual({ added: 0, updated: 1, unchanged: 0 });
+      expect(await store.upsertPapers([{ ...v2, version: 1, title: 'Old' }], at(1))).toEqual({
+        added: 0,
+        updated: 0,
+        unchanged: 1,
+      });
+      expect(await store.upsertPapers([{ ...v2, version: 3, title: 'Sparse attention v3' }], at(2))).toEqual({
+        added: 0,
+        updated: 1,
+        unchanged: 0,
+      });
       const [p] = await store.getPapers(['arxiv:2401.00001']);
-      expect(p).toMatchObject({ title: 'Sparse attention v3', version: 3, firstSeenAt: at(0), updatedAt: at(2), authors: v2.authors });
+      expect(p).toMatchObject({
+        title: 'Sparse attention v3',
+        version: 3,
+        firstSeenAt: at(0),
+        updatedAt: at(2),
+        authors: v2.authors,
+      });
       expect(await store.countPapers()).toBe(2);
     });
 
@@ -51,7 +65,12 @@ export function storeContract(engine: Engine): void {
 
     it('orders by first sighting, ties in the order they were stored, and keeps the order ids are asked in', async () => {
       const store = await engine.open();
-      const [a, b, c, d] = [paperInput({ title: 'Zeta' }), paperInput({ title: 'Alpha' }), paperInput({ title: 'Mu' }), paperInput({ title: 'Beta' })];
+      const [a, b, c, d] = [
+        paperInput({ title: 'Zeta' }),
+        paperInput({ title: 'Alpha' }),
+        paperInput({ title: 'Mu' }),
+        paperInput({ title: 'Beta' }),
+      ];
       await store.upsertPapers([a!, b!], at(0));
       await store.upsertPapers([c!, d!], at(10));
       const between = await store.papersFirstSeenBetween(at(-1), at(10));
@@ -77,9 +96,17 @@ export function storeContract(engine: Engine): void {
       );
       const upgraded = await engine.reopen(store);
       expect(upgraded.schema).toEqual({ version: 13, applied: 3 });
-      expect(await upgraded.getTopic('llm')).toEqual({ slug: 'llm', name: 'LLM serving', query: 'language model serving', syntax: 'all-words' });
+      expect(await upgraded.getTopic('llm')).toEqual({
+        slug: 'llm',
+        name: 'LLM serving',
+        query: 'language model serving',
+        syntax: 'all-words',
+      });
       await upgraded.saveTopic({ slug: 'nas', name: 'NAS', query: 'neural architecture search' }, at(1));
-      expect((await upgraded.listTopics()).map((t) => [t.slug, t.syntax])).toEqual([['llm', 'all-words'], ['nas', 'natural']]);
+      expect((await upgraded.listTopics()).map((t) => [t.slug, t.syntax])).toEqual([
+        ['llm', 'all-words'],
+        ['nas', 'natural'],
+      ]);
 
       // An export carries each topic's syntax; an export from before migration 11 has none, and its topics keep requiring every word.
       const rows = await upgraded.exportRows('topics', 0, 10);
@@ -106,9 +133,16 @@ export function storeContract(engine: Engine): void {
       expect(await store.saveTopic({ slug: 'llm', name: 'LLM serving', query: 'serving' }, at(0))).toBe(true);
       expect(await store.saveTopic({ slug: 'b-mt', name: 'MT', query: 'translation' }, at(0))).toBe(true);
       expect(await store.saveTopic({ slug: 'a-mt', name: 'mt', query: 'translation' }, at(0))).toBe(true);
-      expect(await store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas' }, at(1))).toBe(false);
+      expect(
+        await store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas' }, at(1)),
+      ).toBe(false);
       expect((await store.listTopics()).map((t) => t.slug)).toEqual(['llm', 'a-mt', 'b-mt', 'nas']);
-      expect(await store.getTopic('nas')).toEqual({ slug: 'nas', name: 'Neural architecture search', query: 'NAS OR nas', syntax: 'natural' });
+      expect(await store.getTopic('nas')).toEqual({
+        slug: 'nas',
+        name: 'Neural architecture search',
+        query: 'NAS OR nas',
+        syntax: 'natural',
+      });
       expect(await store.removeTopic('nas')).toBe(true);
       expect(await store.removeTopic('nas')).toBe(false);
       expect(await store.getTopic('nas')).toBeUndefined();
@@ -134,7 +168,9 @@ export function storeContract(engine: Engine): void {
 
     it('gives a contested lease to exactly one of many callers', async () => {
       const store = await engine.open();
-      const wins = await Promise.all(Array.from({ length: 8 }, (_, i) => store.acquireLease('planner', `h${i}`, at(0), at(5))));
+      const wins = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.acquireLease('planner', `h${i}`, at(0), at(5))),
+      );
       expect(wins.filter(Boolean)).toHaveLength(1);
     });
   });
@@ -153,7 +189,11 @@ export function storeContract(engine: Engine): void {
       expect(await store.findDigest('nas', 'week', '2026-11-25')).toBeUndefined();
       expect((await store.latestDigest('nas', 'day'))?.period.key).toBe('2026-11-26');
       expect((await store.getDigest(digest().id))?.paperIds).toEqual(['arxiv:1', 'arxiv:2']);
-      expect((await store.listDigests({ limit: 10 })).map((d) => d.period.key)).toEqual(['2026-11-26', '2026-11-25', '2026-11-24']);
+      expect((await store.listDigests({ limit: 10 })).map((d) => d.period.key)).toEqual([
+        '2026-11-26',
+        '2026-11-25',
+        '2026-11-24',
+      ]);
       expect((await store.listDigests({ topicSet: 'nas', limit: 1 })).map((d) => d.period.key)).toEqual(['2026-11-26']);
     });
 
@@ -183,7 +223,9 @@ export function storeContract(engine: Engine): void {
 
     it('lets one of several concurrent freezes of an edition create it', async () => {
       const store = await engine.open();
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.insertDigest(digest({ id: `dg_race_${i}` }))));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => store.insertDigest(digest({ id: `dg_race_${i}` }))),
+      );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => r.digest.id)).size).toBe(1);
     });
@@ -192,15 +234,29 @@ export function storeContract(engine: Engine): void {
   describe('subscribers and the consent log', () => {
     it('saves subscribers with their topics and finds them by address, id and token', async () => {
       const store = await engine.open();
-      const ada = subscriber({ email: 'ada@example.org', topics: ['nas', 'llm', 'nas'], confirmTokenHash: 'h1', status: 'pending' });
+      const ada = subscriber({
+        email: 'ada@example.org',
+        topics: ['nas', 'llm', 'nas'],
+        confirmTokenHash: 'h1',
+        status: 'pending',
+      });
       const bob = subscriber({ email: 'bob@example.org', topics: [] });
-      await store.saveSubscribers([{ subscriber: ada, events: [event(ada, 'subscribe')] }, { subscriber: bob, events: [] }]);
+      await store.saveSubscribers([
+        { subscriber: ada, events: [event(ada, 'subscribe')] },
+        { subscriber: bob, events: [] },
+      ]);
       expect(await store.findSubscriberByEmail('ada@example.org')).toEqual({ ...ada, topics: ['llm', 'nas'] });
       expect(await store.getSubscriber(bob.id)).toEqual(bob);
       expect((await store.findSubscriberByConfirmToken('h1'))?.id).toBe(ada.id);
       expect(await store.findSubscriberByConfirmToken('nope')).toBeUndefined();
-      await store.saveSubscribers([{ subscriber: { ...ada, status: 'confirmed', topics: ['llm'], confirmTokenHash: null }, events: [] }]);
-      expect(await store.getSubscriber(ada.id)).toMatchObject({ status: 'confirmed', topics: ['llm'], confirmTokenHash: null });
+      await store.saveSubscribers([
+        { subscriber: { ...ada, status: 'confirmed', topics: ['llm'], confirmTokenHash: null }, events: [] },
+      ]);
+      expect(await store.getSubscriber(ada.id)).toMatchObject({
+        status: 'confirmed',
+        topics: ['llm'],
+        confirmTokenHash: null,
+      });
       expect((await store.listSubscribers()).map((s) => s.email)).toEqual(['ada@example.org', 'bob@example.org']);
       expect((await store.listSubscribers({ status: 'pending' })).map((s) => s.email)).toEqual([]);
     });
@@ -209,18 +265,26 @@ export function storeContract(engine: Engine): void {
       const store = await engine.open();
       const ada = subscriber({ email: 'ada@example.org', layout: 'compact' });
       const bob = subscriber({ email: 'bob@example.org' });
-      await store.saveSubscribers([{ subscriber: ada, events: [] }, { subscriber: bob, events: [] }]);
+      await store.saveSubscribers([
+        { subscriber: ada, events: [] },
+        { subscriber: bob, events: [] },
+      ]);
       expect(await store.getSubscriber(ada.id)).toEqual(ada);
       expect(await store.getSubscriber(bob.id)).not.toHaveProperty('layout');
       // An import or an operator's write that knows nothing of layouts leaves the choice alone.
       const { layout: _chosen, ...unnamed } = ada;
       await store.saveSubscribers([{ subscriber: { ...unnamed, sendHour: 9 }, events: [] }]);
       expect(await store.getSubscriber(ada.id)).toMatchObject({ layout: 'compact', sendHour: 9 });
-      await store.saveSubscribers([{ subscriber: { ...ada, layout: 'full' }, events: [] }, { subscriber: { ...bob, layout: 'compact' }, events: [] }]);
+      await store.saveSubscribers([
+        { subscriber: { ...ada, layout: 'full' }, events: [] },
+        { subscriber: { ...bob, layout: 'compact' }, events: [] },
+      ]);
       expect(await store.getSubscriber(ada.id)).not.toHaveProperty('layout');
       expect((await store.getSubscriber(bob.id))?.layout).toBe('compact');
       // The schema refuses a layout it does not know.
-      await expect(engine.exec(store, `UPDATE subscribers SET layout = 'tiny' WHERE id = '${bob.id}'`)).rejects.toThrow();
+      await expect(
+        engine.exec(store, `UPDATE subscribers SET layout = 'tiny' WHERE id = '${bob.id}'`),
+      ).rejects.toThrow();
       // An export carries it, and an import into another store keeps it.
       const rows = await store.exportRows('subscribers', 0, 10);
       expect(rows.map((r) => r.layout)).toEqual(['full', 'compact']);
@@ -236,7 +300,12 @@ export function storeContract(engine: Engine): void {
       await store.saveSubscribers([{ subscriber: ada, events: [] }]);
       const bob = subscriber();
       const clash = subscriber({ email: 'ada@example.org' });
-      await expect(store.saveSubscribers([{ subscriber: bob, events: [event(bob, 'subscribe')] }, { subscriber: clash, events: [] }])).rejects.toThrow();
+      await expect(
+        store.saveSubscribers([
+          { subscriber: bob, events: [event(bob, 'subscribe')] },
+          { subscriber: clash, events: [] },
+        ]),
+      ).rejects.toThrow();
       expect(await store.getSubscriber(bob.id)).toBeUndefined();
       expect(await store.listConsentEvents()).toEqual([]);
     });
@@ -246,7 +315,10 @@ export function storeContract(engine: Engine): void {
       const ada = subscriber();
       const bob = subscriber();
       await store.saveSubscribers([
-        { subscriber: ada, events: [event(ada, 'subscribe', at(0), { ip: '192.0.2.1', userAgent: 'UA' }), event(ada, 'confirm', at(1))] },
+        {
+          subscriber: ada,
+          events: [event(ada, 'subscribe', at(0), { ip: '192.0.2.1', userAgent: 'UA' }), event(ada, 'confirm', at(1))],
+        },
         { subscriber: bob, events: [event(bob, 'import', at(0), { detail: 'csv line 2' })] },
       ]);
       expect(await store.deleteSubscriber(ada.id, event(ada, 'admin', at(2), { detail: 'removed' }))).toBe(true);

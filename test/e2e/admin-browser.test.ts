@@ -32,7 +32,15 @@ describe.runIf(hasChromium)('the admin page in a real browser (Chromium)', () =>
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     onTestFinished(() => browser.close());
     // No script at all: the page must work with JavaScript off.
@@ -55,10 +63,14 @@ describe.runIf(hasChromium)('the admin page in a real browser (Chromium)', () =>
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Admin');
     const cookies = await context.cookies();
-    expect(cookies).toEqual([expect.objectContaining({ name: 'paperboy_admin', path: '/admin', httpOnly: true, sameSite: 'Strict' })]);
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: 'paperboy_admin', path: '/admin', httpOnly: true, sameSite: 'Strict' }),
+    ]);
 
     // Job, started, took, planned, sent, failed, skipped, outcome.
-    const runs = await page.locator('#runs tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    const runs = await page
+      .locator('#runs tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
     expect(runs.map((r) => [r[0], r[3], r[4], r[5], r[6], r[7]])).toEqual(
       expect.arrayContaining([
         ['deliver', '0', '3', '0', '0', 'ok'],

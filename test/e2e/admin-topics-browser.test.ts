@@ -8,7 +8,7 @@ import { TOPICS } from '../helpers/web.js';
 const hasChromium = chromiumAvailable();
 const TOKEN = 'admin-token-for-browser-0123456789';
 
-describe.runIf(hasChromium)('the admin page\'s topic form in a real browser (Chromium)', () => {
+describe.runIf(hasChromium)("the admin page's topic form in a real browser (Chromium)", () => {
   it('previews a query, saves a topic, and saves one that matches nothing only with "Save anyway", without any script', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -23,7 +23,15 @@ describe.runIf(hasChromium)('the admin page\'s topic form in a real browser (Chr
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     onTestFinished(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, javaScriptEnabled: false });
@@ -49,7 +57,8 @@ describe.runIf(hasChromium)('the admin page\'s topic form in a real browser (Chr
     expect(await preview.locator('strong').textContent()).toMatch(/^matches \d+ of 103 papers from the last 30 days$/);
     const items = preview.locator('li');
     expect(await items.count()).toBe(5);
-    for (const why of await items.locator('.why').allTextContents()) expect(why).toMatch(/^Why: matches .* · score [01]\.\d\d$/);
+    for (const why of await items.locator('.why').allTextContents())
+      expect(why).toMatch(/^Why: matches .* · score [01]\.\d\d$/);
     // The form keeps what was typed, and the topic is not saved.
     expect(await page.getByLabel('Slug').inputValue()).toBe('nas-words');
     expect(await page.getByLabel('Query').inputValue()).toBe('neural architecture search');
@@ -70,14 +79,25 @@ describe.runIf(hasChromium)('the admin page\'s topic form in a real browser (Chr
     await page.getByLabel('Query').fill('photosynthesis OR "chlorophyll fluorescence"');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.locator('#topic-warning').count()).toBe(1);
-    expect(await page.getByRole('alert').textContent()).toBe('This query matches none of the papers of the last 30 days: it is saved only with “Save anyway” ticked.');
-    expect(await page.locator('#words-without-hits').textContent()).toBe('no paper has photosynthesis or "chlorophyll fluorescence"');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'This query matches none of the papers of the last 30 days: it is saved only with “Save anyway” ticked.',
+    );
+    expect(await page.locator('#words-without-hits').textContent()).toBe(
+      'no paper has photosynthesis or "chlorophyll fluorescence"',
+    );
     expect(await listed()).toEqual(['llm-serving', 'nas', 'nas-words']);
     await page.getByLabel('Save anyway').check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Added topic plants \(Photosynthesis\): .* It matches none of the 103 papers/);
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toMatch(/^Added topic plants \(Photosynthesis\): .* It matches none of the 103 papers/);
     expect(await listed()).toEqual(['llm-serving', 'nas', 'nas-words', 'plants']);
-    expect(await app.store.getTopic('plants')).toEqual({ slug: 'plants', name: 'Photosynthesis', query: 'photosynthesis OR "chlorophyll fluorescence"', syntax: 'natural' });
+    expect(await app.store.getTopic('plants')).toEqual({
+      slug: 'plants',
+      name: 'Photosynthesis',
+      query: 'photosynthesis OR "chlorophyll fluorescence"',
+      syntax: 'natural',
+    });
     expect(violations).toEqual([]);
   });
 });

@@ -14,7 +14,15 @@ async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -30,7 +38,10 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const clock = fixedClock('2026-11-25T06:00:00Z');
-    const app = await testApp({ clock, env: { SMTP_URL: sink.url, PUBLIC_URL: base, PAPERBOY_SECRET: 'browser-test-secret-0123456789abcdef' } });
+    const app = await testApp({
+      clock,
+      env: { SMTP_URL: sink.url, PUBLIC_URL: base, PAPERBOY_SECRET: 'browser-test-secret-0123456789abcdef' },
+    });
     for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     const server = createServer(app);
@@ -39,7 +50,11 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
 
     const browser = await launch();
     onTestFinished(() => browser.close());
-    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      timezoneId: 'Europe/Berlin',
+      locale: 'en-GB',
+    });
     const page = await context.newPage();
 
     // 1. Open the home page: the script preselects the browser's time zone.
@@ -67,7 +82,12 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
     await page.getByRole('button', { name: 'Confirm subscription' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('You are subscribed');
     const subscriber = await app.store.findSubscriberByEmail('ada@example.org');
-    expect(subscriber).toMatchObject({ status: 'confirmed', timezone: 'Europe/Berlin', sendHour: 7, frequency: 'weekly' });
+    expect(subscriber).toMatchObject({
+      status: 'confirmed',
+      timezone: 'Europe/Berlin',
+      sendHour: 7,
+      frequency: 'weekly',
+    });
 
     // 4. A digest reaches the subscriber; its preferences link opens the form.
     const frozen = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T08:00:00Z') });

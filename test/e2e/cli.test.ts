@@ -38,7 +38,10 @@ describe('paperboy CLI', () => {
   it('fails on a truncated, deeply nested XML file with one short line', () => {
     const cwd = tempDir();
     const deep = join(cwd, 'deep.xml');
-    writeFileSync(deep, `<?xml version="1.0"?>\n<rss version="2.0"><channel><item><description>\n${'<div>'.repeat(100_000)}cut`);
+    writeFileSync(
+      deep,
+      `<?xml version="1.0"?>\n<rss version="2.0"><channel><item><description>\n${'<div>'.repeat(100_000)}cut`,
+    );
     const run = paperboy(cwd, ['ingest', deep]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
@@ -51,16 +54,34 @@ describe('paperboy CLI', () => {
     // The sample page with one abstract deleted and a stray line before the next paper's abstract.
     const lines = readFileSync(SAMPLE_PAGE, 'utf8').split('\n');
     const edited = join(cwd, 'edited.txt');
-    writeFileSync(edited, [...lines.slice(0, 52), ...lines.slice(54, 56), 'Upvote 42', '', ...lines.slice(56)].join('\n'));
+    writeFileSync(
+      edited,
+      [...lines.slice(0, 52), ...lines.slice(54, 56), 'Upvote 42', '', ...lines.slice(56)].join('\n'),
+    );
     // A page saved as Latin-1: its accents are not UTF-8.
     const latin1 = join(cwd, 'latin1.txt');
-    writeFileSync(latin1, Buffer.from(readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace('Quiet Reasoning', 'Quiet Reasoning à la Zürich'), 'latin1'));
+    writeFileSync(
+      latin1,
+      Buffer.from(
+        readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace(
+          'Quiet Reasoning',
+          'Quiet Reasoning à la Zürich',
+        ),
+        'latin1',
+      ),
+    );
     const run = paperboy(cwd, ['ingest', edited, latin1]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^${edited}: 101 papers \\(1 warning\\); ${latin1}: \\d+ papers \\(1 warning\\)\nadded \\d+,`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^${edited}: 101 papers \\(1 warning\\); ${latin1}: \\d+ papers \\(1 warning\\)\nadded \\d+,`),
+    );
     // (The log's JSON lines go to stderr too.)
     expect(run.stderr.split('\n').filter((l) => !l.startsWith('{'))).toEqual([
-      expect.stringMatching(new RegExp(`^paperboy: warning: ${edited}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57: .*; 4 lines skipped, no paper stored from them$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^paperboy: warning: ${edited}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57: .*; 4 lines skipped, no paper stored from them$`,
+        ),
+      ),
       `paperboy: warning: ${latin1}: 2 characters could not be read as UTF-8 and became "\uFFFD", the first at line 11, column 17 (an encoding the source does not declare?)`,
       '',
     ]);
@@ -75,9 +96,15 @@ describe('paperboy CLI', () => {
     writeFileSync(empty, '');
     const cases: [string[], RegExp][] = [
       [['ingest', empty], /^paperboy: .*empty\.txt: the file is empty\n$/],
-      [['ingest', '--format', 'csv', SAMPLE_PAGE], /^paperboy: unknown format "csv": use one of auto, daily-page, json, hf-daily, arxiv-atom, arxiv-rss, rss, atom\n$/],
+      [
+        ['ingest', '--format', 'csv', SAMPLE_PAGE],
+        /^paperboy: unknown format "csv": use one of auto, daily-page, json, hf-daily, arxiv-atom, arxiv-rss, rss, atom\n$/,
+      ],
       [['ingest', join(cwd, 'missing.txt')], /^paperboy: .*missing\.txt: cannot read: no such file\n$/],
-      [['ingest', '--format', 'json', SAMPLE_PAGE], /^paperboy: .*daily-papers-2024-03-21\.txt:1: invalid JSON \(InvalidSymbol\)\n$/],
+      [
+        ['ingest', '--format', 'json', SAMPLE_PAGE],
+        /^paperboy: .*daily-papers-2024-03-21\.txt:1: invalid JSON \(InvalidSymbol\)\n$/,
+      ],
     ];
     for (const [args, expected] of cases) {
       const run = paperboy(cwd, args);
@@ -92,17 +119,27 @@ describe('paperboy CLI', () => {
     expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR "language model" serving']).stdout).toBe(
       `${UNTRIED}added llm-serving: LLM serving = "LLM serving" OR "language model" serving\n`,
     );
-    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('llm-serving\tLLM serving\t"LLM serving" OR "language model" serving\n');
+    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe(
+      'llm-serving\tLLM serving\t"LLM serving" OR "language model" serving\n',
+    );
     // An existing slug is refused, not overwritten; --replace changes its query and keeps its name.
     const again = paperboy(cwd, ['topics', 'add', 'llm-serving', 'llm']);
     expect(again.status).toBe(1);
-    expect(again.stderr).toBe('paperboy: topic "llm-serving" exists (LLM serving = "LLM serving" OR "language model" serving): add --replace to change it\n');
-    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR vLLM', '--replace']).stdout).toBe(`${UNTRIED}updated llm-serving: LLM serving = "LLM serving" OR vLLM\n`);
+    expect(again.stderr).toBe(
+      'paperboy: topic "llm-serving" exists (LLM serving = "LLM serving" OR "language model" serving): add --replace to change it\n',
+    );
+    expect(paperboy(cwd, ['topics', 'add', 'llm-serving', '"LLM serving" OR vLLM', '--replace']).stdout).toBe(
+      `${UNTRIED}updated llm-serving: LLM serving = "LLM serving" OR vLLM\n`,
+    );
     // A query that starts with an excluded word needs -- before it, and the error says so.
     const dashed = paperboy(cwd, ['topics', 'add', 'tq', '-survey nas']);
     expect(dashed.status).toBe(1);
-    expect(dashed.stderr).toBe("paperboy: unknown option '-survey nas': a query that starts with an excluded word goes after --, e.g. paperboy topics add tq -- '-survey nas'\n");
-    expect(paperboy(cwd, ['topics', 'add', 'tq', '--', '-survey nas']).stdout).toBe(`${UNTRIED}added tq: Nas = -survey nas\n`);
+    expect(dashed.stderr).toBe(
+      "paperboy: unknown option '-survey nas': a query that starts with an excluded word goes after --, e.g. paperboy topics add tq -- '-survey nas'\n",
+    );
+    expect(paperboy(cwd, ['topics', 'add', 'tq', '--', '-survey nas']).stdout).toBe(
+      `${UNTRIED}added tq: Nas = -survey nas\n`,
+    );
     const badSlug = paperboy(cwd, ['topics', 'add', 'LLM Serving', 'llm']);
     expect(badSlug.status).toBe(1);
     expect(badSlug.stderr).toMatch(/^paperboy: invalid topic slug "LLM Serving"/);
@@ -114,18 +151,24 @@ describe('paperboy CLI', () => {
 
   it('names a topic from a long query to fit, and refuses a --name too long saying what to do', () => {
     const cwd = tempDir();
-    const long = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
-    const named = 'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…';
+    const long =
+      'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding';
+    const named =
+      'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…';
     expect(paperboy(cwd, ['topics', 'add', 'moe', long]).stdout).toBe(`${UNTRIED}added moe: ${named} = ${long}\n`);
     const tooLong = paperboy(cwd, ['topics', 'add', 'moe2', 'moe', '--name', 'x'.repeat(121)]);
     expect(tooLong.status).toBe(1);
-    expect(tooLong.stderr).toBe('paperboy: a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query\n');
+    expect(tooLong.stderr).toBe(
+      'paperboy: a topic name is at most 120 characters (this one has 121): give a shorter name, or none to take one from the query\n',
+    );
   });
 
-  it('shows what a topic matches among the last 30 days\' papers before saving it, and saves one that matches nothing only with --force', () => {
+  it("shows what a topic matches among the last 30 days' papers before saving it, and saves one that matches nothing only with --force", () => {
     const cwd = tempDir();
     paperboy(cwd, ['ingest', SAMPLE_PAGE]);
-    const titles = new Set((JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as { title: string }[]).map((p) => p.title));
+    const titles = new Set(
+      (JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as { title: string }[]).map((p) => p.title),
+    );
 
     // Trying a query saves nothing.
     const tried = paperboy(cwd, ['topics', 'preview', 'neural architecture search']);
@@ -142,9 +185,14 @@ describe('paperboy CLI', () => {
       expect(titles.has(title ?? '')).toBe(true);
       expect(lines[2 + 2 * i]).toMatch(/^ {5}[01]\.\d\d · matches .*\b(neural|architecture|search)\b/);
     }
-    const json = JSON.parse(paperboy(cwd, ['topics', 'preview', 'neural architecture search', '--json']).stdout) as { matches: number; first: { title: string }[] };
+    const json = JSON.parse(paperboy(cwd, ['topics', 'preview', 'neural architecture search', '--json']).stdout) as {
+      matches: number;
+      first: { title: string }[];
+    };
     expect(json.matches).toBe(count);
-    expect(json.first.map((p) => p.title)).toEqual(lines.filter((_, i) => i % 2 === 1).map((l) => l.replace(/^ {2}\d\. /, '')));
+    expect(json.first.map((p) => p.title)).toEqual(
+      lines.filter((_, i) => i % 2 === 1).map((l) => l.replace(/^ {2}\d\. /, '')),
+    );
     expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('');
 
     // Adding shows the same preview, then saves.
@@ -159,12 +207,23 @@ describe('paperboy CLI', () => {
     expect(refused.stderr).toBe(
       'paperboy: topic "plants" matches none of the 103 papers from the last 30 days: no paper has photosynthesis or "chlorophyll fluorescence"; add --force to save it anyway\n',
     );
-    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe('nas\tNeural architecture search\tneural architecture search\n');
+    expect(paperboy(cwd, ['topics', 'list']).stdout).toBe(
+      'nas\tNeural architecture search\tneural architecture search\n',
+    );
     const tryIt = paperboy(cwd, ['topics', 'preview', 'photosynthesis']);
-    expect([tryIt.status, tryIt.stdout]).toEqual([0, 'matches none of the 103 papers from the last 30 days\nno paper has photosynthesis\n']);
+    expect([tryIt.status, tryIt.stdout]).toEqual([
+      0,
+      'matches none of the 103 papers from the last 30 days\nno paper has photosynthesis\n',
+    ]);
 
     // --force saves it anyway, with the warning.
-    const forced = paperboy(cwd, ['topics', 'add', 'plants', 'photosynthesis OR "chlorophyll fluorescence"', '--force']);
+    const forced = paperboy(cwd, [
+      'topics',
+      'add',
+      'plants',
+      'photosynthesis OR "chlorophyll fluorescence"',
+      '--force',
+    ]);
     expect(forced.status).toBe(0);
     expect(forced.stderr).toBe(
       'paperboy: warning: topic "plants" matches none of the 103 papers from the last 30 days: no paper has photosynthesis or "chlorophyll fluorescence"; saved anyway (--force)\n',
@@ -185,7 +244,9 @@ describe('paperboy CLI', () => {
     });
     expect(run.stderr).not.toMatch(/paperboy:/);
     // The sample page is dated 21 March 2024: its papers are not called new.
-    expect(run.stdout).toMatch(/^digest \d{4}-\d{2}-\d{2}-[\w-]+ \(created\): Neural architecture search: \d+ papers from 21 Mar 2024 · /);
+    expect(run.stdout).toMatch(
+      /^digest \d{4}-\d{2}-\d{2}-[\w-]+ \(created\): Neural architecture search: \d+ papers from 21 Mar 2024 · /,
+    );
     const html = readFileSync(join(out, 'digest.html'), 'utf8');
     expect(Buffer.byteLength(html)).toBeLessThan(100 * 1024);
     expect(html).not.toContain('{{');
@@ -199,8 +260,12 @@ describe('paperboy CLI', () => {
     expect(again.stdout).toMatch(/\(existing\)/);
     const none = paperboy(cwd, ['digest', '--topic', 'nas', '--at', '2030-01-01T08:00:00Z']);
     expect(none.stdout).toBe('no new papers for nas in 2030-01-01: no digest (nothing written)\n');
-    expect(paperboy(cwd, ['digest', '--topic', 'nope']).stderr).toBe('paperboy: no topic "nope" (see: paperboy topics list)\n');
-    expect(paperboy(cwd, ['digest', '--topic', 'nas', '--at', 'tomorrow']).stderr).toMatch(/^paperboy: invalid time "tomorrow"/);
+    expect(paperboy(cwd, ['digest', '--topic', 'nope']).stderr).toBe(
+      'paperboy: no topic "nope" (see: paperboy topics list)\n',
+    );
+    expect(paperboy(cwd, ['digest', '--topic', 'nas', '--at', 'tomorrow']).stderr).toMatch(
+      /^paperboy: invalid time "tomorrow"/,
+    );
     expect(paperboy(cwd, ['digest', '--topic', 'nas', '--period', 'month']).stderr).toBe(
       'paperboy: unknown period "month": use day or week\n',
     );
@@ -247,7 +312,12 @@ describe('paperboy CLI', () => {
 
   it('prints the settings in effect, where each comes from, secrets masked', () => {
     const cwd = tempDir();
-    const run = paperboy(cwd, ['config'], { PORT: '9090', SMTP_URL: 'smtp://mailer:hunter2@relay:587', ADMIN_TOKEN: 'a'.repeat(30), HOST: '' });
+    const run = paperboy(cwd, ['config'], {
+      PORT: '9090',
+      SMTP_URL: 'smtp://mailer:hunter2@relay:587',
+      ADMIN_TOKEN: 'a'.repeat(30),
+      HOST: '',
+    });
     expect(run.status).toBe(0);
     const lines = run.stdout.split('\n');
     const line = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.replace(/ +/g, ' ');
@@ -262,11 +332,21 @@ describe('paperboy CLI', () => {
     // Nothing is created: reading the settings opens no store.
     expect(existsSync(join(cwd, 'data'))).toBe(false);
 
-    const json = JSON.parse(paperboy(cwd, ['config', '--json'], { DATABASE_URL: 'postgres://pb@db/x' }).stdout) as { name: string; value: string }[];
-    expect(json.find((s) => s.name === 'DELIVERY_CLAIM_BATCH')).toEqual({ name: 'DELIVERY_CLAIM_BATCH', group: 'Delivery', source: 'default', value: '4' });
+    const json = JSON.parse(paperboy(cwd, ['config', '--json'], { DATABASE_URL: 'postgres://pb@db/x' }).stdout) as {
+      name: string;
+      value: string;
+    }[];
+    expect(json.find((s) => s.name === 'DELIVERY_CLAIM_BATCH')).toEqual({
+      name: 'DELIVERY_CLAIM_BATCH',
+      group: 'Delivery',
+      source: 'default',
+      value: '4',
+    });
 
     const bad = paperboy(cwd, ['config'], { PORT: 'x', SMTP_URL: 'http://mailer:hunter2@relay' });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('paperboy: PORT=x is not a whole number between 0 and 65535; SMTP_URL must start with smtp:// or smtps://\n');
+    expect(bad.stderr).toBe(
+      'paperboy: PORT=x is not a whole number between 0 and 65535; SMTP_URL must start with smtp:// or smtps://\n',
+    );
   });
 });

@@ -30,11 +30,18 @@ describe('kill -9 in the middle of a run', () => {
     await app.close();
 
     // First run: killed with SIGKILL once a third of the recipients have their digest.
-    const child = spawn(process.execPath, [...NODE_ARGS, 'send', '--wait', '0'], { cwd, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, [...NODE_ARGS, 'send', '--wait', '0'], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await expect.poll(() => sink.messages.length, { timeout: 30_000, interval: 5 }).toBeGreaterThanOrEqual(RECIPIENTS / 3);
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    await expect
+      .poll(() => sink.messages.length, { timeout: 30_000, interval: 5 })
+      .toBeGreaterThanOrEqual(RECIPIENTS / 3);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const beforeRestart = sink.messages.length;
@@ -65,6 +72,7 @@ describe('kill -9 in the middle of a run', () => {
       }
     }
     expect(Math.max(...counts.values())).toBe(1);
-    if (held.length > 0) expect(second.stdout).toContain(`interrupted ${held.length} (held: paperboy deliveries retry --interrupted)`);
+    if (held.length > 0)
+      expect(second.stdout).toContain(`interrupted ${held.length} (held: paperboy deliveries retry --interrupted)`);
   });
 });

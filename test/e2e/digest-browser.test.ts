@@ -29,7 +29,15 @@ async function setUp() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   onTestFinished(() => browser.close());
   return { app, base, browser };
@@ -74,7 +82,10 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
         await page.setContent(emailHtml(app, digest, layout));
         expect(await contrastFailures(page), `${slugs.join(',')} ${scheme} ${layout}`).toEqual([]);
         expect(await scrollsSideways(page)).toBe(false);
-        const card = await page.locator('.pb-card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+        const card = await page
+          .locator('.pb-card')
+          .first()
+          .evaluate((el) => getComputedStyle(el).backgroundColor);
         expect(card).toBe(scheme === 'dark' ? 'rgb(31, 32, 35)' : 'rgb(255, 255, 255)');
       }
       // The lead's third pick: following it brings its entry to the top of the screen.
@@ -90,7 +101,10 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
 
   it('in the compact layout, 25 papers of three topics take under five phone screens, a third of the full layout', async () => {
     const { app, browser } = await setUp();
-    const digest = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
+    const digest = await freeze(
+      app,
+      SHOWCASE_TOPICS.map((t) => t.slug),
+    );
     expect(digest.paperIds.length).toBeGreaterThanOrEqual(25);
     const height = async (layout: Layout) => {
       const page = await pageIn(browser, 'light');
@@ -106,9 +120,23 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
   it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {
     const { app, base, browser } = await setUp();
     const one = await freeze(app, ['nas']);
-    const three = await freeze(app, SHOWCASE_TOPICS.map((t) => t.slug));
-    const added = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
-    const paths = ['/', '/topics/nas', `/digests/${one.id}`, `/digests/${three.id}`, `/digests/${three.id}/more`, `/preferences/${signToken(SECRET, 'preferences', added.subscriber!.id)}`];
+    const three = await freeze(
+      app,
+      SHOWCASE_TOPICS.map((t) => t.slug),
+    );
+    const added = await app.subscriptions.addByOperator(
+      { email: 'ada@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
+    const paths = [
+      '/',
+      '/topics/nas',
+      `/digests/${one.id}`,
+      `/digests/${three.id}`,
+      `/digests/${three.id}/more`,
+      `/preferences/${signToken(SECRET, 'preferences', added.subscriber!.id)}`,
+    ];
     for (const scheme of SCHEMES) {
       const page = await pageIn(browser, scheme);
       for (const path of paths) {
@@ -122,7 +150,9 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
     await page.goto(`${base}/`);
     const latest = page.locator('.feeds a', { hasText: 'Latest digest' });
     expect(await latest.count()).toBeGreaterThan(0);
-    for (const lines of await latest.evaluateAll((links) => links.map((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size))) {
+    for (const lines of await latest.evaluateAll((links) =>
+      links.map((a) => new Set([...a.getClientRects()].map((r) => Math.round(r.top))).size),
+    )) {
       expect(lines).toBe(1);
     }
   });

@@ -50,9 +50,20 @@ async function plannedStore(env: Record<string, string>, size: IngestSize) {
   const yesterday = new Date(app.clock().getTime() - 86_400_000).toISOString();
   const readers = Array.from({ length: RECIPIENTS }, (_, i): { subscriber: Subscriber; events: [] } => ({
     subscriber: {
-      id: `sub_r${i}`, email: `r${i}@example.org`, status: 'confirmed', topics: ['nas'], frequency: 'daily', timezone: 'UTC',
-      sendHour: 0, createdAt: yesterday, updatedAt: yesterday, confirmedAt: yesterday, unsubscribedAt: null,
-      confirmTokenHash: null, confirmExpiresAt: null, confirmSentAt: null,
+      id: `sub_r${i}`,
+      email: `r${i}@example.org`,
+      status: 'confirmed',
+      topics: ['nas'],
+      frequency: 'daily',
+      timezone: 'UTC',
+      sendHour: 0,
+      createdAt: yesterday,
+      updatedAt: yesterday,
+      confirmedAt: yesterday,
+      unsubscribedAt: null,
+      confirmTokenHash: null,
+      confirmExpiresAt: null,
+      confirmSentAt: null,
     },
     events: [],
   }));
@@ -103,13 +114,17 @@ async function ingestBesideSend(dbEnv: Record<string, string>, size: IngestSize)
   expect(sent.stderr).not.toMatch(/paperboy:/);
   expect(sent.status).toBe(0);
   expect(sent.stdout).toMatch(new RegExp(`^sent ${RECIPIENTS}, failed 0, skipped 0, suppressed 0\n`));
-  const rows = JSON.parse(paperboy(cwd, ['deliveries', 'list', '--json', '--limit', '1000'], env).stdout) as { status: string }[];
+  const rows = JSON.parse(paperboy(cwd, ['deliveries', 'list', '--json', '--limit', '1000'], env).stdout) as {
+    status: string;
+  }[];
   expect(rows).toHaveLength(RECIPIENTS);
   expect(rows.filter((r) => r.status !== 'sent')).toEqual([]);
 }
 
 describe('a large ingest beside a send of several hundred digests, on one store', () => {
-  it('SQLite: the ingest stores all, every reader gets the digest once, every delivery is recorded sent', { timeout: 240_000 }, async () => {
+  it('SQLite: the ingest stores all, every reader gets the digest once, every delivery is recorded sent', {
+    timeout: 240_000,
+  }, async () => {
     await ingestBesideSend({}, { stored: 50_000, added: 10_000 });
   });
 

@@ -11,7 +11,12 @@ describe('structured logs', () => {
     const sink = await startSmtpSink();
     onTestFinished(() => sink.close());
     const secret = 'log-test-secret-0123456789abcdefghij';
-    const env = { SMTP_URL: sink.url, PAPERBOY_SECRET: secret, ADMIN_TOKEN: 'admin-token-for-logs-0123456789', PUBLIC_URL: 'https://papers.example.org' };
+    const env = {
+      SMTP_URL: sink.url,
+      PAPERBOY_SECRET: secret,
+      ADMIN_TOKEN: 'admin-token-for-logs-0123456789',
+      PUBLIC_URL: 'https://papers.example.org',
+    };
     const app = await testApp({ env });
     await app.store.saveTopic(TOPICS[0]!, new Date().toISOString());
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
@@ -22,7 +27,10 @@ describe('structured logs', () => {
 
     const run = await paperboyAsync(dirname(app.config.dataDir), ['send', '--wait', '0'], env);
     expect(run.status).toBe(0);
-    const lines = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const jobs = lines.filter((l) => l.job);
     expect(jobs.map((l) => [l.msg, l.level])).toEqual([
       ['plan done', 'info'],

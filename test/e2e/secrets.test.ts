@@ -44,15 +44,23 @@ describe('a source URL with a password and an API key', { timeout: 240_000 }, ()
       expect(ingest.stderr).toContain(`paperboy: ${masked}: HTTP 500`);
       clean('ingest error', ingest.stdout + ingest.stderr);
       // The credentials are sent, as a Basic Authorization header (fetch refuses them in the URL).
-      expect(server.requestsTo('/feed')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:pa55word').toString('base64')}`);
+      expect(server.requestsTo('/feed')[0]?.headers.authorization).toBe(
+        `Basic ${Buffer.from('user:pa55word').toString('base64')}`,
+      );
 
-      const add = await paperboyAsync(cwd, ['sources', 'add', 'private', '--format', 'rss', '--url', url, '--cron', '0 6 * * *'], env);
+      const add = await paperboyAsync(
+        cwd,
+        ['sources', 'add', 'private', '--format', 'rss', '--url', url, '--cron', '0 6 * * *'],
+        env,
+      );
       expect(add.status).toBe(0);
       expect(mode(sourcesFile)).toBe('600');
 
       expect((await paperboyAsync(cwd, ['topics', 'add', 'nas', 'neural architecture search'], env)).status).toBe(0);
       // Not vouched for: the confirmation email goes to the outbox.
-      expect((await paperboyAsync(cwd, ['subscribers', 'add', 'reader@example.org', '--topics', 'nas'], env)).status).toBe(0);
+      expect(
+        (await paperboyAsync(cwd, ['subscribers', 'add', 'reader@example.org', '--topics', 'nas'], env)).status,
+      ).toBe(0);
       const emls = readdirSync(join(data, 'outbox'));
       expect(emls).toHaveLength(1);
       expect(mode(join(data, 'outbox'))).toBe('700');
@@ -69,7 +77,9 @@ describe('a source URL with a password and an API key', { timeout: 240_000 }, ()
         // A daily cron that fired since the last attempt (never) runs at start: it fails.
         const health = await waitFor(async () => {
           const text = await (await fetch(`${base}/healthz`)).text();
-          return (JSON.parse(text) as { sources: { status: string }[] }).sources[0]?.status === 'failed' ? text : undefined;
+          return (JSON.parse(text) as { sources: { status: string }[] }).sources[0]?.status === 'failed'
+            ? text
+            : undefined;
         }, 'the source to fail');
         clean('/healthz', health);
         const source = (JSON.parse(health) as { sources: { url: string; detail: string }[] }).sources[0]!;
@@ -97,7 +107,8 @@ describe('a source URL with a password and an API key', { timeout: 240_000 }, ()
         expect(run.stdout).toContain(masked);
         clean('sources run', run.stdout + run.stderr);
         // SQLite gives its -wal and -shm files (there while it runs) the database's mode.
-        for (const file of ['paperboy.db', 'paperboy.db-wal', 'paperboy.db-shm', 'secret']) expect(mode(join(data, file)), file).toBe('600');
+        for (const file of ['paperboy.db', 'paperboy.db-wal', 'paperboy.db-shm', 'secret'])
+          expect(mode(join(data, file)), file).toBe('600');
       } finally {
         serve.child.kill('SIGTERM');
       }

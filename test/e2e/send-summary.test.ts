@@ -19,7 +19,8 @@ async function twoReaders(sinkOptions: SinkOptions = {}, extraEnv: Record<string
   const app = await testApp({ env });
   await app.store.saveTopic(TOPICS[0]!, new Date().toISOString());
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
-  for (const email of ['ada@example.org', 'bob@example.org']) await confirmedYesterday(app, { email, topics: ['nas'], hour: 0 });
+  for (const email of ['ada@example.org', 'bob@example.org'])
+    await confirmedYesterday(app, { email, topics: ['nas'], hour: 0 });
   return { sink, env, cwd: dirname(app.config.dataDir) };
 }
 
@@ -48,14 +49,21 @@ describe('paperboy send: the summary of what is left', () => {
     const run = await paperboyAsync(cwd, ['send', '--wait', '0'], env);
     expect(run.stderr).not.toMatch(/paperboy:/);
     expect(run.status).toBe(0);
-    const line = /^sent 1, failed 0, skipped 0, suppressed 0, waiting for retry 1 \(next at (\S+)\)\n$/.exec(run.stdout);
+    const line = /^sent 1, failed 0, skipped 0, suppressed 0, waiting for retry 1 \(next at (\S+)\)\n$/.exec(
+      run.stdout,
+    );
     expect(line, run.stdout).not.toBeNull();
     // The first retry waits DELIVERY_BACKOFF_MS, ±25 %.
     const next = Date.parse(line![1]!);
     expect(next).toBeGreaterThanOrEqual(before + 450_000 - 1_000);
     expect(next).toBeLessThanOrEqual(Date.now() + 750_000);
-    const rows = JSON.parse(paperboy(cwd, ['deliveries', 'list', '--status', 'pending', '--json'], env).stdout) as { email: string; nextAttemptAt: string }[];
-    expect(rows.map((r) => [r.email, r.nextAttemptAt.replace(/\.\d+Z$/, 'Z')])).toEqual([['bob@example.org', line![1]]]);
+    const rows = JSON.parse(paperboy(cwd, ['deliveries', 'list', '--status', 'pending', '--json'], env).stdout) as {
+      email: string;
+      nextAttemptAt: string;
+    }[];
+    expect(rows.map((r) => [r.email, r.nextAttemptAt.replace(/\.\d+Z$/, 'Z')])).toEqual([
+      ['bob@example.org', line![1]],
+    ]);
     expect([...sink.countsByRecipient()]).toEqual([['ada@example.org', 1]]);
   });
 });

@@ -10,7 +10,9 @@ describe('paperboy serve on the embedded defaults', () => {
     const serve = startServe(cwd, { DIGEST_HOUR_UTC: '0' });
     try {
       const { base, line } = await serve.ready;
-      expect(line).toMatch(/Paperboy is serving http:\/\/127\.0\.0\.1:\d+: open .*emails are written to .*data\/outbox\//);
+      expect(line).toMatch(
+        /Paperboy is serving http:\/\/127\.0\.0\.1:\d+: open .*emails are written to .*data\/outbox\//,
+      );
       expect(existsSync(join(cwd, 'data', 'paperboy.db'))).toBe(true);
 
       const feed = await fetch(`${base}/feed.xml`);
@@ -33,12 +35,21 @@ describe('paperboy serve on the embedded defaults', () => {
       expect(await digest.text()).toContain('Neural Architecture Search');
 
       const health = (await (await fetch(`${base}/healthz`)).json()) as { jobs: { name: string; nextRun: string }[] };
-      expect(health.jobs[0]).toMatchObject({ name: 'daily-digests', nextRun: expect.stringMatching(/T00:00:00\.000Z$/) });
+      expect(health.jobs[0]).toMatchObject({
+        name: 'daily-digests',
+        nextRun: expect.stringMatching(/T00:00:00\.000Z$/),
+      });
     } finally {
       serve.child.kill('SIGTERM');
     }
     expect(await serve.exited).toBe(0);
-    expect(serve.log().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ msg: 'stopping', signal: 'SIGTERM' }));
+    expect(
+      serve
+        .log()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    ).toContainEqual(expect.objectContaining({ msg: 'stopping', signal: 'SIGTERM' }));
     // Nothing is sent without subscribers: the outbox stays empty.
     expect(existsSync(join(cwd, 'data', 'outbox')) ? readdirSync(join(cwd, 'data', 'outbox')) : []).toEqual([]);
 

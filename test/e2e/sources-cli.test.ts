@@ -23,7 +23,9 @@ describe('paperboy ingest <url> and paperboy sources', { timeout: 180_000 }, () 
 
     const bad = await paperboyAsync(cwd, ['ingest', server.url('/lab.atom'), server.url('/broken')]);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^paperboy: http:\/\/127\.0\.0\.1:\d+\/broken:43: the document ends inside <arxiv:anno>/);
+    expect(bad.stderr).toMatch(
+      /^paperboy: http:\/\/127\.0\.0\.1:\d+\/broken:43: the document ends inside <arxiv:anno>/,
+    );
     const papers = await paperboyAsync(cwd, ['papers', '--json']);
     expect(JSON.parse(papers.stdout)).toHaveLength(4);
   });
@@ -47,19 +49,31 @@ describe('paperboy ingest <url> and paperboy sources', { timeout: 180_000 }, () 
     const cwd = tempDir();
     const env = { SOURCES_FILE: join(cwd, 'sources.json'), FETCH_RETRIES: '0' };
     expect((await paperboyAsync(cwd, ['sources'], env)).stdout).toMatch(/^no sources configured/);
-    const add = await paperboyAsync(cwd, ['sources', 'add', 'cs-lg', '--format', 'arxiv-rss', '--url', server.url('/rss/cs.LG'), '--cron', '0 6 * * 1-5'], env);
+    const add = await paperboyAsync(
+      cwd,
+      ['sources', 'add', 'cs-lg', '--format', 'arxiv-rss', '--url', server.url('/rss/cs.LG'), '--cron', '0 6 * * 1-5'],
+      env,
+    );
     expect(add.stdout).toBe(`added cs-lg in ${env.SOURCES_FILE}\n`);
-    await paperboyAsync(cwd, ['sources', 'add', 'gone', '--format', 'rss', '--url', server.url('/down'), '--cron', '0 6 * * *'], env);
+    await paperboyAsync(
+      cwd,
+      ['sources', 'add', 'gone', '--format', 'rss', '--url', server.url('/down'), '--cron', '0 6 * * *'],
+      env,
+    );
     const badAdd = await paperboyAsync(cwd, ['sources', 'add', 'x', '--format', 'rss', '--cron', 'often'], env);
     expect(badAdd.status).toBe(1);
     expect(badAdd.stderr).toMatch(/^paperboy: cron: not a valid cron expression/);
 
     const list = await paperboyAsync(cwd, ['sources'], env);
-    expect(list.stdout.split('\n')[0]).toMatch(/^cs-lg\tnever-run\tarxiv-rss\tlast success -\tseen 0\tnew 0\t0 6 \* \* 1-5\t/);
+    expect(list.stdout.split('\n')[0]).toMatch(
+      /^cs-lg\tnever-run\tarxiv-rss\tlast success -\tseen 0\tnew 0\t0 6 \* \* 1-5\t/,
+    );
     const run = await paperboyAsync(cwd, ['sources', 'run', '--force'], env);
     expect(run.status).toBe(2);
     // The recorded feed is from March 2024: fetched today, its papers are stored but it is stale.
-    expect(run.stdout).toMatch(/^cs-lg\tstale\tseen 4, added 4, updated 0\tnewest paper is from 2024-03-21T04:00:00.000Z, more than 96 h ago\ngone\tfailed\tseen 0, added 0, updated 0\t.*\/down: HTTP 404\n$/);
+    expect(run.stdout).toMatch(
+      /^cs-lg\tstale\tseen 4, added 4, updated 0\tnewest paper is from 2024-03-21T04:00:00.000Z, more than 96 h ago\ngone\tfailed\tseen 0, added 0, updated 0\t.*\/down: HTTP 404\n$/,
+    );
     const after = await paperboyAsync(cwd, ['sources', '--json'], env);
     expect(after.status).toBe(3);
     const health = JSON.parse(after.stdout) as { name: string; status: string; itemsSeen: number }[];
@@ -70,7 +84,10 @@ describe('paperboy ingest <url> and paperboy sources', { timeout: 180_000 }, () 
     expect((await paperboyAsync(cwd, ['sources', 'remove', 'gone'], env)).stdout).toBe('removed gone\n');
     expect((await paperboyAsync(cwd, ['sources', 'remove', 'gone'], env)).status).toBe(1);
 
-    writeFileSync(env.SOURCES_FILE, '{\n  "sources": [\n    { "name": "a", "format": "rss", "url": "ftp://x", "cron": "0 6 * * *" }\n  ]\n}\n');
+    writeFileSync(
+      env.SOURCES_FILE,
+      '{\n  "sources": [\n    { "name": "a", "format": "rss", "url": "ftp://x", "cron": "0 6 * * *" }\n  ]\n}\n',
+    );
     const broken = await paperboyAsync(cwd, ['sources'], env);
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/^paperboy: .*sources\.json:3: source 1: .* \(field url\)\n$/);

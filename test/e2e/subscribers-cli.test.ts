@@ -22,9 +22,19 @@ const outbox = (cwd: string) => readdirSync(join(cwd, 'data', 'outbox')).filter(
 describe('paperboy subscribers', () => {
   it('adds with or without --confirmed; without, the address gets the opt-in email', () => {
     const cwd = setup();
-    expect(paperboy(cwd, ['subscribers', 'add', 'Ada@Example.org', '--topics', 'nas,llm-serving', '--tz', 'Europe/Berlin', '--hour', '7']).stdout).toBe(
-      'ada@example.org: pending: confirmation email sent\n',
-    );
+    expect(
+      paperboy(cwd, [
+        'subscribers',
+        'add',
+        'Ada@Example.org',
+        '--topics',
+        'nas,llm-serving',
+        '--tz',
+        'Europe/Berlin',
+        '--hour',
+        '7',
+      ]).stdout,
+    ).toBe('ada@example.org: pending: confirmation email sent\n');
     expect(outbox(cwd)).toHaveLength(1);
     expect(paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--confirmed']).stdout).toBe(
       'bob@example.org: confirmed\n',
@@ -42,7 +52,10 @@ describe('paperboy subscribers', () => {
   it('imports a CSV in one go, refuses confirmed rows without --confirmed, and exports state and consent times', () => {
     const cwd = setup();
     const csv = join(cwd, 'list.csv');
-    writeFileSync(csv, 'email,topics,frequency,timezone,hour,status,layout\ncarol@example.org,nas;llm-serving,weekly,Asia/Tokyo,6,,compact\ndan@example.org,nas,,,,confirmed,\n');
+    writeFileSync(
+      csv,
+      'email,topics,frequency,timezone,hour,status,layout\ncarol@example.org,nas;llm-serving,weekly,Asia/Tokyo,6,,compact\ndan@example.org,nas,,,,confirmed,\n',
+    );
     const refused = paperboy(cwd, ['subscribers', 'import', csv]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
@@ -55,15 +68,26 @@ describe('paperboy subscribers', () => {
 
     const bad = join(cwd, 'bad.csv');
     writeFileSync(bad, 'email,topics\nok@example.org,nas\nnot-an-address,nas\n');
-    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(`paperboy: ${bad}:3: "not-an-address" is not an email address (field email)\n`);
+    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(
+      `paperboy: ${bad}:3: "not-an-address" is not an email address (field email)\n`,
+    );
     writeFileSync(bad, 'address,topics\nok@example.org,nas\n');
-    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(`paperboy: ${bad}:1: the header has no "email" column (field email)\n`);
+    expect(paperboy(cwd, ['subscribers', 'import', bad]).stderr).toBe(
+      `paperboy: ${bad}:1: the header has no "email" column (field email)\n`,
+    );
 
     const exported = paperboy(cwd, ['subscribers', 'export']).stdout.split('\n');
-    expect(exported[0]).toBe('email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at');
-    expect(exported[1]).toMatch(/^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,$/);
+    expect(exported[0]).toBe(
+      'email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at',
+    );
+    expect(exported[1]).toMatch(
+      /^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,$/,
+    );
     expect(exported[2]).toMatch(/^dan@example\.org,confirmed,nas,daily,UTC,8,full,/);
-    const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string; consent: { type: string; source: string }[] }[];
+    const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as {
+      email: string;
+      consent: { type: string; source: string }[];
+    }[];
     expect(json[1]).toMatchObject({ email: 'dan@example.org', consent: [{ type: 'import', source: 'csv-import' }] });
 
     // The export imports again into a fresh store.
@@ -89,7 +113,8 @@ describe('paperboy subscribers', () => {
 describe('paperboy subscribers and suppressions: one form of an address', () => {
   it('refuses hidden characters with exit 1 and the reason, and takes variants as the one address', () => {
     const cwd = setup();
-    const add = (email: string, ...more: string[]) => paperboy(cwd, ['subscribers', 'add', email, '--topics', 'nas', ...more]);
+    const add = (email: string, ...more: string[]) =>
+      paperboy(cwd, ['subscribers', 'add', email, '--topics', 'nas', ...more]);
     for (const [email, reason] of [
       ['victim\x02@example.org', 'a control character (U+0002)'],
       ['\u202evictim@example.org', 'an invisible character (U+202E)'],
@@ -99,15 +124,28 @@ describe('paperboy subscribers and suppressions: one form of an address', () => 
       expect(refused.stderr).toBe(`paperboy: an email address cannot contain ${reason}\n`);
     }
     expect(add('User@Müller.DE', '--confirmed').stdout).toBe('user@xn--mller-kva.de: confirmed\n');
-    expect(add(' user@xn--mller-kva.de\u00a0').stdout).toBe('user@xn--mller-kva.de: unchanged: the address is already confirmed or suppressed\n');
+    expect(add(' user@xn--mller-kva.de\u00a0').stdout).toBe(
+      'user@xn--mller-kva.de: unchanged: the address is already confirmed or suppressed\n',
+    );
 
-    expect(paperboy(cwd, ['suppressions', 'add', 'Victim@EXAMPLE.org ']).stdout).toBe('suppressed victim@example.org\n');
+    expect(paperboy(cwd, ['suppressions', 'add', 'Victim@EXAMPLE.org ']).stdout).toBe(
+      'suppressed victim@example.org\n',
+    );
     const hidden = paperboy(cwd, ['suppressions', 'add', 'vic\ufefftim@example.org']);
-    expect([hidden.status, hidden.stderr]).toEqual([1, 'paperboy: an email address cannot contain an invisible character (U+FEFF)\n']);
-    expect(add('VICTIM@example.org\u00a0').stdout).toBe('victim@example.org: unchanged: the address is already confirmed or suppressed\n');
-    expect(add('victim@example.org', '--confirmed').stderr).toBe('paperboy: victim@example.org is on the suppression list and cannot be added\n');
+    expect([hidden.status, hidden.stderr]).toEqual([
+      1,
+      'paperboy: an email address cannot contain an invisible character (U+FEFF)\n',
+    ]);
+    expect(add('VICTIM@example.org\u00a0').stdout).toBe(
+      'victim@example.org: unchanged: the address is already confirmed or suppressed\n',
+    );
+    expect(add('victim@example.org', '--confirmed').stderr).toBe(
+      'paperboy: victim@example.org is on the suppression list and cannot be added\n',
+    );
     expect(existsSync(join(cwd, 'data', 'outbox')) ? outbox(cwd) : []).toEqual([]);
-    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe('user@xn--mller-kva.de\tconfirmed\tnas\tdaily\tUTC\t8\n');
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe(
+      'user@xn--mller-kva.de\tconfirmed\tnas\tdaily\tUTC\t8\n',
+    );
   }, 120_000);
 
   it('imports a CSV only when every address is one, naming the line of the first that is not', () => {
@@ -116,13 +154,18 @@ describe('paperboy subscribers and suppressions: one form of an address', () => 
     const csv = join(cwd, 'list.csv');
     writeFileSync(csv, 'email,topics\nada@example.org,nas\nbob\u200b@example.org,nas\n');
     const zeroWidth = paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']);
-    expect([zeroWidth.status, zeroWidth.stderr]).toEqual([1, `paperboy: ${csv}:3: an email address cannot contain an invisible character (U+200B) (field email)\n`]);
+    expect([zeroWidth.status, zeroWidth.stderr]).toEqual([
+      1,
+      `paperboy: ${csv}:3: an email address cannot contain an invisible character (U+200B) (field email)\n`,
+    ]);
     writeFileSync(csv, 'email,topics\nada@example.org,nas\n"eve\x02@example.org",nas\n');
     expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stderr).toBe(
       `paperboy: ${csv}:3: an email address cannot contain a control character (U+0002) (field email)\n`,
     );
     writeFileSync(csv, 'email,topics\nada@example.org,nas\nAda@EXAMPLE.org,nas\n');
-    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stderr).toBe(`paperboy: ${csv}:3: ada@example.org appears twice (field email)\n`);
+    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stderr).toBe(
+      `paperboy: ${csv}:3: ada@example.org appears twice (field email)\n`,
+    );
     expect(paperboy(cwd, ['subscribers', 'list']).stdout).toBe('');
 
     writeFileSync(csv, 'email,topics\nAda@Example.org,nas\nuser@müller.de,nas\nVictim@Example.ORG,nas\n');
@@ -138,8 +181,30 @@ describe('paperboy subscribers and suppressions: one form of an address', () => 
 describe('paperboy schedule', () => {
   it('prints the next sends in UTC and local time', () => {
     const cwd = setup();
-    paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas', '--tz', 'Asia/Kolkata', '--hour', '9', '--confirmed']);
-    paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--tz', 'Europe/Berlin', '--frequency', 'weekly', '--confirmed']);
+    paperboy(cwd, [
+      'subscribers',
+      'add',
+      'ada@example.org',
+      '--topics',
+      'nas',
+      '--tz',
+      'Asia/Kolkata',
+      '--hour',
+      '9',
+      '--confirmed',
+    ]);
+    paperboy(cwd, [
+      'subscribers',
+      'add',
+      'bob@example.org',
+      '--topics',
+      'nas',
+      '--tz',
+      'Europe/Berlin',
+      '--frequency',
+      'weekly',
+      '--confirmed',
+    ]);
     const run = paperboy(cwd, ['schedule', '--at', '2026-11-25T01:00:00Z']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
@@ -186,11 +251,17 @@ describe.each(engines)('paperboy subscribers import while the SMTP relay is down
     const sent = await run(['send', '--wait', '10']);
     expect(sent.stdout).toBe('sent 3, failed 0, skipped 0, suppressed 0\n');
     expect((await run(['send', '--wait', '0'])).stdout).toBe('sent 0, failed 0, skipped 0, suppressed 0\n');
-    const once = new Map([['ann@example.org', 1], ['bo@example.org', 1], ['cy@example.org', 1]]);
+    const once = new Map([
+      ['ann@example.org', 1],
+      ['bo@example.org', 1],
+      ['cy@example.org', 1],
+    ]);
     expect(sink.countsByRecipient()).toEqual(once);
 
     // The operator sends Cy's again: a new link, and the first one no longer works.
-    expect((await run(['subscribers', 'resend-confirmation', 'cy@example.org'])).stdout).toBe('cy@example.org: confirmation email sent\n');
+    expect((await run(['subscribers', 'resend-confirmation', 'cy@example.org'])).stdout).toBe(
+      'cy@example.org: confirmation email sent\n',
+    );
     expect(sink.countsByRecipient().get('cy@example.org')).toBe(2);
 
     // Each newest link confirms, through the web app on the same store.

@@ -25,9 +25,20 @@ async function confirmedSubscribers(app: App, count: number) {
   const now = new Date(app.clock().getTime() - 86_400_000).toISOString();
   const batch = Array.from({ length: count }, (_, i): { subscriber: Subscriber; events: [] } => ({
     subscriber: {
-      id: `sub_w${i}`, email: `r${i}@example.org`, status: 'confirmed', topics: ['smile'], frequency: 'daily', timezone: 'UTC',
-      sendHour: 0, createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null, confirmTokenHash: null,
-      confirmExpiresAt: null, confirmSentAt: null,
+      id: `sub_w${i}`,
+      email: `r${i}@example.org`,
+      status: 'confirmed',
+      topics: ['smile'],
+      frequency: 'daily',
+      timezone: 'UTC',
+      sendHour: 0,
+      createdAt: now,
+      updatedAt: now,
+      confirmedAt: now,
+      unsubscribedAt: null,
+      confirmTokenHash: null,
+      confirmExpiresAt: null,
+      confirmSentAt: null,
     },
     events: [],
   }));
@@ -50,23 +61,32 @@ describe.skipIf(!postgresAvailable())('several worker processes on one PostgreSQ
     // Planned half an hour after the readers' send time (00:00 UTC), whatever the time of day the test runs.
     const app = await testApp({ env, clock: fixedClock('2026-11-25T00:30:00Z') });
     // A topic that matches one sample paper: a small message, so the run measures delivery, not bulk data.
-    await app.store.saveTopic({ slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' }, app.clock().toISOString());
+    await app.store.saveTopic(
+      { slug: 'smile', name: 'Few-shot detection', query: '"Submodular Mutual Information"' },
+      app.clock().toISOString(),
+    );
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     await confirmedSubscribers(app, RECIPIENTS);
     expect(await app.planner.plan(app.clock())).toMatchObject({ deliveriesCreated: RECIPIENTS });
 
     const logs: string[] = [];
     for (let i = 0; i < WORKERS; i++) {
-      const child = spawn(process.execPath, [...NODE_ARGS, 'worker', '--poll', '1'], { env: { PATH: process.env.PATH, ...env } });
+      const child = spawn(process.execPath, [...NODE_ARGS, 'worker', '--poll', '1'], {
+        env: { PATH: process.env.PATH, ...env },
+      });
       logs[i] = '';
       child.stderr!.on('data', (c: Buffer) => (logs[i] += c.toString()));
       children.push(child);
     }
     const victim = children[0]!;
-    const killed = new Promise<NodeJS.Signals | null>((resolve) => victim.on('exit', (_code, signal) => resolve(signal)));
+    const killed = new Promise<NodeJS.Signals | null>((resolve) =>
+      victim.on('exit', (_code, signal) => resolve(signal)),
+    );
 
     // Killed once about a third of the list has its digest.
-    await expect.poll(() => sink.messages.length, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(RECIPIENTS / 3);
+    await expect
+      .poll(() => sink.messages.length, { timeout: 60_000, interval: 20 })
+      .toBeGreaterThanOrEqual(RECIPIENTS / 3);
     victim.kill('SIGKILL');
     expect(await killed).toBe('SIGKILL');
     const atKill = sink.messages.length;
@@ -74,13 +94,20 @@ describe.skipIf(!postgresAvailable())('several worker processes on one PostgreSQ
 
     // The survivors finish the list, then find the dead worker's claims and hold them.
     await expect
-      .poll(async () => {
-        const c = await app.store.countDeliveries();
-        return c.pending + c.sending;
-      }, { timeout: 90_000, interval: 200 })
+      .poll(
+        async () => {
+          const c = await app.store.countDeliveries();
+          return c.pending + c.sending;
+        },
+        { timeout: 90_000, interval: 200 },
+      )
       .toBe(0);
     for (const c of children.slice(1)) c.kill('SIGTERM');
-    await Promise.all(children.slice(1).map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.on('exit', resolve)))));
+    await Promise.all(
+      children
+        .slice(1)
+        .map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.on('exit', resolve)))),
+    );
 
     const rows = await app.store.listDeliveries({ limit: RECIPIENTS + 1 });
     expect(rows).toHaveLength(RECIPIENTS);
@@ -108,6 +135,8 @@ describe.skipIf(!postgresAvailable())('several worker processes on one PostgreSQ
       else expect(got.length, r.email).toBeLessThanOrEqual(1);
     }
     expect(sink.messages.length).toBe(RECIPIENTS - held.length + held.filter((r) => byRecipient.has(r.email)).length);
-    expect(logs.slice(1).join('')).toMatch(held.length > 0 ? /delivery interrupted, held for the operator/ : /worker started/);
+    expect(logs.slice(1).join('')).toMatch(
+      held.length > 0 ? /delivery interrupted, held for the operator/ : /worker started/,
+    );
   }, 180_000);
 });

@@ -27,7 +27,10 @@ export async function deliveryApp(smtpUrl: string, env: Record<string, string> =
  * Adds a confirmed subscriber who confirmed a day before the app's clock, so the send time that
  * passed today is theirs (a subscriber's first digest is the first one due after confirming).
  */
-export async function confirmedYesterday(app: App, input: { email: string; topics: string[]; timezone?: string; hour?: number; frequency?: string }) {
+export async function confirmedYesterday(
+  app: App,
+  input: { email: string; topics: string[]; timezone?: string; hour?: number; frequency?: string },
+) {
   const { subscriber } = await app.subscriptions.addByOperator(input, { confirmed: true }, { source: 'test' });
   const dayBefore = new Date(app.clock().getTime() - 86_400_000).toISOString();
   await app.store.saveSubscribers([{ subscriber: { ...subscriber!, confirmedAt: dayBefore }, events: [] }]);
@@ -38,7 +41,12 @@ export async function confirmedYesterday(app: App, input: { email: string; topic
 export async function confirmed(app: App, emails: readonly string[], extra: { timezone?: string; hour?: number } = {}) {
   const ids: string[] = [];
   for (const email of emails) {
-    const subscriber = await confirmedYesterday(app, { email, topics: ['nas'], timezone: extra.timezone ?? 'UTC', hour: extra.hour ?? 8 });
+    const subscriber = await confirmedYesterday(app, {
+      email,
+      topics: ['nas'],
+      timezone: extra.timezone ?? 'UTC',
+      hour: extra.hour ?? 8,
+    });
     ids.push(subscriber.id);
   }
   return ids;

@@ -40,7 +40,11 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** Decodes the entities Handlebars and MJML write: named ones and numeric (`&#x3D;` is "="). */
 function decode(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|nbsp);/gi, (_m, e: string) =>
-    e.startsWith('#x') || e.startsWith('#X') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : (ENTITIES[e] ?? ''),
+    e.startsWith('#x') || e.startsWith('#X')
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith('#')
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : (ENTITIES[e] ?? ''),
   );
 }
 
@@ -60,7 +64,10 @@ function counts(label: string): { shown: number; total: number } {
 
 /** The outer HTML of every `<div class="paper" …>` entry: the entries never nest a div. */
 function paperBlocks(html: string): { at: number; html: string }[] {
-  return [...html.matchAll(/<div class="paper[^"]*" id="paper-\d+"[^>]*>[\s\S]*?<\/div>/g)].map((m) => ({ at: m.index, html: m[0] }));
+  return [...html.matchAll(/<div class="paper[^"]*" id="paper-\d+"[^>]*>[\s\S]*?<\/div>/g)].map((m) => ({
+    at: m.index,
+    html: m[0],
+  }));
 }
 
 function paperOf(block: string, section: string | undefined): PaperEntry {
@@ -75,7 +82,10 @@ function paperOf(block: string, section: string | undefined): PaperEntry {
     title: textOf(title[2]!),
     href: decode(title[1] ?? ''),
     score: Number(score?.[1]),
-    links: [...block.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ href: decode(m[1]!), text: textOf(m[2]!) })),
+    links: [...block.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
+      href: decode(m[1]!),
+      text: textOf(m[2]!),
+    })),
     text: textOf(block),
   };
 }
@@ -84,11 +94,17 @@ function paperOf(block: string, section: string | undefined): PaperEntry {
 export function readDigest(html: string): DigestStructure {
   const heading = /<h1[^>]*>[\s\S]*?<\/h1>\s*<p[^>]*>([\s\S]*?)<\/p>/.exec(html);
   if (!heading) throw new Error('no heading');
-  const lead = [...(/<div class="lead"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
+  const lead = [
+    ...(/<div class="lead"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '').matchAll(
+      /<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g,
+    ),
+  ].map((m) => ({
     href: decode(m[1]!),
     title: textOf(m[2]!),
   }));
-  const headings = [...html.matchAll(/<h2 class="section" id="([^"]+)"[^>]*>([\s\S]*?)<span[^>]*>([\s\S]*?)<\/span><\/h2>/g)].map((m) => ({
+  const headings = [
+    ...html.matchAll(/<h2 class="section" id="([^"]+)"[^>]*>([\s\S]*?)<span[^>]*>([\s\S]*?)<\/span><\/h2>/g),
+  ].map((m) => ({
     at: m.index,
     slug: m[1]!,
     name: textOf(m[2]!),
@@ -97,7 +113,9 @@ export function readDigest(html: string): DigestStructure {
   const blocks = paperBlocks(html);
   const sectionAt = (at: number) => headings.filter((h) => h.at < at).at(-1)?.slug;
   const papers = blocks.map((b) => paperOf(b.html, sectionAt(b.at)));
-  const sectionMores = [...html.matchAll(/<p class="section-more"[^>]*><a href="([^"]*)"[^>]*>(\d+) more on [^<]*<\/a><\/p>/g)].map((m) => ({
+  const sectionMores = [
+    ...html.matchAll(/<p class="section-more"[^>]*><a href="([^"]*)"[^>]*>(\d+) more on [^<]*<\/a><\/p>/g),
+  ].map((m) => ({
     at: m.index,
     href: decode(m[1]!),
     count: Number(m[2]),
@@ -105,7 +123,14 @@ export function readDigest(html: string): DigestStructure {
   const sections = headings.map((h, i) => {
     const end = headings[i + 1]?.at ?? Infinity;
     const more = sectionMores.find((m) => m.at > h.at && m.at < end);
-    return { slug: h.slug, name: h.name, shown: h.shown, total: h.total, papers: papers.filter((p) => p.section === h.slug), ...(more ? { more: { count: more.count, href: more.href } } : {}) };
+    return {
+      slug: h.slug,
+      name: h.name,
+      shown: h.shown,
+      total: h.total,
+      papers: papers.filter((p) => p.section === h.slug),
+      ...(more ? { more: { count: more.count, href: more.href } } : {}),
+    };
   });
   const more = /<p class="more"[^>]*><a href="([^"]*)"[^>]*>(\d+) more papers? on the web<\/a><\/p>/.exec(html);
   return {

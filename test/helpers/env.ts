@@ -41,12 +41,21 @@ export function runningClock(iso: string) {
 /** A config for a fresh data folder, as the environment would give it. */
 export function testConfig(env: Record<string, string> = {}): Config {
   const dir = tempDir();
-  return loadConfig({ PUBLIC_URL: 'https://papers.example.org', MAIL_FROM: 'Paperboy <digest@papers.example.org>', ...env }, dir);
+  return loadConfig(
+    { PUBLIC_URL: 'https://papers.example.org', MAIL_FROM: 'Paperboy <digest@papers.example.org>', ...env },
+    dir,
+  );
 }
 
 /** A whole app on a real SQLite file in a temporary folder. */
-export async function testApp(options: { clock?: () => Date; env?: Record<string, string>; elapsedMs?: () => number } = {}): Promise<App> {
-  const app = await createApp(testConfig(options.env), { clock: options.clock, logger: silentLogger, elapsedMs: options.elapsedMs });
+export async function testApp(
+  options: { clock?: () => Date; env?: Record<string, string>; elapsedMs?: () => number } = {},
+): Promise<App> {
+  const app = await createApp(testConfig(options.env), {
+    clock: options.clock,
+    logger: silentLogger,
+    elapsedMs: options.elapsedMs,
+  });
   onTestFinished(() => app.close());
   return app;
 }

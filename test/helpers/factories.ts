@@ -33,5 +33,10 @@ export function paper(overrides: Partial<Paper> = {}): Paper {
 }
 
 export function topic(overrides: Partial<Topic> = {}): Topic {
-  return { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS', ...overrides };
+  return {
+    slug: 'nas',
+    name: 'Neural architecture search',
+    query: '"neural architecture search" OR NAS',
+    ...overrides,
+  };
 }

@@ -67,7 +67,10 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
           ? (route[Math.min(n, route.length - 1)] as FixtureResponse)
           : route;
     const send = () => {
-      const headers: Record<string, string> = { 'content-type': answer.type ?? 'application/xml; charset=utf-8', ...answer.headers };
+      const headers: Record<string, string> = {
+        'content-type': answer.type ?? 'application/xml; charset=utf-8',
+        ...answer.headers,
+      };
       if (answer.etag) headers.etag = answer.etag;
       if (answer.lastModified) headers['last-modified'] = answer.lastModified;
       const fresh =
@@ -77,9 +80,20 @@ export async function startFixtureServer(options: { now?: () => number } = {}) {
         res.writeHead(304, headers).end();
         return;
       }
-      if (answer.streamBytes !== undefined) return stream(answer.streamBytes, answer.noLength ? headers : { ...headers, 'content-length': String(answer.streamBytes) });
-      const bytes = answer.fixture ? fixtureBytes(answer.fixture) : answer.bytes ? Buffer.from(answer.bytes) : Buffer.from(answer.body ?? '');
-      res.writeHead(answer.status ?? 200, answer.noLength ? headers : { ...headers, 'content-length': String(bytes.length) });
+      if (answer.streamBytes !== undefined)
+        return stream(
+          answer.streamBytes,
+          answer.noLength ? headers : { ...headers, 'content-length': String(answer.streamBytes) },
+        );
+      const bytes = answer.fixture
+        ? fixtureBytes(answer.fixture)
+        : answer.bytes
+          ? Buffer.from(answer.bytes)
+          : Buffer.from(answer.body ?? '');
+      res.writeHead(
+        answer.status ?? 200,
+        answer.noLength ? headers : { ...headers, 'content-length': String(bytes.length) },
+      );
       if (answer.truncateAt !== undefined) {
         res.write(bytes.subarray(0, answer.truncateAt));
         setImmediate(() => req.socket.destroy());

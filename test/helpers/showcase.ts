@@ -38,13 +38,20 @@ function hfPapers(): unknown[] {
       '2611.30001',
       'Once-for-All Serving: Neural Architecture Search for LLM Serving on Shared GPUs',
       'We search for model architectures that serve large language models at a target latency on shared GPUs. Our neural architecture search (NAS) co-designs the network and the batching policy. It halves tail latency at equal quality across four serving traces, and the search itself costs one GPU-day.',
-      { upvotes: 128, ai_summary: 'A NAS method co-designs LLM architectures and batching to halve serving tail latency.', githubRepo: 'https://github.com/example/ofa-serving' },
+      {
+        upvotes: 128,
+        ai_summary: 'A NAS method co-designs LLM architectures and batching to halve serving tail latency.',
+        githubRepo: 'https://github.com/example/ofa-serving',
+      },
     ),
     paper(
       '2611.30002',
       'Speculative Decoding Without a Draft Model for Language Model Serving',
       'Language model serving spends most of its time waiting on memory. We let the model draft its own continuations from a cheap early exit and verify them in one pass. Throughput rises 2.1x on chat workloads with no change in outputs.',
-      { upvotes: 64, ai_summary: 'Self-drafting speculative decoding doubles LLM serving throughput without a draft model.' },
+      {
+        upvotes: 64,
+        ai_summary: 'Self-drafting speculative decoding doubles LLM serving throughput without a draft model.',
+      },
     ),
     paper(
       '2611.30003',
@@ -60,7 +67,8 @@ const UNLINKED = {
   papers: [
     {
       title: 'Evolutionary Neural Architecture Search for Tiny Microcontrollers',
-      abstract: 'We run neural architecture search under 256 KB of memory. An evolutionary search with a memory-aware cost model finds networks that fit microcontrollers and match larger baselines.',
+      abstract:
+        'We run neural architecture search under 256 KB of memory. An evolutionary search with a memory-aware cost model finds networks that fit microcontrollers and match larger baselines.',
       authors: ['Edsger Dijkstra'],
     },
   ],
@@ -70,11 +78,25 @@ const UNLINKED = {
  * An app on a fresh SQLite file in `dataDir` whose links point to `base`, with the showcase's
  * papers ingested on 1 December 2026 and its clock at the edition's time.
  */
-export async function showcaseApp(base: string, dataDir: string, secret: string, env: Record<string, string> = {}): Promise<App> {
+export async function showcaseApp(
+  base: string,
+  dataDir: string,
+  secret: string,
+  env: Record<string, string> = {},
+): Promise<App> {
   // Tuesday 1 December 2026: the sample page and the papers of the day arrive; digests go out on the 2nd.
   let now = new Date('2026-12-01T10:00:00Z');
   const clock = () => new Date(now);
-  const config = loadConfig({ PUBLIC_URL: base, PAPERBOY_SECRET: secret, MAIL_FROM: 'Paperboy <digest@papers.example.org>', DIGEST_MAX_PAPERS: '25', ...env }, dataDir);
+  const config = loadConfig(
+    {
+      PUBLIC_URL: base,
+      PAPERBOY_SECRET: secret,
+      MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+      DIGEST_MAX_PAPERS: '25',
+      ...env,
+    },
+    dataDir,
+  );
   const app = await createApp(config, { clock, logger: silentLogger });
   for (const t of SHOWCASE_TOPICS) await app.store.saveTopic(t, clock().toISOString());
   const hf = join(dataDir, 'hf-daily.json');
@@ -85,4 +107,3 @@ export async function showcaseApp(base: string, dataDir: string, secret: string,
   now = new Date(SHOWCASE_EDITION);
   return app;
 }
-

@@ -60,7 +60,8 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
       attempts.set(address.address, n);
       const refusal = options.rcpt?.(address.address, n);
       if (refusal) {
-        const { code, text } = typeof refusal === 'number' ? { code: refusal, text: `${refusal} refused by the test server` } : refusal;
+        const { code, text } =
+          typeof refusal === 'number' ? { code: refusal, text: `${refusal} refused by the test server` } : refusal;
         return callback(Object.assign(new Error(text), { responseCode: code }));
       }
       callback();

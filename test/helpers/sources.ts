@@ -35,7 +35,11 @@ function manualSchedule() {
  * fixture server. Fetches run on a virtual clock (arXiv's 3 s gaps cost no real time); the
  * business clock is `clock`.
  */
-export async function sourcesApp(sources: (base: string) => unknown[], at = '2024-03-21T09:00:00Z', env: Record<string, string> = {}) {
+export async function sourcesApp(
+  sources: (base: string) => unknown[],
+  at = '2024-03-21T09:00:00Z',
+  env: Record<string, string> = {},
+) {
   const time = virtualTime();
   const server = await startFixtureServer({ now: time.now });
   const dir = tempDir();
@@ -44,12 +48,15 @@ export async function sourcesApp(sources: (base: string) => unknown[], at = '202
   const clock = fixedClock(at);
   const { logger, lines } = recordingLogger();
   const manual = manualSchedule();
-  const app: App = await createApp(testConfig({ SOURCES_FILE: file, FETCH_BACKOFF_MS: '1000', FETCH_RETRIES: '2', ...env }), {
-    clock,
-    logger,
-    fetch: { now: time.now, sleep: time.sleep },
-    schedule: manual.schedule,
-  });
+  const app: App = await createApp(
+    testConfig({ SOURCES_FILE: file, FETCH_BACKOFF_MS: '1000', FETCH_RETRIES: '2', ...env }),
+    {
+      clock,
+      logger,
+      fetch: { now: time.now, sleep: time.sleep },
+      schedule: manual.schedule,
+    },
+  );
   onTestFinished(() => app.close());
   return { app, server, clock, time, lines, tasks: manual.tasks, file };
 }

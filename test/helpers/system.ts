@@ -7,7 +7,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Says clearly why a test is skipped on a developer machine; under CI=true the missing component fails the run. */
 function available(ok: boolean, what: string, install: string): boolean {
   if (!ok) {
-    const message = install.startsWith('not reachable') ? `${what} is ${install}` : `${what} is not installed (${install})`;
+    const message = install.startsWith('not reachable')
+      ? `${what} is ${install}`
+      : `${what} is not installed (${install})`;
     if (process.env.CI === 'true') throw new Error(`${message}: required under CI=true`);
     console.warn(`SKIPPING tests that need ${what}: ${message}`);
   }
@@ -24,8 +26,17 @@ export const TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export function postgresAvailable(): boolean {
   const probe = `const pg = require('pg'); const c = new pg.Client(${JSON.stringify(TEST_PG_URL)});
     c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), () => process.exit(1));`;
-  const ok = spawnSync(process.execPath, ['-e', probe], { stdio: 'ignore', timeout: 10_000, cwd: new URL('../../', import.meta.url).pathname }).status === 0;
-  return available(ok, 'PostgreSQL', `not reachable at ${TEST_PG_URL}; start it with pg_ctlcluster <version> main start`);
+  const ok =
+    spawnSync(process.execPath, ['-e', probe], {
+      stdio: 'ignore',
+      timeout: 10_000,
+      cwd: new URL('../../', import.meta.url).pathname,
+    }).status === 0;
+  return available(
+    ok,
+    'PostgreSQL',
+    `not reachable at ${TEST_PG_URL}; start it with pg_ctlcluster <version> main start`,
+  );
 }
 
 /** Whether Debian's Chromium is there for the browser tests. */
@@ -56,7 +67,11 @@ export interface FeedparserResult {
   bozo: number;
   bozo_exception: string | null;
   version: string;
-  feed: { title: string; links: { rel: string; href: string }[]; shown: { title: ShownText | null; subtitle: ShownText | null } };
+  feed: {
+    title: string;
+    links: { rel: string; href: string }[];
+    shown: { title: ShownText | null; subtitle: ShownText | null };
+  };
   entries: {
     id: string;
     title: string;

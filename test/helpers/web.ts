@@ -10,7 +10,10 @@ export const TOPICS = [
 ];
 
 /** A server on a loopback port whose mail goes to a real SMTP sink. */
-export async function webApp(env: Record<string, string> = {}, sinkOptions: SinkOptions = {}): Promise<{ app: App; base: string; sink: Sink; clock: ReturnType<typeof fixedClock> }> {
+export async function webApp(
+  env: Record<string, string> = {},
+  sinkOptions: SinkOptions = {},
+): Promise<{ app: App; base: string; sink: Sink; clock: ReturnType<typeof fixedClock> }> {
   const sink = await startSmtpSink(sinkOptions);
   onTestFinished(() => sink.close());
   const clock = fixedClock('2026-11-25T06:00:00Z');
@@ -38,7 +41,12 @@ export function lastConfirmLink(sink: Sink): string {
 }
 
 /** POSTs the subscribe form, then waits until the confirmation email it queued has been tried. */
-export async function signUp(app: App, base: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+export async function signUp(
+  app: App,
+  base: string,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+) {
   const res = await postForm(`${base}/subscribe`, fields, headers);
   await app.idle();
   return res;

@@ -8,7 +8,13 @@ const TOKEN = 'admin-token-for-tests-0123456789';
 const FORM = { topics: ['nas'], frequency: 'daily', timezone: 'UTC', hour: '8' };
 
 // Ways to type victim@example.org that are the same mailbox: they map to it.
-const SAME = ['Victim@EXAMPLE.ORG', '  victim@example.org  ', 'victim@example.org\u00a0', '\ufeffvictim@example.org', 'victim@ｅxample.org'];
+const SAME = [
+  'Victim@EXAMPLE.ORG',
+  '  victim@example.org  ',
+  'victim@example.org\u00a0',
+  '\ufeffvictim@example.org',
+  'victim@ｅxample.org',
+];
 // Ways that a mail library would turn into victim@example.org: they are refused, with the reason.
 const HIDDEN: [string, string][] = [
   ['victim\x02@example.org', 'a control character (U+0002)'],
@@ -20,7 +26,11 @@ const HIDDEN: [string, string][] = [
 ];
 
 const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  fetch(url, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 /** The sign-up form, as a browser posts it and as a JSON client does. */
 // Each waits until the confirmation email the sign-up queued has been tried.
@@ -47,7 +57,10 @@ describe('one canonical address on the web form', () => {
     });
 
     it(`(${kind}) stores and mails case, space and width variants as one address`, async () => {
-      const { app, base, sink, clock } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
+      const { app, base, sink, clock } = await webApp({
+        SUBSCRIBE_LIMIT_PER_IP: '100',
+        SUBSCRIBE_LIMIT_PER_ADDRESS: '100',
+      });
       for (const [i, email] of SAME.entries()) {
         clock.set(`2026-11-25T1${i}:00:00Z`); // past the resend delay: each request sends
         expect((await send(app, base, email)).status, JSON.stringify(email)).toBe(200);
@@ -58,10 +71,14 @@ describe('one canonical address on the web form', () => {
   }
 
   it('sends nothing to a suppressed address, however it is typed', async () => {
-    const { app, base, sink, clock } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '100', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
+    const { app, base, sink, clock } = await webApp({
+      SUBSCRIBE_LIMIT_PER_IP: '100',
+      SUBSCRIBE_LIMIT_PER_ADDRESS: '100',
+    });
     await app.store.suppress('victim@example.org', 'hard-bounce', '550 no such user', clock().toISOString());
     for (const send of Object.values(senders)) {
-      for (const email of [...SAME, ...HIDDEN.map(([e]) => e)]) expect([200, 400]).toContain((await send(app, base, email)).status);
+      for (const email of [...SAME, ...HIDDEN.map(([e]) => e)])
+        expect([200, 400]).toContain((await send(app, base, email)).status);
     }
     expect(sink.messages).toHaveLength(0);
     expect(await app.store.listSubscribers()).toEqual([]);
@@ -85,7 +102,9 @@ describe('one canonical address on the web form', () => {
     expect(sink.messages).toHaveLength(1);
     expect(sink.rcptCommands).toEqual(['RCPT TO:<user@xn--mller-kva.de>']);
     expect(sink.messages[0]!.mail.headerLines.find((h) => h.key === 'to')?.line).toBe('To: user@xn--mller-kva.de');
-    const confirmed = await fetch(lastConfirmLink(sink).replace(/^https:\/\/papers\.example\.org/, base), { method: 'POST' });
+    const confirmed = await fetch(lastConfirmLink(sink).replace(/^https:\/\/papers\.example\.org/, base), {
+      method: 'POST',
+    });
     expect(confirmed.status).toBe(200);
     expect(await app.store.findSubscriberByEmail('user@xn--mller-kva.de')).toMatchObject({ status: 'confirmed' });
   });
@@ -101,19 +120,35 @@ describe('one canonical address in the admin API', () => {
   it('refuses hidden characters, stores variants as one address, and finds it by any variant', async () => {
     const { app, base, sink } = await webApp({ ADMIN_TOKEN: TOKEN });
     for (const [email, reason] of HIDDEN) {
-      const res = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email, topics: ['nas'], confirmed: true }) });
+      const res = await api(base, '/subscribers', {
+        method: 'POST',
+        body: JSON.stringify({ email, topics: ['nas'], confirmed: true }),
+      });
       expect(res.status, JSON.stringify(email)).toBe(400);
       expect(await res.json()).toEqual({ error: `an email address cannot contain ${reason}` });
     }
-    const added = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email: ' Ada@MÜLLER.de ', topics: ['nas'], confirmed: true }) });
+    const added = await api(base, '/subscribers', {
+      method: 'POST',
+      body: JSON.stringify({ email: ' Ada@MÜLLER.de ', topics: ['nas'], confirmed: true }),
+    });
     expect(added.status).toBe(201);
-    expect(await added.json()).toMatchObject({ outcome: 'confirmed', subscriber: { email: 'ada@xn--mller-kva.de', status: 'confirmed' } });
-    const again = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email: 'ada@xn--mller-kva.de', topics: ['nas'] }) });
+    expect(await added.json()).toMatchObject({
+      outcome: 'confirmed',
+      subscriber: { email: 'ada@xn--mller-kva.de', status: 'confirmed' },
+    });
+    const again = await api(base, '/subscribers', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'ada@xn--mller-kva.de', topics: ['nas'] }),
+    });
     expect(await again.json()).toMatchObject({ outcome: 'nothing', subscriber: { email: 'ada@xn--mller-kva.de' } });
     expect((await app.store.listSubscribers()).map((s) => s.email)).toEqual(['ada@xn--mller-kva.de']);
 
-    expect((await api(base, `/subscribers/${encodeURIComponent('ada\u200b@müller.de')}`, { method: 'DELETE' })).status).toBe(400);
-    expect((await api(base, `/subscribers/${encodeURIComponent('ADA@müller.de')}`, { method: 'DELETE' })).status).toBe(204);
+    expect(
+      (await api(base, `/subscribers/${encodeURIComponent('ada\u200b@müller.de')}`, { method: 'DELETE' })).status,
+    ).toBe(400);
+    expect((await api(base, `/subscribers/${encodeURIComponent('ADA@müller.de')}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
     expect(await app.store.listSubscribers()).toEqual([]);
     expect(sink.messages).toHaveLength(0);
   });
@@ -122,10 +157,16 @@ describe('one canonical address in the admin API', () => {
     const { app, base, sink, clock } = await webApp({ ADMIN_TOKEN: TOKEN });
     await app.store.suppress('victim@example.org', 'manual', null, clock().toISOString());
     for (const email of SAME) {
-      const res = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email, topics: ['nas'], confirmed: true }) });
+      const res = await api(base, '/subscribers', {
+        method: 'POST',
+        body: JSON.stringify({ email, topics: ['nas'], confirmed: true }),
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: 'victim@example.org is on the suppression list and cannot be added' });
-      const optIn = await api(base, '/subscribers', { method: 'POST', body: JSON.stringify({ email, topics: ['nas'] }) });
+      const optIn = await api(base, '/subscribers', {
+        method: 'POST',
+        body: JSON.stringify({ email, topics: ['nas'] }),
+      });
       expect(await optIn.json()).toMatchObject({ outcome: 'nothing' });
     }
     expect(sink.messages).toHaveLength(0);
@@ -138,8 +179,13 @@ describe('addresses stored before they were made canonical', () => {
     const app = await deliveryApp(sink.url);
     // Rows as an older version stored them: through the store, bypassing today's check.
     const ok = await confirmedYesterday(app, { email: 'ok@example.org', topics: ['nas'], timezone: 'UTC', hour: 8 });
-    for (const [id, email] of [['sub_hidden', 'victim\x02@example.org'], ['sub_zw', 'vic\u200btim@example.org']] as const) {
-      await app.store.saveSubscribers([{ subscriber: { ...ok, id, email, confirmedAt: '2026-11-24T08:00:00.000Z' }, events: [] }]);
+    for (const [id, email] of [
+      ['sub_hidden', 'victim\x02@example.org'],
+      ['sub_zw', 'vic\u200btim@example.org'],
+    ] as const) {
+      await app.store.saveSubscribers([
+        { subscriber: { ...ok, id, email, confirmedAt: '2026-11-24T08:00:00.000Z' }, events: [] },
+      ]);
     }
     await app.planner.plan(app.clock());
     const summary = await app.deliverer.run({ maxWaitMs: 0 });
@@ -151,15 +197,28 @@ describe('addresses stored before they were made canonical', () => {
 
   it('can still change their preferences and unsubscribe through their links', async () => {
     const { app, base } = await webApp();
-    const { subscriber } = await app.subscriptions.addByOperator({ email: 'ok@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    const { subscriber } = await app.subscriptions.addByOperator(
+      { email: 'ok@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
     const legacy = { ...subscriber!, id: 'sub_legacy', email: 'vic\u200btim@example.org' };
     await app.store.saveSubscribers([{ subscriber: legacy, events: [] }]);
     const { preferencesUrl, unsubscribeUrl } = app.subscriptions.links(legacy.id);
     const local = (url: string) => url.replace(app.config.publicUrl, base);
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(local(preferencesUrl))).text())?.[1];
-    const saved = await postForm(local(preferencesUrl), { csrf: csrf!, topics: ['nas', 'llm-serving'], frequency: 'weekly', timezone: 'UTC', hour: '9' });
+    const saved = await postForm(local(preferencesUrl), {
+      csrf: csrf!,
+      topics: ['nas', 'llm-serving'],
+      frequency: 'weekly',
+      timezone: 'UTC',
+      hour: '9',
+    });
     expect(saved.status).toBe(200);
-    expect(await app.store.getSubscriber(legacy.id)).toMatchObject({ frequency: 'weekly', topics: ['llm-serving', 'nas'] });
+    expect(await app.store.getSubscriber(legacy.id)).toMatchObject({
+      frequency: 'weekly',
+      topics: ['llm-serving', 'nas'],
+    });
     expect((await postForm(local(unsubscribeUrl), { 'List-Unsubscribe': 'One-Click' })).status).toBe(200);
     expect(await app.store.getSubscriber(legacy.id)).toMatchObject({ status: 'unsubscribed' });
   });

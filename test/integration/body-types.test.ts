@@ -11,16 +11,31 @@ const NOT_AN_HOUR = [{ a: 1 }, ['8'], 8.5, null, true];
 const NOT_A_BODY = [[], [{ email: 'a@example.org' }], null, 1, true];
 
 type Kind = 'one' | 'many' | 'hour' | 'boolean';
-const WRONG: Record<Kind, unknown[]> = { one: NOT_ONE_TEXT, many: NOT_TEXTS, hour: NOT_AN_HOUR, boolean: ['yes', 1, null, {}, []] };
+const WRONG: Record<Kind, unknown[]> = {
+  one: NOT_ONE_TEXT,
+  many: NOT_TEXTS,
+  hour: NOT_AN_HOUR,
+  boolean: ['yes', 1, null, {}, []],
+};
 
 /** Every field of a route with every wrong type, one request each, the other fields valid. */
-async function fuzz(url: string, valid: Record<string, unknown>, kinds: Record<string, Kind>, headers: Record<string, string> = {}) {
+async function fuzz(
+  url: string,
+  valid: Record<string, unknown>,
+  kinds: Record<string, Kind>,
+  headers: Record<string, string> = {},
+) {
   const answers: { body: string; status: number; text: string }[] = [];
   const send = async (body: unknown) => {
-    const res = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    const res = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     answers.push({ body: JSON.stringify(body), status: res.status, text: await res.text() });
   };
-  for (const [name, kind] of Object.entries(kinds)) for (const value of WRONG[kind]) await send({ ...valid, [name]: value });
+  for (const [name, kind] of Object.entries(kinds))
+    for (const value of WRONG[kind]) await send({ ...valid, [name]: value });
   for (const body of NOT_A_BODY) await send(body);
   return answers;
 }
@@ -55,25 +70,41 @@ describe('bodies of the wrong type get a 400 that names the field, never a 500',
 
   it('POST /preferences/:token and /unsubscribe/:token', async () => {
     const { app, base } = await webApp();
-    const { subscriber } = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    const { subscriber } = await app.subscriptions.addByOperator(
+      { email: 'ada@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
     const { preferencesUrl, unsubscribeUrl } = app.subscriptions.links(subscriber!.id);
     const local = (url: string) => url.replace(app.config.publicUrl, base);
     const page = await (await fetch(local(preferencesUrl))).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
     expect(csrf).toBeDefined();
     expectAll400(
-      await fuzz(local(preferencesUrl), { csrf, topics: ['nas'], frequency: 'weekly', timezone: 'UTC', hour: '9', layout: 'compact' }, {
-        csrf: 'one',
-        layout: 'one',
-        topics: 'many',
-        frequency: 'one',
-        timezone: 'one',
-        hour: 'hour',
-      }),
+      await fuzz(
+        local(preferencesUrl),
+        { csrf, topics: ['nas'], frequency: 'weekly', timezone: 'UTC', hour: '9', layout: 'compact' },
+        {
+          csrf: 'one',
+          layout: 'one',
+          topics: 'many',
+          frequency: 'one',
+          timezone: 'one',
+          hour: 'hour',
+        },
+      ),
     );
-    expect(await app.store.findSubscriberByEmail('ada@example.org')).toMatchObject({ frequency: 'daily', status: 'confirmed' });
-    expectAll400(await fuzz(local(unsubscribeUrl), { scope: 'topic:nas' }, { scope: 'one', 'List-Unsubscribe': 'one' }));
-    expect(await app.store.findSubscriberByEmail('ada@example.org')).toMatchObject({ topics: ['nas'], status: 'confirmed' });
+    expect(await app.store.findSubscriberByEmail('ada@example.org')).toMatchObject({
+      frequency: 'daily',
+      status: 'confirmed',
+    });
+    expectAll400(
+      await fuzz(local(unsubscribeUrl), { scope: 'topic:nas' }, { scope: 'one', 'List-Unsubscribe': 'one' }),
+    );
+    expect(await app.store.findSubscriberByEmail('ada@example.org')).toMatchObject({
+      topics: ['nas'],
+      status: 'confirmed',
+    });
   });
 
   it('POST /admin/login and the admin API', async () => {
@@ -90,21 +121,46 @@ describe('bodies of the wrong type get a 400 that names the field, never a 500',
         auth,
       ),
     );
-    expectAll400(await fuzz(`${base}/admin/api/topics`, { slug: 'vit', query: 'vision transformer', name: 'ViT' }, { slug: 'one', query: 'one', name: 'one' }, auth));
+    expectAll400(
+      await fuzz(
+        `${base}/admin/api/topics`,
+        { slug: 'vit', query: 'vision transformer', name: 'ViT' },
+        { slug: 'one', query: 'one', name: 'one' },
+        auth,
+      ),
+    );
   });
 
   it('odd query strings and bodies on routes that read neither', async () => {
     const { app, base } = await webApp({ ADMIN_TOKEN: TOKEN });
-    const { subscriber } = await app.subscriptions.addByOperator({ email: 'ada@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    const { subscriber } = await app.subscriptions.addByOperator(
+      { email: 'ada@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
     const { preferencesUrl } = app.subscriptions.links(subscriber!.id);
     const statuses: Record<string, number> = {};
-    for (const path of ['/', '/topics/nas', '/feed.xml', '/feed.json', '/topics/nas/feed.atom', '/healthz', preferencesUrl.replace(app.config.publicUrl, '')]) {
+    for (const path of [
+      '/',
+      '/topics/nas',
+      '/feed.xml',
+      '/feed.json',
+      '/topics/nas/feed.atom',
+      '/healthz',
+      preferencesUrl.replace(app.config.publicUrl, ''),
+    ]) {
       for (const query of ['?email[a]=1', '?email=a&email=b', '?topics[]=x&hour=%00', '?__proto__[x]=1']) {
         statuses[`GET ${path}${query}`] = (await fetch(`${base}${path}${query}`)).status;
       }
     }
     for (const body of ['{"token":{"a":1}}', '[1]', 'null']) {
-      statuses[`POST /confirm ${body}`] = (await fetch(`${base}/confirm/${'x'.repeat(43)}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status;
+      statuses[`POST /confirm ${body}`] = (
+        await fetch(`${base}/confirm/${'x'.repeat(43)}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status;
     }
     expect(Object.entries(statuses).filter(([, status]) => status >= 500)).toEqual([]);
   });

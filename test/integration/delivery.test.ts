@@ -24,18 +24,24 @@ describe('delivery to a real SMTP server', () => {
       ['bob@example.org', 1],
     ]);
 
-    const [row] = (await app.store.listDeliveries({ status: 'sent', limit: 10 })).filter((d) => d.email === 'ada@example.org');
+    const [row] = (await app.store.listDeliveries({ status: 'sent', limit: 10 })).filter(
+      (d) => d.email === 'ada@example.org',
+    );
     expect(row).toMatchObject({ attempts: 1, sentAt: expect.any(String), smtpResponse: expect.stringMatching(/^250/) });
     const received = sink.messages.find((m) => m.envelopeTo[0] === 'ada@example.org')!;
     const { mail, raw } = received;
     expect(mail.messageId).toBe(`<${row!.messageId}>`);
     expect(row!.messageId).toBe(`${row!.id}@papers.example.org`);
-    expect(header(mail.headerLines, 'list-id')).toEqual(['List-ID: "Paperboy: Neural architecture search" <nas.digests.papers.example.org>']);
+    expect(header(mail.headerLines, 'list-id')).toEqual([
+      'List-ID: "Paperboy: Neural architecture search" <nas.digests.papers.example.org>',
+    ]);
     const unsubscribe = header(mail.headerLines, 'list-unsubscribe');
     expect(unsubscribe).toHaveLength(1);
     const url = /<(https:\/\/papers\.example\.org\/unsubscribe\/([^>]+))>/.exec(unsubscribe[0]!);
     expect(verifyToken(app.secret, 'unsubscribe', url![2]!)).toBe(adaId);
-    expect(header(mail.headerLines, 'list-unsubscribe-post')).toEqual(['List-Unsubscribe-Post: List-Unsubscribe=One-Click']);
+    expect(header(mail.headerLines, 'list-unsubscribe-post')).toEqual([
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    ]);
     const text = raw.toString();
     expect(text.indexOf('Content-Type: text/plain')).toBeLessThan(text.indexOf('Content-Type: text/html'));
     expect(mail.text).toContain(url![1]);
@@ -45,20 +51,31 @@ describe('delivery to a real SMTP server', () => {
   });
 
   it('retries a 451, then the 250 counts once', async () => {
-    const sink = await closeLater(await startSmtpSink({ rcpt: (to, n) => (to === 'ada@example.org' && n === 1 ? 451 : undefined) }));
+    const sink = await closeLater(
+      await startSmtpSink({ rcpt: (to, n) => (to === 'ada@example.org' && n === 1 ? 451 : undefined) }),
+    );
     const app = await deliveryApp(sink.url);
     await confirmed(app, ['ada@example.org', 'bob@example.org']);
     await app.planner.plan(app.clock());
     const summary = await app.deliverer.run({ maxWaitMs: 5_000 });
     expect(summary).toMatchObject({ sent: 2, failed: 0, retried: 1 });
     expect(sink.countsByRecipient().get('ada@example.org')).toBe(1);
-    const ada = (await app.store.listDeliveries({ status: 'sent', limit: 5 })).find((d) => d.email === 'ada@example.org');
+    const ada = (await app.store.listDeliveries({ status: 'sent', limit: 5 })).find(
+      (d) => d.email === 'ada@example.org',
+    );
     expect(ada).toMatchObject({ attempts: 2, errorKind: null });
   });
 
-  it('delivers 300 due digests once each through a relay that greylists every first attempt, at full pace and without a pause', { timeout: 90_000 }, async () => {
-    const greylisted = { code: 451, text: '4.7.1 <reader@example.org>: Recipient address rejected: Greylisted, please try again later' };
-    const sink = await closeLater(await startSmtpSink({ parse: false, rcpt: (_to, n) => (n === 1 ? greylisted : undefined) }));
+  it('delivers 300 due digests once each through a relay that greylists every first attempt, at full pace and without a pause', {
+    timeout: 90_000,
+  }, async () => {
+    const greylisted = {
+      code: 451,
+      text: '4.7.1 <reader@example.org>: Recipient address rejected: Greylisted, please try again later',
+    };
+    const sink = await closeLater(
+      await startSmtpSink({ parse: false, rcpt: (_to, n) => (n === 1 ? greylisted : undefined) }),
+    );
     const app = await deliveryApp(sink.url);
     const readers = Array.from({ length: 300 }, (_, i) => `reader${i}@example.org`);
     await confirmed(app, readers);
@@ -80,10 +97,16 @@ describe('delivery to a real SMTP server', () => {
     const slowDown = { code: 450, text: '4.7.0 Rate limit exceeded, please slow down' };
     const sink = await closeLater(await startSmtpSink({ rcpt: () => (++rcpts === 1 ? slowDown : undefined) }));
     const app = await deliveryApp(sink.url);
-    await confirmed(app, Array.from({ length: 10 }, (_, i) => `reader${i}@example.org`));
+    await confirmed(
+      app,
+      Array.from({ length: 10 }, (_, i) => `reader${i}@example.org`),
+    );
     await app.planner.plan(app.clock());
     const pace: number[] = [];
-    const summary = await app.deliverer.run({ maxWaitMs: 5_000, onProgress: () => pace.push(app.limiter.currentRate()) });
+    const summary = await app.deliverer.run({
+      maxWaitMs: 5_000,
+      onProgress: () => pace.push(app.limiter.currentRate()),
+    });
     expect(summary).toMatchObject({ sent: 10, failed: 0, retried: 1 });
     // Unlimited, the pace assumed is 20 a second: halved after the refusal, then back step by step.
     expect(pace[0]).toBe(10);
@@ -100,15 +123,26 @@ describe('delivery to a real SMTP server', () => {
     const summary = await app.deliverer.run({ maxWaitMs: 5_000 });
     expect(summary).toMatchObject({ sent: 1, failed: 1, suppressed: 1 });
     const bob = (await app.store.listDeliveries({ status: 'failed', limit: 5 }))[0];
-    expect(bob).toMatchObject({ email: 'bob@example.org', attempts: 1, errorKind: 'hard-bounce', lastError: expect.stringContaining('550') });
+    expect(bob).toMatchObject({
+      email: 'bob@example.org',
+      attempts: 1,
+      errorKind: 'hard-bounce',
+      lastError: expect.stringContaining('550'),
+    });
     expect(await app.store.listSuppressions()).toMatchObject([{ email: 'bob@example.org', reason: 'hard-bounce' }]);
     expect((await app.store.findSubscriberByEmail('bob@example.org'))?.status).toBe('suppressed');
 
     // Deleting the subscriber and signing up again does not lift it.
     await app.subscriptions.remove('bob@example.org', { source: 'test' });
-    expect(await app.subscriptions.subscribe({ email: 'bob@example.org', topics: ['nas'] }, { source: 'test' })).toEqual({ outcome: 'nothing' });
+    expect(
+      await app.subscriptions.subscribe({ email: 'bob@example.org', topics: ['nas'] }, { source: 'test' }),
+    ).toEqual({ outcome: 'nothing' });
     await expect(
-      app.subscriptions.addByOperator({ email: 'bob@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' }),
+      app.subscriptions.addByOperator(
+        { email: 'bob@example.org', topics: ['nas'] },
+        { confirmed: true },
+        { source: 'test' },
+      ),
     ).rejects.toThrow('on the suppression list');
   });
 
@@ -136,7 +170,10 @@ describe('delivery to a real SMTP server', () => {
 
   it('waits out a server that is down, pauses after too many failures in a row, and resumes when it is back', async () => {
     const port = await freePort();
-    const app = await deliveryApp(`smtp://127.0.0.1:${port}`, { DELIVERY_PAUSE_AFTER_FAILURES: '3', DELIVERY_MAX_ATTEMPTS: '10' });
+    const app = await deliveryApp(`smtp://127.0.0.1:${port}`, {
+      DELIVERY_PAUSE_AFTER_FAILURES: '3',
+      DELIVERY_MAX_ATTEMPTS: '10',
+    });
     await confirmed(app, ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org']);
     await app.planner.plan(app.clock());
     const down = await app.deliverer.run({ maxWaitMs: 5_000 });
@@ -181,6 +218,8 @@ describe('delivery to a real SMTP server', () => {
     expect(signature).toMatch(/\bd=papers\.example\.org;/);
     expect(signature).toMatch(/\bs=pb2026;/);
     const signed = /\bh=([^;]+);/.exec(signature)?.[1]?.toLowerCase().replace(/\s/g, '').split(':') ?? [];
-    expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'message-id', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post']));
+    expect(signed).toEqual(
+      expect.arrayContaining(['from', 'subject', 'message-id', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post']),
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('the compact layout', () => {
     const sink = await closeLater(await startSmtpSink());
     const app = await deliveryApp(sink.url, { DIGEST_MAX_PAPERS: '10' });
     // Hugging Face's papers too (one with an AI summary), first seen now like the sample page.
-    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models" OR "language model"' }, app.clock().toISOString());
+    await app.store.saveTopic(
+      { slug: 'lm', name: 'Language models', query: '"language models" OR "language model"' },
+      app.clock().toISOString(),
+    );
     await app.ingester.ingestFiles([`${FIXTURES}sources/hf-daily-2024-03-21.json`]);
     const ada = await confirmedYesterday(app, { email: 'ada@example.org', topics: ['nas', 'lm'] });
     await confirmedYesterday(app, { email: 'bob@example.org', topics: ['nas', 'lm'] });
@@ -26,7 +29,9 @@ describe('the compact layout', () => {
     const path = new URL(app.subscriptions.links(ada.id).preferencesUrl).pathname;
     const page = await (await fetch(`${base}${path}`)).text();
     expect(page).toContain('<input type="radio" name="layout" value="full" checked> Full abstracts');
-    expect(page).toContain('<input type="radio" name="layout" value="compact"> Compact: title, authors, a sentence or two');
+    expect(page).toContain(
+      '<input type="radio" name="layout" value="compact"> Compact: title, authors, a sentence or two',
+    );
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
     const form = { topics: ['nas', 'lm'], frequency: 'daily', timezone: 'UTC', hour: '8', csrf };
     expect((await postForm(`${base}${path}`, { ...form, layout: 'tiny' })).status).toBe(400);
@@ -49,13 +54,20 @@ describe('the compact layout', () => {
     const f = readDigest(String(full.html));
     expect(c.papers.map((p) => p.title)).toEqual(f.papers.map((p) => p.title));
     expect({ ...c, papers: [], sections: [] }).toEqual({ ...f, papers: [], sections: [] });
-    expect(c.sections.map((s) => [s.name, s.shown, s.total])).toEqual(f.sections.map((s) => [s.name, s.shown, s.total]));
+    expect(c.sections.map((s) => [s.name, s.shown, s.total])).toEqual(
+      f.sections.map((s) => [s.name, s.shown, s.total]),
+    );
 
     // Compact: title, first authors, a sentence or two (or the source's summary), "more" to the full entry.
     const quiet = c.papers.find((p) => p.title.startsWith('Quiet Reasoning'))!;
     expect(quiet.text).toContain('Eric Zelikman, Georges Harik, Noah D. Goodman');
-    expect(quiet.text).toContain('Language models learn to produce inner rationales that improve next-token prediction. more');
-    expect(quiet.links.at(-1)).toEqual({ text: 'more', href: `https://papers.example.org/digests/${digests[0]!.id}#paper-${quiet.number}` });
+    expect(quiet.text).toContain(
+      'Language models learn to produce inner rationales that improve next-token prediction. more',
+    );
+    expect(quiet.links.at(-1)).toEqual({
+      text: 'more',
+      href: `https://papers.example.org/digests/${digests[0]!.id}#paper-${quiet.number}`,
+    });
     for (const p of c.papers) {
       expect(p.text.length).toBeLessThan(400);
       expect(p.text).not.toMatch(/score \d|Why:|PDF/);
@@ -68,7 +80,9 @@ describe('the compact layout', () => {
     const sampleFull = f.papers.find((p) => p.title === sample.title)!;
     expect(sample.text.length).toBeLessThan(sampleFull.text.length / 2);
     // The text part follows the layout too.
-    expect(compact.text).toContain('   Language models learn to produce inner rationales that improve next-token prediction.\n   More: https://papers.example.org/digests/');
+    expect(compact.text).toContain(
+      '   Language models learn to produce inner rationales that improve next-token prediction.\n   More: https://papers.example.org/digests/',
+    );
     expect(full.text).not.toContain('More: https://papers.example.org/digests/');
     // The web copy is the full layout, and the entry "more" leads to is there.
     const web = await (await fetch(`${base}/digests/${digests[0]!.id}`)).text();
@@ -86,7 +100,11 @@ describe('the compact layout', () => {
     if (frozen.status === 'empty') throw new Error('expected a digest');
     const { compact: _c, ...old } = frozen.digest;
     await app.store.insertDigest({ ...old, id: 'old-edition', editionKey: 'nas@old' });
-    await app.store.createDeliveriesFor([{ id: 'dlv-old', digestId: 'old-edition', subscriberId: ada.id }], 'example.org', app.clock().toISOString());
+    await app.store.createDeliveriesFor(
+      [{ id: 'dlv-old', digestId: 'old-edition', subscriberId: ada.id }],
+      'example.org',
+      app.clock().toISOString(),
+    );
     await app.deliverer.run({ maxWaitMs: 0 });
     const got = sink.messages.find((m) => m.envelopeTo.includes('ada@example.org'))!.mail;
     expect(readDigest(String(got.html)).papers[0]!.text).toMatch(/score \d\.\d\d/);

@@ -19,7 +19,11 @@ const SECRET = 'test-secret-that-is-long-enough-0123456789';
  * An app with topics and these papers, first seen on the morning of 25 November (after the sample
  * papers, seen the day before: the background a real ranking has), and a running server.
  */
-async function appWith(papers: Partial<PaperInput>[], topics: { slug: string; name: string; query: string }[], env: Record<string, string> = {}) {
+async function appWith(
+  papers: Partial<PaperInput>[],
+  topics: { slug: string; name: string; query: string }[],
+  env: Record<string, string> = {},
+) {
   const clock = fixedClock('2026-11-24T06:00:00Z');
   const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, ...env } });
   for (const t of topics) await app.store.saveTopic(t, clock().toISOString());
@@ -59,13 +63,45 @@ async function received(app: App, digest: Digest) {
 const VARIANT_ABSTRACT =
   'We evolve spiking neural network controllers that make a simulated zebrafish larva swim towards prey, using a neuromechanical body model and a genetic algorithm over synaptic weights.';
 const ZEBRAFISH = [
-  { title: 'Evolving Spiking Controllers for Zebrafish Swimming', abstract: VARIANT_ABSTRACT, arxivId: '2611.00001', url: 'https://arxiv.org/abs/2611.00001' },
-  { title: 'Evolving Spiking Controllers for Zebrafish Swimming (Extended Version)', abstract: VARIANT_ABSTRACT, arxivId: '2611.00002', url: 'https://arxiv.org/abs/2611.00002' },
-  { title: 'Evolving Spiking Controllers for Zebrafish Swimming: workshop report', abstract: VARIANT_ABSTRACT, arxivId: '2611.00003', url: 'https://arxiv.org/abs/2611.00003' },
-  { title: 'Evolving Spiking Controllers for Zebrafish Swimming <b>& friends</b>', abstract: VARIANT_ABSTRACT, arxivId: '2611.00004', url: 'https://arxiv.org/abs/2611.00004' },
-  { title: 'Spiking neurons on a low-power chip for robot arms', abstract: 'A spiking network on neuromorphic hardware controls a robot arm at a fraction of the energy.', arxivId: '2611.00005' },
-  { title: 'Prey capture circuits in zebrafish larvae', abstract: 'Calcium imaging of the zebrafish tectum during hunting reveals a sequence of assemblies.', arxivId: '2611.00006' },
-  { title: 'Surrogate gradients for deep spiking networks', abstract: 'Training deep spiking networks end to end with surrogate gradients for event cameras.', arxivId: '2611.00007' },
+  {
+    title: 'Evolving Spiking Controllers for Zebrafish Swimming',
+    abstract: VARIANT_ABSTRACT,
+    arxivId: '2611.00001',
+    url: 'https://arxiv.org/abs/2611.00001',
+  },
+  {
+    title: 'Evolving Spiking Controllers for Zebrafish Swimming (Extended Version)',
+    abstract: VARIANT_ABSTRACT,
+    arxivId: '2611.00002',
+    url: 'https://arxiv.org/abs/2611.00002',
+  },
+  {
+    title: 'Evolving Spiking Controllers for Zebrafish Swimming: workshop report',
+    abstract: VARIANT_ABSTRACT,
+    arxivId: '2611.00003',
+    url: 'https://arxiv.org/abs/2611.00003',
+  },
+  {
+    title: 'Evolving Spiking Controllers for Zebrafish Swimming <b>& friends</b>',
+    abstract: VARIANT_ABSTRACT,
+    arxivId: '2611.00004',
+    url: 'https://arxiv.org/abs/2611.00004',
+  },
+  {
+    title: 'Spiking neurons on a low-power chip for robot arms',
+    abstract: 'A spiking network on neuromorphic hardware controls a robot arm at a fraction of the energy.',
+    arxivId: '2611.00005',
+  },
+  {
+    title: 'Prey capture circuits in zebrafish larvae',
+    abstract: 'Calcium imaging of the zebrafish tectum during hunting reveals a sequence of assemblies.',
+    arxivId: '2611.00006',
+  },
+  {
+    title: 'Surrogate gradients for deep spiking networks',
+    abstract: 'Training deep spiking networks end to end with surrogate gradients for event cameras.',
+    arxivId: '2611.00007',
+  },
 ];
 const ZEBRAFISH_TOPIC = { slug: 'zebrafish', name: 'Zebrafish', query: 'zebrafish OR spiking' };
 
@@ -97,13 +133,18 @@ describe('near-duplicates in a digest', () => {
     expect(more).toContain(`href="${hidden[0]}"`);
     // The text part: four numbered papers; two other versions under the first, each with its link.
     expect(text.match(/^\d+\. /gm)).toHaveLength(4);
-    expect(text).toMatch(/^ {3}Also: Evolving Spiking Controllers for Zebrafish Swimming.*\n {9}https:\/\/arxiv\.org\/abs\/2611\.0000[234]$/m);
+    expect(text).toMatch(
+      /^ {3}Also: Evolving Spiking Controllers for Zebrafish Swimming.*\n {9}https:\/\/arxiv\.org\/abs\/2611\.0000[234]$/m,
+    );
     expect(text.match(/^ {3}Also: /gm)).toHaveLength(2);
     expect(text).toContain('1 more paper on the web');
   });
 
   it('are not shown twice in a digest of several topics', async () => {
-    const { app } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC, { slug: 'swimming', name: 'Swimming', query: 'swimming OR swim' }]);
+    const { app } = await appWith(ZEBRAFISH, [
+      ZEBRAFISH_TOPIC,
+      { slug: 'swimming', name: 'Swimming', query: 'swimming OR swim' },
+    ]);
     const digest = await frozen(app, ['zebrafish', 'swimming']);
     const { html, text } = await received(app, digest);
     expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
@@ -131,7 +172,8 @@ describe('the "more papers on the web" line', () => {
 
   /** Follows the email's "more" link (to this test's server) and reads the titles listed there. */
   async function followMore(base: string, html: string) {
-    const [, href, count] = /<a href="https:\/\/papers\.example\.org([^"]+)"[^>]*>(\d+) more papers? on the web<\/a>/.exec(html) ?? [];
+    const [, href, count] =
+      /<a href="https:\/\/papers\.example\.org([^"]+)"[^>]*>(\d+) more papers? on the web<\/a>/.exec(html) ?? [];
     if (!href) throw new Error('no "more" link in the email');
     const res = await fetch(`${base}${href}`);
     expect(res.status).toBe(200);
@@ -141,7 +183,8 @@ describe('the "more papers on the web" line', () => {
     return { href, count: Number(count), page, titles };
   }
 
-  const emailTitles = (html: string) => [...html.matchAll(/<h3 class="title"[^>]*>(?:<a [^>]*>)?([^<]*)(?:<\/a>)?<\/h3>/g)].map((m) => m[1]);
+  const emailTitles = (html: string) =>
+    [...html.matchAll(/<h3 class="title"[^>]*>(?:<a [^>]*>)?([^<]*)(?:<\/a>)?<\/h3>/g)].map((m) => m[1]);
 
   it('of a one-topic digest leads to a page listing exactly the papers that did not fit', async () => {
     const { app, base } = await sampleDay();
@@ -164,8 +207,12 @@ describe('the "more papers on the web" line', () => {
     const { html } = await received(app, digest);
     const more = await followMore(base, html);
     expect(more.titles).toHaveLength(more.count);
-    expect(more.page).toMatch(/<h2 id="nas"><a href="\/topics\/nas">Neural architecture search<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/);
-    expect(more.page).toMatch(/<h2 id="llm-serving"><a href="\/topics\/llm-serving">LLM serving<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/);
+    expect(more.page).toMatch(
+      /<h2 id="nas"><a href="\/topics\/nas">Neural architecture search<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/,
+    );
+    expect(more.page).toMatch(
+      /<h2 id="llm-serving"><a href="\/topics\/llm-serving">LLM serving<\/a> <span class="muted count">· \d+ more<\/span><\/h2>/,
+    );
     for (const title of more.titles) expect(html).not.toContain(`>${title}<`);
 
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
@@ -209,8 +256,12 @@ describe('the public web copy of a digest', () => {
 
 describe('abstracts', () => {
   it('are shown as the text their LaTeX prints, still escaped: topic page, email, web copy and feed', async () => {
-    const abstract = 'We sort spiking events in $\\mathcal{O}(n)$ time with <b>bold</b> neurons \\& {BERT}, at $\\alpha \\leq 0.5$.';
-    const { app, base } = await appWith([{ title: 'Linear-time sorting on spiking hardware', abstract, arxivId: '2611.00010' }], [ZEBRAFISH_TOPIC]);
+    const abstract =
+      'We sort spiking events in $\\mathcal{O}(n)$ time with <b>bold</b> neurons \\& {BERT}, at $\\alpha \\leq 0.5$.';
+    const { app, base } = await appWith(
+      [{ title: 'Linear-time sorting on spiking hardware', abstract, arxivId: '2611.00010' }],
+      [ZEBRAFISH_TOPIC],
+    );
     const shown = 'We sort spiking events in O(n) time with <b>bold</b> neurons & BERT, at α ≤ 0.5.';
     const escaped = 'We sort spiking events in O(n) time with &lt;b&gt;bold&lt;/b&gt; neurons &amp; BERT, at α ≤ 0.5.';
 
@@ -225,7 +276,9 @@ describe('abstracts', () => {
     }
     expect(text).toContain(`   ${shown}`);
 
-    const feed = (await (await fetch(`${base}/topics/zebrafish/feed.json`)).json()) as { items: { content_text?: string; summary?: string; content_html?: string }[] };
+    const feed = (await (await fetch(`${base}/topics/zebrafish/feed.json`)).json()) as {
+      items: { content_text?: string; summary?: string; content_html?: string }[];
+    };
     expect(JSON.stringify(feed.items[0])).toContain('O(n) time');
     expect(JSON.stringify(feed.items[0])).not.toContain('mathcal');
   });

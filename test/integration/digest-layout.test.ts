@@ -23,7 +23,10 @@ async function sampleDay(slots: number, files = [SAMPLE_PAGE]) {
   const clock = fixedClock('2026-11-25T06:00:00Z');
   const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, DIGEST_MAX_PAPERS: String(slots) } });
   for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
-  await app.store.saveTopic({ slug: 'detection', name: 'Object detection', query: '"object detection" OR detector' }, clock().toISOString());
+  await app.store.saveTopic(
+    { slug: 'detection', name: 'Object detection', query: '"object detection" OR detector' },
+    clock().toISOString(),
+  );
   await app.ingester.ingestFiles(files);
   const server = createServer(app);
   const base = await server.listen({ port: 0, host: '127.0.0.1' });
@@ -121,7 +124,7 @@ describe('a digest of several topics', () => {
     expect(text).toContain(`${d.shown} of ${d.total} papers`);
   });
 
-  it("counts in each section what the \"more\" page lists under its topic, so the email and the page agree", async () => {
+  it('counts in each section what the "more" page lists under its topic, so the email and the page agree', async () => {
     const { app, base } = await sampleDay(6);
     const digest = await frozen(app, ['nas', 'llm-serving', 'detection']);
     const { html } = await received(app, digest);
@@ -129,7 +132,11 @@ describe('a digest of several topics', () => {
     const page = await (await fetch(`${base}/digests/${digest.id}/more`)).text();
     // The more page: per topic, a heading with its count and the papers listed under it.
     const onPage = new Map(
-      [...page.matchAll(/<h2 id="([^"]+)">[\s\S]*?· (\d+|nothing) more<\/span><\/h2>\s*<ul class="plain">([\s\S]*?)<\/ul>/g)].map((m) => [
+      [
+        ...page.matchAll(
+          /<h2 id="([^"]+)">[\s\S]*?· (\d+|nothing) more<\/span><\/h2>\s*<ul class="plain">([\s\S]*?)<\/ul>/g,
+        ),
+      ].map((m) => [
         m[1],
         { count: m[2] === 'nothing' ? 0 : Number(m[2]), listed: (m[3]!.match(/<article>/g) ?? []).length },
       ]),
@@ -140,7 +147,10 @@ describe('a digest of several topics', () => {
       expect(there.listed).toBe(there.count);
       expect(s.total - s.shown).toBe(there.count);
       if (there.count > 0) {
-        expect(s.more).toEqual({ count: there.count, href: `https://papers.example.org/digests/${digest.id}/more#${s.slug}` });
+        expect(s.more).toEqual({
+          count: there.count,
+          href: `https://papers.example.org/digests/${digest.id}/more#${s.slug}`,
+        });
       } else {
         expect(s.more).toBeUndefined();
       }
@@ -155,8 +165,15 @@ describe('each paper in a digest', () => {
   it('links to its abstract page, PDF, code and Daily Papers page where known, and says what its sources say', async () => {
     const clock = fixedClock('2026-11-25T06:00:00Z');
     const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
-    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' }, clock().toISOString());
-    await app.ingester.ingestFiles([`${FIXTURES}sources/hf-daily-2024-03-21.json`, `${FIXTURES}sources/arxiv-api-page1.xml`, `${FIXTURES}papers-tricky.json`]);
+    await app.store.saveTopic(
+      { slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' },
+      clock().toISOString(),
+    );
+    await app.ingester.ingestFiles([
+      `${FIXTURES}sources/hf-daily-2024-03-21.json`,
+      `${FIXTURES}sources/arxiv-api-page1.xml`,
+      `${FIXTURES}papers-tricky.json`,
+    ]);
     const { html, text } = await received(app, await frozen(app, ['lm']));
     const papers = readDigest(html).papers;
     const entry = (start: string) => papers.find((p) => p.title.startsWith(start))!;
@@ -179,22 +196,39 @@ describe('each paper in a digest', () => {
     // No source gave a page: the title is not a link, and the search says it is a search.
     const unlinked = entry('Control characters in a NAS title');
     expect(unlinked.href).toBe('');
-    expect(unlinked.links).toEqual([{ text: 'search arXiv', href: 'https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title' }]);
+    expect(unlinked.links).toEqual([
+      {
+        text: 'search arXiv',
+        href: 'https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title',
+      },
+    ]);
     expect(unlinked.text).toContain('No page known: search arXiv');
     expect(html).not.toMatch(/<h3 class="title"[^>]*><a href="https:\/\/arxiv\.org\/search/);
 
     // The text part says the same.
-    expect(text).toMatch(/Quiet Reasoning[^\n]*\n {3}Eric Zelikman[^\n]*\n {3}published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes\n {3}https:\/\/arxiv\.org\/abs\/2403\.20001\n {3}PDF: https:\/\/arxiv\.org\/pdf\/2403\.20001\n {3}Code: https:\/\/github\.com\/example\/quiet-reasoning\n {3}Daily Papers: https:\/\/huggingface\.co\/papers\/2403\.20001\n/);
-    expect(text).toContain('   No page known; search arXiv: https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title');
+    expect(text).toMatch(
+      /Quiet Reasoning[^\n]*\n {3}Eric Zelikman[^\n]*\n {3}published 20 Mar 2024 · on Daily Papers 21 Mar 2024 · 57 upvotes\n {3}https:\/\/arxiv\.org\/abs\/2403\.20001\n {3}PDF: https:\/\/arxiv\.org\/pdf\/2403\.20001\n {3}Code: https:\/\/github\.com\/example\/quiet-reasoning\n {3}Daily Papers: https:\/\/huggingface\.co\/papers\/2403\.20001\n/,
+    );
+    expect(text).toContain(
+      '   No page known; search arXiv: https://arxiv.org/search/?query=Control+characters+in+a+NAS+title&searchtype=title',
+    );
   });
 
   it('are not called new when their sources date them all well before the edition: the heading names their days', async () => {
     const clock = fixedClock('2026-11-25T06:00:00Z');
     const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
-    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' }, clock().toISOString());
-    await app.ingester.ingestFiles([`${FIXTURES}sources/hf-daily-2024-03-21.json`, `${FIXTURES}sources/arxiv-api-page1.xml`]);
+    await app.store.saveTopic(
+      { slug: 'lm', name: 'Language models', query: '"language models" OR "neural architecture search" OR NAS' },
+      clock().toISOString(),
+    );
+    await app.ingester.ingestFiles([
+      `${FIXTURES}sources/hf-daily-2024-03-21.json`,
+      `${FIXTURES}sources/arxiv-api-page1.xml`,
+    ]);
     const digest = await frozen(app, ['lm']);
-    expect(digest.subject).toMatch(/^Language models: \d+ papers from (?:\d+–)?\d+ (?:Jan|Mar) (?:1999|2024) (?:– \d+ Mar 2024 )?· Wednesday, 25 November 2026$/);
+    expect(digest.subject).toMatch(
+      /^Language models: \d+ papers from (?:\d+–)?\d+ (?:Jan|Mar) (?:1999|2024) (?:– \d+ Mar 2024 )?· Wednesday, 25 November 2026$/,
+    );
     expect(digest.subject).not.toContain('new papers');
     const { html } = await received(app, digest);
     expect(html).toMatch(/Wednesday, 25 November 2026 · \d+ papers, from [^<]*2024<\/p>/);
@@ -202,10 +236,13 @@ describe('each paper in a digest', () => {
 });
 
 describe('the HTML part', () => {
-  it('of 25 papers with every link and fact stays under Gmail\'s clipping limit, all 25 shown', async () => {
+  it("of 25 papers with every link and fact stays under Gmail's clipping limit, all 25 shown", async () => {
     const clock = fixedClock('2026-11-25T06:00:00Z');
     const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
-    await app.store.saveTopic({ slug: 'lm', name: 'Language models', query: '"language models"' }, clock().toISOString());
+    await app.store.saveTopic(
+      { slug: 'lm', name: 'Language models', query: '"language models"' },
+      clock().toISOString(),
+    );
     // Long titles, the sample page's abstracts (1,300 to 1,900 characters, cut to 420), nine
     // authors, code, upvotes, an AI summary: the most a paper can take.
     const abstracts = parseDailyPage(readFileSync(SAMPLE_PAGE, 'utf8'), 'sample').papers.map((p) => p.abstract);
@@ -217,7 +254,8 @@ describe('the HTML part', () => {
         authors: Array.from({ length: 9 }, (_, k) => ({ name: `Author Number${k} Surname${i}` })),
         publishedAt: '2026-11-24T17:59:58.000Z',
         upvotes: 100 + i,
-        ai_summary: 'Sparse attention with cached keys lets language models reason over long contexts at a fraction of the cost.',
+        ai_summary:
+          'Sparse attention with cached keys lets language models reason over long contexts at a fraction of the cost.',
         githubRepo: `https://github.com/example/long-context-${i}`,
       },
       publishedAt: '2026-11-25T01:12:09.611Z',

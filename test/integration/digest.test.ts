@@ -13,7 +13,10 @@ const TRICKY = join(FIXTURES, 'papers-tricky.json');
 
 async function appWithTopic(clock = fixedClock('2026-11-25T06:00:00Z'), env: Record<string, string> = {}) {
   const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET, ...env } });
-  await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' }, clock().toISOString());
+  await app.store.saveTopic(
+    { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' },
+    clock().toISOString(),
+  );
   return { app, clock };
 }
 
@@ -96,8 +99,11 @@ describe('digest email', () => {
     expect((mail.to as AddressObject).value[0]?.address).toBe('ada@example.org');
     expect(mail.subject).toBe('Neural architecture search: 3 new papers · Wednesday, 25 November 2026');
     expect(mail.date?.toISOString()).toBe('2026-11-25T08:00:00.000Z');
-    const header = (name: string) => mail.headerLines.filter((h) => h.key === name).map((h) => h.line.replace(/\r\n\s+/g, ' '));
-    expect(header('list-id')).toEqual(['List-ID: "Paperboy: Neural architecture search" <nas.digests.papers.example.org>']);
+    const header = (name: string) =>
+      mail.headerLines.filter((h) => h.key === name).map((h) => h.line.replace(/\r\n\s+/g, ' '));
+    expect(header('list-id')).toEqual([
+      'List-ID: "Paperboy: Neural architecture search" <nas.digests.papers.example.org>',
+    ]);
     expect(header('list-unsubscribe')).toEqual([
       expect.stringMatching(/^List-Unsubscribe: <https:\/\/papers\.example\.org\/unsubscribe\/[\w-]+\.[\w-]+>$/),
     ]);
@@ -108,7 +114,14 @@ describe('digest email', () => {
   it('stays under 100 KB for the largest digest the sample papers can produce', async () => {
     const { app, clock } = await appWithTopic(fixedClock('2026-11-25T06:00:00Z'), { DIGEST_MAX_PAPERS: '200' });
     // A query every sample paper matches, with no limit on papers: the worst case.
-    await app.store.saveTopic({ slug: 'everything', name: 'Everything', query: 'model OR learning OR network OR method OR results OR performance OR approach OR propose' }, clock().toISOString());
+    await app.store.saveTopic(
+      {
+        slug: 'everything',
+        name: 'Everything',
+        query: 'model OR learning OR network OR method OR results OR performance OR approach OR propose',
+      },
+      clock().toISOString(),
+    );
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
     const digest = await frozen(app, ['everything'], '2026-11-25T08:00:00Z');
     const { html } = messageFor(app, digest);
@@ -130,7 +143,9 @@ describe('digest editions', () => {
     expect(again).toMatchObject({ status: 'existing', digest: { id: first.id, paperIds: first.paperIds } });
 
     // Nothing new the next day: no digest at all.
-    expect(await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-26T08:00:00Z') })).toMatchObject({ status: 'empty' });
+    expect(
+      await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-26T08:00:00Z') }),
+    ).toMatchObject({ status: 'empty' });
 
     clock.set('2026-11-26T10:00:00Z');
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
@@ -164,7 +179,12 @@ describe('digest labels', () => {
     const { app, clock } = await appWithTopic(fixedClock('2026-11-25T06:00:00Z'));
     await app.ingester.ingestFiles([TRICKY]);
     clock.set(MONDAY);
-    const result = await app.digests.freeze({ slugs: ['nas'], kind: 'week', at: new Date(MONDAY), variantSince: since });
+    const result = await app.digests.freeze({
+      slugs: ['nas'],
+      kind: 'week',
+      at: new Date(MONDAY),
+      variantSince: since,
+    });
     if (result.status === 'empty') throw new Error('expected a digest');
     return { app, digest: result.digest };
   }
@@ -178,7 +198,8 @@ describe('digest labels', () => {
     expect(mail.html).toContain('Week of 23–29 Nov 2026 · 3 papers</p>');
     expect(mail.text).toContain('Week of 23–29 Nov 2026 · 3 papers\n');
     // Nothing of the week the edition is sent in, which lies ahead of its readers.
-    for (const part of [digest.subject, String(mail.html), String(mail.text)]) expect(part).not.toMatch(/Week 49|30 Nov|6 Dec/);
+    for (const part of [digest.subject, String(mail.html), String(mail.text)])
+      expect(part).not.toMatch(/Week 49|30 Nov|6 Dec/);
   });
 
   it('give a catch-up edition, for a subscriber who missed the last one, its whole span', async () => {

@@ -14,7 +14,10 @@ async function serving(env?: Record<string, string>) {
   // Monotonic time as the feed cache sees it: stepped by the test, to cross the re-check bound.
   let elapsed = 0;
   const app = await testApp({ clock, env, elapsedMs: () => elapsed });
-  await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' }, clock().toISOString());
+  await app.store.saveTopic(
+    { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' },
+    clock().toISOString(),
+  );
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
   // Counts how often a feed is built (ranked), to see that cached answers skip it.
   let builds = 0;
@@ -54,7 +57,12 @@ describe('feeds under load', () => {
       expect(headerSet(cached)).toEqual(headerSet(first));
       expect(cached.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
-      const conditional: Record<string, string>[] = [{ 'if-none-match': etag }, { 'if-none-match': `W/${etag}` }, { 'if-none-match': `"other", ${etag}` }, { 'if-modified-since': lastModified }];
+      const conditional: Record<string, string>[] = [
+        { 'if-none-match': etag },
+        { 'if-none-match': `W/${etag}` },
+        { 'if-none-match': `"other", ${etag}` },
+        { 'if-modified-since': lastModified },
+      ];
       for (const headers of conditional) {
         const again = await fetch(`${base}${path}`, { headers });
         expect(again.status).toBe(304);
@@ -62,10 +70,14 @@ describe('feeds under load', () => {
         expect(await again.text()).toBe('');
       }
       // A stale validator gets the whole feed; If-None-Match wins over If-Modified-Since.
-      const stale = await fetch(`${base}${path}`, { headers: { 'if-none-match': '"stale"', 'if-modified-since': lastModified } });
+      const stale = await fetch(`${base}${path}`, {
+        headers: { 'if-none-match': '"stale"', 'if-modified-since': lastModified },
+      });
       expect(stale.status).toBe(200);
       expect(await stale.text()).toBe(body);
-      const older = await fetch(`${base}${path}`, { headers: { 'if-modified-since': new Date(Date.parse(lastModified) - 1000).toUTCString() } });
+      const older = await fetch(`${base}${path}`, {
+        headers: { 'if-modified-since': new Date(Date.parse(lastModified) - 1000).toUTCString() },
+      });
       expect(older.status).toBe(200);
     }
   });
@@ -102,7 +114,10 @@ describe('feeds under load', () => {
       expect(builds()).toBe(2);
 
       // A change made through this process's store shows at once, with no time passing.
-      await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: 'microcontrollers' }, clock().toISOString());
+      await app.store.saveTopic(
+        { slug: 'nas', name: 'Neural architecture search', query: 'microcontrollers' },
+        clock().toISOString(),
+      );
       const requeried = (await (await fetch(`${base}/topics/nas/feed.json`)).json()) as { items: { title: string }[] };
       expect(requeried.items.map((i) => i.title)).toEqual(['Tiny NAS for microcontrollers']);
       await app.ingester.ingestFiles([paperFile('Microcontrollers all the way down')]);
@@ -113,7 +128,10 @@ describe('feeds under load', () => {
   it('does not cache an unknown topic', async () => {
     const { app, base } = await serving();
     expect((await fetch(`${base}/topics/vit/feed.xml`)).status).toBe(404);
-    await app.store.saveTopic({ slug: 'vit', name: 'Vision transformers', query: 'transformer' }, app.clock().toISOString());
+    await app.store.saveTopic(
+      { slug: 'vit', name: 'Vision transformers', query: 'transformer' },
+      app.clock().toISOString(),
+    );
     expect((await fetch(`${base}/topics/vit/feed.xml`)).status).toBe(200);
   });
 });

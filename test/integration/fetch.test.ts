@@ -35,7 +35,9 @@ describe('fetching a source over real HTTP', () => {
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"v1"' });
     const first = await fetcher.get(server.url('/rss/cs.LG'));
     expect(first).toMatchObject({ notModified: false, etag: '"v1"' });
-    expect(first.notModified === false && Buffer.from(first.bytes).toString('utf8')).toContain('<title>cs.LG updates on arXiv.org</title>');
+    expect(first.notModified === false && Buffer.from(first.bytes).toString('utf8')).toContain(
+      '<title>cs.LG updates on arXiv.org</title>',
+    );
     const second = await fetcher.get(server.url('/rss/cs.LG'), { etag: '"v1"' });
     expect(second.notModified).toBe(true);
     const [a, b] = server.requests;
@@ -84,18 +86,27 @@ describe('fetching a source over real HTTP', () => {
     const { server, fetcher, time } = await setup();
     expect((await failure(fetcher.get(server.url('/missing')))).message).toMatch(/: HTTP 404$/);
     server.route('/later', { status: 503, headers: { 'retry-after': '3600' } });
-    expect((await failure(fetcher.get(server.url('/later')))).message).toMatch(/HTTP 503, and the server asks to wait 3600 s: giving up for this run$/);
+    expect((await failure(fetcher.get(server.url('/later')))).message).toMatch(
+      /HTTP 503, and the server asks to wait 3600 s: giving up for this run$/,
+    );
     expect(server.requests).toHaveLength(2);
     expect(time.sleeps).toEqual([]);
   });
 
   it('gives up on a slow answer after the timeout and retries it', async () => {
     const { server, fetcher } = await setup({ timeoutMs: 150 });
-    server.route('/slow', [{ fixture: 'hf-daily-2024-03-21.json', delayMs: 3_000 }, { fixture: 'hf-daily-2024-03-21.json' }]);
+    server.route('/slow', [
+      { fixture: 'hf-daily-2024-03-21.json', delayMs: 3_000 },
+      { fixture: 'hf-daily-2024-03-21.json' },
+    ]);
     const result = await fetcher.get(server.url('/slow'));
     expect(result).toMatchObject({ notModified: false, attempts: 2 });
     server.route('/slower', { body: '[]', delayMs: 3_000 });
-    const err = await failure(createFetcher({ ...CONFIG, timeoutMs: 150, retries: 0 }, { now: Date.now, sleep: async () => {} }).get(server.url('/slower')));
+    const err = await failure(
+      createFetcher({ ...CONFIG, timeoutMs: 150, retries: 0 }, { now: Date.now, sleep: async () => {} }).get(
+        server.url('/slower'),
+      ),
+    );
     expect(err.message).toMatch(/no complete answer within 150 ms \(after 1 attempts\)$/);
   });
 
@@ -113,7 +124,10 @@ describe('fetching a source over real HTTP', () => {
     server.route('/api/query', { fixture: 'arxiv-api-page1.xml' });
     const options = { minIntervalMs: 3_000, retryBody: isRateExceeded };
     // Asked for at once: the second must wait for the first and then for the gap.
-    await Promise.all([fetcher.get(server.url('/api/query?start=0'), options), fetcher.get(server.url('/api/query?start=3'), options)]);
+    await Promise.all([
+      fetcher.get(server.url('/api/query?start=0'), options),
+      fetcher.get(server.url('/api/query?start=3'), options),
+    ]);
     time.advance(500);
     await fetcher.get(server.url('/api/query?start=6'), options);
     const at = server.requests.map((r) => r.at);
@@ -127,10 +141,14 @@ describe('fetching a source over real HTTP', () => {
     const { server, fetcher, time } = await setup({ maxBytes: 100 * 1024 });
     server.route('/huge', { streamBytes: 600 * 1024 * 1024 });
     const announced = await failure(fetcher.get(server.url('/huge')));
-    expect(announced.message).toBe(`${server.url('/huge')}: the answer is 600 MB, more than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`);
+    expect(announced.message).toBe(
+      `${server.url('/huge')}: the answer is 600 MB, more than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`,
+    );
     server.route('/unannounced', { streamBytes: 600 * 1024 * 1024, noLength: true });
     const counted = await failure(fetcher.get(server.url('/unannounced')));
-    expect(counted.message).toBe(`${server.url('/unannounced')}: the answer is larger than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`);
+    expect(counted.message).toBe(
+      `${server.url('/unannounced')}: the answer is larger than the 100 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`,
+    );
     // Asked once each, never retried, and the bodies were not read to their end.
     expect(server.requestsTo('/huge')).toHaveLength(1);
     expect(server.requestsTo('/unannounced')).toHaveLength(1);
@@ -145,7 +163,10 @@ describe('fetching a source over real HTTP', () => {
 
   it('treats arXiv\'s 200 "Rate exceeded." as an overload: waits and asks again', async () => {
     const { server, fetcher, time } = await setup();
-    server.route('/api/query', [{ fixture: 'arxiv-rate-exceeded.txt', type: 'text/plain' }, { fixture: 'arxiv-api-page2.xml' }]);
+    server.route('/api/query', [
+      { fixture: 'arxiv-rate-exceeded.txt', type: 'text/plain' },
+      { fixture: 'arxiv-api-page2.xml' },
+    ]);
     const result = await fetcher.get(server.url('/api/query'), { minIntervalMs: 3_000, retryBody: isRateExceeded });
     expect(result).toMatchObject({ notModified: false, attempts: 2 });
     expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(3_000);
@@ -157,7 +178,9 @@ describe('fetching a source over real HTTP', () => {
     server.route('/private', { status: 403, body: 'no' });
     const url = server.url('/private?api_key=XYZ&page=2').replace('http://', 'http://user:p%40ss@');
     const err = await failure(fetcher.get(url));
-    expect(server.requestsTo('/private')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
+    expect(server.requestsTo('/private')[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    );
     expect(err.message).toBe(`${server.base.replace('http://', 'http://***@')}/private?api_key=***&page=2: HTTP 403`);
     expect(err.url).not.toMatch(/p%40ss|XYZ/);
   });

@@ -37,7 +37,7 @@ describe('ingest into a real SQLite file', () => {
     const path = app.config.database.kind === 'sqlite' ? app.config.database.path : '';
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
   });
 
@@ -50,7 +50,9 @@ describe('ingest into a real SQLite file', () => {
     writeFileSync(v1, JSON.stringify({ papers: [{ title: 'A Paper', abstract: 'First.', arxivId: '2403.00001v1' }] }));
     writeFileSync(
       v2,
-      JSON.stringify({ papers: [{ title: 'A Paper', abstract: 'Revised.', arxivId: '2403.00001v2', authors: ['Ada'] }] }),
+      JSON.stringify({
+        papers: [{ title: 'A Paper', abstract: 'Revised.', arxivId: '2403.00001v2', authors: ['Ada'] }],
+      }),
     );
     await app.ingester.ingestFiles([v1]);
     clock.set('2026-11-26T06:00:00Z');
@@ -82,7 +84,12 @@ describe('ingest into a real SQLite file', () => {
     const title = 'Schrödinger Bridges for Naïve Bayes: ±1 Bit of µ-Calculus';
     const server = await startFixtureServer();
     // The same Latin-1 bytes without their declaration: only the server's charset says what they are.
-    const undeclared = Buffer.from(fixtureBytes('feed-latin1.rss.xml').toString('latin1').replace(/^<\?xml[^>]*>\n/, ''), 'latin1');
+    const undeclared = Buffer.from(
+      fixtureBytes('feed-latin1.rss.xml')
+        .toString('latin1')
+        .replace(/^<\?xml[^>]*>\n/, ''),
+      'latin1',
+    );
     server.route('/lab.rss', { bytes: undeclared, type: 'application/rss+xml; charset=ISO-8859-1' });
     const report = await app.ingester.ingestFiles([`${FIXTURES}sources/feed-latin1.rss.xml`, server.url('/lab.rss')]);
     expect(report.files.map((f) => f.warnings)).toEqual([[], []]);
@@ -94,19 +101,39 @@ describe('ingest into a real SQLite file', () => {
   it('stores a file that is not UTF-8, and says how many characters were replaced and where, in the report and the run', async () => {
     const app = await testApp();
     const file = join(tempDir(), 'page-latin1.txt');
-    writeFileSync(file, Buffer.from(readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace('Quiet Reasoning', 'Quiet Reasoning à la Zürich'), 'latin1'));
+    writeFileSync(
+      file,
+      Buffer.from(
+        readFileSync(`${FIXTURES}sources/daily-page.txt`, 'utf8').replace(
+          'Quiet Reasoning',
+          'Quiet Reasoning à la Zürich',
+        ),
+        'latin1',
+      ),
+    );
     const report = await app.ingester.ingestFiles([file]);
     const warning = `${file}: 2 characters could not be read as UTF-8 and became "\uFFFD", the first at line 11, column 17 (an encoding the source does not declare?)`;
     expect(report.files[0]?.warnings).toEqual([warning]);
     const [run] = await app.store.listRuns({ limit: 1 });
-    expect(run).toMatchObject({ job: 'ingest', outcome: 'ok', source: file, detail: { warnings: [warning], warningCount: 1 } });
-    expect((await app.store.listPapers({})).map((p) => p.title)).toContain('Quiet Reasoning \uFFFD la Z\uFFFDrich: Language Models Can Teach Themselves to Think Before Speaking');
+    expect(run).toMatchObject({
+      job: 'ingest',
+      outcome: 'ok',
+      source: file,
+      detail: { warnings: [warning], warningCount: 1 },
+    });
+    expect((await app.store.listPapers({})).map((p) => p.title)).toContain(
+      'Quiet Reasoning \uFFFD la Z\uFFFDrich: Language Models Can Teach Themselves to Think Before Speaking',
+    );
   });
 
   it('stores only the certain papers of a page with a lost abstract and a stray line, and records the lines it left out', async () => {
     const app = await testApp();
     const real = readFileSync(SAMPLE_PAGE, 'utf8');
-    const truth = new Map(parseDailyPage(real, 'x').papers.map(normalisePaperInput).map((p) => [p.title, p.abstract]));
+    const truth = new Map(
+      parseDailyPage(real, 'x')
+        .papers.map(normalisePaperInput)
+        .map((p) => [p.title, p.abstract]),
+    );
     const lines = real.split('\n');
     // The abstract after line 56 (paper 10's) is deleted; a stray line goes before paper 11's abstract.
     const lostTitle = lines[50] as string;
@@ -114,7 +141,19 @@ describe('ingest into a real SQLite file', () => {
     const file = join(tempDir(), 'edited.txt');
     writeFileSync(file, edited.join('\n'));
     const report = await app.ingester.ingestFiles([file]);
-    expect(report).toMatchObject({ added: 101, files: [{ papers: 101, warnings: [expect.stringMatching(new RegExp(`^${file}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57`))] }] });
+    expect(report).toMatchObject({
+      added: 101,
+      files: [
+        {
+          papers: 101,
+          warnings: [
+            expect.stringMatching(
+              new RegExp(`^${file}:51: 3 title lines in a row \\(lines 51, 53, 55\\) before the abstract at line 57`),
+            ),
+          ],
+        },
+      ],
+    });
     const stored = await app.store.listPapers({});
     expect(stored).toHaveLength(101);
     for (const p of stored) expect(p.abstract, p.title).toBe(truth.get(p.title));
@@ -155,12 +194,20 @@ describe('papers seen again', () => {
     const dir = tempDir();
     const one = join(dir, 'one.json');
     const two = join(dir, 'two.json');
-    writeFileSync(one, JSON.stringify({ papers: [
-      { title: 'Quantum kettles', abstract: 'Boiling water, slowly.', arxivId: '2403.00001v1' },
-      { title: 'Quantum kettles', abstract: 'Boiling water with qubits.', arxivId: '2403.00001v2' },
-      { title: 'Loud toasters', abstract: 'Bread and noise.' },
-    ] }));
-    writeFileSync(two, JSON.stringify({ papers: [{ title: 'Quantum kettles', abstract: 'Tea, finally.', arxivId: '2403.00001v3' }] }));
+    writeFileSync(
+      one,
+      JSON.stringify({
+        papers: [
+          { title: 'Quantum kettles', abstract: 'Boiling water, slowly.', arxivId: '2403.00001v1' },
+          { title: 'Quantum kettles', abstract: 'Boiling water with qubits.', arxivId: '2403.00001v2' },
+          { title: 'Loud toasters', abstract: 'Bread and noise.' },
+        ],
+      }),
+    );
+    writeFileSync(
+      two,
+      JSON.stringify({ papers: [{ title: 'Quantum kettles', abstract: 'Tea, finally.', arxivId: '2403.00001v3' }] }),
+    );
     const abstracts = async () => (await app.store.listPapers({})).map((p) => [p.title, p.abstract, p.version]);
     await app.ingester.ingestFiles([one]);
     expect(await abstracts()).toEqual([

@@ -17,7 +17,11 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
     messageId: 'delivery-7@papers.example.org',
     text: 'Two papers.\nUnsubscribe: https://papers.example.org/unsubscribe/t',
     html: '<p>Two papers.</p><a href="https://papers.example.org/unsubscribe/t">Unsubscribe</a>',
-    list: { id: 'nas.digests.papers.example.org', name: 'Paperboy: NAS', unsubscribeUrl: 'https://papers.example.org/unsubscribe/t' },
+    list: {
+      id: 'nas.digests.papers.example.org',
+      name: 'Paperboy: NAS',
+      unsubscribeUrl: 'https://papers.example.org/unsubscribe/t',
+    },
     ...overrides,
   };
 }
@@ -43,7 +47,9 @@ describe('mailers', () => {
     onTestFinished(() => mailer.close());
     const base = message();
     const result = await mailer.send(
-      message({ list: { ...base.list!, unsubscribeMailto: 'mailto:unsubscribe@papers.example.org?subject=unsubscribe' } }),
+      message({
+        list: { ...base.list!, unsubscribeMailto: 'mailto:unsubscribe@papers.example.org?subject=unsubscribe' },
+      }),
     );
     expect(result.response).toMatch(/^250/);
     expect(sink.messages).toHaveLength(1);

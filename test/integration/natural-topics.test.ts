@@ -13,7 +13,9 @@ import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 
 // Topics as subscribers type them, through the whole app: the sample papers ingested, a topic
 // saved as the CLI and the admin API save it, a day's digest frozen and the topic's feed read.
 const AT = '2026-11-25T06:00:00Z';
-const compression = new Set(judgementsFile.topics.find((t) => t.slug === 'model-compression')!.judgements.map((j) => j.id));
+const compression = new Set(
+  judgementsFile.topics.find((t) => t.slug === 'model-compression')!.judgements.map((j) => j.id),
+);
 
 async function openApp(config: Config): Promise<App> {
   return createApp(config, { clock: fixedClock(AT), logger: silentLogger });
@@ -59,7 +61,10 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     const app = await openApp(config);
     try {
       expect(app.store.schema.applied).toBe(3);
-      expect(await app.store.getTopic('old-llm')).toMatchObject({ query: 'language model serving', syntax: 'all-words' });
+      expect(await app.store.getTopic('old-llm')).toMatchObject({
+        query: 'language model serving',
+        syntax: 'all-words',
+      });
       // The same words saved now: a natural topic.
       await app.store.saveTopic(validateTopic('new-llm', 'language model serving'), AT);
       const strict = await digestPapers(app, 'old-llm');
@@ -90,7 +95,10 @@ describe('topics typed in natural words', () => {
       const onTopic = picked.slice(0, 10).filter((id) => compression.has(id));
       expect(onTopic.length).toBeGreaterThanOrEqual(7);
       // A paper on quantization alone is found: the list's items are examples, any one will do.
-      const quantization = (await app.store.getPapers(picked)).filter((p) => /quantiz/i.test(`${p.title} ${p.abstract}`) && !/prun|low-rank|compress/i.test(`${p.title} ${p.abstract}`));
+      const quantization = (await app.store.getPapers(picked)).filter(
+        (p) =>
+          /quantiz/i.test(`${p.title} ${p.abstract}`) && !/prun|low-rank|compress/i.test(`${p.title} ${p.abstract}`),
+      );
       expect(quantization.length).toBeGreaterThan(0);
 
       const view = await app.feeds.topicView('compression');
@@ -121,10 +129,21 @@ describe('topics typed in natural words', () => {
       const clock = fixedClock('2026-11-26T06:00:00Z');
       const next = await createApp(config, { clock, logger: silentLogger });
       try {
-        const abstract = 'We measure energy use on tiny devices across boards, sensors, radios, batteries and workloads over a year in the field, and with one model of each board.';
-        await next.store.upsertPapers([{ title: 'Energy on tiny devices', abstract, authors: ['Ada Lovelace'] }], clock().toISOString());
-        await next.store.saveTopic(validateTopic('compression', 'model compression (pruning, quantization, low-rank)'), clock().toISOString());
-        const result = await next.digests.freeze({ slugs: ['compression'], kind: 'day', at: new Date('2026-11-26T08:00:00Z') });
+        const abstract =
+          'We measure energy use on tiny devices across boards, sensors, radios, batteries and workloads over a year in the field, and with one model of each board.';
+        await next.store.upsertPapers(
+          [{ title: 'Energy on tiny devices', abstract, authors: ['Ada Lovelace'] }],
+          clock().toISOString(),
+        );
+        await next.store.saveTopic(
+          validateTopic('compression', 'model compression (pruning, quantization, low-rank)'),
+          clock().toISOString(),
+        );
+        const result = await next.digests.freeze({
+          slugs: ['compression'],
+          kind: 'day',
+          at: new Date('2026-11-26T08:00:00Z'),
+        });
         expect(result.status).not.toBe('empty');
         if (result.status !== 'empty') expect(result.digest.paperIds).toHaveLength(1);
       } finally {
@@ -135,7 +154,10 @@ describe('topics typed in natural words', () => {
     }
   });
 
-  it('a topic stored before natural queries keeps requiring every word after the upgrade (SQLite)', storedTopicsKeepTheirMeaning(testConfig, sqliteDowngrade));
+  it(
+    'a topic stored before natural queries keeps requiring every word after the upgrade (SQLite)',
+    storedTopicsKeepTheirMeaning(testConfig, sqliteDowngrade),
+  );
 
   it.skipIf(!postgresAvailable())(
     'a topic stored before natural queries keeps requiring every word after the upgrade (PostgreSQL)',

@@ -16,14 +16,19 @@ async function planningApp(env: Record<string, string> = {}) {
   for (const t of TOPICS) await app.store.saveTopic(t, clock().toISOString());
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
   const add = async (email: string, timezone: string, hour: number, frequency = 'daily') =>
-    (await app.subscriptions.addByOperator({ email, topics: ['nas'], timezone, hour, frequency }, { confirmed: true }, { source: 'test' }))
-      .subscriber!;
+    (
+      await app.subscriptions.addByOperator(
+        { email, topics: ['nas'], timezone, hour, frequency },
+        { confirmed: true },
+        { source: 'test' },
+      )
+    ).subscriber!;
   return { app, clock, add };
 }
 
 const at = (iso: string) => new Date(iso);
 
-describe('planning at each subscriber\'s local hour', () => {
+describe("planning at each subscriber's local hour", () => {
   it('plans Tokyo and Berlin at their own 08:00, once each, sharing one digest of the day', async () => {
     const { app, clock, add } = await planningApp();
     await add('tokyo@example.org', 'Asia/Tokyo', 8);
@@ -35,23 +40,40 @@ describe('planning at each subscriber\'s local hour', () => {
     await app.ingester.ingestFiles([join(FIXTURES, 'papers-tricky.json')]);
     expect(await app.planner.plan(at('2026-11-24T22:59:00Z'))).toMatchObject({ due: 0 });
     // 08:00 in Tokyo on 25 November.
-    expect(await app.planner.plan(at('2026-11-24T23:00:00Z'))).toMatchObject({ due: 1, digestsCreated: 1, deliveriesCreated: 1 });
+    expect(await app.planner.plan(at('2026-11-24T23:00:00Z'))).toMatchObject({
+      due: 1,
+      digestsCreated: 1,
+      deliveriesCreated: 1,
+    });
     expect(await app.planner.plan(at('2026-11-25T06:59:00Z'))).toMatchObject({ due: 0 });
     // 08:00 in Berlin: the same edition of 25 November.
-    expect(await app.planner.plan(at('2026-11-25T07:00:00Z'))).toMatchObject({ due: 1, digestsCreated: 0, deliveriesCreated: 1 });
+    expect(await app.planner.plan(at('2026-11-25T07:00:00Z'))).toMatchObject({
+      due: 1,
+      digestsCreated: 0,
+      deliveriesCreated: 1,
+    });
     expect(await app.planner.plan(at('2026-11-25T12:00:00Z'))).toMatchObject({ due: 0, deliveriesCreated: 0 });
     const rows = await app.store.listDeliveries({ limit: 10 });
     expect(rows).toHaveLength(2);
     const [nov25] = await app.store.listDigests({ limit: 1 });
     expect(nov25?.period.key).toBe('2026-11-25');
-    expect(rows.filter((d) => d.digestId === nov25?.id).map((d) => d.email).sort()).toEqual(['berlin@example.org', 'tokyo@example.org']);
+    expect(
+      rows
+        .filter((d) => d.digestId === nov25?.id)
+        .map((d) => d.email)
+        .sort(),
+    ).toEqual(['berlin@example.org', 'tokyo@example.org']);
   });
 
   it('catches up after downtime: a send hour that passed while down is planned when it comes back', async () => {
     const { app, add } = await planningApp();
     await add('berlin@example.org', 'Europe/Berlin', 8);
     // Down from before 07:00 UTC until 19:00 UTC.
-    expect(await app.planner.plan(at('2026-11-25T19:00:00Z'))).toMatchObject({ due: 1, deliveriesCreated: 1, tooLate: 0 });
+    expect(await app.planner.plan(at('2026-11-25T19:00:00Z'))).toMatchObject({
+      due: 1,
+      deliveriesCreated: 1,
+      tooLate: 0,
+    });
   });
 
   it('skips a period that is later than MAX_LATE_HOURS; its papers go into the next edition', async () => {
@@ -61,7 +83,11 @@ describe('planning at each subscriber\'s local hour', () => {
     clock.set('2026-11-25T10:00:00Z');
     await app.ingester.ingestFiles([join(FIXTURES, 'papers-tricky.json')]);
     // Down from before 07:00 UTC on the 26th until 19:00: twelve hours late.
-    expect(await app.planner.plan(at('2026-11-26T19:00:00Z'))).toMatchObject({ due: 0, tooLate: 1, deliveriesCreated: 0 });
+    expect(await app.planner.plan(at('2026-11-26T19:00:00Z'))).toMatchObject({
+      due: 0,
+      tooLate: 1,
+      deliveriesCreated: 0,
+    });
     expect(await app.planner.plan(at('2026-11-27T07:05:00Z'))).toMatchObject({ due: 1, deliveriesCreated: 1 });
     const [latest] = await app.store.listDigests({ limit: 1 });
     expect(latest?.period.key).toBe('2026-11-27');
@@ -85,10 +111,16 @@ describe('planning at each subscriber\'s local hour', () => {
     try {
       const now = app.clock().toISOString();
       expect(await other.store.acquireLease('planner', 'someone-else', now, '2026-11-24T22:05:00.000Z')).toBe(true);
-      expect(await app.planner.plan(at('2026-11-25T07:30:00Z'))).toMatchObject({ busy: 'another process is planning', deliveriesCreated: 0 });
+      expect(await app.planner.plan(at('2026-11-25T07:30:00Z'))).toMatchObject({
+        busy: 'another process is planning',
+        deliveriesCreated: 0,
+      });
       await other.store.releaseLease('planner', 'someone-else');
       // Planned from both at once: the lease and the unique keys leave one delivery.
-      const both = await Promise.all([app.planner.plan(at('2026-11-25T07:30:00Z')), other.planner.plan(at('2026-11-25T07:30:00Z'))]);
+      const both = await Promise.all([
+        app.planner.plan(at('2026-11-25T07:30:00Z')),
+        other.planner.plan(at('2026-11-25T07:30:00Z')),
+      ]);
       expect(both.reduce((n, r) => n + r.deliveriesCreated, 0)).toBe(1);
       expect(await app.store.listDeliveries({ limit: 10 })).toHaveLength(1);
     } finally {
@@ -134,7 +166,8 @@ describe('planning at each subscriber\'s local hour', () => {
       await add('utc-overdue@example.org', 'UTC', 7);
       const now = at('2026-11-25T07:45:00Z');
       const all = await nextSends(app.store, loadConfig({}), now);
-      const view = (sends: { subscriber: { email: string }; due: { sendAt: Date } }[]) => sends.map((s) => [s.subscriber.email, s.due.sendAt.toISOString()]);
+      const view = (sends: { subscriber: { email: string }; due: { sendAt: Date } }[]) =>
+        sends.map((s) => [s.subscriber.email, s.due.sendAt.toISOString()]);
       expect(view(all)).toEqual([
         ['overdue@example.org', '2026-11-25T07:00:00.000Z'],
         ['utc-overdue@example.org', '2026-11-25T07:00:00.000Z'],
@@ -158,7 +191,11 @@ describe('never the same paper twice', () => {
     const { app, clock, add } = await planningApp();
     const berlin = await add('berlin@example.org', 'Europe/Berlin', 8);
     const utc = await add('utc@example.org', 'UTC', 8);
-    await app.subscriptions.savePreferences(berlin, { topics: ['nas', 'llm-serving'], timezone: 'Europe/Berlin', hour: 8 }, { source: 'test' });
+    await app.subscriptions.savePreferences(
+      berlin,
+      { topics: ['nas', 'llm-serving'], timezone: 'Europe/Berlin', hour: 8 },
+      { source: 'test' },
+    );
     const dir = tempDir();
     const newPaper = (name: string, title: string) => {
       const file = join(dir, name);
@@ -172,7 +209,11 @@ describe('never the same paper twice', () => {
     await app.planner.plan(at('2026-11-25T08:00:00Z')); // UTC: {nas}, which includes the 07:30 paper
 
     // The UTC subscriber moves to Berlin's topics.
-    await app.subscriptions.savePreferences((await app.store.getSubscriber(utc.id))!, { topics: ['llm-serving', 'nas'], timezone: 'UTC', hour: 8 }, { source: 'test' });
+    await app.subscriptions.savePreferences(
+      (await app.store.getSubscriber(utc.id))!,
+      { topics: ['llm-serving', 'nas'], timezone: 'UTC', hour: 8 },
+      { source: 'test' },
+    );
     clock.set('2026-11-25T12:00:00Z');
     await app.ingester.ingestFiles([newPaper('b.json', 'NAS paper seen at noon')]);
     await app.planner.plan(at('2026-11-26T07:00:00Z')); // Berlin's next edition: the 07:30 and noon papers

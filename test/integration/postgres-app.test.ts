@@ -8,18 +8,30 @@ import { postgresAvailable } from '../helpers/system.js';
 
 describe('DATABASE_URL=postgres://…', () => {
   it('is read with its schema, pool size and lock timeout, and a bad schema name is refused by name', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://pb@db.example.org/paperboy', DATABASE_SCHEMA: 'mail_2', DATABASE_POOL_SIZE: '4' }).database).toEqual({
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://pb@db.example.org/paperboy',
+        DATABASE_SCHEMA: 'mail_2',
+        DATABASE_POOL_SIZE: '4',
+      }).database,
+    ).toEqual({
       kind: 'postgres',
       url: 'postgres://pb@db.example.org/paperboy',
       schema: 'mail_2',
       poolSize: 4,
       lockTimeoutMs: 60000,
     });
-    expect(loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_LOCK_TIMEOUT_MS: '250' }).database.lockTimeoutMs).toBe(250);
-    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0' })).toThrow('DATABASE_LOCK_TIMEOUT_MS=0 is not a whole number between 1 and 600000');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_LOCK_TIMEOUT_MS: '250' }).database.lockTimeoutMs,
+    ).toBe(250);
+    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0' })).toThrow(
+      'DATABASE_LOCK_TIMEOUT_MS=0 is not a whole number between 1 and 600000',
+    );
     expect(loadConfig({ DATABASE_URL: 'postgresql://pb@db/x' }).delivery.claimBatch).toBe(4);
     expect(loadConfig({}).delivery.claimBatch).toBe(1);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_SCHEMA: 'x; DROP TABLE y' })).toThrow(/^DATABASE_SCHEMA=.* is not a schema name/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_SCHEMA: 'x; DROP TABLE y' })).toThrow(
+      /^DATABASE_SCHEMA=.* is not a schema name/,
+    );
   });
 });
 
@@ -37,7 +49,9 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
       ['ada@example.org', 1],
       ['bob@example.org', 1],
     ]);
-    const ada = (await app.store.listDeliveries({ status: 'sent', limit: 5 })).find((d) => d.email === 'ada@example.org')!;
+    const ada = (await app.store.listDeliveries({ status: 'sent', limit: 5 })).find(
+      (d) => d.email === 'ada@example.org',
+    )!;
     expect(sink.messages.find((m) => m.envelopeTo[0] === 'ada@example.org')?.mail.messageId).toBe(`<${ada.messageId}>`);
     expect(await app.deliverer.run({ maxWaitMs: 0 })).toMatchObject({ sent: 0 });
   });
@@ -51,7 +65,10 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
     // One planning time for both: each test app's clock starts at its own creation.
     const at = first.clock();
     const reports = await Promise.all([first.planner.plan(at), second.planner.plan(at)]);
-    expect(reports.reduce((n, r) => n + r.deliveriesCreated, 0), JSON.stringify(reports)).toBe(2);
+    expect(
+      reports.reduce((n, r) => n + r.deliveriesCreated, 0),
+      JSON.stringify(reports),
+    ).toBe(2);
     expect(reports.filter((r) => r.deliveriesCreated > 0)).toHaveLength(1);
     // Both deliver at once: each row goes to one of them.
     const runs = await Promise.all([first.deliverer.run({ maxWaitMs: 0 }), second.deliverer.run({ maxWaitMs: 0 })]);
@@ -61,8 +78,19 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
 
   it('gives back the rows a paused run claimed but never tried, without counting an attempt', async () => {
     const port = await freePort();
-    const app = await deliveryApp(`smtp://127.0.0.1:${port}`, { ...freshSchema().env, DELIVERY_PAUSE_AFTER_FAILURES: '3', DELIVERY_CLAIM_BATCH: '5' });
-    await confirmed(app, ['a@example.org', 'b@example.org', 'c@example.org', 'd@example.org', 'e@example.org', 'f@example.org']);
+    const app = await deliveryApp(`smtp://127.0.0.1:${port}`, {
+      ...freshSchema().env,
+      DELIVERY_PAUSE_AFTER_FAILURES: '3',
+      DELIVERY_CLAIM_BATCH: '5',
+    });
+    await confirmed(app, [
+      'a@example.org',
+      'b@example.org',
+      'c@example.org',
+      'd@example.org',
+      'e@example.org',
+      'f@example.org',
+    ]);
     await app.planner.plan(app.clock());
     const down = await app.deliverer.run({ maxWaitMs: 0 });
     // Pauses at the third failure in a row; an attempt already in flight on another connection
@@ -79,7 +107,9 @@ describe.skipIf(!postgresAvailable())('Paperboy on PostgreSQL', () => {
   it('says which database it could not open, without the password', async () => {
     const { createApp } = await import('../../src/app.js');
     const config = loadConfig({ DATABASE_URL: 'postgres://postgres:s3cret@127.0.0.1:1/test' }, tempDir());
-    await expect(createApp(config)).rejects.toThrow(/^cannot open the PostgreSQL database at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
+    await expect(createApp(config)).rejects.toThrow(
+      /^cannot open the PostgreSQL database at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    );
     await expect(createApp(config)).rejects.not.toThrow(/s3cret/);
   });
 });

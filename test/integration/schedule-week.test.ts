@@ -17,8 +17,23 @@ const SUBSCRIBERS = [
   { name: 'kathmandu', timezone: 'Asia/Kathmandu', hour: 9 }, // UTC+05:45
 ];
 
-const METHODS = ['Evolutionary', 'Differentiable', 'Predictor-based', 'One-shot', 'Zero-cost', 'Bayesian', 'Hardware-aware'];
-const FIELDS = ['speech recognition', 'graph learning', 'tabular data', 'point clouds', 'machine translation', 'video understanding'];
+const METHODS = [
+  'Evolutionary',
+  'Differentiable',
+  'Predictor-based',
+  'One-shot',
+  'Zero-cost',
+  'Bayesian',
+  'Hardware-aware',
+];
+const FIELDS = [
+  'speech recognition',
+  'graph learning',
+  'tabular data',
+  'point clouds',
+  'machine translation',
+  'video understanding',
+];
 
 async function weekApp() {
   const clock = fixedClock(new Date(START).toISOString());
@@ -45,7 +60,12 @@ async function arrivePaper(app: App, at: number) {
   const method = METHODS[n % METHODS.length]!;
   const field = FIELDS[Math.floor(n / METHODS.length) % FIELDS.length]!;
   await app.store.upsertPapers(
-    [paperInput({ title: `${method} neural architecture search for ${field} (${n})`, abstract: `We search architectures for ${field} with a ${method.toLowerCase()} strategy; study ${n}.` })],
+    [
+      paperInput({
+        title: `${method} neural architecture search for ${field} (${n})`,
+        abstract: `We search architectures for ${field} with a ${method.toLowerCase()} strategy; study ${n}.`,
+      }),
+    ],
     new Date(at).toISOString(),
   );
 }
@@ -95,7 +115,9 @@ async function expectEveryPaperOnce(app: App, subscriberId: string) {
   expect(new Set(received).size).toBe(received.length);
   const from = digests[0]!.windowStart;
   const to = digests.at(-1)!.cutoffAt;
-  const expected = (await app.store.listPapers({ since: from })).filter((p) => p.firstSeenAt > from && p.firstSeenAt <= to);
+  const expected = (await app.store.listPapers({ since: from })).filter(
+    (p) => p.firstSeenAt > from && p.firstSeenAt <= to,
+  );
   expect(received.sort()).toEqual(expected.map((p) => p.id).sort());
 }
 
@@ -109,8 +131,12 @@ describe('a simulated week, hour by hour', () => {
     expect(await table(app, ids)).toEqual({
       'tokyo-daily@example.org': ['20', '21', '22', '23', '24', '25', '26'].map((d) => `2026-10-${d} @ 10-${d} 08:00`),
       'berlin-daily@example.org': ['19', '20', '21', '22', '23', '24', '25'].map((d) => `2026-10-${d} @ 10-${d} 08:00`),
-      'new-york-daily@example.org': ['19', '20', '21', '22', '23', '24', '25'].map((d) => `2026-10-${d} @ 10-${d} 07:00`),
-      'kathmandu-daily@example.org': ['19', '20', '21', '22', '23', '24', '25'].map((d) => `2026-10-${d} @ 10-${d} 09:45`),
+      'new-york-daily@example.org': ['19', '20', '21', '22', '23', '24', '25'].map(
+        (d) => `2026-10-${d} @ 10-${d} 07:00`,
+      ),
+      'kathmandu-daily@example.org': ['19', '20', '21', '22', '23', '24', '25'].map(
+        (d) => `2026-10-${d} @ 10-${d} 09:45`,
+      ),
       'tokyo-weekly@example.org': ['2026-W44 @ 10-26 08:00'],
       'berlin-weekly@example.org': ['2026-W43 @ 10-19 08:00'],
       'new-york-weekly@example.org': ['2026-W43 @ 10-19 07:00'],
@@ -130,7 +156,11 @@ describe('a simulated week, hour by hour', () => {
     expect(named['kathmandu-weekly@example.org']).toEqual(['Week of 12–18 Oct 2026']);
     expect(named['tokyo-weekly@example.org']).toEqual(['Week of 19–25 Oct 2026']);
     // A daily digest is dated the day it goes out in its subscribers' zone.
-    expect(named['berlin-daily@example.org']).toEqual(['19', '20', '21', '22', '23', '24', '25'].map((d) => expect.stringMatching(new RegExp(`^\\w+day, ${d} October 2026$`))));
+    expect(named['berlin-daily@example.org']).toEqual(
+      ['19', '20', '21', '22', '23', '24', '25'].map((d) =>
+        expect.stringMatching(new RegExp(`^\\w+day, ${d} October 2026$`)),
+      ),
+    );
   });
 
   it('catches up after a 30-hour outage: one digest for the missed time, no paper lost or repeated', async () => {

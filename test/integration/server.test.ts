@@ -7,7 +7,10 @@ import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 async function running() {
   const clock = fixedClock('2026-11-25T06:00:00Z');
   const app = await testApp({ clock });
-  await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' }, clock().toISOString());
+  await app.store.saveTopic(
+    { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' },
+    clock().toISOString(),
+  );
   await app.ingester.ingestFiles([SAMPLE_PAGE, join(FIXTURES, 'papers-tricky.json')]);
   const result = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
   if (result.status === 'empty') throw new Error('expected a digest');
@@ -24,9 +27,15 @@ describe('HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await res.text();
-    expect(html).toContain('<link rel="alternate" type="application/rss+xml" title="Paperboy: new papers (RSS)" href="https://papers.example.org/feed.xml">');
-    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Paperboy: new papers (Atom)" href="https://papers.example.org/feed.atom">');
-    expect(html).toContain('<link rel="alternate" type="application/feed+json" title="Paperboy: new papers (JSON Feed)" href="https://papers.example.org/feed.json">');
+    expect(html).toContain(
+      '<link rel="alternate" type="application/rss+xml" title="Paperboy: new papers (RSS)" href="https://papers.example.org/feed.xml">',
+    );
+    expect(html).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="Paperboy: new papers (Atom)" href="https://papers.example.org/feed.atom">',
+    );
+    expect(html).toContain(
+      '<link rel="alternate" type="application/feed+json" title="Paperboy: new papers (JSON Feed)" href="https://papers.example.org/feed.json">',
+    );
     expect(html).toContain('href="/topics/nas"');
     expect(html).toContain('href="/topics/nas/feed.xml"');
     expect(html).toContain(`href="/digests/${digest.id}"`);
@@ -74,10 +83,12 @@ describe('HTTP', () => {
     const html = await res.text();
     expect(html).toContain('&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Search &amp; Rescue');
     expect(html).not.toContain("<script>alert('x')</script>");
-    expect(html).toContain('<link rel="alternate" type="application/atom+xml" title="Paperboy: Neural architecture search (Atom)" href="https://papers.example.org/topics/nas/feed.atom">');
+    expect(html).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="Paperboy: Neural architecture search (Atom)" href="https://papers.example.org/topics/nas/feed.atom">',
+    );
   });
 
-  it('serves the web copy of a digest without anyone\'s personal links', async () => {
+  it("serves the web copy of a digest without anyone's personal links", async () => {
     const { base, digest } = await running();
     const res = await fetch(`${base}/digests/${digest.id}`);
     expect(res.status).toBe(200);

@@ -21,7 +21,13 @@ const T = Date.parse('2026-11-25T08:00:00Z');
 function processOn(store: Store, perSecond: number, perHour = 0) {
   const slots: number[] = [];
   const clock = () => new Date(T);
-  const limiter = createSharedRateLimiter({ store, perSecond, perHour, clock, sleep: async (ms) => void slots.push(T + ms) });
+  const limiter = createSharedRateLimiter({
+    store,
+    perSecond,
+    perHour,
+    clock,
+    sleep: async (ms) => void slots.push(T + ms),
+  });
   const take = async (n: number) => {
     for (let i = 0; i < n; i++) {
       const before = slots.length;
@@ -42,7 +48,12 @@ function sharedPace(open: TwoProcesses) {
     expect(all).toEqual(Array.from({ length: 10 }, (_, i) => T + i * 100));
     // Each process with its own in-process limiter would have sent its five in the first 400 ms.
     const alone: number[] = [];
-    const local = createRateLimiter({ perSecond: 10, perHour: 0, clock: () => new Date(T), sleep: async (ms) => void alone.push(T + ms) });
+    const local = createRateLimiter({
+      perSecond: 10,
+      perHour: 0,
+      clock: () => new Date(T),
+      sleep: async (ms) => void alone.push(T + ms),
+    });
     for (let i = 0; i < 5; i++) await local.take();
     expect(Math.max(...alone)).toBe(T + 400);
   });
@@ -100,7 +111,10 @@ describe('a send pace shared through the store', () => {
   describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
     sharedPace(async () => {
       const { schema } = freshSchema();
-      const stores = [await openPostgresStore(TEST_PG_URL, { schema }), await openPostgresStore(TEST_PG_URL, { schema })] as [Store, Store];
+      const stores = [
+        await openPostgresStore(TEST_PG_URL, { schema }),
+        await openPostgresStore(TEST_PG_URL, { schema }),
+      ] as [Store, Store];
       onTestFinished(async () => void (await Promise.all(stores.map((s) => s.close()))));
       return stores;
     });

@@ -68,7 +68,13 @@ describe('a topic page', () => {
     expect(page).toContain('<input type="checkbox" name="topics" value="llm-serving" checked>');
     expect(page).toContain('<input type="checkbox" name="topics" value="nas">');
     // The form as the browser sends it: the ticked topic, the default frequency and hour.
-    const res = await postForm(`${base}/subscribe`, { email: 'ada@example.org', topics: 'llm-serving', frequency: 'daily', timezone: 'UTC', hour: '8' });
+    const res = await postForm(`${base}/subscribe`, {
+      email: 'ada@example.org',
+      topics: 'llm-serving',
+      frequency: 'daily',
+      timezone: 'UTC',
+      hour: '8',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Check your inbox');
     await expect.poll(() => sink.messages.length).toBe(1);
@@ -90,7 +96,9 @@ describe('the site', () => {
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
     expect(await svg.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     for (const path of ['/', '/topics/nas', '/nowhere']) {
-      expect(await (await fetch(`${base}${path}`)).text()).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+      expect(await (await fetch(`${base}${path}`)).text()).toContain(
+        '<link rel="icon" href="/favicon.svg" type="image/svg+xml">',
+      );
     }
   });
 

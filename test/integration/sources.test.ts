@@ -23,7 +23,12 @@ const rssSource = (base: string, extra: Record<string, unknown> = {}) => ({
   timezone: 'America/New_York',
   ...extra,
 });
-const hfSource = (base: string) => ({ name: 'hf', format: 'hf-daily', url: `${base}/api/daily_papers`, cron: '0 9 * * *' });
+const hfSource = (base: string) => ({
+  name: 'hf',
+  format: 'hf-daily',
+  url: `${base}/api/daily_papers`,
+  cron: '0 9 * * *',
+});
 const feedSource = (base: string) => ({ name: 'lab', format: 'atom', url: `${base}/lab.atom`, cron: '0 10 * * *' });
 
 /** The arXiv API: pages by `start`, as the real one answers a query of 5 results 3 at a time. */
@@ -32,75 +37,100 @@ const apiPages = (start: string | null) => ({ fixture: start === '3' ? 'arxiv-ap
 // The same sightings give the same papers, facts and search answers on either store engine.
 const ENGINES = [
   { engine: 'SQLite', store: 'sqlite', skip: false, env: (): Record<string, string> => ({}) },
-  { engine: 'PostgreSQL', store: 'postgres', skip: !postgresAvailable(), env: (): Record<string, string> => freshSchema().env },
+  {
+    engine: 'PostgreSQL',
+    store: 'postgres',
+    skip: !postgresAvailable(),
+    env: (): Record<string, string> => freshSchema().env,
+  },
 ];
 
 describe.each(ENGINES)('sources on $engine: one paper, many sightings', ({ store, skip, env }) => {
-  it.skipIf(skip)('reads every page of the API politely, then merges RSS, Hugging Face and a lab feed without duplicates', async () => {
-    const { app, server, clock } = await sourcesApp((b) => [apiSource(b), rssSource(b), hfSource(b), feedSource(b)], undefined, env());
-    expect(app.store.engine).toBe(store);
-    server.route('/api/query', (req) => apiPages(req.query.get('start')));
-    server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"rss-1"' });
-    server.route('/api/daily_papers', { fixture: 'hf-daily-2024-03-21.json', type: 'application/json' });
-    server.route('/lab.atom', { fixture: 'feed-lab.atom.xml' });
-    const jobs = await app.sources();
+  it.skipIf(skip)(
+    'reads every page of the API politely, then merges RSS, Hugging Face and a lab feed without duplicates',
+    async () => {
+      const { app, server, clock } = await sourcesApp(
+        (b) => [apiSource(b), rssSource(b), hfSource(b), feedSource(b)],
+        undefined,
+        env(),
+      );
+      expect(app.store.engine).toBe(store);
+      server.route('/api/query', (req) => apiPages(req.query.get('start')));
+      server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"rss-1"' });
+      server.route('/api/daily_papers', { fixture: 'hf-daily-2024-03-21.json', type: 'application/json' });
+      server.route('/lab.atom', { fixture: 'feed-lab.atom.xml' });
+      const jobs = await app.sources();
 
-    expect(await jobs.runSource('arxiv-nas')).toMatchObject({ status: 'ok', seen: 5, added: 5 });
-    const pages = server.requestsTo('/api/query');
-    expect(pages.map((r) => [r.query.get('start'), r.query.get('max_results'), r.query.get('search_query')])).toEqual([
-      ['0', '3', 'cat:cs.LG'],
-      ['3', '3', 'cat:cs.LG'],
-    ]);
-    expect(pages[1]!.at - pages[0]!.at).toBeGreaterThanOrEqual(3_000);
-    expect(pages[0]!.headers['user-agent']).toMatch(/^Paperboy\//);
+      expect(await jobs.runSource('arxiv-nas')).toMatchObject({ status: 'ok', seen: 5, added: 5 });
+      const pages = server.requestsTo('/api/query');
+      expect(pages.map((r) => [r.query.get('start'), r.query.get('max_results'), r.query.get('search_query')])).toEqual(
+        [
+          ['0', '3', 'cat:cs.LG'],
+          ['3', '3', 'cat:cs.LG'],
+        ],
+      );
+      expect(pages[1]!.at - pages[0]!.at).toBeGreaterThanOrEqual(3_000);
+      expect(pages[0]!.headers['user-agent']).toMatch(/^Paperboy\//);
 
-    clock.set('2024-03-22T10:00:00Z');
-    // RSS: 2403.11111 (cross, nothing new about it) and 2403.12345 (v3, replace) are known; two are new.
-    expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'ok', seen: 4, added: 2, updated: 1 });
-    // Hugging Face: 2403.20001 and 2403.12345 are known (facts added); one is new.
-    expect(await jobs.runSource('hf')).toMatchObject({ status: 'ok', seen: 3, added: 1, updated: 2 });
-    expect(server.requestsTo('/api/daily_papers')[0]?.query.get('date')).toBe('2024-03-22');
-    // The lab feed: Mélange is new (no arXiv id: a title fingerprint), its arXiv link names 2403.20001.
-    expect(await jobs.runSource('lab')).toMatchObject({ status: 'ok', seen: 2, added: 1 });
+      clock.set('2024-03-22T10:00:00Z');
+      // RSS: 2403.11111 (cross, nothing new about it) and 2403.12345 (v3, replace) are known; two are new.
+      expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'ok', seen: 4, added: 2, updated: 1 });
+      // Hugging Face: 2403.20001 and 2403.12345 are known (facts added); one is new.
+      expect(await jobs.runSource('hf')).toMatchObject({ status: 'ok', seen: 3, added: 1, updated: 2 });
+      expect(server.requestsTo('/api/daily_papers')[0]?.query.get('date')).toBe('2024-03-22');
+      // The lab feed: Mélange is new (no arXiv id: a title fingerprint), its arXiv link names 2403.20001.
+      expect(await jobs.runSource('lab')).toMatchObject({ status: 'ok', seen: 2, added: 1 });
 
-    expect(await app.store.countPapers()).toBe(9);
-    const [sparse] = await app.store.getPapers(['arxiv:2403.12345']);
-    expect(sparse).toMatchObject({
-      title: 'Sparse Attention in O(n): Linear-Time Transformers for Long-Context Language Modelling',
-      version: 3,
-      abstract: expect.stringMatching(/Version 3 adds results at 1M tokens\.$/),
-      authors: ['Ada Lovelace', 'Alan Turing', 'Charles Babbage'],
-      categories: ['cs.LG', 'cs.CL'],
-      upvotes: 23,
-      aiSummary: 'A linear-time sparse attention matches dense attention on long contexts.',
-      featuredOn: '2024-03-21',
-      publishedAt: '2024-03-18T09:12:41.000Z',
-      url: 'https://arxiv.org/abs/2403.12345',
-      firstSeenAt: '2024-03-21T09:00:00.000Z',
-      updatedAt: '2024-03-22T10:00:00.000Z',
-    });
-    const [quiet] = await app.store.getPapers(['arxiv:2403.20001']);
-    expect(quiet).toMatchObject({ categories: ['cs.CL', 'cs.AI', 'cs.LG'], upvotes: 57, githubRepo: 'https://github.com/example/quiet-reasoning' });
+      expect(await app.store.countPapers()).toBe(9);
+      const [sparse] = await app.store.getPapers(['arxiv:2403.12345']);
+      expect(sparse).toMatchObject({
+        title: 'Sparse Attention in O(n): Linear-Time Transformers for Long-Context Language Modelling',
+        version: 3,
+        abstract: expect.stringMatching(/Version 3 adds results at 1M tokens\.$/),
+        authors: ['Ada Lovelace', 'Alan Turing', 'Charles Babbage'],
+        categories: ['cs.LG', 'cs.CL'],
+        upvotes: 23,
+        aiSummary: 'A linear-time sparse attention matches dense attention on long contexts.',
+        featuredOn: '2024-03-21',
+        publishedAt: '2024-03-18T09:12:41.000Z',
+        url: 'https://arxiv.org/abs/2403.12345',
+        firstSeenAt: '2024-03-21T09:00:00.000Z',
+        updatedAt: '2024-03-22T10:00:00.000Z',
+      });
+      const [quiet] = await app.store.getPapers(['arxiv:2403.20001']);
+      expect(quiet).toMatchObject({
+        categories: ['cs.CL', 'cs.AI', 'cs.LG'],
+        upvotes: 57,
+        githubRepo: 'https://github.com/example/quiet-reasoning',
+      });
 
-    // Seen again: nothing changes, and the RSS feed answers 304 to its ETag.
-    expect(await jobs.runSource('arxiv-nas')).toMatchObject({ status: 'ok', seen: 5, added: 0, updated: 0 });
-    expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'ok', seen: 0, detail: 'not modified' });
-    expect(server.requestsTo('/rss/cs.LG')[1]?.headers['if-none-match']).toBe('"rss-1"');
-    expect(await app.store.countPapers()).toBe(9);
-  });
+      // Seen again: nothing changes, and the RSS feed answers 304 to its ETag.
+      expect(await jobs.runSource('arxiv-nas')).toMatchObject({ status: 'ok', seen: 5, added: 0, updated: 0 });
+      expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'ok', seen: 0, detail: 'not modified' });
+      expect(server.requestsTo('/rss/cs.LG')[1]?.headers['if-none-match']).toBe('"rss-1"');
+      expect(await app.store.countPapers()).toBe(9);
+    },
+  );
 });
 
 describe('sources: failures store nothing and are flagged', () => {
   it('an Error entry on the second page fails the run: no paper of the first page is stored', async () => {
     const { app, server, lines } = await sourcesApp((b) => [apiSource(b)]);
-    server.route('/api/query', (req) => ({ fixture: req.query.get('start') === '3' ? 'arxiv-api-error.xml' : 'arxiv-api-page1.xml' }));
+    server.route('/api/query', (req) => ({
+      fixture: req.query.get('start') === '3' ? 'arxiv-api-error.xml' : 'arxiv-api-page1.xml',
+    }));
     const run = await (await app.sources()).runSource('arxiv-nas');
     expect(run.status).toBe('failed');
-    expect(run.detail).toMatch(/:10: the arXiv API answered with an error: incorrect id format for 2403\.1234567 \(field entry\)$/);
+    expect(run.detail).toMatch(
+      /:10: the arXiv API answered with an error: incorrect id format for 2403\.1234567 \(field entry\)$/,
+    );
     expect(await app.store.countPapers()).toBe(0);
     const [health] = await (await app.sources()).health();
     expect(health).toMatchObject({ name: 'arxiv-nas', status: 'failed', lastSuccessAt: null, itemsSeen: 0 });
-    expect(lines.find((l) => l.level === 'error')).toMatchObject({ message: 'source failed', fields: { source: 'arxiv-nas' } });
+    expect(lines.find((l) => l.level === 'error')).toMatchObject({
+      message: 'source failed',
+      fields: { source: 'arxiv-nas' },
+    });
   });
 
   it('a truncated body, garbage or an HTTP error flag the source and keep its last success', async () => {
@@ -113,16 +143,26 @@ describe('sources: failures store nothing and are flagged', () => {
     ]);
     const jobs = await app.sources();
     expect((await jobs.runSource('cs-lg')).status).toBe('ok');
-    for (const expected of [/ends inside <arxiv:anno>/, /not well-formed XML|not an RSS 2\.0 feed/, /HTTP 500 \(after 3 attempts\)$/]) {
+    for (const expected of [
+      /ends inside <arxiv:anno>/,
+      /not well-formed XML|not an RSS 2\.0 feed/,
+      /HTTP 500 \(after 3 attempts\)$/,
+    ]) {
       clock.set(new Date(clock().getTime() + 86_400_000).toISOString());
-      if (clock().getUTCDay() === 0 || clock().getUTCDay() === 6) clock.set(new Date(clock().getTime() + 2 * 86_400_000).toISOString());
+      if (clock().getUTCDay() === 0 || clock().getUTCDay() === 6)
+        clock.set(new Date(clock().getTime() + 2 * 86_400_000).toISOString());
       const run = await jobs.runSource('cs-lg', { force: true });
       expect(run.status).toBe('failed');
       expect(run.detail).toMatch(expected);
     }
     expect(await app.store.countPapers()).toBe(4);
     const [health] = await jobs.health();
-    expect(health).toMatchObject({ status: 'failed', lastSuccessAt: '2024-03-21T09:00:00.000Z', itemsSeen: 4, itemsNew: 4 });
+    expect(health).toMatchObject({
+      status: 'failed',
+      lastSuccessAt: '2024-03-21T09:00:00.000Z',
+      itemsSeen: 4,
+      itemsNew: 4,
+    });
   });
 });
 
@@ -132,7 +172,12 @@ describe('sources: what the bytes are, and how many', () => {
   it('stores a feed that is not UTF-8, and its run and health say how many characters were replaced and where', async () => {
     const { app, server, lines } = await sourcesApp((b) => [labSource(b)]);
     // Latin-1 bytes, declared nowhere: read as UTF-8, each accented letter is lost.
-    const undeclared = Buffer.from(fixtureBytes('feed-latin1.rss.xml').toString('latin1').replace(/^<\?xml[^>]*>\n/, ''), 'latin1');
+    const undeclared = Buffer.from(
+      fixtureBytes('feed-latin1.rss.xml')
+        .toString('latin1')
+        .replace(/^<\?xml[^>]*>\n/, ''),
+      'latin1',
+    );
     server.route('/lab.rss', { bytes: undeclared, type: 'application/rss+xml' });
     const jobs = await app.sources();
     const run = await jobs.runSource('lab');
@@ -140,14 +185,20 @@ describe('sources: what the bytes are, and how many', () => {
     expect(run).toMatchObject({ status: 'ok', seen: 1, warnings: [warning] });
     const [health] = await jobs.health();
     expect(health?.detail).toBe(warning);
-    expect(lines.find((l) => l.message === 'source fetched with warnings')).toMatchObject({ level: 'warn', fields: { source: 'lab', warnings: 1 } });
+    expect(lines.find((l) => l.message === 'source fetched with warnings')).toMatchObject({
+      level: 'warn',
+      fields: { source: 'lab', warnings: 1 },
+    });
   });
 
   it('refuses an answer over SOURCE_MAX_BYTES after one request, and flags the source', async () => {
     const { app, server, time } = await sourcesApp((b) => [labSource(b)], undefined, { SOURCE_MAX_BYTES: '65536' });
     server.route('/lab.rss', { streamBytes: 600 * 1024 * 1024, noLength: true });
     const run = await (await app.sources()).runSource('lab');
-    expect(run).toMatchObject({ status: 'failed', detail: `${server.url('/lab.rss')}: the answer is larger than the 64 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)` });
+    expect(run).toMatchObject({
+      status: 'failed',
+      detail: `${server.url('/lab.rss')}: the answer is larger than the 64 KB limit: not downloaded (raise SOURCE_MAX_BYTES to accept it)`,
+    });
     expect(server.requestsTo('/lab.rss')).toHaveLength(1);
     expect(time.sleeps).toEqual([]);
   });
@@ -156,10 +207,18 @@ describe('sources: what the bytes are, and how many', () => {
 describe('sources: credentials in the URL', () => {
   it('sends them as Basic authentication, and never shows them or the API key in a run, the health, the store or the log', async () => {
     const { app, server, lines } = await sourcesApp((b) => [
-      { name: 'private', format: 'rss', url: `${b.replace('http://', 'http://user:pa55word@')}/feed?api_key=XYZ&page=2`, cron: '0 6 * * *' },
+      {
+        name: 'private',
+        format: 'rss',
+        url: `${b.replace('http://', 'http://user:pa55word@')}/feed?api_key=XYZ&page=2`,
+        cron: '0 6 * * *',
+      },
     ]);
     // A garbage answer (a parse error names the URL), then an HTTP error (so does the fetch error).
-    server.route('/feed', [{ body: 'not a feed', type: 'text/plain' }, { status: 500, body: 'oops' }]);
+    server.route('/feed', [
+      { body: 'not a feed', type: 'text/plain' },
+      { status: 500, body: 'oops' },
+    ]);
     const masked = `${server.base.replace('http://', 'http://***@')}/feed?api_key=***&page=2`;
     const jobs = await app.sources();
     for (const expected of [`${masked}:1: not well-formed XML`, `${masked}: HTTP 500 (after 3 attempts)`]) {
@@ -169,7 +228,9 @@ describe('sources: credentials in the URL', () => {
       const [health] = await jobs.health();
       expect(health).toMatchObject({ url: masked, detail: run.detail });
     }
-    expect(server.requestsTo('/feed')[0]?.headers.authorization).toBe(`Basic ${Buffer.from('user:pa55word').toString('base64')}`);
+    expect(server.requestsTo('/feed')[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('user:pa55word').toString('base64')}`,
+    );
     expect(lines.filter((l) => l.message === 'source failed')).toHaveLength(2);
     expect(JSON.stringify(lines)).not.toMatch(/pa55word|XYZ/);
   });
@@ -187,16 +248,30 @@ describe('sources: quiet days and stale answers', () => {
     expect(server.requestsTo('/rss/cs.LG')).toHaveLength(1);
     // Monday: an empty feed is not a quiet day.
     clock.set('2024-03-25T10:00:00Z');
-    expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'stale', detail: 'answered with no papers on a publishing day' });
-    expect(lines.find((l) => l.level === 'warn')).toMatchObject({ message: 'source looks stale', fields: { source: 'cs-lg', status: 'stale' } });
+    expect(await jobs.runSource('cs-lg')).toMatchObject({
+      status: 'stale',
+      detail: 'answered with no papers on a publishing day',
+    });
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({
+      message: 'source looks stale',
+      fields: { source: 'cs-lg', status: 'stale' },
+    });
 
     const server2 = createServer(app);
     const base = await server2.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; sources: { name: string; status: string; detail: string }[] };
+      const health = (await (await fetch(`${base}/healthz`)).json()) as {
+        status: string;
+        sources: { name: string; status: string; detail: string }[];
+      };
       expect(health.status).toBe('degraded');
       expect(health.sources).toEqual([
-        expect.objectContaining({ name: 'cs-lg', status: 'stale', detail: 'answered with no papers on a publishing day', itemsSeen: 0 }),
+        expect.objectContaining({
+          name: 'cs-lg',
+          status: 'stale',
+          detail: 'answered with no papers on a publishing day',
+          itemsSeen: 0,
+        }),
       ]);
     } finally {
       await server2.close();
@@ -227,21 +302,34 @@ describe('sources: quiet days and stale answers', () => {
   });
 
   it('flags content older than expected, and a 304 that has lasted too long', async () => {
-    const { app, server, clock } = await sourcesApp((b) => [rssSource(b, { maxAgeHours: 48 }), hfSource(b)], '2024-03-28T10:00:00Z');
+    const { app, server, clock } = await sourcesApp(
+      (b) => [rssSource(b, { maxAgeHours: 48 }), hfSource(b)],
+      '2024-03-28T10:00:00Z',
+    );
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml', etag: '"old"' });
     server.route('/api/daily_papers', { fixture: 'hf-daily-2024-03-21.json', type: 'application/json' });
     const jobs = await app.sources();
-    expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'stale', detail: expect.stringMatching(/^newest paper is from 2024-03-21T04:00:00.000Z/) });
+    expect(await jobs.runSource('cs-lg')).toMatchObject({
+      status: 'stale',
+      detail: expect.stringMatching(/^newest paper is from 2024-03-21T04:00:00.000Z/),
+    });
     expect((await jobs.runSource('hf')).status).toBe('stale');
     clock.set('2024-04-02T10:00:00Z');
-    expect(await jobs.runSource('cs-lg')).toMatchObject({ status: 'stale', detail: expect.stringMatching(/^not modified since 2024-03-28T10:00:00.000Z/) });
+    expect(await jobs.runSource('cs-lg')).toMatchObject({
+      status: 'stale',
+      detail: expect.stringMatching(/^not modified since 2024-03-28T10:00:00.000Z/),
+    });
   });
 });
 
 describe('sources on their own cron', () => {
   it('registers one job per enabled source in its zone, catches up at start, and respects skip days when fired', async () => {
     const { app, server, clock, tasks } = await sourcesApp(
-      (b) => [rssSource(b), { ...hfSource(b), enabled: false }, { ...feedSource(b), skipDays: ['Saturday', 'Sunday'], maxAgeHours: 24 * 30 }],
+      (b) => [
+        rssSource(b),
+        { ...hfSource(b), enabled: false },
+        { ...feedSource(b), skipDays: ['Saturday', 'Sunday'], maxAgeHours: 24 * 30 },
+      ],
       '2024-03-21T11:00:00Z',
     );
     server.route('/rss/cs.LG', { fixture: 'arxiv-rss-cs-lg.xml' });
@@ -272,6 +360,9 @@ describe('sources on their own cron', () => {
     clock.set('2024-03-25T10:00:00Z');
     await tasks.get('source:lab')!.fire();
     expect(server.requestsTo('/lab.atom')).toHaveLength(before + 1);
-    expect(scheduler.status().find((s) => s.name === 'source:lab')?.lastRun).toMatchObject({ at: '2024-03-25T10:00:00.000Z', outcome: 'ok' });
+    expect(scheduler.status().find((s) => s.name === 'source:lab')?.lastRun).toMatchObject({
+      at: '2024-03-25T10:00:00.000Z',
+      outcome: 'ok',
+    });
   });
 });

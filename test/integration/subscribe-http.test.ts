@@ -4,7 +4,13 @@ import { freePort } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { lastConfirmLink, postForm, signUp, webApp } from '../helpers/web.js';
 
-const ADA = { email: 'Ada@Example.org ', topics: ['nas', 'llm-serving'], frequency: 'weekly', timezone: 'Europe/Berlin', hour: '7' };
+const ADA = {
+  email: 'Ada@Example.org ',
+  topics: ['nas', 'llm-serving'],
+  frequency: 'weekly',
+  timezone: 'Europe/Berlin',
+  hour: '7',
+};
 
 function pathOf(link: string): string {
   return new URL(link).pathname;
@@ -34,25 +40,37 @@ describe('subscribe with double opt-in', () => {
     const mail = sink.messages[0]!.mail;
     expect(sink.messages[0]!.envelopeTo).toEqual(['ada@example.org']);
     expect(mail.subject).toBe('Confirm your Paperboy subscription');
-    expect(mail.text).toContain('a weekly digest of new papers on LLM serving, Neural architecture search, at 07:00 (Europe/Berlin)');
+    expect(mail.text).toContain(
+      'a weekly digest of new papers on LLM serving, Neural architecture search, at 07:00 (Europe/Berlin)',
+    );
     expect(mail.html).toContain('Confirm subscription');
     expect(mail.headerLines.some((h) => h.key === 'list-unsubscribe')).toBe(false);
 
     const token = lastConfirmLink(sink).split('/').at(-1)!;
     expect(token.length).toBeGreaterThanOrEqual(43); // 256 bits in base64url
     const s = await app.store.findSubscriberByEmail('ada@example.org');
-    expect(s).toMatchObject({ status: 'pending', topics: ['llm-serving', 'nas'], frequency: 'weekly', timezone: 'Europe/Berlin', sendHour: 7 });
+    expect(s).toMatchObject({
+      status: 'pending',
+      topics: ['llm-serving', 'nas'],
+      frequency: 'weekly',
+      timezone: 'Europe/Berlin',
+      sendHour: 7,
+    });
     expect(s?.confirmTokenHash).toBe(hashConfirmationToken(token));
     expect(JSON.stringify(await app.store.listSubscribers())).not.toContain(token);
   });
 
   it('answers the same page for new, pending, confirmed and suppressed addresses', async () => {
     const { app, base, sink, clock } = await webApp();
-    const answer = async (email: string) => (await (await signUp(app, base, { ...ADA, email })).text());
+    const answer = async (email: string) => await (await signUp(app, base, { ...ADA, email })).text();
     const fresh = await answer('new@example.org');
     const pending = await answer('new@example.org'); // within 10 minutes: no second email
     expect(sink.messages).toHaveLength(1);
-    await app.subscriptions.addByOperator({ email: 'conf@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    await app.subscriptions.addByOperator(
+      { email: 'conf@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
     const confirmed = await answer('conf@example.org');
     await app.store.suppress('supp@example.org', 'hard-bounce', '550 no such user', clock().toISOString());
     const suppressed = await answer('supp@example.org');
@@ -72,7 +90,14 @@ describe('subscribe with double opt-in', () => {
     expect(down.status).toBe(200);
     expect(await down.text()).toContain('Check your inbox');
     const [queued] = await app.store.listDeliveries({ limit: 5 });
-    expect(queued).toMatchObject({ kind: 'confirmation', digestId: null, email: 'ada@example.org', status: 'pending', attempts: 1, errorKind: 'transient' });
+    expect(queued).toMatchObject({
+      kind: 'confirmation',
+      digestId: null,
+      email: 'ada@example.org',
+      status: 'pending',
+      attempts: 1,
+      errorKind: 'transient',
+    });
     // Asking again while it waits adds no second email.
     expect((await signUp(app, base, ADA)).status).toBe(200);
     expect(await app.store.countDeliveries()).toMatchObject({ pending: 1, sent: 0 });
@@ -135,21 +160,45 @@ describe('the per-IP sign-up limit behind a proxy', () => {
 
   for (const trust of ['1', '127.0.0.1', '127.0.0.0/8, ::1']) {
     it(`(TRUST_PROXY=${trust}) keys on the client the proxy saw, whatever the client writes before it`, async () => {
-      const { base } = await webApp({ TRUST_PROXY: trust, SUBSCRIBE_LIMIT_PER_IP: '3', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
+      const { base } = await webApp({
+        TRUST_PROXY: trust,
+        SUBSCRIBE_LIMIT_PER_IP: '3',
+        SUBSCRIBE_LIMIT_PER_ADDRESS: '100',
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
-        statuses.push((await postForm(`${base}/subscribe`, { ...ADA, email: `a${i}@example.org` }, forwarded(`10.9.8.${i}`, '203.0.113.7'))).status);
+        statuses.push(
+          (
+            await postForm(
+              `${base}/subscribe`,
+              { ...ADA, email: `a${i}@example.org` },
+              forwarded(`10.9.8.${i}`, '203.0.113.7'),
+            )
+          ).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       // Another client behind the same proxy has its own count.
-      expect((await postForm(`${base}/subscribe`, { ...ADA, email: 'b@example.org' }, forwarded('10.9.8.1', '198.51.100.4'))).status).toBe(200);
+      expect(
+        (await postForm(`${base}/subscribe`, { ...ADA, email: 'b@example.org' }, forwarded('10.9.8.1', '198.51.100.4')))
+          .status,
+      ).toBe(200);
     });
   }
 
   it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
     const { base } = await webApp({ SUBSCRIBE_LIMIT_PER_IP: '2', SUBSCRIBE_LIMIT_PER_ADDRESS: '100' });
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await postForm(`${base}/subscribe`, { ...ADA, email: `a${i}@example.org` }, { 'x-forwarded-for': `10.0.0.${i}` })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (
+          await postForm(
+            `${base}/subscribe`,
+            { ...ADA, email: `a${i}@example.org` },
+            { 'x-forwarded-for': `10.0.0.${i}` },
+          )
+        ).status,
+      );
     expect(statuses).toEqual([200, 200, 429]);
   });
 });
@@ -217,7 +266,13 @@ describe('preferences and unsubscribe', () => {
     const saved = await postForm(`${base}${path}`, { ...change, csrf: csrf! });
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain('Saved.');
-    expect(await app.store.getSubscriber(id)).toMatchObject({ topics: ['nas'], frequency: 'weekly', timezone: 'Asia/Kolkata', sendHour: 6, status: 'confirmed' });
+    expect(await app.store.getSubscriber(id)).toMatchObject({
+      topics: ['nas'],
+      frequency: 'weekly',
+      timezone: 'Asia/Kolkata',
+      sendHour: 6,
+      status: 'confirmed',
+    });
     // A zone the runtime lists under another name is still shown as chosen.
     expect(await (await fetch(`${base}${path}`)).text()).toContain('<option value="Asia/Kolkata" selected>');
     const bad = await postForm(`${base}${path}`, { ...change, timezone: 'Nowhere/Land', csrf: csrf! });
@@ -251,7 +306,10 @@ describe('preferences and unsubscribe', () => {
       expect(res.headers.get('set-cookie')).toBeNull();
       expect(await res.text()).toContain('You are unsubscribed.');
     }
-    expect(await app.store.getSubscriber(id)).toMatchObject({ status: 'unsubscribed', unsubscribedAt: '2026-11-25T06:00:00.000Z' });
+    expect(await app.store.getSubscriber(id)).toMatchObject({
+      status: 'unsubscribed',
+      unsubscribedAt: '2026-11-25T06:00:00.000Z',
+    });
     const events = await app.store.listConsentEvents(id);
     expect(events.map((e) => [e.type, e.source])).toEqual([
       ['confirm', 'test'],
@@ -281,7 +339,10 @@ describe('preferences and unsubscribe', () => {
 
 describe('consent log', () => {
   it('records subscribe, confirm, preference and unsubscribe events; IP and user agent only when switched on', async () => {
-    for (const [flag, expectIp] of [['false', false], ['true', true]] as const) {
+    for (const [flag, expectIp] of [
+      ['false', false],
+      ['true', true],
+    ] as const) {
       const { app, base, sink } = await webApp({ CONSENT_LOG_IP: flag });
       await signUp(app, base, ADA, { 'user-agent': 'TestBrowser/1.0' });
       await fetch(`${base}${pathOf(lastConfirmLink(sink))}`, { method: 'POST' });

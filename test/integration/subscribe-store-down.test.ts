@@ -40,19 +40,28 @@ async function lockPostgres(app: App): Promise<() => Promise<void>> {
 
 const healthOf = async (base: string) => {
   const res = await fetch(`${base}/healthz`);
-  return { status: res.status, body: (await res.json()) as { status: string; store: { status: string; error?: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status: string; store: { status: string; error?: string } },
+  };
 };
 
 const engines = [
   { name: 'SQLite', env: () => ({}), lock: lockSqlite, error: /SQLITE_BUSY/ },
-  ...(postgresAvailable() ? [{ name: 'PostgreSQL', env: () => freshSchema().env, lock: lockPostgres, error: /lock timeout.*55P03/ }] : []),
+  ...(postgresAvailable()
+    ? [{ name: 'PostgreSQL', env: () => freshSchema().env, lock: lockPostgres, error: /lock timeout.*55P03/ }]
+    : []),
 ];
 
 describe.each(engines)('sign-up on a store that cannot take writes ($name)', ({ env, lock, error }) => {
   it('answers 503 with Retry-After and "try again in a minute" for every address, sends nothing, and /healthz says degraded', async () => {
     const { app, base, sink, clock } = await webApp({ ...env(), DATABASE_LOCK_TIMEOUT_MS: '200' });
     // One address in each state: confirmed, suppressed, pending (asked a minute ago), and new.
-    await app.subscriptions.addByOperator({ email: 'conf@example.org', topics: ['nas'] }, { confirmed: true }, { source: 'test' });
+    await app.subscriptions.addByOperator(
+      { email: 'conf@example.org', topics: ['nas'] },
+      { confirmed: true },
+      { source: 'test' },
+    );
     await app.store.suppress('supp@example.org', 'hard-bounce', '550 no such user', clock().toISOString());
     expect((await signUp(app, base, { ...FORM, email: 'pend@example.org' })).status).toBe(200);
     expect(sink.messages).toHaveLength(1);

@@ -13,7 +13,10 @@ const MONDAY = new Date('2026-11-30T08:00:00Z');
 async function weekOfPapers() {
   const clock = fixedClock('2026-11-25T06:00:00Z');
   const app = await testApp({ clock, env: { ADMIN_TOKEN: TOKEN } });
-  await app.store.saveTopic({ slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' }, clock().toISOString());
+  await app.store.saveTopic(
+    { slug: 'nas', name: 'Neural architecture search', query: '"neural architecture search" OR NAS' },
+    clock().toISOString(),
+  );
   await app.ingester.ingestFiles([SAMPLE_PAGE]);
   clock.set(MONDAY.toISOString());
   const server = createServer(app);
@@ -32,7 +35,9 @@ describe('weekly topic digests', () => {
     expect(weekly.paperIds.length).toBeGreaterThan(5);
     // Keyed by the week it is sent in, labelled by the week its papers come from.
     // The sample page is dated 21 March: its papers are not called new.
-    expect(weekly.subject).toMatch(/^Neural architecture search: \d+ papers from 21 Mar 2024 · Week of 23–29 Nov 2026$/);
+    expect(weekly.subject).toMatch(
+      /^Neural architecture search: \d+ papers from 21 Mar 2024 · Week of 23–29 Nov 2026$/,
+    );
 
     const page = await fetch(`${base}/digests/${weekly.id}`);
     expect(page.status).toBe(200);
@@ -60,22 +65,30 @@ describe('weekly topic digests', () => {
     expect(topicPage).toContain('Weekly digests');
     expect(topicPage).toContain(`href="/digests/${weekly.id}"`);
     expect(topicPage).toContain('Week of 23–29 Nov 2026');
-    expect(topicPage).toContain('<link rel="alternate" type="application/feed+json" title="Paperboy: Neural architecture search (JSON Feed)"');
+    expect(topicPage).toContain(
+      '<link rel="alternate" type="application/feed+json" title="Paperboy: Neural architecture search (JSON Feed)"',
+    );
   });
 
-  it.runIf(hasFeedparser)('reach feed readers: feedparser reads the weekly item in RSS and Atom without errors', async () => {
-    const { app } = await weekOfPapers();
-    const [result] = await app.digests.freezeAllTopics('week', MONDAY);
-    if (result?.status !== 'created') throw new Error('expected a new weekly digest');
-    const data = await app.feeds.feedData('nas');
-    for (const [format, id] of [['rss', `digest:${result.digest.id}`], ['atom', `urn:paperboy:digest:${result.digest.id}`]] as const) {
-      const parsed = feedparse(renderFeed(data, format));
-      expect(parsed.bozo).toBe(0);
-      const entry = parsed.entries.find((e) => e.id === id);
-      expect(entry?.title).toBe(result.digest.subject);
-      expect(entry?.link).toBe(`https://papers.example.org/digests/${result.digest.id}`);
-    }
-  });
+  it.runIf(hasFeedparser)(
+    'reach feed readers: feedparser reads the weekly item in RSS and Atom without errors',
+    async () => {
+      const { app } = await weekOfPapers();
+      const [result] = await app.digests.freezeAllTopics('week', MONDAY);
+      if (result?.status !== 'created') throw new Error('expected a new weekly digest');
+      const data = await app.feeds.feedData('nas');
+      for (const [format, id] of [
+        ['rss', `digest:${result.digest.id}`],
+        ['atom', `urn:paperboy:digest:${result.digest.id}`],
+      ] as const) {
+        const parsed = feedparse(renderFeed(data, format));
+        expect(parsed.bozo).toBe(0);
+        const entry = parsed.entries.find((e) => e.id === id);
+        expect(entry?.title).toBe(result.digest.subject);
+        expect(entry?.link).toBe(`https://papers.example.org/digests/${result.digest.id}`);
+      }
+    },
+  );
 
   it('go by email to a weekly subscriber of the topic: the same frozen edition', async () => {
     const { app } = await weekOfPapers();
@@ -96,7 +109,9 @@ describe('topic pages and queries', () => {
   it('show why each paper matched, and its score', async () => {
     const { base } = await weekOfPapers();
     const html = await (await fetch(`${base}/topics/nas`)).text();
-    expect(html).toMatch(/<p class="muted why">Why: matches (neural architecture search|NAS)[^<]*· score (0|1)\.\d\d<\/p>/);
+    expect(html).toMatch(
+      /<p class="muted why">Why: matches (neural architecture search|NAS)[^<]*· score (0|1)\.\d\d<\/p>/,
+    );
   });
 
   it('refuse a query they cannot run with a 400 that says what is wrong', async () => {

@@ -9,9 +9,14 @@ const real = readFileSync(SAMPLE_PAGE, 'utf8');
 
 /** A small page in the real layout: five header lines, then title/abstract pairs, blank lines between. */
 function page(...lines: string[]): string {
-  return ['new', 'Get trending papers in your email inbox!', 'Subscribe', 'byAK and the research community', 'Mar 21', ...lines].join(
-    '\n\n',
-  );
+  return [
+    'new',
+    'Get trending papers in your email inbox!',
+    'Subscribe',
+    'byAK and the research community',
+    'Mar 21',
+    ...lines,
+  ].join('\n\n');
 }
 const ABSTRACT = 'We propose a method and show that it works well on several benchmarks of interest.';
 
@@ -36,7 +41,9 @@ describe('Daily Papers page', () => {
     const { papers, warnings } = parseDailyPage(real, 'seed.txt');
     expect(warnings).toEqual([]);
     expect(papers).toHaveLength(103);
-    expect(papers[0]?.title).toBe('SMILe: Leveraging Submodular Mutual Information For Robust Few-Shot Object Detection');
+    expect(papers[0]?.title).toBe(
+      'SMILe: Leveraging Submodular Mutual Information For Robust Few-Shot Object Detection',
+    );
     expect(papers[0]?.abstract).toMatch(/^Confusion and forgetting of object classes/);
     expect(papers.at(-1)?.title).toMatch(/PockEngine/);
     expect(papers.map((p) => p.title)).not.toContain('Subscribe');
@@ -51,13 +58,19 @@ describe('Daily Papers page', () => {
   it('accepts Windows line endings and missing blank lines', () => {
     const text = page('Title one', ABSTRACT).replace(/\n\n/g, '\r\n');
     // "Mar 21" and no year in the file's name: the ingest dates the papers.
-    expect(parseDailyPage(text, 'crlf.txt')).toEqual({ papers: [{ title: 'Title one', abstract: ABSTRACT, authors: [] }], warnings: [], undatedDay: '03-21' });
+    expect(parseDailyPage(text, 'crlf.txt')).toEqual({
+      papers: [{ title: 'Title one', abstract: ABSTRACT, authors: [] }],
+      warnings: [],
+      undatedDay: '03-21',
+    });
   });
 
   it('names the line of a paper whose abstract is missing at the end (a truncated page)', () => {
     const text = page('Title one', ABSTRACT, 'Title two');
     const err = parseError(() => parseDailyPage(text, 'cut.txt'));
-    expect(err.message).toBe('cut.txt:15: the paper "Title two" has no abstract: the page looks truncated (field abstract)');
+    expect(err.message).toBe(
+      'cut.txt:15: the paper "Title two" has no abstract: the page looks truncated (field abstract)',
+    );
     expect(err.line).toBe(15);
   });
 
@@ -76,10 +89,42 @@ describe('Daily Papers page', () => {
     const titleOf = (i: number) => parseDailyPage(real, 'seed.txt').papers[i]?.title as string;
     const cases = [
       // Where a pair-by-pair reading would store paper 10 with paper 11's title as its abstract, and the stray line with paper 11's abstract.
-      { name: 'a title-like line between the next title and its abstract', lost: 10, stray: 'Upvote 42', strayAt: 11, before: 'abstract' as const, stored: 101, warnings: 1 },
-      { name: 'a title-like line far below', lost: 10, stray: 'Submitted by akhaliq', strayAt: 50, before: 'title' as const, stored: 100, warnings: 2 },
-      { name: 'a line of no words', lost: 30, stray: '42', strayAt: 60, before: 'abstract' as const, stored: 101, warnings: 2 },
-      { name: 'a stray paragraph', lost: 70, stray: ABSTRACT.repeat(5), strayAt: 20, before: 'title' as const, stored: 101, warnings: 2 },
+      {
+        name: 'a title-like line between the next title and its abstract',
+        lost: 10,
+        stray: 'Upvote 42',
+        strayAt: 11,
+        before: 'abstract' as const,
+        stored: 101,
+        warnings: 1,
+      },
+      {
+        name: 'a title-like line far below',
+        lost: 10,
+        stray: 'Submitted by akhaliq',
+        strayAt: 50,
+        before: 'title' as const,
+        stored: 100,
+        warnings: 2,
+      },
+      {
+        name: 'a line of no words',
+        lost: 30,
+        stray: '42',
+        strayAt: 60,
+        before: 'abstract' as const,
+        stored: 101,
+        warnings: 2,
+      },
+      {
+        name: 'a stray paragraph',
+        lost: 70,
+        stray: ABSTRACT.repeat(5),
+        strayAt: 20,
+        before: 'title' as const,
+        stored: 101,
+        warnings: 2,
+      },
     ];
     for (const c of cases) {
       it(`stores only papers whose abstract is their own, and names the lines left out: ${c.name}`, () => {
@@ -91,7 +136,9 @@ describe('Daily Papers page', () => {
         expect(warnings).toHaveLength(c.warnings);
         // The title that lost its abstract and the stray line are both named by their line.
         expect(warnings.join('\n')).toContain(`edited.txt:${lineOf(titleOf(c.lost))}: `);
-        const named = warnings.flatMap((w) => [...w.matchAll(/(?:edited\.txt:|lines? |, )(\d+)\b/g)].map((m) => Number(m[1])));
+        const named = warnings.flatMap((w) =>
+          [...w.matchAll(/(?:edited\.txt:|lines? |, )(\d+)\b/g)].map((m) => Number(m[1])),
+        );
         expect(named).toContain(lineOf(c.stray));
       });
     }
@@ -100,7 +147,16 @@ describe('Daily Papers page', () => {
   it('refuses a page whose titles are paragraphs, or most of whose lines do not pair up', () => {
     const err = parseError(() => parseDailyPage(page('y'.repeat(500), ABSTRACT), 'long.txt'));
     expect(err.message).toMatch(/^long\.txt:11: expected a paper title, found a 500-character paragraph/);
-    const titlesOnly = page('Title one', ABSTRACT, 'Title two', 'Title three', 'Title four', 'Title five', 'Title six', ABSTRACT);
+    const titlesOnly = page(
+      'Title one',
+      ABSTRACT,
+      'Title two',
+      'Title three',
+      'Title four',
+      'Title five',
+      'Title six',
+      ABSTRACT,
+    );
     expect(parseError(() => parseDailyPage(titlesOnly, 'titles.txt')).message).toBe(
       "titles.txt:15: titles and abstracts do not alternate: 6 of 8 lines do not pair up, the first here (5 title lines in a row (lines 15, 17, 19, 21, 23) before the abstract at line 25: an abstract is missing or a line is stray, so the abstract's title is not certain)",
     );
@@ -115,10 +171,12 @@ describe('Daily Papers page', () => {
     expect(parseError(() => parseDailyPage('hello\nworld\n', 'other.txt')).message).toMatch(
       /^other\.txt:1: not a Daily Papers page/,
     );
-    expect(parseError(() => parsePapers('hello\nworld\n', 'other.txt')).message).toMatch(/^other\.txt:1: unknown format/);
+    expect(parseError(() => parsePapers('hello\nworld\n', 'other.txt')).message).toMatch(
+      /^other\.txt:1: unknown format/,
+    );
   });
 
-  it('dates its papers with the page\'s day, the year taken from a file name that agrees, else left to the ingest', () => {
+  it("dates its papers with the page's day, the year taken from a file name that agrees, else left to the ingest", () => {
     const dated = parseDailyPage(real, 'data/sample/daily-papers-2024-03-21.txt');
     expect(dated.papers.every((p) => p.featuredOn === '2024-03-21')).toBe(true);
     expect(dated).not.toHaveProperty('undatedDay');

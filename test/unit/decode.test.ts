@@ -19,23 +19,39 @@ describe('decoding a source by what it declares', () => {
 
   it("reads by the server's charset when the document declares nothing", () => {
     const bytes = latin1(`<rss version="2.0"><channel><item><title>${TITLE}</title></item></channel></rss>`);
-    expect(decodeSource(bytes, 'u', 'text/xml; charset="ISO-8859-1"')).toMatchObject({ text: expect.stringContaining(TITLE), warnings: [] });
+    expect(decodeSource(bytes, 'u', 'text/xml; charset="ISO-8859-1"')).toMatchObject({
+      text: expect.stringContaining(TITLE),
+      warnings: [],
+    });
     expect(decodeSource(bytes, 'u', 'application/rss+xml;charset=windows-1252').text).toContain(TITLE);
   });
 
   it('believes the document over a server that calls its Latin-1 bytes UTF-8, and says so', () => {
-    const decoded = decodeSource(fixtureBytes('feed-latin1.rss.xml'), 'http://lab/feed', 'application/xml; charset=utf-8');
+    const decoded = decodeSource(
+      fixtureBytes('feed-latin1.rss.xml'),
+      'http://lab/feed',
+      'application/xml; charset=utf-8',
+    );
     expect(decoded.text).toContain(TITLE);
-    expect(decoded.warnings).toEqual(['http://lab/feed: the server says UTF-8 but the bytes are not; read as windows-1252, as the document declares']);
+    expect(decoded.warnings).toEqual([
+      'http://lab/feed: the server says UTF-8 but the bytes are not; read as windows-1252, as the document declares',
+    ]);
   });
 
   it('follows a byte order mark, and drops it', () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`<a>${TITLE}</a>`, 'utf16le')]);
-    expect(decodeSource(utf16, 'f', 'text/xml; charset=utf-8')).toMatchObject({ text: `<a>${TITLE}</a>`, encoding: 'utf-16le', warnings: [] });
+    expect(decodeSource(utf16, 'f', 'text/xml; charset=utf-8')).toMatchObject({
+      text: `<a>${TITLE}</a>`,
+      encoding: 'utf-16le',
+      warnings: [],
+    });
     const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[]')]);
     expect(decodeSource(utf8, 'f').text).toBe('[]');
     // Without a mark, a declaration readable byte by byte is not UTF-16, whatever it says.
-    expect(decodeSource(Buffer.from('<?xml version="1.0" encoding="UTF-16"?><a>é</a>'), 'f')).toMatchObject({ text: '<?xml version="1.0" encoding="UTF-16"?><a>é</a>', warnings: [] });
+    expect(decodeSource(Buffer.from('<?xml version="1.0" encoding="UTF-16"?><a>é</a>'), 'f')).toMatchObject({
+      text: '<?xml version="1.0" encoding="UTF-16"?><a>é</a>',
+      warnings: [],
+    });
   });
 
   it('reports bytes that are not UTF-8: how many were replaced, and where the first is', () => {
@@ -49,14 +65,22 @@ describe('decoding a source by what it declares', () => {
   });
 
   it('counts only replacements, not a U+FFFD the source itself contains, and counts columns in characters', () => {
-    const bytes = Buffer.concat([Buffer.from('ok \uFFFD ∑ x', 'utf8'), Buffer.from([0xc3, 0x28]), Buffer.from(' y', 'utf8')]);
-    expect(decodeSource(bytes, 'f.json').warnings).toEqual([expect.stringMatching(/^f\.json: 1 character could not be read as UTF-8 .* the first at line 1, column 9 \(/)]);
+    const bytes = Buffer.concat([
+      Buffer.from('ok \uFFFD ∑ x', 'utf8'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(' y', 'utf8'),
+    ]);
+    expect(decodeSource(bytes, 'f.json').warnings).toEqual([
+      expect.stringMatching(/^f\.json: 1 character could not be read as UTF-8 .* the first at line 1, column 9 \(/),
+    ]);
     expect(decodeSource(Buffer.from('valid \uFFFD', 'utf8'), 'f.json').warnings).toEqual([]);
   });
 
   it('warns about an encoding nobody can read and reads UTF-8', () => {
     const decoded = decodeSource(Buffer.from('<a>é</a>'), 'u', 'text/xml; charset=x-unknown');
     expect(decoded).toMatchObject({ text: '<a>é</a>', encoding: 'utf-8' });
-    expect(decoded.warnings).toEqual(['u: the server declares the encoding "x-unknown", which Paperboy cannot read: read as UTF-8 unless something else is declared']);
+    expect(decoded.warnings).toEqual([
+      'u: the server declares the encoding "x-unknown", which Paperboy cannot read: read as UTF-8 unless something else is declared',
+    ]);
   });
 });

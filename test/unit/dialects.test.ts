@@ -45,7 +45,8 @@ describe('British and American spellings', () => {
   });
 
   it('leaves alone words that only look British, and keeps apart words that were apart', () => {
-    for (const word of ['rise', 'wise', 'noise', 'hour', 'four', 'more', 'genre', 'spectrum', 'analysis']) expect(americanSpelling(word)).toBe(word);
+    for (const word of ['rise', 'wise', 'noise', 'hour', 'four', 'more', 'genre', 'spectrum', 'analysis'])
+      expect(americanSpelling(word)).toBe(word);
     expect(stems('noise')).not.toEqual(stems('denoising'));
     expect(stems('analysis')).not.toEqual(stems('analyse'));
     // "whilst" and "amongst" are stopwords, as "while" and "among" are.
@@ -53,8 +54,14 @@ describe('British and American spellings', () => {
   });
 
   it('finds papers written in one spelling for a topic typed in the other, both ways', () => {
-    const american = paper({ title: 'Post-training quantization of vision transformers', abstract: 'We optimize the bit widths.' });
-    const british = paper({ title: 'Quantisation-aware training', abstract: 'Optimising low-bit behaviour of networks.' });
+    const american = paper({
+      title: 'Post-training quantization of vision transformers',
+      abstract: 'We optimize the bit widths.',
+    });
+    const british = paper({
+      title: 'Quantisation-aware training',
+      abstract: 'Optimising low-bit behaviour of networks.',
+    });
     const other = paper({ title: 'Graph neural networks', abstract: 'Message passing.' });
     const ranker = createRanker([american, british, other], createFtsLexicalIndex);
     const found = (query: string) => new Set(ranker.rank(parseQuery(query)).map((r) => r.paper));

@@ -10,7 +10,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 function documents(root: string): string[] {
   const docs = join(root, 'docs');
   const pages = existsSync(docs)
-    ? readdirSync(docs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => join(docs, f))
+    ? readdirSync(docs, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(docs, f))
     : [];
   return [join(root, 'README.md'), ...pages.sort()];
 }
@@ -99,7 +101,7 @@ describe('links in the documentation', () => {
         [
           '# Paperboy',
           'See [the guide](guide.md), [its crash policy](guide.md#crash-policy-hold-for-the-operator),',
-          "[health](guide.md#a-sources-health), [the second Notes](guide.md#notes-1) and [here](#paperboy).",
+          '[health](guide.md#a-sources-health), [the second Notes](guide.md#notes-1) and [here](#paperboy).',
           'Broken: [gone](missing.md), [no heading](guide.md#nowhere), [kept colon](guide.md#crash-policy:-hold-for-the-operator).',
           '`[not a link](inline-code.md)`',
           '```',
@@ -108,7 +110,10 @@ describe('links in the documentation', () => {
           '[web](https://example.org/x.md#y)',
         ].join('\n'),
       );
-      writeFileSync(join(root, 'guide.md'), "# Guide\n## Crash policy: hold for the operator\n## A source's health\n## Notes\n## Notes\n");
+      writeFileSync(
+        join(root, 'guide.md'),
+        "# Guide\n## Crash policy: hold for the operator\n## A source's health\n## Notes\n## Notes\n",
+      );
       expect(brokenLinks(root, [join(root, 'README.md')])).toEqual([
         'README.md: missing.md: no such file',
         'README.md: guide.md#nowhere: no heading with the anchor #nowhere in guide.md',

@@ -34,10 +34,15 @@ describe('canonical ids', () => {
 });
 
 describe('merging a new sighting', () => {
-  const stored = fieldsFromInput(paperInput({ title: 'T', abstract: 'old', authors: ['Ada'], arxivId: '1', version: 2 }));
+  const stored = fieldsFromInput(
+    paperInput({ title: 'T', abstract: 'old', authors: ['Ada'], arxivId: '1', version: 2 }),
+  );
 
   it('lets a newer version change the text and keeps what the new source lacks', () => {
-    const merged = mergePaper(stored, paperInput({ title: 'T', abstract: 'new', authors: [], version: 3, arxivId: '1' }));
+    const merged = mergePaper(
+      stored,
+      paperInput({ title: 'T', abstract: 'new', authors: [], version: 3, arxivId: '1' }),
+    );
     expect(merged).toMatchObject({ abstract: 'new', version: 3, authors: ['Ada'] });
   });
 
@@ -82,11 +87,15 @@ describe('text hygiene', () => {
   });
 
   it('makes an error one line of bounded length, without control characters, keeping its start and its end', () => {
-    expect(oneLine('a.xml:3: bad\n  thing\r\n\tat <x>\u0000\u001b[31m red\u202e evil')).toBe('a.xml:3: bad thing at <x>[31m red evil');
+    expect(oneLine('a.xml:3: bad\n  thing\r\n\tat <x>\u0000\u001b[31m red\u202e evil')).toBe(
+      'a.xml:3: bad thing at <x>[31m red evil',
+    );
     const long = `feed.xml:9: the document ends inside <x>, with ${'<x>, '.repeat(200_000)}never closed: a truncated download?`;
     const shown = errorText(new ParseError('feed.xml', 9, long));
     expect(shown.length).toBeLessThanOrEqual(300);
-    expect(shown).toMatch(/^feed\.xml:9: feed\.xml:9: the document ends inside <x>, with <x>, .*….*<x>, never closed: a truncated download\?$/);
+    expect(shown).toMatch(
+      /^feed\.xml:9: feed\.xml:9: the document ends inside <x>, with <x>, .*….*<x>, never closed: a truncated download\?$/,
+    );
     expect(oneLine('😀'.repeat(400), 10)).toBe('😀😀😀😀😀😀…😀😀😀');
     expect(errorText('short')).toBe('short');
   });

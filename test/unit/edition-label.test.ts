@@ -20,11 +20,15 @@ describe('edition labels', () => {
   });
 
   it('date a daily edition by its day, and a longer one also since when', () => {
-    expect(editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-25T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' })).toBe('Thursday, 26 November 2026');
-    expect(editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-23T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' })).toBe('Thursday, 26 November 2026 · since 23 Nov');
+    expect(
+      editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-25T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' }),
+    ).toBe('Thursday, 26 November 2026');
+    expect(
+      editionLabel(day('2026-11-26T08:00:00Z'), { start: '2026-11-23T08:00:00Z', cutoff: '2026-11-26T08:00:00Z' }),
+    ).toBe('Thursday, 26 November 2026 · since 23 Nov');
   });
 
-  it('name the days the sources date an edition\'s papers with, only when all are dated well before its window', () => {
+  it("name the days the sources date an edition's papers with, only when all are dated well before its window", () => {
     const window = { start: '2026-12-01T08:00:00Z', cutoff: '2026-12-02T08:00:00Z' };
     // A page of 21 March ingested in December: not today's papers.
     expect(sourceDays(['2024-03-21', '2024-03-21'], window)).toBe('21 Mar 2024');

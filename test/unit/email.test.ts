@@ -8,7 +8,14 @@ const refused = (raw: string) => {
 
 describe('canonical email addresses', () => {
   it('gives one form to the ways one address can be typed', () => {
-    for (const raw of ['victim@example.org', '  Victim@EXAMPLE.ORG  ', 'victim@example.org\u00a0', '\ufeffvictim@example.org', 'victim@example.org\t', 'victim@ｅxample.org']) {
+    for (const raw of [
+      'victim@example.org',
+      '  Victim@EXAMPLE.ORG  ',
+      'victim@example.org\u00a0',
+      '\ufeffvictim@example.org',
+      'victim@example.org\t',
+      'victim@ｅxample.org',
+    ]) {
       expect(canonicalEmail(raw), JSON.stringify(raw)).toEqual({ ok: true, email: 'victim@example.org' });
     }
   });
@@ -49,7 +56,10 @@ describe('canonical email addresses', () => {
       ['victim\u2060@example.org', 'U+2060'],
       ['victim\ue000@example.org', 'U+E000'],
     ];
-    for (const [raw, code] of cases) expect(refused(raw), JSON.stringify(raw)).toBe(`an email address cannot contain an invisible character (${code})`);
+    for (const [raw, code] of cases)
+      expect(refused(raw), JSON.stringify(raw)).toBe(
+        `an email address cannot contain an invisible character (${code})`,
+      );
   });
 
   it('refuses spaces inside, of any kind', () => {
@@ -59,7 +69,18 @@ describe('canonical email addresses', () => {
   });
 
   it('refuses what is not an address, and a local part that would start a spreadsheet formula', () => {
-    for (const raw of ['not-an-address', '@example.org', 'a@b', 'a@example.org.', 'a@exa_mple.org', 'a@[127.0.0.1]', '=cmd@example.org', 'a<b>@example.org', `${'a'.repeat(65)}@example.org`, `a@${'b'.repeat(64)}.org`]) {
+    for (const raw of [
+      'not-an-address',
+      '@example.org',
+      'a@b',
+      'a@example.org.',
+      'a@exa_mple.org',
+      'a@[127.0.0.1]',
+      '=cmd@example.org',
+      'a<b>@example.org',
+      `${'a'.repeat(65)}@example.org`,
+      `a@${'b'.repeat(64)}.org`,
+    ]) {
       expect(refused(raw), raw).toBe(`"${raw}" is not an email address`);
     }
     expect(() => normaliseEmail('victim\x02@example.org')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));

@@ -3,7 +3,12 @@ import { CLAUSE_MARK, DROPPED_MARK, type IndexedPaper } from '../../src/domain/r
 import { createFtsLexicalIndex } from '../../src/store/lexical-index.js';
 
 // Papers as the ranker hands them over: analysed stems, marks where phrases stop, whole compounds apart.
-const indexed = (title: string, abstract = '', wholes = ''): IndexedPaper => ({ title, abstract, titleWholes: '', abstractWholes: wholes });
+const indexed = (title: string, abstract = '', wholes = ''): IndexedPaper => ({
+  title,
+  abstract,
+  titleWholes: '',
+  abstractWholes: wholes,
+});
 
 describe('the FTS5 lexical index', () => {
   const papers = [

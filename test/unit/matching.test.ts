@@ -14,15 +14,23 @@ import { samplePapers } from '../../bench/sample-papers.js';
 import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
 
 /** Ranks papers for one query with those same papers as the corpus, on the store's full-text engine. */
-const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOptions) => createRanker(papers, lexicalIndex).rank(query, options);
+const rankPapers = (query: Query, papers: readonly Paper[], options?: RankOptions) =>
+  createRanker(papers, lexicalIndex).rank(query, options);
 
 describe('topic queries', () => {
   it('parses words, phrases, OR, exclusions and the operators', () => {
-    const q = parseQuery('"neural architecture search" OR NAS -survey author:"Song Han" category:cs.LG like:1908.09791v2 min:0.3');
+    const q = parseQuery(
+      '"neural architecture search" OR NAS -survey author:"Song Han" category:cs.LG like:1908.09791v2 min:0.3',
+    );
     expect(q.alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['neural architecture search'], ['NAS']]);
     expect(q.alternatives[1]?.terms[0]).toMatchObject({ tokens: ['nas'], acronym: true, phrase: false });
     expect(q.excluded.map((t) => t.text)).toEqual(['survey']);
-    expect(q).toMatchObject({ authors: ['Song Han'], categories: ['cs.lg'], seeds: ['arxiv:1908.09791'], minScore: 0.3 });
+    expect(q).toMatchObject({
+      authors: ['Song Han'],
+      categories: ['cs.lg'],
+      seeds: ['arxiv:1908.09791'],
+      minScore: 0.3,
+    });
   });
 
   it('refuses what it cannot run, saying what to write instead', () => {
@@ -36,19 +44,25 @@ describe('topic queries', () => {
     expect(() => parseQuery('nas -like:1908.09791')).toThrow(/cannot be negated/);
   });
 
-  it('refuses a dangling OR and other engines\' field operators instead of dropping them silently', () => {
+  it("refuses a dangling OR and other engines' field operators instead of dropping them silently", () => {
     const strict = { strict: true };
     expect(() => parseQuery('nas OR', strict)).toThrow(/ends with OR: an alternative is missing after it/);
     expect(() => parseQuery('OR nas', strict)).toThrow(/starts with OR/);
     expect(() => parseQuery('nas OR OR vit', strict)).toThrow(/OR twice in a row/);
-    expect(() => parseQuery('title:NAS', strict)).toThrow(/title: is not an operator here \(words match the title and the abstract alike/);
-    expect(() => parseQuery('pruning authors:Turing', strict)).toThrow(/authors: is not an operator here \(use author:/);
+    expect(() => parseQuery('title:NAS', strict)).toThrow(
+      /title: is not an operator here \(words match the title and the abstract alike/,
+    );
+    expect(() => parseQuery('pruning authors:Turing', strict)).toThrow(
+      /authors: is not an operator here \(use author:/,
+    );
     expect(() => parseQuery('-au:Han nas', strict)).toThrow(/au: is not an operator here/);
     // A query stored before these were refused still runs, the OR and the prefix as words.
     expect(parseQuery('nas OR').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['nas']]);
     expect(parseQuery('title:NAS').alternatives).toHaveLength(1);
     // Other "word:" prefixes stay words, and an OR inside a phrase belongs to the phrase.
-    expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([['GPT', '4', 'reasoning']]);
+    expect(parseQuery('GPT:4 reasoning').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([
+      ['GPT', '4', 'reasoning'],
+    ]);
     expect(parseQuery('"pruning OR quantization" sparse').alternatives.map((a) => a.terms.map((t) => t.text))).toEqual([
       ['pruning OR quantization', 'sparse'],
     ]);
@@ -64,9 +78,12 @@ describe('topic queries', () => {
   });
 
   it('names a topic with a long query within 120 characters, cut at a word with an ellipsis', () => {
-    const words = 'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding and quantized KV caches';
+    const words =
+      'sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative decoding and quantized KV caches';
     const name = defaultTopicName(`${words} OR moe`);
-    expect(name).toBe('Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…');
+    expect(name).toBe(
+      'Sparse mixture of experts routing for efficient large language model inference on commodity GPUs with speculative…',
+    );
     expect(name.length).toBeLessThanOrEqual(120);
     // The cut falls where a word ends, or inside a word too long to cut elsewhere; never inside a character.
     expect(defaultTopicName(`${'a'.repeat(130)} b`)).toBe(`A${'a'.repeat(118)}…`);
@@ -79,14 +96,36 @@ describe('topic queries', () => {
 describe('text analysis', () => {
   it('keeps 3D, low-rank and 10-shot findable whole and in parts, splits ProxylessNAS, folds plurals and -ing', () => {
     const { seq, whole } = analyse('3D point clouds, low-rank Transformers, 10-shot ProxylessNAS LLMs pruning');
-    expect(seq).toEqual(['3d', 'point', 'cloud', 'low', 'rank', 'transformer', '10', 'shot', 'proxyless', 'nas', 'llm', 'prune']);
+    expect(seq).toEqual([
+      '3d',
+      'point',
+      'cloud',
+      'low',
+      'rank',
+      'transformer',
+      '10',
+      'shot',
+      'proxyless',
+      'nas',
+      'llm',
+      'prune',
+    ]);
     expect(whole).toEqual(expect.arrayContaining(['lowrank', '10shot']));
     expect(analyse('3-D').whole).toEqual(['3d']);
     expect(analyse('pruned quantized quantization').seq).toEqual(['prune', 'quantiz', 'quantiz']);
   });
 
   it('keeps a stopword that starts or ends a hyphenated compound, and drops one inside it or standing alone', () => {
-    expect(analyse('few-shot In-Context off-policy all-MLP').seq).toEqual(['few', 'shot', 'in', 'context', 'off', 'polici', 'all', 'mlp']);
+    expect(analyse('few-shot In-Context off-policy all-MLP').seq).toEqual([
+      'few',
+      'shot',
+      'in',
+      'context',
+      'off',
+      'polici',
+      'all',
+      'mlp',
+    ]);
     expect(analyse('out-of-distribution').seq).toEqual(['out', 'distribut']);
     expect(analyse('state-of-the-art end-to-end').seq).toEqual(['state', 'art', 'end', 'end']);
     expect(analyse('a few shots').seq).toEqual(['shot']);
@@ -100,7 +139,25 @@ describe('text analysis', () => {
     const ascii = analyse(text);
     expect(analyse(`${text} é`)).toEqual(ascii);
     expect(analyse(text)).toEqual(ascii);
-    expect(ascii.seq).toEqual(['dont', 'low', 'rank', 'b', 'end', 'quot', 'x', 'ray', 'x', 'ray', 'vit', 'b', '16', 'r2', 'd2', '3', 'd']);
+    expect(ascii.seq).toEqual([
+      'dont',
+      'low',
+      'rank',
+      'b',
+      'end',
+      'quot',
+      'x',
+      'ray',
+      'x',
+      'ray',
+      'vit',
+      'b',
+      '16',
+      'r2',
+      'd2',
+      '3',
+      'd',
+    ]);
     expect(ascii.whole).toEqual(['lowrank', 'xrai', 'xray', 'vitb', 'r2d2', '3d']);
   });
 
@@ -136,11 +193,23 @@ describe('text analysis', () => {
 });
 
 describe('ranking', () => {
-  const inTitle = paper({ title: 'Neural Architecture Search for Detectors', abstract: 'We search detector backbones.' });
-  const inAbstract = paper({ title: 'A method for mobile models', abstract: 'We use neural architecture search to find models.' });
+  const inTitle = paper({
+    title: 'Neural Architecture Search for Detectors',
+    abstract: 'We search detector backbones.',
+  });
+  const inAbstract = paper({
+    title: 'A method for mobile models',
+    abstract: 'We use neural architecture search to find models.',
+  });
   const acronymOnly = paper({ title: 'Fast NAS on a budget', abstract: 'Cheap search.' });
-  const defines = paper({ title: 'Zero-cost proxies', abstract: 'Neural Architecture Search (NAS) is costly; proxies make it cheap.' });
-  const unrelated = paper({ title: 'Object detection', abstract: 'Boxes and anchors: a neural network for search engines.' });
+  const defines = paper({
+    title: 'Zero-cost proxies',
+    abstract: 'Neural Architecture Search (NAS) is costly; proxies make it cheap.',
+  });
+  const unrelated = paper({
+    title: 'Object detection',
+    abstract: 'Boxes and anchors: a neural network for search engines.',
+  });
   const survey = paper({ title: 'Neural architecture search: a survey', abstract: 'We survey NAS.' });
   const corpus = [unrelated, inAbstract, acronymOnly, inTitle, survey, defines];
 
@@ -167,10 +236,15 @@ describe('ranking', () => {
       paper({ title: 'Language models are few-shot learners', abstract: '' }),
     ];
     const titles = (query: Query) => rankPapers(query, papers).map((r) => r.paper.title);
-    expect(titles(parseQuery('language model serving', { syntax: 'all-words' }))).toEqual(['Serving large language models']);
+    expect(titles(parseQuery('language model serving', { syntax: 'all-words' }))).toEqual([
+      'Serving large language models',
+    ]);
     expect(titles(parseQuery('language model +serving'))).toEqual(['Serving large language models']);
     // Natural: none is required, the paper with every word first.
-    expect(titles(parseQuery('language model serving'))).toEqual(['Serving large language models', 'Language models are few-shot learners']);
+    expect(titles(parseQuery('language model serving'))).toEqual([
+      'Serving large language models',
+      'Language models are few-shot learners',
+    ]);
   });
 
   it('matches a phrase only where its words stand together: not across a comma, a bracket or a dropped word', () => {
@@ -210,19 +284,31 @@ describe('ranking', () => {
     expect(fewShot.map((r) => r.paper)).toEqual([few]);
     expect(fewShot[0]?.matched).toEqual(['few-shot']);
     expect(rankPapers(parseQuery('in-context'), all).map((r) => r.paper)).toEqual([inContext]);
-    expect(rankPapers(parseQuery('"state-of-the-art"'), [paper({ title: 'A state of the art detector', abstract: 'Boxes.' }), few]).map((r) => r.paper.title)).toEqual([
-      'A state of the art detector',
-    ]);
+    expect(
+      rankPapers(parseQuery('"state-of-the-art"'), [
+        paper({ title: 'A state of the art detector', abstract: 'Boxes.' }),
+        few,
+      ]).map((r) => r.paper.title),
+    ).toEqual(['A state of the art detector']);
   });
 
   it('finds a paper that says the same in other words, and says why', () => {
     const nas = (title: string, abstract: string) => paper({ title, abstract });
     const corpus2 = [
-      nas('Neural architecture search with a supernet', 'A weight-sharing supernet explores the search space of cell candidates.'),
+      nas(
+        'Neural architecture search with a supernet',
+        'A weight-sharing supernet explores the search space of cell candidates.',
+      ),
       nas('Fast neural architecture search', 'The supernet ranks candidate cells in the search space by accuracy.'),
-      nas('Neural architecture search on phones', 'We train a supernet once and sample candidate cells from the search space.'),
+      nas(
+        'Neural architecture search on phones',
+        'We train a supernet once and sample candidate cells from the search space.',
+      ),
     ];
-    const otherWords = nas('Learning transferable cells', 'We design a search space of candidate cells and train a weight-sharing supernet to rank the cells by accuracy.');
+    const otherWords = nas(
+      'Learning transferable cells',
+      'We design a search space of candidate cells and train a weight-sharing supernet to rank the cells by accuracy.',
+    );
     const sharesAWord = nas('Space robotics', 'Robots in space explore craters.');
     const ranked = rankPapers(parseQuery('"neural architecture search"'), [...corpus2, otherWords, sharesAWord]);
     const found = ranked.find((r) => r.paper === otherWords);
@@ -236,8 +322,15 @@ describe('ranking', () => {
   });
 
   it('ranks papers like the seed papers of a "more like these" topic', () => {
-    const seed = paper({ id: 'arxiv:1908.09791', title: 'Once-for-all supernet', abstract: 'Train one supernet, specialise subnets for each device without retraining.' });
-    const alike = paper({ title: 'Elastic subnets', abstract: 'One supernet serves every device: subnets are specialised without retraining.' });
+    const seed = paper({
+      id: 'arxiv:1908.09791',
+      title: 'Once-for-all supernet',
+      abstract: 'Train one supernet, specialise subnets for each device without retraining.',
+    });
+    const alike = paper({
+      title: 'Elastic subnets',
+      abstract: 'One supernet serves every device: subnets are specialised without retraining.',
+    });
     const other = paper({ title: 'Protein folding', abstract: 'Amino acids fold into structures.' });
     const ranked = rankPapers(parseQuery('like:1908.09791'), [seed, alike, other]);
     expect(ranked.map((r) => r.paper)).toEqual([alike]);
@@ -266,7 +359,12 @@ describe('ranking', () => {
 
   it('matches nothing for seeds that are not in the corpus, and everything that passes filters alone', () => {
     const a = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
-    const b = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV'] });
+    const b = paper({
+      title: 'Pruning detectors',
+      abstract: 'Pruning.',
+      authors: ['Ada Lovelace'],
+      categories: ['cs.CV'],
+    });
     expect(rankPapers(parseQuery('like:2501.00001'), [a, b])).toEqual([]);
     expect(rankPapers(parseQuery('like:2501.00001 like:2501.00002'), [a, b])).toEqual([]);
     expect(rankPapers(parseQuery('category:cs'), [a, b])).toHaveLength(2);
@@ -275,10 +373,17 @@ describe('ranking', () => {
 
   it('filters by author and arXiv category; a paper with no known categories is not in one', () => {
     const byHan = paper({ title: 'Tiny pruning', abstract: 'Pruning.', authors: ['Song Han'], categories: ['cs.LG'] });
-    const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
+    const cv = paper({
+      title: 'Pruning detectors',
+      abstract: 'Pruning.',
+      authors: ['Ada Lovelace'],
+      categories: ['cs.CV', 'cs.LG'],
+    });
     const unknown = paper({ title: 'Pruning everything', abstract: 'Pruning.', authors: ['Song Han'] });
     const all = [byHan, cv, unknown];
-    expect(rankPapers(parseQuery('pruning author:"song han"'), all).map((r) => r.paper)).toEqual(expect.arrayContaining([byHan, unknown]));
+    expect(rankPapers(parseQuery('pruning author:"song han"'), all).map((r) => r.paper)).toEqual(
+      expect.arrayContaining([byHan, unknown]),
+    );
     expect(rankPapers(parseQuery('pruning author:"song han"'), all)).toHaveLength(2);
     expect(rankPapers(parseQuery('pruning category:cs.CV'), all).map((r) => r.paper)).toEqual([cv]);
     expect(rankPapers(parseQuery('pruning category:cs'), all)).toHaveLength(2);
@@ -286,8 +391,18 @@ describe('ranking', () => {
   });
 
   it('says which filters a paper met when a topic is only filters: the author as the paper writes the name, the category', () => {
-    const turing = paper({ title: 'Computing machinery and intelligence', abstract: 'Can machines think?', authors: ['Alan M. Turing'], categories: ['cs.AI'] });
-    const cv = paper({ title: 'Pruning detectors', abstract: 'Pruning.', authors: ['Ada Lovelace'], categories: ['cs.CV', 'cs.LG'] });
+    const turing = paper({
+      title: 'Computing machinery and intelligence',
+      abstract: 'Can machines think?',
+      authors: ['Alan M. Turing'],
+      categories: ['cs.AI'],
+    });
+    const cv = paper({
+      title: 'Pruning detectors',
+      abstract: 'Pruning.',
+      authors: ['Ada Lovelace'],
+      categories: ['cs.CV', 'cs.LG'],
+    });
     const [byTuring] = rankPapers(parseQuery('author:turing'), [turing, cv]);
     expect(byTuring?.paper).toBe(turing);
     expect(explain(byTuring!)).toBe('by Alan M. Turing');
@@ -305,7 +420,10 @@ describe('ranking', () => {
     const popularOffTopic = paper({ title: 'Video generation', abstract: 'Pretty videos.', upvotes: 900 });
     const all = [strong, weak, popularOffTopic];
     expect(rankPapers(parseQuery('quantization'), all).map((r) => r.paper)).toEqual([strong, weak]);
-    expect(rankPapers(parseQuery('quantization'), all, { popularity: 0.7 }).map((r) => r.paper)).toEqual([weak, strong]);
+    expect(rankPapers(parseQuery('quantization'), all, { popularity: 0.7 }).map((r) => r.paper)).toEqual([
+      weak,
+      strong,
+    ]);
   });
 
   it('blends a paper whose upvotes are unknown as one of typical popularity, not as an unpopular one', () => {
@@ -341,9 +459,18 @@ describe('ranking', () => {
 
 describe('diversity', () => {
   it('keeps a near-duplicate out of the slots while another relevant paper fits', () => {
-    const a = paper({ title: 'Pruning vision transformers', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
-    const copy = paper({ title: 'Pruning vision transformers (v2)', abstract: 'We prune tokens of vision transformers to halve their cost on phones.' });
-    const b = paper({ title: 'Pruning language models', abstract: 'Structured pruning of attention heads keeps accuracy.' });
+    const a = paper({
+      title: 'Pruning vision transformers',
+      abstract: 'We prune tokens of vision transformers to halve their cost on phones.',
+    });
+    const copy = paper({
+      title: 'Pruning vision transformers (v2)',
+      abstract: 'We prune tokens of vision transformers to halve their cost on phones.',
+    });
+    const b = paper({
+      title: 'Pruning language models',
+      abstract: 'Structured pruning of attention heads keeps accuracy.',
+    });
     const ranker = createRanker([a, copy, b], lexicalIndex);
     const ranked = ranker.rank(parseQuery('pruning'));
     const picked = diversify(ranked, 2, (x, y) => ranker.similarity(x.paper, y.paper));
@@ -356,7 +483,10 @@ describe('diversity', () => {
     const both = paper({ title: 'Pruning for neural architecture search', abstract: 'NAS meets pruning.' });
     const onlyPruning = paper({ title: 'Magnitude pruning', abstract: 'Remove small weights.' });
     const { picked } = pickForTopics(
-      [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
+      [
+        topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }),
+        topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' }),
+      ],
       [both, onlyPruning],
       { slots: 10, lexicalIndex },
     );
@@ -364,7 +494,10 @@ describe('diversity', () => {
     expect(picked.map((p) => p.topic)).toEqual(['NAS', 'Pruning']);
     // One slot: the other paper is counted once (it matched both topics' lists or one), not dropped.
     const oneSlot = pickForTopics(
-      [topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }), topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' })],
+      [
+        topic({ slug: 'nas', name: 'NAS', query: '"neural architecture search"' }),
+        topic({ slug: 'pruning', name: 'Pruning', query: 'pruning' }),
+      ],
       [both, onlyPruning],
       { slots: 1, lexicalIndex },
     );

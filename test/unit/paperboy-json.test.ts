@@ -18,14 +18,25 @@ describe('Paperboy JSON', () => {
   it('reads an object with papers, authors as strings or {name}', () => {
     const text = JSON.stringify({
       papers: [
-        { title: 'One', abstract: 'A.', authors: ['Ada'], arxivId: '2403.01234v2', url: 'https://arxiv.org/abs/2403.01234' },
+        {
+          title: 'One',
+          abstract: 'A.',
+          authors: ['Ada'],
+          arxivId: '2403.01234v2',
+          url: 'https://arxiv.org/abs/2403.01234',
+        },
         { title: 'Two', authors: [{ name: 'Grace' }], publishedAt: '2024-03-21T00:00:00Z' },
       ],
     });
     expect(detectFormat(text, 'p.json')).toBe('json');
     const papers = parsePaperboyJson(text, 'p.json');
     expect(papers[0]).toMatchObject({ title: 'One', authors: ['Ada'], arxivId: '2403.01234v2' });
-    expect(papers[1]).toMatchObject({ title: 'Two', abstract: '', authors: ['Grace'], publishedAt: '2024-03-21T00:00:00Z' });
+    expect(papers[1]).toMatchObject({
+      title: 'Two',
+      abstract: '',
+      authors: ['Grace'],
+      publishedAt: '2024-03-21T00:00:00Z',
+    });
   });
 
   it('reads a bare array', () => {

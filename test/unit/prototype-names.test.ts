@@ -29,7 +29,9 @@ describe("words that name Object.prototype's members", () => {
   });
 
   it('each find the paper that uses them, as a word and as a query, on the full-text engine', () => {
-    const papers = NAMES.map((name) => paper({ title: `The ${name} of a type`, abstract: `We call ${name} on every object.` }));
+    const papers = NAMES.map((name) =>
+      paper({ title: `The ${name} of a type`, abstract: `We call ${name} on every object.` }),
+    );
     const ranker = createRanker(papers, createFtsLexicalIndex);
     NAMES.forEach((name, i) => {
       const ranked = ranker.rank(parseQuery(name, { strict: true }));
@@ -52,7 +54,9 @@ describe("words that name Object.prototype's members", () => {
       expect(latexToText(`a \\${name} b`), name).toBe(`a ${name} b`);
       expect(latexToText(`$\\${name}{x}$`), name).toBe(`${name}x`);
     }
-    expect(normalisePaperInput({ title: 'The \\constructor and \\toString', abstract: '', authors: [] }).title).toBe('The constructor and toString');
+    expect(normalisePaperInput({ title: 'The \\constructor and \\toString', abstract: '', authors: [] }).title).toBe(
+      'The constructor and toString',
+    );
   });
 
   it('are unknown XML entities (kept as written) and announce types like any other', () => {
@@ -63,7 +67,10 @@ describe("words that name Object.prototype's members", () => {
       (name, i) => `<item><title>Paper ${i}</title><guid>oai:arXiv.org:2403.${String(10000 + i)}v1</guid>
         <description>arXiv:2403.${String(10000 + i)}v1 Announce Type: ${name} Abstract: About ${name}.</description></item>`,
     );
-    const parsed = parseArxivRss(`<rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>cs.LG</title>${items.join('')}</channel></rss>`, 'rss.xml');
+    const parsed = parseArxivRss(
+      `<rss version="2.0" xmlns:arxiv="http://arxiv.org/schemas/atom"><channel><title>cs.LG</title>${items.join('')}</channel></rss>`,
+      'rss.xml',
+    );
     expect(Object.entries(parsed.announced)).toEqual(NAMES.map((name) => [name.toLowerCase(), 1]));
     expect(parsed.papers.map((p) => p.abstract)).toEqual(NAMES.map((name) => `About ${name}.`));
   });

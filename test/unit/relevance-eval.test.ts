@@ -25,7 +25,16 @@ describe('relevance metrics', () => {
 
   it('nDCG@k: judged papers the ranking misses still count in the ideal; nothing found scores 0', () => {
     // Only one of two grade-2 papers found: 3 over 3 + 3/log2(3).
-    expect(ndcgAt(10, ['a'], new Map([['a', 2], ['z', 2]]))).toBeCloseTo(0.613147, 6);
+    expect(
+      ndcgAt(
+        10,
+        ['a'],
+        new Map([
+          ['a', 2],
+          ['z', 2],
+        ]),
+      ),
+    ).toBeCloseTo(0.613147, 6);
     expect(ndcgAt(10, [], grades)).toBe(0);
     expect(ndcgAt(10, ['a'], new Map())).toBe(0);
   });
@@ -47,7 +56,15 @@ describe('the BM25 baselines', () => {
 
   it('tokenise plainly: lowercase, Lucene stopwords dropped, plurals folded by the S-stemmer only', () => {
     expect(baselineTokens('The Networks of IMAGES, for 3D-queries')).toEqual(['network', 'image', '3d', 'query']);
-    expect(['models', 'queries', 'boxes', 'class', 'gaussians', 'bus', 'pruning'].map(sStem)).toEqual(['model', 'query', 'boxe', 'class', 'gaussian', 'bus', 'pruning']);
+    expect(['models', 'queries', 'boxes', 'class', 'gaussians', 'bus', 'pruning'].map(sStem)).toEqual([
+      'model',
+      'query',
+      'boxe',
+      'class',
+      'gaussian',
+      'bus',
+      'pruning',
+    ]);
   });
 
   it('score title and abstract as one text with BM25 k1 1.2, b 0.75 (figures computed by hand)', () => {
@@ -61,8 +78,12 @@ describe('the BM25 baselines', () => {
     expect(baseline.rank('the of', 'any')).toEqual([]);
   });
 
-  it("see an expert query as its bag of words: OR, quotes, exclusions and operators gone", () => {
-    expect(plainWords('"graph networks" OR speech -"image models" -audio author:"Song Han" category:cs.LG').split(/\s+/).filter(Boolean)).toEqual(['graph', 'networks', 'speech']);
+  it('see an expert query as its bag of words: OR, quotes, exclusions and operators gone', () => {
+    expect(
+      plainWords('"graph networks" OR speech -"image models" -audio author:"Song Han" category:cs.LG')
+        .split(/\s+/)
+        .filter(Boolean),
+    ).toEqual(['graph', 'networks', 'speech']);
     expect(createBaseline(corpus).rank('"graph networks" OR speech -images', 'any')).toEqual(['p1', 'p3', 'p2']);
   });
 });
@@ -83,25 +104,53 @@ describe('the evaluation inputs', () => {
   });
 
   it('a judged paper that is not in the sample names the file, the topic and the paper', () => {
-    const file = write('bad-judgements.json', { topics: [{ slug: 'nas', judgements: [{ id: 'title:zzzz', grade: 2, title: 'Lost paper' }] }] });
-    expect(() => loadJudgements(papers, file)).toThrow(`${file}: topic "nas": judged paper title:zzzz ("Lost paper") is not among the 2 sample papers`);
+    const file = write('bad-judgements.json', {
+      topics: [{ slug: 'nas', judgements: [{ id: 'title:zzzz', grade: 2, title: 'Lost paper' }] }],
+    });
+    expect(() => loadJudgements(papers, file)).toThrow(
+      `${file}: topic "nas": judged paper title:zzzz ("Lost paper") is not among the 2 sample papers`,
+    );
   });
 
   it('an unknown slug in a phrasing set or in the crafted queries names the file and the slug', () => {
     const judged = loadJudgements(papers, judgements);
-    const phrasings = write('held-out.json', { topics: [{ slug: 'nas', phrasings: ['nas'] }, { slug: 'robots', phrasings: ['robots'] }] });
-    expect(() => loadPhrasings(judged, phrasings)).toThrow(`${phrasings}: topic "robots" is not a judged topic (judged: nas, gnn)`);
-    const starter = write('topics.json', { topics: [{ slug: 'nas', query: 'NAS' }, { slug: 'unjudged-starter', query: 'x' }] });
-    const queries = write('queries.json', { topics: [{ slug: 'gnn', query: 'GNN' }, { slug: 'robots', query: 'robot' }] });
+    const phrasings = write('held-out.json', {
+      topics: [
+        { slug: 'nas', phrasings: ['nas'] },
+        { slug: 'robots', phrasings: ['robots'] },
+      ],
+    });
+    expect(() => loadPhrasings(judged, phrasings)).toThrow(
+      `${phrasings}: topic "robots" is not a judged topic (judged: nas, gnn)`,
+    );
+    const starter = write('topics.json', {
+      topics: [
+        { slug: 'nas', query: 'NAS' },
+        { slug: 'unjudged-starter', query: 'x' },
+      ],
+    });
+    const queries = write('queries.json', {
+      topics: [
+        { slug: 'gnn', query: 'GNN' },
+        { slug: 'robots', query: 'robot' },
+      ],
+    });
     expect(() => loadCrafted(judged, starter, queries)).toThrow(`${queries}: topic "robots" is not a judged topic`);
   });
 
   it('a phrasing set may cover some judged topics; a judged topic without a crafted query is named', () => {
     const judged = loadJudgements(papers, judgements);
-    const set = loadPhrasings(judged, write('some.json', { topics: [{ slug: 'gnn', phrasings: ['graph networks', 'GNNs'] }] }));
+    const set = loadPhrasings(
+      judged,
+      write('some.json', { topics: [{ slug: 'gnn', phrasings: ['graph networks', 'GNNs'] }] }),
+    );
     expect(set.topics).toEqual([{ slug: 'gnn', phrasings: ['graph networks', 'GNNs'] }]);
-    expect(() => loadPhrasings(judged, write('empty-list.json', { topics: [{ slug: 'gnn', phrasings: [] }] }))).toThrow(/topic "gnn": "phrasings" must be a non-empty list/);
+    expect(() => loadPhrasings(judged, write('empty-list.json', { topics: [{ slug: 'gnn', phrasings: [] }] }))).toThrow(
+      /topic "gnn": "phrasings" must be a non-empty list/,
+    );
     const starter = write('topics-only.json', { topics: [{ slug: 'nas', query: 'NAS' }] });
-    expect(() => loadCrafted(judged, starter, write('no-queries.json', { topics: [] }))).toThrow(/judged topic "gnn" has no query/);
+    expect(() => loadCrafted(judged, starter, write('no-queries.json', { topics: [] }))).toThrow(
+      /judged topic "gnn" has no query/,
+    );
   });
 });

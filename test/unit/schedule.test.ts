@@ -18,7 +18,13 @@ describe('zoned time', () => {
   });
 
   it('reads the local date and weekday', () => {
-    expect(localParts(new Date('2026-11-24T23:30:00Z'), 'Asia/Tokyo')).toMatchObject({ year: 2026, month: 11, day: 25, hour: 8, weekday: 3 });
+    expect(localParts(new Date('2026-11-24T23:30:00Z'), 'Asia/Tokyo')).toMatchObject({
+      year: 2026,
+      month: 11,
+      day: 25,
+      hour: 8,
+      weekday: 3,
+    });
   });
 });
 
@@ -34,7 +40,9 @@ describe('due periods', () => {
     expect(due.period.key).toBe('2026-W48');
     expect(iso(due.sendAt)).toBe('2026-11-23T12:00:00.000Z');
     // Sunday evening in New York is already Monday in UTC, but still last week locally.
-    expect(currentDuePeriod('weekly', 'America/New_York', 7, new Date('2026-11-30T03:00:00Z')).period.key).toBe('2026-W48');
+    expect(currentDuePeriod('weekly', 'America/New_York', 7, new Date('2026-11-30T03:00:00Z')).period.key).toBe(
+      '2026-W48',
+    );
   });
 });
 

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../src/settings/declarations.js';
-import { documentsWithSettingsTable, settingsTable, TABLE_END, TABLE_START, withSettingsTable } from '../../src/settings/docs-table.js';
+import {
+  documentsWithSettingsTable,
+  settingsTable,
+  TABLE_END,
+  TABLE_START,
+  withSettingsTable,
+} from '../../src/settings/docs-table.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,7 +27,9 @@ describe('the configuration table', () => {
     for (const name of Object.keys(SETTINGS)) expect(table).toContain(`| \`${name}\` |`);
     expect(table).toContain('| `PUBLIC_URL` | `http://localhost:$PORT` | an http(s) URL |');
     expect(table).toContain('| `DELIVERY_CLAIM_BATCH` | `1` (SQLite) / `4` (PostgreSQL) | whole number, 1–1000 |');
-    expect(table).toContain('| `PAPERBOY_SECRET` | unset: generated on first run | at least 32 characters (a secret: never shown) |');
+    expect(table).toContain(
+      '| `PAPERBOY_SECRET` | unset: generated on first run | at least 32 characters (a secret: never shown) |',
+    );
   });
 
   it('replaces only what lies between the markers, and refuses a document without them', () => {

@@ -22,7 +22,11 @@ describe('settings', () => {
   });
 
   it('never echoes a value that may be a secret', () => {
-    const secrets = { PAPERBOY_SECRET: 'short-secret', ADMIN_TOKEN: 'short-token', SMTP_URL: 'http://me:hunter2@relay' };
+    const secrets = {
+      PAPERBOY_SECRET: 'short-secret',
+      ADMIN_TOKEN: 'short-token',
+      SMTP_URL: 'http://me:hunter2@relay',
+    };
     const text = message({ ...secrets, DKIM_DOMAIN: 'example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'hunter3' });
     expect(text).toBe(
       'PAPERBOY_SECRET must be at least 32 characters (or unset, to have one generated); ' +
@@ -30,7 +34,9 @@ describe('settings', () => {
         'SMTP_URL must start with smtp:// or smtps://; DKIM_PRIVATE_KEY must be a PEM private key',
     );
     for (const value of ['short-secret', 'short-token', 'hunter2', 'hunter3']) expect(text).not.toContain(value);
-    expect(message({ DKIM_DOMAIN: 'example.org', DKIM_PRIVATE_KEY: PEM })).toBe('DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together');
+    expect(message({ DKIM_DOMAIN: 'example.org', DKIM_PRIVATE_KEY: PEM })).toBe(
+      'DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together',
+    );
   });
 
   it('reports a refused value once, not again in the defaults built on it', () => {
@@ -47,7 +53,10 @@ describe('settings', () => {
     expect(config.publicUrl).toBe('http://localhost:9000');
     // Unset, PUBLIC_URL is only this machine: crawlers are told the project's address instead.
     expect(config.sources.userAgent).toBe('Paperboy/0.1 (+https://github.com/paperboy)');
-    const set = loadConfig({ PUBLIC_URL: 'https://papers.example.org/', FETCH_CONTACT: 'ops@example.org', SOURCES_FILE: 'conf/s.json' }, '/srv/pb');
+    const set = loadConfig(
+      { PUBLIC_URL: 'https://papers.example.org/', FETCH_CONTACT: 'ops@example.org', SOURCES_FILE: 'conf/s.json' },
+      '/srv/pb',
+    );
     expect(set.publicUrl).toBe('https://papers.example.org');
     expect(set.sources.userAgent).toBe('Paperboy/0.1 (+https://papers.example.org; mailto:ops@example.org)');
     expect(set.sources.file).toBe('/srv/pb/conf/s.json');
@@ -81,12 +90,19 @@ describe('settings', () => {
     expect(byName.DATABASE_URL?.value).toBe('postgres://***@db.example.org/paperboy');
     expect(byName.FETCH_CONTACT?.value).toBe('***');
     expect(byName.DELIVERY_CLAIM_BATCH).toMatchObject({ source: 'default', value: '4' });
-    expect(byName.MAX_LATE_HOURS).toEqual({ name: 'MAX_LATE_HOURS', group: 'Digests', source: 'unset', value: null, note: 'sent late' });
+    expect(byName.MAX_LATE_HOURS).toEqual({
+      name: 'MAX_LATE_HOURS',
+      group: 'Digests',
+      source: 'unset',
+      value: null,
+      note: 'sent late',
+    });
     // The declared secrets are masked by their declaration alone, without the list of known values.
     const alone = Object.fromEntries(effectiveSettings(readSettings(env, '/srv/pb'), []).map((s) => [s.name, s.value]));
     expect([alone.PAPERBOY_SECRET, alone.ADMIN_TOKEN, alone.DKIM_PRIVATE_KEY]).toEqual(['***', '***', '***']);
     expect(alone.SMTP_URL).toBe('smtps://***@relay.example.org:465');
     const all = JSON.stringify(shown);
-    for (const secret of ['hunter2', 'dbpass99', 'admin-token-admin-token-1', 'x'.repeat(40), 'MIIEvQ']) expect(all).not.toContain(secret);
+    for (const secret of ['hunter2', 'dbpass99', 'admin-token-admin-token-1', 'x'.repeat(40), 'MIIEvQ'])
+      expect(all).not.toContain(secret);
   });
 });

@@ -32,63 +32,118 @@ describe('one paper, however it is named', () => {
   });
 
   it('fingerprints titles without an id after whitespace and LaTeX are normalised', () => {
-    const tex = canonicalId(normalisePaperInput(paperInput({ title: 'Sparse Attention in $\\mathcal{O}(n)$:\n   Linear Time' })));
+    const tex = canonicalId(
+      normalisePaperInput(paperInput({ title: 'Sparse Attention in $\\mathcal{O}(n)$:\n   Linear Time' })),
+    );
     expect(canonicalId(normalisePaperInput(paperInput({ title: 'Sparse attention in O(n): linear time' })))).toBe(tex);
   });
 
   it('turns common LaTeX into the text it prints', () => {
     expect(latexToText('$\\mathcal{O}(n \\log n)$ on a \\emph{Budget} \\& more')).toBe('O(n log n) on a Budget & more');
-    expect(latexToText("G\\'eom\\`etre, Schr\\\"odinger, {BERT}, $\\alpha$-Nets")).toBe('Géomètre, Schrödinger, BERT, α-Nets');
+    expect(latexToText('G\\\'eom\\`etre, Schr\\"odinger, {BERT}, $\\alpha$-Nets')).toBe(
+      'Géomètre, Schrödinger, BERT, α-Nets',
+    );
     expect(latexToText('plain title, no markup')).toBe('plain title, no markup');
   });
 });
 
 describe('merging what every source knows', () => {
   const arxiv = fieldsFromInput(
-    normalisePaperInput(paperInput({ title: 'T', abstract: 'v2 text', arxivId: '2403.00001v2', categories: ['cs.LG', 'cs.CL'] })),
+    normalisePaperInput(
+      paperInput({ title: 'T', abstract: 'v2 text', arxivId: '2403.00001v2', categories: ['cs.LG', 'cs.CL'] }),
+    ),
   );
 
   it('adds Hugging Face facts without losing arXiv categories, and unions categories', () => {
-    const hf = normalisePaperInput(paperInput({ title: 'T', abstract: 'hf text', arxivId: '2403.00001', upvotes: 12, aiSummary: 'S', aiKeywords: ['k'], featuredOn: '2024-03-21' }));
+    const hf = normalisePaperInput(
+      paperInput({
+        title: 'T',
+        abstract: 'hf text',
+        arxivId: '2403.00001',
+        upvotes: 12,
+        aiSummary: 'S',
+        aiKeywords: ['k'],
+        featuredOn: '2024-03-21',
+      }),
+    );
     const merged = mergePaper(arxiv, hf);
-    expect(merged).toMatchObject({ categories: ['cs.LG', 'cs.CL'], upvotes: 12, aiSummary: 'S', aiKeywords: ['k'], featuredOn: '2024-03-21', version: 2 });
-    const cross = mergePaper(merged, normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001v2', categories: ['stat.ML', 'cs.LG'] })));
+    expect(merged).toMatchObject({
+      categories: ['cs.LG', 'cs.CL'],
+      upvotes: 12,
+      aiSummary: 'S',
+      aiKeywords: ['k'],
+      featuredOn: '2024-03-21',
+      version: 2,
+    });
+    const cross = mergePaper(
+      merged,
+      normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001v2', categories: ['stat.ML', 'cs.LG'] })),
+    );
     expect(cross.categories).toEqual(['cs.LG', 'cs.CL', 'stat.ML']);
   });
 
   it('never lowers upvotes from an older file, and keeps the first featured day', () => {
     const seen = { ...arxiv, upvotes: 40, featuredOn: '2024-03-21' };
-    const older = mergePaper(seen, normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001', upvotes: 3, featuredOn: '2024-03-25' })));
+    const older = mergePaper(
+      seen,
+      normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001', upvotes: 3, featuredOn: '2024-03-25' })),
+    );
     expect(older).toMatchObject({ upvotes: 40, featuredOn: '2024-03-21' });
   });
 
   it('a versionless sighting fills gaps but does not replace the text of a versioned one', () => {
-    const hf = normalisePaperInput(paperInput({ title: 'T (HF)', abstract: 'hf text', authors: [], arxivId: '2403.00001', upvotes: 9 }));
-    expect(mergePaper({ ...arxiv, authors: [] }, { ...hf, authors: ['Ada'] })).toMatchObject({ title: 'T', abstract: 'v2 text', authors: ['Ada'], upvotes: 9 });
+    const hf = normalisePaperInput(
+      paperInput({ title: 'T (HF)', abstract: 'hf text', authors: [], arxivId: '2403.00001', upvotes: 9 }),
+    );
+    expect(mergePaper({ ...arxiv, authors: [] }, { ...hf, authors: ['Ada'] })).toMatchObject({
+      title: 'T',
+      abstract: 'v2 text',
+      authors: ['Ada'],
+      upvotes: 9,
+    });
   });
 
   it("keeps a paper's earliest known date, whichever source brought it", () => {
     const announced = { ...arxiv, publishedAt: '2024-03-21T04:00:00.000Z' };
-    const v1 = normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001v1', publishedAt: '2024-03-18T09:12:41.000Z' }));
+    const v1 = normalisePaperInput(
+      paperInput({ title: 'T', arxivId: '2403.00001v1', publishedAt: '2024-03-18T09:12:41.000Z' }),
+    );
     expect(mergePaper(announced, v1).publishedAt).toBe('2024-03-18T09:12:41.000Z');
-    const journal = normalisePaperInput(paperInput({ title: 'T', arxivId: '2403.00001', publishedAt: '2024-06-01T00:00:00.000Z' }));
+    const journal = normalisePaperInput(
+      paperInput({ title: 'T', arxivId: '2403.00001', publishedAt: '2024-06-01T00:00:00.000Z' }),
+    );
     expect(mergePaper(announced, journal).publishedAt).toBe('2024-03-21T04:00:00.000Z');
     // Compared as instants, not as text: 02:00+03:00 is earlier than 00:00Z.
-    expect(mergePaper(announced, { ...journal, publishedAt: '2024-03-21T02:00:00+03:00' }).publishedAt).toBe('2024-03-21T02:00:00+03:00');
+    expect(mergePaper(announced, { ...journal, publishedAt: '2024-03-21T02:00:00+03:00' }).publishedAt).toBe(
+      '2024-03-21T02:00:00+03:00',
+    );
   });
 
   it('an older version changes no text but still brings its facts', () => {
-    const v1 = normalisePaperInput(paperInput({ title: 'Old', abstract: 'v1 text', arxivId: '2403.00001v1', upvotes: 5 }));
+    const v1 = normalisePaperInput(
+      paperInput({ title: 'Old', abstract: 'v1 text', arxivId: '2403.00001v1', upvotes: 5 }),
+    );
     expect(mergePaper(arxiv, v1)).toMatchObject({ title: 'T', abstract: 'v2 text', version: 2, upvotes: 5 });
   });
 });
 
 describe('source health', () => {
-  const base = { at: new Date('2024-03-25T10:00:00Z'), notModified: false, items: 3, newestItemAt: '2024-03-25T04:00:00Z', lastChangedAt: null, maxAgeHours: 48, quietDay: false };
+  const base = {
+    at: new Date('2024-03-25T10:00:00Z'),
+    notModified: false,
+    items: 3,
+    newestItemAt: '2024-03-25T04:00:00Z',
+    lastChangedAt: null,
+    maxAgeHours: 48,
+    quietDay: false,
+  };
 
   it('is ok with fresh papers, stale when empty on a publishing day, ok when empty on a quiet day', () => {
     expect(assessFetch(base).status).toBe('ok');
-    expect(assessFetch({ ...base, items: 0 })).toEqual({ status: 'stale', detail: 'answered with no papers on a publishing day' });
+    expect(assessFetch({ ...base, items: 0 })).toEqual({
+      status: 'stale',
+      detail: 'answered with no papers on a publishing day',
+    });
     expect(assessFetch({ ...base, items: 0, quietDay: true }).status).toBe('ok');
   });
 
@@ -120,13 +175,24 @@ describe('the sources file', () => {
 }`,
       'sources.json',
     );
-    expect(api).toMatchObject({ url: 'https://export.arxiv.org/api/query', query: 'all:"neural architecture search"', maxResults: 100, enabled: true, timezone: 'UTC' });
+    expect(api).toMatchObject({
+      url: 'https://export.arxiv.org/api/query',
+      query: 'all:"neural architecture search"',
+      maxResults: 100,
+      enabled: true,
+      timezone: 'UTC',
+    });
     expect(rss).toMatchObject({ url: 'https://rss.arxiv.org/rss/cs.LG', timezone: 'America/New_York' });
-    expect(hf).toMatchObject({ url: 'https://huggingface.co/api/daily_papers', enabled: false, skipDays: ['Saturday', 'Sunday'] });
+    expect(hf).toMatchObject({
+      url: 'https://huggingface.co/api/daily_papers',
+      enabled: false,
+      skipDays: ['Saturday', 'Sunday'],
+    });
   });
 
   it('names file, line and field of a bad entry', () => {
-    const text = '{\n  "sources": [\n    { "name": "a", "url": "https://x.org/f", "cron": "0 6 * * *" },\n    { "name": "b", "url": "https://x.org/g",\n      "cron": "every day" }\n  ]\n}\n';
+    const text =
+      '{\n  "sources": [\n    { "name": "a", "url": "https://x.org/f", "cron": "0 6 * * *" },\n    { "name": "b", "url": "https://x.org/g",\n      "cron": "every day" }\n  ]\n}\n';
     expect(() => parseSourcesFile(text, 'sources.json')).toThrow(
       'sources.json:5: source 2: not a valid cron expression (e.g. "0 6 * * 1-5") (field cron)',
     );
@@ -134,8 +200,11 @@ describe('the sources file', () => {
     expect(() => parseSourcesFile(unknown, 's.json')).toThrow(/^s\.json:3: source 1: .*crom.*\(field crom\)$/);
     const noUrl = '{"sources": [{ "name": "a", "format": "rss", "cron": "0 6 * * *" }]}';
     expect(() => parseSourcesFile(noUrl, 's.json')).toThrow('s.json:1: source 1: a rss source needs a url (field url)');
-    const twice = '{"sources": [\n{ "name": "a", "url": "https://x.org/f", "cron": "0 6 * * *" },\n{ "name": "a", "url": "https://x.org/g", "cron": "0 6 * * *" }]}';
-    expect(() => parseSourcesFile(twice, 's.json')).toThrow('s.json:3: source 2: the name "a" is used twice (field name)');
+    const twice =
+      '{"sources": [\n{ "name": "a", "url": "https://x.org/f", "cron": "0 6 * * *" },\n{ "name": "a", "url": "https://x.org/g", "cron": "0 6 * * *" }]}';
+    expect(() => parseSourcesFile(twice, 's.json')).toThrow(
+      's.json:3: source 2: the name "a" is used twice (field name)',
+    );
   });
 });
 

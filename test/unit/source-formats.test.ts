@@ -44,15 +44,23 @@ describe('arXiv API Atom', () => {
       publishedAt: '2024-03-18T09:12:41.000Z',
       categories: ['cs.LG', 'cs.CL'],
     });
-    expect(first?.abstract).toMatch(/^We present a sparse attention mechanism whose cost grows as \$\\mathcal\{O\}\(n\)\$ in the sequence length\. On/);
-    expect(second).toMatchObject({ title: 'Once-for-All Neural Architecture Search on a Budget', categories: ['cs.CV', 'cs.LG'] });
+    expect(first?.abstract).toMatch(
+      /^We present a sparse attention mechanism whose cost grows as \$\\mathcal\{O\}\(n\)\$ in the sequence length\. On/,
+    );
+    expect(second).toMatchObject({
+      title: 'Once-for-All Neural Architecture Search on a Budget',
+      categories: ['cs.CV', 'cs.LG'],
+    });
     expect(old).toMatchObject({ arxivId: 'hep-th/9901001', version: 1 });
     expect(canonicalId(old!)).toBe('arxiv:hep-th/9901001');
   });
 
   it('turns LaTeX accents and symbols in titles and names into text', () => {
     const [, diffusion] = clean('arxiv-api-page2.xml');
-    expect(diffusion).toMatchObject({ title: 'Schrödinger Bridges for Diffusion: A β-Schedule Study', authors: ['Erwin Schrödinger'] });
+    expect(diffusion).toMatchObject({
+      title: 'Schrödinger Bridges for Diffusion: A β-Schedule Study',
+      authors: ['Erwin Schrödinger'],
+    });
   });
 
   it('reads an empty result as no papers and zero results', () => {
@@ -91,11 +99,22 @@ describe('arXiv RSS', () => {
   });
 
   it("dates an item without a date of its own by the feed's announcement date", () => {
-    const undated = fixture('arxiv-rss-cs-lg.xml').replace(/<pubDate>[^<]*<\/pubDate>\s*(<arxiv:announce_type>replace<)/, '$1');
+    const undated = fixture('arxiv-rss-cs-lg.xml').replace(
+      /<pubDate>[^<]*<\/pubDate>\s*(<arxiv:announce_type>replace<)/,
+      '$1',
+    );
     // The first <pubDate> is the channel's: a feed announced at another hour than its items.
-    const feed = undated.replace('<pubDate>Thu, 21 Mar 2024 00:00:00 -0400</pubDate>', '<pubDate>Wed, 20 Mar 2024 20:00:00 -0400</pubDate>');
+    const feed = undated.replace(
+      '<pubDate>Thu, 21 Mar 2024 00:00:00 -0400</pubDate>',
+      '<pubDate>Wed, 20 Mar 2024 20:00:00 -0400</pubDate>',
+    );
     const papers = parseArxivRss(feed, 'rss.xml').papers;
-    expect(papers.map((p) => p.publishedAt)).toEqual(['2024-03-21T04:00:00.000Z', '2024-03-21T04:00:00.000Z', '2024-03-21T00:00:00.000Z', '2024-03-21T04:00:00.000Z']);
+    expect(papers.map((p) => p.publishedAt)).toEqual([
+      '2024-03-21T04:00:00.000Z',
+      '2024-03-21T04:00:00.000Z',
+      '2024-03-21T00:00:00.000Z',
+      '2024-03-21T04:00:00.000Z',
+    ]);
   });
 
   it('splits creators on commas and a final "and"', () => {
@@ -104,7 +123,10 @@ describe('arXiv RSS', () => {
   });
 
   it('reads an empty feed with its build date, and names the line where a truncated one ends', () => {
-    expect(parseArxivRss(fixture('arxiv-rss-empty.xml'), 'e.xml')).toMatchObject({ papers: [], newestAt: '2024-03-25T04:00:00.000Z' });
+    expect(parseArxivRss(fixture('arxiv-rss-empty.xml'), 'e.xml')).toMatchObject({
+      papers: [],
+      newestAt: '2024-03-25T04:00:00.000Z',
+    });
     const err = parseError(() => parseSource(fixture('arxiv-rss-truncated.xml'), 'cut.xml'));
     expect(err.message).toMatch(/^cut\.xml:43: the document ends inside <arxiv:anno>.*truncated download/);
   });
@@ -123,7 +145,9 @@ describe('Hugging Face daily papers JSON', () => {
       featuredOn: '2024-03-21',
       publishedAt: '2024-03-20T17:59:58.000Z',
     });
-    expect(sparse?.title).toBe('Sparse Attention in O(n): Linear-Time Transformers for Long-Context Language Modelling');
+    expect(sparse?.title).toBe(
+      'Sparse Attention in O(n): Linear-Time Transformers for Long-Context Language Modelling',
+    );
     // null facts are absent, never empty
     expect(fine).not.toHaveProperty('aiSummary');
     expect(fine).not.toHaveProperty('aiKeywords');
@@ -150,12 +174,20 @@ describe('any RSS 2.0 / Atom 1.0 feed', () => {
       url: 'https://jmln.example.org/papers/2024/17',
       authors: ['Barbara Liskov'],
     });
-    expect(preprint).toMatchObject({ arxivId: '2403.12345', version: 1, url: 'https://arxiv.org/abs/2403.12345', authors: ['Ada Lovelace'] });
+    expect(preprint).toMatchObject({
+      arxivId: '2403.12345',
+      version: 1,
+      url: 'https://arxiv.org/abs/2403.12345',
+      authors: ['Ada Lovelace'],
+    });
   });
 
   it('reads Atom entries with their alternate link, and refuses the other kind when one is named', () => {
     const [melange, quiet] = clean('feed-lab.atom.xml');
-    expect(melange).toMatchObject({ title: 'Mélange: Cost Efficient LLM Serving by Exploiting GPU Heterogeneity', authors: ['Tyler Griggs', 'Xiaoxuan Liu'] });
+    expect(melange).toMatchObject({
+      title: 'Mélange: Cost Efficient LLM Serving by Exploiting GPU Heterogeneity',
+      authors: ['Tyler Griggs', 'Xiaoxuan Liu'],
+    });
     expect(quiet).toMatchObject({ arxivId: '2403.20001' });
     expect(parseError(() => parseFeed(fixture('feed-lab.atom.xml'), 'lab.xml', 'rss')).message).toBe(
       'lab.xml:1: expected RSS 2.0 (<rss>), found <feed>',

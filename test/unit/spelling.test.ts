@@ -58,7 +58,12 @@ describe('suggestions', () => {
 describe('mistyped topic words', () => {
   const papers = samplePapers();
   const ranker = createRanker(papers, createFtsLexicalIndex);
-  const nas = new Set(judgementsFile.topics.find((t) => t.slug === 'nas')!.judgements.filter((j) => j.grade === 2).map((j) => j.id));
+  const nas = new Set(
+    judgementsFile.topics
+      .find((t) => t.slug === 'nas')!
+      .judgements.filter((j) => j.grade === 2)
+      .map((j) => j.id),
+  );
 
   it('ranks a natural topic with its mistyped words corrected, and says which', () => {
     const { picked, total, corrections } = ranker.top(parseQuery('nueral architecture serch'), 10);
@@ -86,7 +91,10 @@ describe('mistyped topic words', () => {
 
   it('corrects nothing in a corpus where the typed word is in use', () => {
     const small = createRanker(
-      [paper({ title: 'Serch: a search engine', abstract: 'Serch indexes papers.' }), paper({ title: 'Search', abstract: 'Search and search.' })],
+      [
+        paper({ title: 'Serch: a search engine', abstract: 'Serch indexes papers.' }),
+        paper({ title: 'Search', abstract: 'Search and search.' }),
+      ],
       createFtsLexicalIndex,
     );
     expect(small.corrections(parseQuery('serch'))).toEqual([]);

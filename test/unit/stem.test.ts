@@ -14,27 +14,42 @@ const stems = (words: string[]) => Object.fromEntries(words.map((w) => [w, porte
 const all = (words: string[], stem: string) => Object.fromEntries(words.map((w) => [w, stem]));
 
 describe('the Porter stemmer', () => {
-  it('gives the reference stem for Porter\'s examples of every step and over 300 words of the sample papers', () => {
+  it("gives the reference stem for Porter's examples of every step and over 300 words of the sample papers", () => {
     expect(REFERENCE.length).toBeGreaterThanOrEqual(300);
-    const wrong = REFERENCE.filter(([word, stem]) => porterStem(word) !== stem).map(([word, stem]) => `${word}: ${porterStem(word)}, expected ${stem}`);
+    const wrong = REFERENCE.filter(([word, stem]) => porterStem(word) !== stem).map(
+      ([word, stem]) => `${word}: ${porterStem(word)}, expected ${stem}`,
+    );
     expect(wrong).toEqual([]);
   });
 
   it('follows the reference implementation where it departs from the 1980 paper (BLI → BLE, LOGI → LOG)', () => {
     // The paper's ABLI → ABLE would leave "possibli"; it had no LOGI rule ("methodologi").
-    expect(stems(['possibly', 'visibly', 'methodology', 'technologies'])).toEqual({ possibly: 'possibl', visibly: 'visibl', methodology: 'methodolog', technologies: 'technolog' });
+    expect(stems(['possibly', 'visibly', 'methodology', 'technologies'])).toEqual({
+      possibly: 'possibl',
+      visibly: 'visibl',
+      methodology: 'methodolog',
+      technologies: 'technolog',
+    });
   });
 
   it('keeps words of one or two letters and words with anything but a to z as they are', () => {
     // Porter would stem "resnet50s" (digits count as consonants); a name with a digit is kept whole.
-    expect(stems(['as', 'is', 'resnet50s', 'gpt4', 'naïve'])).toEqual({ as: 'as', is: 'is', resnet50s: 'resnet50s', gpt4: 'gpt4', naïve: 'naïve' });
+    expect(stems(['as', 'is', 'resnet50s', 'gpt4', 'naïve'])).toEqual({
+      as: 'as',
+      is: 'is',
+      resnet50s: 'resnet50s',
+      gpt4: 'gpt4',
+      naïve: 'naïve',
+    });
   });
 });
 
 describe('deliberate departures from Porter, each with every inflection of the word', () => {
   it('a transformer is a model, not a transformation (Porter: transform for both)', () => {
     expect(stems(['transformer', 'transformers'])).toEqual(all(['transformer', 'transformers'], 'transformer'));
-    expect(stems(['transform', 'transforms', 'transformation', 'transformations'])).toEqual(all(['transform', 'transforms', 'transformation', 'transformations'], 'transform'));
+    expect(stems(['transform', 'transforms', 'transformation', 'transformations'])).toEqual(
+      all(['transform', 'transforms', 'transformation', 'transformations'], 'transform'),
+    );
   });
 
   it('attention is not attentive (Porter: attent for both)', () => {
@@ -44,18 +59,43 @@ describe('deliberate departures from Porter, each with every inflection of the w
 
   it('an adapter is a module, adaptation what it does (Porter: adapt for both)', () => {
     expect(stems(['adapter', 'adapters'])).toEqual(all(['adapter', 'adapters'], 'adapter'));
-    expect(stems(['adapt', 'adapted', 'adaptation', 'adaptive'])).toEqual(all(['adapt', 'adapted', 'adaptation', 'adaptive'], 'adapt'));
+    expect(stems(['adapt', 'adapted', 'adaptation', 'adaptive'])).toEqual(
+      all(['adapt', 'adapted', 'adaptation', 'adaptive'], 'adapt'),
+    );
   });
 
   it('general, generalization, generative and generic stay apart from generate (Porter: gener for all)', () => {
     // Porter's paper follows "generalizations" through every step to gener: the one example of it
     // that this stemmer does not reproduce, on purpose.
-    const generalize = ['generalize', 'generalizes', 'generalized', 'generalizing', 'generalization', 'generalizations', 'generalizable'];
+    const generalize = [
+      'generalize',
+      'generalizes',
+      'generalized',
+      'generalizing',
+      'generalization',
+      'generalizations',
+      'generalizable',
+    ];
     const british = ['generalise', 'generalises', 'generalised', 'generalising', 'generalisation', 'generalisations'];
     expect(stems([...generalize, ...british])).toEqual(all([...generalize, ...british], 'generaliz'));
-    expect(stems(['general', 'generally', 'generality'])).toEqual(all(['general', 'generally', 'generality'], 'general'));
-    expect(stems(['generative', 'generic', 'generics'])).toEqual({ generative: 'generative', generic: 'generic', generics: 'generic' });
-    const generate = ['generate', 'generates', 'generated', 'generating', 'generation', 'generations', 'generator', 'generators'];
+    expect(stems(['general', 'generally', 'generality'])).toEqual(
+      all(['general', 'generally', 'generality'], 'general'),
+    );
+    expect(stems(['generative', 'generic', 'generics'])).toEqual({
+      generative: 'generative',
+      generic: 'generic',
+      generics: 'generic',
+    });
+    const generate = [
+      'generate',
+      'generates',
+      'generated',
+      'generating',
+      'generation',
+      'generations',
+      'generator',
+      'generators',
+    ];
     expect(stems(generate)).toEqual(all(generate, 'gener'));
   });
 

@@ -4,12 +4,19 @@ import { learnAcronyms } from '../../src/domain/ranking/acronyms.js';
 import { wordsWithoutHits } from '../../src/domain/words-without-hits.js';
 
 const papers = [
-  { title: 'Low-rank adapters for vision transformers', abstract: 'We quantize the weights of large models. Pruning helps too.' },
-  { title: 'Searching architectures', abstract: 'Neural Architecture Search (NAS) finds networks; the search space is large.' },
+  {
+    title: 'Low-rank adapters for vision transformers',
+    abstract: 'We quantize the weights of large models. Pruning helps too.',
+  },
+  {
+    title: 'Searching architectures',
+    abstract: 'Neural Architecture Search (NAS) finds networks; the search space is large.',
+  },
   { title: 'Point clouds in 3-D', abstract: 'Scene understanding from LiDAR.' },
 ];
 
-const missing = (query: string, among = papers) => wordsWithoutHits(parseQuery(query), among, learnAcronyms(among.map((p) => `${p.title}. ${p.abstract}`)));
+const missing = (query: string, among = papers) =>
+  wordsWithoutHits(parseQuery(query), among, learnAcronyms(among.map((p) => `${p.title}. ${p.abstract}`)));
 
 describe('words without hits', () => {
   it('names the words no paper has, as typed and in the order of the query', () => {
@@ -25,13 +32,22 @@ describe('words without hits', () => {
 
   it('finds a phrase only where its words stand together, in order, within the title or the abstract', () => {
     // Every word occurs, but never as these phrases ("transformers" ends the title, "We quantize" starts the abstract).
-    expect(missing('"large search" "clouds point" "transformers quantize"')).toEqual(['"large search"', '"clouds point"', '"transformers quantize"']);
+    expect(missing('"large search" "clouds point" "transformers quantize"')).toEqual([
+      '"large search"',
+      '"clouds point"',
+      '"transformers quantize"',
+    ]);
     expect(missing('"search space" "vision transformers"')).toEqual([]);
   });
 
   it('counts an acronym where its learned long form stands, and a long form where its acronym does', () => {
-    const spelledOut = [{ title: 'Neural Architecture Search (NAS) at scale', abstract: 'Neural architecture search for edge devices.' }];
-    const shortOnly = [{ title: 'A note', abstract: 'Neural Architecture Search (NAS) defined here; NAS again.' }, { title: 'NAS on phones', abstract: 'Fast.' }];
+    const spelledOut = [
+      { title: 'Neural Architecture Search (NAS) at scale', abstract: 'Neural architecture search for edge devices.' },
+    ];
+    const shortOnly = [
+      { title: 'A note', abstract: 'Neural Architecture Search (NAS) defined here; NAS again.' },
+      { title: 'NAS on phones', abstract: 'Fast.' },
+    ];
     expect(missing('NAS', spelledOut)).toEqual([]);
     expect(missing('"neural architecture search"', shortOnly)).toEqual([]);
     // Typed in lower case, "nas" is a word, not the acronym: it is sought as such.

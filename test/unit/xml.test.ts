@@ -25,7 +25,7 @@ describe('reading XML', () => {
     });
   });
 
-  it('keeps a long text whole, beyond the parser\'s 64 KB buffer', () => {
+  it("keeps a long text whole, beyond the parser's 64 KB buffer", () => {
     const long = Array.from({ length: 30_000 }, (_, i) => `w${i}`).join(' ');
     const doc = parseXml(`<a><b>${long}</b><c><![CDATA[${long}]]></c></a>`, 'f.xml');
     expect(doc).toEqual({ a: { b: long, c: long } });
@@ -35,7 +35,10 @@ describe('reading XML', () => {
     const doc = parseXml('<a t="&#65;&amp;">&lt;b&gt; &#x42; &quot;q&quot; caf&#233; &nbsp;&mdash;</a>', 'f.xml');
     expect(text(doc.a)).toBe('<b> B "q" café &nbsp;&mdash;');
     // A feed whose description is HTML with entities reads as plain text.
-    const feed = parseFeed(rss('<item><title>Fast&nbsp;kernels</title><description>A&nbsp;&mdash;&nbsp;B</description></item>'), 'lab.xml');
+    const feed = parseFeed(
+      rss('<item><title>Fast&nbsp;kernels</title><description>A&nbsp;&mdash;&nbsp;B</description></item>'),
+      'lab.xml',
+    );
     expect(feed.papers[0]).toMatchObject({ title: 'Fast kernels', abstract: 'A — B' });
   });
 
@@ -47,7 +50,9 @@ describe('reading XML', () => {
       'cut.xml:4: the document ends inside <description>, with <rss>, <channel>, <item>, <description> never closed: a truncated download?',
     );
     const cutInTag = cut('<link href="http://ex');
-    expect(parseError(() => parseXml(cutInTag, 'cut.xml')).message).toMatch(/^cut\.xml:4: the document ends inside <link>, .* never closed: a truncated download\?$/);
+    expect(parseError(() => parseXml(cutInTag, 'cut.xml')).message).toMatch(
+      /^cut\.xml:4: the document ends inside <link>, .* never closed: a truncated download\?$/,
+    );
   });
 
   it('names a few of the elements a deeply nested truncated document leaves open, in one short line', () => {
@@ -64,10 +69,16 @@ describe('reading XML', () => {
     expect(parseError(() => parseXml('<rss>\n<channel>\n<item></channel>\n</rss>', 'x.xml')).message).toBe(
       'x.xml:3: not well-formed XML: found </channel> where </item> was expected',
     );
-    expect(parseError(() => parseXml('We are down for maintenance', 'x.xml')).message).toBe('x.xml:1: not well-formed XML: Non-whitespace before first tag');
+    expect(parseError(() => parseXml('We are down for maintenance', 'x.xml')).message).toBe(
+      'x.xml:1: not well-formed XML: Non-whitespace before first tag',
+    );
     expect(parseError(() => parseXml('{"papers": []}', 'x.json')).message).toMatch(/^x\.json:1: not well-formed XML/);
-    expect(parseError(() => parseXml('<a>\nfish & chips</a>', 'x.xml')).message).toMatch(/^x\.xml:2: not well-formed XML: /);
-    expect(parseError(() => parseXml('<a></a>\ntrailing text', 'x.xml')).message).toMatch(/^x\.xml:2: not well-formed XML: Text data outside of root node/);
+    expect(parseError(() => parseXml('<a>\nfish & chips</a>', 'x.xml')).message).toMatch(
+      /^x\.xml:2: not well-formed XML: /,
+    );
+    expect(parseError(() => parseXml('<a></a>\ntrailing text', 'x.xml')).message).toMatch(
+      /^x\.xml:2: not well-formed XML: Text data outside of root node/,
+    );
     expect(parseError(() => parseXml('  \n', 'x.xml')).message).toBe('x.xml: the file is empty');
   });
 

@@ -29,7 +29,11 @@ function longFormFor(short: string, before: string): string | undefined {
   while (s >= 0) {
     const c = (letters[s] as string).toLowerCase();
     // The first letter must start a word; the others may sit inside one ("ViT" in "Vision Transformer").
-    while (l >= 0 && (window[l]?.toLowerCase() !== c || (s === 0 && l > 0 && /[\p{L}\p{N}]/u.test(window[l - 1] as string)))) l--;
+    while (
+      l >= 0 &&
+      (window[l]?.toLowerCase() !== c || (s === 0 && l > 0 && /[\p{L}\p{N}]/u.test(window[l - 1] as string)))
+    )
+      l--;
     if (l < 0) return undefined;
     l--;
     s--;

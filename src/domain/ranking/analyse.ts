@@ -59,7 +59,8 @@ function computeTerm(raw: string): string | undefined {
   const lower = bare.toLowerCase();
   if (lower.length === 0 || STOPWORDS.has(lower)) return undefined;
   // Acronyms ("NAS", "LLMs", "ViT") are names, not English words: only a plural s comes off.
-  if (/^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(bare)) return lower.length > 3 && bare.endsWith('s') ? lower.slice(0, -1) : lower;
+  if (/^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z0-9]{2,9}$/.test(bare))
+    return lower.length > 3 && bare.endsWith('s') ? lower.slice(0, -1) : lower;
   // "quantisation" and "quantization" are one word ("whilst" is "while", a stopword).
   const word = americanSpelling(lower);
   if (STOPWORDS.has(word)) return undefined;
@@ -74,7 +75,10 @@ function computeTerm(raw: string): string | undefined {
  * Alone ("a few shots") it is dropped as ever.
  */
 function keptStopword(part: string): string | undefined {
-  const lower = part.replace(/['’]s$/, '').replace(/['’]/g, '').toLowerCase();
+  const lower = part
+    .replace(/['’]s$/, '')
+    .replace(/['’]/g, '')
+    .toLowerCase();
   return STOPWORDS.has(lower) ? lower : undefined;
 }
 
@@ -116,7 +120,8 @@ function analyseWord(word: string): WordTokens {
   if (only !== undefined) {
     const lower = word.toLowerCase();
     const known = SURFACE.get(only);
-    if (known === undefined || lower.length < known.length || (lower.length === known.length && lower < known)) SURFACE.set(only, lower);
+    if (known === undefined || lower.length < known.length || (lower.length === known.length && lower < known))
+      SURFACE.set(only, lower);
   }
   return cached;
 }
@@ -142,7 +147,8 @@ export const DROPPED_WORD = -2;
 export function dropsWords(text: string): boolean {
   for (const match of fold(text).matchAll(WORD)) {
     const parts = match[0].split('-');
-    const dropped = (part: string, k: number) => term(part) === undefined && (parts.length === 1 || (k > 0 && k < parts.length - 1) || !keptStopword(part));
+    const dropped = (part: string, k: number) =>
+      term(part) === undefined && (parts.length === 1 || (k > 0 && k < parts.length - 1) || !keptStopword(part));
     if (parts.some(dropped)) return true;
   }
   return false;
@@ -198,7 +204,8 @@ export class Vocabulary {
           tokens.wholeId = tokens.whole ? this.idOf(tokens.whole) : -1;
           tokens.stamp = this.stamp;
         }
-        if (marks && tokens.seqIds.length === 0 && seq.length > start && (seq[seq.length - 1] as number) >= 0) seq.push(DROPPED_WORD);
+        if (marks && tokens.seqIds.length === 0 && seq.length > start && (seq[seq.length - 1] as number) >= 0)
+          seq.push(DROPPED_WORD);
         for (const id of tokens.seqIds) seq.push(id);
         if (tokens.wholeId >= 0) whole.push(tokens.wholeId);
       },
@@ -267,7 +274,8 @@ const BY_HASH = new Map<number, WordEntry>();
 
 function wordAt(text: string, start: number, end: number, hash: number): WordTokens {
   const first = BY_HASH.get(hash);
-  for (let e = first; e; e = e.next) if (e.word.length === end - start && text.startsWith(e.word, start)) return e.tokens;
+  for (let e = first; e; e = e.next)
+    if (e.word.length === end - start && text.startsWith(e.word, start)) return e.tokens;
   const word = text.slice(start, end);
   const tokens = analyseWord(word);
   let next = first;

@@ -32,9 +32,16 @@ function conceptOf(term: QueryTerm, acronyms: AcronymTable, reverse: ReadonlyMap
   const only = term.tokens.length === 1 ? term.tokens[0] : undefined;
   // NAS → "neural architecture search", only when typed as an acronym: "robot" is not RoBoT.
   const long = only !== undefined && term.acronym ? acronyms.get(only) : undefined;
-  if (long) addForm(concept, { tokens: long.stems, adjacent: true, via: long.long, ...(dropsWords(long.long) ? { loose: true } : {}) });
+  if (long)
+    addForm(concept, {
+      tokens: long.stems,
+      adjacent: true,
+      via: long.long,
+      ...(dropsWords(long.long) ? { loose: true } : {}),
+    });
   const short = reverse.get(term.tokens.join(' '));
-  if (short !== undefined && term.tokens.length > 1) addForm(concept, { tokens: [short], adjacent: false, via: acronyms.get(short)?.short ?? short });
+  if (short !== undefined && term.tokens.length > 1)
+    addForm(concept, { tokens: [short], adjacent: false, via: acronyms.get(short)?.short ?? short });
   return concept;
 }
 
@@ -42,7 +49,11 @@ function conceptOf(term: QueryTerm, acronyms: AcronymTable, reverse: ReadonlyMap
  * The concepts of one alternative. Unquoted words that spell out a known long form ("vision
  * transformer") become one concept that the acronym (ViT) also satisfies.
  */
-export function conceptsOf(alternative: Alternative, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): Concept[] {
+export function conceptsOf(
+  alternative: Alternative,
+  acronyms: AcronymTable,
+  reverse: ReadonlyMap<string, string>,
+): Concept[] {
   const terms = alternative.terms;
   const concepts: Concept[] = [];
   for (let i = 0; i < terms.length; ) {
@@ -55,7 +66,10 @@ export function conceptsOf(alternative: Alternative, acronyms: AcronymTable, rev
       if (short === undefined) continue;
       concepts.push({
         label: run.map((t) => t.text).join(' '),
-        forms: [{ tokens, adjacent: false }, { tokens: [short], adjacent: false, via: acronyms.get(short)?.short ?? short }],
+        forms: [
+          { tokens, adjacent: false },
+          { tokens: [short], adjacent: false, via: acronyms.get(short)?.short ?? short },
+        ],
       });
       i += len;
       merged = true;
@@ -79,9 +93,17 @@ export interface NaturalConcepts {
  * ("large language models") each also count as matched by the acronym (LLM), and adjacent terms
  * make a phrase worth a bonus (the acronym standing in for the long form's phrases too).
  */
-export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): NaturalConcepts {
+export function naturalConceptsOf(
+  alternative: Alternative,
+  acronyms: AcronymTable,
+  reverse: ReadonlyMap<string, string>,
+): NaturalConcepts {
   const terms = alternative.terms;
-  const words = terms.map((t) => ({ ...conceptOf(t, acronyms, reverse), required: t.required, ...(t.list ? { list: t.list } : {}) }));
+  const words = terms.map((t) => ({
+    ...conceptOf(t, acronyms, reverse),
+    required: t.required,
+    ...(t.list ? { list: t.list } : {}),
+  }));
   const pairs: NaturalConcepts['pairs'] = [];
   for (let i = 0; i < terms.length; i++) {
     // The longest run from here that spells out a long form: its acronym stands in for each word.
@@ -97,7 +119,13 @@ export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTab
     const next = terms[i + 1];
     const term = terms[i] as QueryTerm;
     if (!next?.follows || term.quoted || next.quoted) continue;
-    const phrase: QueryTerm = { ...term, text: `${term.text} ${next.text}`, tokens: [...term.tokens, ...next.tokens], phrase: true, acronym: false };
+    const phrase: QueryTerm = {
+      ...term,
+      text: `${term.text} ${next.text}`,
+      tokens: [...term.tokens, ...next.tokens],
+      phrase: true,
+      acronym: false,
+    };
     delete phrase.whole;
     pairs.push({ concept: conceptOf(phrase, acronyms, reverse), of: [i, i + 1] });
   }
@@ -105,7 +133,11 @@ export function naturalConceptsOf(alternative: Alternative, acronyms: AcronymTab
 }
 
 /** Forms of the excluded terms: a paper containing any of them is left out. */
-export function excludedForms(terms: readonly QueryTerm[], acronyms: AcronymTable, reverse: ReadonlyMap<string, string>): Form[] {
+export function excludedForms(
+  terms: readonly QueryTerm[],
+  acronyms: AcronymTable,
+  reverse: ReadonlyMap<string, string>,
+): Form[] {
   return terms.flatMap((t) => conceptOf(t, acronyms, reverse).forms);
 }
 

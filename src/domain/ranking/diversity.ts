@@ -22,7 +22,11 @@ interface Spread {
   duplicates: { paper: ScoredPaper; of: ScoredPaper }[];
 }
 
-function spread(ranked: readonly ScoredPaper[], slots: number, similarity: (a: ScoredPaper, b: ScoredPaper) => number): Spread {
+function spread(
+  ranked: readonly ScoredPaper[],
+  slots: number,
+  similarity: (a: ScoredPaper, b: ScoredPaper) => number,
+): Spread {
   const rest = [...ranked];
   const picked: ScoredPaper[] = [];
   const maxSim = new Map<ScoredPaper, number>(rest.map((r) => [r, 0]));

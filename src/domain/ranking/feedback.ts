@@ -26,7 +26,8 @@ export function createFeedback(p: Postings, profileTerms: number) {
   const centroid = new Float64Array(p.names.length);
   // Also reused: the scores returned are good until the next call.
   const scores = new Float64Array(p.n);
-  const byWeight = (a: number, b: number) => (centroid[b] as number) - (centroid[a] as number) || (p.names[a] as string).localeCompare(p.names[b] as string);
+  const byWeight = (a: number, b: number) =>
+    (centroid[b] as number) - (centroid[a] as number) || (p.names[a] as string).localeCompare(p.names[b] as string);
 
   /**
    * `yardstick` is what counts as fully alike (score 1). 'about': the papers the vocabulary came
@@ -84,7 +85,8 @@ export function createFeedback(p: Postings, profileTerms: number) {
     let norm = aboutMean;
     if (yardstick === 'nearest') {
       let nearest = 0;
-      for (let i = 0; i < p.n; i++) if ((scores[i] as number) > nearest && !about.includes(i)) nearest = scores[i] as number;
+      for (let i = 0; i < p.n; i++)
+        if ((scores[i] as number) > nearest && !about.includes(i)) nearest = scores[i] as number;
       norm = Math.max(nearest, NEAREST_FLOOR * aboutMean);
     }
     // One scan of the corpus is cheaper than remembering the papers in the loop above.

@@ -104,7 +104,12 @@ export function createLexical(
     gated: new Int32Array(n),
   };
   /** What a query of operators alone (no words) matches lexically: nothing. */
-  const noWords: Lexical = { scores: new Float64Array(n), gated: new Int32Array(0), isGated: new Uint8Array(n), matched: () => [] };
+  const noWords: Lexical = {
+    scores: new Float64Array(n),
+    gated: new Int32Array(0),
+    isGated: new Uint8Array(n),
+    matched: () => [],
+  };
 
   /**
    * BM25 of every paper containing the form (phrases checked for adjacency), scaled so the
@@ -165,14 +170,31 @@ export function createLexical(
     return query.alternatives.map((alternative): AlternativeUnits => {
       if (query.syntax === 'all-words') {
         // Every concept required: one unit each, merged long forms included ("vision transformer" = ViT).
-        const words = conceptsOf(alternative, acronyms, reverse).map((c) => ({ c, hits: conceptHits(c), weight: 0, required: true }));
+        const words = conceptsOf(alternative, acronyms, reverse).map((c) => ({
+          c,
+          hits: conceptHits(c),
+          weight: 0,
+          required: true,
+        }));
         for (const u of words) u.weight = Math.log(1 + n / Math.max(1, u.hits.docs.length));
-        return { words, all: words, lists: [], pairs: [], total: words.reduce((a, u) => a + u.weight, 0) || 1, pairTotal: 0 };
+        return {
+          words,
+          all: words,
+          lists: [],
+          pairs: [],
+          total: words.reduce((a, u) => a + u.weight, 0) || 1,
+          pairTotal: 0,
+        };
       }
       const natural = naturalConceptsOf(alternative, acronyms, reverse);
       const words: Unit[] = natural.words.map((c) => {
         const hits = conceptHits(c);
-        return { c, hits, weight: termWeight(hits.docs.length) * specificity((c.forms[0] as Form).tokens), required: c.required };
+        return {
+          c,
+          hits,
+          weight: termWeight(hits.docs.length) * specificity((c.forms[0] as Form).tokens),
+          required: c.required,
+        };
       });
       const pairs = natural.pairs.map(({ concept, of }) => ({
         c: concept,
@@ -251,7 +273,8 @@ export function createLexical(
       for (const u of every) {
         if (!u.required) continue;
         required++;
-        for (let j = 0; j < u.hits.docs.length; j++) seenRequired[u.hits.docs[j] as number] = (seenRequired[u.hits.docs[j] as number] as number) + 1;
+        for (let j = 0; j < u.hits.docs.length; j++)
+          seenRequired[u.hits.docs[j] as number] = (seenRequired[u.hits.docs[j] as number] as number) + 1;
       }
       for (const u of words) {
         const w = u.weight / total;
@@ -306,7 +329,8 @@ export function createLexical(
         const all = natural ? seenRequired[i] === required : seenCount[i] === words.length;
         // Scaled back so that a paper with every word and phrase scores 1, as one with the only word
         // of an alternative of one word does.
-        if (natural && pairTotal > 0) score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + (PHRASE_SHARE * pairTotal) / total);
+        if (natural && pairTotal > 0)
+          score = (score + PHRASE_SHARE * (seenPhrase[i] as number)) / (1 + (PHRASE_SHARE * pairTotal) / total);
         seenScore[i] = 0;
         seenPhrase[i] = 0;
         seenCount[i] = 0;
@@ -334,7 +358,9 @@ export function createLexical(
     // and the tie went to the title's alphabetical order.
     let most = 0;
     for (let t = 0; t < touchedCount; t++) most = Math.max(most, scores[touched[t] as number] as number);
-    if (most > 1) for (let t = 0; t < touchedCount; t++) scores[touched[t] as number] = (scores[touched[t] as number] as number) / most;
+    if (most > 1)
+      for (let t = 0; t < touchedCount; t++)
+        scores[touched[t] as number] = (scores[touched[t] as number] as number) / most;
     const gated = perPaper.gated.subarray(0, gatedCount);
     const matched = (i: number): string[] => {
       const labels: string[] = [];
@@ -342,7 +368,8 @@ export function createLexical(
         const hit = words.filter(({ hits }) => includes(hits, i));
         if (hit.length === 0) continue;
         // Only the alternatives the paper matches: all their words ('all-words'), their +words (natural).
-        if (natural ? words.some((u) => u.required && !hit.includes(u)) : isGated[i] === 1 && hit.length < words.length) continue;
+        if (natural ? words.some((u) => u.required && !hit.includes(u)) : isGated[i] === 1 && hit.length < words.length)
+          continue;
         // Adjacent words found together are named as the phrase they make ("point clouds", and
         // "neural architecture search" for its two pairs), in the order typed.
         const shown: { at: number; label: string }[] = [];

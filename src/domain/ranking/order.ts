@@ -39,7 +39,12 @@ export function tidy(matched: readonly string[]): string[] {
  * it unblended would put it above every blended paper of the same relevance. It is blended as a
  * paper of typical popularity: the median of the papers whose upvotes are known.
  */
-export function blendPopularity(found: ArrayLike<number>, scores: Float64Array, weight: number, upvotes: (i: number) => number | undefined): void {
+export function blendPopularity(
+  found: ArrayLike<number>,
+  scores: Float64Array,
+  weight: number,
+  upvotes: (i: number) => number | undefined,
+): void {
   const known: number[] = [];
   for (let k = 0; k < found.length; k++) {
     const u = upvotes(found[k] as number);
@@ -49,7 +54,8 @@ export function blendPopularity(found: ArrayLike<number>, scores: Float64Array, 
   if (most <= 0) return;
   known.sort((a, b) => a - b);
   const mid = known.length >> 1;
-  const median = known.length % 2 === 1 ? (known[mid] as number) : ((known[mid - 1] as number) + (known[mid] as number)) / 2;
+  const median =
+    known.length % 2 === 1 ? (known[mid] as number) : ((known[mid - 1] as number) + (known[mid] as number)) / 2;
   for (let k = 0; k < found.length; k++) {
     const i = found[k] as number;
     const u = upvotes(i);

@@ -139,7 +139,8 @@ export function buildPostings(fields: readonly { title: string; abstract: string
       vectorEntries++;
     }
     norm = Math.sqrt(norm) || 1;
-    for (let e = entryStart[i] as number; e < (entryStart[i + 1] as number); e++) entryWeight[e] = (entryWeight[e] as number) / norm;
+    for (let e = entryStart[i] as number; e < (entryStart[i + 1] as number); e++)
+      entryWeight[e] = (entryWeight[e] as number) / norm;
   }
   const vectorTerm = new Int32Array(vectorEntries);
   const vectorWeight = new Float64Array(vectorEntries);
@@ -168,5 +169,20 @@ export function buildPostings(fields: readonly { title: string; abstract: string
   }
   vectorStart[m] = v;
 
-  return { n: m, ids, names, df, cf, titleDf, start, doc, weight, vectorStart, vectorTerm, vectorWeight, texts, words: vocabulary.words };
+  return {
+    n: m,
+    ids,
+    names,
+    df,
+    cf,
+    titleDf,
+    start,
+    doc,
+    weight,
+    vectorStart,
+    vectorTerm,
+    vectorWeight,
+    texts,
+    words: vocabulary.words,
+  };
 }

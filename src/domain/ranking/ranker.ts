@@ -97,7 +97,12 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     let most = 0;
     for (const t of tokens) {
       const id = postings.ids.get(t);
-      most = Math.max(most, id === undefined ? 1 : topicality(postings.df[id] as number, postings.cf[id] as number, postings.titleDf[id] as number));
+      most = Math.max(
+        most,
+        id === undefined
+          ? 1
+          : topicality(postings.df[id] as number, postings.cf[id] as number, postings.titleDf[id] as number),
+      );
     }
     return most;
   };
@@ -121,11 +126,22 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   /** A plain word typed alone that no paper has, and the word of the papers it was likely meant to be. */
   const correctionOf = (term: QueryTerm): Correction | undefined => {
     const only = term.tokens.length === 1 ? (term.tokens[0] as string) : undefined;
-    if (only === undefined || term.quoted || term.acronym || term.whole || !/^\p{L}+$/u.test(term.text) || postings.ids.has(only)) return undefined;
+    if (
+      only === undefined ||
+      term.quoted ||
+      term.acronym ||
+      term.whole ||
+      !/^\p{L}+$/u.test(term.text) ||
+      postings.ids.has(only)
+    )
+      return undefined;
     const typed = term.text.toLowerCase();
     if (!suggestions.has(typed)) {
       corpusWords ??= surfaceWords();
-      suggestions.set(typed, suggestion(typed, corpusWords, Math.max(MIN_SUGGESTED_PAPERS, Math.ceil(docs.length * SUGGESTED_SHARE))));
+      suggestions.set(
+        typed,
+        suggestion(typed, corpusWords, Math.max(MIN_SUGGESTED_PAPERS, Math.ceil(docs.length * SUGGESTED_SHARE))),
+      );
     }
     const meant = suggestions.get(typed);
     return meant === undefined ? undefined : { typed: term.text, suggestion: meant };
@@ -185,18 +201,24 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
      * The best `limit` papers for a query, explained, how many matched in all, and the mistyped
      * words it was ranked with corrected (see corrections()).
      */
-    top(typed: Query, limit: number, options: RankOptions = {}): { picked: ScoredPaper[]; total: number; corrections: Correction[] } {
+    top(
+      typed: Query,
+      limit: number,
+      options: RankOptions = {},
+    ): { picked: ScoredPaper[]; total: number; corrections: Correction[] } {
       const corrections = correctionsOf(typed);
       const query = corrected(typed, corrections);
       const hasWords = query.alternatives.length > 0;
       const { excluded, inPool } = perPaper;
-      for (const { docs: out } of perPaper.exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 0;
+      for (const { docs: out } of perPaper.exclusions)
+        for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 0;
       for (let k = 0; k < perPaper.poolCount; k++) inPool[perPaper.pool[k] as number] = 0;
       const exclusions = (perPaper.exclusions = excludedForms(query.excluded, acronyms, reverse).map(formHits));
       for (const { docs: out } of exclusions) for (let k = 0; k < out.length; k++) excluded[out[k] as number] = 1;
       const excluding = exclusions.length > 0;
       const filtered = query.authors.length + query.excludedAuthors.length + query.categories.length > 0;
-      const allowed = (i: number) => (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
+      const allowed = (i: number) =>
+        (!excluding || excluded[i] === 0) && (!filtered || passesFilters(query, (docs[i] as Doc).paper));
 
       const lex = hasWords ? lexical(query) : noWords;
       const byLexical = (a: number, b: number) => (lex.scores[b] as number) - (lex.scores[a] as number) || a - b;
@@ -225,7 +247,10 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const matches = excluding || filtered ? lex.gated.filter(allowed) : lex.gated;
       const feedback = topK(matches, natural ? NATURAL_FEEDBACK_DOCS : FEEDBACK_DOCS, byLexical);
       const own = new Set(query.alternatives.flatMap((a) => a.terms.flatMap((t) => t.tokens)));
-      const related = feedback.length >= 2 ? relatedTo(feedback, own, relatedMin, 'about', (i) => lex.scores[i] as number) : undefined;
+      const related =
+        feedback.length >= 2
+          ? relatedTo(feedback, own, relatedMin, 'about', (i) => lex.scores[i] as number)
+          : undefined;
       const seeds = query.seeds.flatMap((id) => (position.has(id) ? [position.get(id) as number] : []));
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
@@ -239,7 +264,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         pool[poolCount++] = i;
       };
       // Indexed loops over typed arrays: `for … of` allocated an iterator result per paper here.
-      for (let k = 0; k < lex.gated.length; k++) if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
+      for (let k = 0; k < lex.gated.length; k++)
+        if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
       // Filters alone (author:, category:) take every paper that passes them; seeds that are not
@@ -264,7 +290,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         perPaper.found[foundCount++] = i;
       }
       const weight = options.popularity ?? 0;
-      if (weight > 0) blendPopularity(perPaper.found.subarray(0, foundCount), final, weight, (i) => (docs[i] as Doc).paper.upvotes);
+      if (weight > 0)
+        blendPopularity(perPaper.found.subarray(0, foundCount), final, weight, (i) => (docs[i] as Doc).paper.upvotes);
       // min: is about the score the reader sees, so it applies after popularity is blended in.
       if (query.minScore !== undefined) {
         let kept = 0;
@@ -292,10 +319,18 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
           const v = vectorOf(i);
           const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
-          if (like) entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
+          if (like)
+            entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
-        if ((lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) && related && (related.scores[i] ?? 0) >= relatedMin) {
-          entry.related = [...related.terms.keys()].filter((t) => vectorOf(i).has(t)).slice(0, 3).map(surfaceOf);
+        if (
+          (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
+          related &&
+          (related.scores[i] ?? 0) >= relatedMin
+        ) {
+          entry.related = [...related.terms.keys()]
+            .filter((t) => vectorOf(i).has(t))
+            .slice(0, 3)
+            .map(surfaceOf);
         }
         return entry;
       });

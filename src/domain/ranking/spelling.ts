@@ -34,7 +34,8 @@ export function editDistance(a: string, b: string, max: number): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, (before[j - 2] as number) + 1);
       current[j] = d;
       least = Math.min(least, d);
     }
@@ -50,7 +51,11 @@ export function editDistance(a: string, b: string, max: number): number {
  * editsAllowed(typed); of equally near ones the most used, then the first alphabetically.
  * Undefined when none is near enough.
  */
-export function suggestion(typed: string, words: Iterable<readonly [string, number]>, minPapers: number): string | undefined {
+export function suggestion(
+  typed: string,
+  words: Iterable<readonly [string, number]>,
+  minPapers: number,
+): string | undefined {
   const max = editsAllowed(typed);
   if (max === 0) return undefined;
   let best: { word: string; distance: number; papers: number } | undefined;
@@ -58,7 +63,11 @@ export function suggestion(typed: string, words: Iterable<readonly [string, numb
     if (papers < minPapers || word === typed || Math.abs(word.length - typed.length) > max) continue;
     const distance = editDistance(typed, word, best ? Math.min(max, best.distance) : max);
     if (distance > max) continue;
-    if (!best || distance < best.distance || (distance === best.distance && (papers > best.papers || (papers === best.papers && word < best.word)))) {
+    if (
+      !best ||
+      distance < best.distance ||
+      (distance === best.distance && (papers > best.papers || (papers === best.papers && word < best.word)))
+    ) {
       best = { word, distance, papers };
     }
   }

@@ -11,7 +11,12 @@ export function isNumber(t: string): boolean {
 }
 
 /** A unit tf-idf vector of a paper; title stems count `titleWeight` times. */
-export function tfidf(title: readonly string[], abstract: readonly string[], idf: (t: string) => number, titleWeight: number): Vector {
+export function tfidf(
+  title: readonly string[],
+  abstract: readonly string[],
+  idf: (t: string) => number,
+  titleWeight: number,
+): Vector {
   const tf = new Map<string, number>();
   for (const t of title) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + titleWeight);
   for (const t of abstract) if (!isNumber(t)) tf.set(t, (tf.get(t) ?? 0) + 1);

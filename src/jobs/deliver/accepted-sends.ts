@@ -43,10 +43,13 @@ export function createAcceptedSends(deps: AcceptedSendsDeps) {
           const error = (err as Error).message;
           if (retry >= retries) {
             unrecorded.set(d.id, { delivery: d, update, error });
-            logger.error('the relay accepted a delivery that could not be recorded as sent; it stays held and is not sent again', {
-              delivery: d.id,
-              error,
-            });
+            logger.error(
+              'the relay accepted a delivery that could not be recorded as sent; it stays held and is not sent again',
+              {
+                delivery: d.id,
+                error,
+              },
+            );
             return false;
           }
           await sleep(firstRetryMs * 2 ** retry);

@@ -8,7 +8,10 @@ import type { SuppressionStore } from '../../store/ports.js';
  * address than the one stored: it is never sent. Suppression is checked on the canonical form and
  * on the stored one, so no spelling of a suppressed address gets through.
  */
-export async function addressRefusal(store: Pick<SuppressionStore, 'isSuppressed'>, email: string): Promise<DeliveryErrorKind | undefined> {
+export async function addressRefusal(
+  store: Pick<SuppressionStore, 'isSuppressed'>,
+  email: string,
+): Promise<DeliveryErrorKind | undefined> {
   const canonical = canonicalEmail(email);
   if (!canonical.ok) return 'invalid-address';
   if (await store.isSuppressed(canonical.email)) return 'suppressed';

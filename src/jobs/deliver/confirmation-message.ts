@@ -11,7 +11,9 @@ import type { SubscriberStore, SuppressionStore, TopicStore } from '../../store/
 const CONFIRMATION_SUBJECT = 'Confirm your Paperboy subscription';
 
 export interface ConfirmationDeps {
-  store: Pick<SubscriberStore, 'getSubscriber' | 'issueConfirmToken'> & Pick<TopicStore, 'listTopics'> & Pick<SuppressionStore, 'isSuppressed'>;
+  store: Pick<SubscriberStore, 'getSubscriber' | 'issueConfirmToken'> &
+    Pick<TopicStore, 'listTopics'> &
+    Pick<SuppressionStore, 'isSuppressed'>;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
   config: { publicUrl: string; mailFrom: string; subscribe: { confirmHours: number } };
@@ -21,7 +23,11 @@ export interface ConfirmationDeps {
 export type Composed = { message: OutgoingMessage } | { skip: DeliveryErrorKind };
 
 /** Why an address no longer waits for a confirmation email, if it does not. */
-async function noLongerWanted(store: ConfirmationDeps['store'], d: Delivery, s: Subscriber | undefined): Promise<DeliveryErrorKind | undefined> {
+async function noLongerWanted(
+  store: ConfirmationDeps['store'],
+  d: Delivery,
+  s: Subscriber | undefined,
+): Promise<DeliveryErrorKind | undefined> {
   if (!s) return 'subscriber-gone';
   if (s.status === 'suppressed') return 'suppressed';
   const refused = await addressRefusal(store, d.email);
@@ -48,7 +54,9 @@ export function createConfirmationComposer(deps: ConfirmationDeps) {
     const expiresAt = new Date(now.getTime() + config.subscribe.confirmHours * 3_600_000).toISOString();
     if (!(await store.issueConfirmToken(subscriber.id, { hash, expiresAt, sentAt: now.toISOString() }))) {
       // Confirmed or gone between the two reads.
-      return { skip: (await noLongerWanted(store, d, await store.getSubscriber(d.subscriberId))) ?? 'already-confirmed' };
+      return {
+        skip: (await noLongerWanted(store, d, await store.getSubscriber(d.subscriberId))) ?? 'already-confirmed',
+      };
     }
     const { html, text } = renderConfirmation(await deps.templates(), {
       subject: CONFIRMATION_SUBJECT,
@@ -62,7 +70,15 @@ export function createConfirmationComposer(deps: ConfirmationDeps) {
       expiresIn: `${config.subscribe.confirmHours} hours`,
     });
     return {
-      message: { from: config.mailFrom, to: d.email, subject: CONFIRMATION_SUBJECT, date: now, messageId: d.messageId, text, html },
+      message: {
+        from: config.mailFrom,
+        to: d.email,
+        subject: CONFIRMATION_SUBJECT,
+        date: now,
+        messageId: d.messageId,
+        text,
+        html,
+      },
     };
   };
 }

@@ -212,7 +212,13 @@ export function createDeliverer(deps: DelivererDeps) {
     summary.sent++;
     run.failuresInARow = 0;
     limiter.speedUp();
-    await accepted.record(d, { status: 'sent', smtpResponse: response, sentAt: now(), lastError: null, errorKind: null });
+    await accepted.record(d, {
+      status: 'sent',
+      smtpResponse: response,
+      sentAt: now(),
+      lastError: null,
+      errorKind: null,
+    });
   }
 
   /** The relay refused the message, or could not be reached: retry later, or give up. */
@@ -224,21 +230,49 @@ export function createDeliverer(deps: DelivererDeps) {
     if (failure.kind === 'throttled') limiter.slowDown();
     const decision = decideAfterFailure(failure, d.attempts, policy, clock(), random());
     if (decision.status === 'pending') {
-      await finish(d, { status: 'pending', nextAttemptAt: decision.nextAttemptAt.toISOString(), lastError: failure.message, errorKind: decision.errorKind });
+      await finish(d, {
+        status: 'pending',
+        nextAttemptAt: decision.nextAttemptAt.toISOString(),
+        lastError: failure.message,
+        errorKind: decision.errorKind,
+      });
       summary.retried++;
     } else {
-      await finish(d, { status: 'failed', lastError: failure.message, errorKind: decision.errorKind, smtpResponse: failure.message });
+      await finish(d, {
+        status: 'failed',
+        lastError: failure.message,
+        errorKind: decision.errorKind,
+        smtpResponse: failure.message,
+      });
       summary.failed++;
       if (decision.bounce) {
-        await store.recordBounce({ email: d.email, kind: decision.bounce, deliveryId: d.id, response: failure.message, at: now() });
-        const suppress = decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
+        await store.recordBounce({
+          email: d.email,
+          kind: decision.bounce,
+          deliveryId: d.id,
+          response: failure.message,
+          at: now(),
+        });
+        const suppress =
+          decision.bounce === 'hard' || (await store.softBounceStreak(d.email)) >= policy.softBounceLimit;
         if (suppress) {
-          await store.suppress(d.email, decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces', failure.message, now());
+          await store.suppress(
+            d.email,
+            decision.bounce === 'hard' ? 'hard-bounce' : 'soft-bounces',
+            failure.message,
+            now(),
+          );
           summary.suppressed++;
         }
       }
     }
-    logger.warn('delivery attempt failed', { delivery: d.id, kind: d.kind, attempt: d.attempts, outcome: decision.status, error: failure.message });
+    logger.warn('delivery attempt failed', {
+      delivery: d.id,
+      kind: d.kind,
+      attempt: d.attempts,
+      outcome: decision.status,
+      error: failure.message,
+    });
     if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
       summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${failure.message}`;
     }
@@ -276,7 +310,12 @@ export function createDeliverer(deps: DelivererDeps) {
           // message (handle never throws after): the row waits and is tried again.
           logger.error('delivery could not be attempted', { delivery: d.id, error: errorText(err) });
           const retryAt = new Date(clock().getTime() + policy.backoffBaseMs).toISOString();
-          const update = { status: 'pending', nextAttemptAt: retryAt, lastError: errorText(err), errorKind: 'transient' } as const;
+          const update = {
+            status: 'pending',
+            nextAttemptAt: retryAt,
+            lastError: errorText(err),
+            errorKind: 'transient',
+          } as const;
           // If even that cannot be written, the row stays in `sending` and is held, not lost.
           if (await finish(d, update).catch(() => false)) run.summary.retried++;
         }
@@ -284,12 +323,34 @@ export function createDeliverer(deps: DelivererDeps) {
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
-    if (queue.length > 0) await store.releaseDeliveries(queue.splice(0).map((d) => d.id), workerId, now());
+    if (queue.length > 0)
+      await store.releaseDeliveries(
+        queue.splice(0).map((d) => d.id),
+        workerId,
+        now(),
+      );
   }
 
   async function startRun(options: Pick<RunOptions, 'signal' | 'onProgress'>): Promise<Run> {
-    const summary: RunSummary = { sent: 0, failed: 0, skipped: 0, suppressed: 0, retried: 0, interrupted: 0, unrecorded: 0, waiting: 0, dueLater: 0, left: 0 };
-    return { summary, mailer: await deps.mailer(), failuresInARow: 0, signal: options.signal, onProgress: options.onProgress };
+    const summary: RunSummary = {
+      sent: 0,
+      failed: 0,
+      skipped: 0,
+      suppressed: 0,
+      retried: 0,
+      interrupted: 0,
+      unrecorded: 0,
+      waiting: 0,
+      dueLater: 0,
+      left: 0,
+    };
+    return {
+      summary,
+      mailer: await deps.mailer(),
+      failuresInARow: 0,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    };
   }
 
   async function runOnce(options: RunOptions): Promise<RunSummary> {
@@ -299,9 +360,14 @@ export function createDeliverer(deps: DelivererDeps) {
     const { summary } = run;
     // Before any row is held: an accepted message of an earlier run is recorded sent, not held.
     await accepted.flush();
-    const held = await store.holdInterrupted(new Date(clock().getTime() - policy.leaseMs).toISOString(), (id) => workerIsDead(id, workerId), now());
+    const held = await store.holdInterrupted(
+      new Date(clock().getTime() - policy.leaseMs).toISOString(),
+      (id) => workerIsDead(id, workerId),
+      now(),
+    );
     summary.interrupted = held.length;
-    for (const d of held) logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+    for (const d of held)
+      logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
     for (;;) {
       await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit));
       if (summary.paused || options.signal?.aborted) break;
@@ -351,24 +417,37 @@ export function createDeliverer(deps: DelivererDeps) {
      * for the next run (`send`, `worker`, `serve`). `waiting` counts
      * those of these subscribers (each with one queued) that this call did not send, fail or skip.
      */
-    deliverConfirmations(subscriberIds: readonly string[], options: Pick<RunOptions, 'signal' | 'onProgress'> = {}): Promise<RunSummary> {
+    deliverConfirmations(
+      subscriberIds: readonly string[],
+      options: Pick<RunOptions, 'signal' | 'onProgress'> = {},
+    ): Promise<RunSummary> {
       const ids = [...new Set(subscriberIds)];
-      return trackRun({ store, logger, clock }, 'deliver', async () => {
-        const run = await startRun(options);
-        const { summary } = run;
-        // Each is tried once here: one that fails waits out its backoff in the queue.
-        const tried = new Set<string>();
-        const claim = async (limit: number) => {
-          const rows = await store.claimConfirmations(ids.filter((id) => !tried.has(id)), workerId, now(), limit);
-          for (const d of rows) tried.add(d.subscriberId);
-          return rows;
-        };
-        if (ids.length > 0) await pass(run, claim);
-        summary.unrecorded = await accepted.flush();
-        summary.waiting = Math.max(0, ids.length - summary.sent - summary.failed - summary.skipped);
-        if (summary.paused) logger.error('confirmation emails paused', { reason: summary.paused });
-        return summary;
-      }, record);
+      return trackRun(
+        { store, logger, clock },
+        'deliver',
+        async () => {
+          const run = await startRun(options);
+          const { summary } = run;
+          // Each is tried once here: one that fails waits out its backoff in the queue.
+          const tried = new Set<string>();
+          const claim = async (limit: number) => {
+            const rows = await store.claimConfirmations(
+              ids.filter((id) => !tried.has(id)),
+              workerId,
+              now(),
+              limit,
+            );
+            for (const d of rows) tried.add(d.subscriberId);
+            return rows;
+          };
+          if (ids.length > 0) await pass(run, claim);
+          summary.unrecorded = await accepted.flush();
+          summary.waiting = Math.max(0, ids.length - summary.sent - summary.failed - summary.skipped);
+          if (summary.paused) logger.error('confirmation emails paused', { reason: summary.paused });
+          return summary;
+        },
+        record,
+      );
     },
   };
 }

@@ -38,7 +38,8 @@ export function createDigestJobs({ store, templates, clock, logger, config }: Di
     async freezeAllTopics(kind: PeriodKind, at: Date = clock()): Promise<FreezeResult[]> {
       const freezer = session();
       const results: FreezeResult[] = [];
-      for (const topic of await store.listTopics()) results.push(await freezer.freeze({ slugs: [topic.slug], kind, at }));
+      for (const topic of await store.listTopics())
+        results.push(await freezer.freeze({ slugs: [topic.slug], kind, at }));
       return results;
     },
   };

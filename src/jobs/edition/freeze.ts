@@ -83,7 +83,10 @@ export function createFreezeSession(deps: FreezeDeps): FreezeSession {
     freeze: (options) => freezeEdition(deps, cache, options),
     async updatesFor({ slugs, period, at, variantSince }) {
       const topics = await topicsFor(deps.store, cache, slugs);
-      const bounds = { windowStart: await windowStartOf(deps.store, { topics, period, at, variantSince }), cutoffAt: at.toISOString() };
+      const bounds = {
+        windowStart: await windowStartOf(deps.store, { topics, period, at, variantSince }),
+        cutoffAt: at.toISOString(),
+      };
       const picked = (await revisedPicks(revisedDeps, cache, topics, bounds)).map((p) => p.paper);
       return { picked, window: picked.length === 0 ? [] : await revisedIn(revisedDeps, cache, bounds) };
     },
@@ -93,7 +96,11 @@ export function createFreezeSession(deps: FreezeDeps): FreezeSession {
   };
 }
 
-async function topicsFor(store: Pick<TopicStore, 'getTopic'>, cache: FreezeCache, slugs: readonly string[]): Promise<Topic[]> {
+async function topicsFor(
+  store: Pick<TopicStore, 'getTopic'>,
+  cache: FreezeCache,
+  slugs: readonly string[],
+): Promise<Topic[]> {
   const topics: Topic[] = [];
   for (const slug of [...new Set(slugs)].sort()) {
     const topic = await memo(cache.topics, slug, () => store.getTopic(slug));
@@ -116,7 +123,13 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const existing = await store.findDigest(key, kind, period.key);
   if (existing) return { status: 'existing', digest: existing };
 
-  const windowStart = await windowStartOf(store, { topics, period, at, variantSince, mainKnownMissing: key === mainSet });
+  const windowStart = await windowStartOf(store, {
+    topics,
+    period,
+    at,
+    variantSince,
+    mainKnownMissing: key === mainSet,
+  });
   const cutoffAt = at.toISOString();
   const window = `${windowStart}\n${cutoffAt}`;
   const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
@@ -134,7 +147,9 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const updated =
     wanted.size === 0
       ? []
-      : (await revisedPicks(revisedDeps, cache, topics, { windowStart, cutoffAt })).filter((p) => wanted.has(p.paper.id)).map((p) => ({ ...p, also: [] }));
+      : (await revisedPicks(revisedDeps, cache, topics, { windowStart, cutoffAt }))
+          .filter((p) => wanted.has(p.paper.id))
+          .map((p) => ({ ...p, also: [] }));
   // Updates come after what is new, in the slots left; what no longer fits is counted as more.
   const picked = [...fresh.picked.slice(0, config.digest.maxPapers - updated.length), ...updated];
   if (fresh.total + updated.length === 0) {

@@ -62,7 +62,13 @@ export async function planGroupEditions(deps: GroupEditionsDeps, group: PlanGrou
   for (const [id, lastCutoff] of history) variants.set(lastCutoff, [...(variants.get(lastCutoff) ?? []), id]);
   await deliverEdition(deps, outcome, { ...edition, base: main, subscriberIds: plain });
   for (const [since, subscriberIds] of variants) {
-    const variant = await freezer.freeze({ slugs, kind: group.period.kind, at, period: group.period, variantSince: since });
+    const variant = await freezer.freeze({
+      slugs,
+      kind: group.period.kind,
+      at,
+      period: group.period,
+      variantSince: since,
+    });
     if (variant.status === 'created') outcome.digestsCreated++;
     await deliverEdition(deps, outcome, { ...edition, base: variant, subscriberIds, variantSince: since });
   }
@@ -84,12 +90,18 @@ interface EditionAudience {
  * SHOW_REVISED_PAPERS, those who had a revised paper of its window before get an edition that
  * also shows it as updated. Returns whether anyone got anything.
  */
-async function deliverEdition(deps: GroupEditionsDeps, outcome: GroupOutcome, audience: EditionAudience): Promise<boolean> {
+async function deliverEdition(
+  deps: GroupEditionsDeps,
+  outcome: GroupOutcome,
+  audience: EditionAudience,
+): Promise<boolean> {
   const { freezer, showRevised, audiences, deliver } = deps;
   const { slugs, period, at, base, subscriberIds, variantSince } = audience;
   let rest: readonly string[] = subscriberIds;
   let any = false;
-  const revised = showRevised ? await freezer.updatesFor({ slugs, period, at, variantSince }) : { picked: [], window: [] };
+  const revised = showRevised
+    ? await freezer.updatesFor({ slugs, period, at, variantSince })
+    : { picked: [], window: [] };
   if (revised.picked.length > 0) {
     // Asked for the whole window at once: the topic sets sharing it need no query of their own.
     const split = splitByUpdates(subscriberIds, revised.picked, await audiences(revised.window));

@@ -62,7 +62,14 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
 
   return {
     async plan(at: Date, options: { dryRun?: boolean } = {}): Promise<PlanReport> {
-      const empty: PlanReport = { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
+      const empty: PlanReport = {
+        due: 0,
+        groups: 0,
+        digestsCreated: 0,
+        emptyGroups: 0,
+        deliveriesCreated: 0,
+        tooLate: 0,
+      };
       if (!options.dryRun) {
         // The lease runs on the process clock, not on a replayed --at.
         const now = clock();
@@ -74,11 +81,23 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
       }
       try {
         if (options.dryRun) return await planLocked(at, options);
-        return await trackRun({ store, logger, clock }, 'plan', () => planLocked(at, options), (r) => ({
-          counts: { planned: r.deliveriesCreated },
-          detail: { at: at.toISOString(), due: r.due, groups: r.groups, digests_created: r.digestsCreated, empty_groups: r.emptyGroups, too_late: r.tooLate },
-          didSomething: r.deliveriesCreated > 0 || r.digestsCreated > 0 || r.tooLate > 0,
-        }));
+        return await trackRun(
+          { store, logger, clock },
+          'plan',
+          () => planLocked(at, options),
+          (r) => ({
+            counts: { planned: r.deliveriesCreated },
+            detail: {
+              at: at.toISOString(),
+              due: r.due,
+              groups: r.groups,
+              digests_created: r.digestsCreated,
+              empty_groups: r.emptyGroups,
+              too_late: r.tooLate,
+            },
+            didSomething: r.deliveriesCreated > 0 || r.digestsCreated > 0 || r.tooLate > 0,
+          }),
+        );
       } finally {
         if (!options.dryRun) await store.releaseLease('planner', holder);
       }

@@ -10,7 +10,7 @@ import type { WindowRanking } from './window-ranking.js';
  * Slots of an email that revised papers shown as updated may take: a fifth (at least one), so
  * that updates never crowd out what is new.
  */
-export const updatedSlots = (slots: number) => Math.max(1, Math.floor(slots / 5));
+const updatedSlots = (slots: number) => Math.max(1, Math.floor(slots / 5));
 
 export interface RevisedDeps {
   store: Pick<PaperStore, 'papersRevisedBetween'>;
@@ -25,15 +25,26 @@ export interface WindowBounds {
 }
 
 /** Papers revised within a window and first seen before it, read once per window and run. */
-export function revisedIn({ store }: Pick<RevisedDeps, 'store'>, cache: FreezeCache, { windowStart, cutoffAt }: WindowBounds): Promise<Paper[]> {
-  return memo(cache.candidates, `revised\n${windowStart}\n${cutoffAt}`, () => store.papersRevisedBetween(windowStart, cutoffAt));
+export function revisedIn(
+  { store }: Pick<RevisedDeps, 'store'>,
+  cache: FreezeCache,
+  { windowStart, cutoffAt }: WindowBounds,
+): Promise<Paper[]> {
+  return memo(cache.candidates, `revised\n${windowStart}\n${cutoffAt}`, () =>
+    store.papersRevisedBetween(windowStart, cutoffAt),
+  );
 }
 
 /**
  * The window's revised papers ranked for these topics, as many as the updated slots hold. As for
  * new papers, each topic's ranking of a window is computed once and shared by the topic sets.
  */
-export function revisedPicks(deps: RevisedDeps, cache: FreezeCache, topics: readonly Topic[], bounds: WindowBounds): Promise<Slotted[]> {
+export function revisedPicks(
+  deps: RevisedDeps,
+  cache: FreezeCache,
+  topics: readonly Topic[],
+  bounds: WindowBounds,
+): Promise<Slotted[]> {
   const window = `revised\n${bounds.windowStart}\n${bounds.cutoffAt}`;
   return memo(cache.revised, `${topicSetKey(topics.map((t) => t.slug))}\n${window}`, async () => {
     const revised = await revisedIn(deps, cache, bounds);

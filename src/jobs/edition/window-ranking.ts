@@ -11,7 +11,10 @@ export interface WindowRanking {
   options(background: readonly Paper[], slots: number): PickOptions;
 }
 
-export function windowRanking(store: BackgroundStore & FullTextStore, config: { digest: { popularity?: number } }): WindowRanking {
+export function windowRanking(
+  store: BackgroundStore & FullTextStore,
+  config: { digest: { popularity?: number } },
+): WindowRanking {
   return {
     background: () => backgroundPapers(store),
     options: (background, slots) => ({

@@ -57,7 +57,11 @@ async function readSourceBytes(file: string, maxBytes: number): Promise<Uint8Arr
     throw new ParseError(file, undefined, `cannot read: ${reason}`, { cause: err });
   }
   if (size > maxBytes) {
-    throw new ParseError(file, undefined, `the file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit: not read (raise SOURCE_MAX_BYTES to accept it)`);
+    throw new ParseError(
+      file,
+      undefined,
+      `the file is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} limit: not read (raise SOURCE_MAX_BYTES to accept it)`,
+    );
   }
   try {
     return await readFile(file);
@@ -78,14 +82,26 @@ function recordedWarnings(warnings: readonly string[]): Record<string, unknown> 
 const shownName = (target: string) => (isUrl(target) ? maskUrl(target) : target);
 
 /** Turns files and URLs into papers and stores them. */
-export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3_000, maxSourceBytes = 50 * 1024 * 1024 }: IngestDeps) {
+export function createIngester({
+  store,
+  clock,
+  logger,
+  fetcher,
+  arxivDelayMs = 3_000,
+  maxSourceBytes = 50 * 1024 * 1024,
+}: IngestDeps) {
   async function read(target: string): Promise<DecodedSource> {
     if (!isUrl(target)) return decodeSource(await readSourceBytes(target, maxSourceBytes), target);
     if (!fetcher) throw new ParseError(shownName(target), undefined, 'cannot fetch URLs here');
     const arxiv = /(^|\.)arxiv\.org$/.test(new URL(target).hostname);
-    const result = await fetcher.get(target, { minIntervalMs: arxiv ? arxivDelayMs : 0, retryBody: arxiv ? isRateExceeded : undefined });
+    const result = await fetcher.get(target, {
+      minIntervalMs: arxiv ? arxivDelayMs : 0,
+      retryBody: arxiv ? isRateExceeded : undefined,
+    });
     // Without validators a server has no reason to answer 304; if one does, there is nothing to read.
-    return result.notModified ? { text: '', encoding: 'utf-8', warnings: [] } : decodeSource(result.bytes, shownName(target), result.contentType);
+    return result.notModified
+      ? { text: '', encoding: 'utf-8', warnings: [] }
+      : decodeSource(result.bytes, shownName(target), result.contentType);
   }
 
   return {
@@ -94,12 +110,27 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
      * unreachable source anywhere in the list stores nothing at all. Re-ingesting the same sources
      * changes nothing (on SQLite a large ingest is written in batches, see upsertPapers).
      */
-    async ingestFiles(targets: readonly string[], format: Format = 'auto', progress: IngestProgress = {}): Promise<IngestReport> {
+    async ingestFiles(
+      targets: readonly string[],
+      format: Format = 'auto',
+      progress: IngestProgress = {},
+    ): Promise<IngestReport> {
       const startedAt = clock().toISOString();
       const t0 = performance.now();
       // Each source gets its own run record: the admin page shows the health of each.
       const record = (source: string, outcome: RunRecord['outcome'], detail: Record<string, unknown>) =>
-        store.recordRun({ job: 'ingest', startedAt, durationMs: performance.now() - t0, outcome, planned: 0, sent: 0, failed: 0, skipped: 0, source, detail });
+        store.recordRun({
+          job: 'ingest',
+          startedAt,
+          durationMs: performance.now() - t0,
+          outcome,
+          planned: 0,
+          sent: 0,
+          failed: 0,
+          skipped: 0,
+          source,
+          detail,
+        });
       const parsed: { file: string; papers: PaperInput[]; warnings: string[] }[] = [];
       try {
         for (const [i, target] of targets.entries()) {
@@ -127,11 +158,28 @@ export function createIngester({ store, clock, logger, fetcher, arxivDelayMs = 3
         progress.onStore ? { onProgress: progress.onStore } : undefined,
       );
       for (const p of parsed) {
-        await record(p.file, 'ok', { papers: p.papers.length, ...(scrub(recordedWarnings(p.warnings)) as Record<string, unknown>) });
-        if (p.warnings.length) logger.warn('ingest warnings', { job: 'ingest', source: p.file, warnings: p.warnings.length, detail: p.warnings[0] });
+        await record(p.file, 'ok', {
+          papers: p.papers.length,
+          ...(scrub(recordedWarnings(p.warnings)) as Record<string, unknown>),
+        });
+        if (p.warnings.length)
+          logger.warn('ingest warnings', {
+            job: 'ingest',
+            source: p.file,
+            warnings: p.warnings.length,
+            detail: p.warnings[0],
+          });
       }
-      const report = { ...counts, files: parsed.map((p) => ({ file: p.file, papers: p.papers.length, warnings: p.warnings })) };
-      logger.info('ingest done', { job: 'ingest', files: targets.length, duration_ms: Math.round(performance.now() - t0), ...counts });
+      const report = {
+        ...counts,
+        files: parsed.map((p) => ({ file: p.file, papers: p.papers.length, warnings: p.warnings })),
+      };
+      logger.info('ingest done', {
+        job: 'ingest',
+        files: targets.length,
+        duration_ms: Math.round(performance.now() - t0),
+        ...counts,
+      });
       return report;
     },
   };

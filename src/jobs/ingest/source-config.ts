@@ -1,7 +1,13 @@
 // The sources file: which sources Paperboy fetches, in which format, on which cron. JSON (comments
 // allowed), validated with zod; an error names the file, the line and the field.
 import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
-import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type ParseError as JsoncError } from 'jsonc-parser';
+import {
+  findNodeAtLocation,
+  parse as parseJsonc,
+  parseTree,
+  printParseErrorCode,
+  type ParseError as JsoncError,
+} from 'jsonc-parser';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { ParseError } from '../../domain/errors.js';
@@ -26,13 +32,21 @@ export const sourceSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'use lower-case letters, digits, dots and dashes'),
     format: z.enum(['auto', ...SOURCE_FORMATS]).default('auto'),
     url: z.url({ protocol: /^https?$/ }).optional(),
-    category: z.string().regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'an arXiv category such as cs.LG').optional(),
+    category: z
+      .string()
+      .regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'an arXiv category such as cs.LG')
+      .optional(),
     query: z.string().trim().min(1).optional(),
     cron: z.string().refine((c) => cron.validate(c), 'not a valid cron expression (e.g. "0 6 * * 1-5")'),
     timezone: z.string().default('UTC').refine(validZone, 'not an IANA time zone (e.g. America/New_York)'),
     enabled: z.boolean().default(true),
     skipDays: z.array(z.enum(WEEKDAYS)).default([]),
-    maxAgeHours: z.number().int().min(1).max(24 * 60).default(96),
+    maxAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(96),
     maxResults: z.number().int().min(1).max(30_000).default(100),
     pageSize: z.number().int().min(1).max(2_000).default(100),
   })
@@ -70,7 +84,8 @@ export function parseSourcesFile(text: string, file: string): Source[] {
   const errors: JsoncError[] = [];
   const data = parseJsonc(text, errors, { allowTrailingComma: true });
   const first = errors[0];
-  if (first) throw new ParseError(file, lineOfOffset(text, first.offset), `invalid JSON (${printParseErrorCode(first.error)})`);
+  if (first)
+    throw new ParseError(file, lineOfOffset(text, first.offset), `invalid JSON (${printParseErrorCode(first.error)})`);
   const schema = z.object({ sources: z.array(z.unknown()) });
   const top = schema.safeParse(data);
   if (!top.success) throw new ParseError(file, 1, 'expected an object with a "sources" array', { field: 'sources' });
@@ -86,7 +101,12 @@ export function parseSourcesFile(text: string, file: string): Source[] {
       throw new ParseError(file, line, `source ${i + 1}: ${issue?.message ?? 'invalid'}`, field ? { field } : {});
     }
     if (seen.has(result.data.name)) {
-      throw new ParseError(file, lineOf(text, ['sources', i, 'name']), `source ${i + 1}: the name "${result.data.name}" is used twice`, { field: 'name' });
+      throw new ParseError(
+        file,
+        lineOf(text, ['sources', i, 'name']),
+        `source ${i + 1}: the name "${result.data.name}" is used twice`,
+        { field: 'name' },
+      );
     }
     seen.add(result.data.name);
     return toSource(result.data);

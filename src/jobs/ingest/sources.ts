@@ -87,7 +87,8 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
   }
 
   async function fetchAndParse(source: Source, state: SourceState | undefined, at: Date) {
-    if (source.format === 'arxiv-atom') return { ...(await fetchArxivPages(source)), notModified: false, validators: {}, dayInProgress: false };
+    if (source.format === 'arxiv-atom')
+      return { ...(await fetchArxivPages(source)), notModified: false, validators: {}, dayInProgress: false };
     let url = source.url;
     // Hugging Face publishes a day's papers through that day: asked for the run's own day, it
     // may not have any yet.
@@ -105,7 +106,8 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       etag: conditional ? state?.etag : undefined,
       lastModified: conditional ? state?.lastModified : undefined,
     });
-    if (result.notModified) return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
+    if (result.notModified)
+      return { parsed: [], requests: result.attempts, notModified: true, validators: {}, dayInProgress };
     const decoded = decodeSource(result.bytes, maskUrl(url), result.contentType);
     const parsed = parseSource(decoded.text, maskUrl(url), source.format);
     parsed.warnings = [...decoded.warnings, ...(parsed.warnings ?? [])];
@@ -131,7 +133,9 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       const fetched = await fetchAndParse(source, state, at);
       const papers: PaperInput[] = fetched.parsed.flatMap((p) => p.papers).map(normalisePaperInput);
       const counts = papers.length ? await store.upsertPapers(papers, iso) : { added: 0, updated: 0, unchanged: 0 };
-      const newestAt = fetched.parsed.map((p) => p.newestAt).reduce<string | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
+      const newestAt = fetched.parsed
+        .map((p) => p.newestAt)
+        .reduce<string | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
       const declared = fetched.parsed.flatMap((p) => p.skipDays ?? []);
       const verdict = assessFetch({
         at,
@@ -148,7 +152,9 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
       const notYet = fetched.dayInProgress && papers.length === 0;
       const warnings = fetched.parsed.flatMap((p) => p.warnings ?? []);
       // The source's health keeps the first warning and how many there were; the run shows them all.
-      const warned = warnings.length ? oneLine(`${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more warnings)` : ''}`) : null;
+      const warned = warnings.length
+        ? oneLine(`${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more warnings)` : ''}`)
+        : null;
       const detail = [verdict.detail, warned].filter(Boolean).join('; ') || null;
       await store.saveSourceState({
         name: source.name,
@@ -165,18 +171,47 @@ export function createSourceJobs({ store, fetcher, clock, logger, sources, arxiv
         lastModified: fetched.notModified ? (state?.lastModified ?? null) : (fetched.validators.lastModified ?? null),
         skipDays: fetched.parsed.length ? [...new Set(declared)] : (state?.skipDays ?? []),
       });
-      const facts = { source: source.name, status: verdict.status, seen: papers.length, new: counts.added, updated: counts.updated, requests: fetched.requests, warnings: warnings.length || undefined, detail: detail ?? undefined };
+      const facts = {
+        source: source.name,
+        status: verdict.status,
+        seen: papers.length,
+        new: counts.added,
+        updated: counts.updated,
+        requests: fetched.requests,
+        warnings: warnings.length || undefined,
+        detail: detail ?? undefined,
+      };
       if (verdict.status === 'stale') logger.warn('source looks stale', facts);
       else if (warnings.length) logger.warn('source fetched with warnings', facts);
       else logger.info('source fetched', facts);
-      return { ...base, status: verdict.status, detail, seen: papers.length, added: counts.added, updated: counts.updated, requests: fetched.requests, warnings };
+      return {
+        ...base,
+        status: verdict.status,
+        detail,
+        seen: papers.length,
+        added: counts.added,
+        updated: counts.updated,
+        requests: fetched.requests,
+        warnings,
+      };
     } catch (err) {
       // Bad answers (HTTP errors, garbage, truncated bodies) flag the source; anything else is ours.
       if (!(err instanceof PaperboyError) || err.code === 'STORE_UNAVAILABLE') throw err;
       // Stored, logged and shown on /healthz: whatever the error says of the URL's secrets is masked.
       const detail = errorText(maskSecrets(err.message, secretsInUrl(source.url)));
       await store.saveSourceState({
-        ...(state ?? { name: source.name, lastSuccessAt: null, lastChangedAt: null, newestItemAt: null, itemsSeen: 0, itemsNew: 0, failures: 0, etag: null, lastModified: null, skipDays: [] }),
+        ...(state ?? {
+          name: source.name,
+          lastSuccessAt: null,
+          lastChangedAt: null,
+          newestItemAt: null,
+          itemsSeen: 0,
+          itemsNew: 0,
+          failures: 0,
+          etag: null,
+          lastModified: null,
+          skipDays: [],
+        }),
         status: 'failed',
         detail,
         lastAttemptAt: iso,

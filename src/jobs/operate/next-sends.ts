@@ -34,7 +34,9 @@ export async function nextSends(
         (current.sendAt <= at && !isDue(current, at, s.confirmedAt));
       return { subscriber: s, due: done ? nextDuePeriod(s.frequency, s.timezone, s.sendHour, current, day) : current };
     })
-    .sort((a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || a.subscriber.email.localeCompare(b.subscriber.email));
+    .sort(
+      (a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || a.subscriber.email.localeCompare(b.subscriber.email),
+    );
 }
 
 /** Orders slots the same way everywhere: sends at the same time then come out in the same order. */
@@ -62,10 +64,15 @@ export async function soonestSends(
     if (current.sendAt > at) {
       stops.push({ slot, due: current, overdue: false });
     } else {
-      stops.push({ slot, due: current, overdue: true }, { slot, due: nextDuePeriod(slot.frequency, slot.timezone, slot.sendHour, current, day), overdue: false });
+      stops.push(
+        { slot, due: current, overdue: true },
+        { slot, due: nextDuePeriod(slot.frequency, slot.timezone, slot.sendHour, current, day), overdue: false },
+      );
     }
   }
-  stops.sort((a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || slotKey(a.slot).localeCompare(slotKey(b.slot)));
+  stops.sort(
+    (a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || slotKey(a.slot).localeCompare(slotKey(b.slot)),
+  );
 
   const sends: NextSend[] = [];
   const overdueBySlot = new Map<string, Set<string>>();
@@ -88,6 +95,8 @@ export async function soonestSends(
       }
     }
   }
-  sends.sort((a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || a.subscriber.email.localeCompare(b.subscriber.email));
+  sends.sort(
+    (a, b) => a.due.sendAt.getTime() - b.due.sendAt.getTime() || a.subscriber.email.localeCompare(b.subscriber.email),
+  );
   return { sends, confirmed: slots.reduce((n, s) => n + s.subscribers, 0) };
 }

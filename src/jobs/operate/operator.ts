@@ -1,7 +1,15 @@
 import type { Config } from '../../config.js';
 import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { SubscriberStatus } from '../../domain/subscriber.js';
-import type { DeliveryLog, PaperStore, RunRecord, RunStore, RunTotals, SubscriberStore, SuppressionStore } from '../../store/ports.js';
+import type {
+  DeliveryLog,
+  PaperStore,
+  RunRecord,
+  RunStore,
+  RunTotals,
+  SubscriberStore,
+  SuppressionStore,
+} from '../../store/ports.js';
 import { type NextSendsStore, soonestSends } from './next-sends.js';
 import type { JobStatus } from './scheduler.js';
 
@@ -39,7 +47,10 @@ const DAY_MS = 86_400_000;
 const NEXT_SENDS_SHOWN = 10;
 
 /** What the admin page and /metrics show: the store's counts, the recorded runs and the schedule. */
-export async function operatorView({ store, clock, config, jobStatus }: OperatorDeps, options: { runs?: number; days?: number } = {}): Promise<OperatorView> {
+export async function operatorView(
+  { store, clock, config, jobStatus }: OperatorDeps,
+  options: { runs?: number; days?: number } = {},
+): Promise<OperatorView> {
   const at = clock();
   const days = options.days ?? 30;
   const firstDay = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS - (days - 1) * DAY_MS);

@@ -21,7 +21,12 @@ export interface RunOutcome {
  * Runs a job and gives it one structured log line with its counts and duration; a run that did
  * something, or failed, is also recorded for the admin page and /metrics. A failure is rethrown.
  */
-export async function trackRun<T>(deps: RunDeps, job: string, work: () => Promise<T>, outcome: (result: T) => RunOutcome): Promise<T> {
+export async function trackRun<T>(
+  deps: RunDeps,
+  job: string,
+  work: () => Promise<T>,
+  outcome: (result: T) => RunOutcome,
+): Promise<T> {
   const startedAt = deps.clock().toISOString();
   const t0 = performance.now();
   const base = (o: RunOutcome, status: RunRecord['outcome']): RunRecord => ({
@@ -48,7 +53,13 @@ export async function trackRun<T>(deps: RunDeps, job: string, work: () => Promis
   }
   const o = outcome(result);
   const run = base(o, 'ok');
-  const fields = { job, duration_ms: Math.round(run.durationMs), ...o.counts, ...(o.source ? { source: o.source } : {}), ...o.detail };
+  const fields = {
+    job,
+    duration_ms: Math.round(run.durationMs),
+    ...o.counts,
+    ...(o.source ? { source: o.source } : {}),
+    ...o.detail,
+  };
   if (o.didSomething) {
     deps.logger.info(`${job} done`, fields);
     await deps.store.recordRun(run);

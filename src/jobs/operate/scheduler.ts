@@ -128,10 +128,18 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   // Freezes every topic's edition of a period, recorded as one run.
   const freezeTopics = (kind: PeriodKind, at: Date) =>
-    trackRun({ store, logger, clock }, 'topic-digests', () => digests.freezeAllTopics(kind, at), (results) => {
-      const count = (status: string) => results.filter((r) => r.status === status).length;
-      return { detail: { kind, created: count('created'), existing: count('existing'), empty: count('empty') }, didSomething: count('created') > 0 };
-    });
+    trackRun(
+      { store, logger, clock },
+      'topic-digests',
+      () => digests.freezeAllTopics(kind, at),
+      (results) => {
+        const count = (status: string) => results.filter((r) => r.status === status).length;
+        return {
+          detail: { kind, created: count('created'), existing: count('existing'), empty: count('empty') },
+          didSomething: count('created') > 0,
+        };
+      },
+    );
   const daily = job('daily-digests', `0 ${hourUtc} * * *`, (at) => freezeTopics('day', at));
   // Each topic's week in one edition: its web page, its item in the topic feed, and the email of
   // single-topic weekly subscribers (same topic set and week, so the same frozen edition).
@@ -171,7 +179,9 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
         if (due && (!last || Date.parse(last) < due.getTime())) await s.run();
       }
     });
-    const tracked = catchUp.catch((err: Error) => logger.error('source catch-up failed', { error: errorText(err) })).finally(() => inHand.delete(tracked));
+    const tracked = catchUp
+      .catch((err: Error) => logger.error('source catch-up failed', { error: errorText(err) }))
+      .finally(() => inHand.delete(tracked));
     inHand.add(tracked);
   }
 

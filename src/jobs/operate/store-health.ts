@@ -45,7 +45,9 @@ export function createStoreHealth(deps: StoreHealthDeps) {
         await store.probeWrite(new Date(now).toISOString()).catch(failed);
       }
       const lastFailureAt = lastFailure ? new Date(lastFailure.at).toISOString() : null;
-      return recent() ? { status: 'degraded', lastFailureAt, error: lastFailure!.error } : { status: 'ok', lastFailureAt };
+      return recent()
+        ? { status: 'degraded', lastFailureAt, error: lastFailure!.error }
+        : { status: 'ok', lastFailureAt };
     },
   };
 }

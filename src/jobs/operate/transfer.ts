@@ -1,7 +1,13 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InvalidInputError, ParseError } from '../../domain/errors.js';
-import { TRANSFER_TABLES, type Store, type TransferRow, type TransferStore, type TransferTable } from '../../store/ports.js';
+import {
+  TRANSFER_TABLES,
+  type Store,
+  type TransferRow,
+  type TransferStore,
+  type TransferTable,
+} from '../../store/ports.js';
 
 /** The store an export reads or an import writes, and what it says of its engine and schema. */
 type Transferable = TransferStore & Pick<Store, 'engine' | 'schema'>;
@@ -14,7 +20,10 @@ const FORMAT = 'paperboy-export';
  * per row, `{"table": …, "row": {column: value}}`, tables parents first and rows in insertion order.
  * Values are copied as stored (ISO text times, JSON text lists), so nothing is lost between engines.
  */
-export async function exportStore(store: Transferable, write: (line: string) => Promise<void> | void): Promise<Record<string, number>> {
+export async function exportStore(
+  store: Transferable,
+  write: (line: string) => Promise<void> | void,
+): Promise<Record<string, number>> {
   await write(JSON.stringify({ format: FORMAT, schemaVersion: store.schema.version, engine: store.engine }));
   const counts: Record<string, number> = {};
   for (const table of TRANSFER_TABLES) {
@@ -49,9 +58,15 @@ export async function importStore(store: Transferable, input: Readable, file: st
       }
       const v = value as { format?: unknown; schemaVersion?: unknown; table?: unknown; row?: unknown };
       if (!header) {
-        if (v.format !== FORMAT) throw new ParseError(file, lineNo, `not a Paperboy export (the first line must name the format "${FORMAT}")`);
+        if (v.format !== FORMAT)
+          throw new ParseError(file, lineNo, `not a Paperboy export (the first line must name the format "${FORMAT}")`);
         if (typeof v.schemaVersion !== 'number' || v.schemaVersion > store.schema.version) {
-          throw new ParseError(file, lineNo, `the export's schema version ${String(v.schemaVersion)} is newer than this store's (${store.schema.version}); upgrade Paperboy first`, { field: 'schemaVersion' });
+          throw new ParseError(
+            file,
+            lineNo,
+            `the export's schema version ${String(v.schemaVersion)} is newer than this store's (${store.schema.version}); upgrade Paperboy first`,
+            { field: 'schemaVersion' },
+          );
         }
         header = true;
         continue;
@@ -59,7 +74,8 @@ export async function importStore(store: Transferable, input: Readable, file: st
       if (typeof v.table !== 'string' || !(TRANSFER_TABLES as readonly string[]).includes(v.table)) {
         throw new ParseError(file, lineNo, `unknown table ${JSON.stringify(v.table)}`, { field: 'table' });
       }
-      if (typeof v.row !== 'object' || v.row === null || Array.isArray(v.row)) throw new ParseError(file, lineNo, 'a row must be an object', { field: 'row' });
+      if (typeof v.row !== 'object' || v.row === null || Array.isArray(v.row))
+        throw new ParseError(file, lineNo, 'a row must be an object', { field: 'row' });
       const table = v.table as TransferTable;
       if (page && (page.table !== table || page.rows.length >= PAGE)) {
         yield page;

@@ -35,7 +35,13 @@ export interface FeedCacheDeps<K extends string> {
  * answer. Writes made through this process's store call `invalidate()`, so they show at once;
  * writes by another process on the same database show within `recheckMs`.
  */
-export function createFeedCache<K extends string>({ version, build, maxEntries = 1000, recheckMs = FEED_RECHECK_MS, now = () => performance.now() }: FeedCacheDeps<K>) {
+export function createFeedCache<K extends string>({
+  version,
+  build,
+  maxEntries = 1000,
+  recheckMs = FEED_RECHECK_MS,
+  now = () => performance.now(),
+}: FeedCacheDeps<K>) {
   const entries = new Map<string, { version: string; feed: CachedFeed }>();
   const building = new Map<string, Promise<CachedFeed>>();
   const key = (slug: string | undefined, format: K) => `${format}\n${slug ?? ''}`;

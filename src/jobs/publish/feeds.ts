@@ -9,7 +9,10 @@ import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../../s
 import { seedsBeyond, topicQuery } from '../select/topics.js';
 
 export interface FeedDeps {
-  store: Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'getTopic' | 'listTopics'> & Pick<DigestStore, 'listDigests'> & FullTextStore;
+  store: Pick<PaperStore, 'getPapers' | 'listPapers'> &
+    Pick<TopicStore, 'getTopic' | 'listTopics'> &
+    Pick<DigestStore, 'listDigests'> &
+    FullTextStore;
   clock: () => Date;
   config: { publicUrl: string; digest?: { popularity?: number } };
 }

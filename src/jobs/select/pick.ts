@@ -101,7 +101,14 @@ export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
   const indices = new WeakMap<readonly Slotted[], Int32Array>();
   const of = (list: readonly Slotted[]) => {
     let a = indices.get(list);
-    if (!a) indices.set(list, (a = Int32Array.from(list.flatMap((r) => [r, ...r.also]), (r) => index.get(r.paper.id) ?? -1)));
+    if (!a)
+      indices.set(
+        list,
+        (a = Int32Array.from(
+          list.flatMap((r) => [r, ...r.also]),
+          (r) => index.get(r.paper.id) ?? -1,
+        )),
+      );
     return a;
   };
   const distinct = (lists: readonly (readonly Slotted[])[]) => {
@@ -122,12 +129,20 @@ export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
     const shownAt: number[] = [];
     for (const id of shown) {
       const i = index.get(id);
-      if (i !== undefined && marks[i] === 0) (marks[i] = 1), shownAt.push(i);
+      if (i !== undefined && marks[i] === 0) {
+        marks[i] = 1;
+        shownAt.push(i);
+      }
     }
     const arrays = lists.map(of);
     const counts = arrays.map((a) => {
       let n = 0;
-      for (const i of a) if (i >= 0 && marks[i] === 0) (marks[i] = 1), n++;
+      for (const i of a) {
+        if (i >= 0 && marks[i] === 0) {
+          marks[i] = 1;
+          n++;
+        }
+      }
       return n;
     });
     for (const a of arrays) for (const i of a) if (i >= 0) marks[i] = 0;
@@ -143,7 +158,10 @@ export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
  * digest's sections count them so: each section's count is what it shows plus what its topic has
  * there, and the sections add up to the digest's total.
  */
-export function remainingByTopic<T extends Slotted>(lists: readonly (readonly T[])[], shown: ReadonlySet<string>): ScoredPaper[][] {
+export function remainingByTopic<T extends Slotted>(
+  lists: readonly (readonly T[])[],
+  shown: ReadonlySet<string>,
+): ScoredPaper[][] {
   const seen = new Set(shown);
   return lists.map((list) => {
     const papers = list.flatMap((entry) => [entry, ...entry.also]).filter((p) => !seen.has(p.paper.id));
@@ -158,7 +176,9 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
   return (t) =>
-    diversifyForSlots(ranker.rank(topicQuery(t), { candidates: ids, popularity: options.popularity ?? 0 }), options.slots, (a, b) =>
-      ranker.similarity(a.paper, b.paper),
+    diversifyForSlots(
+      ranker.rank(topicQuery(t), { candidates: ids, popularity: options.popularity ?? 0 }),
+      options.slots,
+      (a, b) => ranker.similarity(a.paper, b.paper),
     );
 }

@@ -2,7 +2,13 @@
 // the result its own way (an exit status, a JSON answer, the page again).
 import type { Topic } from '../../domain/topic.js';
 import type { TopicStore } from '../../store/ports.js';
-import { matchesNothing, nothingMatchedReason, previewTopic, type PreviewDeps, type TopicPreview } from './topic-preview.js';
+import {
+  matchesNothing,
+  nothingMatchedReason,
+  previewTopic,
+  type PreviewDeps,
+  type TopicPreview,
+} from './topic-preview.js';
 import { assertSeedsStored, validateTopic } from './topics.js';
 
 export interface AddTopicOptions {
@@ -64,7 +70,10 @@ export function createTopicJobs(deps: TopicJobsDeps) {
   };
 }
 
-async function addTopic(deps: TopicJobsDeps, { slug, query, name, replace = false, force = false }: AddTopicOptions): Promise<AddTopicResult> {
+async function addTopic(
+  deps: TopicJobsDeps,
+  { slug, query, name, replace = false, force = false }: AddTopicOptions,
+): Promise<AddTopicResult> {
   const existing = slug ? await deps.store.getTopic(slug) : undefined;
   if (existing && !replace) return { status: 'exists', existing };
   const topic = validateTopic(slug, query, name ?? existing?.name);
@@ -73,5 +82,10 @@ async function addTopic(deps: TopicJobsDeps, { slug, query, name, replace = fals
   const nothing = matchesNothing(preview);
   if (nothing && !force) return { status: 'matches-nothing', topic, preview, reason: nothingMatchedReason(preview) };
   const created = await deps.store.saveTopic(topic, deps.clock().toISOString());
-  return { status: created ? 'added' : 'updated', topic, preview, ...(nothing ? { warning: nothingMatchedReason(preview) } : {}) };
+  return {
+    status: created ? 'added' : 'updated',
+    topic,
+    preview,
+    ...(nothing ? { warning: nothingMatchedReason(preview) } : {}),
+  };
 }

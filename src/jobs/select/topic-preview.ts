@@ -2,8 +2,8 @@
 // first few with why, and which of its words no recent paper has. `topics add`, the admin API
 // and the admin page show it, and refuse (or warn about) a query that matches nothing.
 import { explain, type ScoredPaper } from '../../domain/matching.js';
-import { paperLink, type Paper } from '../../domain/paper.js';
-import { parseQuery, type Query } from '../../domain/query.js';
+import { paperLink } from '../../domain/paper.js';
+import { parseQuery } from '../../domain/query.js';
 import { createRanker } from '../../domain/ranking/ranker.js';
 import type { Correction } from '../../domain/ranking/spelling.js';
 import { wordsWithoutHits } from '../../domain/words-without-hits.js';
@@ -61,7 +61,15 @@ export async function previewTopic({ store, clock, config }: PreviewDeps, source
   const from = new Date(to.getTime() - PREVIEW_DAYS * 86_400_000);
   const window = { from: from.toISOString(), to: to.toISOString(), days: PREVIEW_DAYS };
   const papers = await store.papersFirstSeenBetween(window.from, window.to);
-  if (papers.length === 0) return { query: source, window: { ...window, papers: 0 }, matches: 0, first: [], wordsWithoutHits: [], corrections: [] };
+  if (papers.length === 0)
+    return {
+      query: source,
+      window: { ...window, papers: 0 },
+      matches: 0,
+      first: [],
+      wordsWithoutHits: [],
+      corrections: [],
+    };
 
   const background = await store.listPapers({ limit: BACKGROUND_PAPERS });
   const have = new Set([...papers, ...background].map((p) => p.id));
@@ -70,7 +78,10 @@ export async function previewTopic({ store, clock, config }: PreviewDeps, source
   const ranker = createRanker(corpus, store.lexicalIndex);
   try {
     const candidates = new Set(papers.map((p) => p.id));
-    const { picked, total, corrections } = ranker.top(query, PREVIEW_PAPERS, { candidates, popularity: config.digest.popularity ?? 0 });
+    const { picked, total, corrections } = ranker.top(query, PREVIEW_PAPERS, {
+      candidates,
+      popularity: config.digest.popularity ?? 0,
+    });
     return {
       query: source,
       window: { ...window, papers: papers.length },
@@ -109,15 +120,19 @@ const ofWindow = (preview: TopicPreview) =>
 /** "matches 4 of 103 papers from the last 30 days", or "matches none of the 103 papers …". */
 export function matchCount(preview: TopicPreview): string {
   if (preview.window.papers === 0) return `no papers from the last ${preview.window.days} days to try the query on`;
-  return preview.matches === 0 ? `matches none of the ${ofWindow(preview)}` : `matches ${preview.matches} of ${ofWindow(preview)}`;
+  return preview.matches === 0
+    ? `matches none of the ${ofWindow(preview)}`
+    : `matches ${preview.matches} of ${ofWindow(preview)}`;
 }
 
 /** "no paper has nueral or serch; did you mean neural (for nueral)?", or undefined when every word was found. */
 export function missingWords(preview: TopicPreview): string | undefined {
   const parts: string[] = [];
   const words = preview.wordsWithoutHits;
-  if (words.length > 0) parts.push(`no paper has ${words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`}`);
-  if (preview.corrections.length > 0) parts.push(`did you mean ${preview.corrections.map((c) => `${c.suggestion} (for ${c.typed})`).join(', ')}?`);
+  if (words.length > 0)
+    parts.push(`no paper has ${words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`}`);
+  if (preview.corrections.length > 0)
+    parts.push(`did you mean ${preview.corrections.map((c) => `${c.suggestion} (for ${c.typed})`).join(', ')}?`);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 

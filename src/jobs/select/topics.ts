@@ -12,7 +12,9 @@ export function validateTopic(slug: string, query: string, name?: string): Topic
   parseQuery(trimmed, { strict: true });
   const given = (name ?? '').trim();
   if (given.length > TOPIC_NAME_MAX) {
-    throw new InvalidInputError(`a topic name is at most ${TOPIC_NAME_MAX} characters (this one has ${given.length}): give a shorter name, or none to take one from the query`);
+    throw new InvalidInputError(
+      `a topic name is at most ${TOPIC_NAME_MAX} characters (this one has ${given.length}): give a shorter name, or none to take one from the query`,
+    );
   }
   const finalName = given || defaultTopicName(trimmed);
   // A topic saved now reads its query the natural way, whatever the topic of that slug did before.
@@ -28,13 +30,18 @@ export function topicQuery(topic: Topic): Query {
  * Refuses a topic whose `like:` seeds are not stored papers: such a topic would match nothing.
  * (A topics file is read before any paper may be stored, so it is not checked this way.)
  */
-export async function assertSeedsStored(store: Pick<PaperStore, 'getPapers'>, topic: Pick<Topic, 'query'>): Promise<void> {
+export async function assertSeedsStored(
+  store: Pick<PaperStore, 'getPapers'>,
+  topic: Pick<Topic, 'query'>,
+): Promise<void> {
   const { seeds } = parseQuery(topic.query);
   if (seeds.length === 0) return;
   const stored = new Set((await store.getPapers(seeds)).map((p) => p.id));
   const missing = seeds.find((id) => !stored.has(id));
   if (missing !== undefined) {
-    throw new InvalidInputError(`topic query ${JSON.stringify(topic.query)}: like:${missing} is not a stored paper (ingest it first)`);
+    throw new InvalidInputError(
+      `topic query ${JSON.stringify(topic.query)}: like:${missing} is not a stored paper (ingest it first)`,
+    );
   }
 }
 
@@ -62,7 +69,9 @@ export async function readTopicsFile(file: string): Promise<Topic[]> {
   const parsed = topicsFile.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ParseError(file, undefined, issue?.message ?? 'invalid topics file', { field: issue?.path.join('.') ?? '' });
+    throw new ParseError(file, undefined, issue?.message ?? 'invalid topics file', {
+      field: issue?.path.join('.') ?? '',
+    });
   }
   return parsed.data.topics.map((t, i) => {
     try {
@@ -73,6 +82,10 @@ export async function readTopicsFile(file: string): Promise<Topic[]> {
   });
 }
 
-export async function saveTopics(store: Pick<TopicStore, 'saveTopic'>, topics: readonly Topic[], at: string): Promise<void> {
+export async function saveTopics(
+  store: Pick<TopicStore, 'saveTopic'>,
+  topics: readonly Topic[],
+  at: string,
+): Promise<void> {
   for (const topic of topics) await store.saveTopic(topic, at);
 }

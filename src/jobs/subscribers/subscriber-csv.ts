@@ -48,10 +48,18 @@ type Row = Record<string, string>;
 function readRows(text: string, file: string): { line: number; row: Row }[] {
   let records: { record: Row; info: { lines: number } }[];
   try {
-    records = parse(text, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, info: true, bom: true, trim: true });
+    records = parse(text, {
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      info: true,
+      bom: true,
+      trim: true,
+    });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw new ParseError(file, line, `invalid CSV: ${(err as Error).message.replace(/^Invalid \w+ \w+:?\s*/, '')}`, { cause: err });
+    throw new ParseError(file, line, `invalid CSV: ${(err as Error).message.replace(/^Invalid \w+ \w+:?\s*/, '')}`, {
+      cause: err,
+    });
   }
   if (records.length > 0 && !('email' in (records[0]?.record ?? {}))) {
     throw new ParseError(file, 1, 'the header has no "email" column', { field: 'email' });
@@ -76,7 +84,15 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       const batch: SubscriberWrite[] = [];
       const toConfirm: string[] = [];
       const seen = new Set<string>();
-      const report: ImportReport = { added: 0, updated: 0, skipped: 0, confirmationsQueued: 0, confirmationsSent: 0, confirmationsFailed: 0, confirmationsWaiting: 0 };
+      const report: ImportReport = {
+        added: 0,
+        updated: 0,
+        skipped: 0,
+        confirmationsQueued: 0,
+        confirmationsSent: 0,
+        confirmationsFailed: 0,
+        confirmationsWaiting: 0,
+      };
 
       for (const { line, row } of rows) {
         const field = <T>(name: string, fn: () => T): T => {
@@ -89,15 +105,28 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
         const email = field('email', () => normaliseEmail(row.email ?? ''));
         if (seen.has(email)) throw new ParseError(file, line, `${email} appears twice`, { field: 'email' });
         seen.add(email);
-        const topics = (row.topics ?? '').split(';').map((t) => t.trim()).filter(Boolean).sort();
+        const topics = (row.topics ?? '')
+          .split(';')
+          .map((t) => t.trim())
+          .filter(Boolean)
+          .sort();
         const unknown = topics.filter((t) => !known.has(t));
         if (unknown.length > 0) throw new ParseError(file, line, `unknown topic "${unknown[0]}"`, { field: 'topics' });
         if (topics.length === 0) throw new ParseError(file, line, 'no topics', { field: 'topics' });
-        const status = row.status ? field('status', () => parseStatus(row.status!)) : options.confirmed ? 'confirmed' : 'pending';
+        const status = row.status
+          ? field('status', () => parseStatus(row.status!))
+          : options.confirmed
+            ? 'confirmed'
+            : 'pending';
         if (status === 'confirmed' && !options.confirmed) {
-          throw new ParseError(file, line, `${email} is marked confirmed: pass --confirmed to vouch for the consent of confirmed rows`, {
-            field: 'status',
-          });
+          throw new ParseError(
+            file,
+            line,
+            `${email} is marked confirmed: pass --confirmed to vouch for the consent of confirmed rows`,
+            {
+              field: 'status',
+            },
+          );
         }
         const prefs = {
           topics,
@@ -109,7 +138,10 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
         };
 
         const existing = await store.findSubscriberByEmail(email);
-        if ((existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) || (await store.isSuppressed(email))) {
+        if (
+          (existing && (existing.status === 'unsubscribed' || existing.status === 'suppressed')) ||
+          (await store.isSuppressed(email))
+        ) {
           report.skipped++;
           continue;
         }
@@ -129,7 +161,17 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
         const confirm = subscriber.status === 'pending' && (!existing || existing.confirmSentAt === null);
         batch.push({
           subscriber,
-          events: [{ subscriberId: subscriber.id, email, type: 'import', at: now, topics, source: 'csv-import', detail: `${file} line ${line}: ${subscriber.status}` }],
+          events: [
+            {
+              subscriberId: subscriber.id,
+              email,
+              type: 'import',
+              at: now,
+              topics,
+              source: 'csv-import',
+              detail: `${file} line ${line}: ${subscriber.status}`,
+            },
+          ],
           ...(confirm ? { confirmation: subscriptions.newConfirmation() } : {}),
         });
         if (existing) report.updated++;
@@ -169,13 +211,36 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           subscribed_at: history.find((e) => e.type === 'subscribe' || e.type === 'import')?.at ?? '',
           confirmed_at: s.confirmedAt ?? '',
           unsubscribed_at: s.unsubscribedAt ?? '',
-          consent: history.map(({ type, at, source, topics, ip, userAgent, detail }) => ({ type, at, source, topics, ip, userAgent, detail })),
+          consent: history.map(({ type, at, source, topics, ip, userAgent, detail }) => ({
+            type,
+            at,
+            source,
+            topics,
+            ip,
+            userAgent,
+            detail,
+          })),
         };
       });
       if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
       return stringify(
         rows.map(({ consent: _consent, topics, ...flat }) => ({ ...flat, topics: topics.join(';') })),
-        { header: true, columns: ['email', 'status', 'topics', 'frequency', 'timezone', 'hour', 'layout', 'created_at', 'subscribed_at', 'confirmed_at', 'unsubscribed_at'] },
+        {
+          header: true,
+          columns: [
+            'email',
+            'status',
+            'topics',
+            'frequency',
+            'timezone',
+            'hour',
+            'layout',
+            'created_at',
+            'subscribed_at',
+            'confirmed_at',
+            'unsubscribed_at',
+          ],
+        },
       );
     },
   };

@@ -61,7 +61,9 @@ export interface SubscriptionDeps {
  * What a sign-up did: queued a confirmation email (for a new or returning address, or again for
  * a pending one), held it (one was sent minutes ago), or nothing (confirmed or suppressed).
  */
-export type SubscribeResult = { outcome: 'queued' | 'requeued'; subscriberId: string } | { outcome: 'held' | 'nothing' };
+export type SubscribeResult =
+  | { outcome: 'queued' | 'requeued'; subscriberId: string }
+  | { outcome: 'held' | 'nothing' };
 
 /** What an operator's add did, once the confirmation email it queued was tried. */
 export type OperatorOutcome = 'confirmed' | 'sent' | 'resent' | 'queued' | 'failed' | 'held' | 'nothing';
@@ -157,16 +159,16 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     },
 
     /** `subscribe` for a request that `validate` has already checked (the web form checks it first). */
-    async subscribeValidated(
-      wanted: Subscription & { email: string },
-      meta: RequestMeta,
-    ): Promise<SubscribeResult> {
+    async subscribeValidated(wanted: Subscription & { email: string }, meta: RequestMeta): Promise<SubscribeResult> {
       const existing = await store.findSubscriberByEmail(wanted.email);
       // The suppression list outlives the subscriber row: a deleted, bounced address stays quiet.
       const suppressed = await store.isSuppressed(wanted.email);
       if (suppressed || existing?.status === 'confirmed') {
         await store.probeWrite(clock().toISOString());
-        logger.info('subscribe request, no email', { status: suppressed ? 'suppressed' : existing?.status, source: meta.source });
+        logger.info('subscribe request, no email', {
+          status: suppressed ? 'suppressed' : existing?.status,
+          source: meta.source,
+        });
         return { outcome: 'nothing' };
       }
       if (existing?.status === 'pending' && !mayResendConfirmation(existing, clock(), config.subscribe.resendMinutes)) {
@@ -177,7 +179,9 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       const subscriber: Subscriber = existing
         ? { ...existing, ...wanted, status: 'pending', unsubscribedAt: null, updatedAt: now }
         : newSubscriber(wanted);
-      await store.saveSubscribers([{ subscriber, events: [event(subscriber, 'subscribe', meta)], confirmation: newConfirmation() }]);
+      await store.saveSubscribers([
+        { subscriber, events: [event(subscriber, 'subscribe', meta)], confirmation: newConfirmation() },
+      ]);
       logger.info('confirmation queued', { subscriber: subscriber.id, source: meta.source });
       return { outcome: existing ? 'requeued' : 'queued', subscriberId: subscriber.id };
     },
@@ -222,7 +226,11 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       };
     },
 
-    async savePreferences(s: Subscriber, request: Omit<SubscribeRequest, 'email'>, meta: RequestMeta): Promise<Subscriber> {
+    async savePreferences(
+      s: Subscriber,
+      request: Omit<SubscribeRequest, 'email'>,
+      meta: RequestMeta,
+    ): Promise<Subscriber> {
       // The address is not asked again: a subscriber stored before addresses were made canonical
       // can still change what they get.
       const wanted = await validateChoice(request);
@@ -239,9 +247,19 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       if (scope.kind === 'topic' && topics.length === s.topics.length) return s;
       const all = scope.kind === 'all' || topics.length === 0;
       const updated: Subscriber = all
-        ? { ...s, status: 'unsubscribed', unsubscribedAt: now, updatedAt: now, confirmTokenHash: null, confirmExpiresAt: null }
+        ? {
+            ...s,
+            status: 'unsubscribed',
+            unsubscribedAt: now,
+            updatedAt: now,
+            confirmTokenHash: null,
+            confirmExpiresAt: null,
+          }
         : { ...s, topics, updatedAt: now };
-      await save(updated, event(updated, 'unsubscribe', meta, all ? 'all' : `topic:${(scope as { slug: string }).slug}`));
+      await save(
+        updated,
+        event(updated, 'unsubscribe', meta, all ? 'all' : `topic:${(scope as { slug: string }).slug}`),
+      );
       logger.info('unsubscribed', { subscriber: s.id, scope: all ? 'all' : 'topic', source: meta.source });
       return updated;
     },
@@ -294,7 +312,13 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
         throw new InvalidInputError(`${s.email} is ${s.status}: only a pending address is sent a confirmation email`);
       }
       const updated: Subscriber = { ...s, updatedAt: clock().toISOString() };
-      await store.saveSubscribers([{ subscriber: updated, events: [event(updated, 'admin', meta, 'confirmation email sent again')], confirmation: newConfirmation() }]);
+      await store.saveSubscribers([
+        {
+          subscriber: updated,
+          events: [event(updated, 'admin', meta, 'confirmation email sent again')],
+          confirmation: newConfirmation(),
+        },
+      ]);
       return triedOutcome(await deps.deliverConfirmations([s.id]));
     },
 

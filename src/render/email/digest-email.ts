@@ -33,7 +33,13 @@ export function renderDigest(templates: EmailTemplates, build: ViewBuilder, pick
     // The full layout is the longer: what fits in it fits in the compact one, the same papers.
     if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) {
       const compact = { ...view, compact: true };
-      return { subject: view.subject, html, text: templates.text(view), compact: { html: templates.html(compact), text: templates.text(compact) }, shown: keep };
+      return {
+        subject: view.subject,
+        html,
+        text: templates.text(view),
+        compact: { html: templates.html(compact), text: templates.text(compact) },
+        shown: keep,
+      };
     }
   }
 }
@@ -45,7 +51,9 @@ export type RecipientFiller = (values: HoleValues) => { html: string | Buffer; t
  * Splits a rendered digest at its holes once and returns what fills them for each recipient:
  * values are HTML-escaped in the HTML part and left as they are in the text part.
  */
-export function recipientFiller(rendered: Pick<RenderedDigest, 'html' | 'text'>): (values: HoleValues) => { html: string; text: string } {
+export function recipientFiller(
+  rendered: Pick<RenderedDigest, 'html' | 'text'>,
+): (values: HoleValues) => { html: string; text: string } {
   const html = splitHoles(rendered.html);
   const text = splitHoles(rendered.text);
   return (values) => ({ html: fillHoles(html, values, escapeHtml), text: fillHoles(text, values) });
@@ -55,14 +63,19 @@ export function recipientFiller(rendered: Pick<RenderedDigest, 'html' | 'text'>)
  * The sending path: the digest's fixed parts are UTF-8 encoded once per run, so each recipient
  * costs a copy of the bytes and the encoding of three short values, not the encoding of 80 KB.
  */
-export function recipientBytesFiller(rendered: Pick<RenderedDigest, 'html' | 'text'>): (values: HoleValues) => { html: Buffer; text: Buffer } {
+export function recipientBytesFiller(
+  rendered: Pick<RenderedDigest, 'html' | 'text'>,
+): (values: HoleValues) => { html: Buffer; text: Buffer } {
   const html = encodeParts(splitHoles(rendered.html));
   const text = encodeParts(splitHoles(rendered.text));
   return (values) => ({ html: fillBytes(html, values, escapeHtml), text: fillBytes(text, values) });
 }
 
 /** Fills one recipient's holes; for many recipients of one digest, reuse a recipientFiller. */
-function personalise(rendered: Pick<RenderedDigest, 'html' | 'text'>, values: HoleValues): { html: string; text: string } {
+function personalise(
+  rendered: Pick<RenderedDigest, 'html' | 'text'>,
+  values: HoleValues,
+): { html: string; text: string } {
   return recipientFiller(rendered)(values);
 }
 
@@ -78,8 +91,14 @@ const UNSUBSCRIBE_LINK = new RegExp(`<a href="${HOLE_MARKERS.unsubscribeUrl}"([^
 export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subscribeUrl: string): string {
   const html = rendered.html
     .replace(PREFERENCES_LINK, '')
-    .replace(UNSUBSCRIBE_LINK, (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`);
-  return personalise({ html, text: rendered.text }, { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl }).html;
+    .replace(
+      UNSUBSCRIBE_LINK,
+      (_link, attributes: string) => `<a href="${escapeHtml(subscribeUrl)}"${attributes}>Subscribe</a>`,
+    );
+  return personalise(
+    { html, text: rendered.text },
+    { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl },
+  ).html;
 }
 
 // The part of a digest between these marks (templates/digest.mjml) is what its web copy shows.

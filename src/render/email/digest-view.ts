@@ -115,10 +115,10 @@ function authorsLine(authors: readonly string[], shown = SHOWN_AUTHORS): string 
 const COMPACT_AUTHORS = 3;
 /** The compact layout's text: a phone's two or three lines. */
 const SUMMARY_CHARS = 100;
-const SENTENCE_END = /[.!?](?=\s+["'(\[]?\p{Lu})/gu;
+const SENTENCE_END = /[.!?](?=\s+["'([]?\p{Lu})/gu;
 
 /** The abstract's first sentence, and the second if both fit the compact layout's few lines. */
-export function openingSentences(abstract: string, max = SUMMARY_CHARS): string {
+function openingSentences(abstract: string, max = SUMMARY_CHARS): string {
   let end = 0;
   for (const m of abstract.matchAll(SENTENCE_END)) {
     const at = m.index + 1;
@@ -177,7 +177,8 @@ export function digestView(input: DigestViewInput): DigestView {
   const moreUrl = `${webUrl}/more`;
   // A paper whose topic is not among the digest's (an older caller) goes to the first section.
   const known = new Set(input.topics.map((t) => t.slug));
-  const sectionOf = (p: { section?: string }) => (p.section !== undefined && known.has(p.section) ? p.section : input.topics[0]?.slug);
+  const sectionOf = (p: { section?: string }) =>
+    p.section !== undefined && known.has(p.section) ? p.section : input.topics[0]?.slug;
   let number = 0;
   const sections: SectionView[] = [];
   const scored: { p: PaperView; s: number; u: boolean; i: number }[] = [];
@@ -211,8 +212,14 @@ export function digestView(input: DigestViewInput): DigestView {
   const label = editionLabel(input.period, input.window);
   // Papers their sources date well before the window are not called new: the days are named.
   const fresh = input.picked.filter((p) => !isUpdated(p.paper.id));
-  const from = sourceDays(fresh.map((p) => p.paper.featuredOn ?? p.paper.publishedAt ?? undefined), input.window);
-  const counted = from && updatedCount === 0 ? `${plural(total, 'paper', 'papers')} from ${from}` : countSubject(total - updatedCount, updatedCount);
+  const from = sourceDays(
+    fresh.map((p) => p.paper.featuredOn ?? p.paper.publishedAt ?? undefined),
+    input.window,
+  );
+  const counted =
+    from && updatedCount === 0
+      ? `${plural(total, 'paper', 'papers')} from ${from}`
+      : countSubject(total - updatedCount, updatedCount);
   return {
     subject: `${topicNames}: ${counted} · ${label}`,
     preheader: best
@@ -245,7 +252,9 @@ export function digestView(input: DigestViewInput): DigestView {
       facts: paperFacts(picked.paper),
       authors: authorsLine(picked.paper.authors),
       abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
-      summary: picked.paper.aiSummary ? trimText(picked.paper.aiSummary, SUMMARY_CHARS) : openingSentences(readableAbstract(picked.paper.abstract)),
+      summary: picked.paper.aiSummary
+        ? trimText(picked.paper.aiSummary, SUMMARY_CHARS)
+        : openingSentences(readableAbstract(picked.paper.abstract)),
       firstAuthors: authorsLine(picked.paper.authors, COMPACT_AUTHORS),
       entryUrl: `${webUrl}#paper-${n}`,
       // The section names the topic: the reason says only what matched.

@@ -11,9 +11,20 @@ const DAY_MS = 86_400_000;
 /** A window longer than this is a catch-up (or follows a gap): a daily label then says since when. */
 const ONE_DAY_AND_A_HALF_MS = 36 * 3_600_000;
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-const dayMonthYear = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dayMonthYear = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** Where the papers an edition holds were first seen: after `start`, up to `cutoff` (ISO instants). */
 export interface EditionWindow {
@@ -47,7 +58,8 @@ function coveredDays(window: EditionWindow): { first: Date; last: Date } {
 /** "23–29 Nov 2026", "30 Nov – 6 Dec 2026", "28 Dec 2026 – 3 Jan 2027", or one day: "29 Nov 2026". */
 function dayRange(first: Date, last: Date): string {
   if (first.getTime() === last.getTime()) return dayMonthYear.format(last);
-  if (first.getUTCFullYear() !== last.getUTCFullYear()) return `${dayMonthYear.format(first)} – ${dayMonthYear.format(last)}`;
+  if (first.getUTCFullYear() !== last.getUTCFullYear())
+    return `${dayMonthYear.format(first)} – ${dayMonthYear.format(last)}`;
   if (first.getUTCMonth() !== last.getUTCMonth()) return `${dayMonth.format(first)} – ${dayMonthYear.format(last)}`;
   return `${first.getUTCDate()}–${dayMonthYear.format(last)}`;
 }

@@ -23,7 +23,11 @@ export function splitHoles(rendered: string): string[] {
 }
 
 /** Fills the holes of a split template; `escapeValue` is applied to each value (HTML-escaping for the HTML part). */
-export function fillHoles(parts: readonly string[], values: HoleValues, escapeValue: (s: string) => string = (s) => s): string {
+export function fillHoles(
+  parts: readonly string[],
+  values: HoleValues,
+  escapeValue: (s: string) => string = (s) => s,
+): string {
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;

@@ -47,8 +47,11 @@ export async function compileEmailTemplates(templatesDir: string, name: string):
 
 // MJML drops <mj-raw> from <mj-head>: the meta tags that tell mail clients the email has a dark
 // scheme of its own (its prefers-color-scheme styles) go in after the viewport's.
-const COLOR_SCHEMES = '<meta name="color-scheme" content="light dark">\n    <meta name="supported-color-schemes" content="light dark">';
+const COLOR_SCHEMES =
+  '<meta name="color-scheme" content="light dark">\n    <meta name="supported-color-schemes" content="light dark">';
 
 function withColorSchemes(html: string): string {
-  return html.includes('prefers-color-scheme') ? html.replace(/(<meta name="viewport"[^>]*>)/, `$1\n    ${COLOR_SCHEMES}`) : html;
+  return html.includes('prefers-color-scheme')
+    ? html.replace(/(<meta name="viewport"[^>]*>)/, `$1\n    ${COLOR_SCHEMES}`)
+    : html;
 }

@@ -27,11 +27,17 @@ export function deliveriesChart(days: readonly DayCount[]): string {
     let y = HEIGHT - AXIS;
     const label = esc(`${d.day}: ${d.sent} sent, ${d.failed} failed, ${d.skipped} skipped`);
     const rects: string[] = [];
-    for (const [n, cls] of [[d.sent, 'sent'], [d.failed, 'failed'], [d.skipped, 'skipped']] as const) {
+    for (const [n, cls] of [
+      [d.sent, 'sent'],
+      [d.failed, 'failed'],
+      [d.skipped, 'skipped'],
+    ] as const) {
       if (n === 0) continue;
       const h = Math.max(1, n * scale);
       y -= h;
-      rects.push(`<rect class="${cls}" x="${x}" y="${y.toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"/>`);
+      rects.push(
+        `<rect class="${cls}" x="${x}" y="${y.toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"/>`,
+      );
     }
     parts.push(`<g><title>${label}</title>${rects.join('')}</g>`);
   });

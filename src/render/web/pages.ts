@@ -8,8 +8,29 @@ export interface FeedLink {
   href: string;
 }
 
-export type PageName = 'home' | 'topic' | 'digest' | 'more' | 'message' | 'confirm' | 'preferences' | 'unsubscribe' | 'admin' | 'admin-login';
-const PAGES: readonly PageName[] = ['home', 'topic', 'digest', 'more', 'message', 'confirm', 'preferences', 'unsubscribe', 'admin', 'admin-login'];
+export type PageName =
+  | 'home'
+  | 'topic'
+  | 'digest'
+  | 'more'
+  | 'message'
+  | 'confirm'
+  | 'preferences'
+  | 'unsubscribe'
+  | 'admin'
+  | 'admin-login';
+const PAGES: readonly PageName[] = [
+  'home',
+  'topic',
+  'digest',
+  'more',
+  'message',
+  'confirm',
+  'preferences',
+  'unsubscribe',
+  'admin',
+  'admin-login',
+];
 
 /** Server-rendered pages: each body template inside the layout; `{{ }}` escapes everything. */
 export interface PageRenderer {

@@ -17,4 +17,18 @@ import m012 from './012-drop-paper-search.js';
 import m013 from './013-digest-layouts.js';
 
 /** In order: a store at version n has run the first n. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
+export const MIGRATIONS: readonly Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+  m012,
+  m013,
+];

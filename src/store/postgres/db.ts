@@ -2,7 +2,10 @@ import pg from 'pg';
 
 /** What the adapters need from PostgreSQL: a query, and a transaction that rolls back on any error. */
 export interface Pg {
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>>;
   /** Runs `work` between BEGIN and COMMIT on one pooled connection; ROLLBACK if it throws. */
   tx<T>(work: (c: PgClient) => Promise<T>): Promise<T>;
   /**
@@ -25,7 +28,8 @@ const types = {
 
 /** A schema name safe to put in SQL as an identifier. */
 function checkSchemaName(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`"${schema}" is not a valid schema name (lower-case letters, digits, _)`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`"${schema}" is not a valid schema name (lower-case letters, digits, _)`);
   return schema;
 }
 
@@ -45,7 +49,8 @@ export function createPg(url: string, options: { schema?: string; max?: number; 
   const searchPath = options.schema ? [`-c search_path=${checkSchemaName(options.schema)}`] : [];
   // A writer waits for a lock as long as SQLite's busy_timeout lets it, then the store is
   // "unavailable" (a sign-up answers 503) instead of the request hanging behind the lock.
-  const lockTimeout = options.lockTimeoutMs === undefined ? [] : [`-c lock_timeout=${Math.round(options.lockTimeoutMs)}`];
+  const lockTimeout =
+    options.lockTimeoutMs === undefined ? [] : [`-c lock_timeout=${Math.round(options.lockTimeoutMs)}`];
   const settings = [...searchPath, ...lockTimeout];
   const pool = newPool(settings);
   // Opened on first use: only delivery workers record outcomes.

@@ -18,14 +18,25 @@ import { CONTINUE_SEQUENCES } from './transfer.js';
 // statement (57014), a read-only server or transaction (25006), a serialization failure or deadlock
 // (40001, 40P01), and writes refused to this role (42501).
 const UNAVAILABLE_STATES = /^(08|53|57P0|58|55P03$|57014$|25006$|40001$|40P01$|42501$)/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const DRIVER_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const DRIVER_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /** The one-line reason when an error means PostgreSQL cannot be used right now. */
 function pgUnavailable(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   const message = firstLine(err);
-  if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) return `${message} (${code})`;
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code)))
+    return `${message} (${code})`;
   return DRIVER_MESSAGES.test(message) ? message : undefined;
 }
 

@@ -88,7 +88,13 @@ export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers'> {
           const revisedAt = revised ? seenAt : (pending?.revisedAt ?? null);
           (inserts.has(id) ? inserts : updates).set(id, { fields: merged, revisedAt });
           const shownRevisedAt = revisedAt ?? existing.revisedAt;
-          known.set(id, { ...merged, id, firstSeenAt: existing.firstSeenAt, updatedAt: seenAt, ...(shownRevisedAt ? { revisedAt: shownRevisedAt } : {}) });
+          known.set(id, {
+            ...merged,
+            id,
+            firstSeenAt: existing.firstSeenAt,
+            updatedAt: seenAt,
+            ...(shownRevisedAt ? { revisedAt: shownRevisedAt } : {}),
+          });
           counts.updated++;
         }
         let done = counts.unchanged;
@@ -99,7 +105,10 @@ export function pgPaperWrites(db: Pg): Pick<PaperStore, 'upsertPapers'> {
           for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
             if (onProgress && start % PROGRESS_EVERY === 0) onProgress(done, papers.length);
             const chunk = rows.slice(start, start + WRITE_CHUNK);
-            await c.query(sql, [JSON.stringify(chunk.map(([id, w], i) => ({ i, ...jsonRow(id, w.fields, w.revisedAt) }))), seenAt]);
+            await c.query(sql, [
+              JSON.stringify(chunk.map(([id, w], i) => ({ i, ...jsonRow(id, w.fields, w.revisedAt) }))),
+              seenAt,
+            ]);
             done += chunk.length;
           }
         }

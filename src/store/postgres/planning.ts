@@ -57,7 +57,13 @@ export function pgPlanningReads(db: Pg): PlanningReads {
         send_hour: number;
         confirmed_at: string | null;
         topics: string;
-      }>(UNPLANNED, [slots.map((s) => s.frequency), slots.map((s) => s.timezone), slots.map((s) => s.sendHour), period.kind, period.key]);
+      }>(UNPLANNED, [
+        slots.map((s) => s.frequency),
+        slots.map((s) => s.timezone),
+        slots.map((s) => s.sendHour),
+        period.kind,
+        period.key,
+      ]);
       for (const row of rows) {
         visit(toPlanCandidate(row));
       }

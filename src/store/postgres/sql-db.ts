@@ -13,7 +13,11 @@ export function postgresDb(pg: Pg): SqlDb {
     async run(statement, params) {
       return (await c.query(statement.text.postgres, postgresParams(statement, params))).rowCount ?? 0;
     },
-    async each<R>(statement: Parameters<SqlRunner['each']>[0], params: Parameters<SqlRunner['each']>[1], visit: (row: R) => void) {
+    async each<R>(
+      statement: Parameters<SqlRunner['each']>[0],
+      params: Parameters<SqlRunner['each']>[1],
+      visit: (row: R) => void,
+    ) {
       const { rows } = await c.query(statement.text.postgres, postgresParams(statement, params));
       for (const row of rows) visit(row as R);
       return rows.length;

@@ -2,5 +2,8 @@
 
 /** Logs and the run history were copied with their sequence numbers: new entries continue after them. */
 export const CONTINUE_SEQUENCES = ['consent_log', 'bounces', 'runs']
-  .map((table) => `SELECT setval(pg_get_serial_sequence('${table}', 'seq'), coalesce((SELECT max(seq) FROM ${table}), 0) + 1, false);`)
+  .map(
+    (table) =>
+      `SELECT setval(pg_get_serial_sequence('${table}', 'seq'), coalesce((SELECT max(seq) FROM ${table}), 0) + 1, false);`,
+  )
   .join('\n');

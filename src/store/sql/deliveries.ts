@@ -75,7 +75,9 @@ export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
     async holdInterrupted(staleBefore, isDead, now) {
       return db.transaction(async (tx) => {
         const rows = await tx.all<DeliveryRow>(SENDING);
-        const held = rows.filter((r) => (r.claimed_at ?? '') < staleBefore || (r.claimed_by !== null && isDead(r.claimed_by)));
+        const held = rows.filter(
+          (r) => (r.claimed_at ?? '') < staleBefore || (r.claimed_by !== null && isDead(r.claimed_by)),
+        );
         if (held.length === 0) return [];
         await tx.run(HOLD, { ids: held.map((r) => r.id), now, error: INTERRUPTED });
         return held.map((r) => toDelivery({ ...r, status: 'failed', error_kind: 'interrupted' }));
@@ -90,7 +92,9 @@ export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
         due: { count: 0, firstAt: null },
         later: { count: 0, firstAt: null },
       };
-      for (const r of await db.all<{ kind: keyof typeof outlook; n: number; first: string }>(PENDING_OUTLOOK, { now })) {
+      for (const r of await db.all<{ kind: keyof typeof outlook; n: number; first: string }>(PENDING_OUTLOOK, {
+        now,
+      })) {
         outlook[r.kind] = { count: r.n, firstAt: r.first };
       }
       return outlook;
@@ -109,7 +113,9 @@ export function deliveryLog(db: SqlDb): DeliveryLog {
       return db.all(PER_DAY, { since: sinceDay });
     },
     async listDeliveries({ status, limit }) {
-      const rows = status ? await db.all<DeliveryRow>(LIST_BY_STATUS, { status, limit }) : await db.all<DeliveryRow>(LIST, { limit });
+      const rows = status
+        ? await db.all<DeliveryRow>(LIST_BY_STATUS, { status, limit })
+        : await db.all<DeliveryRow>(LIST, { limit });
       return rows.map(toDelivery);
     },
     async getDelivery(id) {

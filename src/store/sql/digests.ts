@@ -41,7 +41,8 @@ function digestRow(d: NewDigest): DigestRow {
 }
 
 export function digestStore(db: SqlDb): DigestStore {
-  const byKey = (editionKey: string, kind: string, key: string) => db.get<DigestRow>(BY_KEY, { topicSet: editionKey, kind, key });
+  const byKey = (editionKey: string, kind: string, key: string) =>
+    db.get<DigestRow>(BY_KEY, { topicSet: editionKey, kind, key });
   return {
     async insertDigest(d) {
       const row = digestRow(d);
@@ -64,7 +65,9 @@ export function digestStore(db: SqlDb): DigestStore {
       return row && toDigest(row);
     },
     async listDigests({ topicSet, limit }) {
-      const rows = topicSet ? await db.all<DigestRow>(LIST_OF_SET, { topicSet, limit }) : await db.all<DigestRow>(LIST, { limit });
+      const rows = topicSet
+        ? await db.all<DigestRow>(LIST_OF_SET, { topicSet, limit })
+        : await db.all<DigestRow>(LIST, { limit });
       return rows.map(toDigest);
     },
   };

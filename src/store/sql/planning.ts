@@ -45,7 +45,9 @@ export type PlanningReads = Pick<PlanningStore, 'eachUnplannedSubscriber' | 'rec
 export function planningStore(db: SqlDb): Omit<PlanningStore, keyof PlanningReads> {
   return {
     async plannedPeriods(subscriberIds) {
-      const rows = await db.all<{ subscriber_id: string; period_kind: string; period_key: string }>(PLANNED_PERIODS, { ids: subscriberIds });
+      const rows = await db.all<{ subscriber_id: string; period_kind: string; period_key: string }>(PLANNED_PERIODS, {
+        ids: subscriberIds,
+      });
       return new Set(rows.map((r) => `${r.subscriber_id}|${r.period_kind}|${r.period_key}`));
     },
     async createDeliveriesFor(rows, messageDomain, at) {

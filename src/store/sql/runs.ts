@@ -15,7 +15,9 @@ const TOTALS = sql`
     sum(skipped) AS skipped FROM runs GROUP BY job, outcome ORDER BY job, outcome`;
 // The latest run of each source through the (source, seq) index, and its last success.
 const SOURCE_HEALTH = sql`
-  SELECT ${COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')},
+  SELECT ${COLUMNS.split(', ')
+    .map((c) => `r.${c}`)
+    .join(', ')},
     (SELECT max(o.started_at) FROM runs o WHERE o.source = r.source AND o.outcome = 'ok') AS last_ok
   FROM runs r WHERE r.seq IN (SELECT max(seq) FROM runs WHERE source IS NOT NULL GROUP BY source)
   ORDER BY r.source`;
@@ -23,7 +25,11 @@ const SOURCE_HEALTH = sql`
 export function runStore(db: SqlDb): RunStore {
   return {
     async recordRun(run) {
-      await db.run(INSERT, { ...run, durationMs: Math.round(run.durationMs), detail: run.detail ? JSON.stringify(run.detail) : null });
+      await db.run(INSERT, {
+        ...run,
+        durationMs: Math.round(run.durationMs),
+        detail: run.detail ? JSON.stringify(run.detail) : null,
+      });
     },
     async listRuns({ limit }) {
       return (await db.all<RunRow>(LIST, { limit })).map(toRun);

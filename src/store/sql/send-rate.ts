@@ -23,7 +23,11 @@ const SLOW = sql`
 export function sendRateStore(db: SqlDb): SendRateStore {
   return {
     async reserveSendSlot(name, nowMs, intervalMs) {
-      const row = (await db.get<{ next_at: number; step: number }>(RESERVE, { name, now: nowMs, interval: intervalMs }))!;
+      const row = (await db.get<{ next_at: number; step: number }>(RESERVE, {
+        name,
+        now: nowMs,
+        interval: intervalMs,
+      }))!;
       return { atMs: row.next_at - row.step, intervalMs: row.step };
     },
     async slowSends(name, intervalMs, untilMs) {

@@ -30,7 +30,10 @@ export function sql(strings: TemplateStringsArray, ...parts: (string | Dialect)[
       const part = parts[i - 1];
       return text + (typeof part === 'string' ? part : part![engine]) + s;
     });
-  return perEngine({ sqlite: join('sqlite'), postgres: join('postgres') }, parts.flatMap((p) => (typeof p === 'string' ? [] : (p.json ?? []))));
+  return perEngine(
+    { sqlite: join('sqlite'), postgres: join('postgres') },
+    parts.flatMap((p) => (typeof p === 'string' ? [] : (p.json ?? []))),
+  );
 }
 
 /**
@@ -49,16 +52,20 @@ function perEngine(text: Record<Engine, string>, json: readonly string[] = []): 
     if (i < 0) i = names.push(name) - 1;
     return `$${i + 1}`;
   });
-  const missing = [...new Set(sqliteNames)].filter((n) => !names.includes(n)).concat(names.filter((n) => !sqliteNames.includes(n)));
-  if (missing.length > 0) throw new Error(`the engines' texts of a statement name different parameters: ${missing.join(', ')}`);
+  const missing = [...new Set(sqliteNames)]
+    .filter((n) => !names.includes(n))
+    .concat(names.filter((n) => !sqliteNames.includes(n)));
+  if (missing.length > 0)
+    throw new Error(`the engines' texts of a statement name different parameters: ${missing.join(', ')}`);
   return { text: { sqlite, postgres }, names, json: new Set(json) };
 }
 
 /** Replaces each `:name` outside quotes (not PostgreSQL's `::type` casts) with what `to` gives. */
 function placeholders(text: string, to: (name: string) => string): string {
   // Quoted strings and identifiers are matched first and kept whole; `:name` only outside them.
-  return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|::|:([a-zA-Z_][a-zA-Z0-9_]*)/g, (match, name: string | undefined) =>
-    name === undefined ? match : to(name),
+  return text.replace(
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|::|:([a-zA-Z_][a-zA-Z0-9_]*)/g,
+    (match, name: string | undefined) => (name === undefined ? match : to(name)),
   );
 }
 
@@ -72,8 +79,14 @@ export const inList = (column: string, param: string): Dialect =>
  * The rows of `param`, a JSON array of arrays (one a row, values in the order of `columns`), as a
  * table with those columns and `n`, the row's position. Many rows in one statement on both engines.
  */
-export function jsonRows(param: string, columns: readonly string[], types: Readonly<Record<string, 'integer'>> = {}): Dialect {
-  const pg = columns.map((c, i) => (types[c] ? `CAST(r.value ->> ${i} AS ${types[c]}) AS ${c}` : `r.value ->> ${i} AS ${c}`));
+export function jsonRows(
+  param: string,
+  columns: readonly string[],
+  types: Readonly<Record<string, 'integer'>> = {},
+): Dialect {
+  const pg = columns.map((c, i) =>
+    types[c] ? `CAST(r.value ->> ${i} AS ${types[c]}) AS ${c}` : `r.value ->> ${i} AS ${c}`,
+  );
   return {
     sqlite: `(SELECT ${columns.map((c, i) => `value ->> ${i} AS ${c}`).join(', ')}, key AS n FROM json_each(:${param}))`,
     postgres: `(SELECT ${pg.join(', ')}, r.n FROM json_array_elements(CAST(:${param} AS json)) WITH ORDINALITY AS r(value, n))`,

@@ -1,5 +1,10 @@
 // Subscribers, their topics and the consent log, on both engines.
-import { SUBSCRIBER_STATUSES, type ConsentEvent, type Subscriber, type SubscriberStatus } from '../../domain/subscriber.js';
+import {
+  SUBSCRIBER_STATUSES,
+  type ConsentEvent,
+  type Subscriber,
+  type SubscriberStatus,
+} from '../../domain/subscriber.js';
 import type { NewConfirmation, ScheduleStore, SubscriberStore } from '../ports.js';
 import { type ConsentRow, type SubscriberRow, toEvent, toSubscriber } from '../rows.js';
 import type { SqlDb, SqlRunner } from './db.js';
@@ -24,8 +29,19 @@ const SLOTS = sql`
 const COUNT = sql`SELECT status, count(*) AS n FROM subscribers GROUP BY status`;
 
 const SUBSCRIBER_COLUMNS = [
-  'id', 'email', 'status', 'frequency', 'timezone', 'send_hour', 'created_at', 'updated_at', 'confirmed_at',
-  'unsubscribed_at', 'confirm_token_hash', 'confirm_expires_at', 'confirm_sent_at',
+  'id',
+  'email',
+  'status',
+  'frequency',
+  'timezone',
+  'send_hour',
+  'created_at',
+  'updated_at',
+  'confirmed_at',
+  'unsubscribed_at',
+  'confirm_token_hash',
+  'confirm_expires_at',
+  'confirm_sent_at',
 ];
 const UPSERT = sql`
   INSERT INTO subscribers (${SUBSCRIBER_COLUMNS.join(', ')})
@@ -74,7 +90,17 @@ async function inChunks<T>(items: readonly T[], write: (chunk: readonly T[]) => 
 const appendEvents = (tx: SqlRunner, events: readonly ConsentEvent[]) =>
   inChunks(events, (chunk) =>
     tx.run(LOG_EVENTS, {
-      rows: chunk.map((e) => [e.subscriberId, e.email, e.type, e.at, JSON.stringify(e.topics), e.source, e.ip ?? null, e.userAgent ?? null, e.detail ?? null]),
+      rows: chunk.map((e) => [
+        e.subscriberId,
+        e.email,
+        e.type,
+        e.at,
+        JSON.stringify(e.topics),
+        e.source,
+        e.ip ?? null,
+        e.userAgent ?? null,
+        e.detail ?? null,
+      ]),
     }),
   );
 
@@ -94,15 +120,27 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
       const confirmations = new Map<string, NewConfirmation & { subscriberId: string }>();
       for (const { subscriber, confirmation } of batch) {
         latest.set(subscriber.id, subscriber);
-        if (confirmation && !confirmations.has(subscriber.id)) confirmations.set(subscriber.id, { ...confirmation, subscriberId: subscriber.id });
+        if (confirmation && !confirmations.has(subscriber.id))
+          confirmations.set(subscriber.id, { ...confirmation, subscriberId: subscriber.id });
       }
       const subscribers = [...latest.values()];
       await db.transaction(async (tx) => {
         await inChunks(subscribers, async (chunk) => {
           await tx.run(UPSERT, {
             rows: chunk.map((s) => [
-              s.id, s.email, s.status, s.frequency, s.timezone, s.sendHour, s.createdAt, s.updatedAt, s.confirmedAt,
-              s.unsubscribedAt, s.confirmTokenHash, s.confirmExpiresAt, s.confirmSentAt,
+              s.id,
+              s.email,
+              s.status,
+              s.frequency,
+              s.timezone,
+              s.sendHour,
+              s.createdAt,
+              s.updatedAt,
+              s.confirmedAt,
+              s.unsubscribedAt,
+              s.confirmTokenHash,
+              s.confirmExpiresAt,
+              s.confirmSentAt,
             ]),
           });
           const layouts = chunk.flatMap((s) => (s.layout === undefined ? [] : [[s.id, s.layout]]));
@@ -111,7 +149,10 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
           const pairs = chunk.flatMap((s) => [...new Set(s.topics)].map((slug) => [s.id, slug]));
           if (pairs.length > 0) await tx.run(ADD_TOPICS, { rows: pairs });
         });
-        await appendEvents(tx, batch.flatMap((b) => b.events));
+        await appendEvents(
+          tx,
+          batch.flatMap((b) => b.events),
+        );
         await inChunks([...confirmations.values()], (chunk) =>
           tx.run(QUEUE_CONFIRMATIONS, { rows: chunk.map((c) => [c.id, c.subscriberId, c.messageId, c.at]) }),
         );
@@ -132,7 +173,9 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
       });
     },
     async listConsentEvents(subscriberId) {
-      const rows = subscriberId ? await db.all<ConsentRow>(CONSENT_OF, { id: subscriberId }) : await db.all<ConsentRow>(CONSENT);
+      const rows = subscriberId
+        ? await db.all<ConsentRow>(CONSENT_OF, { id: subscriberId })
+        : await db.all<ConsentRow>(CONSENT);
       return rows.map(toEvent);
     },
     async listSlotSubscribers(slot, limit) {

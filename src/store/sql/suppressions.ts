@@ -33,7 +33,12 @@ export function suppressionStore(db: SqlDb): SuppressionStore {
       return (await db.run(DELETE, { email })) > 0;
     },
     async listSuppressions() {
-      const rows = await db.all<{ email: string; reason: Suppression['reason']; detail: string | null; created_at: string }>(LIST);
+      const rows = await db.all<{
+        email: string;
+        reason: Suppression['reason'];
+        detail: string | null;
+        created_at: string;
+      }>(LIST);
       return rows.map((r) => ({ email: r.email, reason: r.reason, detail: r.detail, createdAt: r.created_at }));
     },
     async recordBounce(b) {

@@ -32,7 +32,8 @@ function exportOrder(insertion: string): Record<TransferTable, string> {
  * probe's row says only when that store last took a probe.
  */
 const STORE_COUNTERS: readonly string[] = ['content_version', 'plan_version', 'write_probe'];
-const isStoreCounter = (table: TransferTable, row: TransferRow) => table === 'meta' && STORE_COUNTERS.includes(String(row.key));
+const isStoreCounter = (table: TransferTable, row: TransferRow) =>
+  table === 'meta' && STORE_COUNTERS.includes(String(row.key));
 /** Narrows an export: only the meta table has rows left out. */
 const EXPORT_WHERE: Partial<Record<TransferTable, string>> = {
   meta: `WHERE key NOT IN (${STORE_COUNTERS.map((k) => `'${k}'`).join(', ')})`,
@@ -40,9 +41,11 @@ const EXPORT_WHERE: Partial<Record<TransferTable, string>> = {
 
 /** Table and column names come from an export file: only plain names reach the SQL. */
 function checkTransferTarget(table: string, columns: readonly string[]): void {
-  if (!(TRANSFER_TABLES as readonly string[]).includes(table)) throw new PaperboyError('INVALID_INPUT', `unknown table "${table}" in the export`);
+  if (!(TRANSFER_TABLES as readonly string[]).includes(table))
+    throw new PaperboyError('INVALID_INPUT', `unknown table "${table}" in the export`);
   for (const c of columns) {
-    if (!/^[a-z_]{1,40}$/.test(c)) throw new PaperboyError('INVALID_INPUT', `unknown column "${c}" of ${table} in the export`);
+    if (!/^[a-z_]{1,40}$/.test(c))
+      throw new PaperboyError('INVALID_INPUT', `unknown column "${c}" of ${table} in the export`);
   }
 }
 

@@ -20,15 +20,18 @@ export function sqliteClaims(sdb: SqliteDb, db: Database.Database): Claims {
     RETURNING *`);
 
   // One write transaction: the picks and the claims cannot interleave with another process's.
-  const claimUpTo = writeTransaction(db, (limit: number, worker: string, now: string, pick: () => { id: string } | undefined) => {
-    const rows: DeliveryRow[] = [];
-    while (rows.length < limit) {
-      const due = pick();
-      if (!due) break;
-      rows.push(claim.get({ id: due.id, worker, now })!);
-    }
-    return rows.map(toDelivery);
-  });
+  const claimUpTo = writeTransaction(
+    db,
+    (limit: number, worker: string, now: string, pick: () => { id: string } | undefined) => {
+      const rows: DeliveryRow[] = [];
+      while (rows.length < limit) {
+        const due = pick();
+        if (!due) break;
+        rows.push(claim.get({ id: due.id, worker, now })!);
+      }
+      return rows.map(toDelivery);
+    },
+  );
 
   return {
     async claimDeliveries(workerId, now, limit) {

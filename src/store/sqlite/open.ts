@@ -68,9 +68,13 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     db.pragma('cache_size = -32768');
     applied = migrate(db);
   } catch (err) {
-    throw new PaperboyError('STORE_UNAVAILABLE', `cannot open the SQLite database at ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new PaperboyError(
+      'STORE_UNAVAILABLE',
+      `cannot open the SQLite database at ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const sdb = sqliteDb(db);
   const store: Store = {

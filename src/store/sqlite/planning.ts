@@ -11,7 +11,14 @@ export function sqlitePlanningReads(sdb: SqliteDb, db: Database.Database): Plann
   // through the (digest_id, subscriber_id) index), not probed per subscriber.
   const unplanned = db.prepare<
     { slots: string; kind: string; key: string },
-    { id: string; topics: string | null; frequency: Frequency; timezone: string; send_hour: number; confirmed_at: string | null }
+    {
+      id: string;
+      topics: string | null;
+      frequency: Frequency;
+      timezone: string;
+      send_hour: number;
+      confirmed_at: string | null;
+    }
   >(`
     SELECT s.id, s.frequency, s.timezone, s.send_hour, s.confirmed_at,
       (SELECT group_concat(slug, ',') FROM (SELECT t.topic_slug AS slug FROM subscriber_topics t
@@ -26,7 +33,10 @@ export function sqlitePlanningReads(sdb: SqliteDb, db: Database.Database): Plann
         WHERE g.period_kind = @kind AND g.period_key = @key)`);
   // The few digests that could hold the papers come first (MATERIALIZED, CROSS JOIN): probing
   // each subscriber's whole history instead would grow with every period sent.
-  const receivedPapers = db.prepare<{ ids: string; papers: string; after: string; kind: string; key: string }, { id: string }>(`
+  const receivedPapers = db.prepare<
+    { ids: string; papers: string; after: string; kind: string; key: string },
+    { id: string }
+  >(`
     WITH hit AS MATERIALIZED (
       SELECT g.id FROM digests g
       WHERE g.cutoff_at > @after AND NOT (g.period_kind = @kind AND g.period_key = @key)
@@ -64,7 +74,9 @@ export function sqlitePlanningReads(sdb: SqliteDb, db: Database.Database): Plann
       const ids = JSON.stringify(subscriberIds);
       return sdb.raw(() => {
         const hits =
-          paperIds.length === 0 ? [] : receivedPapers.all({ ids, papers: JSON.stringify(paperIds), after, kind: period.kind, key: period.key });
+          paperIds.length === 0
+            ? []
+            : receivedPapers.all({ ids, papers: JSON.stringify(paperIds), after, kind: period.kind, key: period.key });
         for (const { id } of hits) found.set(id, lastCutoff.get(id)?.at ?? '');
         for (const { id } of missedEdition.all({ ids, after, topicSet, kind: period.kind })) {
           const last = lastCutoff.get(id)?.at ?? '';

@@ -49,7 +49,8 @@ export function sqliteDb(db: Database.Database): SqliteDb {
   const idle = async () => {
     while (open) await open;
   };
-  const outside = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+  const outside =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (open) await idle();
       return fn(...args);
