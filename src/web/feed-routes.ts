@@ -74,7 +74,8 @@ export function registerFeedRoutes(server: FastifyInstance, app: App): void {
  * handler, before Fastify's routing, hooks and reply objects; returns false to leave everything
  * else (a miss, a HEAD, a query string, an unknown topic) to Fastify's routes above, which answer
  * with the same status, headers and bytes. With the version read no longer made per request, a
- * 304 costs about a quarter less CPU time, a 200 about a sixth less (see BENCHMARKS.md).
+ * 304 costs about a quarter less CPU time, a 200 about a sixth less (measured when the fast path
+ * landed: `git log -p BENCHMARKS.md` has those figures).
  */
 export function answerCachedFeed(app: App, request: IncomingMessage, response: ServerResponse): boolean {
   if (request.method !== 'GET' || !request.url) return false;
