@@ -30,7 +30,8 @@ export function registerIngest(program: Command): void {
         for (const f of report.files)
           for (const w of f.warnings) process.stderr.write(`paperboy: warning: ${oneLine(w)}\n`);
         const warned = (n: number) => (n ? ` (${n} ${n === 1 ? 'warning' : 'warnings'})` : '');
-        const seen = report.files.map((f) => `${f.file}: ${f.papers} papers${warned(f.warnings.length)}`).join('; ');
+        const papers = (n: number) => `${n} ${n === 1 ? 'paper' : 'papers'}`;
+        const seen = report.files.map((f) => `${f.file}: ${papers(f.papers)}${warned(f.warnings.length)}`).join('; ');
         console.log(`${seen}\nadded ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}`);
       }),
     );

@@ -20,6 +20,10 @@ describe('paperboy CLI', () => {
     expect(existsSync(join(cwd, 'data', 'paperboy.db'))).toBe(true);
     const listed = JSON.parse(paperboy(cwd, ['papers', '--json']).stdout) as unknown[];
     expect(listed).toHaveLength(103);
+    // One paper is "1 paper".
+    const one = join(cwd, 'one.json');
+    writeFileSync(one, JSON.stringify({ papers: [{ title: 'A single paper', abstract: 'Alone in its file.' }] }));
+    expect(paperboy(cwd, ['ingest', one]).stdout).toBe(`${one}: 1 paper\nadded 1, updated 0, unchanged 0\n`);
   });
 
   it('fails on a truncated page with one line naming file and line, and stores nothing', () => {
