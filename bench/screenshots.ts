@@ -12,7 +12,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { App } from '../src/app.js';
 import type { Digest } from '../src/domain/digest.js';
 import type { Layout } from '../src/domain/subscriber.js';
@@ -20,11 +20,11 @@ import { signToken } from '../src/domain/tokens.js';
 import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { createServer } from '../src/web/server.js';
+import { launchChromium } from '../test/helpers/chromium.js';
 import { contrastFailures } from '../test/helpers/contrast.js';
 import { SHOWCASE_EDITION, SHOWCASE_TOPICS, showcaseApp } from '../test/helpers/showcase.js';
 
 export const SCREENSHOTS_DIR = join(PACKAGE_ROOT, 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'screenshots-secret-0123456789abcdef';
 const WIDTHS = [375, 1200] as const;
 const SCHEMES = ['light', 'dark'] as const;
@@ -102,19 +102,7 @@ async function shoot(
 export async function takeScreenshots(out = SCREENSHOTS_DIR, only = ''): Promise<Shot[]> {
   mkdirSync(out, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'paperboy-screenshots-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   // The server's address must be known before the app is made: the links in emails point there.
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

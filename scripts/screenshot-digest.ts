@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs', 'images', 'digest.png');
@@ -49,19 +49,7 @@ try {
   paperboy('topics', 'add', topic.slug, '--name', topic.name, '--', topic.query);
   paperboy('digest', '--topic', TOPIC, '--out', join(work, 'digest'));
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // No sandbox (root in a container); no network: the digest needs none, and the picture stays the same.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium(chromiumPath);
   try {
     const page = await browser.newPage({
       viewport: VIEWPORT,

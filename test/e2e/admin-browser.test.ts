@@ -1,9 +1,9 @@
-import { chromium } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 import { confirmedYesterday } from '../helpers/delivery.js';
 
@@ -29,19 +29,7 @@ describe.runIf(hasChromium)('the admin page in a real browser (Chromium)', () =>
     await server.listen({ port, host: '127.0.0.1' });
     onTestFinished(() => server.close());
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     onTestFinished(() => browser.close());
     // No script at all: the page must work with JavaScript off.
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, javaScriptEnabled: false });

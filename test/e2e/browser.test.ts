@@ -1,30 +1,14 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, freePort, testApp } from '../helpers/env.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
-import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { chromiumAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 
 const hasChromium = chromiumAvailable();
-
-async function launch(): Promise<Browser> {
-  // Root in a container: no sandbox; the network flags keep Chromium off the closed internet.
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /** A page fits a 375-px screen when nothing makes it scroll sideways. */
 async function fitsNarrowScreen(page: Page): Promise<boolean> {
@@ -48,7 +32,7 @@ describe.runIf(hasChromium)('in a real browser (Chromium, 375 px wide)', () => {
     await server.listen({ port, host: '127.0.0.1' });
     onTestFinished(() => server.close());
 
-    const browser = await launch();
+    const browser = await launchChromium();
     onTestFinished(() => browser.close());
     const context = await browser.newContext({
       viewport: { width: 375, height: 812 },

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
@@ -6,10 +6,11 @@ import { LAYOUTS, type Layout } from '../../src/domain/subscriber.js';
 import { signToken } from '../../src/domain/tokens.js';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { contrastFailures } from '../helpers/contrast.js';
 import { freePort, tempDir } from '../helpers/env.js';
 import { SHOWCASE_EDITION, SHOWCASE_TOPICS, showcaseApp } from '../helpers/showcase.js';
-import { CHROMIUM, chromiumAvailable } from '../helpers/system.js';
+import { chromiumAvailable } from '../helpers/system.js';
 
 // What a reader sees of digests and the site in a real browser (Chromium), light and dark, on a
 // 375-px phone: every text at WCAG AA contrast, nothing scrolling sideways.
@@ -26,19 +27,7 @@ async function setUp() {
   const server = createServer(app);
   await server.listen({ port, host: '127.0.0.1' });
   onTestFinished(() => server.close());
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   onTestFinished(() => browser.close());
   return { app, base, browser };
 }
