@@ -15,6 +15,7 @@ import { newId } from '../src/domain/tokens.js';
 import { digestMessage } from '../src/jobs/deliver/digest-message.js';
 import { toNodemailer } from '../src/mail/compose.js';
 import { silentLogger } from '../src/log.js';
+import { subscriber } from '../test/contract/fixtures.js';
 import { SAMPLE_DATA_DIR } from '../src/paths.js';
 
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
@@ -57,22 +58,15 @@ async function preparedApp(smtpUrl: string, connections: number, recipients: num
   const batch: { subscriber: Subscriber; events: [] }[] = [];
   for (let i = 0; i < recipients; i++) {
     batch.push({
-      subscriber: {
+      subscriber: subscriber({
         id: newId('sub'),
         email: `reader${i}@example.org`,
-        status: 'confirmed',
         topics: ['efficient'],
-        frequency: 'daily',
-        timezone: 'UTC',
         sendHour: 0,
         createdAt: now,
         updatedAt: now,
         confirmedAt: signedUp,
-        unsubscribedAt: null,
-        confirmTokenHash: null,
-        confirmExpiresAt: null,
-        confirmSentAt: null,
-      },
+      }),
       events: [],
     });
   }

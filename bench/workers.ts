@@ -12,6 +12,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Subscriber } from '../src/domain/subscriber.js';
 import { silentLogger } from '../src/log.js';
+import { subscriber } from '../test/contract/fixtures.js';
 import { SAMPLE_DATA_DIR } from '../src/paths.js';
 
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
@@ -84,22 +85,15 @@ async function oneRun(engine: Engine, workers: number, recipients: number, sink:
     );
     await app.ingester.ingestFiles([join(SAMPLE_DATA_DIR, 'daily-papers-2024-03-21.txt')]);
     const batch = Array.from({ length: recipients }, (_, i): { subscriber: Subscriber; events: [] } => ({
-      subscriber: {
+      subscriber: subscriber({
         id: `sub_${i}`,
         email: `reader${i}@example.org`,
-        status: 'confirmed',
         topics: ['smile'],
-        frequency: 'daily',
-        timezone: 'UTC',
         sendHour: 0,
         createdAt: now,
         updatedAt: now,
         confirmedAt: signedUp,
-        unsubscribedAt: null,
-        confirmTokenHash: null,
-        confirmExpiresAt: null,
-        confirmSentAt: null,
-      },
+      }),
       events: [],
     }));
     await app.store.saveSubscribers(batch);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { paperboy, paperboyAsync } from '../helpers/cli.js';
+import { subscriber } from '../contract/fixtures.js';
 import { closeLater } from '../helpers/delivery.js';
 import { SAMPLE_PAGE, testApp } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';
@@ -49,22 +50,15 @@ async function plannedStore(env: Record<string, string>, size: IngestSize) {
   await app.ingester.ingestFiles([SAMPLE_PAGE, papersFile(join(cwd, 'week-1.json'), 0, size.stored, 'first version')]);
   const yesterday = new Date(app.clock().getTime() - 86_400_000).toISOString();
   const readers = Array.from({ length: RECIPIENTS }, (_, i): { subscriber: Subscriber; events: [] } => ({
-    subscriber: {
+    subscriber: subscriber({
       id: `sub_r${i}`,
       email: `r${i}@example.org`,
-      status: 'confirmed',
       topics: ['nas'],
-      frequency: 'daily',
-      timezone: 'UTC',
       sendHour: 0,
       createdAt: yesterday,
       updatedAt: yesterday,
       confirmedAt: yesterday,
-      unsubscribedAt: null,
-      confirmTokenHash: null,
-      confirmExpiresAt: null,
-      confirmSentAt: null,
-    },
+    }),
     events: [],
   }));
   await app.store.saveSubscribers(readers);

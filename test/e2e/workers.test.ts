@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { NODE_ARGS } from '../helpers/cli.js';
+import { subscriber } from '../contract/fixtures.js';
 import { closeLater } from '../helpers/delivery.js';
 import { SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 import { freshSchema } from '../helpers/postgres.js';
@@ -24,22 +25,15 @@ afterAll(() => {
 async function confirmedSubscribers(app: App, count: number) {
   const now = new Date(app.clock().getTime() - 86_400_000).toISOString();
   const batch = Array.from({ length: count }, (_, i): { subscriber: Subscriber; events: [] } => ({
-    subscriber: {
+    subscriber: subscriber({
       id: `sub_w${i}`,
       email: `r${i}@example.org`,
-      status: 'confirmed',
       topics: ['smile'],
-      frequency: 'daily',
-      timezone: 'UTC',
       sendHour: 0,
       createdAt: now,
       updatedAt: now,
       confirmedAt: now,
-      unsubscribedAt: null,
-      confirmTokenHash: null,
-      confirmExpiresAt: null,
-      confirmSentAt: null,
-    },
+    }),
     events: [],
   }));
   await app.store.saveSubscribers(batch);
