@@ -8,6 +8,7 @@ import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { createServer } from '../../src/web/server.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { contrastFailures } from '../helpers/contrast.js';
+import { frozenDay } from '../helpers/digests.js';
 import { freePort, tempDir } from '../helpers/env.js';
 import { SHOWCASE_EDITION, SHOWCASE_TOPICS, showcaseApp } from '../helpers/showcase.js';
 import { chromiumAvailable } from '../helpers/system.js';
@@ -30,12 +31,6 @@ async function setUp() {
   const browser = await launchChromium();
   onTestFinished(() => browser.close());
   return { app, base, browser };
-}
-
-async function freeze(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze({ slugs, kind: 'day', at: SHOWCASE_EDITION });
-  if (result.status === 'empty') throw new Error('expected a digest');
-  return result.digest;
 }
 
 function emailHtml(app: App, digest: Digest, layout: Layout = 'full'): string {
@@ -64,7 +59,7 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
   it('read at AA contrast in light and dark, with a dark scheme of their own, and the lead jumps to its entries', async () => {
     const { app, browser } = await setUp();
     for (const slugs of [['nas'], SHOWCASE_TOPICS.map((t) => t.slug)]) {
-      const digest = await freeze(app, slugs);
+      const digest = await frozenDay(app, slugs, SHOWCASE_EDITION);
       const html = emailHtml(app, digest);
       for (const [scheme, layout] of SCHEMES.flatMap((scheme) => LAYOUTS.map((layout) => [scheme, layout] as const))) {
         const page = await pageIn(browser, scheme);
@@ -90,9 +85,10 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
 
   it('in the compact layout, 25 papers of three topics take about four phone screens, under a third of the full layout', async () => {
     const { app, browser } = await setUp();
-    const digest = await freeze(
+    const digest = await frozenDay(
       app,
       SHOWCASE_TOPICS.map((t) => t.slug),
+      SHOWCASE_EDITION,
     );
     expect(digest.paperIds.length).toBeGreaterThanOrEqual(25);
     const height = async (layout: Layout) => {
@@ -109,10 +105,11 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
 
   it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {
     const { app, base, browser } = await setUp();
-    const one = await freeze(app, ['nas']);
-    const three = await freeze(
+    const one = await frozenDay(app, ['nas'], SHOWCASE_EDITION);
+    const three = await frozenDay(
       app,
       SHOWCASE_TOPICS.map((t) => t.slug),
+      SHOWCASE_EDITION,
     );
     const added = await app.subscriptions.addByOperator(
       { email: 'ada@example.org', topics: ['nas'] },

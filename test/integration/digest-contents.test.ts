@@ -1,14 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { App } from '../../src/app.js';
-import type { Digest } from '../../src/domain/digest.js';
 import type { PaperInput } from '../../src/domain/paper.js';
-import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
-import { composeEml } from '../../src/mail/compose.js';
 import { createServer } from '../../src/web/server.js';
 import { SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { frozenDay, receivedDigest } from '../helpers/digests.js';
 import { TOPICS } from '../helpers/web.js';
 
 // What a reader sees in a digest beyond the ranking: near-duplicates, the "more" link, abstracts.
@@ -36,28 +32,6 @@ async function appWith(
   const base = await server.listen({ port: 0, host: '127.0.0.1' });
   onTestFinished(() => server.close());
   return { app, base };
-}
-
-async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
-  if (result.status === 'empty') throw new Error('expected a digest');
-  return result.digest;
-}
-
-/** The digest as the recipient's mail client reads it back. */
-async function received(app: App, digest: Digest) {
-  const message = digestMessage({
-    digest,
-    to: 'ada@example.org',
-    tokenSubject: 'subscriber-1',
-    deliveryId: 'delivery-1',
-    topicNames: 'Zebrafish',
-    config: app.config,
-    secret: SECRET,
-    date: new Date('2026-11-25T08:00:00Z'),
-  });
-  const mail = await simpleParser(await composeEml(message));
-  return { html: mail.html || '', text: mail.text ?? '' };
 }
 
 const VARIANT_ABSTRACT =
@@ -108,12 +82,12 @@ const ZEBRAFISH_TOPIC = { slug: 'zebrafish', name: 'Zebrafish', query: 'zebrafis
 describe('near-duplicates in a digest', () => {
   it('take no slot: each is named and linked under the paper it duplicates, in the email and its web copy', async () => {
     const { app, base } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC]);
-    const digest = await frozen(app, ['zebrafish']);
+    const digest = await frozenDay(app, ['zebrafish']);
     // Four slots for four different works, two other versions named under the first (at most two
     // are), the third counted as one more paper on the web. The six shown were received.
     expect(digest.paperIds).toHaveLength(6);
     expect(digest.subject).toMatch(/^Zebrafish: 7 new papers/);
-    const { html, text } = await received(app, digest);
+    const { html, text } = await receivedDigest(app, 'Zebrafish', digest);
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
     const variants = ZEBRAFISH.slice(1, 4).map((p) => p.url as string);
 
@@ -145,8 +119,8 @@ describe('near-duplicates in a digest', () => {
       ZEBRAFISH_TOPIC,
       { slug: 'swimming', name: 'Swimming', query: 'swimming OR swim' },
     ]);
-    const digest = await frozen(app, ['zebrafish', 'swimming']);
-    const { html, text } = await received(app, digest);
+    const digest = await frozenDay(app, ['zebrafish', 'swimming']);
+    const { html, text } = await receivedDigest(app, 'Zebrafish', digest);
     expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
     // Each version is shown once at most (two under the first, the third left to the web).
     for (const { url } of ZEBRAFISH.slice(0, 4) as { url: string }[]) {
@@ -188,8 +162,8 @@ describe('the "more papers on the web" line', () => {
 
   it('of a one-topic digest leads to a page listing exactly the papers that did not fit', async () => {
     const { app, base } = await sampleDay();
-    const digest = await frozen(app, ['nas']);
-    const { html, text } = await received(app, digest);
+    const digest = await frozenDay(app, ['nas']);
+    const { html, text } = await receivedDigest(app, 'Zebrafish', digest);
     const more = await followMore(base, html);
     expect(more.href).toBe(`/digests/${digest.id}/more`);
     expect(text).toContain(`more papers on the web: https://papers.example.org/digests/${digest.id}/more`);
@@ -203,8 +177,8 @@ describe('the "more papers on the web" line', () => {
 
   it('of a digest of several topics lists the rest under each topic, and the web copy links there too', async () => {
     const { app, base } = await sampleDay();
-    const digest = await frozen(app, ['nas', 'llm-serving']);
-    const { html } = await received(app, digest);
+    const digest = await frozenDay(app, ['nas', 'llm-serving']);
+    const { html } = await receivedDigest(app, 'Zebrafish', digest);
     const more = await followMore(base, html);
     expect(more.titles).toHaveLength(more.count);
     expect(more.page).toMatch(
@@ -239,7 +213,7 @@ describe('the "more papers on the web" line', () => {
 describe('the public web copy of a digest', () => {
   it('has no preferences or unsubscribe link (no one to unsubscribe), and offers to subscribe', async () => {
     const { app, base } = await appWith(ZEBRAFISH, [ZEBRAFISH_TOPIC]);
-    const digest = await frozen(app, ['zebrafish']);
+    const digest = await frozenDay(app, ['zebrafish']);
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
     expect(web).not.toContain('>Preferences</a>');
     expect(web).not.toContain('>Unsubscribe</a>');
@@ -248,7 +222,7 @@ describe('the public web copy of a digest', () => {
     expect(web).toContain('<input type="checkbox" name="topics" value="zebrafish" checked>');
     expect(web).toContain('<a href="/topics/zebrafish/feed.xml">RSS feed</a>');
     // The email itself keeps the recipient's own links.
-    const { html } = await received(app, digest);
+    const { html } = await receivedDigest(app, 'Zebrafish', digest);
     expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/preferences\/[^"]+"[^>]*>Preferences<\/a>/);
     expect(html).toMatch(/<a href="https:\/\/papers\.example\.org\/unsubscribe\/[^"]+"[^>]*>Unsubscribe<\/a>/);
   });
@@ -265,8 +239,8 @@ describe('abstracts', () => {
     const shown = 'We sort spiking events in O(n) time with <b>bold</b> neurons & BERT, at α ≤ 0.5.';
     const escaped = 'We sort spiking events in O(n) time with &lt;b&gt;bold&lt;/b&gt; neurons &amp; BERT, at α ≤ 0.5.';
 
-    const digest = await frozen(app, ['zebrafish']);
-    const { html, text } = await received(app, digest);
+    const digest = await frozenDay(app, ['zebrafish']);
+    const { html, text } = await receivedDigest(app, 'Zebrafish', digest);
     const web = await (await fetch(`${base}/digests/${digest.id}`)).text();
     const topicPage = await (await fetch(`${base}/topics/zebrafish`)).text();
     for (const page of [html, web, topicPage]) {

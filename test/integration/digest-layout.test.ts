@@ -1,16 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { App } from '../../src/app.js';
-import type { Digest } from '../../src/domain/digest.js';
 import { parseDailyPage } from '../../src/ingest/daily-page.js';
-import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
-import { composeEml } from '../../src/mail/compose.js';
 import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
 import { createServer } from '../../src/web/server.js';
 import { readDigest, textOf } from '../helpers/digest-html.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, tempDir, testApp } from '../helpers/env.js';
+import { frozenDay, receivedDigest } from '../helpers/digests.js';
 import { TOPICS } from '../helpers/web.js';
 
 // How a digest reads: its lead, a section per topic with counts that agree with the heading and
@@ -34,33 +30,11 @@ async function sampleDay(slots: number, files = [SAMPLE_PAGE]) {
   return { app, base };
 }
 
-async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
-  if (result.status === 'empty') throw new Error('expected a digest');
-  return result.digest;
-}
-
-/** The digest as the recipient's mail client reads it back. */
-async function received(app: App, digest: Digest) {
-  const message = digestMessage({
-    digest,
-    to: 'ada@example.org',
-    tokenSubject: 'subscriber-1',
-    deliveryId: 'delivery-1',
-    topicNames: 'Topics',
-    config: app.config,
-    secret: SECRET,
-    date: new Date('2026-11-25T08:00:00Z'),
-  });
-  const mail = await simpleParser(await composeEml(message));
-  return { html: mail.html || '', text: mail.text ?? '' };
-}
-
 describe('a digest opens with a lead', () => {
   it('of its three best papers, one line each, each linking to its entry further down', async () => {
     const { app } = await sampleDay(8);
-    const digest = await frozen(app, ['nas']);
-    const { html, text } = await received(app, digest);
+    const digest = await frozenDay(app, ['nas']);
+    const { html, text } = await receivedDigest(app, 'Topics', digest);
     const d = readDigest(html);
     expect(d.papers).toHaveLength(8);
     // One topic: its papers in score order, so the best three are the first three entries.
@@ -84,7 +58,7 @@ describe('a digest opens with a lead', () => {
     const app = await testApp({ clock, env: { PAPERBOY_SECRET: SECRET } });
     await app.store.saveTopic(TOPICS[0]!, clock().toISOString());
     await app.ingester.ingestFiles([`${FIXTURES}papers-tricky.json`]);
-    const { html, text } = await received(app, await frozen(app, ['nas']));
+    const { html, text } = await receivedDigest(app, 'Topics', await frozenDay(app, ['nas']));
     expect(readDigest(html).papers).toHaveLength(3);
     expect(readDigest(html).lead).toEqual([]);
     expect(html).not.toContain('Top picks');
@@ -95,8 +69,8 @@ describe('a digest opens with a lead', () => {
 describe('a digest of several topics', () => {
   it('has a section per topic, with its heading and count, in score order within; the counts add up to the heading', async () => {
     const { app } = await sampleDay(9);
-    const digest = await frozen(app, ['nas', 'llm-serving', 'detection']);
-    const { html, text } = await received(app, digest);
+    const digest = await frozenDay(app, ['nas', 'llm-serving', 'detection']);
+    const { html, text } = await receivedDigest(app, 'Topics', digest);
     const d = readDigest(html);
     expect(d.sections.map((s) => s.name)).toEqual(['Object detection', 'LLM serving', 'Neural architecture search']);
     const shown = d.papers.length;
@@ -126,8 +100,8 @@ describe('a digest of several topics', () => {
 
   it('counts in each section what the "more" page lists under its topic, so the email and the page agree', async () => {
     const { app, base } = await sampleDay(6);
-    const digest = await frozen(app, ['nas', 'llm-serving', 'detection']);
-    const { html } = await received(app, digest);
+    const digest = await frozenDay(app, ['nas', 'llm-serving', 'detection']);
+    const { html } = await receivedDigest(app, 'Topics', digest);
     const d = readDigest(html);
     const page = await (await fetch(`${base}/digests/${digest.id}/more`)).text();
     // The more page: per topic, a heading with its count and the papers listed under it.
@@ -174,7 +148,7 @@ describe('each paper in a digest', () => {
       `${FIXTURES}sources/arxiv-api-page1.xml`,
       `${FIXTURES}papers-tricky.json`,
     ]);
-    const { html, text } = await received(app, await frozen(app, ['lm']));
+    const { html, text } = await receivedDigest(app, 'Topics', await frozenDay(app, ['lm']));
     const papers = readDigest(html).papers;
     const entry = (start: string) => papers.find((p) => p.title.startsWith(start))!;
     const links = (start: string) => Object.fromEntries(entry(start).links.map((l) => [l.text, l.href]));
@@ -225,12 +199,12 @@ describe('each paper in a digest', () => {
       `${FIXTURES}sources/hf-daily-2024-03-21.json`,
       `${FIXTURES}sources/arxiv-api-page1.xml`,
     ]);
-    const digest = await frozen(app, ['lm']);
+    const digest = await frozenDay(app, ['lm']);
     expect(digest.subject).toMatch(
       /^Language models: \d+ papers from (?:\d+–)?\d+ (?:Jan|Mar) (?:1999|2024) (?:– \d+ Mar 2024 )?· Wednesday, 25 November 2026$/,
     );
     expect(digest.subject).not.toContain('new papers');
-    const { html } = await received(app, digest);
+    const { html } = await receivedDigest(app, 'Topics', digest);
     expect(html).toMatch(/Wednesday, 25 November 2026 · \d+ papers, from [^<]*2024<\/p>/);
   });
 });
@@ -263,8 +237,8 @@ describe('the HTML part', () => {
     const file = join(tempDir(), 'hf.json');
     writeFileSync(file, JSON.stringify(papers));
     await app.ingester.ingestFiles([file]);
-    const digest = await frozen(app, ['lm']);
-    const { html } = await received(app, digest);
+    const digest = await frozenDay(app, ['lm']);
+    const { html } = await receivedDigest(app, 'Topics', digest);
     expect(readDigest(html).papers).toHaveLength(25);
     expect(Buffer.byteLength(html)).toBeLessThan(MAX_HTML_BYTES);
   });

@@ -6,6 +6,7 @@ import type { Digest } from '../../src/domain/digest.js';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { MAX_HTML_BYTES } from '../../src/render/email/digest-email.js';
+import { frozenDay } from '../helpers/digests.js';
 import { FIXTURES, SAMPLE_PAGE, fixedClock, testApp } from '../helpers/env.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -18,12 +19,6 @@ async function appWithTopic(clock = fixedClock('2026-11-25T06:00:00Z'), env: Rec
     clock().toISOString(),
   );
   return { app, clock };
-}
-
-async function frozen(app: App, slugs: string[], at: string): Promise<Digest> {
-  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date(at) });
-  if (result.status === 'empty') throw new Error('expected a digest');
-  return result.digest;
 }
 
 function messageFor(app: App, digest: Digest) {
@@ -43,7 +38,7 @@ describe('digest email', () => {
   it('matches the golden copy', async () => {
     const { app } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
-    const message = messageFor(app, await frozen(app, ['nas'], '2026-11-25T08:00:00Z'));
+    const message = messageFor(app, await frozenDay(app, ['nas'], '2026-11-25T08:00:00Z'));
     await expect(message.html).toMatchFileSnapshot('__snapshots__/digest.html');
     await expect(message.text).toMatchFileSnapshot('__snapshots__/digest.txt');
   });
@@ -51,7 +46,7 @@ describe('digest email', () => {
   it('escapes titles, links only to http(s), strips control characters, fills every hole', async () => {
     const { app } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
-    const digest = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
+    const digest = await frozenDay(app, ['nas'], '2026-11-25T08:00:00Z');
     const { html, text } = messageFor(app, digest);
 
     expect(html).not.toContain("<script>alert('x')</script>");
@@ -84,7 +79,7 @@ describe('digest email', () => {
   it('is a complete multipart/alternative message with the list headers', async () => {
     const { app } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
-    const digest = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
+    const digest = await frozenDay(app, ['nas'], '2026-11-25T08:00:00Z');
     const eml = await composeEml(messageFor(app, digest));
     const raw = eml.toString('utf8');
     expect(raw).toMatch(/\r\n/);
@@ -123,7 +118,7 @@ describe('digest email', () => {
       clock().toISOString(),
     );
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
-    const digest = await frozen(app, ['everything'], '2026-11-25T08:00:00Z');
+    const digest = await frozenDay(app, ['everything'], '2026-11-25T08:00:00Z');
     const { html } = messageFor(app, digest);
     expect(Buffer.byteLength(html)).toBeLessThanOrEqual(MAX_HTML_BYTES);
     expect(digest.paperIds.length).toBeGreaterThan(20);
@@ -138,7 +133,7 @@ describe('digest editions', () => {
   it('freezes once per topic set and period, then picks up only papers that are new since', async () => {
     const { app, clock } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
-    const first = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
+    const first = await frozenDay(app, ['nas'], '2026-11-25T08:00:00Z');
     const again = await app.digests.freeze({ slugs: ['nas'], kind: 'day', at: new Date('2026-11-25T09:00:00Z') });
     expect(again).toMatchObject({ status: 'existing', digest: { id: first.id, paperIds: first.paperIds } });
 
@@ -149,7 +144,7 @@ describe('digest editions', () => {
 
     clock.set('2026-11-26T10:00:00Z');
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
-    const next = await frozen(app, ['nas'], '2026-11-27T08:00:00Z');
+    const next = await frozenDay(app, ['nas'], '2026-11-27T08:00:00Z');
     expect(next.id).not.toBe(first.id);
     expect(next.paperIds.some((id) => first.paperIds.includes(id))).toBe(false);
     expect(next.paperIds.length).toBeGreaterThan(5);
@@ -160,7 +155,7 @@ describe('digest editions', () => {
     const { app, clock } = await appWithTopic();
     await app.store.saveTopic({ slug: 'search', name: 'Search', query: 'search' }, clock().toISOString());
     await app.ingester.ingestFiles([TRICKY]);
-    const digest = await frozen(app, ['search', 'nas'], '2026-11-25T08:00:00Z');
+    const digest = await frozenDay(app, ['search', 'nas'], '2026-11-25T08:00:00Z');
     expect(digest.editionKey).toBe('nas,search');
     expect(new Set(digest.paperIds).size).toBe(digest.paperIds.length);
   });
@@ -212,12 +207,12 @@ describe('digest labels', () => {
   it('date a daily digest by the day it goes out, and say since when when it covers more', async () => {
     const { app, clock } = await appWithTopic();
     await app.ingester.ingestFiles([TRICKY]);
-    const first = await frozen(app, ['nas'], '2026-11-25T08:00:00Z');
+    const first = await frozenDay(app, ['nas'], '2026-11-25T08:00:00Z');
     expect(first.subject).toMatch(/ · Wednesday, 25 November 2026$/);
     // Nothing new on the 26th; the edition of the 27th holds two days.
     clock.set('2026-11-26T10:00:00Z');
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
-    const next = await frozen(app, ['nas'], '2026-11-27T08:00:00Z');
+    const next = await frozenDay(app, ['nas'], '2026-11-27T08:00:00Z');
     expect(next.windowStart).toBe('2026-11-25T08:00:00.000Z');
     expect(next.subject).toMatch(/ · Friday, 27 November 2026 · since 25 Nov$/);
   });

@@ -3,17 +3,12 @@ import type { App } from '../../src/app.js';
 import type { Digest } from '../../src/domain/digest.js';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { readDigest } from '../helpers/digest-html.js';
+import { frozenDay } from '../helpers/digests.js';
 import { SAMPLE_PAGE } from '../helpers/env.js';
 import { lastConfirmLink, postForm, webApp } from '../helpers/web.js';
 
 // The site around the digests: the web copy of an edition as a page of the site, a topic page
 // that offers to subscribe to its topic, the favicon, and the words for one and none.
-
-async function frozen(app: App, slugs: string[]): Promise<Digest> {
-  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date('2026-11-25T08:00:00Z') });
-  if (result.status === 'empty') throw new Error('expected a digest');
-  return result.digest;
-}
 
 function emailOf(app: App, digest: Digest): string {
   return digestMessage({
@@ -32,7 +27,7 @@ describe('the web copy of a digest', () => {
   it("is a page of the site, with the email's lead, sections and counts, and no link to itself", async () => {
     const { app, base } = await webApp({ DIGEST_MAX_PAPERS: '6' });
     await app.ingester.ingestFiles([SAMPLE_PAGE]);
-    const digest = await frozen(app, ['nas', 'llm-serving']);
+    const digest = await frozenDay(app, ['nas', 'llm-serving']);
     const res = await fetch(`${base}/digests/${digest.id}`);
     expect(res.status).toBe(200);
     const page = await res.text();
@@ -110,7 +105,7 @@ describe('the site', () => {
     const home = await (await fetch(`${base}/`)).text();
     expect(home).toContain('4 papers · 1 topic.');
     clock.set('2026-11-25T06:00:00Z');
-    const digest = await frozen(app, ['nas']);
+    const digest = await frozenDay(app, ['nas']);
     const more = await (await fetch(`${base}/digests/${digest.id}/more`)).text();
     expect(more).toContain('<h1>Neural architecture search: nothing more</h1>');
     expect(more).not.toMatch(/\b0 more/);

@@ -1,0 +1,32 @@
+import { simpleParser } from 'mailparser';
+import type { App } from '../../src/app.js';
+import type { Digest } from '../../src/domain/digest.js';
+import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
+import { composeEml } from '../../src/mail/compose.js';
+
+/** The daily edition of these topics frozen at `at` (08:00 UTC on 25 Nov 2026 unless given); throws when it would be empty. */
+export async function frozenDay(
+  app: App,
+  slugs: string[],
+  at: Date | string = '2026-11-25T08:00:00Z',
+): Promise<Digest> {
+  const result = await app.digests.freeze({ slugs, kind: 'day', at: new Date(at) });
+  if (result.status === 'empty') throw new Error('expected a digest');
+  return result.digest;
+}
+
+/** The digest as ada@example.org's mail client reads it back (`topicNames` as the email names them): composed, parsed. */
+export async function receivedDigest(app: App, topicNames: string, digest: Digest) {
+  const message = digestMessage({
+    digest,
+    to: 'ada@example.org',
+    tokenSubject: 'subscriber-1',
+    deliveryId: 'delivery-1',
+    topicNames,
+    config: app.config,
+    secret: app.secret,
+    date: new Date('2026-11-25T08:00:00Z'),
+  });
+  const mail = await simpleParser(await composeEml(message));
+  return { html: mail.html || '', text: mail.text ?? '' };
+}
