@@ -9,6 +9,8 @@ import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
+import { createLeaning, readerBlend } from './reader-blend.js';
+import type { ReaderModel } from './reader-model.js';
 import { cosine, tfidf, type Vector } from './vectors.js';
 import { topicality } from './specificity.js';
 import { suggestion, type Correction } from './spelling.js';
@@ -28,6 +30,8 @@ export interface ScoredPaper {
   filters?: string[];
   /** In a digest of several topics: the topic it was picked for. */
   topic?: string;
+  /** The paper the reader marked "more like this" that it is most like, when it rose by their ratings. */
+  marked?: { id: string; title: string };
 }
 
 export interface RankOptions {
@@ -35,6 +39,8 @@ export interface RankOptions {
   candidates?: ReadonlySet<string>;
   /** 0 to 1: how much of the score comes from upvotes (log-scaled) when papers have them. */
   popularity?: number;
+  /** One reader's ratings under the topic (reader-model.ts): what they liked rises, what they rejected sinks or goes. */
+  reader?: ReaderModel;
 }
 
 // BM25 over title and abstract, a title occurrence counting three times an abstract one.
@@ -59,6 +65,9 @@ const ADMIT = 0.15;
 const NATURAL_LEXICAL_SHARE = 0.8;
 const NATURAL_RELATED_MIN = 0.6;
 const NATURAL_FEEDBACK_DOCS = 8;
+// A paper leaning this far towards what the reader liked (1: as much as those papers themselves)
+// says which of them it is like.
+const READER_REASON_MIN = 0.35;
 
 interface Doc {
   paper: Paper;
@@ -82,6 +91,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   // Two, as a topic can have both: the vocabulary of its best matches and that of its seed papers.
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
   const seededBy = createFeedback(postings, PROFILE_TERMS);
+  const leaning = createLeaning(postings);
   const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
 
   const vectorOf = (i: number): Vector => {
@@ -255,6 +265,9 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
+      const reader = options.reader;
+      const lean = reader ? leaning(reader) : undefined;
+      const blend = reader ? readerBlend(reader) : 0;
 
       const { pool } = perPaper;
       let poolCount = 0;
@@ -268,6 +281,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
+      if (lean) for (const i of lean.close) add(i);
       // Filters alone (author:, category:) take every paper that passes them; seeds that are not
       // in the corpus find nothing, rather than everything.
       if (!hasWords && query.seeds.length === 0) for (let i = 0; i < docs.length; i++) add(i);
@@ -279,6 +293,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const i = pool[k] as number;
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
         if (!allowed(i) || (seeds.length > 0 && isSeed[i] === 1)) continue;
+        if (reader?.rejectedIds.has((docs[i] as Doc).paper.id)) continue;
         const l = lex.scores[i] ?? 0;
         const r = related?.scores[i] ?? 0;
         const s = seeded?.scores[i] ?? 0;
@@ -286,6 +301,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
         else if (hasWords) score = lexicalShare * l + (1 - lexicalShare) * r;
         else score = seeded ? s : 1;
+        // The reader's lean moves the topic's score by up to `blend` either way (reader-blend.ts).
+        if (lean) score = Math.min(1, Math.max(0, (1 - blend) * score + blend * (lean.scores[i] as number)));
         final[i] = score;
         perPaper.found[foundCount++] = i;
       }
@@ -322,6 +339,13 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           if (like)
             entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
         }
+        if (reader && lean && (lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
+          const v = vectorOf(i);
+          const [like] = reader.liked
+            .map((l) => ({ paper: l.paper, sim: cosine(v, l.vector) }))
+            .sort((a, b) => b.sim - a.sim);
+          if (like) entry.marked = { id: like.paper.id, title: like.paper.title };
+        }
         if (
           (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
           related &&
@@ -339,12 +363,14 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */
     similarity(a: Paper, b: Paper): number {
-      const vec = (p: Paper) => {
-        const i = position.get(p.id);
-        if (i !== undefined) return vectorOf(i);
-        return tfidf(analyse(p.title).seq, analyse(p.abstract).seq, idf, VECTOR_TITLE_WEIGHT);
-      };
-      return cosine(vec(a), vec(b));
+      return cosine(this.vector(a), this.vector(b));
+    },
+
+    /** A paper's unit tf-idf vector (a reader model learns over these); a paper outside the corpus is analysed on the spot. */
+    vector(p: Paper): Vector {
+      const i = position.get(p.id);
+      if (i !== undefined) return vectorOf(i);
+      return tfidf(analyse(p.title).seq, analyse(p.abstract).seq, idf, VECTOR_TITLE_WEIGHT);
     },
 
     /** Frees the full-text engine's index; the ranker cannot rank after this. */

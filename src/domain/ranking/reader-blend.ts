@@ -1,0 +1,49 @@
+import type { Postings } from './postings.js';
+import type { ReaderModel } from './reader-model.js';
+
+// How much a reader's ratings weigh against the topic's own score: BLEND_MAX at most, half of it
+// after BLEND_HALF ratings, so a first rating or two nudges the ranking and twenty steer it.
+// Tuned on bench/feedback-curve.ts (see BENCHMARKS.md).
+const BLEND_MAX = 0.5;
+const BLEND_HALF = 5;
+// A paper that does not match the topic's words comes in when it leans this far towards what was
+// liked (1: as far as the liked papers themselves, on average).
+const LEAN_MIN = 0.4;
+
+/** The share of a paper's score that comes from the reader's lean, after `ratings` ratings. */
+export function readerBlend(model: Pick<ReaderModel, 'ratings'>): number {
+  return (BLEND_MAX * model.ratings) / (model.ratings + BLEND_HALF);
+}
+
+/** How every paper of the corpus leans, −1 (like what was rejected) to 1 (like what was liked). */
+export interface Lean {
+  /** Per paper (by position); overwritten by the next call. */
+  scores: Float64Array;
+  /** The papers leaning at least LEAN_MIN towards what was liked. */
+  close: number[];
+}
+
+/** One pass over the model's terms' postings per reader, no per-paper vectors (as feedback.ts). */
+export function createLeaning(p: Postings): (model: ReaderModel) => Lean {
+  const scores = new Float64Array(p.n);
+  return (model) => {
+    scores.fill(0);
+    const { doc, weight } = p;
+    for (const [name, w] of model.weights) {
+      const t = p.ids.get(name);
+      if (t === undefined) continue;
+      const end = p.start[t + 1] as number;
+      for (let k = p.start[t] as number; k < end; k++) {
+        const i = doc[k] as number;
+        scores[i] = (scores[i] as number) + w * (weight[k] as number);
+      }
+    }
+    const close: number[] = [];
+    for (let i = 0; i < p.n; i++) {
+      const x = Math.max(-1, Math.min(1, (scores[i] as number) / model.yardstick));
+      scores[i] = x;
+      if (x >= LEAN_MIN) close.push(i);
+    }
+    return { scores, close };
+  };
+}
