@@ -1,14 +1,14 @@
 import type { Postings } from './postings.js';
 import type { ReaderModel } from './reader-model.js';
 
-// How much a reader's ratings weigh against the topic's own score: BLEND_MAX at most, half of it
-// after BLEND_HALF ratings, so a first rating or two nudges the ranking and twenty steer it.
-// Tuned on bench/feedback-curve.ts (see BENCHMARKS.md).
-const BLEND_MAX = 0.5;
-const BLEND_HALF = 5;
+// How much a reader's ratings weigh against the topic's own score: BLEND_MAX at most, half of that
+// after BLEND_HALF ratings (0.4 after 5, 0.54 after 10), so a first rating nudges the ranking and
+// ten steer it. Tuned on bench/feedback-curve.ts (see BENCHMARKS.md): 0.5 at most gained half as much.
+const BLEND_MAX = 0.7;
+const BLEND_HALF = 3;
 // A paper that does not match the topic's words comes in when it leans this far towards what was
 // liked (1: as far as the liked papers themselves, on average).
-const LEAN_MIN = 0.4;
+const LEAN_MIN = 0.25;
 
 /** The share of a paper's score that comes from the reader's lean, after `ratings` ratings. */
 export function readerBlend(model: Pick<ReaderModel, 'ratings'>): number {

@@ -24,7 +24,7 @@ export interface ReaderModel {
 }
 
 // A rejection weighs half a like: "not for me" says less about what the reader wants than
-// "more like this" does (a paper is often rejected for one aspect of it), and measured so (bench/feedback-curve.ts).
+// "more like this" does (a paper is often rejected for one aspect of it).
 const REJECTED_WEIGHT = 0.5;
 // The profile keeps its heaviest terms: scoring walks each term's postings once.
 const MODEL_TERMS = 60;
@@ -87,6 +87,6 @@ export function trimmedTitle(title: string, max = 40): string {
   const t = title.replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max);
-  const space = cut.lastIndexOf(' ');
+  const space = t[max] === ' ' ? max : cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
 }
