@@ -4,6 +4,7 @@ import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/deli
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
 import type { Period, PeriodKind } from '../domain/period.js';
+import type { Rating } from '../domain/rating.js';
 import type { LexicalIndexFactory } from '../domain/ranking/lexical-index.js';
 import type { SourceState } from '../domain/source.js';
 import type { ConsentEvent, Frequency, Subscriber, SubscriberStatus } from '../domain/subscriber.js';
@@ -181,7 +182,8 @@ export interface DeliveryUpdate {
 
 export interface Suppression {
   email: string;
-  reason: 'hard-bounce' | 'soft-bounces' | 'manual';
+  /** `erased`: the reader deleted their data; the address is all that is kept, so it is never mailed again. */
+  reason: 'hard-bounce' | 'soft-bounces' | 'manual' | 'erased';
   detail: string | null;
   createdAt: string;
 }
@@ -287,6 +289,38 @@ export interface PlanningStore {
   ): Promise<Map<string, Set<string>>>;
 }
 
+/** Readers' ratings of the papers in their digests, one per reader, topic and paper. */
+export interface RatingStore {
+  /**
+   * Records the rating, replacing the reader's earlier rating of that paper under that topic.
+   * False, and nothing written, when the subscriber or the paper is not stored.
+   */
+  rate(rating: Rating): Promise<boolean>;
+  /** False when there was no such rating. */
+  removeRating(subscriberId: string, topicSlug: string, paperId: string): Promise<boolean>;
+  /** Removes the reader's ratings under one topic; returns how many. */
+  resetRatings(subscriberId: string, topicSlug: string): Promise<number>;
+  /** One reader's ratings, by topic, newest first within a topic. */
+  listRatings(subscriberId: string): Promise<Rating[]>;
+  /**
+   * The ratings of many readers at once (a few statements, whatever their number), each reader's
+   * ordered as listRatings orders them. Readers without ratings are left out of the map.
+   */
+  ratingsOf(subscriberIds: readonly string[]): Promise<Map<string, Rating[]>>;
+  /** The readers with at least one rating, read from the ratings' key alone: who may need an edition of their own. */
+  ratedSubscribers(): Promise<Set<string>>;
+}
+
+/** A reader's right to be forgotten. */
+export interface ErasureStore {
+  /**
+   * Deletes the subscriber and everything held about them (topics, ratings, consent history,
+   * deliveries and bounces of their address) in one transaction, and keeps one suppression
+   * entry (reason `erased`) so that the address is never mailed again. False when there is no such subscriber.
+   */
+  eraseSubscriber(id: string, at: string): Promise<boolean>;
+}
+
 /** Addresses that must not be mailed, and the bounces that put them there. */
 export interface SuppressionStore {
   countSuppressions(): Promise<number>;
@@ -367,6 +401,7 @@ export const TRANSFER_TABLES = [
   'meta',
   'subscribers',
   'subscriber_topics',
+  'ratings',
   'consent_log',
   'deliveries',
   'suppressions',
@@ -405,6 +440,8 @@ export interface Store
     WriteProbe,
     ChangeCounters,
     SubscriberStore,
+    RatingStore,
+    ErasureStore,
     ScheduleStore,
     DeliveryQueue,
     DeliveryLog,

@@ -110,3 +110,10 @@ export async function planned(engine: Engine, store: Store, count: number, d = d
 export async function* pagesOf(pages: { table: string; rows: Record<string, unknown>[] }[]) {
   for (const p of pages) yield p as never;
 }
+
+/** SQL that takes a store back from migration 14 to 13 (ratings, the consent log's erasure), per engine. */
+export const UNDO_RATINGS = {
+  sqlite: 'DROP TABLE ratings;',
+  postgres:
+    'DROP TABLE ratings; DROP TRIGGER consent_log_no_delete ON consent_log; DROP FUNCTION consent_log_erasure_only();',
+} as const;

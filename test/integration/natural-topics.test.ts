@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
+import { UNDO_RATINGS } from '../contract/fixtures.js';
 import { validateTopic } from '../../src/jobs/select/topics.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
@@ -46,7 +47,7 @@ const sqliteDowngrade: Downgrade = async (app, config) => {
   const path = config.database.kind === 'sqlite' ? config.database.path : '';
   await app.close();
   const db = new Database(path);
-  db.exec(`ALTER TABLE topics DROP COLUMN query_syntax;
+  db.exec(`${UNDO_RATINGS.sqlite} ALTER TABLE topics DROP COLUMN query_syntax;
     ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
     INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
     PRAGMA user_version = 10;`);
@@ -60,7 +61,7 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     await downgrade(before, config);
     const app = await openApp(config);
     try {
-      expect(app.store.schema.applied).toBe(3);
+      expect(app.store.schema.applied).toBe(4);
       expect(await app.store.getTopic('old-llm')).toMatchObject({
         query: 'language model serving',
         syntax: 'all-words',
@@ -170,7 +171,7 @@ describe('topics typed in natural words', () => {
         await app.close();
         await pgExec(
           (config as Config & { pgSchema: string }).pgSchema,
-          `ALTER TABLE topics DROP COLUMN query_syntax;
+          `${UNDO_RATINGS.postgres} ALTER TABLE topics DROP COLUMN query_syntax;
            ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
            INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
            UPDATE schema_version SET version = 10;`,

@@ -5,8 +5,10 @@ import type { SqlDb } from './db.js';
 import { deliveryLog, deliveryQueue } from './deliveries.js';
 import { digestStore } from './digests.js';
 import { metaStore } from './meta.js';
+import { erasureStore } from './erasure.js';
 import { paperReads } from './papers.js';
 import { planningStore } from './planning.js';
+import { ratingStore } from './ratings.js';
 import { runStore } from './runs.js';
 import { sendRateStore } from './send-rate.js';
 import { sourceStore } from './sources.js';
@@ -32,6 +34,8 @@ export function sharedStore(db: SqlDb, afterImport?: string): SharedStore {
     ...digestStore(db),
     ...metaStore(db),
     ...subscriberStore(db),
+    ...ratingStore(db),
+    ...erasureStore(db),
     ...deliveryQueue(db),
     ...deliveryLog(db),
     ...planningStore(db),
