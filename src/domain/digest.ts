@@ -34,10 +34,18 @@ export function digestId(editionKey: string, period: Pick<Period, 'kind' | 'key'
 
 /**
  * The unique key of an edition: the topic set, then after `@` what sets a variant apart (where
- * its window starts, and the revised papers it shows as updated). topicSlugsOf reads the topics back.
+ * its window starts, the revised papers it shows as updated, the reader it was ranked for).
+ * topicSlugsOf reads the topics back.
  */
-export function editionKey(topicSet: string, since?: string, updatedIds: readonly string[] = []): string {
+export function editionKey(
+  topicSet: string,
+  since?: string,
+  updatedIds: readonly string[] = [],
+  readerId?: string,
+): string {
   const variant = since ?? '';
+  // A reader's own edition (ranked with their ratings) is theirs alone: their id sets it apart.
+  if (readerId !== undefined) return `${topicSet}@${variant}+reader:${readerId}`;
   if (updatedIds.length === 0) return variant ? `${topicSet}@${variant}` : topicSet;
   const hash = createHash('sha256')
     .update([...updatedIds].sort().join('\n'))

@@ -1,7 +1,7 @@
 import type { Paper } from '../../domain/paper.js';
 import type { Slotted } from '../../domain/ranking/diversity.js';
 import type { Topic } from '../../domain/topic.js';
-import type { WindowCounter } from '../select/pick.js';
+import type { TopicRanking, WindowCounter } from '../select/pick.js';
 
 /**
  * What one planning run shares between the digests it freezes: the candidate papers of a window
@@ -11,7 +11,7 @@ export interface FreezeCache {
   topics: Map<string, Promise<Topic | undefined>>;
   candidates: Map<string, Promise<Paper[]>>;
   background: Map<string, Promise<Paper[]>>;
-  rankings: Map<string, (topic: Topic) => readonly Slotted[]>;
+  rankings: Map<string, TopicRanking>;
   counters: Map<string, WindowCounter>;
   ranked: Map<string, readonly Slotted[]>;
   /** Each window's revised papers, and each topic set's pick of them (see revised.ts). */

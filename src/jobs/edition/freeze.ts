@@ -3,6 +3,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { periodContaining, type Period, type PeriodKind } from '../../domain/period.js';
 import type { Paper } from '../../domain/paper.js';
 import type { Slotted } from '../../domain/ranking/diversity.js';
+import type { RatedPaper } from '../../domain/ranking/reader-model.js';
 import { topicSetKey, type Topic } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { renderDigest } from '../../render/email/digest-email.js';
@@ -39,6 +40,8 @@ export interface FreezeOptions {
   variantSince?: string;
   /** Revised papers it shows as updated, to subscribers who had them before (SHOW_REVISED_PAPERS). */
   updatedIds?: readonly string[];
+  /** For one reader's own edition: their id, and their ratings by topic slug (the topics rated are ranked with them). */
+  reader?: { id: string; ratings: ReadonlyMap<string, readonly RatedPaper[]> };
 }
 
 export type FreezeResult =
@@ -113,13 +116,21 @@ async function topicsFor(
 /** Picks the papers of an edition's window, renders them once and stores the edition (see FreezeSession.freeze). */
 async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: FreezeOptions): Promise<FreezeResult> {
   const { store, ranking, templates, clock, logger, config } = deps;
-  const { slugs, kind, at = clock(), period = periodContaining(kind, at), variantSince, updatedIds = [] } = options;
+  const {
+    slugs,
+    kind,
+    at = clock(),
+    period = periodContaining(kind, at),
+    variantSince,
+    updatedIds = [],
+    reader,
+  } = options;
   const topics = await topicsFor(store, cache, slugs);
   const mainSet = topicSetKey(topics.map((t) => t.slug));
   // A variant holds only papers first seen after `variantSince`: for subscribers who already
   // received part of the main edition. One with updates also shows those revised papers, for
   // the subscribers who had them before. Each is its own edition, rendered once like any other.
-  const key = editionKey(mainSet, variantSince, updatedIds);
+  const key = editionKey(mainSet, variantSince, updatedIds, reader?.id);
   const existing = await store.findDigest(key, kind, period.key);
   if (existing) return { status: 'existing', digest: existing };
 
@@ -137,8 +148,15 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const pickOptions = ranking.options(background, config.digest.maxPapers);
   const rankings = memo(cache.rankings, window, () => topicRanking(candidates, pickOptions));
   const counter = memo(cache.counters, window, () => distinctCounter(candidates));
+  // A topic the reader rated is ranked for them alone; the others as for everyone, once per run.
+  const rankTopic = (t: Topic) => {
+    const rated = reader?.ratings.get(t.slug);
+    if (rated && rated.length > 0) return rankings.forReader(t, rated);
+    return memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t));
+  };
+  const lists = topics.map(rankTopic);
   const fresh = pickForTopics(topics, candidates, pickOptions, {
-    rankTopic: (t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)),
+    rankTopic: (t) => lists[topics.indexOf(t)] as readonly Slotted[],
     countDistinct: counter,
   });
   const wanted = new Set(updatedIds);
@@ -157,7 +175,6 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     return { status: 'empty', editionKey: key, periodKey: period.key };
   }
   const id = digestId(key, period);
-  const lists = topics.map((t) => memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t)));
   const build = (keep: number) => {
     const shown = picked.slice(0, keep);
     return digestView({

@@ -3,11 +3,14 @@ import type { PlanningStore } from '../../store/ports.js';
 import type { PlanGroup } from './due-groups.js';
 import type { FreezeResult, FreezeSession } from './freeze.js';
 import { splitByUpdates, type updatableAudiences } from './plan-updates.js';
+import { planReaderEditions, type ReaderRatings } from './reader-editions.js';
 
 export interface GroupEditionsDeps {
   /** The run's freezer: editions frozen through it share candidate papers and rankings. */
   freezer: FreezeSession;
   store: Pick<PlanningStore, 'receivedAnyOf'>;
+  /** Of some subscribers, those with ratings under these topics, and the ratings (reader-editions.ts). */
+  readers: (subscriberIds: readonly string[], slugs: readonly string[]) => Promise<Map<string, ReaderRatings>>;
   /** SHOW_REVISED_PAPERS: whether revised papers are shown again, as updated, to those who had them. */
   showRevised: boolean;
   /** Who may be shown each revised paper as updated, read once per paper and run (plan-updates.ts). */
@@ -24,9 +27,9 @@ export interface GroupOutcome {
 
 /**
  * Which edition each subscriber of a group gets: the main one, a variant for those whose history
- * differs (they missed an edition, or changed topics), and with SHOW_REVISED_PAPERS an edition
- * with updates for those who had a revised paper before. Each is frozen once and queued for its
- * audience.
+ * differs (they missed an edition, or changed topics), with SHOW_REVISED_PAPERS an edition
+ * with updates for those who had a revised paper before, and for readers who rated papers under
+ * its topics an edition of their own. Each is frozen once and queued for its audience.
  */
 export async function planGroupEditions(deps: GroupEditionsDeps, group: PlanGroup, at: Date): Promise<GroupOutcome> {
   const { freezer, store, showRevised } = deps;
@@ -51,7 +54,12 @@ export async function planGroupEditions(deps: GroupEditionsDeps, group: PlanGrou
     period: group.period,
     topicSet: group.topicSet,
   });
-  const plain = history.size === 0 ? group.subscriberIds : group.subscriberIds.filter((id) => !history.has(id));
+  // Readers with ratings under these topics get their own edition (not when nothing is new: they
+  // wait with everyone); the rest share.
+  const readers =
+    main.status === 'empty' ? new Map<string, ReaderRatings>() : await deps.readers(group.subscriberIds, slugs);
+  const shared = (id: string) => !history.has(id) && !readers.has(id);
+  const plain = history.size === 0 && readers.size === 0 ? group.subscriberIds : group.subscriberIds.filter(shared);
   if (main.status === 'empty') {
     // Nothing new: only revised papers go out, to those with nothing missed. Everyone else
     // is planned again next time, as in an empty group.
@@ -59,8 +67,19 @@ export async function planGroupEditions(deps: GroupEditionsDeps, group: PlanGrou
     return outcome;
   }
   const variants = new Map<string, string[]>();
-  for (const [id, lastCutoff] of history) variants.set(lastCutoff, [...(variants.get(lastCutoff) ?? []), id]);
+  for (const [id, lastCutoff] of history)
+    if (!readers.has(id)) variants.set(lastCutoff, [...(variants.get(lastCutoff) ?? []), id]);
   await deliverEdition(deps, outcome, { ...edition, base: main, subscriberIds: plain });
+  if (readers.size > 0)
+    outcome.digestsCreated += await planReaderEditions(deps, {
+      slugs,
+      topicSet: group.topicSet,
+      period: group.period,
+      at,
+      main: main.digest,
+      readers,
+      history,
+    });
   for (const [since, subscriberIds] of variants) {
     const variant = await freezer.freeze({
       slugs,

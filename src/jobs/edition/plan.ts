@@ -2,16 +2,27 @@ import { newId } from '../../domain/tokens.js';
 import type { Logger } from '../../log.js';
 import { domainOf } from '../../mail/message.js';
 import type { Config } from '../../config.js';
-import type { ChangeCounters, LeaseStore, PlanningStore, RunStore, ScheduleStore } from '../../store/ports.js';
+import type {
+  ChangeCounters,
+  LeaseStore,
+  PaperStore,
+  PlanningStore,
+  RatingStore,
+  RunStore,
+  ScheduleStore,
+} from '../../store/ports.js';
 import { trackRun } from '../operate/runs.js';
 import { dueGroups, dueSlots } from './due-groups.js';
 import type { FreezeSession } from './freeze.js';
 import { planGroupEditions } from './group-editions.js';
 import { updatableAudiences } from './plan-updates.js';
+import { readerRatings } from './reader-editions.js';
 
 export interface PlanDeps {
   store: Pick<ScheduleStore, 'confirmedSlots'> &
     Pick<PlanningStore, 'eachUnplannedSubscriber' | 'createDeliveriesFor' | 'receivedAnyOf' | 'updatableAudience'> &
+    Pick<RatingStore, 'ratedSubscribers' | 'ratingsOf'> &
+    Pick<PaperStore, 'getPapers'> &
     LeaseStore &
     Pick<ChangeCounters, 'planVersion'> &
     Pick<RunStore, 'recordRun'>;
@@ -140,6 +151,7 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
       store,
       showRevised: config.digest?.showRevisedPapers ?? false,
       audiences: updatableAudiences(store),
+      readers: readerRatings(store),
       deliver,
     };
     for (const group of groups) {

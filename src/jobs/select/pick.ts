@@ -5,6 +5,7 @@ import { diversifyForSlots, papersShown, type Slotted } from '../../domain/ranki
 import type { ScoredPaper } from '../../domain/matching.js';
 import type { LexicalIndexFactory } from '../../domain/ranking/lexical-index.js';
 import { createRanker } from '../../domain/ranking/ranker.js';
+import { readerModel, type RatedPaper, type ReaderModel } from '../../domain/ranking/reader-model.js';
 import type { Topic } from '../../domain/topic.js';
 import { topicQuery } from './topics.js';
 
@@ -170,15 +171,33 @@ export function remainingByTopic<T extends Slotted>(
   });
 }
 
+/** One topic's ranking of a window, for every reader or for one reader with their ratings under it. */
+export interface TopicRanking {
+  (topic: Topic): readonly Slotted[];
+  /** Ranked with one reader's ratings under the topic (see ranking/reader-model.ts). */
+  forReader(topic: Topic, rated: readonly RatedPaper[]): readonly Slotted[];
+}
+
 /** One topic's diversified ranking of the candidates, with the background shaping the statistics. */
-export function topicRanking(candidates: readonly Paper[], options: PickOptions): (topic: Topic) => readonly Slotted[] {
+export function topicRanking(candidates: readonly Paper[], options: PickOptions): TopicRanking {
   // The ranker lives as long as the run's cache that holds this function; its index goes with it.
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
-  return (t) =>
+  const rank = (t: Topic, reader?: ReaderModel) =>
     diversifyForSlots(
-      ranker.rank(topicQuery(t), { candidates: ids, popularity: options.popularity ?? 0 }),
+      ranker.rank(topicQuery(t), {
+        candidates: ids,
+        popularity: options.popularity ?? 0,
+        ...(reader ? { reader } : {}),
+      }),
       options.slots,
       (a, b) => ranker.similarity(a.paper, b.paper),
     );
+  return Object.assign((t: Topic) => rank(t), {
+    forReader: (t: Topic, rated: readonly RatedPaper[]) =>
+      rank(
+        t,
+        readerModel(rated, (p) => ranker.vector(p)),
+      ),
+  });
 }
