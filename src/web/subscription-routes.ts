@@ -242,7 +242,7 @@ function isMultipartOneClick(raw: string | undefined): boolean {
 }
 
 /** A preferences form carries a token bound to the subscriber and the time it was shown. */
-function validCsrf(secret: string, subscriberId: string, token: string, now: Date): boolean {
+export function validCsrf(secret: string, subscriberId: string, token: string, now: Date): boolean {
   const subject = verifyToken(secret, 'csrf', token);
   if (!subject) return false;
   const dot = subject.lastIndexOf('.');

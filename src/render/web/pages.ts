@@ -17,6 +17,7 @@ export type PageName =
   | 'confirm'
   | 'preferences'
   | 'unsubscribe'
+  | 'rate'
   | 'admin'
   | 'admin-login';
 const PAGES: readonly PageName[] = [
@@ -28,6 +29,7 @@ const PAGES: readonly PageName[] = [
   'confirm',
   'preferences',
   'unsubscribe',
+  'rate',
   'admin',
   'admin-login',
 ];
