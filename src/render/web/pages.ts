@@ -18,6 +18,7 @@ export type PageName =
   | 'preferences'
   | 'unsubscribe'
   | 'rate'
+  | 'delete-data'
   | 'admin'
   | 'admin-login';
 const PAGES: readonly PageName[] = [
@@ -30,6 +31,7 @@ const PAGES: readonly PageName[] = [
   'preferences',
   'unsubscribe',
   'rate',
+  'delete-data',
   'admin',
   'admin-login',
 ];
