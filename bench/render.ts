@@ -62,6 +62,7 @@ export async function benchRender(rounds = 9) {
     recipient: `reader${i}@example.org`,
     unsubscribeUrl: `https://papers.example.org/unsubscribe/${i}`,
     preferencesUrl: `https://papers.example.org/preferences/${i}`,
+    rateUrl: `https://papers.example.org/rate/${i}`,
   });
   const bytesFill = recipientBytesFiller(rendered);
   const compactFill = recipientBytesFiller(rendered.compact);
