@@ -13,6 +13,11 @@ export interface Topic {
    * without it is 'natural'.
    */
   syntax?: QuerySyntax;
+  /**
+   * The subscriber a personal topic belongs to: it is private to them (no public page, feed or
+   * listing) and only they receive it. Left out for a public topic.
+   */
+  owner?: string;
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

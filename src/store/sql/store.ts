@@ -6,6 +6,7 @@ import { deliveryLog, deliveryQueue } from './deliveries.js';
 import { digestStore } from './digests.js';
 import { metaStore } from './meta.js';
 import { paperReads } from './papers.js';
+import { personalStore } from './personal.js';
 import { planningStore } from './planning.js';
 import { runStore } from './runs.js';
 import { sendRateStore } from './send-rate.js';
@@ -29,6 +30,7 @@ export function sharedStore(db: SqlDb, afterImport?: string): SharedStore {
     ...paperReads(db),
     ...sourceStore(db),
     ...topicStore(db),
+    ...personalStore(db),
     ...digestStore(db),
     ...metaStore(db),
     ...subscriberStore(db),
