@@ -31,6 +31,13 @@ export function assertValidSlug(slug: string): void {
   }
 }
 
+/** A personal topic's slug starts so: no public slug can (they have no underscore). */
+export const PERSONAL_SLUG_PREFIX = 'p_';
+
+export function isPersonalSlug(slug: string): boolean {
+  return slug.startsWith(PERSONAL_SLUG_PREFIX);
+}
+
 /** The longest topic name: it heads digests, pages and feed titles. */
 export const TOPIC_NAME_MAX = 120;
 

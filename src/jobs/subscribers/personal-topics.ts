@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { parseQuery } from '../../domain/query.js';
 import type { Subscriber } from '../../domain/subscriber.js';
 import { normaliseWhitespace } from '../../domain/text.js';
-import { defaultTopicName, TOPIC_NAME_MAX, type Topic } from '../../domain/topic.js';
+import { defaultTopicName, PERSONAL_SLUG_PREFIX, TOPIC_NAME_MAX, type Topic } from '../../domain/topic.js';
 import { formatBytes } from '../../ingest/fetch.js';
 import type { LibraryEntry } from '../../ingest/library/entry.js';
 import { parseLibrary } from '../../ingest/library/formats.js';
@@ -50,7 +50,7 @@ export interface PersonalTopicView {
 const LIKE = /(^|\s)like:\S+/g;
 
 /** A personal topic's slug: never a valid public slug (it has an underscore), and unguessable. */
-const newPersonalSlug = () => `p_${randomBytes(10).toString('hex')}`;
+const newPersonalSlug = () => `${PERSONAL_SLUG_PREFIX}${randomBytes(10).toString('hex')}`;
 
 /** The words and seeds of a personal topic's query. */
 export function personalTopicView(topic: Topic): PersonalTopicView {

@@ -15,6 +15,8 @@ import {
 import type { Logger } from '../../log.js';
 import type { SubscriberStore, SubscriberWrite, SuppressionStore, TopicStore } from '../../store/ports.js';
 import type { RunSummary } from '../deliver/deliver.js';
+import { isPersonalSlug } from '../../domain/topic.js';
+import { personalTopicsForExport } from './personal-export.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
 export interface ImportReport {
@@ -33,7 +35,7 @@ export interface ImportReport {
 
 interface Deps {
   store: Pick<SubscriberStore, 'findSubscriberByEmail' | 'listSubscribers' | 'listConsentEvents' | 'saveSubscribers'> &
-    Pick<TopicStore, 'listTopics'> &
+    Pick<TopicStore, 'listTopics' | 'listAllTopics'> &
     Pick<SuppressionStore, 'isSuppressed'>;
   subscriptions: Pick<SubscriptionJobs, 'newConfirmation'>;
   /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
@@ -195,14 +197,17 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
     async export(format: 'csv' | 'json'): Promise<string> {
       const subscribers = await store.listSubscribers();
       const events = await store.listConsentEvents();
+      const personal = await personalTopicsForExport(store);
       const bySubscriber = new Map<string, ConsentEvent[]>();
       for (const e of events) bySubscriber.set(e.subscriberId, [...(bySubscriber.get(e.subscriberId) ?? []), e]);
       const rows = subscribers.map((s) => {
         const history = bySubscriber.get(s.id) ?? [];
+        const own = personal.get(s.id) ?? [];
         return {
           email: s.email,
           status: s.status,
-          topics: s.topics,
+          // The public ones: a personal topic's slug means nothing to an import (its topic is in personal_topics).
+          topics: s.topics.filter((slug) => !isPersonalSlug(slug)),
           frequency: s.frequency,
           timezone: s.timezone,
           hour: s.sendHour,
@@ -211,6 +216,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           subscribed_at: history.find((e) => e.type === 'subscribe' || e.type === 'import')?.at ?? '',
           confirmed_at: s.confirmedAt ?? '',
           unsubscribed_at: s.unsubscribedAt ?? '',
+          personal_topics: own,
           consent: history.map(({ type, at, source, topics, ip, userAgent, detail }) => ({
             type,
             at,
@@ -224,7 +230,12 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       });
       if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
       return stringify(
-        rows.map(({ consent: _consent, topics, ...flat }) => ({ ...flat, topics: topics.join(';') })),
+        rows.map(({ consent: _consent, topics, personal_topics, ...flat }) => ({
+          ...flat,
+          topics: topics.join(';'),
+          // Names only here; the JSON export has each one's words and papers.
+          personal_topics: personal_topics.map((t) => t.name).join('; '),
+        })),
         {
           header: true,
           columns: [
@@ -239,6 +250,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
             'subscribed_at',
             'confirmed_at',
             'unsubscribed_at',
+            'personal_topics',
           ],
         },
       );
