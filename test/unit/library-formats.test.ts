@@ -54,7 +54,11 @@ describe('BibTeX', () => {
         title: 'Branes and Learning: A Note on Old-Style Identifiers',
         arxivId: 'hep-th/9901001',
       },
-      { line: 28, key: 'robustifying2024', title: 'Robustifying and Boosting Training-Free Neural Architecture Search' },
+      {
+        line: 28,
+        key: 'robustifying2024',
+        title: 'Robustifying and Boosting Training-Free Neural Architecture Search',
+      },
       { line: 37, key: 'onlydoi', doi: '10.1145/3292500.3330701' },
       { line: 43, key: 'notstored2022', title: 'A Café Study of Naïve Baselines' },
       { line: 49, key: 'linked2024', title: 'Sparse Attention, Linked', arxivId: '2402.05555' },
@@ -120,7 +124,9 @@ describe('Zotero CSV', () => {
   });
 
   it('refuses a broken quote, naming the line, and a CSV that is not a Zotero export', () => {
-    expect(() => parseZoteroCsv(fixture('broken.csv'), 'broken.csv')).toThrow(/^broken\.csv:\d+: not a readable CSV file/);
+    expect(() => parseZoteroCsv(fixture('broken.csv'), 'broken.csv')).toThrow(
+      /^broken\.csv:\d+: not a readable CSV file/,
+    );
     expect(() => parseZoteroCsv('email,topics\na@b.org,nas\n', 'subscribers.csv')).toThrow(
       'subscribers.csv:1: not a Zotero CSV export: no "Title" column',
     );
