@@ -1,7 +1,7 @@
 // Finds the papers of a reader's library: stored ones by id or title, the others fetched from
 // arXiv by id, politely (one request at a time, ARXIV_DELAY_MS apart, batched by id_list).
 import { PaperboyError } from '../../domain/errors.js';
-import { canonicalId, type Paper, type PaperInput } from '../../domain/paper.js';
+import { canonicalId, normalisePaperInput, type Paper, type PaperInput } from '../../domain/paper.js';
 import { normaliseWhitespace } from '../../domain/text.js';
 import { isRateExceeded, parseArxivAtom } from '../../ingest/arxiv-atom.js';
 import { decodeSource } from '../../ingest/decode.js';
@@ -130,7 +130,7 @@ async function fetchFromArxiv(deps: LibraryDeps, ids: readonly string[]): Promis
       throw new ArxivUnavailableError((err as Error).message, { cause: err });
     }
     const wanted = new Set(batch.map((id) => `arxiv:${id}`));
-    papers.push(...parsed.filter((p) => wanted.has(canonicalId(p))));
+    papers.push(...parsed.filter((p) => wanted.has(canonicalId(p))).map(normalisePaperInput));
   }
   const now = clock().toISOString();
   for (const p of papers) {
