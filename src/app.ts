@@ -8,6 +8,8 @@ import { createDeliverer, newWorkerId } from './jobs/deliver/deliver.js';
 import { createDigestJobs } from './jobs/edition/digests.js';
 import { createFeedCache } from './jobs/publish/feed-cache.js';
 import { createFeedJobs } from './jobs/publish/feeds.js';
+import { createPersonalFeedJobs } from './jobs/publish/personal-feed.js';
+import { createPersonalTopicJobs } from './jobs/subscribers/personal-topics.js';
 import { createIngester } from './jobs/ingest/ingest.js';
 import { createPlanner } from './jobs/edition/plan.js';
 import { loadSampleDataOnFirstRun } from './jobs/ingest/sample-data.js';
@@ -174,6 +176,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   // Confirmation emails of web sign-ups, tried after the answer: the page never waits for the relay.
   const background = new Set<Promise<unknown>>();
   const feeds = createFeedJobs({ store, clock, config });
+  const personalTopics = createPersonalTopicJobs({
+    store,
+    fetcher,
+    clock,
+    logger,
+    config: { arxivApiUrl: config.personal.arxivApiUrl, arxivDelayMs: config.sources.arxivDelayMs },
+    limits: config.personal,
+  });
+  const personalFeeds = createPersonalFeedJobs({ store, clock, secret, config });
   const feedCache = createFeedCache<FeedFormat>({
     version: () => store.contentVersion(),
     now: options.elapsedMs,
@@ -209,6 +220,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     limiter,
     digests,
     feeds,
+    /** Readers' own topics and their secret feeds (the preferences page). */
+    personalTopics,
+    personalFeeds,
     /** Rendered feeds, kept until the store's content version changes. */
     feedCache,
     loadSampleData: () =>

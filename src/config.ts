@@ -90,6 +90,15 @@ export interface Config {
     /** The largest source read, file or download; a larger one is refused before it fills memory. */
     maxBytes: number;
   };
+  /** Readers' own topics (see jobs/subscribers/personal-topics.ts). */
+  personal: {
+    maxUploadBytes: number;
+    maxEntries: number;
+    maxTopics: number;
+    savesPerHour: number;
+    /** Where papers of a reader's library are fetched from by id. */
+    arxivApiUrl: string;
+  };
   digest: {
     /** Papers shown in one email; the rest are linked. */
     maxPapers: number;
@@ -180,6 +189,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxRetryAfterMs: 5 * 60_000,
       arxivDelayMs: s.ARXIV_DELAY_MS,
       maxBytes: s.SOURCE_MAX_BYTES,
+    },
+    personal: {
+      maxUploadBytes: s.PERSONAL_TOPIC_MAX_BYTES,
+      maxEntries: s.PERSONAL_TOPIC_MAX_PAPERS,
+      maxTopics: s.PERSONAL_TOPICS_PER_READER,
+      savesPerHour: s.PERSONAL_TOPIC_SAVES_PER_HOUR,
+      arxivApiUrl: s.ARXIV_API_URL,
     },
     digest: {
       maxPapers: s.DIGEST_MAX_PAPERS,

@@ -13,6 +13,11 @@ export interface Topic {
    * without it is 'natural'.
    */
   syntax?: QuerySyntax;
+  /**
+   * The subscriber a personal topic belongs to: it is private to them (no public page, feed or
+   * listing) and only they receive it. Left out for a public topic.
+   */
+  owner?: string;
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -24,6 +29,13 @@ export function assertValidSlug(slug: string): void {
       `invalid topic slug "${slug}": use lowercase letters, digits and single hyphens (e.g. "llm-serving"), at most 64 characters`,
     );
   }
+}
+
+/** A personal topic's slug starts so: no public slug can (they have no underscore). */
+export const PERSONAL_SLUG_PREFIX = 'p_';
+
+export function isPersonalSlug(slug: string): boolean {
+  return slug.startsWith(PERSONAL_SLUG_PREFIX);
 }
 
 /** The longest topic name: it heads digests, pages and feed titles. */

@@ -129,6 +129,39 @@ export const SETTINGS = {
     doc: 'also record IP and user agent in the consent log (personal data: off by default)',
   }),
 
+  // Personal topics
+  PERSONAL_TOPIC_MAX_BYTES: setting({
+    group: 'Personal topics',
+    kind: wholeNumber(1024, 20 * 1024 * 1024),
+    default: String(2 * 1024 * 1024),
+    defaultNote: '2 MB',
+    doc: 'the largest library file (BibTeX, RIS, Zotero CSV) a reader may upload for a [personal topic](web.md#personal-topics)',
+  }),
+  PERSONAL_TOPIC_MAX_PAPERS: setting({
+    group: 'Personal topics',
+    kind: wholeNumber(1, 2000),
+    default: '300',
+    doc: 'the most entries an upload or a paste may hold, and the most seed papers a personal topic may have',
+  }),
+  PERSONAL_TOPICS_PER_READER: setting({
+    group: 'Personal topics',
+    kind: wholeNumber(0, 100),
+    default: '5',
+    doc: 'personal topics one reader may keep (0 turns the feature off on the preferences page)',
+  }),
+  PERSONAL_TOPIC_SAVES_PER_HOUR: setting({
+    group: 'Personal topics',
+    kind: wholeNumber(1, 1000),
+    default: '10',
+    doc: 'saves of personal topics one reader may make an hour (each may ask arXiv for papers)',
+  }),
+  ARXIV_API_URL: setting({
+    group: 'Personal topics',
+    kind: httpUrl,
+    default: 'https://export.arxiv.org/api/query',
+    doc: "the arXiv API papers of a reader's library are fetched from by id (`id_list`), at the pace of `ARXIV_DELAY_MS`",
+  }),
+
   // Digests
   DIGEST_HOUR_UTC: setting({
     group: 'Digests',

@@ -1,7 +1,7 @@
 import type { Kind } from './kinds.js';
 
 /** Sections of the configuration table, in the order they are shown. */
-export type Group = 'Store' | 'Web' | 'Sign-ups' | 'Digests' | 'Email' | 'Delivery' | 'Sources';
+export type Group = 'Store' | 'Web' | 'Sign-ups' | 'Personal topics' | 'Digests' | 'Email' | 'Delivery' | 'Sources';
 
 /** The value of another setting (declared before this one), for a default that depends on it. */
 export type Earlier = (name: string) => unknown;

@@ -48,10 +48,15 @@ export interface SourceStore {
 }
 
 export interface TopicStore {
+  /** The public topics: what pages, feeds, forms and lists may show. Personal topics never are. */
   listTopics(): Promise<Topic[]>;
-  getTopic(slug: string): Promise<Topic | undefined>;
-  /** Adds or replaces the topic with this slug; returns true when it was new. */
+  /** A public topic; `scope: 'any'` also finds a personal one (for the jobs that freeze and send editions). */
+  getTopic(slug: string, scope?: 'public' | 'any'): Promise<Topic | undefined>;
+  /** Every topic, personal ones included (with their owner): for ranking and naming editions, never for a public page. */
+  listAllTopics(): Promise<Topic[]>;
+  /** Adds or replaces the public topic with this slug; returns true when it was new. A personal topic's slug is refused. */
   saveTopic(topic: Topic, at: string): Promise<boolean>;
+  /** Removes a public topic (a personal one only goes through removePersonalTopic). */
   removeTopic(slug: string): Promise<boolean>;
 }
 
@@ -396,10 +401,12 @@ export interface SendRateStore {
 export const TRANSFER_TABLES = [
   'papers',
   'source_states',
-  'topics',
   'digests',
   'meta',
   'subscribers',
+  // After subscribers: a personal topic refers to its owner.
+  'topics',
+  'personal_feeds',
   'subscriber_topics',
   'ratings',
   'consent_log',
@@ -429,11 +436,43 @@ export interface FullTextStore {
   readonly lexicalIndex: LexicalIndexFactory;
 }
 
+/** The parts of PersonalStore that read papers, feeds and deliveries (store/sql/personal.ts); the rest is with the topics. */
+export type PersonalReads = Pick<
+  PersonalStore,
+  'papersTitled' | 'personalFeedNonce' | 'setPersonalFeed' | 'personalFeedOwner' | 'sentDigestsOf'
+>;
+
+/** Topics owned by one subscriber, and their secret feed (see migration 15). */
+export interface PersonalStore {
+  /** A subscriber's own topics, by name. */
+  listPersonalTopics(owner: string): Promise<Topic[]>;
+  /** How many personal topics there are and how many readers own one: the operator sees counts only. */
+  countPersonalTopics(): Promise<{ topics: number; owners: number }>;
+  /**
+   * Adds or updates the owner's topic and subscribes them to it, in one transaction. Refuses (false)
+   * a slug that belongs to a public topic or to another subscriber.
+   */
+  savePersonalTopic(topic: Topic & { owner: string }, at: string): Promise<boolean>;
+  /** Removes the owner's topic and their subscription to it; false when they own no such topic. */
+  removePersonalTopic(owner: string, slug: string): Promise<boolean>;
+  /** Stored papers whose title, lowercased, is one of these: how library entries without an arXiv id are matched. */
+  papersTitled(lowercaseTitles: readonly string[]): Promise<Paper[]>;
+  /** The nonce a subscriber's feed secret is derived from, when they have a feed. */
+  personalFeedNonce(subscriberId: string): Promise<string | undefined>;
+  /** Sets (or replaces) a subscriber's feed: the old secret's hash is gone in the same write. */
+  setPersonalFeed(subscriberId: string, secretHash: string, nonce: string, at: string): Promise<void>;
+  /** The subscriber whose feed secret has this hash. */
+  personalFeedOwner(secretHash: string): Promise<string | undefined>;
+  /** The digests sent to a subscriber, newest first, each with when it was sent. */
+  sentDigestsOf(subscriberId: string, limit: number): Promise<{ digest: Digest; sentAt: string }[]>;
+}
+
 /** Everything a store does; each job declares the part it uses. */
 export interface Store
   extends PaperStore,
     SourceStore,
     TopicStore,
+    PersonalStore,
     DigestStore,
     MetaStore,
     LeaseStore,

@@ -17,6 +17,7 @@ import { answerCachedFeed, registerFeedRoutes } from './feed-routes.js';
 import { registerPageRoutes } from './page-routes.js';
 import { registerPreferencesDataRoutes } from './preferences-data-routes.js';
 import { registerRatingRoutes } from './rating-routes.js';
+import { registerPersonalRoutes } from './personal-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
@@ -146,6 +147,7 @@ export function createServer(app: App): FastifyInstance {
     registerSubscriptionRoutes(server, app, pages);
     registerRatingRoutes(server, app, pages);
     registerPreferencesDataRoutes(server, app, pages);
+    registerPersonalRoutes(server, app, pages);
     registerAdminRoutes(server, app, adminAuth);
     registerAdminPage(server, app, pages, adminAuth);
   });

@@ -12,6 +12,7 @@ import type { UnsubscribeScope } from '../jobs/subscribers/subscriptions.js';
 import { createWindowLimiter } from './window-limiter.js';
 import { formField, readForm } from './form-body.js';
 import { renderHome } from './page-routes.js';
+import { personalSections } from './personal-sections.js';
 
 type TokenParams = { Params: { token: string } };
 
@@ -117,30 +118,8 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
     });
   });
 
-  async function preferencesPage(
-    reply: FastifyReply,
-    token: string,
-    s: Subscriber,
-    extra: Record<string, unknown> = {},
-  ) {
-    const topics = await app.store.listTopics();
-    return html(
-      reply,
-      pages.render('preferences', {
-        title: 'Your preferences · Paperboy',
-        token,
-        unsubscribeToken: signToken(app.secret, 'unsubscribe', s.id),
-        email: s.email,
-        unsubscribed: s.status === 'unsubscribed',
-        csrf: signToken(app.secret, 'csrf', `${s.id}.${app.clock().getTime()}`),
-        form: subscriptionFormView(topics, s),
-        // "Your ratings" (preferences-data-routes.ts changes them).
-        ratings: ratingsSectionView(await app.ratings.list(s.id)),
-        ...extra,
-      }),
-      extra.error ? 400 : 200,
-    );
-  }
+  const preferencesPage = (reply: FastifyReply, token: string, s: Subscriber, extra: Record<string, unknown> = {}) =>
+    renderPreferences(app, pages, reply, { token, subscriber: s, extra });
 
   async function linked(purpose: 'preferences' | 'unsubscribe', token: string): Promise<Subscriber> {
     const s = await subscriptions.subscriberForLink(purpose, token);
@@ -217,6 +196,38 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
         : 'Done: that topic is no longer in your digest.';
     return unsubscribePage(reply, request.params.token, updated, done);
   });
+}
+
+/**
+ * The preferences page; `extra` adds what a form just did (saved, an error) and the state of the
+ * sections beside the main form (your topics, your feed: see personal-sections.ts).
+ */
+export async function renderPreferences(
+  app: App,
+  pages: PageRenderer,
+  reply: FastifyReply,
+  { token, subscriber: s, extra = {} }: { token: string; subscriber: Subscriber; extra?: Record<string, unknown> },
+  status = extra.error ? 400 : 200,
+) {
+  const topics = await app.store.listTopics();
+  const csrf = signToken(app.secret, 'csrf', `${s.id}.${app.clock().getTime()}`);
+  return html(
+    reply,
+    pages.render('preferences', {
+      title: 'Your preferences · Paperboy',
+      token,
+      unsubscribeToken: signToken(app.secret, 'unsubscribe', s.id),
+      email: s.email,
+      unsubscribed: s.status === 'unsubscribed',
+      csrf,
+      form: subscriptionFormView(topics, s),
+      // "Your ratings" (preferences-data-routes.ts changes them).
+      ratings: ratingsSectionView(await app.ratings.list(s.id)),
+      ...(await personalSections(app, { subscriber: s, token, csrf }, extra)),
+      ...extra,
+    }),
+    status,
+  );
 }
 
 /** The subscription fields of the subscribe and preferences forms, as the jobs take them. */

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { deliveryContract } from './delivery-contract.js';
-import { T0, UNDO_RATINGS, at, digest, event, pagesOf, subscriber } from './fixtures.js';
+import { T0, UNDO_RATINGS, at, beforeMigration15, digest, event, pagesOf, subscriber } from './fixtures.js';
+import { personalContract } from './personal-contract.js';
 import { planningContract } from './planning-contract.js';
 import { ratingsContract } from './ratings-contract.js';
 import { revisionsContract } from './revisions-contract.js';
@@ -90,7 +91,8 @@ export function storeContract(engine: Engine): void {
       // The store as migration 10 left it (no query syntax, no layouts), with a topic in it.
       await engine.exec(
         store,
-        `${UNDO_RATINGS[store.engine]}
+        `${beforeMigration15(store.engine)}
+         ${UNDO_RATINGS[store.engine]}
          ALTER TABLE topics DROP COLUMN query_syntax;
          ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
          INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('llm', 'LLM serving', 'language model serving', '${at(0)}', '${at(0)}');
@@ -341,6 +343,7 @@ export function storeContract(engine: Engine): void {
   sourcesContract(engine);
   deliveryContract(engine);
   planningContract(engine);
+  personalContract(engine);
   revisionsContract(engine);
   ratingsContract(engine);
 }

@@ -12,7 +12,7 @@ import type { Mailer } from '../../mail/message.js';
 import type { RateLimiter } from '../../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../../render/email/digest-email.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
-import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../../store/ports.js';
+import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore, TopicStore } from '../../store/ports.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestMessage, digestVariant } from './digest-message.js';
@@ -22,6 +22,7 @@ export interface DelivererDeps {
   store: DeliveryQueue &
     Pick<SuppressionStore, 'isSuppressed' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
     Pick<DigestStore, 'getDigest'> &
+    Pick<TopicStore, 'listAllTopics'> &
     ConfirmationDeps['store'] &
     Pick<RunStore, 'recordRun'>;
   mailer: () => Promise<Mailer>;
@@ -125,7 +126,8 @@ export function createDeliverer(deps: DelivererDeps) {
       p = (async () => {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
-        const topics = await store.listTopics();
+        // A personal topic is named in its owner's subject too.
+        const topics = await store.listAllTopics();
         const fills = new Map<Layout, RecipientFiller>();
         const fill = (layout: Layout) => {
           let f = fills.get(layout);

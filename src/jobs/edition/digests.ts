@@ -8,7 +8,7 @@ import { windowRanking } from './window-ranking.js';
 
 export interface DigestDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
-    Pick<TopicStore, 'getTopic' | 'listTopics'> &
+    Pick<TopicStore, 'getTopic' | 'listTopics' | 'listAllTopics'> &
     Pick<DigestStore, 'findDigest' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
     FullTextStore;
   templates: () => Promise<EmailTemplates>;

@@ -106,7 +106,7 @@ async function topicsFor(
 ): Promise<Topic[]> {
   const topics: Topic[] = [];
   for (const slug of [...new Set(slugs)].sort()) {
-    const topic = await memo(cache.topics, slug, () => store.getTopic(slug));
+    const topic = await memo(cache.topics, slug, () => store.getTopic(slug, 'any'));
     if (!topic) throw new NotFoundError(`no topic "${slug}" (see: paperboy topics list)`);
     topics.push(topic);
   }

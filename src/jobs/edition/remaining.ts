@@ -33,7 +33,7 @@ export function createRemainingPapers({ store, ranking, maxPapers }: RemainingDe
     if (!digest) return undefined;
     const topics: Topic[] = [];
     for (const slug of topicSlugsOf(digest.editionKey)) {
-      const topic = await store.getTopic(slug);
+      const topic = await store.getTopic(slug, 'any');
       if (topic) topics.push(topic);
     }
     const key = JSON.stringify([digestId, ...topics.map((t) => t.query)]);

@@ -10,7 +10,7 @@ import { seedsBeyond, topicQuery } from '../select/topics.js';
 
 export interface FeedDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers'> &
-    Pick<TopicStore, 'getTopic' | 'listTopics'> &
+    Pick<TopicStore, 'getTopic' | 'listAllTopics'> &
     Pick<DigestStore, 'listDigests'> &
     FullTextStore;
   clock: () => Date;

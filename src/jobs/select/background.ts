@@ -5,7 +5,7 @@ import { seedsBeyond } from './topics.js';
 /** How many recent papers inform the ranking (term statistics, learned acronyms, related papers). */
 export const BACKGROUND_PAPERS = 2000;
 
-export type BackgroundStore = Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'listTopics'>;
+export type BackgroundStore = Pick<PaperStore, 'getPapers' | 'listPapers'> & Pick<TopicStore, 'listAllTopics'>;
 
 /**
  * What rankings read beside a window's candidates: the recent papers (term statistics, acronyms)

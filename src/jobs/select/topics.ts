@@ -49,8 +49,12 @@ export async function assertSeedsStored(
  * The `like:` seeds of every topic that are not among `have`, sorted: a ranking must read them
  * beside its recent papers, however old they are, or a seeded topic could not be compared with them.
  */
-export async function seedsBeyond(store: Pick<TopicStore, 'listTopics'>, have: ReadonlySet<string>): Promise<string[]> {
-  const topics = await store.listTopics();
+export async function seedsBeyond(
+  store: Pick<TopicStore, 'listAllTopics'>,
+  have: ReadonlySet<string>,
+): Promise<string[]> {
+  // Personal topics too: their seeds are a reader's library, often older than the recent papers.
+  const topics = await store.listAllTopics();
   return [...new Set(topics.flatMap((t) => parseQuery(t.query).seeds.filter((id) => !have.has(id))))].sort();
 }
 

@@ -22,6 +22,8 @@ import type {
   TopicStore,
 } from '../../store/ports.js';
 import type { RunSummary } from '../deliver/deliver.js';
+import { isPersonalSlug } from '../../domain/topic.js';
+import { personalTopicsForExport } from './personal-export.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
 export interface ImportReport {
@@ -40,7 +42,7 @@ export interface ImportReport {
 
 interface Deps {
   store: Pick<SubscriberStore, 'findSubscriberByEmail' | 'listSubscribers' | 'listConsentEvents' | 'saveSubscribers'> &
-    Pick<TopicStore, 'listTopics'> &
+    Pick<TopicStore, 'listTopics' | 'listAllTopics'> &
     Pick<SuppressionStore, 'isSuppressed'> &
     Pick<RatingStore, 'ratingsOf'> &
     Pick<PaperStore, 'getPapers'>;
@@ -207,6 +209,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
     async export(format: 'csv' | 'json'): Promise<string> {
       const subscribers = await store.listSubscribers();
       const events = await store.listConsentEvents();
+      const personal = await personalTopicsForExport(store);
       const bySubscriber = new Map<string, ConsentEvent[]>();
       for (const e of events) bySubscriber.set(e.subscriberId, [...(bySubscriber.get(e.subscriberId) ?? []), e]);
       const ratings = await store.ratingsOf(subscribers.map((s) => s.id));
@@ -214,21 +217,19 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       const titles = new Map((await store.getPapers(rated)).map((p) => [p.id, p.title]));
       const rows = subscribers.map((s) => {
         const history = bySubscriber.get(s.id) ?? [];
-        // The reader's own data beside the subscription: their ratings (and, beside them, any
-        // other personal data a reader gives Paperboy).
-        const personal = {
-          ratings: (ratings.get(s.id) ?? []).map((r) => ({
-            topic: r.topicSlug,
-            paper: r.paperId,
-            title: titles.get(r.paperId) ?? '',
-            rating: r.value === 1 ? 'more like this' : 'not for me',
-            rated_at: r.ratedAt,
-          })),
-        };
+        const own = personal.get(s.id) ?? [];
+        const rated = (ratings.get(s.id) ?? []).map((r) => ({
+          topic: r.topicSlug,
+          paper: r.paperId,
+          title: titles.get(r.paperId) ?? '',
+          rating: r.value === 1 ? 'more like this' : 'not for me',
+          rated_at: r.ratedAt,
+        }));
         return {
           email: s.email,
           status: s.status,
-          topics: s.topics,
+          // The public ones: a personal topic's slug means nothing to an import (its topic is in personal_topics).
+          topics: s.topics.filter((slug) => !isPersonalSlug(slug)),
           frequency: s.frequency,
           timezone: s.timezone,
           hour: s.sendHour,
@@ -237,6 +238,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           subscribed_at: history.find((e) => e.type === 'subscribe' || e.type === 'import')?.at ?? '',
           confirmed_at: s.confirmedAt ?? '',
           unsubscribed_at: s.unsubscribedAt ?? '',
+          personal_topics: own,
           consent: history.map(({ type, at, source, topics, ip, userAgent, detail }) => ({
             type,
             at,
@@ -246,14 +248,17 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
             userAgent,
             detail,
           })),
-          ...personal,
+          // The reader's own data beside the subscription.
+          ratings: rated,
         };
       });
       if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
       return stringify(
-        rows.map(({ consent: _consent, topics, ratings: list, ...flat }) => ({
+        rows.map(({ consent: _consent, topics, personal_topics, ratings: list, ...flat }) => ({
           ...flat,
           topics: topics.join(';'),
+          // Names and counts only here; the JSON export has each topic's words and papers and each rating.
+          personal_topics: personal_topics.map((t) => t.name).join('; '),
           ratings: list.length,
         })),
         {
@@ -270,6 +275,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
             'subscribed_at',
             'confirmed_at',
             'unsubscribed_at',
+            'personal_topics',
             'ratings',
           ],
         },

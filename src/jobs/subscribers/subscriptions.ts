@@ -14,7 +14,14 @@ import {
 import { hashConfirmationToken, newId, signToken, verifyToken } from '../../domain/tokens.js';
 import type { Logger } from '../../log.js';
 import { domainOf } from '../../mail/message.js';
-import type { NewConfirmation, SubscriberStore, SuppressionStore, TopicStore, WriteProbe } from '../../store/ports.js';
+import type {
+  NewConfirmation,
+  PersonalStore,
+  SubscriberStore,
+  SuppressionStore,
+  TopicStore,
+  WriteProbe,
+} from '../../store/ports.js';
 import type { RunSummary } from '../deliver/deliver.js';
 
 /** What a form, the CLI or the admin API asks for, before validation. */
@@ -43,6 +50,7 @@ export interface SubscriptionDeps {
     'findSubscriberByEmail' | 'findSubscriberByConfirmToken' | 'getSubscriber' | 'saveSubscribers' | 'deleteSubscriber'
   > &
     Pick<TopicStore, 'listTopics'> &
+    Pick<PersonalStore, 'listPersonalTopics'> &
     Pick<SuppressionStore, 'isSuppressed'> &
     WriteProbe;
   /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
@@ -104,10 +112,13 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
   }
 
   /** Validates what a subscriber chooses: known topics, a frequency, a time zone and an hour. */
-  async function validateChoice(request: Omit<SubscribeRequest, 'email'>): Promise<Subscription> {
-    const slugs = [...new Set(request.topics.map((t) => t.trim()).filter(Boolean))].sort();
+  async function validateChoice(
+    request: Omit<SubscribeRequest, 'email'>,
+    ownTopics: readonly string[] = [],
+  ): Promise<Subscription> {
+    const slugs = [...new Set([...request.topics.map((t) => t.trim()), ...ownTopics].filter(Boolean))].sort();
     if (slugs.length === 0) throw new InvalidInputError('pick at least one topic');
-    const known = new Set((await store.listTopics()).map((t) => t.slug));
+    const known = new Set([...(await store.listTopics()).map((t) => t.slug), ...ownTopics]);
     const unknown = slugs.filter((s) => !known.has(s));
     if (unknown.length > 0) throw new InvalidInputError(`unknown topic ${unknown.map((s) => `"${s}"`).join(', ')}`);
     return {
@@ -233,7 +244,9 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
     ): Promise<Subscriber> {
       // The address is not asked again: a subscriber stored before addresses were made canonical
       // can still change what they get.
-      const wanted = await validateChoice(request);
+      // The form lists the public topics only: the reader's own stay in their digest until they delete them.
+      const own = (await store.listPersonalTopics(s.id)).map((t) => t.slug);
+      const wanted = await validateChoice(request, own);
       const updated: Subscriber = { ...s, ...wanted, updatedAt: clock().toISOString() };
       await save(updated, event(updated, 'preferences', meta));
       return updated;

@@ -16,6 +16,7 @@ import m011 from './011-topic-query-syntax.js';
 import m012 from './012-drop-paper-search.js';
 import m013 from './013-digest-layouts.js';
 import m014 from './014-ratings.js';
+import m015 from './015-personal-topics.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];

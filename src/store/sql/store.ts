@@ -7,6 +7,7 @@ import { digestStore } from './digests.js';
 import { metaStore } from './meta.js';
 import { erasureStore } from './erasure.js';
 import { paperReads } from './papers.js';
+import { personalStore } from './personal.js';
 import { planningStore } from './planning.js';
 import { ratingStore } from './ratings.js';
 import { runStore } from './runs.js';
@@ -31,6 +32,7 @@ export function sharedStore(db: SqlDb, afterImport?: string): SharedStore {
     ...paperReads(db),
     ...sourceStore(db),
     ...topicStore(db),
+    ...personalStore(db),
     ...digestStore(db),
     ...metaStore(db),
     ...subscriberStore(db),

@@ -17,6 +17,7 @@ function exportOrder(insertion: string): Record<TransferTable, string> {
     digests: 'id',
     meta: 'key',
     subscribers: 'id',
+    personal_feeds: 'subscriber_id',
     subscriber_topics: 'subscriber_id, topic_slug',
     ratings: 'subscriber_id, topic_slug, paper_id',
     consent_log: 'seq',
