@@ -15,6 +15,7 @@ import m010 from './010-confirmation-deliveries.js';
 import m011 from './011-topic-query-syntax.js';
 import m012 from './012-drop-paper-search.js';
 import m013 from './013-digest-layouts.js';
+import m016 from './016-channels.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011,
   m012,
   m013,
+  m016,
 ];

@@ -10,6 +10,9 @@ const COLUMNS = 'slug, name, query, query_syntax AS syntax';
 // By name ignoring case, then slug: lower() folds ASCII only on both engines (SQLite's built-in
 // lower(), PostgreSQL's under the "C" collation), and both compare the bytes.
 const LIST = sql`SELECT ${COLUMNS} FROM topics ORDER BY lower(name), slug`;
+// Every topic is public until personal topics land (a topic with an owner_subscriber_id): they
+// must be left out here, whatever else lists topics.
+const LIST_PUBLIC = sql`SELECT ${COLUMNS} FROM topics ORDER BY lower(name), slug`;
 const BY_SLUG = sql`SELECT ${COLUMNS} FROM topics WHERE slug = :slug`;
 // A new topic is inserted, an existing one updated: two statements, so that each engine says
 // which happened (a concurrent insert of the same slug makes this one an update, not an error).
@@ -23,6 +26,9 @@ export function topicStore(db: SqlDb): TopicStore {
   return {
     async listTopics() {
       return db.all<Topic>(LIST);
+    },
+    async listPublicTopics() {
+      return db.all<Topic>(LIST_PUBLIC);
     },
     async getTopic(slug) {
       return db.get<Topic>(BY_SLUG, { slug });

@@ -18,6 +18,7 @@ function exportOrder(insertion: string): Record<TransferTable, string> {
     meta: 'key',
     subscribers: 'id',
     subscriber_topics: 'subscriber_id, topic_slug',
+    channels: 'id',
     consent_log: 'seq',
     deliveries: 'id',
     suppressions: 'email',
