@@ -9,7 +9,7 @@ const EMBEDS_CHARS = 6000;
 const FOOTER_CHARS = 200;
 
 /** Discord markdown's special characters, escaped so a title shows as written. */
-const esc = (s: string) => s.replace(/([\\*_~`|[\]()<>#@:-])/g, '\\$1');
+const esc = (s: string) => s.replace(/([\\*_~`|[\]()<>#])/g, '\\$1');
 /** A URL inside `[label](url)`: a closing parenthesis or a space would end it early. */
 const linkUrl = (u: string) => u.replace(/\)/g, '%29').replace(/ /g, '%20');
 

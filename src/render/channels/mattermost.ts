@@ -6,7 +6,8 @@ const MESSAGE_CHARS = 16_383;
 /** Room for the heading and the footer. */
 const FRAME_CHARS = 1_000;
 
-const esc = (s: string) => s.replace(/([\\*_~`|[\]()<>#@])/g, '\\$1');
+// An @ is followed by a zero-width space: a title saying "@channel" must not notify anyone.
+const esc = (s: string) => s.replace(/([\\*_~`|[\]()<>#])/g, '\\$1').replace(/@/g, '@\u200b');
 const linkUrl = (u: string) => u.replace(/\)/g, '%29').replace(/ /g, '%20');
 
 function paperLine(p: DigestEntry, i: number): string {
