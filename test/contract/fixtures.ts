@@ -110,3 +110,10 @@ export async function planned(engine: Engine, store: Store, count: number, d = d
 export async function* pagesOf(pages: { table: string; rows: Record<string, unknown>[] }[]) {
   for (const p of pages) yield p as never;
 }
+
+/** SQL that takes a store back to before migration 16 (channels), per engine: for the tests of older stores. */
+export const BEFORE_CHANNELS = {
+  sqlite: `DROP TABLE channels; DROP INDEX deliveries_channel; ALTER TABLE deliveries DROP COLUMN channel_id;
+    ALTER TABLE digests DROP COLUMN entries;`,
+  postgres: `DROP TABLE channels; ALTER TABLE deliveries DROP COLUMN channel_id; ALTER TABLE digests DROP COLUMN entries;`,
+};

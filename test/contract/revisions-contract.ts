@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { TRANSFER_TABLES, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import { addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
+import { BEFORE_CHANNELS, addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 const P = 'arxiv:2411.00042';
@@ -147,13 +147,15 @@ export function revisionsContract(engine: Engine): void {
       await engine.exec(
         store,
         store.engine === 'sqlite'
-          ? `DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
+          ? `${BEFORE_CHANNELS.sqlite}
+             DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
              CREATE TABLE deliveries_8 AS SELECT ${deliveries8} FROM deliveries;
              DROP TABLE deliveries; ALTER TABLE deliveries_8 RENAME TO deliveries;
              ALTER TABLE topics DROP COLUMN query_syntax;
              ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
              PRAGMA user_version = 8;`
-          : `DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
+          : `${BEFORE_CHANNELS.postgres}
+             DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
              DROP INDEX deliveries_confirmation_on_its_way; ALTER TABLE deliveries DROP COLUMN kind;
              ALTER TABLE deliveries ALTER COLUMN digest_id SET NOT NULL;
              ALTER TABLE topics DROP COLUMN query_syntax;
@@ -161,7 +163,7 @@ export function revisionsContract(engine: Engine): void {
              UPDATE schema_version SET version = 8;`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 13, applied: 5 });
+      expect(upgraded.schema).toEqual({ version: 14, applied: 6 });
       const [v2] = await upgraded.papersRevisedBetween(at(0), at(1440));
       // Bob had v1 and was never shown it as updated; Ada was; Cyd never had it.
       expect([...(await upgraded.updatableAudience([v2!])).get(P)!]).toEqual([bob.id]);

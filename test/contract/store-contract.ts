@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
+import { channelsContract } from './channels-contract.js';
 import { deliveryContract } from './delivery-contract.js';
-import { T0, at, digest, event, pagesOf, subscriber } from './fixtures.js';
+import { BEFORE_CHANNELS, T0, at, digest, event, pagesOf, subscriber } from './fixtures.js';
 import { planningContract } from './planning-contract.js';
 import { revisionsContract } from './revisions-contract.js';
 import { sourcesContract } from './sources-contract.js';
@@ -22,10 +23,10 @@ export function storeContract(engine: Engine): void {
   describe('schema', () => {
     it('is at the same version on every engine, and reopening applies nothing', async () => {
       const store = await engine.open();
-      expect(store.schema).toEqual({ version: 13, applied: 13 });
+      expect(store.schema).toEqual({ version: 14, applied: 14 });
       await store.saveTopic({ slug: 'nas', name: 'NAS', query: 'nas' }, T0);
       const again = await engine.reopen(store);
-      expect(again.schema).toEqual({ version: 13, applied: 0 });
+      expect(again.schema).toEqual({ version: 14, applied: 0 });
       expect(await again.listTopics()).toHaveLength(1);
     });
   });
@@ -89,13 +90,14 @@ export function storeContract(engine: Engine): void {
       // The store as migration 10 left it (no query syntax, no layouts), with a topic in it.
       await engine.exec(
         store,
-        `ALTER TABLE topics DROP COLUMN query_syntax;
+        `${BEFORE_CHANNELS[store.engine]}
+         ALTER TABLE topics DROP COLUMN query_syntax;
          ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
          INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('llm', 'LLM serving', 'language model serving', '${at(0)}', '${at(0)}');
          ${store.engine === 'sqlite' ? 'PRAGMA user_version = 10;' : 'UPDATE schema_version SET version = 10;'}`,
       );
       const upgraded = await engine.reopen(store);
-      expect(upgraded.schema).toEqual({ version: 13, applied: 3 });
+      expect(upgraded.schema).toEqual({ version: 14, applied: 4 });
       expect(await upgraded.getTopic('llm')).toEqual({
         slug: 'llm',
         name: 'LLM serving',
@@ -340,4 +342,5 @@ export function storeContract(engine: Engine): void {
   deliveryContract(engine);
   planningContract(engine);
   revisionsContract(engine);
+  channelsContract(engine);
 }

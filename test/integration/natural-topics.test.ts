@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';
 import { postgresAvailable } from '../helpers/system.js';
+import { BEFORE_CHANNELS } from '../contract/fixtures.js';
 import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
 
 // Topics as subscribers type them, through the whole app: the sample papers ingested, a topic
@@ -46,7 +47,8 @@ const sqliteDowngrade: Downgrade = async (app, config) => {
   const path = config.database.kind === 'sqlite' ? config.database.path : '';
   await app.close();
   const db = new Database(path);
-  db.exec(`ALTER TABLE topics DROP COLUMN query_syntax;
+  db.exec(`${BEFORE_CHANNELS.sqlite}
+    ALTER TABLE topics DROP COLUMN query_syntax;
     ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
     INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
     PRAGMA user_version = 10;`);
@@ -170,7 +172,8 @@ describe('topics typed in natural words', () => {
         await app.close();
         await pgExec(
           (config as Config & { pgSchema: string }).pgSchema,
-          `ALTER TABLE topics DROP COLUMN query_syntax;
+          `${BEFORE_CHANNELS.postgres}
+           ALTER TABLE topics DROP COLUMN query_syntax;
            ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
            INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
            UPDATE schema_version SET version = 10;`,
