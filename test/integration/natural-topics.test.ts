@@ -62,7 +62,7 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     await downgrade(before, config);
     const app = await openApp(config);
     try {
-      expect(app.store.schema.applied).toBe(3);
+      expect(app.store.schema.applied).toBe(4);
       expect(await app.store.getTopic('old-llm')).toMatchObject({
         query: 'language model serving',
         syntax: 'all-words',
