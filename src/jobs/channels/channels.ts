@@ -170,5 +170,3 @@ export function createChannelJobs(deps: ChannelJobsDeps) {
     },
   };
 }
-
-export type ChannelJobs = ReturnType<typeof createChannelJobs>;

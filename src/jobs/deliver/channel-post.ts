@@ -82,5 +82,3 @@ export function createChannelPoster(deps: ChannelPostDeps) {
     },
   };
 }
-
-export type ChannelPoster = ReturnType<typeof createChannelPoster>;

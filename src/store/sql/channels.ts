@@ -31,7 +31,7 @@ const LATEST = sql`
       AND (n.updated_at > d.updated_at OR (n.updated_at = d.updated_at AND n.id > d.id)))`;
 
 /** How a channel's deliveries name it in the `email` column that `deliveries list` shows. */
-export const channelLabel = (name: string) => `channel:${name}`;
+const channelLabel = (name: string) => `channel:${name}`;
 
 export function channelStore(db: SqlDb): ChannelStore {
   return {
