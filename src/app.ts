@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { configSecrets, type Config } from './config.js';
+import { channelUrlSecrets } from './domain/channel.js';
 import { createSecretList, secretsInUrl } from './domain/secrets.js';
+import { createChannelJobs } from './jobs/channels/channels.js';
 import { createDeliverer, newWorkerId } from './jobs/deliver/deliver.js';
 import { createDigestJobs } from './jobs/edition/digests.js';
 import { createFeedCache } from './jobs/publish/feed-cache.js';
@@ -185,6 +187,11 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     limits: config.personal,
   });
   const personalFeeds = createPersonalFeedJobs({ store, clock, secret, config });
+  const channels = createChannelJobs({ store, clock, config, learnSecrets: (values) => secrets.add(values) });
+  // Webhook URLs are secrets: known from the start, so that no log line of this process shows one.
+  // (A store that cannot answer now is reported by /healthz; the channel commands learn them on use.)
+  const known = await store.listChannels().catch(() => []);
+  secrets.add(known.flatMap((c) => channelUrlSecrets(c.url)));
   const feedCache = createFeedCache<FeedFormat>({
     version: () => store.contentVersion(),
     now: options.elapsedMs,
@@ -223,6 +230,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     /** Readers' own topics and their secret feeds (the preferences page). */
     personalTopics,
     personalFeeds,
+    /** Channels: webhooks that receive editions (add, list, remove, test). */
+    channels,
     /** Rendered feeds, kept until the store's content version changes. */
     feedCache,
     loadSampleData: () =>

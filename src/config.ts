@@ -74,6 +74,8 @@ export interface Config {
      * other SMTP connection) held as interrupted, so it stays small.
      */
     claimBatch: number;
+    /** How long a channel's webhook may take to answer; longer counts as a failed attempt, retried. */
+    channelTimeoutMs: number;
   };
   /** DKIM signing, when all three are set. */
   dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       perSecond: s.SEND_RATE_PER_SECOND,
       perHour: s.SEND_RATE_PER_HOUR,
       claimBatch: s.DELIVERY_CLAIM_BATCH,
+      channelTimeoutMs: s.CHANNEL_TIMEOUT_MS,
     },
     dkim: dkim(s),
     sources: {

@@ -11,7 +11,7 @@ export function registerDeliveries(program: Command): void {
   const deliveries = program.command('deliveries').description('inspect and retry deliveries');
   deliveries
     .command('list')
-    .description('newest first: id, status, attempts, address, last error')
+    .description('newest first: id, status, attempts, address (channel:<name> for a channel), last error')
     .option('--status <status>', STATUSES.join(' | '))
     .option('--limit <n>', 'at most this many', intInRange(1, 1_000_000), 50)
     .option('--json', 'print JSON')

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerChannels } from './channels.js';
 import { registerConfig } from './config.js';
 import { registerDeliveries } from './deliveries.js';
 import { registerDigest } from './digest.js';
@@ -25,6 +26,7 @@ registerPapers(program);
 registerSubscribers(program);
 registerSend(program);
 registerSchedule(program);
+registerChannels(program);
 registerDeliveries(program);
 registerServe(program);
 registerTransfer(program);

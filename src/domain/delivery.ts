@@ -7,9 +7,10 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skippe
 
 /**
  * What a delivery carries: a frozen digest, or a confirmation email whose single-use token is
- * made when it is sent (so the raw token is never stored, and a retry sends a fresh one).
+ * made when it is sent (so the raw token is never stored, and a retry sends a fresh one), or a
+ * frozen digest posted to a channel's webhook (its `subscriberId` is the channel's id).
  */
-export type DeliveryKind = 'digest' | 'confirmation';
+export type DeliveryKind = 'digest' | 'confirmation' | 'channel';
 
 /** Why a delivery failed, is waiting, or was skipped. */
 export type DeliveryErrorKind =
@@ -23,7 +24,9 @@ export type DeliveryErrorKind =
   | 'suppressed'
   | 'invalid-address' // stored before addresses were checked for hidden characters: never mailed
   | 'subscriber-gone'
-  | 'already-confirmed'; // a confirmation email for an address confirmed in the meantime
+  | 'already-confirmed' // a confirmation email for an address confirmed in the meantime
+  | 'rejected' // a webhook answered 4xx (not 429): failed, shown to the operator, not tried again
+  | 'channel-gone'; // the channel was removed before its delivery was posted
 
 export interface Delivery {
   id: string;

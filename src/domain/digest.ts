@@ -24,6 +24,32 @@ export interface Digest {
   text: string;
   /** The same edition in the compact layout, rendered with it; absent for editions frozen before there was one. */
   compact?: { html: string; text: string };
+  /** What a chat message shows of it (see DigestEntries); absent for editions frozen before there were channels. */
+  entries?: DigestEntries;
+}
+
+/** One paper as an edition showed it: enough for a chat message or a JSON receiver. */
+export interface DigestEntry {
+  id: string;
+  title: string;
+  /** Its page, or an arXiv title search when no source gave one. */
+  url: string;
+  /** Why it was picked ("matches NAS · like …"), as the email says. */
+  why: string;
+  score: number;
+  /** The name of the topic it is shown under. */
+  topic: string;
+}
+
+/** The heading, papers and links of a frozen edition, kept beside its HTML: channels are made of it. */
+export interface DigestEntries {
+  topicNames: string;
+  periodLabel: string;
+  webUrl: string;
+  /** Matching papers the edition did not show (listed on its "more" page). */
+  more: number;
+  moreUrl: string;
+  papers: DigestEntry[];
 }
 
 /** A digest's id is derived from its unique key, so the same edition always has the same address. */

@@ -267,6 +267,13 @@ export const SETTINGS = {
     default: String(10 * 60_000),
     doc: 'a row in `sending` this old is taken to be from a dead worker',
   }),
+  CHANNEL_TIMEOUT_MS: setting({
+    group: 'Delivery',
+    kind: wholeNumber(100, 600_000),
+    default: '10000',
+    defaultNote: '10 s',
+    doc: 'how long a [channel](channels.md) webhook may take to answer before the post is retried',
+  }),
   DELIVERY_PAUSE_AFTER_FAILURES: setting({
     group: 'Delivery',
     kind: wholeNumber(1, 100_000),

@@ -1,5 +1,6 @@
 // The interfaces the rest of Paperboy needs from a store. Adapters (sqlite/, postgres/)
 // implement them; nothing outside store/ knows which engine is behind them.
+import type { Channel } from '../domain/channel.js';
 import type { Delivery, DeliveryErrorKind, DeliveryStatus } from '../domain/delivery.js';
 import type { Digest } from '../domain/digest.js';
 import type { Paper, PaperInput } from '../domain/paper.js';
@@ -58,6 +59,34 @@ export interface TopicStore {
   saveTopic(topic: Topic, at: string): Promise<boolean>;
   /** Removes a public topic (a personal one only goes through removePersonalTopic). */
   removeTopic(slug: string): Promise<boolean>;
+}
+
+/** Webhooks that receive a topic set's editions, and their deliveries (rows of the delivery queue). */
+export interface ChannelStore {
+  /** Adds a channel; false (nothing written) when one of that name exists. */
+  addChannel(channel: Channel): Promise<boolean>;
+  /** By name. */
+  listChannels(): Promise<Channel[]>;
+  getChannel(name: string): Promise<Channel | undefined>;
+  getChannelById(id: string): Promise<Channel | undefined>;
+  /** Removes a channel; its deliveries stay as the record (one still pending is skipped when its turn comes). */
+  removeChannel(name: string): Promise<boolean>;
+  /** Whether the channel has a delivery of an edition of this period already. */
+  hasChannelDelivery(channelId: string, period: Pick<Period, 'kind' | 'key'>): Promise<boolean>;
+  /**
+   * Queues an edition for a channel: a pending delivery due at `at`, unless the channel has this
+   * edition already (one per (edition, channel), unique in the database). Returns whether it was new.
+   */
+  createChannelDelivery(row: {
+    id: string;
+    digestId: string;
+    channelId: string;
+    channelName: string;
+    messageDomain: string;
+    at: string;
+  }): Promise<boolean>;
+  /** Each channel's most recently changed delivery, by channel id (also of removed channels). */
+  latestChannelDeliveries(): Promise<Map<string, Delivery>>;
 }
 
 /** A digest to store; one that shows no paper as updated may leave `updatedIds` out. */
@@ -409,6 +438,7 @@ export const TRANSFER_TABLES = [
   'personal_feeds',
   'subscriber_topics',
   'ratings',
+  'channels',
   'consent_log',
   'deliveries',
   'suppressions',
@@ -489,7 +519,8 @@ export interface Store
     RunStore,
     SendRateStore,
     TransferStore,
-    FullTextStore {
+    FullTextStore,
+    ChannelStore {
   readonly engine: 'sqlite' | 'postgres';
   /** The schema version after opening, and how many migrations opening applied. */
   readonly schema: { version: number; applied: number };

@@ -1,7 +1,7 @@
 // Rows as both engines return them, and their domain types. The SQL differs per engine (see
 // sqlite/ and postgres/); the columns and what they mean do not, so the mapping is written once.
 import type { Delivery, DeliveryKind, DeliveryStatus } from '../domain/delivery.js';
-import type { Digest } from '../domain/digest.js';
+import type { Digest, DigestEntries } from '../domain/digest.js';
 import type { PeriodKind } from '../domain/period.js';
 import type { Paper } from '../domain/paper.js';
 import type { SourceState, SourceStatus, Weekday } from '../domain/source.js';
@@ -26,12 +26,15 @@ export interface DeliveryRow {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Set on a channel's delivery (whose subscriber_id is then the channel's id); absent before migration 16. */
+  channel_id?: string | null;
 }
 
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id,
-    kind: r.kind,
+    // A channel's delivery is stored as a digest delivery to the channel: one per (edition, channel).
+    kind: r.channel_id ? 'channel' : r.kind,
     digestId: r.digest_id,
     subscriberId: r.subscriber_id,
     email: r.email,
@@ -67,6 +70,7 @@ export interface DigestRow {
   text: string;
   compact_html: string | null;
   compact_text: string | null;
+  entries: string | null;
 }
 
 export function toDigest(row: DigestRow): Digest {
@@ -90,6 +94,7 @@ export function toDigest(row: DigestRow): Digest {
     ...(row.compact_html !== null && row.compact_text !== null
       ? { compact: { html: row.compact_html, text: row.compact_text } }
       : {}),
+    ...(row.entries ? { entries: JSON.parse(row.entries) as DigestEntries } : {}),
   };
 }
 

@@ -102,6 +102,23 @@ export function registerAdminPage(
           })),
           moreSends: Math.max(0, v.confirmedSubscribers - v.nextSends.length),
           topics: await app.store.listTopics(),
+          // URLs masked by the channel jobs; errors masked again with every secret the app knows.
+          channels: (await app.channels.list()).map((c) => ({
+            name: c.name,
+            format: c.format,
+            topics: c.topics.join(', '),
+            schedule: `${c.frequency} at ${String(c.hour).padStart(2, '0')}:00 ${c.timezone}`,
+            url: c.url,
+            last: c.lastDelivery && {
+              when: when(c.lastDelivery.updatedAt),
+              status: c.lastDelivery.errorKind
+                ? `${c.lastDelivery.status}, ${c.lastDelivery.errorKind}`
+                : c.lastDelivery.status,
+              ok:
+                c.lastDelivery.status === 'sent' || (c.lastDelivery.status === 'pending' && !c.lastDelivery.lastError),
+              error: shown(app.secrets.text(c.lastDelivery.lastError ?? '')) || undefined,
+            },
+          })),
           topicForm: topicSectionView(topicForm),
           previewDays: PREVIEW_DAYS,
           csrf: formToken(app.secret, current),

@@ -17,6 +17,15 @@ const subscriberBody = z.object({
 });
 const topicBody = z.object({ slug: z.string(), query: z.string(), name: z.string().optional() });
 const previewBody = z.object({ query: z.string() });
+const channelBody = z.object({
+  name: z.string(),
+  topics: z.array(z.string()).min(1),
+  url: z.string(),
+  format: z.string(),
+  frequency: z.string().optional(),
+  timezone: z.string().optional(),
+  hour: z.number().int().optional(),
+});
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -85,6 +94,25 @@ export function registerAdminRoutes(server: FastifyInstance, app: App, auth: Adm
         if (!(await app.store.removeTopic(request.params.slug))) throw new NotFoundError('no such topic');
         return reply.code(204).send();
       });
+
+      // Channels: the URL is answered masked, always; the json format's signing secret once, here.
+      api.get('/channels', async () => app.channels.list());
+
+      api.post('/channels', async (request, reply) => {
+        const body = parse(channelBody, request.body);
+        const { channel, signingSecret } = await app.channels.add(body);
+        return reply.code(201).send({ ...channel, ...(signingSecret ? { signingSecret } : {}) });
+      });
+
+      api.delete<{ Params: { name: string } }>('/channels/:name', async (request, reply) => {
+        await app.channels.remove(request.params.name);
+        return reply.code(204).send();
+      });
+
+      // Posts now, records nothing: 200 with how the webhook answered, whatever it answered.
+      api.post<{ Params: { name: string } }>('/channels/:name/test', async (request) =>
+        app.channels.test(request.params.name),
+      );
     },
     { prefix: '/admin/api' },
   );

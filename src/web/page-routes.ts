@@ -8,6 +8,8 @@ import { trimText } from '../domain/text.js';
 import { publicCopy, webContent } from '../render/email/digest-email.js';
 import { topicNames, topicSlugsOf } from '../domain/topic.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
+import { feedsOpml } from '../jobs/publish/opml.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import type { PageRenderer } from '../render/web/pages.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
 
@@ -63,7 +65,10 @@ export async function renderHome(
   const hour = typed?.hour !== undefined && /^\d{1,2}$/.test(typed.hour) ? Number(typed.hour) : undefined;
   return pages.render('home', {
     title: 'Paperboy',
-    feeds: feedLinks('Paperboy: new papers', `${app.config.publicUrl}/feed`),
+    feeds: [
+      ...feedLinks('Paperboy: new papers', `${app.config.publicUrl}/feed`),
+      { type: 'text/x-opml', title: 'Paperboy: every feed (OPML)', href: `${app.config.publicUrl}/feeds.opml` },
+    ],
     topics: withDigests,
     counts: `${countOf(await app.store.countPapers(), 'paper', 'papers')} · ${countOf(topics.length, 'topic', 'topics')}`,
     error: failed?.error,
@@ -82,6 +87,15 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
 
   server.get('/', async (_request, reply) => {
     return reply.type('text/html; charset=utf-8').send(await renderHome(app, pages));
+  });
+
+  // Every public feed in one file, for a feed reader's import.
+  server.get('/feeds.opml', async (_request, reply) => {
+    const body = await feedsOpml({ store: app.store, publicUrl: base, clock: app.clock });
+    return reply
+      .headers({ ...SECURITY_HEADERS, 'cache-control': 'public, max-age=300' })
+      .type('text/x-opml; charset=utf-8')
+      .send(body);
   });
 
   server.get<{ Params: { slug: string } }>('/topics/:slug', async (request, reply) => {

@@ -131,3 +131,10 @@ export function beforeMigration15(engine: 'sqlite' | 'postgres'): string {
        DROP TABLE topics; ALTER TABLE topics_14 RENAME TO topics;`
     : 'DROP TABLE personal_feeds; ALTER TABLE topics DROP COLUMN owner_subscriber_id;';
 }
+
+/** SQL that takes a store back to before migration 16 (channels), per engine: for the tests of older stores. */
+export const BEFORE_CHANNELS = {
+  sqlite: `DROP TABLE channels; DROP INDEX deliveries_channel; ALTER TABLE deliveries DROP COLUMN channel_id;
+    ALTER TABLE digests DROP COLUMN entries;`,
+  postgres: `DROP TABLE channels; ALTER TABLE deliveries DROP COLUMN channel_id; ALTER TABLE digests DROP COLUMN entries;`,
+};

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { TRANSFER_TABLES, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import { UNDO_RATINGS, addDeliveries, at, beforeMigration15, digest, pagesOf, subscriber } from './fixtures.js';
+import {
+  BEFORE_CHANNELS,
+  UNDO_RATINGS,
+  addDeliveries,
+  at,
+  beforeMigration15,
+  digest,
+  pagesOf,
+  subscriber,
+} from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 const P = 'arxiv:2411.00042';
@@ -147,14 +156,16 @@ export function revisionsContract(engine: Engine): void {
       await engine.exec(
         store,
         store.engine === 'sqlite'
-          ? `${UNDO_RATINGS.sqlite} DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
+          ? `${BEFORE_CHANNELS.sqlite}
+             ${UNDO_RATINGS.sqlite} DROP TRIGGER digests_insert_papers; DROP TABLE digest_papers;
              CREATE TABLE deliveries_8 AS SELECT ${deliveries8} FROM deliveries;
              DROP TABLE deliveries; ALTER TABLE deliveries_8 RENAME TO deliveries;
              ${beforeMigration15('sqlite')}
              ALTER TABLE topics DROP COLUMN query_syntax;
              ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
              PRAGMA user_version = 8;`
-          : `${UNDO_RATINGS.postgres} DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
+          : `${BEFORE_CHANNELS.postgres}
+             ${UNDO_RATINGS.postgres} DROP TRIGGER digests_insert_papers ON digests; DROP FUNCTION digest_papers_fill(); DROP TABLE digest_papers;
              DROP INDEX deliveries_confirmation_on_its_way; ALTER TABLE deliveries DROP COLUMN kind;
              ALTER TABLE deliveries ALTER COLUMN digest_id SET NOT NULL;
              ${beforeMigration15('postgres')}

@@ -3,8 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
+import { channelsContract } from './channels-contract.js';
 import { deliveryContract } from './delivery-contract.js';
-import { T0, UNDO_RATINGS, at, beforeMigration15, digest, event, pagesOf, subscriber } from './fixtures.js';
+import {
+  BEFORE_CHANNELS,
+  T0,
+  UNDO_RATINGS,
+  at,
+  beforeMigration15,
+  digest,
+  event,
+  pagesOf,
+  subscriber,
+} from './fixtures.js';
 import { personalContract } from './personal-contract.js';
 import { planningContract } from './planning-contract.js';
 import { ratingsContract } from './ratings-contract.js';
@@ -91,7 +102,8 @@ export function storeContract(engine: Engine): void {
       // The store as migration 10 left it (no query syntax, no layouts), with a topic in it.
       await engine.exec(
         store,
-        `${beforeMigration15(store.engine)}
+        `${BEFORE_CHANNELS[store.engine]}
+         ${beforeMigration15(store.engine)}
          ${UNDO_RATINGS[store.engine]}
          ALTER TABLE topics DROP COLUMN query_syntax;
          ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
@@ -346,4 +358,5 @@ export function storeContract(engine: Engine): void {
   personalContract(engine);
   revisionsContract(engine);
   ratingsContract(engine);
+  channelsContract(engine);
 }

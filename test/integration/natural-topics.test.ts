@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { analyse } from '../../src/domain/ranking/analyse.js';
-import { UNDO_RATINGS } from '../contract/fixtures.js';
 import { validateTopic } from '../../src/jobs/select/topics.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';
 import { postgresAvailable } from '../helpers/system.js';
+import { BEFORE_CHANNELS, UNDO_RATINGS } from '../contract/fixtures.js';
 import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
 
 // Topics as subscribers type them, through the whole app: the sample papers ingested, a topic
@@ -47,7 +47,8 @@ const sqliteDowngrade: Downgrade = async (app, config) => {
   const path = config.database.kind === 'sqlite' ? config.database.path : '';
   await app.close();
   const db = new Database(path);
-  db.exec(`${UNDO_RATINGS.sqlite} ALTER TABLE topics DROP COLUMN query_syntax;
+  db.exec(`${BEFORE_CHANNELS.sqlite}
+    ${UNDO_RATINGS.sqlite} ALTER TABLE topics DROP COLUMN query_syntax;
     ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
     INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
     PRAGMA user_version = 10;`);
@@ -171,7 +172,8 @@ describe('topics typed in natural words', () => {
         await app.close();
         await pgExec(
           (config as Config & { pgSchema: string }).pgSchema,
-          `${UNDO_RATINGS.postgres} ALTER TABLE topics DROP COLUMN query_syntax;
+          `${BEFORE_CHANNELS.postgres}
+           ${UNDO_RATINGS.postgres} ALTER TABLE topics DROP COLUMN query_syntax;
            ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
            INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
            UPDATE schema_version SET version = 10;`,

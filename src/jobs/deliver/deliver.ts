@@ -12,7 +12,16 @@ import type { Mailer } from '../../mail/message.js';
 import type { RateLimiter } from '../../mail/rate-limiter.js';
 import { recipientBytesFiller, type RecipientFiller } from '../../render/email/digest-email.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
-import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore, TopicStore } from '../../store/ports.js';
+import type {
+  ChannelStore,
+  DeliveryQueue,
+  DigestStore,
+  PaperStore,
+  RunStore,
+  SuppressionStore,
+  TopicStore,
+} from '../../store/ports.js';
+import { createChannelPoster } from './channel-post.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestMessage, digestVariant } from './digest-message.js';
@@ -24,7 +33,9 @@ export interface DelivererDeps {
     Pick<DigestStore, 'getDigest'> &
     Pick<TopicStore, 'listAllTopics'> &
     ConfirmationDeps['store'] &
-    Pick<RunStore, 'recordRun'>;
+    Pick<RunStore, 'recordRun'> &
+    Pick<ChannelStore, 'getChannelById'> &
+    Pick<PaperStore, 'getPapers'>;
   mailer: () => Promise<Mailer>;
   /** The confirmation email's templates, compiled on first use. */
   confirmTemplates: () => Promise<EmailTemplates>;
@@ -112,6 +123,14 @@ export function createDeliverer(deps: DelivererDeps) {
   const lanes = Math.max(1, config.smtp?.connections ?? 1);
   const now = () => clock().toISOString();
   const composeConfirmation = createConfirmationComposer({ store, templates: deps.confirmTemplates, clock, config });
+  const channels = createChannelPoster({
+    store,
+    clock,
+    random,
+    policy,
+    timeoutMs: policy.channelTimeoutMs,
+    publicUrl: config.publicUrl,
+  });
 
   interface Prepared {
     digest: Digest;
@@ -195,6 +214,7 @@ export function createDeliverer(deps: DelivererDeps) {
   const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
 
   async function handle(run: Run, d: Delivery): Promise<void> {
+    if (d.kind === 'channel') return handleChannel(run, d);
     const { summary } = run;
     const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d);
     if ('skip' in composed) {
@@ -221,6 +241,60 @@ export function createDeliverer(deps: DelivererDeps) {
       lastError: null,
       errorKind: null,
     });
+  }
+
+  /**
+   * A channel's delivery: posted to its webhook (no relay pace, no bounces: a webhook is not an
+   * address). Once the receiver answered 2xx the row is recorded sent like an accepted email.
+   */
+  async function handleChannel(run: Run, d: Delivery): Promise<void> {
+    const { summary } = run;
+    const outcome = await channels.attempt(d);
+    if (outcome.status === 'skipped') {
+      await finish(d, { status: 'skipped', errorKind: outcome.errorKind, lastError: null });
+      summary.skipped++;
+      return;
+    }
+    if (outcome.status === 'sent') {
+      summary.sent++;
+      run.failuresInARow = 0;
+      await accepted.record(d, {
+        status: 'sent',
+        smtpResponse: outcome.response,
+        sentAt: now(),
+        lastError: null,
+        errorKind: null,
+      });
+      return;
+    }
+    run.failuresInARow++;
+    if (outcome.status === 'pending') {
+      await finish(d, {
+        status: 'pending',
+        nextAttemptAt: outcome.nextAttemptAt.toISOString(),
+        lastError: outcome.message,
+        errorKind: outcome.errorKind,
+      });
+      summary.retried++;
+    } else {
+      await finish(d, {
+        status: 'failed',
+        lastError: outcome.message,
+        errorKind: outcome.errorKind,
+        smtpResponse: outcome.message,
+      });
+      summary.failed++;
+    }
+    logger.warn('channel delivery attempt failed', {
+      delivery: d.id,
+      channel: d.email,
+      attempt: d.attempts,
+      outcome: outcome.status,
+      error: outcome.message,
+    });
+    if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
+      summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${outcome.message}`;
+    }
   }
 
   /** The relay refused the message, or could not be reached: retry later, or give up. */

@@ -7,7 +7,7 @@ import type { RatedPaper } from '../../domain/ranking/reader-model.js';
 import { topicSetKey, type Topic } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { renderDigest } from '../../render/email/digest-email.js';
-import { digestView } from '../../render/email/digest-view.js';
+import { digestEntries, digestView } from '../../render/email/digest-view.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
 import { distinctCounter, pickForTopics, topicRanking } from '../select/pick.js';
@@ -204,6 +204,8 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     html: rendered.html,
     text: rendered.text,
     compact: rendered.compact,
+    // The view is pure and cheap to build again: the papers that fit, for chat messages.
+    entries: digestEntries(build(rendered.shown)),
   });
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });

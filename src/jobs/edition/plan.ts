@@ -4,13 +4,16 @@ import { domainOf } from '../../mail/message.js';
 import type { Config } from '../../config.js';
 import type {
   ChangeCounters,
+  ChannelStore,
   LeaseStore,
   PaperStore,
   PlanningStore,
   RatingStore,
   RunStore,
   ScheduleStore,
+  TopicStore,
 } from '../../store/ports.js';
+import { planChannels } from './plan-channels.js';
 import { trackRun } from '../operate/runs.js';
 import { dueGroups, dueSlots } from './due-groups.js';
 import type { FreezeSession } from './freeze.js';
@@ -25,7 +28,9 @@ export interface PlanDeps {
     Pick<PaperStore, 'getPapers'> &
     LeaseStore &
     Pick<ChangeCounters, 'planVersion'> &
-    Pick<RunStore, 'recordRun'>;
+    Pick<RunStore, 'recordRun'> &
+    Pick<ChannelStore, 'listChannels' | 'hasChannelDelivery' | 'createChannelDelivery'> &
+    Pick<TopicStore, 'listTopics'>;
   /** Freezes the editions: one session per planning run, so its digests share candidate papers and rankings. */
   editions: { session(): FreezeSession };
   logger: Logger;
@@ -45,6 +50,9 @@ export interface PlanReport {
   deliveriesCreated: number;
   /** Periods whose send time lies further back than MAX_LATE_HOURS: not sent, papers roll over. */
   tooLate: number;
+  /** Channels whose send time has come, and the deliveries created for them (also counted in deliveriesCreated). */
+  channelsDue: number;
+  channelDeliveries: number;
   /** Set when another process held the planning lease: nothing was planned by this one. */
   busy?: string;
 }
@@ -80,6 +88,8 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
         emptyGroups: 0,
         deliveriesCreated: 0,
         tooLate: 0,
+        channelsDue: 0,
+        channelDeliveries: 0,
       };
       if (!options.dryRun) {
         // The lease runs on the process clock, not on a replayed --at.
@@ -105,6 +115,7 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
               digests_created: r.digestsCreated,
               empty_groups: r.emptyGroups,
               too_late: r.tooLate,
+              channel_deliveries: r.channelDeliveries,
             },
             didSomething: r.deliveriesCreated > 0 || r.digestsCreated > 0 || r.tooLate > 0,
           }),
@@ -120,7 +131,10 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
     const slots = await dueSlots(store, config.schedule, at);
     const slotsKey = JSON.stringify(slots);
     if (!options.dryRun && clean && clean.slots === slotsKey && clean.version === version) {
-      return { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 };
+      return withChannels(
+        { due: 0, groups: 0, digestsCreated: 0, emptyGroups: 0, deliveriesCreated: 0, tooLate: 0 },
+        at,
+      );
     }
     const { groups, tooLate } = await dueGroups(store, slots);
     const report: PlanReport = {
@@ -130,6 +144,8 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
       emptyGroups: 0,
       deliveriesCreated: 0,
       tooLate,
+      channelsDue: 0,
+      channelDeliveries: 0,
     };
     if (options.dryRun) return report;
     const domain = domainOf(config.mailFrom);
@@ -161,7 +177,27 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
     }
     await flush();
     clean = { slots: slotsKey, version };
-    return report;
+    return withChannels(report, at, groupDeps.freezer);
+  }
+
+  /** The subscribers' report with the channels planned too: channels are not in the plan version, so every run looks at them. */
+  async function withChannels(
+    report: Omit<PlanReport, 'channelsDue' | 'channelDeliveries'>,
+    at: Date,
+    freezer: FreezeSession = editions.session(),
+  ): Promise<PlanReport> {
+    const channels = await planChannels(
+      { store, freezer, logger, schedule: config.schedule, messageDomain: domainOf(config.mailFrom) },
+      at,
+    );
+    return {
+      ...report,
+      deliveriesCreated: report.deliveriesCreated + channels.created,
+      emptyGroups: report.emptyGroups + channels.empty,
+      tooLate: report.tooLate + channels.tooLate,
+      channelsDue: channels.due,
+      channelDeliveries: channels.created,
+    };
   }
 }
 

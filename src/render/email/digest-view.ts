@@ -7,6 +7,7 @@ import { trimText } from '../../domain/text.js';
 import type { Topic } from '../../domain/topic.js';
 import { editionLabel, sourceDays, type EditionWindow } from './edition-label.js';
 import { HOLE_MARKERS, type HoleValues } from './holes.js';
+import type { DigestEntries } from '../../domain/digest.js';
 
 const ABSTRACT_CHARS = 420;
 const SHOWN_AUTHORS = 6;
@@ -54,6 +55,8 @@ export interface SectionView {
 }
 
 export interface PaperView {
+  /** The paper's canonical id (not shown in emails; channels and JSON receivers get it). */
+  id: string;
   /** Its place in the digest (1, 2, …), across sections: the text part's numbers, the lead's anchors. */
   number: number;
   title: string;
@@ -252,6 +255,7 @@ export function digestView(input: DigestViewInput): DigestView {
 
   function paperView(picked: DigestViewInput['picked'][number], n: number, updated: boolean, topic: string): PaperView {
     return {
+      id: picked.paper.id,
       number: n,
       title: picked.paper.title,
       ...paperLinkViews(picked.paper),
@@ -274,4 +278,25 @@ export function digestView(input: DigestViewInput): DigestView {
       rate: `/${encodeURIComponent(topic)}/${encodeURIComponent(picked.paper.id)}/`,
     };
   }
+}
+
+/** What a chat message is made of: the view's heading, links and papers, each under its topic's name. */
+export function digestEntries(view: DigestView): DigestEntries {
+  return {
+    topicNames: view.topicNames,
+    periodLabel: view.periodLabel,
+    webUrl: view.webUrl,
+    more: view.more,
+    moreUrl: view.moreUrl,
+    papers: view.sections.flatMap((s) =>
+      s.papers.map((p) => ({
+        id: p.id,
+        title: p.title,
+        url: p.url || p.search,
+        why: p.why,
+        score: Number(p.score),
+        topic: s.name,
+      })),
+    ),
+  };
 }

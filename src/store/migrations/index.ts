@@ -17,6 +17,7 @@ import m012 from './012-drop-paper-search.js';
 import m013 from './013-digest-layouts.js';
 import m014 from './014-ratings.js';
 import m015 from './015-personal-topics.js';
+import m016 from './016-channels.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m013,
   m014,
   m015,
+  m016,
 ];

@@ -6,7 +6,8 @@ import { type DeliveryRow, toDelivery } from '../rows.js';
 import type { SqlDb } from './db.js';
 import { FOR_UPDATE_SKIP_LOCKED, inList, sql } from './statement.js';
 
-const INTERRUPTED = 'interrupted while sending: the SMTP server may have accepted it, so it is not resent on its own';
+const INTERRUPTED =
+  "interrupted while sending: the SMTP server (or a channel's webhook) may have accepted it, so it is not resent on its own";
 
 const RELEASE = sql`
   UPDATE deliveries SET status = 'pending', attempts = attempts - 1, claimed_at = NULL, claimed_by = NULL, updated_at = :now

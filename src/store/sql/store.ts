@@ -2,6 +2,7 @@
 // (EngineParts) and opens the connection: sqlite/open.ts, postgres/open.ts.
 import type { Store } from '../ports.js';
 import type { SqlDb } from './db.js';
+import { channelStore } from './channels.js';
 import { deliveryLog, deliveryQueue } from './deliveries.js';
 import { digestStore } from './digests.js';
 import { metaStore } from './meta.js';
@@ -45,5 +46,6 @@ export function sharedStore(db: SqlDb, afterImport?: string): SharedStore {
     ...runStore(db),
     ...sendRateStore(db),
     ...transferStore(db, afterImport),
+    ...channelStore(db),
   };
 }

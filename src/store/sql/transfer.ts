@@ -20,6 +20,7 @@ function exportOrder(insertion: string): Record<TransferTable, string> {
     personal_feeds: 'subscriber_id',
     subscriber_topics: 'subscriber_id, topic_slug',
     ratings: 'subscriber_id, topic_slug, paper_id',
+    channels: 'id',
     consent_log: 'seq',
     deliveries: 'id',
     suppressions: 'email',
