@@ -10,12 +10,12 @@ import type { Logger } from '../../log.js';
 import { addressRefusal } from './address-check.js';
 import type { Mailer } from '../../mail/message.js';
 import type { RateLimiter } from '../../mail/rate-limiter.js';
-import { recipientBytesFiller, type RecipientFiller } from '../../render/email/digest-email.js';
+import type { WireTemplate } from '../../mail/wire-message.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DeliveryQueue, DigestStore, RunStore, SuppressionStore } from '../../store/ports.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
-import { digestMessage, digestVariant } from './digest-message.js';
+import { digestWireMessage, digestWireTemplate } from './digest-message.js';
 import { trackRun } from '../operate/runs.js';
 
 export interface DelivererDeps {
@@ -114,25 +114,29 @@ export function createDeliverer(deps: DelivererDeps) {
 
   interface Prepared {
     digest: Digest;
-    /** Per layout, the variant split and encoded once, on its first reader. */
-    fill: (layout: Layout) => RecipientFiller;
-    topicNames: string;
+    /** Per layout, the email built once (headers, boundary, encoded parts), on its first reader. */
+    template: (layout: Layout) => WireTemplate;
   }
   const prepared = new Map<string, Promise<Prepared>>();
-  const prepare = (digestId: string): Promise<Prepared> => {
+  const prepare = (digestId: string, mailer: Mailer): Promise<Prepared> => {
     let p = prepared.get(digestId);
     if (!p) {
       p = (async () => {
         const digest = await store.getDigest(digestId);
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         const topics = await store.listTopics();
-        const fills = new Map<Layout, RecipientFiller>();
-        const fill = (layout: Layout) => {
-          let f = fills.get(layout);
-          if (!f) fills.set(layout, (f = recipientBytesFiller(digestVariant(digest, layout))));
-          return f;
+        const relayTakes8bit = (await mailer.takes8bit?.()) ?? false;
+        const names = topicNames(topics, topicSlugsOf(digest.editionKey));
+        const templates = new Map<Layout, WireTemplate>();
+        const template = (layout: Layout) => {
+          let t = templates.get(layout);
+          if (!t) {
+            t = digestWireTemplate({ digest, layout, topicNames: names, mailFrom: config.mailFrom, relayTakes8bit });
+            templates.set(layout, t);
+          }
+          return t;
         };
-        return { digest, fill, topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
+        return { digest, template };
       })();
       prepared.set(digestId, p);
     }
@@ -150,26 +154,22 @@ export function createDeliverer(deps: DelivererDeps) {
     return { subscriber: s };
   }
 
-  async function composeDigest(d: Delivery): Promise<Composed> {
+  async function composeDigest(d: Delivery, mailer: Mailer): Promise<Composed> {
     const checked = await recipient(d);
     if ('skip' in checked) return checked;
     if (!d.digestId) throw new Error(`digest delivery ${d.id} has no digest`);
-    const { digest, fill, topicNames } = await prepare(d.digestId);
+    const { template } = await prepare(d.digestId, mailer);
     // The layout is read when the email is made, as the address is: a change applies to the next send.
     const layout = checked.subscriber.layout ?? 'full';
     return {
-      message: digestMessage({
-        digest,
+      message: digestWireMessage(template(layout), {
         to: d.email,
         tokenSubject: d.subscriberId,
         deliveryId: d.id,
         messageId: d.messageId,
-        topicNames,
         config,
         secret: deps.secret,
         date: clock(),
-        layout,
-        fill: fill(layout),
       }),
     };
   }
@@ -194,7 +194,7 @@ export function createDeliverer(deps: DelivererDeps) {
 
   async function handle(run: Run, d: Delivery): Promise<void> {
     const { summary } = run;
-    const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d);
+    const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d, run.mailer);
     if ('skip' in composed) {
       await finish(d, { status: 'skipped', errorKind: composed.skip, lastError: null });
       summary.skipped++;
