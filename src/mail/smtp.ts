@@ -1,8 +1,10 @@
+import { hostname } from 'node:os';
 import nodemailer from 'nodemailer';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import DKIM from 'nodemailer/lib/dkim';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toNodemailer } from './compose.js';
-import { isWireMessage, type Mailer } from './message.js';
+import { isWireMessage, type Mailer, type WireMessage } from './message.js';
+import { createSmtpClientPool, type SmtpClientOptions } from './smtp-client.js';
 
 export interface SmtpConfig {
   url: string;
@@ -12,10 +14,48 @@ export interface SmtpConfig {
   dkim?: { domainName: string; keySelector: string; privateKey: string } | undefined;
 }
 
+// What the byte client understands of the options nodemailer parses from SMTP_URL; a URL asking
+// for anything else (a proxy, OAuth2, a named service…) sends through nodemailer alone.
+const CLIENT_OPTIONS = new Set([
+  'host',
+  'port',
+  'secure',
+  'auth',
+  'tls',
+  'ignoreTLS',
+  'requireTLS',
+  'name',
+  'pool',
+  'maxConnections',
+  'maxMessages',
+  'dkim',
+  'url',
+  'connectionTimeout',
+  'maxRequeues',
+  'idleTimeout',
+]);
+
+function clientOptions(o: SMTPPool.Options): SmtpClientOptions | undefined {
+  if (Object.keys(o).some((k) => !CLIENT_OPTIONS.has(k))) return undefined;
+  const auth = o.auth as { user?: string; pass?: string } | undefined;
+  const secure = Boolean(o.secure);
+  return {
+    host: o.host ?? 'localhost',
+    port: Number(o.port) || (secure ? 465 : 587),
+    secure,
+    ...(auth?.user ? { auth: { user: auth.user, pass: auth.pass ?? '' } } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
+    ignoreTLS: Boolean(o.ignoreTLS),
+    requireTLS: Boolean(o.requireTLS),
+    name: o.name ?? hostname(),
+  };
+}
+
 /**
  * Sends through an SMTP relay with a connection pool. A message built as bytes (wire-message.ts)
- * goes as nodemailer's `raw`, so nodemailer composes nothing per message; it still signs it with
- * DKIM where configured, and pipelines MAIL, RCPT and DATA where the relay offers PIPELINING.
+ * goes through the byte client (smtp-client.ts): its envelope pipelined, the message in one write,
+ * signed first with nodemailer's DKIM signer where configured. Any other message, and every
+ * message when SMTP_URL asks for what that client does not do, goes through nodemailer's pool.
  */
 export function createSmtpMailer(config: SmtpConfig): Mailer {
   const transport = nodemailer.createTransport({
@@ -26,9 +66,23 @@ export function createSmtpMailer(config: SmtpConfig): Mailer {
     maxMessages: 100_000,
     ...(config.dkim ? { dkim: config.dkim } : {}),
   } as Parameters<typeof nodemailer.createTransport>[0]);
-  let takes8bit: Promise<boolean> | undefined;
+  const parsed = clientOptions((transport.transporter as unknown as SMTPPool).options);
+  const client = parsed && createSmtpClientPool(parsed, config.connections);
+  const signer = config.dkim && new DKIM(config.dkim);
+
+  const signed = async (message: WireMessage): Promise<Buffer> => {
+    if (!signer) return message.bytes;
+    const chunks: Buffer[] = [];
+    for await (const chunk of signer.sign(message.bytes)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
   return {
     async send(message) {
+      if (isWireMessage(message) && client) {
+        const response = await client.send(message.envelope, await signed(message), message.eightBit);
+        return { messageId: message.messageId, response };
+      }
       const info = isWireMessage(message)
         ? await transport.sendMail({
             raw: message.bytes,
@@ -38,29 +92,19 @@ export function createSmtpMailer(config: SmtpConfig): Mailer {
         : await transport.sendMail(toNodemailer(message));
       return { messageId: message.messageId, response: String(info.response ?? '') };
     },
-    takes8bit() {
-      takes8bit ??= announces8bit((transport.transporter as unknown as SMTPPool).options);
-      return takes8bit;
+    // nodemailer declares BODY=8BITMIME only where the relay announced it: without the byte
+    // client, parts are encoded.
+    async takes8bit() {
+      if (!client) return false;
+      // A relay that cannot be reached now gets encoded parts, which every relay takes; the send says why it failed.
+      return client
+        .extensions()
+        .then((e) => e.has('8BITMIME'))
+        .catch(() => false);
     },
     async close() {
+      client?.close();
       transport.close();
     },
   };
-}
-
-/**
- * Whether the relay lists 8BITMIME in its EHLO reply: one connection with the pool's own options
- * (host, port, TLS), closed after the greeting. A relay that cannot be reached is taken not to:
- * the parts are then encoded, which every relay takes.
- */
-function announces8bit(options: SMTPConnection.Options): Promise<boolean> {
-  return new Promise((resolve) => {
-    const connection = new SMTPConnection({ ...options, connectionTimeout: 10_000 });
-    connection.once('error', () => resolve(false));
-    connection.connect((err) => {
-      const reply = err ? '' : String(connection.lastServerResponse || '');
-      connection.quit();
-      resolve(/^250[ -]8BITMIME\b/im.test(reply));
-    });
-  });
 }

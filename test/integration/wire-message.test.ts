@@ -133,7 +133,8 @@ describe('digest emails built once and sent as bytes', () => {
 describe('holes in every transfer encoding', () => {
   // The recipient's token 50 times in each part, in one long line of HTML, with long values.
   const html = `<p>${Array.from({ length: 50 }, (_, i) => `<a href="https://p.example.org/r/${H('token')}?n=${i}">ü ${i}</a>`).join(' ')}</p>\n<p>${H('recipient')}</p>\n`;
-  const text = `Hello ${H('recipient')} \n${Array.from({ length: 50 }, (_, i) => `${i}: https://p.example.org/r/${H('token')}`).join('\n')}\n`;
+  // Lines that start with a dot, literal and filled, are dot-stuffed on the wire and arrive as they were.
+  const text = `Hello ${H('recipient')} \n.leading dot\n..two\n${H('token')}\n${Array.from({ length: 50 }, (_, i) => `${i}: https://p.example.org/r/${H('token')}`).join('\n')}\n`;
   const cjk = `${'論文の要約と新着情報。'.repeat(200)}\n${H('recipient')}\n${'査読付き論文'.repeat(100)} ${H('token')}\n`;
 
   const spec = (relayTakes8bit: boolean, textBody = text): WireSpec => ({
@@ -148,7 +149,7 @@ describe('holes in every transfer encoding', () => {
   });
 
   const recipients = [
-    { to: 'ada+tag@example.org', token: 'short-token' },
+    { to: 'ada+tag@example.org', token: '.short-token' },
     { to: 'zoë@xn--mller-kva.de', token: `t${'Ab9_-'.repeat(180)}` },
     { to: `${'x'.repeat(64)}@example.org`, token: `${'="<>&'.repeat(40)} trailing ` },
   ];
