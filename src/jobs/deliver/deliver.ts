@@ -190,7 +190,16 @@ export function createDeliverer(deps: DelivererDeps) {
     return recorded;
   };
   // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
-  const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
+  const accepted = createAcceptedSends({
+    recordSent: (sends) =>
+      store.recordSent(
+        sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt })),
+        workerId,
+        now(),
+      ),
+    sleep: (ms) => deps.sleep(ms),
+    logger,
+  });
 
   async function handle(run: Run, d: Delivery): Promise<void> {
     const { summary } = run;
@@ -212,13 +221,8 @@ export function createDeliverer(deps: DelivererDeps) {
     summary.sent++;
     run.failuresInARow = 0;
     limiter.speedUp();
-    await accepted.record(d, {
-      status: 'sent',
-      smtpResponse: response,
-      sentAt: now(),
-      lastError: null,
-      errorKind: null,
-    });
+    // Recorded with the others accepted since the last claim, in one write before the next.
+    accepted.add({ delivery: d, smtpResponse: response, sentAt: now() });
   }
 
   /** The relay refused the message, or could not be reached: retry later, or give up. */
@@ -290,7 +294,11 @@ export function createDeliverer(deps: DelivererDeps) {
       for (;;) {
         const d = queue.shift();
         if (d) return d;
-        claiming ??= claim(policy.claimBatch)
+        // The sends accepted since the last claim are recorded first: the rows this worker holds in
+        // `sending` stay within one claim and one per lane.
+        claiming ??= accepted
+          .flush(true)
+          .then(() => claim(policy.claimBatch))
           .then((rows) => {
             queue.push(...rows);
             return rows.length;
@@ -323,6 +331,7 @@ export function createDeliverer(deps: DelivererDeps) {
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
+    await accepted.flush(true);
     if (queue.length > 0)
       await store.releaseDeliveries(
         queue.splice(0).map((d) => d.id),
