@@ -1,41 +1,42 @@
-// Messages per second to a local SMTP sink: Paperboy's delivery run (claim a row, re-check the
-// subscriber, fill the holes, send, record) for 2,000 deliveries of a real digest, by number of
-// connections; and, in the same run, a bare nodemailer pool sending the same pre-rendered
-// message, which is the ceiling.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Paperboy's delivery against the limit of SMTP on this machine, in one run: Postfix's C client
+// `smtp-source` and Paperboy's delivery run (claim, re-check the subscriber and the suppression
+// list, sign links, fill the edition's email, send, record) each send 2,000 messages of the same
+// size into Postfix's `smtp-sink` on loopback, over 1 and then 4 connections, in alternating rounds.
+// With BENCH_BEFORE=<a checkout of an earlier tree> that tree's delivery run is measured in the
+// same rounds, for the ratio to it.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import nodemailer from 'nodemailer';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Subscriber } from '../src/domain/subscriber.js';
 import { newId } from '../src/domain/tokens.js';
-import { digestMessage } from '../src/jobs/deliver/digest-message.js';
-import { toNodemailer } from '../src/mail/compose.js';
+import { digestMessage, digestWireMessage, digestWireTemplate } from '../src/jobs/deliver/digest-message.js';
 import { silentLogger } from '../src/log.js';
-import { subscriber } from '../test/contract/fixtures.js';
+import { composeEml } from '../src/mail/compose.js';
 import { SAMPLE_DATA_DIR } from '../src/paths.js';
+import { subscriber } from '../test/contract/fixtures.js';
+import { freePortNumber } from './ports.js';
+import { findPostfix, type Postfix, smtpSource, startPostfixSink } from './postfix.js';
 
-const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
-const SINK = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
+type AppModule = typeof import('../src/app.js');
+type ConfigModule = typeof import('../src/config.js');
 
-async function startSink(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', TSX, SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      const m = /ready (\d+)/.exec(c.toString());
-      if (m) resolve(Number(m[1]));
-    });
-  });
-  return { url: `smtp://127.0.0.1:${port}`, child };
+interface Tree {
+  name: string;
+  app: AppModule;
+  config: ConfigModule;
 }
 
-async function preparedApp(smtpUrl: string, connections: number, recipients: number) {
+async function tree(name: string, root: string): Promise<Tree> {
+  const at = (p: string) => pathToFileURL(join(root, p)).href;
+  return { name, app: await import(at('src/app.ts')), config: await import(at('src/config.ts')) };
+}
+
+async function preparedApp(t: Tree, smtpUrl: string, connections: number, recipients: number) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
-  const app = await createApp(
-    loadConfig(
+  const app = await t.app.createApp(
+    t.config.loadConfig(
       {
         SMTP_URL: smtpUrl,
         SMTP_CONNECTIONS: String(connections),
@@ -47,8 +48,7 @@ async function preparedApp(smtpUrl: string, connections: number, recipients: num
     { logger: silentLogger },
   );
   const now = app.clock().toISOString();
-  // Confirmed the day before: today's 00:00 UTC edition is theirs (a first digest waits for the
-  // first send time after confirming).
+  // Confirmed the day before: today's 00:00 UTC edition is theirs.
   const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
   await app.store.saveTopic(
     { slug: 'efficient', name: 'Efficient models', query: 'efficient OR efficiency OR compression' },
@@ -75,130 +75,144 @@ async function preparedApp(smtpUrl: string, connections: number, recipients: num
   return { app, dir };
 }
 
-async function paperboyRate(smtpUrl: string, connections: number, recipients: number) {
-  const { app, dir } = await preparedApp(smtpUrl, connections, recipients);
+/** One delivery run of `recipients` messages: msg/s from its start to its end, CPU of this process per message. */
+async function paperboyRate(t: Tree, smtpUrl: string, connections: number, recipients: number) {
+  const { app, dir } = await preparedApp(t, smtpUrl, connections, recipients);
   try {
     const started = performance.now();
     const cpu = process.cpuUsage();
     const summary = await app.deliverer.run({ maxWaitMs: 0 });
     const rate = summary.sent / ((performance.now() - started) / 1000);
-    const cpuUs = cpuMicros(process.cpuUsage(cpu)) / recipients;
-    if (summary.sent !== recipients) throw new Error(`sent ${summary.sent} of ${recipients}`);
-    const [digest] = await app.store.listDigests({ limit: 1 });
-    // The message the ceiling sends: the same digest, rendered for one recipient once.
-    const message = toNodemailer(
-      digestMessage({
-        digest: digest!,
-        to: 'reader0@example.org',
-        tokenSubject: 'x',
-        deliveryId: 'bench',
-        topicNames: 'Efficient models',
-        config: app.config,
-        secret: app.secret,
-        date: new Date(),
-      }),
-    );
-    return { rate, cpuUs, message, htmlKb: Buffer.byteLength(digest!.html) / 1024 };
+    const used = process.cpuUsage(cpu);
+    if (summary.sent !== recipients) throw new Error(`${t.name}: sent ${summary.sent} of ${recipients}`);
+    return { rate, cpuUs: (used.user + used.system) / recipients };
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** The ceiling: a bare nodemailer pool sending one pre-rendered message to every recipient. */
-async function ceilingRate(smtpUrl: string, connections: number, recipients: number, message: object) {
-  const transport = nodemailer.createTransport({
-    url: smtpUrl,
-    pool: true,
-    maxConnections: connections,
-    maxMessages: 100_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
-  let next = 0;
-  const t0 = performance.now();
-  const cpu = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < recipients) {
-        const i = next++;
-        await transport.sendMail({ ...message, to: `reader${i}@example.org` });
-      }
-    }),
-  );
-  const rate = recipients / ((performance.now() - t0) / 1000);
-  const cpuUs = cpuMicros(process.cpuUsage(cpu)) / recipients;
-  transport.close();
-  return { rate, cpuUs };
+/** The sizes of one recipient's digest email: composed by nodemailer (all base64), and built once (per relay). */
+async function messageSizes(t: Tree, smtpUrl: string) {
+  const { app, dir } = await preparedApp(t, smtpUrl, 1, 1);
+  try {
+    const [digest] = await app.store.listDigests({ limit: 1 });
+    const recipient = {
+      to: 'reader0@example.org',
+      tokenSubject: 'sub_x',
+      deliveryId: 'dlv_bench',
+      config: app.config,
+      secret: app.secret,
+      date: new Date(),
+    };
+    const composed = await composeEml(digestMessage({ ...recipient, digest: digest!, topicNames: 'Efficient models' }));
+    const built = (relayTakes8bit: boolean) => {
+      const template = digestWireTemplate({
+        digest: digest!,
+        layout: 'full',
+        topicNames: 'Efficient models',
+        mailFrom: app.config.mailFrom,
+        relayTakes8bit,
+      });
+      return { bytes: digestWireMessage(template, recipient).bytes.length, encodings: template.encodings };
+    };
+    return { composed: composed.length, eightBit: built(true), encoded: built(false) };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-
-// CPU time of the sending process: steadier than wall time on a shared machine.
-const cpuMicros = (u: NodeJS.CpuUsage) => u.user + u.system;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-/**
- * Rounds alternate Paperboy and the ceiling, so both see the same machine; ratios are per round.
- * Both use the same pool settings (pool, maxConnections, maxMessages 100,000, no DKIM) and put
- * the same message bytes on the wire.
- */
-// 2,000 messages a round is ~10 s at these rates: enough for a steady rate, and three rounds give a median.
-export async function benchDelivery(recipients = 2000, connectionCounts = [1, 4], rounds = 3) {
-  const sink = await startSink();
-  const rows: {
-    connections: number;
-    paperboy: number;
-    ceiling: number;
-    ratios: number[];
-    cpuPaperboy: number;
-    cpuCeiling: number;
-    htmlKb: number;
-  }[] = [];
-  try {
-    // Unmeasured: the first round in the process would otherwise pay for compiling nodemailer's
-    // sending path, and only Paperboy's side would pay it (it runs first in every round).
-    const warm = await paperboyRate(sink.url, connectionCounts[0] ?? 1, 300);
-    await ceilingRate(sink.url, connectionCounts[0] ?? 1, 300, warm.message);
-    for (const connections of connectionCounts) {
-      const ours: number[] = [];
-      const bare: number[] = [];
-      const oursCpu: number[] = [];
-      const bareCpu: number[] = [];
-      let htmlKb = 0;
-      for (let round = 0; round < rounds; round++) {
-        const p = await paperboyRate(sink.url, connections, recipients);
-        htmlKb = p.htmlKb;
-        ours.push(p.rate);
-        oursCpu.push(p.cpuUs);
-        const c = await ceilingRate(sink.url, connections, recipients, p.message);
-        bare.push(c.rate);
-        bareCpu.push(c.cpuUs);
-      }
-      rows.push({
-        connections,
-        paperboy: median(ours),
-        ceiling: median(bare),
-        ratios: ours.map((o, i) => o / bare[i]!),
-        cpuPaperboy: median(oursCpu),
-        cpuCeiling: median(bareCpu),
-        htmlKb,
-      });
-    }
-  } finally {
-    sink.child.kill('SIGTERM');
-  }
-  return rows;
+interface Row {
+  connections: number;
+  limit: { rate: number; cpuUs: number };
+  paperboy: { rate: number; cpuUs: number };
+  before?: { rate: number; cpuUs: number };
+  /** Paperboy / smtp-source, per round. */
+  shares: number[];
 }
 
-export function printDelivery(rows: Awaited<ReturnType<typeof benchDelivery>>, recipients = 2000): void {
+export type DeliveryBench = { missing: string } | { rows: Row[]; sizes: Awaited<ReturnType<typeof messageSizes>> };
+
+export async function benchDelivery(
+  recipients = 2000,
+  connectionCounts = [1, 4],
+  rounds = 3,
+  beforeRoot = process.env.BENCH_BEFORE,
+): Promise<DeliveryBench> {
+  const postfix = findPostfix();
+  if ('missing' in postfix) return postfix;
+  const port = await freePortNumber();
+  const sink: ChildProcess = await startPostfixSink(postfix as Postfix, port);
+  const smtpUrl = `smtp://127.0.0.1:${port}`;
+  try {
+    const current = await tree('current', fileURLToPath(new URL('..', import.meta.url)));
+    const before = beforeRoot ? await tree('before', resolve(beforeRoot)) : undefined;
+    const sizes = await messageSizes(current, smtpUrl);
+    // Unmeasured: the first run in the process pays for compiling the sending path.
+    await paperboyRate(current, smtpUrl, 1, 300);
+    if (before) await paperboyRate(before, smtpUrl, 1, 300);
+    const rows: Row[] = [];
+    for (const connections of connectionCounts) {
+      const limit: Row['limit'][] = [];
+      const ours: Row['paperboy'][] = [];
+      const theirs: Row['paperboy'][] = [];
+      for (let round = 0; round < rounds; round++) {
+        // The limit at the size Paperboy sends now: its email as the relay takes it (8bit).
+        limit.push(await smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes));
+        ours.push(await paperboyRate(current, smtpUrl, connections, recipients));
+        if (before) theirs.push(await paperboyRate(before, smtpUrl, connections, recipients));
+        process.stderr.write(
+          `  ${connections} connection(s), round ${round + 1}: smtp-source ${limit.at(-1)!.rate.toFixed(0)} msg/s, ` +
+            `Paperboy ${ours.at(-1)!.rate.toFixed(0)} msg/s${before ? `, before ${theirs.at(-1)!.rate.toFixed(0)} msg/s` : ''}\n`,
+        );
+      }
+      const pick = (xs: Row['paperboy'][]) => ({
+        rate: median(xs.map((x) => x.rate)),
+        cpuUs: median(xs.map((x) => x.cpuUs)),
+      });
+      rows.push({
+        connections,
+        limit: pick(limit),
+        paperboy: pick(ours),
+        ...(before ? { before: pick(theirs) } : {}),
+        shares: ours.map((o, i) => o.rate / limit[i]!.rate),
+      });
+    }
+    return { rows, sizes };
+  } finally {
+    sink.kill('SIGTERM');
+  }
+}
+
+export function printDelivery(result: DeliveryBench, recipients = 2000): void {
+  if ('missing' in result) {
+    console.log(`delivery against smtp-source: NOT MEASURED, ${result.missing}`);
+    return;
+  }
+  const { sizes } = result;
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   console.log(
-    `delivery of ${recipients} digests (${rows[0]?.htmlKb.toFixed(0)} KB HTML each) to a local SMTP sink in another process:`,
+    `delivery of ${recipients} digests into Postfix smtp-sink on loopback; message ${kb(sizes.composed)} composed by nodemailer (base64 parts), ` +
+      `${kb(sizes.eightBit.bytes)} built once for a relay with 8BITMIME (${sizes.eightBit.encodings.join(' + ')}), ` +
+      `${kb(sizes.encoded.bytes)} without (${sizes.encoded.encodings.join(' + ')}); smtp-source sends ${kb(sizes.eightBit.bytes)} bodies:`,
   );
-  for (const r of rows) {
-    const pct = r.ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(', ');
+  for (const r of result.rows) {
+    const shares = r.shares.map((x) => x.toFixed(2)).join(', ');
+    const before = r.before
+      ? `; before: ${r.before.rate.toFixed(0)} msg/s, ${r.before.cpuUs.toFixed(0)} µs CPU (now ${(r.paperboy.rate / r.before.rate).toFixed(1)}x)`
+      : '';
     console.log(
-      `  ${r.connections} connection(s): Paperboy median ${r.paperboy.toFixed(0)} msg/s, bare nodemailer median ${r.ceiling.toFixed(0)} msg/s; ratio per round ${pct}; ` +
-        `CPU per message ${r.cpuPaperboy.toFixed(0)} µs vs ${r.cpuCeiling.toFixed(0)} µs (${((r.cpuCeiling / r.cpuPaperboy) * 100).toFixed(0)} %)`,
+      `  ${r.connections} connection(s): smtp-source ${r.limit.rate.toFixed(0)} msg/s, ${r.limit.cpuUs.toFixed(0)} µs CPU a message; ` +
+        `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${before}`,
     );
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) printDelivery(await benchDelivery());
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const recipients = Number(process.env.BENCH_RECIPIENTS ?? 2000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  printDelivery(await benchDelivery(recipients, [1, 4], rounds), recipients);
+}

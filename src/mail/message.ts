@@ -24,10 +24,32 @@ export interface SendResult {
   response: string;
 }
 
+/**
+ * A message as the bytes that go on the wire (see wire-message.ts): built once per edition,
+ * filled per recipient, handed to the transport as it is.
+ */
+export interface WireMessage {
+  envelope: { from: string; to: string };
+  /** Without angle brackets. */
+  messageId: string;
+  /** Its Date header. */
+  date: Date;
+  /** The complete RFC 5322 message, CRLF line ends. */
+  bytes: Buffer;
+  /** A part goes unencoded with 8-bit bytes: sent with BODY=8BITMIME. */
+  eightBit: boolean;
+}
+
 /** The port every sender implements: SMTP, the file outbox, a test double. */
 export interface Mailer {
-  send(message: OutgoingMessage): Promise<SendResult>;
+  send(message: OutgoingMessage | WireMessage): Promise<SendResult>;
+  /** Whether a message may have 8-bit parts (the relay announced 8BITMIME); false when not implemented. */
+  takes8bit?(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export function isWireMessage(m: OutgoingMessage | WireMessage): m is WireMessage {
+  return 'bytes' in m;
 }
 
 /** The domain part of an address like `Paperboy <news@example.org>`, for Message-IDs and List-Ids. */

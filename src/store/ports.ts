@@ -244,6 +244,15 @@ export interface DeliveryQueue {
   /** Records how an attempt ended; only the worker holding the claim can. Returns false if it lost the claim. */
   finishDelivery(id: string, workerId: string, update: DeliveryUpdate, now: string): Promise<boolean>;
   /**
+   * Records many accepted sends as sent in one write (each only if this worker still holds its
+   * claim); returns how many it recorded.
+   */
+  recordSent(
+    rows: readonly { id: string; smtpResponse: string; sentAt: string }[],
+    workerId: string,
+    now: string,
+  ): Promise<number>;
+  /**
    * Rows left in `sending` by a worker that died (claimed before `staleBefore`, or by a worker
    * `isDead` says is gone) become failed/interrupted: held for the operator, never resent on their own.
    */

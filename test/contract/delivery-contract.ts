@@ -81,6 +81,31 @@ export function deliveryContract(engine: Engine): void {
       expect(rows).toHaveLength(3);
     });
 
+    it('records many accepted sends in one write, each only over the claim of the worker that sent it', async () => {
+      const store = await engine.open();
+      await planned(engine, store, 4);
+      const [a, b, c] = await store.claimDeliveries('w1', at(0), 3);
+      const [d] = await store.claimDeliveries('w2', at(0), 1);
+      const sent = (id: string, n: number) => ({ id, smtpResponse: `250 2.0.0 queued as Q${n}`, sentAt: at(n) });
+      expect(await store.recordSent([sent(a!.id, 1), sent(b!.id, 2), sent(d!.id, 3)], 'w1', at(4))).toBe(2);
+      expect(await store.getDelivery(a!.id)).toMatchObject({
+        status: 'sent',
+        sentAt: at(1),
+        smtpResponse: '250 2.0.0 queued as Q1',
+        lastError: null,
+        errorKind: null,
+        updatedAt: at(4),
+      });
+      expect(await store.getDelivery(b!.id)).toMatchObject({ status: 'sent', sentAt: at(2) });
+      // Another worker's claim and a row not in the write are left as they are.
+      expect(await store.getDelivery(d!.id)).toMatchObject({ status: 'sending', claimedBy: 'w2' });
+      expect(await store.getDelivery(c!.id)).toMatchObject({ status: 'sending', claimedBy: 'w1' });
+      // Written twice (a retry after a lost reply): the second write changes nothing.
+      expect(await store.recordSent([sent(a!.id, 5)], 'w1', at(5))).toBe(0);
+      expect(await store.getDelivery(a!.id)).toMatchObject({ sentAt: at(1) });
+      expect(await store.recordSent([], 'w1', at(5))).toBe(0);
+    });
+
     it('tells pending rows that wait for a retry from rows due now and rows not due yet, each with its first time', async () => {
       const store = await engine.open();
       await planned(engine, store, 4);

@@ -25,6 +25,8 @@ export interface SinkOptions {
    * where parsing every one would cost more than sending it. Default true.
    */
   parse?: boolean;
+  /** Do not announce 8BITMIME, as an older relay: a client must encode 8-bit parts. */
+  hide8BITMIME?: boolean;
 }
 
 export interface Sink {
@@ -38,6 +40,8 @@ export interface Sink {
    * (user@müller.de), so what a client really sent is read here.
    */
   rcptCommands: string[];
+  /** The MAIL FROM commands as they came over the wire, with their parameters (BODY=8BITMIME). */
+  mailCommands: string[];
   /** How many messages each address received. */
   countsByRecipient(): Map<string, number>;
   close(): Promise<void>;
@@ -49,12 +53,14 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
   const attempts = new Map<string, number>();
   const sockets = new Set<Socket>();
   const rcptCommands: string[] = [];
+  const mailCommands: string[] = [];
   let dataAttempts = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,
+    hide8BITMIME: options.hide8BITMIME ?? false,
     onRcptTo(address, _session, callback) {
       const n = (attempts.get(address.address) ?? 0) + 1;
       attempts.set(address.address, n);
@@ -94,7 +100,10 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
     socket.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString('latin1')).split('\r\n');
       pending = (lines.pop() ?? '').slice(-1000);
-      for (const line of lines) if (/^RCPT TO:/i.test(line)) rcptCommands.push(line);
+      for (const line of lines) {
+        if (/^RCPT TO:/i.test(line)) rcptCommands.push(line);
+        if (/^MAIL FROM:/i.test(line)) mailCommands.push(line);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -105,6 +114,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<Sink> {
     messages,
     attempts,
     rcptCommands,
+    mailCommands,
     countsByRecipient() {
       const counts = new Map<string, number>();
       for (const m of messages) for (const to of m.envelopeTo) counts.set(to, (counts.get(to) ?? 0) + 1);

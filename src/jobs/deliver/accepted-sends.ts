@@ -1,10 +1,15 @@
 import type { Delivery } from '../../domain/delivery.js';
 import type { Logger } from '../../log.js';
-import type { DeliveryUpdate } from '../../store/ports.js';
+
+export interface AcceptedSend {
+  delivery: Delivery;
+  smtpResponse: string;
+  sentAt: string;
+}
 
 export interface AcceptedSendsDeps {
-  /** Writes the outcome over the row this worker claimed (a lost claim is not an error here). */
-  finish: (d: Delivery, update: DeliveryUpdate) => Promise<unknown>;
+  /** Records these as sent over this worker's claims in one write; returns how many it recorded. */
+  recordSent: (sends: readonly AcceptedSend[]) => Promise<number>;
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
   /** Writes tried after the first one fails, each after twice the previous wait. */
@@ -13,63 +18,77 @@ export interface AcceptedSendsDeps {
 }
 
 /**
- * The deliveries the relay accepted, until each is recorded as sent. After a 250 the row must end
- * `sent`, or stay held for the operator; it never goes back to pending, or the reader gets the
- * digest twice. A write that fails (SQLite still busy after its timeout, a PostgreSQL connection
- * lost) is tried again with backoff; if it still fails, the delivery is kept here and written by
- * `flush()` (at the end of the run and before the next run of this worker). Meanwhile its row stays
- * in `sending`, which the crash policy holds as interrupted, and never resends, should this process
- * end first.
+ * The deliveries the relay accepted, until each is recorded as sent: gathered and written in one
+ * statement (one commit) before the worker claims its next rows and at the end of each pass, so
+ * a worker never holds more rows in `sending` than it claims at once plus one per connection.
+ * After a 250 the row must end `sent`, or stay held for the operator; it never goes back to
+ * pending, or the reader gets the digest twice. A write that fails (SQLite still busy after its
+ * timeout, a PostgreSQL connection lost) is tried again with backoff; if it still fails, the sends
+ * are kept here and written by the next `flush()` (the next claim, the end of the run, the next
+ * run of this worker). Meanwhile their rows stay in `sending`, which the crash policy holds as
+ * interrupted, and never resends, should this process end first.
  */
 export function createAcceptedSends(deps: AcceptedSendsDeps) {
-  const { finish, sleep, logger } = deps;
+  const { sleep, logger } = deps;
   const retries = deps.retries ?? 5;
   const firstRetryMs = deps.firstRetryMs ?? 200;
-  const unrecorded = new Map<string, { delivery: Delivery; update: DeliveryUpdate; error: string }>();
+  let waiting: AcceptedSend[] = [];
+  let lastError: string | undefined;
+  // How many of the waiting sends a write with all its retries already failed for: tried once
+  // more at each flush, not waited on again, unless newer ones came.
+  let givenUp = 0;
+  let writing: Promise<void> | undefined;
 
-  const write = async (d: Delivery, update: DeliveryUpdate) => {
-    await finish(d, update);
-    unrecorded.delete(d.id);
+  const writeOnce = async (retryAsked: boolean) => {
+    const retry = retryAsked && waiting.length > givenUp;
+    for (let attempt = 0; waiting.length > 0; attempt++) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const recorded = await deps.recordSent(batch);
+        if (recorded < batch.length)
+          logger.warn('delivery claims lost before they were recorded', { lost: batch.length - recorded });
+        lastError = undefined;
+        givenUp = 0;
+        return;
+      } catch (err) {
+        // Kept, in front of anything accepted meanwhile.
+        waiting = batch.concat(waiting);
+        lastError = (err as Error).message;
+        if (!retry || attempt >= retries) {
+          givenUp = waiting.length;
+          logger.error(
+            'the relay accepted deliveries that could not be recorded as sent; they stay held and are not sent again',
+            { deliveries: batch.map((s) => s.delivery.id), error: lastError },
+          );
+          return;
+        }
+        await sleep(firstRetryMs * 2 ** attempt);
+      }
+    }
   };
 
   return {
-    /** Records an accepted delivery as sent, trying again with backoff; resolves false when it is left unrecorded. */
-    async record(d: Delivery, update: DeliveryUpdate): Promise<boolean> {
-      for (let retry = 0; ; retry++) {
-        try {
-          await write(d, update);
-          return true;
-        } catch (err) {
-          const error = (err as Error).message;
-          if (retry >= retries) {
-            unrecorded.set(d.id, { delivery: d, update, error });
-            logger.error(
-              'the relay accepted a delivery that could not be recorded as sent; it stays held and is not sent again',
-              {
-                delivery: d.id,
-                error,
-              },
-            );
-            return false;
-          }
-          await sleep(firstRetryMs * 2 ** retry);
-        }
-      }
+    /** An accepted delivery, to be recorded as sent by the next flush. */
+    add(send: AcceptedSend): void {
+      waiting.push(send);
     },
 
-    /** Tries once more to record each delivery left unrecorded; returns how many still are. */
-    async flush(): Promise<number> {
-      for (const { delivery, update } of [...unrecorded.values()]) {
-        await write(delivery, update).catch((err: Error) => {
-          unrecorded.get(delivery.id)!.error = err.message;
-        });
-      }
-      return unrecorded.size;
+    /**
+     * Records every accepted delivery not recorded yet, in one write; with `retry`, tried again
+     * with backoff when the store fails. Resolves with how many are still unrecorded.
+     */
+    async flush(retry = false): Promise<number> {
+      // One write at a time: a second caller waits for it, then writes what came after.
+      while (writing) await writing;
+      writing = writeOnce(retry).finally(() => (writing = undefined));
+      await writing;
+      return waiting.length;
     },
 
-    /** Why the last of the unrecorded deliveries could not be written, if any is left. */
+    /** Why the last write of accepted deliveries failed, while some are still unrecorded. */
     lastError(): string | undefined {
-      return [...unrecorded.values()].at(-1)?.error;
+      return waiting.length > 0 ? lastError : undefined;
     },
   };
 }

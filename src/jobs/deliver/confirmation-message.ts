@@ -2,7 +2,7 @@ import type { Delivery, DeliveryErrorKind } from '../../domain/delivery.js';
 import type { Subscriber } from '../../domain/subscriber.js';
 import { newConfirmationToken } from '../../domain/tokens.js';
 import { topicNames } from '../../domain/topic.js';
-import type { OutgoingMessage } from '../../mail/message.js';
+import type { OutgoingMessage, WireMessage } from '../../mail/message.js';
 import { addressRefusal } from './address-check.js';
 import { hourLabel, renderConfirmation } from '../../render/email/confirm-email.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
@@ -20,7 +20,7 @@ export interface ConfirmationDeps {
 }
 
 /** What to send for a claimed delivery, or why it is skipped. */
-export type Composed = { message: OutgoingMessage } | { skip: DeliveryErrorKind };
+export type Composed = { message: OutgoingMessage | WireMessage } | { skip: DeliveryErrorKind };
 
 /** Why an address no longer waits for a confirmation email, if it does not. */
 async function noLongerWanted(

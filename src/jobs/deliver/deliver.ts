@@ -10,7 +10,7 @@ import type { Logger } from '../../log.js';
 import { addressRefusal } from './address-check.js';
 import type { Mailer } from '../../mail/message.js';
 import type { RateLimiter } from '../../mail/rate-limiter.js';
-import { recipientBytesFiller, type RecipientFiller } from '../../render/email/digest-email.js';
+import type { WireTemplate } from '../../mail/wire-message.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type {
   ChannelStore,
@@ -24,7 +24,7 @@ import type {
 import { createChannelPoster } from './channel-post.js';
 import { createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
-import { digestMessage, digestVariant } from './digest-message.js';
+import { digestWireMessage, digestWireTemplate } from './digest-message.js';
 import { trackRun } from '../operate/runs.js';
 
 export interface DelivererDeps {
@@ -134,12 +134,11 @@ export function createDeliverer(deps: DelivererDeps) {
 
   interface Prepared {
     digest: Digest;
-    /** Per layout, the variant split and encoded once, on its first reader. */
-    fill: (layout: Layout) => RecipientFiller;
-    topicNames: string;
+    /** Per layout, the email built once (headers, boundary, encoded parts), on its first reader. */
+    template: (layout: Layout) => WireTemplate;
   }
   const prepared = new Map<string, Promise<Prepared>>();
-  const prepare = (digestId: string): Promise<Prepared> => {
+  const prepare = (digestId: string, mailer: Mailer): Promise<Prepared> => {
     let p = prepared.get(digestId);
     if (!p) {
       p = (async () => {
@@ -147,13 +146,18 @@ export function createDeliverer(deps: DelivererDeps) {
         if (!digest) throw new Error(`delivery refers to a missing digest ${digestId}`);
         // A personal topic is named in its owner's subject too.
         const topics = await store.listAllTopics();
-        const fills = new Map<Layout, RecipientFiller>();
-        const fill = (layout: Layout) => {
-          let f = fills.get(layout);
-          if (!f) fills.set(layout, (f = recipientBytesFiller(digestVariant(digest, layout))));
-          return f;
+        const relayTakes8bit = (await mailer.takes8bit?.()) ?? false;
+        const names = topicNames(topics, topicSlugsOf(digest.editionKey));
+        const templates = new Map<Layout, WireTemplate>();
+        const template = (layout: Layout) => {
+          let t = templates.get(layout);
+          if (!t) {
+            t = digestWireTemplate({ digest, layout, topicNames: names, mailFrom: config.mailFrom, relayTakes8bit });
+            templates.set(layout, t);
+          }
+          return t;
         };
-        return { digest, fill, topicNames: topicNames(topics, topicSlugsOf(digest.editionKey)) };
+        return { digest, template };
       })();
       prepared.set(digestId, p);
     }
@@ -171,26 +175,22 @@ export function createDeliverer(deps: DelivererDeps) {
     return { subscriber: s };
   }
 
-  async function composeDigest(d: Delivery): Promise<Composed> {
+  async function composeDigest(d: Delivery, mailer: Mailer): Promise<Composed> {
     const checked = await recipient(d);
     if ('skip' in checked) return checked;
     if (!d.digestId) throw new Error(`digest delivery ${d.id} has no digest`);
-    const { digest, fill, topicNames } = await prepare(d.digestId);
+    const { template } = await prepare(d.digestId, mailer);
     // The layout is read when the email is made, as the address is: a change applies to the next send.
     const layout = checked.subscriber.layout ?? 'full';
     return {
-      message: digestMessage({
-        digest,
+      message: digestWireMessage(template(layout), {
         to: d.email,
         tokenSubject: d.subscriberId,
         deliveryId: d.id,
         messageId: d.messageId,
-        topicNames,
         config,
         secret: deps.secret,
         date: clock(),
-        layout,
-        fill: fill(layout),
       }),
     };
   }
@@ -211,12 +211,21 @@ export function createDeliverer(deps: DelivererDeps) {
     return recorded;
   };
   // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
-  const accepted = createAcceptedSends({ finish, sleep: (ms) => deps.sleep(ms), logger });
+  const accepted = createAcceptedSends({
+    recordSent: (sends) =>
+      store.recordSent(
+        sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt })),
+        workerId,
+        now(),
+      ),
+    sleep: (ms) => deps.sleep(ms),
+    logger,
+  });
 
   async function handle(run: Run, d: Delivery): Promise<void> {
     if (d.kind === 'channel') return handleChannel(run, d);
     const { summary } = run;
-    const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d);
+    const composed = d.kind === 'confirmation' ? await composeConfirmation(d) : await composeDigest(d, run.mailer);
     if ('skip' in composed) {
       await finish(d, { status: 'skipped', errorKind: composed.skip, lastError: null });
       summary.skipped++;
@@ -234,13 +243,8 @@ export function createDeliverer(deps: DelivererDeps) {
     summary.sent++;
     run.failuresInARow = 0;
     limiter.speedUp();
-    await accepted.record(d, {
-      status: 'sent',
-      smtpResponse: response,
-      sentAt: now(),
-      lastError: null,
-      errorKind: null,
-    });
+    // Recorded with the others accepted since the last claim, in one write before the next.
+    accepted.add({ delivery: d, smtpResponse: response, sentAt: now() });
   }
 
   /**
@@ -258,13 +262,8 @@ export function createDeliverer(deps: DelivererDeps) {
     if (outcome.status === 'sent') {
       summary.sent++;
       run.failuresInARow = 0;
-      await accepted.record(d, {
-        status: 'sent',
-        smtpResponse: outcome.response,
-        sentAt: now(),
-        lastError: null,
-        errorKind: null,
-      });
+      // Recorded with the accepted emails, in one write before the next claim.
+      accepted.add({ delivery: d, smtpResponse: outcome.response, sentAt: now() });
       return;
     }
     run.failuresInARow++;
@@ -366,7 +365,11 @@ export function createDeliverer(deps: DelivererDeps) {
       for (;;) {
         const d = queue.shift();
         if (d) return d;
-        claiming ??= claim(policy.claimBatch)
+        // The sends accepted since the last claim are recorded first: the rows this worker holds in
+        // `sending` stay within one claim and one per lane.
+        claiming ??= accepted
+          .flush(true)
+          .then(() => claim(policy.claimBatch))
           .then((rows) => {
             queue.push(...rows);
             return rows.length;
@@ -399,6 +402,7 @@ export function createDeliverer(deps: DelivererDeps) {
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
+    await accepted.flush(true);
     if (queue.length > 0)
       await store.releaseDeliveries(
         queue.splice(0).map((d) => d.id),

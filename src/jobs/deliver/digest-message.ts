@@ -3,7 +3,9 @@ import type { Layout } from '../../domain/subscriber.js';
 import { signToken } from '../../domain/tokens.js';
 import { topicSlugsOf } from '../../domain/topic.js';
 import { recipientFiller, type RecipientFiller } from '../../render/email/digest-email.js';
-import { domainOf, type OutgoingMessage } from '../../mail/message.js';
+import { escapeHtml, splitHoles, type HoleValues } from '../../render/email/holes.js';
+import { domainOf, type OutgoingMessage, type WireMessage } from '../../mail/message.js';
+import { wireTemplate, type WireTemplate } from '../../mail/wire-message.js';
 
 export interface DigestMessageInput {
   digest: Digest;
@@ -30,29 +32,76 @@ export function digestVariant(digest: Digest, layout: Layout = 'full'): { html: 
   return layout === 'compact' && digest.compact ? digest.compact : digest;
 }
 
-/** The email of one digest for one recipient: the frozen edition with that recipient's links filled in. */
-export function digestMessage(input: DigestMessageInput): OutgoingMessage {
-  const { digest, config } = input;
-  const base = config.publicUrl;
+type RecipientInput = Pick<
+  DigestMessageInput,
+  'to' | 'tokenSubject' | 'deliveryId' | 'messageId' | 'config' | 'secret'
+>;
+
+/** What differs per recipient of a digest: the Message-ID, the unsubscribe URL and every hole's value. */
+function recipientValues(input: RecipientInput): { messageId: string; unsubscribeUrl: string; holes: HoleValues } {
+  const base = input.config.publicUrl;
   const unsubscribeUrl = `${base}/unsubscribe/${signToken(input.secret, 'unsubscribe', input.tokenSubject)}`;
   const preferencesUrl = `${base}/preferences/${signToken(input.secret, 'preferences', input.tokenSubject)}`;
   // One token for all of the email's rating links: each paper's link adds only what every recipient shares.
   const rateUrl = `${base}/rate/${signToken(input.secret, 'rate', input.tokenSubject)}`;
+  return {
+    messageId: input.messageId ?? `${input.deliveryId}@${domainOf(input.config.mailFrom)}`,
+    unsubscribeUrl,
+    holes: { recipient: input.to, unsubscribeUrl, preferencesUrl, rateUrl },
+  };
+}
+
+function listOf(digest: Digest, topicNames: string, mailFrom: string) {
+  return {
+    id: `${topicSlugsOf(digest.editionKey).join('.')}.digests.${domainOf(mailFrom)}`,
+    name: `Paperboy: ${topicNames}`,
+  };
+}
+
+/** The email of one digest for one recipient: the frozen edition with that recipient's links filled in. */
+export function digestMessage(input: DigestMessageInput): OutgoingMessage {
+  const { digest, config } = input;
+  const values = recipientValues(input);
   const fill = input.fill ?? recipientFiller(digestVariant(digest, input.layout));
-  const { html, text } = fill({ recipient: input.to, unsubscribeUrl, preferencesUrl, rateUrl });
-  const domain = domainOf(config.mailFrom);
+  const { html, text } = fill(values.holes);
   return {
     from: config.mailFrom,
     to: input.to,
     subject: digest.subject,
     date: input.date,
-    messageId: input.messageId ?? `${input.deliveryId}@${domain}`,
+    messageId: values.messageId,
     text,
     html,
-    list: {
-      id: `${topicSlugsOf(digest.editionKey).join('.')}.digests.${domain}`,
-      name: `Paperboy: ${input.topicNames}`,
-      unsubscribeUrl,
-    },
+    list: { ...listOf(digest, input.topicNames, config.mailFrom), unsubscribeUrl: values.unsubscribeUrl },
   };
+}
+
+/**
+ * The digest email of one layout built once for every recipient of a run (headers, boundary,
+ * encoded parts): see wire-message.ts. Text first, so clients prefer the HTML part.
+ */
+export function digestWireTemplate(input: {
+  digest: Digest;
+  layout: Layout;
+  topicNames: string;
+  mailFrom: string;
+  relayTakes8bit: boolean;
+}): WireTemplate {
+  const { html, text } = digestVariant(input.digest, input.layout);
+  return wireTemplate({
+    from: input.mailFrom,
+    subject: input.digest.subject,
+    alternatives: [
+      { contentType: 'text/plain', parts: splitHoles(text) },
+      { contentType: 'text/html', parts: splitHoles(html), escape: escapeHtml },
+    ],
+    list: listOf(input.digest, input.topicNames, input.mailFrom),
+    relayTakes8bit: input.relayTakes8bit,
+  });
+}
+
+/** One recipient's digest email, as bytes, from the edition's template. */
+export function digestWireMessage(template: WireTemplate, input: RecipientInput & { date: Date }): WireMessage {
+  const values = recipientValues(input);
+  return template.fill({ to: input.to, date: input.date, ...values });
 }

@@ -4,7 +4,7 @@ import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryLog, DeliveryQueue } from '../ports.js';
 import { type DeliveryRow, toDelivery } from '../rows.js';
 import type { SqlDb } from './db.js';
-import { FOR_UPDATE_SKIP_LOCKED, inList, sql } from './statement.js';
+import { FOR_UPDATE_SKIP_LOCKED, inList, jsonRows, sql } from './statement.js';
 
 const INTERRUPTED =
   "interrupted while sending: the SMTP server (or a channel's webhook) may have accepted it, so it is not resent on its own";
@@ -17,6 +17,12 @@ const FINISH = sql`
     error_kind = :errorKind, smtp_response = coalesce(:smtpResponse, smtp_response), sent_at = coalesce(:sentAt, sent_at),
     updated_at = :now
   WHERE id = :id AND status = 'sending' AND claimed_by = :worker`;
+// Many accepted sends in one statement, one commit: each row only if this worker still holds it.
+const SENT = sql`
+  UPDATE deliveries SET status = 'sent', smtp_response = r.response, sent_at = r.sent_at, last_error = NULL,
+    error_kind = NULL, updated_at = :now
+  FROM ${jsonRows('rows', ['id', 'response', 'sent_at'])} AS r
+  WHERE deliveries.id = r.id AND deliveries.status = 'sending' AND deliveries.claimed_by = :worker`;
 // Rows a live worker is finishing right now are locked by it (PostgreSQL): skipped, they are not stuck.
 const SENDING = sql`SELECT * FROM deliveries WHERE status = 'sending' ${FOR_UPDATE_SKIP_LOCKED}`;
 const HOLD = sql`
@@ -72,6 +78,15 @@ export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
         sentAt: u.sentAt ?? null,
       });
       return changed > 0;
+    },
+    async recordSent(rows, workerId, now) {
+      if (rows.length === 0) return 0;
+      // Not waited for on disk either, as finishDelivery.
+      return db.relaxed.run(SENT, {
+        rows: rows.map((r) => [r.id, r.smtpResponse, r.sentAt]),
+        worker: workerId,
+        now,
+      });
     },
     async holdInterrupted(staleBefore, isDead, now) {
       return db.transaction(async (tx) => {
