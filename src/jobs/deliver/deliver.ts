@@ -242,7 +242,8 @@ export function createDeliverer(deps: DelivererDeps) {
 
   /**
    * A channel's delivery: posted to its webhook (no relay pace, no bounces: a webhook is not an
-   * address). Once the receiver answered 2xx the row is recorded sent like an accepted email.
+   * address). Once the receiver answered 2xx the row is recorded sent like an accepted email. A
+   * webhook's failures say nothing of the relay: they neither pause the run nor end a pause's count.
    */
   async function handleChannel(run: Run, d: Delivery): Promise<void> {
     const { summary } = run;
@@ -254,7 +255,6 @@ export function createDeliverer(deps: DelivererDeps) {
     }
     if (outcome.status === 'sent') {
       summary.sent++;
-      run.failuresInARow = 0;
       await accepted.record(d, {
         status: 'sent',
         smtpResponse: outcome.response,
@@ -264,7 +264,6 @@ export function createDeliverer(deps: DelivererDeps) {
       });
       return;
     }
-    run.failuresInARow++;
     if (outcome.status === 'pending') {
       await finish(d, {
         status: 'pending',
@@ -289,9 +288,6 @@ export function createDeliverer(deps: DelivererDeps) {
       outcome: outcome.status,
       error: outcome.message,
     });
-    if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
-      summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${outcome.message}`;
-    }
   }
 
   /** The relay refused the message, or could not be reached: retry later, or give up. */
