@@ -61,6 +61,12 @@ async function channelRows(app: App) {
 describe('channels', () => {
   it('retries a 500, then the 200 is recorded: one delivery for the edition, one Idempotency-Key', async () => {
     const { app, receiver } = await channelApp('slack', (n) => (n === 0 ? { status: 500, body: 'oops' } : {}));
+    // A dry run says the channel is due, and writes nothing.
+    expect(await app.planner.plan(app.clock(), { dryRun: true })).toMatchObject({
+      channelsDue: 1,
+      channelDeliveries: 0,
+    });
+    expect(await channelRows(app)).toEqual([]);
     const { plan, run } = await planAndDeliver(app);
     expect(plan.channelDeliveries).toBe(1);
     expect(run.sent).toBe(1);
@@ -72,7 +78,7 @@ describe('channels', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 2, email: 'channel:lab', errorKind: null });
     // Planning again (a double fire, a restart) adds nothing for this edition.
     const again = await planAndDeliver(app);
-    expect(again.plan.channelDeliveries).toBe(0);
+    expect(again.plan).toMatchObject({ channelsDue: 0, channelDeliveries: 0 });
     expect(receiver.posts).toHaveLength(2);
 
     // What Slack gets: Block Kit within its limits, a heading, papers with links and why, the web copy.
