@@ -6,6 +6,8 @@ import { createApp, type App } from '../../src/app.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/domain/channel.js';
 import type { Logger } from '../../src/log.js';
 import { SAMPLE_PAGE, testConfig } from '../helpers/env.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 import { type Answer, type ReceivedPost, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { onTestFinished } from 'vitest';
@@ -27,7 +29,12 @@ const SECRET_PATH = '/services/T0001/B0002/kXq9SecretWebhookToken';
  * answers as `script` says; its clock stands just after 08:00 with the sample papers first seen
  * an hour before. Every log line is kept.
  */
-async function channelApp(format: string, script?: (n: number, post: ReceivedPost) => Answer, topics = ['nas']) {
+async function channelApp(
+  format: string,
+  script?: (n: number, post: ReceivedPost) => Answer,
+  topics = ['nas'],
+  env: Record<string, string> = {},
+) {
   const receiver = await startWebhookReceiver(script);
   const clock = movableClock('2026-11-24T12:00:00Z');
   const logs: string[] = [];
@@ -35,7 +42,7 @@ async function channelApp(format: string, script?: (n: number, post: ReceivedPos
     logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
   const logger: Logger = { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
   const app: App = await createApp(
-    testConfig({ DELIVERY_BACKOFF_MS: '20', DELIVERY_MAX_ATTEMPTS: '4', CHANNEL_TIMEOUT_MS: '300' }),
+    testConfig({ DELIVERY_BACKOFF_MS: '20', DELIVERY_MAX_ATTEMPTS: '4', CHANNEL_TIMEOUT_MS: '300', ...env }),
     { clock, logger },
   );
   onTestFinished(() => app.close());
@@ -223,5 +230,25 @@ describe('channels', () => {
     expect(receiver.posts).toHaveLength(0);
     const [row] = await channelRows(app);
     expect(row).toMatchObject({ status: 'skipped', errorKind: 'channel-gone' });
+  });
+});
+
+describe.skipIf(!postgresAvailable())('channels on PostgreSQL', () => {
+  it('plan one delivery per edition, retry a 500 and a 429, and record the 200, as on SQLite', async () => {
+    const { app, receiver } = await channelApp(
+      'json',
+      (n) => (n === 0 ? { status: 500 } : n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : {}),
+      ['nas'],
+      freshSchema().env,
+    );
+    expect(app.store.engine).toBe('postgres');
+    const { plan, run } = await planAndDeliver(app);
+    expect(plan.channelDeliveries).toBe(1);
+    expect(run).toMatchObject({ sent: 1, retried: 2 });
+    expect(receiver.posts).toHaveLength(3);
+    const [row, ...others] = await channelRows(app);
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({ status: 'sent', attempts: 3, kind: 'channel' });
+    expect((await planAndDeliver(app)).plan.channelDeliveries).toBe(0);
   });
 });
