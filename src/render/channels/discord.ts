@@ -34,7 +34,8 @@ export function discordBody(edition: ChannelEdition): object {
       {
         title,
         url: e.webUrl,
-        description: parts.join('').trimEnd(),
+        // Discord refuses an empty description: left out when no paper fits (a test before any edition).
+        ...(parts.length > 0 ? { description: parts.join('').trimEnd() } : {}),
         footer: { text: cut(more ? `${more} · ${e.moreUrl}` : `Web copy: ${e.webUrl}`, FOOTER_CHARS) },
       },
     ],
