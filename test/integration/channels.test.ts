@@ -68,6 +68,8 @@ async function channelRows(app: App) {
 describe('channels', () => {
   it('retries a 500, then the 200 is recorded: one delivery for the edition, one Idempotency-Key', async () => {
     const { app, receiver } = await channelApp('slack', (n) => (n === 0 ? { status: 500, body: 'oops' } : {}));
+    // Added yesterday after 08:00: today's edition is its first, due now.
+    expect((await app.channels.list())[0]!.nextAt).toBe('2026-11-25T08:00:00.000Z');
     // A dry run says the channel is due, and writes nothing.
     expect(await app.planner.plan(app.clock(), { dryRun: true })).toMatchObject({
       channelsDue: 1,
@@ -167,7 +169,12 @@ describe('channels', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1, errorKind: 'rejected' });
     expect(row!.lastError).toMatch(/^HTTP 400: invalid_payload for \*\*\* from http:\/\/127\.0\.0\.1:\d+\/\*\*\*$/);
     const [shown] = await app.channels.list();
-    expect(shown).toMatchObject({ url: `http://127.0.0.1:${receiver.port}/***`, lastDelivery: { status: 'failed' } });
+    // Today's edition is had (it failed): the next is tomorrow's.
+    expect(shown).toMatchObject({
+      url: `http://127.0.0.1:${receiver.port}/***`,
+      nextAt: '2026-11-26T08:00:00.000Z',
+      lastDelivery: { status: 'failed' },
+    });
     const everything = JSON.stringify([row, shown, logs]);
     expect(logs.some((l) => l.includes('channel delivery attempt failed'))).toBe(true);
     expect(everything).not.toContain(url);
