@@ -10,7 +10,7 @@ function channelLine(c: ShownChannel): string {
     ? `last: ${c.lastDelivery.status} ${c.lastDelivery.updatedAt}${c.lastDelivery.lastError ? ` (${c.lastDelivery.lastError})` : ''}`
     : 'last: none yet';
   const schedule = `${c.frequency} ${String(c.hour).padStart(2, '0')}:00 ${c.timezone}`;
-  return [c.name, c.format, c.topics.join(','), schedule, c.url, last].join('\t');
+  return [c.name, c.format, c.topics.join(','), schedule, c.url, `next: ${c.nextAt}`, last].join('\t');
 }
 
 export function registerChannels(program: Command): void {
@@ -48,7 +48,9 @@ export function registerChannels(program: Command): void {
     );
   channels
     .command('list')
-    .description('each channel: name, format, topics, schedule, masked URL, last delivery')
+    .description(
+      'each channel: name, format, topics, schedule, masked URL, when the next edition is due, last delivery',
+    )
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) =>
       withApp(async (app) => {

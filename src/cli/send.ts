@@ -36,10 +36,11 @@ export function registerSend(program: Command): void {
         const r = await app.planner.plan(at, { dryRun: o.dryRun });
         if (r.busy) return void console.log(`nothing planned: ${r.busy}`);
         const late = r.tooLate ? `; skipped as too late ${r.tooLate}` : '';
+        const channels = r.channelsDue ? `; channels due ${r.channelsDue}` : '';
         console.log(
           o.dryRun
-            ? `due: ${r.due} subscribers in ${r.groups} digests (dry run: nothing written)`
-            : `due: ${r.due} subscribers; digests created ${r.digestsCreated}, empty ${r.emptyGroups}; deliveries created ${r.deliveriesCreated}${late}`,
+            ? `due: ${r.due} subscribers in ${r.groups} digests${channels} (dry run: nothing written)`
+            : `due: ${r.due} subscribers${channels}; digests created ${r.digestsCreated}, empty ${r.emptyGroups}; deliveries created ${r.deliveriesCreated}${late}`,
         );
       }),
     );
@@ -58,7 +59,7 @@ export function registerSend(program: Command): void {
         if (o.dryRun) {
           const counts = await app.store.countDeliveries();
           console.log(
-            `would plan ${plan.due} deliveries in ${plan.groups} digests; ${counts.pending} already pending (dry run: nothing sent)`,
+            `would plan ${plan.due + plan.channelsDue} deliveries in ${plan.groups} digests${plan.channelsDue ? ` (${plan.channelsDue} to channels)` : ''}; ${counts.pending} already pending (dry run: nothing sent)`,
           );
           return;
         }

@@ -109,6 +109,7 @@ export function registerAdminPage(
             topics: c.topics.join(', '),
             schedule: `${c.frequency} at ${String(c.hour).padStart(2, '0')}:00 ${c.timezone}`,
             url: c.url,
+            next: when(c.nextAt),
             last: c.lastDelivery && {
               when: when(c.lastDelivery.updatedAt),
               status: c.lastDelivery.errorKind

@@ -52,7 +52,7 @@ describe('paperboy channels', () => {
     );
     expect(add.stderr).toBe('');
     expect(add.stdout).toMatch(
-      /^added lab\tjson\tllm-serving,nas\tweekly 09:00 Europe\/Berlin\thttp:\/\/127\.0\.0\.1:\d+\/\*\*\*\tlast: none yet\n/,
+      /^added lab\tjson\tllm-serving,nas\tweekly 09:00 Europe\/Berlin\thttp:\/\/127\.0\.0\.1:\d+\/\*\*\*\tnext: \d{4}-\d\d-\d\dT0[78]:00:00\.000Z\tlast: none yet\n/,
     );
     expect(add.stdout).toMatch(/signing secret \(shown once.*\n(whsec_\S+)\n$/);
     expect(add.stdout).not.toContain('TopSecretToken');

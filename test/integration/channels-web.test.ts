@@ -96,7 +96,7 @@ describe('channels on the web', () => {
     const page = await (await fetch(`${base}/admin`, { headers: { cookie } })).text();
     const row = /<table id="channel-list">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '';
     expect(row).toContain('<td>lab</td><td>json</td><td><code>nas</code></td><td>weekly at 09:00 Europe/Berlin</td>');
-    expect(row).toContain(`<code>http://127.0.0.1:${receiver.port}/***</code>`);
+    expect(row).toContain(`<code>http://127.0.0.1:${receiver.port}/***</code></td><td>2026-11-30 08:00 UTC</td>`);
     expect(row).toMatch(
       /<span class="error">failed, rejected<\/span> \(HTTP 410: gone from http:\/\/127\.0\.0\.1:\d+\/\*\*\*\)/,
     );

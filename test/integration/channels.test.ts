@@ -6,6 +6,8 @@ import { createApp, type App } from '../../src/app.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/domain/channel.js';
 import type { Logger } from '../../src/log.js';
 import { SAMPLE_PAGE, testConfig } from '../helpers/env.js';
+import { freshSchema } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/system.js';
 import { TOPICS } from '../helpers/web.js';
 import { type Answer, type ReceivedPost, startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { onTestFinished } from 'vitest';
@@ -27,7 +29,12 @@ const SECRET_PATH = '/services/T0001/B0002/kXq9SecretWebhookToken';
  * answers as `script` says; its clock stands just after 08:00 with the sample papers first seen
  * an hour before. Every log line is kept.
  */
-async function channelApp(format: string, script?: (n: number, post: ReceivedPost) => Answer, topics = ['nas']) {
+async function channelApp(
+  format: string,
+  script?: (n: number, post: ReceivedPost) => Answer,
+  topics = ['nas'],
+  env: Record<string, string> = {},
+) {
   const receiver = await startWebhookReceiver(script);
   const clock = movableClock('2026-11-24T12:00:00Z');
   const logs: string[] = [];
@@ -35,7 +42,7 @@ async function channelApp(format: string, script?: (n: number, post: ReceivedPos
     logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
   const logger: Logger = { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
   const app: App = await createApp(
-    testConfig({ DELIVERY_BACKOFF_MS: '20', DELIVERY_MAX_ATTEMPTS: '4', CHANNEL_TIMEOUT_MS: '300' }),
+    testConfig({ DELIVERY_BACKOFF_MS: '20', DELIVERY_MAX_ATTEMPTS: '4', CHANNEL_TIMEOUT_MS: '300', ...env }),
     { clock, logger },
   );
   onTestFinished(() => app.close());
@@ -61,6 +68,14 @@ async function channelRows(app: App) {
 describe('channels', () => {
   it('retries a 500, then the 200 is recorded: one delivery for the edition, one Idempotency-Key', async () => {
     const { app, receiver } = await channelApp('slack', (n) => (n === 0 ? { status: 500, body: 'oops' } : {}));
+    // Added yesterday after 08:00: today's edition is its first, due now.
+    expect((await app.channels.list())[0]!.nextAt).toBe('2026-11-25T08:00:00.000Z');
+    // A dry run says the channel is due, and writes nothing.
+    expect(await app.planner.plan(app.clock(), { dryRun: true })).toMatchObject({
+      channelsDue: 1,
+      channelDeliveries: 0,
+    });
+    expect(await channelRows(app)).toEqual([]);
     const { plan, run } = await planAndDeliver(app);
     expect(plan.channelDeliveries).toBe(1);
     expect(run.sent).toBe(1);
@@ -72,7 +87,7 @@ describe('channels', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 2, email: 'channel:lab', errorKind: null });
     // Planning again (a double fire, a restart) adds nothing for this edition.
     const again = await planAndDeliver(app);
-    expect(again.plan.channelDeliveries).toBe(0);
+    expect(again.plan).toMatchObject({ channelsDue: 0, channelDeliveries: 0 });
     expect(receiver.posts).toHaveLength(2);
 
     // What Slack gets: Block Kit within its limits, a heading, papers with links and why, the web copy.
@@ -154,7 +169,12 @@ describe('channels', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 1, errorKind: 'rejected' });
     expect(row!.lastError).toMatch(/^HTTP 400: invalid_payload for \*\*\* from http:\/\/127\.0\.0\.1:\d+\/\*\*\*$/);
     const [shown] = await app.channels.list();
-    expect(shown).toMatchObject({ url: `http://127.0.0.1:${receiver.port}/***`, lastDelivery: { status: 'failed' } });
+    // Today's edition is had (it failed): the next is tomorrow's.
+    expect(shown).toMatchObject({
+      url: `http://127.0.0.1:${receiver.port}/***`,
+      nextAt: '2026-11-26T08:00:00.000Z',
+      lastDelivery: { status: 'failed' },
+    });
     const everything = JSON.stringify([row, shown, logs]);
     expect(logs.some((l) => l.includes('channel delivery attempt failed'))).toBe(true);
     expect(everything).not.toContain(url);
@@ -217,5 +237,25 @@ describe('channels', () => {
     expect(receiver.posts).toHaveLength(0);
     const [row] = await channelRows(app);
     expect(row).toMatchObject({ status: 'skipped', errorKind: 'channel-gone' });
+  });
+});
+
+describe.skipIf(!postgresAvailable())('channels on PostgreSQL', () => {
+  it('plan one delivery per edition, retry a 500 and a 429, and record the 200, as on SQLite', async () => {
+    const { app, receiver } = await channelApp(
+      'json',
+      (n) => (n === 0 ? { status: 500 } : n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : {}),
+      ['nas'],
+      freshSchema().env,
+    );
+    expect(app.store.engine).toBe('postgres');
+    const { plan, run } = await planAndDeliver(app);
+    expect(plan.channelDeliveries).toBe(1);
+    expect(run).toMatchObject({ sent: 1, retried: 2 });
+    expect(receiver.posts).toHaveLength(3);
+    const [row, ...others] = await channelRows(app);
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({ status: 'sent', attempts: 3, kind: 'channel' });
+    expect((await planAndDeliver(app)).plan.channelDeliveries).toBe(0);
   });
 });

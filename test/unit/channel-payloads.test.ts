@@ -57,6 +57,17 @@ describe('slack', () => {
     expect(b.blocks.at(-1)!.text!.text).toContain(`and ${200 - shown + 12} more on the web`);
   });
 
+  it('names the topic of each paper in an edition of several topics, and not in one of one', () => {
+    const two = edition(2);
+    two.entries.papers[1]!.topic = 'LLM serving';
+    const texts = body(two)
+      .blocks.filter((b) => b.type === 'section')
+      .map((b) => b.text!.text);
+    expect(texts[0]).toContain('score 0.90  ·  Neural architecture search\n');
+    expect(texts[1]).toContain('  ·  LLM serving\n');
+    expect(body(edition(2)).blocks[3]!.text!.text).not.toContain('·  Neural');
+  });
+
   it('escapes what Slack reads as markup in titles', () => {
     const text = body(edition(1, ODD)).blocks[3]!.text!.text;
     expect(text).toContain('&lt;script&gt;&amp;"é"&lt;/script&gt;');

@@ -14,6 +14,7 @@ import type { Config } from '../../config.js';
 import type { Delivery } from '../../domain/delivery.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { maskSecrets } from '../../domain/secrets.js';
+import { currentDuePeriod, isDue, nextDuePeriod } from '../../domain/schedule.js';
 import { parseFrequency, parseHour, parseTimezone } from '../../domain/subscriber.js';
 import { newId } from '../../domain/tokens.js';
 import { topicNames, topicSetKey, topicSlugsOf } from '../../domain/topic.js';
@@ -25,7 +26,7 @@ import { postWebhook, type WebhookPoster } from '../deliver/webhook-post.js';
 export interface ChannelJobsDeps {
   store: ChannelStore & Pick<TopicStore, 'listTopics'> & Pick<DigestStore, 'latestDigest'>;
   clock: () => Date;
-  config: Pick<Config, 'publicUrl' | 'delivery'>;
+  config: Pick<Config, 'publicUrl' | 'delivery' | 'schedule'>;
   /** Told each channel URL the app learns, so that no log line shows it. */
   learnSecrets: (values: string[]) => void;
   post?: WebhookPoster;
@@ -51,10 +52,12 @@ export interface ShownChannel {
   timezone: string;
   hour: number;
   createdAt: string;
+  /** When its next edition is due: now or past when the next planning run will post it. */
+  nextAt: string;
   lastDelivery: Pick<Delivery, 'id' | 'status' | 'updatedAt' | 'lastError' | 'errorKind' | 'digestId'> | null;
 }
 
-const shown = (c: Channel, last: Delivery | undefined): ShownChannel => ({
+const shown = (c: Channel, last: Delivery | undefined, nextAt: Date): ShownChannel => ({
   name: c.name,
   topics: topicSlugsOf(c.topicSet),
   format: c.format,
@@ -63,6 +66,7 @@ const shown = (c: Channel, last: Delivery | undefined): ShownChannel => ({
   timezone: c.timezone,
   hour: c.sendHour,
   createdAt: c.createdAt,
+  nextAt: nextAt.toISOString(),
   lastDelivery: last
     ? {
         id: last.id,
@@ -79,6 +83,19 @@ export function createChannelJobs(deps: ChannelJobsDeps) {
   const { store, clock } = deps;
   const post = deps.post ?? postWebhook;
   const learn = (channels: readonly Channel[]) => deps.learnSecrets(channels.flatMap((c) => channelUrlSecrets(c.url)));
+
+  /**
+   * When a channel's next edition is due, as the planner sees it: the current period unless it has
+   * it already, or its send time came before the channel was added; else the next period.
+   */
+  async function nextAt(c: Channel, at: Date): Promise<Date> {
+    const day = deps.config.schedule.weeklySendDay;
+    const current = currentDuePeriod(c.frequency, c.timezone, c.sendHour, at, day);
+    const done =
+      (current.sendAt <= at && !isDue(current, at, c.createdAt)) ||
+      (await store.hasChannelDelivery(c.id, current.period));
+    return (done ? nextDuePeriod(c.frequency, c.timezone, c.sendHour, current, day) : current).sendAt;
+  }
 
   async function find(name: string): Promise<Channel> {
     const channel = await store.getChannel(name);
@@ -117,13 +134,17 @@ export function createChannelJobs(deps: ChannelJobsDeps) {
       learn([channel]);
       if (!(await store.addChannel(channel)))
         throw new InvalidInputError(`a channel named "${name}" exists: remove it first, or pick another name`);
-      return { channel: shown(channel, undefined), signingSecret: channel.signingSecret };
+      return {
+        channel: shown(channel, undefined, await nextAt(channel, clock())),
+        signingSecret: channel.signingSecret,
+      };
     },
 
     async list(): Promise<ShownChannel[]> {
       const [channels, latest] = await Promise.all([store.listChannels(), store.latestChannelDeliveries()]);
       learn(channels);
-      return channels.map((c) => shown(c, latest.get(c.id)));
+      const at = clock();
+      return Promise.all(channels.map(async (c) => shown(c, latest.get(c.id), await nextAt(c, at))));
     },
 
     async remove(name: string): Promise<void> {

@@ -249,7 +249,8 @@ export function createDeliverer(deps: DelivererDeps) {
 
   /**
    * A channel's delivery: posted to its webhook (no relay pace, no bounces: a webhook is not an
-   * address). Once the receiver answered 2xx the row is recorded sent like an accepted email.
+   * address). Once the receiver answered 2xx the row is recorded sent like an accepted email. A
+   * webhook's failures say nothing of the relay: they neither pause the run nor end a pause's count.
    */
   async function handleChannel(run: Run, d: Delivery): Promise<void> {
     const { summary } = run;
@@ -261,12 +262,10 @@ export function createDeliverer(deps: DelivererDeps) {
     }
     if (outcome.status === 'sent') {
       summary.sent++;
-      run.failuresInARow = 0;
       // Recorded with the accepted emails, in one write before the next claim.
       accepted.add({ delivery: d, smtpResponse: outcome.response, sentAt: now() });
       return;
     }
-    run.failuresInARow++;
     if (outcome.status === 'pending') {
       await finish(d, {
         status: 'pending',
@@ -291,9 +290,6 @@ export function createDeliverer(deps: DelivererDeps) {
       outcome: outcome.status,
       error: outcome.message,
     });
-    if (run.failuresInARow >= policy.pauseAfterFailures && !summary.paused) {
-      summary.paused = `paused after ${run.failuresInARow} failed attempts in a row; last: ${outcome.message}`;
-    }
   }
 
   /** The relay refused the message, or could not be reached: retry later, or give up. */

@@ -29,9 +29,13 @@ export interface ChannelPlanReport {
  * period (the same frozen digest as subscribers of those topics in that period), one delivery per
  * (edition, channel). Channels are few: they are walked one by one, every run, which costs one
  * indexed read each. A channel added after today's send time waits for the next period, as a new
- * subscriber does; only public topics are ever sent.
+ * subscriber does; only public topics are ever sent. A dry run counts the due channels, and writes nothing.
  */
-export async function planChannels(deps: ChannelPlanDeps, at: Date): Promise<ChannelPlanReport> {
+export async function planChannels(
+  deps: ChannelPlanDeps,
+  at: Date,
+  options: { dryRun?: boolean } = {},
+): Promise<ChannelPlanReport> {
   const report: ChannelPlanReport = { due: 0, created: 0, empty: 0, tooLate: 0 };
   const { store, schedule } = deps;
   let publicSlugs: Set<string> | undefined;
@@ -44,6 +48,7 @@ export async function planChannels(deps: ChannelPlanDeps, at: Date): Promise<Cha
       report.tooLate++;
       continue;
     }
+    if (options.dryRun) continue;
     publicSlugs ??= new Set((await store.listTopics()).map((t) => t.slug));
     const slugs = topicSlugsOf(channel.topicSet).filter((s) => publicSlugs!.has(s));
     if (slugs.length === 0) {

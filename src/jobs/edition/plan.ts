@@ -147,7 +147,7 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
       channelsDue: 0,
       channelDeliveries: 0,
     };
-    if (options.dryRun) return report;
+    if (options.dryRun) return withChannels(report, at, undefined, true);
     const domain = domainOf(config.mailFrom);
     // Deliveries of many groups go in together: one big transaction writes each index page once,
     // where one small transaction per group would rewrite the same pages a thousand times.
@@ -185,10 +185,12 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
     report: Omit<PlanReport, 'channelsDue' | 'channelDeliveries'>,
     at: Date,
     freezer: FreezeSession = editions.session(),
+    dryRun = false,
   ): Promise<PlanReport> {
     const channels = await planChannels(
       { store, freezer, logger, schedule: config.schedule, messageDomain: domainOf(config.mailFrom) },
       at,
+      { dryRun },
     );
     return {
       ...report,

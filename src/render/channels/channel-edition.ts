@@ -57,5 +57,11 @@ export function fitPapers(
   return { parts, left: entries.papers.length - parts.length + entries.more };
 }
 
+/** The topic a paper is shown under, for editions of several topics (in one, the heading says it). */
+export function topicOf(entries: DigestEntries): (p: DigestEntry) => string {
+  const several = new Set(entries.papers.map((p) => p.topic)).size > 1;
+  return (p) => (several ? clean(p.topic) : '');
+}
+
 /** "and 12 more on the web", or nothing when everything is in the message. */
 export const moreLine = (left: number) => (left > 0 ? `and ${left} more on the web` : '');

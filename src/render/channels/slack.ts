@@ -1,7 +1,7 @@
 // A Slack message (incoming webhook, Block Kit) within Slack's documented limits: at most 50
 // blocks, 3,000 characters per section text, 150 per header, 40,000 for the whole message.
 import type { DigestEntry } from '../../domain/digest.js';
-import { clean, cut, fitPapers, heading, moreLine, type ChannelEdition } from './channel-edition.js';
+import { clean, cut, fitPapers, heading, moreLine, topicOf, type ChannelEdition } from './channel-edition.js';
 
 const MAX_BLOCKS = 50;
 const SECTION_CHARS = 3000;
@@ -16,22 +16,23 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** A URL inside `<url|label>`: the two characters that would end it early are percent-encoded. */
 const linkUrl = (u: string) => u.replace(/\|/g, '%7C').replace(/>/g, '%3E');
 
-function paperText(p: DigestEntry, i: number): string {
+const paperText = (topic: (p: DigestEntry) => string) => (p: DigestEntry, i: number) => {
   const title = esc(cut(clean(p.title), 300));
   const why = p.why ? `\n_${esc(cut(clean(p.why), 500))}_` : '';
-  return cut(`*${i + 1}. <${linkUrl(p.url)}|${title}>*  ·  score ${p.score.toFixed(2)}${why}`, SECTION_CHARS);
-}
+  const under = topic(p) ? `  ·  ${esc(cut(topic(p), 120))}` : '';
+  return cut(`*${i + 1}. <${linkUrl(p.url)}|${title}>*  ·  score ${p.score.toFixed(2)}${under}${why}`, SECTION_CHARS);
+};
 
 /** The Slack body of an edition: a header, one section per paper that fits, a footer with the web copy. */
 export function slackBody(edition: ChannelEdition): object {
   const e = edition.entries;
-  const { parts, left } = fitPapers(e, paperText, PAPERS_BUDGET, MAX_BLOCKS - FRAME_BLOCKS);
+  const { parts, left } = fitPapers(e, paperText(topicOf(e)), PAPERS_BUDGET, MAX_BLOCKS - FRAME_BLOCKS);
   const web = `<${linkUrl(e.webUrl)}|Read it on the web>`;
   const more = left > 0 ? `${moreLine(left)}: <${linkUrl(e.moreUrl)}|see them all>  ·  ${web}` : web;
   const title = heading(e);
   return {
     // Shown in notifications and by clients without blocks.
-    text: cut(`${title}: ${e.papers.length} papers`, 3000),
+    text: cut(esc(`${title}: ${e.papers.length} papers`), 3000),
     unfurl_links: false,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: cut(title, HEADER_CHARS), emoji: false } },
