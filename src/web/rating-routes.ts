@@ -17,7 +17,7 @@ type RateLink = { Params: { token: string; topic: string; paper: string; choice:
 const RATE_FORM = { csrf: formField.one, topic: formField.one, paper: formField.one, value: formField.one };
 
 /** Per client: a reader rating a whole digest makes a few dozen of these, never hundreds a minute. */
-export const RATE_POST_LIMIT = { max: 60, timeWindow: 60_000 };
+const RATE_POST_LIMIT = { max: 60, timeWindow: 60_000 };
 
 const LABELS: Record<RatingChoice, string> = { more: 'More like this', less: 'Not for me', none: 'Remove my rating' };
 
