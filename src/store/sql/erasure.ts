@@ -10,8 +10,8 @@ const SUPPRESS = sql`
   INSERT INTO suppressions (email, reason, detail, created_at) VALUES (:email, 'erased', 'the reader deleted their data', :at)
   ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at`;
 const DELIVERIES = sql`DELETE FROM deliveries WHERE subscriber_id = :id OR email = :email`;
-// Editions made for this reader alone carry their id in the edition key (the topic_set column; ids are random, so no
-// other key holds one): what was picked for them is theirs too.
+// Editions made for this reader alone carry their id in the edition key (the topic_set column;
+// ids are random, so no other key holds one): what was picked for them is theirs too.
 const OWN = dialect('instr(topic_set, :id) > 0', 'strpos(topic_set, :id) > 0');
 const EDITION_PAPERS = sql`DELETE FROM digest_papers WHERE digest_id IN (SELECT id FROM digests WHERE ${OWN})`;
 const EDITIONS = sql`DELETE FROM digests WHERE ${OWN}`;
