@@ -358,7 +358,8 @@ export interface RatingStore {
 export interface ErasureStore {
   /**
    * Deletes the subscriber and everything held about them (topics, ratings, consent history,
-   * deliveries and bounces of their address) in one transaction, and keeps one suppression
+   * deliveries and bounces of their address, editions made for them alone: those whose edition
+   * key holds their id) in one transaction, and keeps one suppression
    * entry (reason `erased`) so that the address is never mailed again. False when there is no such subscriber.
    */
   eraseSubscriber(id: string, at: string): Promise<boolean>;

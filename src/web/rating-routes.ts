@@ -3,7 +3,7 @@
 // preferences form's CSRF token, and the answer offers Undo.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app.js';
-import type { Paper } from '../domain/paper.js';
+import { type Paper, paperLinks } from '../domain/paper.js';
 import { signToken } from '../domain/tokens.js';
 import { choiceOf, parseChoice, type RatingChoice, type RatingTarget } from '../jobs/subscribers/ratings.js';
 import type { PageRenderer } from '../render/web/pages.js';
@@ -17,15 +17,15 @@ type RateLink = { Params: { token: string; topic: string; paper: string; choice:
 const RATE_FORM = { csrf: formField.one, topic: formField.one, paper: formField.one, value: formField.one };
 
 /** Per client: a reader rating a whole digest makes a few dozen of these, never hundreds a minute. */
-export const RATE_POST_LIMIT = { max: 60, timeWindow: 60_000 };
+const RATE_POST_LIMIT = { max: 60, timeWindow: 60_000 };
 
 const LABELS: Record<RatingChoice, string> = { more: 'More like this', less: 'Not for me', none: 'Remove my rating' };
 
-const paperView = (p: Paper) => ({
-  title: p.title,
-  url: p.url ?? (p.arxivId ? `https://arxiv.org/abs/${p.arxivId}` : ''),
-  authors: p.authors.join(', '),
-});
+/** The paper as the digest shows it: its page, or an arXiv title search when no source gave one. */
+function paperView(p: Paper) {
+  const links = paperLinks(p);
+  return { title: p.title, url: links.page ?? '', search: links.search ?? '', authors: p.authors.join(', ') };
+}
 
 function savedText(choice: RatingChoice, topicName: string): string {
   if (choice === 'more') return `Saved: more like this. Your next ${topicName} digests take it into account.`;

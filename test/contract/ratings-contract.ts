@@ -115,7 +115,11 @@ export function ratingsContract(engine: Engine): void {
       ]);
       await store.rate(rating(ada.id, P1, 1, 2));
       await store.rate(rating(bob.id, P1, -1, 2));
+      // An edition made for Ada alone (its key holds her id), with its papers indexed.
+      const own = digest({ editionKey: `nas@2026-11-24+reader:${ada.id}`, paperIds: [P1] });
+      await store.insertDigest(own);
       await addDeliveries(engine, store, [
+        { id: 'dlv_ada_own', digestId: own.id, subscriberId: ada.id, email: ada.email, messageId: 'o@x' },
         { id: 'dlv_ada', digestId: d.id, subscriberId: ada.id, email: ada.email, messageId: 'a@x' },
         { id: 'dlv_bob', digestId: d.id, subscriberId: bob.id, email: bob.email, messageId: 'b@x' },
       ]);
@@ -126,6 +130,8 @@ export function ratingsContract(engine: Engine): void {
       expect(await store.listRatings(ada.id)).toEqual([]);
       expect(await store.listConsentEvents(ada.id)).toEqual([]);
       expect(await store.getDelivery('dlv_ada')).toBeUndefined();
+      expect(await store.getDigest(own.id)).toBeUndefined();
+      expect(await store.getDigest(d.id)).toBeDefined();
       expect(await store.softBounceStreak(ada.email)).toBe(0);
       expect(await store.isSuppressed(ada.email)).toBe(true);
       expect(await store.listSuppressions()).toEqual([

@@ -100,6 +100,29 @@ describe('paperboy subscribers', () => {
     // A dozen CLI runs, each a fresh process: slower than one test's default budget on a busy machine.
   }, 90_000);
 
+  it('erases an address on request: nothing of it is left but its suppression, and it is never mailed again', () => {
+    const cwd = setup();
+    paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas', '--confirmed']);
+    paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--confirmed']);
+    expect(paperboy(cwd, ['subscribers', 'erase', ' Ada@Example.org']).stdout).toBe(
+      'ada@example.org: erased; the address stays suppressed\n',
+    );
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).not.toContain('ada@example.org');
+    expect(paperboy(cwd, ['suppressions', 'list']).stdout).toMatch(
+      /^ada@example\.org\terased\t\S+\tthe reader deleted their data\n$/,
+    );
+    const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string }[];
+    expect(json.map((r) => r.email)).toEqual(['bob@example.org']);
+    // Signed up again, it gets no opt-in email (nor was any sent before: both were added confirmed).
+    expect(paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas']).stdout).toBe(
+      'ada@example.org: unchanged: the address is already confirmed or suppressed\n',
+    );
+    expect(existsSync(join(cwd, 'data', 'outbox')) ? outbox(cwd) : []).toEqual([]);
+    const again = paperboy(cwd, ['subscribers', 'erase', 'ada@example.org']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe('paperboy: ada@example.org is not a subscriber\n');
+  }, 60_000);
+
   it('sends the opt-in email to imported rows without a status', () => {
     const cwd = setup();
     const csv = join(cwd, 'list.csv');

@@ -112,5 +112,3 @@ export function createRatingJobs({ store, secret, clock, logger }: RatingDeps) {
     reset: (subscriberId: string, topicSlug: string) => store.resetRatings(subscriberId, topicSlug),
   };
 }
-
-export type RatingJobs = ReturnType<typeof createRatingJobs>;

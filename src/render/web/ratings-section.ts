@@ -1,5 +1,6 @@
 // The preferences page's "Your ratings": the reader's ratings grouped by topic, as
 // templates/web/partials/ratings-section.hbs shows them (web/preferences-data-routes.ts changes them).
+import { paperLinks } from '../../domain/paper.js';
 import type { ListedRating } from '../../jobs/subscribers/ratings.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -19,7 +20,8 @@ export function ratingsSectionView(ratings: readonly ListedRating[]) {
       topic: r.topicSlug,
       paper: r.paperId,
       title: p?.title ?? r.paperId,
-      url: p?.url ?? (p?.arxivId ? `https://arxiv.org/abs/${p.arxivId}` : ''),
+      // Its page, or where the digest would send a reader for a paper no source gave a page.
+      url: p ? (paperLinks(p).page ?? paperLinks(p).search ?? '') : '',
       label: r.value === 1 ? 'More like this' : 'Not for me',
       when: day(r.ratedAt),
     });

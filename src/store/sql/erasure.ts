@@ -1,7 +1,7 @@
 // A reader's right to be forgotten: everything about them goes, one suppression entry stays.
 import type { ErasureStore } from '../ports.js';
 import type { SqlDb } from './db.js';
-import { sql } from './statement.js';
+import { dialect, sql } from './statement.js';
 
 const EMAIL = sql`SELECT email FROM subscribers WHERE id = :id`;
 // An address already suppressed (a bounce, the operator) is kept suppressed, now as erased: the
@@ -10,6 +10,11 @@ const SUPPRESS = sql`
   INSERT INTO suppressions (email, reason, detail, created_at) VALUES (:email, 'erased', 'the reader deleted their data', :at)
   ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at`;
 const DELIVERIES = sql`DELETE FROM deliveries WHERE subscriber_id = :id OR email = :email`;
+// Editions made for this reader alone carry their id in the edition key (the topic_set column;
+// ids are random, so no other key holds one): what was picked for them is theirs too.
+const OWN = dialect('instr(topic_set, :id) > 0', 'strpos(topic_set, :id) > 0');
+const EDITION_PAPERS = sql`DELETE FROM digest_papers WHERE digest_id IN (SELECT id FROM digests WHERE ${OWN})`;
+const EDITIONS = sql`DELETE FROM digests WHERE ${OWN}`;
 const BOUNCES = sql`DELETE FROM bounces WHERE email = :email`;
 // Cascades to the reader's topics and ratings (and any other table keyed by the subscriber).
 const SUBSCRIBER = sql`DELETE FROM subscribers WHERE id = :id`;
@@ -26,6 +31,8 @@ export function erasureStore(db: SqlDb): ErasureStore {
         const { email } = row;
         await tx.run(SUPPRESS, { email, at });
         await tx.run(DELIVERIES, { id, email });
+        await tx.run(EDITION_PAPERS, { id });
+        await tx.run(EDITIONS, { id });
         await tx.run(BOUNCES, { email });
         await tx.run(SUBSCRIBER, { id });
         await tx.run(CONSENT, { id, email });
