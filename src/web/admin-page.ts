@@ -102,6 +102,7 @@ export function registerAdminPage(
           })),
           moreSends: Math.max(0, v.confirmedSubscribers - v.nextSends.length),
           topics: await app.store.listTopics(),
+          personalTopics: personalTopicCount(await app.store.countPersonalTopics()),
           topicForm: topicSectionView(topicForm),
           previewDays: PREVIEW_DAYS,
           csrf: formToken(app.secret, current),
@@ -168,4 +169,10 @@ export function registerAdminPage(
       .header('cache-control', 'no-store')
       .send(prometheusText(v));
   });
+}
+
+/** The operator sees how many personal topics there are, never what they are. */
+function personalTopicCount({ topics, owners }: { topics: number; owners: number }) {
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  return { topics, label: `${n(topics, 'personal topic', 'personal topics')} of ${n(owners, 'reader', 'readers')}` };
 }

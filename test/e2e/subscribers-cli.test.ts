@@ -78,10 +78,10 @@ describe('paperboy subscribers', () => {
 
     const exported = paperboy(cwd, ['subscribers', 'export']).stdout.split('\n');
     expect(exported[0]).toBe(
-      'email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at',
+      'email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at,personal_topics',
     );
     expect(exported[1]).toMatch(
-      /^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,$/,
+      /^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,,$/,
     );
     expect(exported[2]).toMatch(/^dan@example\.org,confirmed,nas,daily,UTC,8,full,/);
     const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as {

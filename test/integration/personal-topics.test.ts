@@ -6,6 +6,7 @@ import { FIXTURES, SAMPLE_PAGE } from '../helpers/env.js';
 import { startFixtureServer } from '../helpers/http-fixtures.js';
 import { postForm, webApp } from '../helpers/web.js';
 
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const library = (name: string) => readFileSync(`${FIXTURES}library/${name}`, 'utf8');
 const EMPTY_ANSWER = readFileSync(`${FIXTURES}sources/arxiv-api-empty.xml`, 'utf8');
 
@@ -41,7 +42,7 @@ const personalSlugs = async (app: App, id: string) => (await app.store.listPerso
 
 describe('personal topics through the preferences page', () => {
   it('creates a topic from pasted ids, fetching the papers not stored from arXiv, and keeps it private', async () => {
-    const { app, base, arxiv, ada, preferences } = await withReader();
+    const { app, base, arxiv, ada, preferences } = await withReader({ ADMIN_TOKEN });
     const page = await (await fetch(`${base}${preferences}`)).text();
     expect(page).toContain('Your topics');
     expect(page).toContain('Your feed');
@@ -95,6 +96,15 @@ describe('personal topics through the preferences page', () => {
     });
     expect(saved.status).toBe(200);
     expect((await app.store.getSubscriber(ada.id))?.topics).toEqual(['llm-serving', 'nas', topic!.slug]);
+    // The operator sees a count, never the topic.
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const listed = (await (await fetch(`${base}/admin/api/topics`, { headers: admin })).json()) as { slug: string }[];
+    expect(listed.map((t) => t.slug)).toEqual(['llm-serving', 'nas']);
+    const login = await postForm(`${base}/admin/login`, { token: ADMIN_TOKEN });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const adminPage = await (await fetch(`${base}/admin`, { headers: { cookie } })).text();
+    expect(adminPage).toContain('And 1 personal topic of 1 reader: private to their readers, not listed here.');
+    expect(adminPage).not.toContain('My &lt;NAS&gt; reading');
     // Another reader cannot subscribe to it.
     const bob = await postForm(`${base}/subscribe`, { email: 'bob@example.org', topics: [topic!.slug] });
     expect(bob.status).toBe(400);
