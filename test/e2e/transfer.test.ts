@@ -139,14 +139,14 @@ describe.skipIf(!postgresAvailable())('moving a store between SQLite and Postgre
     const sqliteExport = join(cwd, 'sqlite.jsonl');
     const out = await paperboyAsync(cwd, ['export', '--out', sqliteExport]);
     expect(out.stderr).toMatch(
-      /exported papers \d+, source_states 2, topics 2, .*consent_log \d+, deliveries 4, suppressions 1, bounces 1/,
+      /exported papers \d+, source_states 2, .*subscribers \d+, topics 2, personal_feeds 0, .*consent_log \d+, deliveries 4, suppressions 1, bounces 1/,
     );
 
     const { env: pgEnv } = freshSchema();
     const imported = await paperboyAsync(cwd, ['import', sqliteExport], pgEnv);
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toMatch(
-      /^imported papers \d+, source_states 2, topics 2, digests 1, meta 1, subscribers 4, subscriber_topics 4, consent_log \d+, deliveries 4, suppressions 1, bounces 1, runs 3$/m,
+      /^imported papers \d+, source_states 2, digests 1, meta 1, subscribers 4, topics 2, subscriber_topics 4, consent_log \d+, deliveries 4, suppressions 1, bounces 1, runs 3$/m,
     );
     const pg = await openApp(cwd, pgEnv);
     try {
