@@ -156,5 +156,3 @@ export function createPersonalTopicJobs(deps: PersonalTopicDeps) {
     },
   };
 }
-
-export type PersonalTopicJobs = ReturnType<typeof createPersonalTopicJobs>;
