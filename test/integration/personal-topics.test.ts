@@ -178,6 +178,37 @@ describe('personal topics through the preferences page', () => {
     expect(await personalSlugs(app, ada.id)).toEqual([]);
   });
 
+  it('saves nothing when arXiv does not answer, and says so; holds a reader to the hourly limit it states', async () => {
+    const { app, base, arxiv, ada, preferences } = await withReader({
+      FETCH_RETRIES: '0',
+      PERSONAL_TOPIC_SAVES_PER_HOUR: '2',
+    });
+    arxiv.route('/api/query', { status: 503 });
+    const down = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ids: '2401.01234',
+    });
+    expect(down.status).toBe(503);
+    const text = await down.text();
+    expect(text).toContain('arXiv did not answer: nothing was saved, try again in a few minutes');
+    expect(text).not.toContain(arxiv.base);
+    expect(await personalSlugs(app, ada.id)).toEqual([]);
+
+    const words = { words: 'graph neural networks' };
+    expect(
+      (await postMultipart(`${base}${preferences}/topics`, { csrf: await csrfOf(base, preferences), ...words })).status,
+    ).toBe(200);
+    const over = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ...words,
+    });
+    expect(over.status).toBe(429);
+    expect(await over.text()).toContain(
+      'You have saved 2 topics in the last hour, the most there may be: try again in an hour.',
+    );
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
+  });
+
   it('edits and deletes a topic', async () => {
     const { app, base, ada, preferences } = await withReader();
     await postMultipart(`${base}${preferences}/topics`, {

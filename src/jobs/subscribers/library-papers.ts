@@ -33,8 +33,11 @@ export interface LibraryReport {
 
 /** The arXiv API's answer for some ids could not be had: nothing is saved, the reader tries again later. */
 export class ArxivUnavailableError extends PaperboyError {
+  /** Why, for the log: the reader is told only that arXiv did not answer. */
+  readonly detail: string;
   constructor(detail: string, options?: { cause?: unknown }) {
-    super('FETCH_FAILED', `arXiv did not answer (${detail}): nothing was saved, try again in a few minutes`, options);
+    super('FETCH_FAILED', 'arXiv did not answer: nothing was saved, try again in a few minutes', options);
+    this.detail = detail;
   }
 }
 
