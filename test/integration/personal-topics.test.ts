@@ -139,7 +139,9 @@ describe('personal topics through the preferences page', () => {
     await app.planner.plan(clock());
     expect(await app.deliverer.run({ maxWaitMs: 0 })).toMatchObject({ sent: 1 });
     const mail = sink.messages.find((m) => m.envelopeTo.includes('ada@example.org'))!.mail;
-    expect(mail.text).toContain('From my library');
+    expect(mail.subject).toContain('From my library');
+    // Its own section, with papers like the library's.
+    expect(mail.text).toMatch(/From my library · [1-9]\d* (of \d+ )?papers?/);
     // The library's own papers are not news: the digest holds papers of the window it covers.
     expect(mail.text).not.toContain('Branes and Learning');
   });
