@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Subscriber } from '../../src/domain/subscriber.js';
 import { TRANSFER_TABLES, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import { addDeliveries, at, beforeMigration15, digest, pagesOf, subscriber } from './fixtures.js';
+import { addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
+import { beforeMigration15 } from '../helpers/old-schema.js';
 import type { Engine } from './store-contract.js';
 
 const P = 'arxiv:2411.00042';

@@ -9,6 +9,7 @@ import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';
 import { postgresAvailable } from '../helpers/system.js';
 import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
+import { beforeMigration15 } from '../helpers/old-schema.js';
 
 // Topics as subscribers type them, through the whole app: the sample papers ingested, a topic
 // saved as the CLI and the admin API save it, a day's digest frozen and the topic's feed read.
@@ -46,7 +47,8 @@ const sqliteDowngrade: Downgrade = async (app, config) => {
   const path = config.database.kind === 'sqlite' ? config.database.path : '';
   await app.close();
   const db = new Database(path);
-  db.exec(`ALTER TABLE topics DROP COLUMN query_syntax;
+  db.exec(`${beforeMigration15('sqlite')}
+    ALTER TABLE topics DROP COLUMN query_syntax;
     ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html; ALTER TABLE digests DROP COLUMN compact_text;
     INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
     PRAGMA user_version = 10;`);
@@ -60,7 +62,7 @@ function storedTopicsKeepTheirMeaning(configFor: () => Config, downgrade: Downgr
     await downgrade(before, config);
     const app = await openApp(config);
     try {
-      expect(app.store.schema.applied).toBe(3);
+      expect(app.store.schema.applied).toBe(4);
       expect(await app.store.getTopic('old-llm')).toMatchObject({
         query: 'language model serving',
         syntax: 'all-words',
@@ -170,7 +172,8 @@ describe('topics typed in natural words', () => {
         await app.close();
         await pgExec(
           (config as Config & { pgSchema: string }).pgSchema,
-          `ALTER TABLE topics DROP COLUMN query_syntax;
+          `${beforeMigration15('postgres')}
+           ALTER TABLE topics DROP COLUMN query_syntax;
            ALTER TABLE subscribers DROP COLUMN layout; ALTER TABLE digests DROP COLUMN compact_html, DROP COLUMN compact_text;
            INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES ('old-llm', 'LLM serving', 'language model serving', '${AT}', '${AT}');
            UPDATE schema_version SET version = 10;`,
