@@ -196,10 +196,18 @@ describe('personal topics through the preferences page', () => {
     expect(text).not.toContain(arxiv.base);
     expect(await personalSlugs(app, ada.id)).toEqual([]);
 
+    // An id arXiv answers with an error entry is not found, with arXiv's reason; the rest is saved.
+    arxiv.route('/api/query', { body: readFileSync(`${FIXTURES}sources/arxiv-api-error.xml`, 'utf8') });
     const words = { words: 'graph neural networks' };
-    expect(
-      (await postMultipart(`${base}${preferences}/topics`, { csrf: await csrfOf(base, preferences), ...words })).status,
-    ).toBe(200);
+    const refused = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ids: '2403.12345',
+      ...words,
+    });
+    expect(refused.status).toBe(200);
+    expect(await refused.text()).toContain(
+      '2403.12345 (line 1): arXiv could not look it up (the arXiv API answered with an error:',
+    );
     const over = await postMultipart(`${base}${preferences}/topics`, {
       csrf: await csrfOf(base, preferences),
       ...words,
