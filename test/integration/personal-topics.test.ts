@@ -105,6 +105,10 @@ describe('personal topics through the preferences page', () => {
     const adminPage = await (await fetch(`${base}/admin`, { headers: { cookie } })).text();
     expect(adminPage).toContain('And 1 personal topic of 1 reader: private to their readers, not listed here.');
     expect(adminPage).not.toContain('My &lt;NAS&gt; reading');
+    // Leaving and signing up again with the form keeps it (the form lists public topics only).
+    await app.subscriptions.unsubscribe((await app.store.getSubscriber(ada.id))!, { kind: 'all' }, { source: 'test' });
+    await app.subscriptions.subscribe({ email: 'ada@example.org', topics: ['nas'] }, { source: 'test' });
+    expect((await app.store.getSubscriber(ada.id))?.topics).toEqual(['nas', topic!.slug]);
     // Another reader cannot subscribe to it.
     const bob = await postForm(`${base}/subscribe`, { email: 'bob@example.org', topics: [topic!.slug] });
     expect(bob.status).toBe(400);
