@@ -179,9 +179,24 @@ describe('personal topics through the preferences page', () => {
     expect(await huge.text()).toContain('The upload is larger than 2 KB, the most a library file may be.');
     expect(await personalSlugs(app, ada.id)).toEqual([]);
 
+    // A Zotero CSV export within the limit is read like any other.
+    const csv = await postMultipart(
+      `${base}${preferences}/topics`,
+      { csrf: await csrfOf(base, preferences), words: 'graphs' },
+      { name: 'Exported Items.csv', text: library('my-library.csv') },
+    );
+    expect(csv.status).toBe(200);
+    const csvPage = await csv.text();
+    // ProxylessNAS by title; the fixture arXiv has no 2401.01234 when asked for it alone.
+    expect(csvPage).toContain('Read 3 entries: 1 found among the stored papers, 0 fetched from arXiv, 2 not found.');
+    expect(csvPage).toContain(
+      'IJKL9012 (line 5): no arXiv id (DOI 10.1038/s41586-020-2649-2, which arXiv cannot be asked by), and no stored paper has this title',
+    );
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
+
     const forged = await postMultipart(`${base}${preferences}/topics`, { csrf: 'forged', words: 'graphs' });
     expect(forged.status).toBe(400);
-    expect(await personalSlugs(app, ada.id)).toEqual([]);
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
   });
 
   it('saves nothing when arXiv does not answer, and says so; holds a reader to the hourly limit it states', async () => {
@@ -233,18 +248,21 @@ describe('personal topics through the preferences page', () => {
     const [slug] = await personalSlugs(app, ada.id);
     const page = await (await fetch(`${base}${preferences}`)).text();
     expect(page).toContain('Mixture-of-Depths Routing for Efficient Neural Architecture Search');
-    const edited = await postMultipart(`${base}${preferences}/topics/${slug}`, {
-      csrf: await csrfOf(base, preferences),
-      name: 'Routing',
-      words: 'token routing',
-      keep: 'arxiv:2401.01234',
-    });
+    const edited = await postMultipart(
+      `${base}${preferences}/topics/${slug}`,
+      { csrf: await csrfOf(base, preferences), name: 'Routing', words: 'token routing', keep: 'arxiv:2401.01234' },
+      { name: 'export.ris', text: library('my-library.ris') },
+    );
     expect(edited.status).toBe(200);
-    expect((await app.store.listPersonalTopics(ada.id))[0]).toMatchObject({
-      slug,
-      name: 'Routing',
-      query: 'token routing like:arxiv:2401.01234',
-    });
+    expect(await edited.text()).toContain(
+      'Read 4 entries: 3 found among the stored papers, 0 fetched from arXiv, 1 not found.',
+    );
+    const [after] = await app.store.listPersonalTopics(ada.id);
+    expect(after).toMatchObject({ slug, name: 'Routing' });
+    // The kept paper, then the file's, each once: ProxylessNAS matched by title, the old-style id by id.
+    expect(after!.query).toMatch(
+      /^token routing like:arxiv:2401\.01234 like:title:[0-9a-f]{16} like:arxiv:hep-th\/9901001$/,
+    );
     const deleted = await postForm(`${base}${preferences}/topics/${slug}/delete`, {
       csrf: await csrfOf(base, preferences),
     });
