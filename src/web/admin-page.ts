@@ -120,6 +120,7 @@ export function registerAdminPage(
               error: shown(app.secrets.text(c.lastDelivery.lastError ?? '')) || undefined,
             },
           })),
+          personalTopics: personalTopicCount(await app.store.countPersonalTopics()),
           topicForm: topicSectionView(topicForm),
           previewDays: PREVIEW_DAYS,
           csrf: formToken(app.secret, current),
@@ -186,4 +187,10 @@ export function registerAdminPage(
       .header('cache-control', 'no-store')
       .send(prometheusText(v));
   });
+}
+
+/** The operator sees how many personal topics there are, never what they are. */
+function personalTopicCount({ topics, owners }: { topics: number; owners: number }) {
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  return { topics, label: `${n(topics, 'personal topic', 'personal topics')} of ${n(owners, 'reader', 'readers')}` };
 }

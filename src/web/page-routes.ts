@@ -6,7 +6,7 @@ import { readableAbstract } from '../domain/paper.js';
 import { paperFacts, paperLinkViews } from '../render/paper-facts.js';
 import { trimText } from '../domain/text.js';
 import { publicCopy, webContent } from '../render/email/digest-email.js';
-import { topicNames, topicSlugsOf } from '../domain/topic.js';
+import { isPersonalSlug, topicNames, topicSlugsOf } from '../domain/topic.js';
 import { FEED_FORMATS } from '../render/feeds/feed-data.js';
 import { feedsOpml } from '../jobs/publish/opml.js';
 import { SECURITY_HEADERS } from './security-headers.js';
@@ -129,6 +129,7 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
       return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));
     const all = await app.store.listTopics();
     const slugs = topicSlugsOf(digest.editionKey);
+    const publicSlugs = slugs.filter((slug) => !isPersonalSlug(slug));
     const topics = all.filter((t) => slugs.includes(t.slug));
     const single = topics.length === 1 ? topics[0] : undefined;
     const html = pages.render('digest', {
@@ -137,7 +138,9 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
       content,
       topics: topics.map((t) => ({ slug: t.slug, name: t.name })),
       feedUrl: single ? `/topics/${single.slug}/feed.xml` : '/feed.xml',
-      subscribeHeading: `Get ${topicNames(all, slugs)} by email`,
+      // A reader's personal topic is theirs alone: the web copy offers only the public ones.
+      subscribeHeading:
+        publicSlugs.length > 0 ? `Get ${topicNames(all, publicSlugs)} by email` : 'Get a digest by email',
       form: subscriptionFormView(all, { topics: slugs }),
     });
     return reply.type('text/html; charset=utf-8').send(html);

@@ -19,7 +19,7 @@ export async function personalSections(
   extra: { personal?: PersonalSectionState },
 ) {
   const { subscriber, token, csrf } = page;
-  const { limits } = { limits: app.config.personal };
+  const limits = app.config.personal;
   const state = extra.personal ?? {};
   const views = await app.personalTopics.list(subscriber);
   const papers = await app.store.getPapers([...new Set(views.flatMap((v) => v.seeds))]);

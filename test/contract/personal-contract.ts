@@ -1,7 +1,8 @@
 // Personal topics and personal feeds in the store contract (see store-contract.ts).
 import { describe, expect, it } from 'vitest';
 import { paperInput } from '../helpers/factories.js';
-import { T0, addDeliveries, at, digest, event, subscriber } from './fixtures.js';
+import { TRANSFER_TABLES } from '../../src/store/ports.js';
+import { T0, addDeliveries, at, digest, event, pagesOf, subscriber } from './fixtures.js';
 import type { Engine } from './store-contract.js';
 
 const NAS = { slug: 'nas', name: 'NAS', query: 'nas' };
@@ -59,6 +60,20 @@ export function personalContract(engine: Engine): void {
       expect(await store.listAllTopics()).toEqual([]);
       expect(await store.personalFeedOwner('hash-1')).toBeUndefined();
       expect(await store.countPersonalTopics()).toEqual({ topics: 0, owners: 0 });
+    });
+
+    it('move with an export to another store, after their owners', async () => {
+      const store = await engine.open();
+      const ada = subscriber();
+      await store.saveSubscribers([{ subscriber: ada, events: [] }]);
+      await store.savePersonalTopic({ slug: 'p_2', name: 'Mine', query: 'graphs', owner: ada.id }, T0);
+      await store.setPersonalFeed(ada.id, 'hash-2', 'nonce-2', T0);
+      const pages = [];
+      for (const table of TRANSFER_TABLES) pages.push({ table, rows: await store.exportRows(table, 0, 1000) });
+      const copy = await engine.open();
+      expect(await copy.importRows(pagesOf(pages))).toMatchObject({ topics: 1, personal_feeds: 1 });
+      expect(await copy.listPersonalTopics(ada.id)).toEqual(await store.listPersonalTopics(ada.id));
+      expect(await copy.personalFeedOwner('hash-2')).toBe(ada.id);
     });
 
     it('match library entries by title among the stored papers', async () => {

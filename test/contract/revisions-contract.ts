@@ -6,16 +6,8 @@ import type { Subscriber } from '../../src/domain/subscriber.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { TRANSFER_TABLES, type Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
-import {
-  BEFORE_CHANNELS,
-  UNDO_RATINGS,
-  addDeliveries,
-  at,
-  beforeMigration15,
-  digest,
-  pagesOf,
-  subscriber,
-} from './fixtures.js';
+import { addDeliveries, at, digest, pagesOf, subscriber } from './fixtures.js';
+import { BEFORE_CHANNELS, UNDO_RATINGS, beforeMigration15 } from '../helpers/old-schema.js';
 import type { Engine } from './store-contract.js';
 
 const P = 'arxiv:2411.00042';

@@ -6,17 +6,8 @@ import type { Store } from '../../src/store/ports.js';
 import { paperInput } from '../helpers/factories.js';
 import { channelsContract } from './channels-contract.js';
 import { deliveryContract } from './delivery-contract.js';
-import {
-  BEFORE_CHANNELS,
-  T0,
-  UNDO_RATINGS,
-  at,
-  beforeMigration15,
-  digest,
-  event,
-  pagesOf,
-  subscriber,
-} from './fixtures.js';
+import { T0, at, digest, event, pagesOf, subscriber } from './fixtures.js';
+import { BEFORE_CHANNELS, UNDO_RATINGS, beforeMigration15 } from '../helpers/old-schema.js';
 import { personalContract } from './personal-contract.js';
 import { planningContract } from './planning-contract.js';
 import { ratingsContract } from './ratings-contract.js';

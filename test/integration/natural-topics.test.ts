@@ -9,8 +9,8 @@ import { silentLogger } from '../../src/log.js';
 import { SAMPLE_PAGE, fixedClock, testConfig } from '../helpers/env.js';
 import { freshSchema, pgExec } from '../helpers/postgres.js';
 import { postgresAvailable } from '../helpers/system.js';
-import { BEFORE_CHANNELS, UNDO_RATINGS, beforeMigration15 } from '../contract/fixtures.js';
 import judgementsFile from '../fixtures/relevance/judgements.json' with { type: 'json' };
+import { BEFORE_CHANNELS, UNDO_RATINGS, beforeMigration15 } from '../helpers/old-schema.js';
 
 // Topics as subscribers type them, through the whole app: the sample papers ingested, a topic
 // saved as the CLI and the admin API save it, a day's digest frozen and the topic's feed read.

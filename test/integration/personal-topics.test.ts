@@ -6,6 +6,7 @@ import { FIXTURES, SAMPLE_PAGE } from '../helpers/env.js';
 import { startFixtureServer } from '../helpers/http-fixtures.js';
 import { postForm, webApp } from '../helpers/web.js';
 
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 const library = (name: string) => readFileSync(`${FIXTURES}library/${name}`, 'utf8');
 const EMPTY_ANSWER = readFileSync(`${FIXTURES}sources/arxiv-api-empty.xml`, 'utf8');
 
@@ -41,7 +42,7 @@ const personalSlugs = async (app: App, id: string) => (await app.store.listPerso
 
 describe('personal topics through the preferences page', () => {
   it('creates a topic from pasted ids, fetching the papers not stored from arXiv, and keeps it private', async () => {
-    const { app, base, arxiv, ada, preferences } = await withReader();
+    const { app, base, arxiv, ada, preferences } = await withReader({ ADMIN_TOKEN });
     const page = await (await fetch(`${base}${preferences}`)).text();
     expect(page).toContain('Your topics');
     expect(page).toContain('Your feed');
@@ -95,6 +96,19 @@ describe('personal topics through the preferences page', () => {
     });
     expect(saved.status).toBe(200);
     expect((await app.store.getSubscriber(ada.id))?.topics).toEqual(['llm-serving', 'nas', topic!.slug]);
+    // The operator sees a count, never the topic.
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const listed = (await (await fetch(`${base}/admin/api/topics`, { headers: admin })).json()) as { slug: string }[];
+    expect(listed.map((t) => t.slug)).toEqual(['llm-serving', 'nas']);
+    const login = await postForm(`${base}/admin/login`, { token: ADMIN_TOKEN });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const adminPage = await (await fetch(`${base}/admin`, { headers: { cookie } })).text();
+    expect(adminPage).toContain('And 1 personal topic of 1 reader: private to their readers, not listed here.');
+    expect(adminPage).not.toContain('My &lt;NAS&gt; reading');
+    // Leaving and signing up again with the form keeps it (the form lists public topics only).
+    await app.subscriptions.unsubscribe((await app.store.getSubscriber(ada.id))!, { kind: 'all' }, { source: 'test' });
+    await app.subscriptions.subscribe({ email: 'ada@example.org', topics: ['nas'] }, { source: 'test' });
+    expect((await app.store.getSubscriber(ada.id))?.topics).toEqual(['nas', topic!.slug]);
     // Another reader cannot subscribe to it.
     const bob = await postForm(`${base}/subscribe`, { email: 'bob@example.org', topics: [topic!.slug] });
     expect(bob.status).toBe(400);
@@ -129,7 +143,9 @@ describe('personal topics through the preferences page', () => {
     await app.planner.plan(clock());
     expect(await app.deliverer.run({ maxWaitMs: 0 })).toMatchObject({ sent: 1 });
     const mail = sink.messages.find((m) => m.envelopeTo.includes('ada@example.org'))!.mail;
-    expect(mail.text).toContain('From my library');
+    expect(mail.subject).toContain('From my library');
+    // Its own section, with papers like the library's.
+    expect(mail.text).toMatch(/From my library · [1-9]\d* (of \d+ )?papers?/);
     // The library's own papers are not news: the digest holds papers of the window it covers.
     expect(mail.text).not.toContain('Branes and Learning');
   });
@@ -163,9 +179,63 @@ describe('personal topics through the preferences page', () => {
     expect(await huge.text()).toContain('The upload is larger than 2 KB, the most a library file may be.');
     expect(await personalSlugs(app, ada.id)).toEqual([]);
 
+    // A Zotero CSV export within the limit is read like any other.
+    const csv = await postMultipart(
+      `${base}${preferences}/topics`,
+      { csrf: await csrfOf(base, preferences), words: 'graphs' },
+      { name: 'Exported Items.csv', text: library('my-library.csv') },
+    );
+    expect(csv.status).toBe(200);
+    const csvPage = await csv.text();
+    // ProxylessNAS by title; the fixture arXiv has no 2401.01234 when asked for it alone.
+    expect(csvPage).toContain('Read 3 entries: 1 found among the stored papers, 0 fetched from arXiv, 2 not found.');
+    expect(csvPage).toContain(
+      'IJKL9012 (line 5): no arXiv id (DOI 10.1038/s41586-020-2649-2, which arXiv cannot be asked by), and no stored paper has this title',
+    );
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
+
     const forged = await postMultipart(`${base}${preferences}/topics`, { csrf: 'forged', words: 'graphs' });
     expect(forged.status).toBe(400);
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
+  });
+
+  it('saves nothing when arXiv does not answer, and says so; holds a reader to the hourly limit it states', async () => {
+    const { app, base, arxiv, ada, preferences } = await withReader({
+      FETCH_RETRIES: '0',
+      PERSONAL_TOPIC_SAVES_PER_HOUR: '2',
+    });
+    arxiv.route('/api/query', { status: 503 });
+    const down = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ids: '2401.01234',
+    });
+    expect(down.status).toBe(503);
+    const text = await down.text();
+    expect(text).toContain('arXiv did not answer: nothing was saved, try again in a few minutes');
+    expect(text).not.toContain(arxiv.base);
     expect(await personalSlugs(app, ada.id)).toEqual([]);
+
+    // An id arXiv answers with an error entry is not found, with arXiv's reason; the rest is saved.
+    arxiv.route('/api/query', { body: readFileSync(`${FIXTURES}sources/arxiv-api-error.xml`, 'utf8') });
+    const words = { words: 'graph neural networks' };
+    const refused = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ids: '2403.12345',
+      ...words,
+    });
+    expect(refused.status).toBe(200);
+    expect(await refused.text()).toContain(
+      '2403.12345 (line 1): arXiv could not look it up (the arXiv API answered with an error:',
+    );
+    const over = await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      ...words,
+    });
+    expect(over.status).toBe(429);
+    expect(await over.text()).toContain(
+      'You have saved 2 topics in the last hour, the most there may be: try again in an hour.',
+    );
+    expect(await personalSlugs(app, ada.id)).toHaveLength(1);
   });
 
   it('edits and deletes a topic', async () => {
@@ -178,18 +248,21 @@ describe('personal topics through the preferences page', () => {
     const [slug] = await personalSlugs(app, ada.id);
     const page = await (await fetch(`${base}${preferences}`)).text();
     expect(page).toContain('Mixture-of-Depths Routing for Efficient Neural Architecture Search');
-    const edited = await postMultipart(`${base}${preferences}/topics/${slug}`, {
-      csrf: await csrfOf(base, preferences),
-      name: 'Routing',
-      words: 'token routing',
-      keep: 'arxiv:2401.01234',
-    });
+    const edited = await postMultipart(
+      `${base}${preferences}/topics/${slug}`,
+      { csrf: await csrfOf(base, preferences), name: 'Routing', words: 'token routing', keep: 'arxiv:2401.01234' },
+      { name: 'export.ris', text: library('my-library.ris') },
+    );
     expect(edited.status).toBe(200);
-    expect((await app.store.listPersonalTopics(ada.id))[0]).toMatchObject({
-      slug,
-      name: 'Routing',
-      query: 'token routing like:arxiv:2401.01234',
-    });
+    expect(await edited.text()).toContain(
+      'Read 4 entries: 3 found among the stored papers, 0 fetched from arXiv, 1 not found.',
+    );
+    const [after] = await app.store.listPersonalTopics(ada.id);
+    expect(after).toMatchObject({ slug, name: 'Routing' });
+    // The kept paper, then the file's, each once: ProxylessNAS matched by title, the old-style id by id.
+    expect(after!.query).toMatch(
+      /^token routing like:arxiv:2401\.01234 like:title:[0-9a-f]{16} like:arxiv:hep-th\/9901001$/,
+    );
     const deleted = await postForm(`${base}${preferences}/topics/${slug}/delete`, {
       csrf: await csrfOf(base, preferences),
     });

@@ -72,5 +72,3 @@ export function createPersonalFeedJobs({ store, clock, secret, config }: Persona
     },
   };
 }
-
-export type PersonalFeedJobs = ReturnType<typeof createPersonalFeedJobs>;

@@ -1,6 +1,6 @@
 // Finds the papers of a reader's library: stored ones by id or title, the others fetched from
 // arXiv by id, politely (one request at a time, ARXIV_DELAY_MS apart, batched by id_list).
-import { PaperboyError } from '../../domain/errors.js';
+import { PaperboyError, ParseError } from '../../domain/errors.js';
 import { canonicalId, normalisePaperInput, type Paper, type PaperInput } from '../../domain/paper.js';
 import { normaliseWhitespace } from '../../domain/text.js';
 import { isRateExceeded, parseArxivAtom } from '../../ingest/arxiv-atom.js';
@@ -33,8 +33,11 @@ export interface LibraryReport {
 
 /** The arXiv API's answer for some ids could not be had: nothing is saved, the reader tries again later. */
 export class ArxivUnavailableError extends PaperboyError {
+  /** Why, for the log: the reader is told only that arXiv did not answer. */
+  readonly detail: string;
   constructor(detail: string, options?: { cause?: unknown }) {
-    super('FETCH_FAILED', `arXiv did not answer (${detail}): nothing was saved, try again in a few minutes`, options);
+    super('FETCH_FAILED', 'arXiv did not answer: nothing was saved, try again in a few minutes', options);
+    this.detail = detail;
   }
 }
 
@@ -45,7 +48,7 @@ export async function findLibraryPapers(deps: LibraryDeps, entries: readonly Lib
   const wantedIds = [...new Set(withId.map((e) => `arxiv:${e.arxivId}`))];
   const stored = new Set((await store.getPapers(wantedIds)).map((p) => p.id));
   const missing = wantedIds.filter((id) => !stored.has(id)).map((id) => id.slice('arxiv:'.length));
-  const fetched = new Set((await fetchFromArxiv(deps, missing)).map((p) => p.id));
+  const { fetched, refused } = await fetchFromArxiv(deps, missing);
 
   const byTitle = await titleMatches(
     store,
@@ -64,7 +67,7 @@ export async function findLibraryPapers(deps: LibraryDeps, entries: readonly Lib
       const id = `arxiv:${e.arxivId}`;
       if (stored.has(id)) found(id, 'matched');
       else if (fetched.has(id)) found(id, 'fetched');
-      else report.notFound.push({ entry: entryLabel(e), why: `arXiv has no paper ${e.arxivId}` });
+      else report.notFound.push({ entry: entryLabel(e), why: refused.get(id) ?? `arXiv has no paper ${e.arxivId}` });
     } else if (e.title) {
       const paper = byTitle.get(titleLookup(e.title));
       if (paper) found(paper.id, 'matched');
@@ -104,9 +107,14 @@ async function titleMatches(
  * Fetches papers by id and stores them, each as first seen when arXiv first published it: an old
  * paper from a reader's library is not news, and must not appear in anyone's digest or the site feed as new.
  */
-async function fetchFromArxiv(deps: LibraryDeps, ids: readonly string[]): Promise<{ id: string }[]> {
+async function fetchFromArxiv(
+  deps: LibraryDeps,
+  ids: readonly string[],
+): Promise<{ fetched: Set<string>; refused: Map<string, string> }> {
   const { fetcher, store, clock, config } = deps;
   const papers: PaperInput[] = [];
+  // A batch arXiv answers with an error entry (an id it cannot read): its ids are not found, with arXiv's reason.
+  const refused = new Map<string, string>();
   for (let i = 0; i < ids.length; i += ID_BATCH) {
     const batch = ids.slice(i, i + ID_BATCH);
     const url = new URL(config.arxivApiUrl);
@@ -127,7 +135,11 @@ async function fetchFromArxiv(deps: LibraryDeps, ids: readonly string[]): Promis
     try {
       parsed = parseArxivAtom(text, 'the arXiv API').papers;
     } catch (err) {
-      throw new ArxivUnavailableError((err as Error).message, { cause: err });
+      if (isRateExceeded(text) || !(err instanceof ParseError)) {
+        throw new ArxivUnavailableError((err as Error).message, { cause: err });
+      }
+      for (const id of batch) refused.set(`arxiv:${id}`, `arXiv could not look it up (${err.detail})`);
+      continue;
     }
     const wanted = new Set(batch.map((id) => `arxiv:${id}`));
     papers.push(...parsed.filter((p) => wanted.has(canonicalId(p))).map(normalisePaperInput));
@@ -137,5 +149,5 @@ async function fetchFromArxiv(deps: LibraryDeps, ids: readonly string[]): Promis
     const published = p.publishedAt && p.publishedAt < now ? p.publishedAt : now;
     await store.upsertPapers([p], published);
   }
-  return papers.map((p) => ({ id: canonicalId(p) }));
+  return { fetched: new Set(papers.map((p) => canonicalId(p))), refused };
 }

@@ -11,7 +11,7 @@ import { parseLibrary } from '../../ingest/library/formats.js';
 import { parsePastedIds } from '../../ingest/library/pasted.js';
 import type { Logger } from '../../log.js';
 import type { PersonalStore } from '../../store/ports.js';
-import { findLibraryPapers, type LibraryDeps, type LibraryReport } from './library-papers.js';
+import { ArxivUnavailableError, findLibraryPapers, type LibraryDeps, type LibraryReport } from './library-papers.js';
 
 export interface PersonalTopicLimits {
   /** The largest library file read. */
@@ -119,7 +119,10 @@ export function createPersonalTopicJobs(deps: PersonalTopicDeps) {
         .replace(LIKE, ' ')
         .trim();
       const { entries, unreadable } = entriesOf(input);
-      const report = await findLibraryPapers(deps, entries);
+      const report = await findLibraryPapers(deps, entries).catch((err: unknown) => {
+        if (err instanceof ArxivUnavailableError) logger.warn('arXiv lookup failed', { error: err.detail });
+        throw err;
+      });
       report.notFound.unshift(...unreadable);
       const kept = existing ? personalTopicView(existing).seeds.filter((id) => input.keep?.includes(id)) : [];
       const seeds = [...new Set([...kept, ...report.paperIds])];
@@ -156,5 +159,3 @@ export function createPersonalTopicJobs(deps: PersonalTopicDeps) {
     },
   };
 }
-
-export type PersonalTopicJobs = ReturnType<typeof createPersonalTopicJobs>;

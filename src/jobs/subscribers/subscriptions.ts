@@ -12,6 +12,7 @@ import {
   type Subscription,
 } from '../../domain/subscriber.js';
 import { hashConfirmationToken, newId, signToken, verifyToken } from '../../domain/tokens.js';
+import { isPersonalSlug } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { domainOf } from '../../mail/message.js';
 import type {
@@ -80,6 +81,11 @@ export type OperatorOutcome = 'confirmed' | 'sent' | 'resent' | 'queued' | 'fail
 function triedOutcome(summary: RunSummary): 'sent' | 'failed' | 'queued' {
   if (summary.sent > 0) return 'sent';
   return summary.failed > 0 ? 'failed' : 'queued';
+}
+
+/** The public topics chosen, plus the subscriber's own (personal) topics, which no form lists. */
+function withOwn(existing: Subscriber, chosen: readonly string[]): string[] {
+  return [...new Set([...chosen, ...existing.topics.filter(isPersonalSlug)])].sort();
 }
 
 export function createSubscriptionJobs(deps: SubscriptionDeps) {
@@ -188,7 +194,14 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       }
       const now = clock().toISOString();
       const subscriber: Subscriber = existing
-        ? { ...existing, ...wanted, status: 'pending', unsubscribedAt: null, updatedAt: now }
+        ? {
+            ...existing,
+            ...wanted,
+            topics: withOwn(existing, wanted.topics),
+            status: 'pending',
+            unsubscribedAt: null,
+            updatedAt: now,
+          }
         : newSubscriber(wanted);
       await store.saveSubscribers([
         { subscriber, events: [event(subscriber, 'subscribe', meta)], confirmation: newConfirmation() },
@@ -302,6 +315,7 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       const subscriber: Subscriber = {
         ...(existing ?? newSubscriber(wanted)),
         ...wanted,
+        topics: existing ? withOwn(existing, wanted.topics) : wanted.topics,
         status: 'confirmed',
         confirmedAt: existing?.confirmedAt ?? now,
         unsubscribedAt: null,
