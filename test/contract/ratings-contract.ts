@@ -118,6 +118,13 @@ export function ratingsContract(engine: Engine): void {
       // An edition made for Ada alone (its key holds her id), with its papers indexed.
       const own = digest({ editionKey: `nas@2026-11-24+reader:${ada.id}`, paperIds: [P1] });
       await store.insertDigest(own);
+      // And an edition of her personal topic (its key holds the topic's slug, not her id).
+      await store.savePersonalTopic(
+        { slug: 'p_0a1b2c', name: 'My reading', query: 'like:arxiv:2411.00001', owner: ada.id },
+        at(1),
+      );
+      const personal = digest({ editionKey: 'nas,p_0a1b2c@2026-11-24', paperIds: [P1] });
+      await store.insertDigest(personal);
       await addDeliveries(engine, store, [
         { id: 'dlv_ada_own', digestId: own.id, subscriberId: ada.id, email: ada.email, messageId: 'o@x' },
         { id: 'dlv_ada', digestId: d.id, subscriberId: ada.id, email: ada.email, messageId: 'a@x' },
@@ -131,6 +138,8 @@ export function ratingsContract(engine: Engine): void {
       expect(await store.listConsentEvents(ada.id)).toEqual([]);
       expect(await store.getDelivery('dlv_ada')).toBeUndefined();
       expect(await store.getDigest(own.id)).toBeUndefined();
+      expect(await store.getDigest(personal.id)).toBeUndefined();
+      expect(await store.getTopic('p_0a1b2c', 'any')).toBeUndefined();
       expect(await store.getDigest(d.id)).toBeDefined();
       expect(await store.softBounceStreak(ada.email)).toBe(0);
       expect(await store.isSuppressed(ada.email)).toBe(true);
