@@ -43,7 +43,15 @@ export function createRemainingPapers({ store, ranking, maxPapers }: RemainingDe
     // One reader's own edition is ranked again with their ratings as they are now (a paper they
     // rejected since is not listed either).
     const reader = readerOf(digest.editionKey);
-    const rated = reader ? (await ratingsUnder(store, [reader], topics.map((t) => t.slug))).get(reader) : undefined;
+    const rated = reader
+      ? (
+          await ratingsUnder(
+            store,
+            [reader],
+            topics.map((t) => t.slug),
+          )
+        ).get(reader)
+      : undefined;
     const ratedKey = [...(rated ?? [])].flatMap(([slug, list]) => list.map((r) => `${slug} ${r.paper.id} ${r.value}`));
     const key = JSON.stringify([digestId, ...topics.map((t) => t.query), ...ratedKey]);
     const cached = cache.get(key);
