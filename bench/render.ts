@@ -1,6 +1,7 @@
 // Per-recipient cost of a digest email (HTML + text, as bytes ready for the wire), in one run:
 // - Paperboy: the digest rendered once, its fixed parts UTF-8 encoded once, per recipient a copy
-//   of those bytes with three holes filled;
+//   of those bytes with four holes filled (the rating link's once per paper and choice), and the
+//   same with the recipient's rate token signed too, as delivery does;
 // - the ceiling: a bare Handlebars template of the same rendered digest with the same three holes
 //   (nothing else left to render), filled and encoded per recipient;
 // - the previous string fill (join the parts, then encode);
@@ -12,6 +13,7 @@ import Handlebars from 'handlebars';
 import { digestId } from '../src/domain/digest.js';
 import { canonicalId, normalisePaperInput, type Paper } from '../src/domain/paper.js';
 import { periodContaining } from '../src/domain/period.js';
+import { signToken } from '../src/domain/tokens.js';
 import { parseDailyPage } from '../src/ingest/daily-page.js';
 import { SAMPLE_DATA_DIR, TEMPLATES_DIR } from '../src/paths.js';
 import { recipientBytesFiller, recipientFiller, renderDigest } from '../src/render/email/digest-email.js';
@@ -62,6 +64,7 @@ export async function benchRender(rounds = 9) {
     recipient: `reader${i}@example.org`,
     unsubscribeUrl: `https://papers.example.org/unsubscribe/${i}`,
     preferencesUrl: `https://papers.example.org/preferences/${i}`,
+    rateUrl: `https://papers.example.org/rate/${i}`,
   });
   const bytesFill = recipientBytesFiller(rendered);
   const compactFill = recipientBytesFiller(rendered.compact);
@@ -78,6 +81,7 @@ export async function benchRender(rounds = 9) {
   }
 
   const ours: number[] = [];
+  const signed: number[] = [];
   const compact: number[] = [];
   const ceiling: number[] = [];
   const strings: number[] = [];
@@ -86,6 +90,13 @@ export async function benchRender(rounds = 9) {
     ours.push(
       timePer(5000, (i) => {
         const m = bytesFill(values(i));
+        sink += m.html.length + m.text.length;
+      }),
+    );
+    signed.push(
+      timePer(5000, (i) => {
+        const rateUrl = `https://papers.example.org/rate/${signToken('bench-secret', 'rate', `sub_${i}`)}`;
+        const m = bytesFill({ ...values(i), rateUrl });
         sink += m.html.length + m.text.length;
       }),
     );
@@ -119,6 +130,8 @@ export async function benchRender(rounds = 9) {
   if (sink === 0) throw new Error('nothing measured');
   return {
     ours: summarise(ours),
+    signed: summarise(signed),
+    rateLinks: (rendered.html.match(/\u001FrateUrl\u001F/g) ?? []).length,
     compact: summarise(compact),
     compactBytes: Buffer.byteLength(rendered.compact.html),
     ceiling: summarise(ceiling),
@@ -136,7 +149,8 @@ export function printRender(r: Awaited<ReturnType<typeof benchRender>>): void {
   console.log(
     `digest of 25 papers, HTML ${(r.htmlBytes / 1024).toFixed(1)} KB; per recipient, HTML + text as UTF-8 bytes, CPU time:`,
   );
-  console.log(`  Paperboy, pre-encoded parts + 3 holes:       ${us(r.ours)}`);
+  console.log(`  Paperboy, pre-encoded parts + 4 holes:       ${us(r.ours)} (${r.rateLinks} rating links in the HTML)`);
+  console.log(`  the same, with the rate token signed:        ${us(r.signed)}`);
   console.log(`  the same, compact layout (HTML ${(r.compactBytes / 1024).toFixed(1)} KB):   ${us(r.compact)}`);
   console.log(
     `  bare Handlebars fill of the same (ceiling):  ${us(r.ceiling)}; Paperboy / ceiling per round ${r.ratios.map((x) => x.toFixed(2)).join(', ')}`,

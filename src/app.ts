@@ -18,6 +18,8 @@ import { createFetcher, type FetchDeps } from './ingest/fetch.js';
 import { createSubscriberCsvJobs } from './jobs/subscribers/subscriber-csv.js';
 import { createStoreHealth } from './jobs/operate/store-health.js';
 import { createTopicJobs } from './jobs/select/topic-jobs.js';
+import { createErasureJobs } from './jobs/subscribers/erasure.js';
+import { createRatingJobs } from './jobs/subscribers/ratings.js';
 import { createSubscriptionJobs } from './jobs/subscribers/subscriptions.js';
 import { createConsoleLogger, scrubbingLogger, type Logger } from './log.js';
 import type { Mailer } from './mail/message.js';
@@ -169,6 +171,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const deliverConfirmations = (ids: readonly string[]) => deliverer.deliverConfirmations(ids);
   const subscriptions = createSubscriptionJobs({ store, deliverConfirmations, clock, logger, secret, config });
   const subscriberCsv = createSubscriberCsvJobs({ store, subscriptions, deliverConfirmations, clock, logger });
+  const ratings = createRatingJobs({ store, secret, clock, logger });
+  const erasure = createErasureJobs({ store, clock, logger });
   // Confirmation emails of web sign-ups, tried after the answer: the page never waits for the relay.
   const background = new Set<Promise<unknown>>();
   const feeds = createFeedJobs({ store, clock, config });
@@ -200,6 +204,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     topics,
     subscriptions,
     subscriberCsv,
+    /** Readers' ratings of the papers in their digests. */
+    ratings,
+    /** Deleting a reader's data, keeping only the suppression of the address. */
+    erasure,
     planner,
     deliverer,
     limiter,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { normaliseEmail } from '../domain/email.js';
+import { NotFoundError } from '../domain/errors.js';
 import { publicSubscriber } from '../domain/subscriber.js';
 import { readSource } from '../jobs/ingest/ingest.js';
 import type { OperatorOutcome } from '../jobs/subscribers/subscriptions.js';
@@ -91,6 +92,19 @@ export function registerSubscribers(program: Command): void {
         console.log(
           `added ${r.added}, updated ${r.updated}, skipped ${r.skipped} (unsubscribed or suppressed), confirmation emails ${r.confirmationsSent}${waiting}${failed}`,
         );
+      }),
+    );
+
+  subscribers
+    .command('erase')
+    .description(
+      "delete an address's subscriber, topics, ratings, consent history and delivery records; keep only its suppression",
+    )
+    .argument('<email>')
+    .action((email: string) =>
+      withApp(async (app) => {
+        if (!(await app.erasure.eraseByEmail(email, 'cli'))) throw new NotFoundError(`${email} is not a subscriber`);
+        console.log(`${normaliseEmail(email)}: erased; the address stays suppressed`);
       }),
     );
 

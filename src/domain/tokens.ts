@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a signed token lets its holder do; a token for one purpose is worthless for another. */
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'csrf';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'csrf' | 'rate';
 
 /**
  * A token `<subject>.<mac>`: the subject in base64url and an HMAC-SHA256 over purpose and subject.

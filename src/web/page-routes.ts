@@ -109,7 +109,7 @@ export function registerPageRoutes(server: FastifyInstance, app: App, pages: Pag
   server.get<{ Params: { id: string } }>('/digests/:id', async (request, reply) => {
     const digest = await app.store.getDigest(request.params.id);
     if (!digest) throw new NotFoundError('There is no such digest.');
-    const content = webContent(digest.html);
+    const content = webContent(digest.html, `${base}/rate/web`);
     // An edition frozen before its content was marked is shown as it was: the email, made public.
     if (content === undefined)
       return reply.type('text/html; charset=utf-8').send(publicCopy(digest, `${base}/#subscribe`));

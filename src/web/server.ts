@@ -15,6 +15,8 @@ import { registerAdminPage } from './admin-page.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { answerCachedFeed, registerFeedRoutes } from './feed-routes.js';
 import { registerPageRoutes } from './page-routes.js';
+import { registerPreferencesDataRoutes } from './preferences-data-routes.js';
+import { registerRatingRoutes } from './rating-routes.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { registerSubscriptionRoutes } from './subscription-routes.js';
 
@@ -142,6 +144,8 @@ export function createServer(app: App): FastifyInstance {
     registerPageRoutes(server, app, pages);
     registerFeedRoutes(server, app);
     registerSubscriptionRoutes(server, app, pages);
+    registerRatingRoutes(server, app, pages);
+    registerPreferencesDataRoutes(server, app, pages);
     registerAdminRoutes(server, app, adminAuth);
     registerAdminPage(server, app, pages, adminAuth);
   });

@@ -6,6 +6,7 @@ import type { Subscriber } from '../domain/subscriber.js';
 import { topicNames } from '../domain/topic.js';
 import { hourLabel } from '../render/email/confirm-email.js';
 import type { PageRenderer } from '../render/web/pages.js';
+import { ratingsSectionView } from '../render/web/ratings-section.js';
 import { subscriptionFormView } from '../render/web/subscription-form.js';
 import type { UnsubscribeScope } from '../jobs/subscribers/subscriptions.js';
 import { createWindowLimiter } from './window-limiter.js';
@@ -133,6 +134,8 @@ export function registerSubscriptionRoutes(server: FastifyInstance, app: App, pa
         unsubscribed: s.status === 'unsubscribed',
         csrf: signToken(app.secret, 'csrf', `${s.id}.${app.clock().getTime()}`),
         form: subscriptionFormView(topics, s),
+        // "Your ratings" (preferences-data-routes.ts changes them).
+        ratings: ratingsSectionView(await app.ratings.list(s.id)),
         ...extra,
       }),
       extra.error ? 400 : 200,
@@ -242,7 +245,7 @@ function isMultipartOneClick(raw: string | undefined): boolean {
 }
 
 /** A preferences form carries a token bound to the subscriber and the time it was shown. */
-function validCsrf(secret: string, subscriberId: string, token: string, now: Date): boolean {
+export function validCsrf(secret: string, subscriberId: string, token: string, now: Date): boolean {
   const subject = verifyToken(secret, 'csrf', token);
   if (!subject) return false;
   const dot = subject.lastIndexOf('.');

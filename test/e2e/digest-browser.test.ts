@@ -83,7 +83,7 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
     }
   });
 
-  it('in the compact layout, 25 papers of three topics take about four phone screens, under a third of the full layout', async () => {
+  it('in the compact layout, 25 papers of three topics take about four and a half phone screens, about a third of the full layout', async () => {
     const { app, browser } = await setUp();
     const digest = await frozenDay(
       app,
@@ -98,9 +98,11 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
     };
     const compact = await height('compact');
     const full = await height('full');
-    // 3.96 screens with Debian's Chromium and fonts; a little room for another machine's font metrics.
-    expect(compact / 812).toBeLessThanOrEqual(4.25);
-    expect(compact).toBeLessThan(full / 3);
+    // 4.36 screens with Debian's Chromium and fonts (3.96 before each paper had its "More like this"
+    // and "Not for me" links, inline after "more"); a little room for another machine's font metrics.
+    expect(compact / 812).toBeLessThanOrEqual(4.6);
+    // Under a third of the full layout before the rating links; 0.34 with them.
+    expect(compact).toBeLessThan(full * 0.35);
   });
 
   it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {

@@ -78,10 +78,10 @@ describe('paperboy subscribers', () => {
 
     const exported = paperboy(cwd, ['subscribers', 'export']).stdout.split('\n');
     expect(exported[0]).toBe(
-      'email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at',
+      'email,status,topics,frequency,timezone,hour,layout,created_at,subscribed_at,confirmed_at,unsubscribed_at,ratings',
     );
     expect(exported[1]).toMatch(
-      /^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,$/,
+      /^carol@example\.org,confirmed,llm-serving;nas,weekly,Asia\/Tokyo,6,compact,\S+,\S+,\S+,,0$/,
     );
     expect(exported[2]).toMatch(/^dan@example\.org,confirmed,nas,daily,UTC,8,full,/);
     const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as {
@@ -99,6 +99,29 @@ describe('paperboy subscribers', () => {
     expect(paperboy(other, ['subscribers', 'export']).stdout.split('\n')[1]).toContain(',6,compact,');
     // A dozen CLI runs, each a fresh process: slower than one test's default budget on a busy machine.
   }, 90_000);
+
+  it('erases an address on request: nothing of it is left but its suppression, and it is never mailed again', () => {
+    const cwd = setup();
+    paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas', '--confirmed']);
+    paperboy(cwd, ['subscribers', 'add', 'bob@example.org', '--topics', 'nas', '--confirmed']);
+    expect(paperboy(cwd, ['subscribers', 'erase', ' Ada@Example.org']).stdout).toBe(
+      'ada@example.org: erased; the address stays suppressed\n',
+    );
+    expect(paperboy(cwd, ['subscribers', 'list']).stdout).not.toContain('ada@example.org');
+    expect(paperboy(cwd, ['suppressions', 'list']).stdout).toMatch(
+      /^ada@example\.org\terased\t\S+\tthe reader deleted their data\n$/,
+    );
+    const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string }[];
+    expect(json.map((r) => r.email)).toEqual(['bob@example.org']);
+    // Signed up again, it gets no opt-in email (nor was any sent before: both were added confirmed).
+    expect(paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas']).stdout).toBe(
+      'ada@example.org: unchanged: the address is already confirmed or suppressed\n',
+    );
+    expect(existsSync(join(cwd, 'data', 'outbox')) ? outbox(cwd) : []).toEqual([]);
+    const again = paperboy(cwd, ['subscribers', 'erase', 'ada@example.org']);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe('paperboy: ada@example.org is not a subscriber\n');
+  }, 60_000);
 
   it('sends the opt-in email to imported rows without a status', () => {
     const cwd = setup();

@@ -70,7 +70,10 @@ function paperBlocks(html: string): { at: number; html: string }[] {
   }));
 }
 
-function paperOf(block: string, section: string | undefined): PaperEntry {
+function paperOf(entry: string, section: string | undefined): PaperEntry {
+  // The rating links ("More like this", "Not for me") are the reader's, not the paper's: left out
+  // here (test/integration/ratings-http.test.ts reads them).
+  const block = entry.replace(/<(p|span) class="rate"[^>]*>[\s\S]*?<\/\1>/, '');
   const number = Number(/id="paper-(\d+)"/.exec(block)?.[1]);
   // A paper with no known page has its title unlinked: href is then empty.
   const title = /<h3 class="title"[^>]*>(?:<a href="([^"]*)"[^>]*>)?([\s\S]*?)(?:<\/a>)?<\/h3>/.exec(block);

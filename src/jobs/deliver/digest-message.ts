@@ -36,8 +36,10 @@ export function digestMessage(input: DigestMessageInput): OutgoingMessage {
   const base = config.publicUrl;
   const unsubscribeUrl = `${base}/unsubscribe/${signToken(input.secret, 'unsubscribe', input.tokenSubject)}`;
   const preferencesUrl = `${base}/preferences/${signToken(input.secret, 'preferences', input.tokenSubject)}`;
+  // One token for all of the email's rating links: each paper's link adds only what every recipient shares.
+  const rateUrl = `${base}/rate/${signToken(input.secret, 'rate', input.tokenSubject)}`;
   const fill = input.fill ?? recipientFiller(digestVariant(digest, input.layout));
-  const { html, text } = fill({ recipient: input.to, unsubscribeUrl, preferencesUrl });
+  const { html, text } = fill({ recipient: input.to, unsubscribeUrl, preferencesUrl, rateUrl });
   const domain = domainOf(config.mailFrom);
   return {
     from: config.mailFrom,

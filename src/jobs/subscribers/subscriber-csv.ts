@@ -13,7 +13,14 @@ import {
   type Subscriber,
 } from '../../domain/subscriber.js';
 import type { Logger } from '../../log.js';
-import type { SubscriberStore, SubscriberWrite, SuppressionStore, TopicStore } from '../../store/ports.js';
+import type {
+  PaperStore,
+  RatingStore,
+  SubscriberStore,
+  SubscriberWrite,
+  SuppressionStore,
+  TopicStore,
+} from '../../store/ports.js';
 import type { RunSummary } from '../deliver/deliver.js';
 import type { SubscriptionJobs } from './subscriptions.js';
 
@@ -34,7 +41,9 @@ export interface ImportReport {
 interface Deps {
   store: Pick<SubscriberStore, 'findSubscriberByEmail' | 'listSubscribers' | 'listConsentEvents' | 'saveSubscribers'> &
     Pick<TopicStore, 'listTopics'> &
-    Pick<SuppressionStore, 'isSuppressed'>;
+    Pick<SuppressionStore, 'isSuppressed'> &
+    Pick<RatingStore, 'ratingsOf'> &
+    Pick<PaperStore, 'getPapers'>;
   subscriptions: Pick<SubscriptionJobs, 'newConfirmation'>;
   /** Sends now the confirmation emails queued for these subscribers (the deliverer's). */
   deliverConfirmations: (subscriberIds: readonly string[]) => Promise<RunSummary>;
@@ -191,14 +200,31 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
       return report;
     },
 
-    /** Every subscriber with state and consent times, as CSV (importable again) or JSON with the full consent log. */
+    /**
+     * Every subscriber with state and consent times, as CSV (importable again; how many ratings
+     * each has) or JSON with the full consent log and each rating: all Paperboy holds of a reader.
+     */
     async export(format: 'csv' | 'json'): Promise<string> {
       const subscribers = await store.listSubscribers();
       const events = await store.listConsentEvents();
       const bySubscriber = new Map<string, ConsentEvent[]>();
       for (const e of events) bySubscriber.set(e.subscriberId, [...(bySubscriber.get(e.subscriberId) ?? []), e]);
+      const ratings = await store.ratingsOf(subscribers.map((s) => s.id));
+      const rated = [...new Set([...ratings.values()].flatMap((list) => list.map((r) => r.paperId)))];
+      const titles = new Map((await store.getPapers(rated)).map((p) => [p.id, p.title]));
       const rows = subscribers.map((s) => {
         const history = bySubscriber.get(s.id) ?? [];
+        // The reader's own data beside the subscription: their ratings (and, beside them, any
+        // other personal data a reader gives Paperboy).
+        const personal = {
+          ratings: (ratings.get(s.id) ?? []).map((r) => ({
+            topic: r.topicSlug,
+            paper: r.paperId,
+            title: titles.get(r.paperId) ?? '',
+            rating: r.value === 1 ? 'more like this' : 'not for me',
+            rated_at: r.ratedAt,
+          })),
+        };
         return {
           email: s.email,
           status: s.status,
@@ -220,11 +246,16 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
             userAgent,
             detail,
           })),
+          ...personal,
         };
       });
       if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
       return stringify(
-        rows.map(({ consent: _consent, topics, ...flat }) => ({ ...flat, topics: topics.join(';') })),
+        rows.map(({ consent: _consent, topics, ratings: list, ...flat }) => ({
+          ...flat,
+          topics: topics.join(';'),
+          ratings: list.length,
+        })),
         {
           header: true,
           columns: [
@@ -239,6 +270,7 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
             'subscribed_at',
             'confirmed_at',
             'unsubscribed_at',
+            'ratings',
           ],
         },
       );

@@ -97,7 +97,8 @@ export function publicCopy(rendered: Pick<RenderedDigest, 'html' | 'text'>, subs
     );
   return personalise(
     { html, text: rendered.text },
-    { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl },
+    // Editions frozen before the content was marked have no rating links either.
+    { recipient: 'subscribers', preferencesUrl: subscribeUrl, unsubscribeUrl: subscribeUrl, rateUrl: subscribeUrl },
   ).html;
 }
 
@@ -108,11 +109,13 @@ const WEB_PART = /<!--pb:web-->([\s\S]*?)<!--\/pb:web-->/;
  * What the site shows of a frozen digest, inside its own layout: the email's content (heading,
  * lead, sections, papers, "more" lines) without the email's header, footer or inline styles, so
  * that the site's stylesheet, light or dark, styles it. Undefined for an edition frozen before
- * the content was marked: that one is shown as its public copy.
+ * the content was marked: that one is shown as its public copy. The rating links lead to
+ * `publicRateUrl`, a page that shows the paper and tells a visitor (who could be anyone) to rate
+ * from their own email.
  */
-export function webContent(html: string): string | undefined {
+export function webContent(html: string, publicRateUrl: string): string | undefined {
   const part = WEB_PART.exec(html)?.[1];
   // Titles and abstracts were escaped when the edition was rendered; a quote in a value is &quot;,
   // so a style attribute ends at the first quote.
-  return part?.replace(/ style="[^"]*"/g, '');
+  return part?.replace(/ style="[^"]*"/g, '').replaceAll(HOLE_MARKERS.rateUrl, escapeHtml(publicRateUrl));
 }

@@ -80,6 +80,12 @@ export interface PaperView {
   updated: string;
   /** Its near-duplicates (another version of the same work): named and linked under it, no slot of their own. */
   also: AlsoView[];
+  /**
+   * What its "more like this" and "not for me" links add to the recipient's rating page (the
+   * `rateUrl` hole) before the choice (`more`, `less`): `/<topic>/<paper id>/`, the same for
+   * every recipient. Path segments, not a query: nothing in them needs escaping in HTML.
+   */
+  rate: string;
 }
 
 export interface AlsoView {
@@ -190,7 +196,7 @@ export function digestView(input: DigestViewInput): DigestView {
     const rest = input.moreByTopic[k] ?? 0;
     if (mine.length === 0 && rest === 0) return;
     const papers = mine.map(({ p, s, u }) => {
-      const view = paperView(p, ++number, u);
+      const view = paperView(p, ++number, u, topic.slug);
       scored.push({ p: view, s, u, i: number });
       return view;
     });
@@ -244,7 +250,7 @@ export function digestView(input: DigestViewInput): DigestView {
     holes: HOLE_MARKERS,
   };
 
-  function paperView(picked: DigestViewInput['picked'][number], n: number, updated: boolean): PaperView {
+  function paperView(picked: DigestViewInput['picked'][number], n: number, updated: boolean, topic: string): PaperView {
     return {
       number: n,
       title: picked.paper.title,
@@ -265,6 +271,7 @@ export function digestView(input: DigestViewInput): DigestView {
         const l = paperLinks(d.paper);
         return { title: d.paper.title, url: l.page ?? '', search: l.search ?? '' };
       }),
+      rate: `/${encodeURIComponent(topic)}/${encodeURIComponent(picked.paper.id)}/`,
     };
   }
 }

@@ -4,7 +4,11 @@
 
 const MARK = '\u001F';
 
-export type HoleName = 'recipient' | 'unsubscribeUrl' | 'preferencesUrl';
+/**
+ * `rateUrl` is the recipient's rating page without the paper: each paper's "more like this" and
+ * "not for me" links add the paper, its topic and the choice, which are the same for every recipient.
+ */
+export type HoleName = 'recipient' | 'unsubscribeUrl' | 'preferencesUrl' | 'rateUrl';
 export type HoleValues = Record<HoleName, string>;
 
 /** What the templates receive as `holes`: each name maps to its marker. */
@@ -12,6 +16,7 @@ export const HOLE_MARKERS: HoleValues = {
   recipient: `${MARK}recipient${MARK}`,
   unsubscribeUrl: `${MARK}unsubscribeUrl${MARK}`,
   preferencesUrl: `${MARK}preferencesUrl${MARK}`,
+  rateUrl: `${MARK}rateUrl${MARK}`,
 };
 
 /**
@@ -57,13 +62,17 @@ export function encodeParts(parts: readonly string[]): EncodedParts {
   return { literals, holes };
 }
 
-/** Fills an encoded template: the bytes that go on the wire, in one buffer. */
+/**
+ * Fills an encoded template: the bytes that go on the wire, in one buffer. Each value is escaped
+ * and encoded once, however many holes it fills (a rating link per paper is one each).
+ */
 export function fillBytes(t: EncodedParts, values: HoleValues, escapeValue: (s: string) => string = (s) => s): Buffer {
   const filled: Buffer[] = [];
+  const encoded: Partial<Record<HoleName, Buffer>> = {};
   let length = 0;
   for (const l of t.literals) length += l.length;
   for (const name of t.holes) {
-    const b = Buffer.from(escapeValue(values[name]), 'utf8');
+    const b = (encoded[name] ??= Buffer.from(escapeValue(values[name]), 'utf8'));
     filled.push(b);
     length += b.length;
   }

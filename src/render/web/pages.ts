@@ -17,6 +17,8 @@ export type PageName =
   | 'confirm'
   | 'preferences'
   | 'unsubscribe'
+  | 'rate'
+  | 'delete-data'
   | 'admin'
   | 'admin-login';
 const PAGES: readonly PageName[] = [
@@ -28,6 +30,8 @@ const PAGES: readonly PageName[] = [
   'confirm',
   'preferences',
   'unsubscribe',
+  'rate',
+  'delete-data',
   'admin',
   'admin-login',
 ];
