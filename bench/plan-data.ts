@@ -15,7 +15,7 @@ const ZONES = [
   'Asia/Tokyo',
   'Australia/Sydney',
 ];
-const WORDS = [
+export const WORDS = [
   'neural architecture search',
   'language model serving',
   'diffusion',
@@ -58,7 +58,7 @@ const WORDS = [
   'theorem proving',
 ];
 
-function prng(seed: number) {
+export function prng(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

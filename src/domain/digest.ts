@@ -78,3 +78,9 @@ export function editionKey(
     .digest('base64url');
   return `${topicSet}@${variant}+updated:${hash.slice(0, 12)}`;
 }
+
+/** The reader an edition was ranked for (see editionKey), if it is one reader's own. */
+export function readerOf(key: string): string | undefined {
+  const at = key.indexOf('+reader:');
+  return at < 0 ? undefined : key.slice(at + '+reader:'.length);
+}

@@ -9,9 +9,9 @@ import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
-import { createLeaning, readerBlend } from './reader-blend.js';
+import { createLeaning, LEAN_MIN, readerBlend } from './reader-blend.js';
 import type { ReaderModel } from './reader-model.js';
-import { cosine, tfidf, type Vector } from './vectors.js';
+import { cosine, nearestOf, tfidf, type Vector } from './vectors.js';
 import { topicality } from './specificity.js';
 import { suggestion, type Correction } from './spelling.js';
 
@@ -92,6 +92,17 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
   const seededBy = createFeedback(postings, PROFILE_TERMS);
   const leaning = createLeaning(postings);
+  // A window's candidates as positions, worked out once per set (every reader of a window asks with the same one).
+  const candidatePositions = new WeakMap<ReadonlySet<string>, number[]>();
+  const positionsOf = (ids: ReadonlySet<string>): number[] => {
+    let at = candidatePositions.get(ids);
+    if (!at)
+      candidatePositions.set(
+        ids,
+        (at = [...ids].flatMap((id) => (position.has(id) ? [position.get(id) as number] : []))),
+      );
+    return at;
+  };
   const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
 
   const vectorOf = (i: number): Vector => {
@@ -265,9 +276,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const seeded = seeds.length > 0 ? seededBy(seeds, own, SEED_MIN, 'nearest') : undefined;
       const isSeed = new Uint8Array(seeds.length > 0 ? docs.length : 0);
       for (const i of seeds) isSeed[i] = 1;
-      const reader = options.reader;
-      const lean = reader ? leaning(reader) : undefined;
-      const blend = reader ? readerBlend(reader) : 0;
 
       const { pool } = perPaper;
       let poolCount = 0;
@@ -281,7 +289,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if ((lex.scores[lex.gated[k] as number] as number) >= floor) add(lex.gated[k] as number);
       if (related) for (const i of related.close) add(i);
       if (seeded) for (const i of seeded.close) add(i);
-      if (lean) for (const i of lean.close) add(i);
       // Filters alone (author:, category:) take every paper that passes them; seeds that are not
       // in the corpus find nothing, rather than everything.
       if (!hasWords && query.seeds.length === 0) for (let i = 0; i < docs.length; i++) add(i);
@@ -293,7 +300,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const i = pool[k] as number;
         if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
         if (!allowed(i) || (seeds.length > 0 && isSeed[i] === 1)) continue;
-        if (reader?.rejectedIds.has((docs[i] as Doc).paper.id)) continue;
         const l = lex.scores[i] ?? 0;
         const r = related?.scores[i] ?? 0;
         const s = seeded?.scores[i] ?? 0;
@@ -301,8 +307,6 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         if (hasWords && seeded) score = 0.6 * l + 0.4 * Math.max(r, s);
         else if (hasWords) score = lexicalShare * l + (1 - lexicalShare) * r;
         else score = seeded ? s : 1;
-        // The reader's lean moves the topic's score by up to `blend` either way (reader-blend.ts).
-        if (lean) score = Math.min(1, Math.max(0, (1 - blend) * score + blend * (lean.scores[i] as number)));
         final[i] = score;
         perPaper.found[foundCount++] = i;
       }
@@ -328,23 +332,18 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const pb = (docs[b] as Doc).paper;
         return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a - b;
       };
-      const picked = topK(found, limit, byRank).map((i) => {
+      let nearestSeed: ((v: Vector) => number) | undefined;
+      // A reader's ranking re-ranks the whole list (see rerank), then keeps `limit`.
+      const picked = topK(found, options.reader ? Infinity : limit, byRank).map((i) => {
         const d = docs[i] as Doc;
         const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
         const reasons = filtered ? filterReasons(query, d.paper) : [];
         if (reasons.length > 0) entry.filters = reasons;
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
-          const v = vectorOf(i);
-          const [like] = seeds.map((seed) => ({ seed, sim: cosine(v, vectorOf(seed)) })).sort((a, b) => b.sim - a.sim);
-          if (like)
-            entry.resembles = { id: (docs[like.seed] as Doc).paper.id, title: (docs[like.seed] as Doc).paper.title };
-        }
-        if (reader && lean && (lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
-          const v = vectorOf(i);
-          const [like] = reader.liked
-            .map((l) => ({ paper: l.paper, sim: cosine(v, l.vector) }))
-            .sort((a, b) => b.sim - a.sim);
-          if (like) entry.marked = { id: like.paper.id, title: like.paper.title };
+          nearestSeed ??= nearestOf(seeds.map(vectorOf));
+          const like = seeds[nearestSeed(vectorOf(i))];
+          if (like !== undefined)
+            entry.resembles = { id: (docs[like] as Doc).paper.id, title: (docs[like] as Doc).paper.title };
         }
         if (
           (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
@@ -358,7 +357,70 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         }
         return entry;
       });
-      return { picked, total: found.length, corrections };
+      if (!options.reader) return { picked, total: found.length, corrections };
+      const reranked = this.rerank(typed, picked, options.reader, options.candidates);
+      return { picked: reranked.slice(0, limit), total: reranked.length, corrections };
+    },
+
+    /**
+     * A topic's ranking (as rank() returns it) ranked again for one reader (reader-model.ts):
+     * each paper's score blended with how it leans towards what they liked or rejected
+     * (reader-blend.ts), the papers of `candidates` leaning well towards what they liked added
+     * though the topic's words missed them, the papers they rejected left out. Cheaper than
+     * ranking again: the topic's ranking is computed once for all its readers.
+     */
+    rerank(
+      query: Query,
+      ranked: readonly ScoredPaper[],
+      reader: ReaderModel,
+      candidates?: ReadonlySet<string>,
+    ): ScoredPaper[] {
+      const lean = leaning(reader);
+      const blend = readerBlend(reader);
+      const blended = (score: number, i: number) =>
+        Math.min(1, Math.max(0, (1 - blend) * score + blend * (lean.scores[i] as number)));
+      const out: { entry: ScoredPaper; i: number }[] = [];
+      const listed = new Uint8Array(docs.length);
+      for (const e of ranked) {
+        const i = position.get(e.paper.id) as number;
+        listed[i] = 1;
+        if (reader.rejectedIds.has(e.paper.id)) continue;
+        const entry: ScoredPaper = { paper: e.paper, score: blended(e.score, i), matched: e.matched };
+        if (e.resembles) entry.resembles = e.resembles;
+        if (e.related) entry.related = e.related;
+        if (e.filters) entry.filters = e.filters;
+        out.push({ entry, i });
+      }
+      let excluded: Set<number> | undefined;
+      for (const i of candidates ? positionsOf(candidates) : lean.close) {
+        if ((lean.scores[i] as number) < LEAN_MIN || listed[i] === 1) continue;
+        const paper = (docs[i] as Doc).paper;
+        if (reader.rejectedIds.has(paper.id) || query.seeds.includes(paper.id) || !passesFilters(query, paper))
+          continue;
+        excluded ??= new Set(
+          excludedForms(query.excluded, acronyms, reverse).flatMap((f) => Array.from(formHits(f).docs)),
+        );
+        if (excluded.has(i)) continue;
+        const reasons = filterReasons(query, paper);
+        out.push({
+          entry: { paper, score: blended(0, i), matched: [], ...(reasons.length > 0 ? { filters: reasons } : {}) },
+          i,
+        });
+      }
+      const kept = query.minScore === undefined ? out : out.filter((o) => o.entry.score >= (query.minScore as number));
+      kept.sort(
+        (a, b) =>
+          b.entry.score - a.entry.score ||
+          compare(b.entry.paper.firstSeenAt, a.entry.paper.firstSeenAt) ||
+          compare(a.entry.paper.title, b.entry.paper.title) ||
+          a.i - b.i,
+      );
+      const nearestLiked = nearestOf(reader.liked.map((l) => l.vector));
+      return kept.map(({ entry, i }) => {
+        if ((lean.scores[i] as number) < READER_REASON_MIN || reader.liked.length === 0) return entry;
+        const like = reader.liked[nearestLiked(vectorOf(i))];
+        return like ? { ...entry, marked: { id: like.paper.id, title: like.paper.title } } : entry;
+      });
     },
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */

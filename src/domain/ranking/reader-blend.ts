@@ -8,7 +8,7 @@ const BLEND_MAX = 0.7;
 const BLEND_HALF = 3;
 // A paper that does not match the topic's words comes in when it leans this far towards what was
 // liked (1: as far as the liked papers themselves, on average).
-const LEAN_MIN = 0.25;
+export const LEAN_MIN = 0.25;
 
 /** The share of a paper's score that comes from the reader's lean, after `ratings` ratings. */
 export function readerBlend(model: Pick<ReaderModel, 'ratings'>): number {

@@ -41,3 +41,30 @@ export function cosine(a: Vector, b: Vector): number {
   }
   return dot;
 }
+
+/**
+ * Which of some unit vectors a vector is most like (highest cosine; the first of equals), as a
+ * function: an index from term to vectors makes each question cost the vector's terms, not a
+ * cosine with every one (a digest explains hundreds of papers by thirty seeds).
+ */
+export function nearestOf(vectors: readonly Vector[]): (v: Vector) => number {
+  const byTerm = new Map<string, [number, number][]>();
+  vectors.forEach((u, k) => {
+    for (const [t, w] of u) {
+      const list = byTerm.get(t);
+      if (list) list.push([k, w]);
+      else byTerm.set(t, [[k, w]]);
+    }
+  });
+  const dots = new Float64Array(vectors.length);
+  return (v) => {
+    dots.fill(0);
+    for (const [t, w] of v) {
+      const list = byTerm.get(t);
+      if (list) for (const [k, x] of list) dots[k] = (dots[k] as number) + w * x;
+    }
+    let best = 0;
+    for (let k = 1; k < dots.length; k++) if ((dots[k] as number) > (dots[best] as number)) best = k;
+    return best;
+  };
+}

@@ -1,7 +1,7 @@
 import type { PeriodKind } from '../../domain/period.js';
 import type { Logger } from '../../log.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
-import type { DigestStore, FullTextStore, PaperStore, TopicStore } from '../../store/ports.js';
+import type { DigestStore, FullTextStore, PaperStore, RatingStore, TopicStore } from '../../store/ports.js';
 import { createFreezeSession, type FreezeOptions, type FreezeResult, type FreezeSession } from './freeze.js';
 import { createRemainingPapers } from './remaining.js';
 import { windowRanking } from './window-ranking.js';
@@ -10,6 +10,7 @@ export interface DigestDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
     Pick<TopicStore, 'getTopic' | 'listTopics' | 'listAllTopics'> &
     Pick<DigestStore, 'findDigest' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
+    Pick<RatingStore, 'ratingsOf'> &
     FullTextStore;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;

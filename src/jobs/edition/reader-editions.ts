@@ -9,36 +9,47 @@ import type { FreezeSession } from './freeze.js';
 /** A reader's ratings under the topics of one topic set, by topic slug. */
 export type ReaderRatings = Map<string, RatedPaper[]>;
 
+type RatingsStore = Pick<RatingStore, 'ratingsOf'> & Pick<PaperStore, 'getPapers'>;
+
 /**
  * Per planning run: of a group's subscribers, those with ratings under its topics, with those
- * ratings as rated papers. Who has rated anything is read once per run; a group's raters' ratings
- * and their papers in a few statements. A rated paper no longer stored is left out.
+ * ratings as rated papers (see ratingsUnder). Who has rated anything is read once per run.
  */
-export function readerRatings(
-  store: Pick<RatingStore, 'ratedSubscribers' | 'ratingsOf'> & Pick<PaperStore, 'getPapers'>,
-) {
+export function readerRatings(store: RatingsStore & Pick<RatingStore, 'ratedSubscribers'>) {
   let raters: Promise<Set<string>> | undefined;
   return async (subscriberIds: readonly string[], slugs: readonly string[]): Promise<Map<string, ReaderRatings>> => {
     raters ??= store.ratedSubscribers();
     const rated = await raters;
     const asked = rated.size === 0 ? [] : subscriberIds.filter((id) => rated.has(id));
-    if (asked.length === 0) return new Map();
-    const inSet = new Set(slugs);
-    const ratings = [...(await store.ratingsOf(asked))].flatMap(([, list]) =>
-      list.filter((r) => inSet.has(r.topicSlug)),
-    );
-    if (ratings.length === 0) return new Map();
-    const papers = new Map((await store.getPapers([...new Set(ratings.map((r) => r.paperId))])).map((p) => [p.id, p]));
-    const readers = new Map<string, ReaderRatings>();
-    for (const r of ratings) {
-      const paper = papers.get(r.paperId);
-      if (!paper) continue;
-      const byTopic = readers.get(r.subscriberId) ?? new Map<string, RatedPaper[]>();
-      readers.set(r.subscriberId, byTopic);
-      byTopic.set(r.topicSlug, [...(byTopic.get(r.topicSlug) ?? []), { paper, value: r.value }]);
-    }
-    return readers;
+    return asked.length === 0 ? new Map() : ratingsUnder(store, asked, slugs);
   };
+}
+
+/**
+ * The ratings of these subscribers under these topics, as rated papers, by subscriber and topic
+ * slug; subscribers with none are left out. A few statements whatever their number; a rated
+ * paper no longer stored is left out.
+ */
+export async function ratingsUnder(
+  store: RatingsStore,
+  subscriberIds: readonly string[],
+  slugs: readonly string[],
+): Promise<Map<string, ReaderRatings>> {
+  const inSet = new Set(slugs);
+  const ratings = [...(await store.ratingsOf(subscriberIds))].flatMap(([, list]) =>
+    list.filter((r) => inSet.has(r.topicSlug)),
+  );
+  if (ratings.length === 0) return new Map();
+  const papers = new Map((await store.getPapers([...new Set(ratings.map((r) => r.paperId))])).map((p) => [p.id, p]));
+  const readers = new Map<string, ReaderRatings>();
+  for (const r of ratings) {
+    const paper = papers.get(r.paperId);
+    if (!paper) continue;
+    const byTopic = readers.get(r.subscriberId) ?? new Map<string, RatedPaper[]>();
+    readers.set(r.subscriberId, byTopic);
+    byTopic.set(r.topicSlug, [...(byTopic.get(r.topicSlug) ?? []), { paper, value: r.value }]);
+  }
+  return readers;
 }
 
 export interface ReaderEditionsDeps {

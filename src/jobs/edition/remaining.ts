@@ -1,8 +1,9 @@
-import type { Digest } from '../../domain/digest.js';
+import { readerOf, type Digest } from '../../domain/digest.js';
 import type { ScoredPaper } from '../../domain/matching.js';
 import { topicSlugsOf, type Topic } from '../../domain/topic.js';
-import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
+import type { DigestStore, PaperStore, RatingStore, TopicStore } from '../../store/ports.js';
 import { remainingByTopic, topicRanking } from '../select/pick.js';
+import { ratingsUnder } from './reader-editions.js';
 import type { WindowRanking } from './window-ranking.js';
 
 /** The papers of an edition's window that matched its topics but are not in it, per topic, best first. */
@@ -12,7 +13,10 @@ export interface RemainingPapers {
 }
 
 export interface RemainingDeps {
-  store: Pick<PaperStore, 'papersFirstSeenBetween'> & Pick<TopicStore, 'getTopic'> & Pick<DigestStore, 'getDigest'>;
+  store: Pick<PaperStore, 'papersFirstSeenBetween' | 'getPapers'> &
+    Pick<TopicStore, 'getTopic'> &
+    Pick<DigestStore, 'getDigest'> &
+    Pick<RatingStore, 'ratingsOf'>;
   ranking: WindowRanking;
   maxPapers: number;
 }
@@ -36,13 +40,29 @@ export function createRemainingPapers({ store, ranking, maxPapers }: RemainingDe
       const topic = await store.getTopic(slug, 'any');
       if (topic) topics.push(topic);
     }
-    const key = JSON.stringify([digestId, ...topics.map((t) => t.query)]);
+    // One reader's own edition is ranked again with their ratings as they are now (a paper they
+    // rejected since is not listed either).
+    const reader = readerOf(digest.editionKey);
+    const rated = reader
+      ? (
+          await ratingsUnder(
+            store,
+            [reader],
+            topics.map((t) => t.slug),
+          )
+        ).get(reader)
+      : undefined;
+    const ratedKey = [...(rated ?? [])].flatMap(([slug, list]) => list.map((r) => `${slug} ${r.paper.id} ${r.value}`));
+    const key = JSON.stringify([digestId, ...topics.map((t) => t.query), ...ratedKey]);
     const cached = cache.get(key);
     if (cached) return cached;
     const candidates = await store.papersFirstSeenBetween(digest.windowStart, digest.cutoffAt);
     const background = candidates.length > 0 ? await ranking.background() : [];
     const rank = topicRanking(candidates, ranking.options(background, maxPapers));
-    const lists = topics.map(rank);
+    const lists = topics.map((t) => {
+      const own = rated?.get(t.slug);
+      return own ? rank.forReader(t, own) : rank(t);
+    });
     const rest = remainingByTopic(lists, new Set(digest.paperIds));
     const result: RemainingPapers = { digest, topics: topics.map((topic, k) => ({ topic, papers: rest[k]! })) };
     cache.set(key, result);

@@ -5,7 +5,7 @@ import { diversifyForSlots, papersShown, type Slotted } from '../../domain/ranki
 import type { ScoredPaper } from '../../domain/matching.js';
 import type { LexicalIndexFactory } from '../../domain/ranking/lexical-index.js';
 import { createRanker } from '../../domain/ranking/ranker.js';
-import { readerModel, type RatedPaper, type ReaderModel } from '../../domain/ranking/reader-model.js';
+import { readerModel, type RatedPaper } from '../../domain/ranking/reader-model.js';
 import type { Topic } from '../../domain/topic.js';
 import { topicQuery } from './topics.js';
 
@@ -183,21 +183,21 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   // The ranker lives as long as the run's cache that holds this function; its index goes with it.
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
-  const rank = (t: Topic, reader?: ReaderModel) =>
-    diversifyForSlots(
-      ranker.rank(topicQuery(t), {
-        candidates: ids,
-        popularity: options.popularity ?? 0,
-        ...(reader ? { reader } : {}),
-      }),
-      options.slots,
-      (a, b) => ranker.similarity(a.paper, b.paper),
-    );
-  return Object.assign((t: Topic) => rank(t), {
-    forReader: (t: Topic, rated: readonly RatedPaper[]) =>
-      rank(
-        t,
-        readerModel(rated, (p) => ranker.vector(p)),
-      ),
+  const popularity = options.popularity ?? 0;
+  // Each topic's ranking is kept for its readers with ratings, who rank it again (ranker.rerank).
+  const ranked = new Map<string, ScoredPaper[]>();
+  const rankedFor = (t: Topic) => {
+    let list = ranked.get(t.slug);
+    if (!list) ranked.set(t.slug, (list = ranker.rank(topicQuery(t), { candidates: ids, popularity })));
+    return list;
+  };
+  const slotted = (list: readonly ScoredPaper[]) =>
+    diversifyForSlots(list, options.slots, (a, b) => ranker.similarity(a.paper, b.paper));
+  return Object.assign((t: Topic) => slotted(rankedFor(t)), {
+    forReader: (t: Topic, rated: readonly RatedPaper[]) => {
+      const reader = readerModel(rated, (p) => ranker.vector(p));
+      const list = rankedFor(t);
+      return slotted(reader ? ranker.rerank(topicQuery(t), list, reader, ids) : list);
+    },
   });
 }
