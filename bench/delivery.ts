@@ -42,6 +42,8 @@ async function preparedApp(t: Tree, smtpUrl: string, connections: number, recipi
         SMTP_CONNECTIONS: String(connections),
         PUBLIC_URL: 'https://papers.example.org',
         MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+        // Unset: the default for SQLite.
+        ...(process.env.DELIVERY_CLAIM_BATCH ? { DELIVERY_CLAIM_BATCH: process.env.DELIVERY_CLAIM_BATCH } : {}),
       },
       dir,
     ),
