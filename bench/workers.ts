@@ -20,7 +20,10 @@ import { findPostfix, startPostfixSink } from './postfix.js';
 
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const SINK = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+// BENCH_TREE=<a checkout of an earlier tree>: its workers are measured instead, for the ratio to it.
+const MAIN = process.env.BENCH_TREE
+  ? join(process.env.BENCH_TREE, 'src/cli/main.ts')
+  : fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Sink {

@@ -29,7 +29,7 @@ export interface Reply {
 }
 
 /** An SMTP refusal, in the shape nodemailer gives it (classifySendError reads it). */
-export class SmtpError extends Error {
+class SmtpError extends Error {
   constructor(
     readonly response: string,
     readonly responseCode: number | undefined,
@@ -44,7 +44,7 @@ const END_OF_DATA = Buffer.from('.\r\n');
 const CRLF_END_OF_DATA = Buffer.from('\r\n.\r\n');
 
 /** The message as DATA carries it: a dot added to every line that starts with one, and the final dot. */
-export function dataStuffed(bytes: Buffer): Buffer[] {
+function dataStuffed(bytes: Buffer): Buffer[] {
   const out: Buffer[] = [];
   let from = 0;
   if (bytes[0] === 0x2e) {

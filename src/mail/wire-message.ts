@@ -45,7 +45,7 @@ export interface WireTemplate {
 const MAX_LINE = 998;
 
 /** The address of `Name <address>`, for the envelope. */
-export function addressOf(mailbox: string): string {
+function addressOf(mailbox: string): string {
   const [first] = addressparser(mailbox, { flatten: true });
   if (!first?.address) throw new Error(`"${mailbox}" has no email address`);
   return first.address;
