@@ -139,11 +139,16 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
         out.push(p.headers.get(used.encoding)!, ...body);
       });
       out.push(end);
+      let joined: Buffer | undefined;
       return {
         envelope: { from: fromAddress, to: r.to },
         messageId: r.messageId,
         date: r.date,
-        bytes: Buffer.concat(out),
+        pieces: out,
+        get bytes() {
+          joined ??= Buffer.concat(out);
+          return joined;
+        },
         eightBit,
       };
     },
