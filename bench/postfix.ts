@@ -67,11 +67,19 @@ export async function startPostfixSink(postfix: Postfix, port: number): Promise<
 
 /**
  * smtp-source: `messages` messages with `size` bytes of body over `sessions` connections kept open
- * (-d), as Paperboy keeps its pool's. Timed from start to exit; its CPU read from the shell's
+ * (-d), as Paperboy keeps its pool's (or, with `reconnect`, one connection per message). Timed from start to exit; its CPU read from the shell's
  * `times` (user and system time of the children).
  */
-export async function smtpSource(postfix: Postfix, port: number, sessions: number, messages: number, size: number) {
-  const args = ['-d', '-s', String(sessions), '-m', String(messages), '-l', String(size)];
+export async function smtpSource(
+  postfix: Postfix,
+  port: number,
+  sessions: number,
+  messages: number,
+  size: number,
+  /** A new connection for every message: smtp-source's default, and how the issue's figures were taken. */
+  reconnect = false,
+) {
+  const args = [...(reconnect ? [] : ['-d']), '-s', String(sessions), '-m', String(messages), '-l', String(size)];
   const script = `"$0" "$@" -f digest@papers.example.org -t reader@example.org 127.0.0.1:${port} && times`;
   const t0 = performance.now();
   const out = await new Promise<string>((resolve, reject) => {

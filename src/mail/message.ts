@@ -34,8 +34,10 @@ export interface WireMessage {
   messageId: string;
   /** Its Date header. */
   date: Date;
-  /** The complete RFC 5322 message, CRLF line ends. */
-  bytes: Buffer;
+  /** The complete RFC 5322 message, CRLF line ends, in the pieces it was filled from (shared, not copied). */
+  pieces: readonly Buffer[];
+  /** The same as one buffer (joined on first use). */
+  readonly bytes: Buffer;
   /** A part goes unencoded with 8-bit bytes: sent with BODY=8BITMIME. */
   eightBit: boolean;
 }
@@ -49,7 +51,7 @@ export interface Mailer {
 }
 
 export function isWireMessage(m: OutgoingMessage | WireMessage): m is WireMessage {
-  return 'bytes' in m;
+  return 'pieces' in m;
 }
 
 /** The domain part of an address like `Paperboy <news@example.org>`, for Message-IDs and List-Ids. */

@@ -3,7 +3,7 @@
 // per message than all the rest of a delivery: it passes every message through a byte-by-byte
 // dot-stuffing stream and writes it in many small pieces (BENCHMARKS.md, delivery). nodemailer
 // stays the transport of everything else; it parses the relay URL for this client too.
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 export interface SmtpClientOptions {
@@ -29,7 +29,7 @@ export interface Reply {
 }
 
 /** An SMTP refusal, in the shape nodemailer gives it (classifySendError reads it). */
-export class SmtpError extends Error {
+class SmtpError extends Error {
   constructor(
     readonly response: string,
     readonly responseCode: number | undefined,
@@ -39,12 +39,15 @@ export class SmtpError extends Error {
   }
 }
 
+/** SNI names a host, never an address. */
+const serverName = (host: string) => (isIP(host) ? {} : { servername: host });
+
 const CRLF_DOT = Buffer.from('\r\n.');
 const END_OF_DATA = Buffer.from('.\r\n');
 const CRLF_END_OF_DATA = Buffer.from('\r\n.\r\n');
 
 /** The message as DATA carries it: a dot added to every line that starts with one, and the final dot. */
-export function dataStuffed(bytes: Buffer): Buffer[] {
+function dataStuffed(bytes: Buffer): Buffer[] {
   const out: Buffer[] = [];
   let from = 0;
   if (bytes[0] === 0x2e) {
@@ -133,7 +136,7 @@ export class SmtpClientConnection {
   static async open(o: SmtpClientOptions): Promise<SmtpClientConnection> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = o.secure
-        ? tlsConnect({ host: o.host, port: o.port, servername: o.host, ...o.tls }, () => resolve(s))
+        ? tlsConnect({ host: o.host, port: o.port, ...serverName(o.host), ...o.tls }, () => resolve(s))
         : netConnect(o.port, o.host, () => resolve(s));
       s.once('error', reject);
       s.setTimeout(o.timeoutMs ?? 60_000, () => s.destroy(new Error('the SMTP connection timed out')));
@@ -147,7 +150,7 @@ export class SmtpClientConnection {
         await c.command('STARTTLS', 220);
         c.socket.removeAllListeners('data');
         const secured = await new Promise<Socket>((resolve, reject) => {
-          const s = tlsConnect({ socket: c.socket, servername: o.host, ...o.tls }, () => resolve(s));
+          const s = tlsConnect({ socket: c.socket, ...serverName(o.host), ...o.tls }, () => resolve(s));
           s.once('error', reject);
         });
         c.socket = secured;
@@ -189,7 +192,16 @@ export class SmtpClientConnection {
     const replies: Reply[] = [];
     if (this.extensions.has('PIPELINING')) {
       this.socket.write(`${commands.join('\r\n')}\r\n`);
-      for (let i = 0; i < 3; i++) replies.push(await this.reply());
+      for (let i = 0; i < 3; i++) {
+        try {
+          replies.push(await this.reply());
+        } catch (err) {
+          // A relay that refused a command and closed (a 421) says why in that reply.
+          const refusal = replies.findIndex((r, j) => Math.floor(r.code / 100) !== (j < 2 ? 2 : 3));
+          if (refusal < 0) throw err;
+          throw new SmtpError(replies[refusal]!.text, replies[refusal]!.code, names[refusal]!);
+        }
+      }
     } else {
       for (const [i, c] of commands.entries()) {
         this.socket.write(`${c}\r\n`);

@@ -28,7 +28,7 @@ const QP_LINE = 76;
 const BASE64_LINE_BYTES = 57; // 76 characters of base64
 
 /** Template text with LF or CRLF line ends, as SMTP needs them: CRLF. */
-export function toCrlf(s: string): string {
+function toCrlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');
 }
 
@@ -55,7 +55,7 @@ const HEX = '0123456789ABCDEF';
  * 76 characters with soft breaks, and a line never ends in a space or tab. With `open`, the text
  * continues after it (a hole follows), so it ends in a soft break if it does not end a line.
  */
-export function quotedPrintable(input: Buffer, open: boolean): Buffer {
+function quotedPrintable(input: Buffer, open: boolean): Buffer {
   const out = Buffer.allocUnsafe(input.length * 3 + Math.ceil((input.length * 3) / (QP_LINE - 1)) * 3 + 3);
   let at = 0;
   let col = 0;

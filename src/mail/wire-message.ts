@@ -45,7 +45,7 @@ export interface WireTemplate {
 const MAX_LINE = 998;
 
 /** The address of `Name <address>`, for the envelope. */
-export function addressOf(mailbox: string): string {
+function addressOf(mailbox: string): string {
   const [first] = addressparser(mailbox, { flatten: true });
   if (!first?.address) throw new Error(`"${mailbox}" has no email address`);
   return first.address;
@@ -139,11 +139,16 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
         out.push(p.headers.get(used.encoding)!, ...body);
       });
       out.push(end);
+      let joined: Buffer | undefined;
       return {
         envelope: { from: fromAddress, to: r.to },
         messageId: r.messageId,
         date: r.date,
-        bytes: Buffer.concat(out),
+        pieces: out,
+        get bytes() {
+          joined ??= Buffer.concat(out);
+          return joined;
+        },
         eightBit,
       };
     },

@@ -301,12 +301,14 @@ export const SETTINGS = {
   DELIVERY_CLAIM_BATCH: setting({
     group: 'Delivery',
     kind: wholeNumber(1, 1000),
-    // On SQLite a claim is a local call and batching buys nothing; on PostgreSQL it saves round trips.
+    // One claim and one write of the sends accepted since the last are one commit per batch instead
+    // of two per message; the cost is the rows a crash can leave held (this plus one per connection).
+    // On PostgreSQL a claim is also a network round trip: more rows a claim.
     default: {
-      choose: (earlier) => ((earlier('DATABASE_URL') as Database).kind === 'postgres' ? '4' : '1'),
-      shown: '`1` (SQLite) / `4` (PostgreSQL)',
+      choose: (earlier) => ((earlier('DATABASE_URL') as Database).kind === 'postgres' ? '16' : '8'),
+      shown: '`8` (SQLite) / `16` (PostgreSQL)',
     },
-    doc: 'due deliveries a worker claims at once',
+    doc: 'due deliveries a worker claims at once; the sends it accepted since its last claim are recorded in one write before the next',
   }),
 
   // Sources

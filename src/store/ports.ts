@@ -141,6 +141,8 @@ export interface ChangeCounters {
 export interface SubscriberStore {
   findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
+  /** The subscribers of these ids that exist, in no particular order: one read for a batch of deliveries. */
+  getSubscribers(ids: readonly string[]): Promise<Subscriber[]>;
   findSubscriberByConfirmToken(tokenHash: string): Promise<Subscriber | undefined>;
   /**
    * Writes each subscriber with its topics and appends its consent events, all in one transaction.
@@ -369,6 +371,8 @@ export interface ErasureStore {
 export interface SuppressionStore {
   countSuppressions(): Promise<number>;
   isSuppressed(email: string): Promise<boolean>;
+  /** Which of these addresses are on the suppression list, as stored there. */
+  suppressedAmong(emails: readonly string[]): Promise<string[]>;
   /** Adds the address to the suppression list and marks its subscriber suppressed, in one transaction. */
   suppress(email: string, reason: Suppression['reason'], detail: string | null, at: string): Promise<void>;
   unsuppress(email: string): Promise<boolean>;

@@ -256,8 +256,23 @@ export function deliveryContract(engine: Engine): void {
         { email, reason: 'hard-bounce', detail: '550 no such user', createdAt: at(5) },
         { email: 'zed@example.org', reason: 'manual', detail: null, createdAt: at(5) },
       ]);
+      expect(await store.suppressedAmong([email, 'nobody@example.org', 'zed@example.org', email])).toEqual(
+        expect.arrayContaining([email, 'zed@example.org']),
+      );
+      expect(await store.suppressedAmong(['nobody@example.org'])).toEqual([]);
+      expect(await store.suppressedAmong([])).toEqual([]);
       expect(await store.unsuppress(email)).toBe(true);
       expect(await store.unsuppress(email)).toBe(false);
+    });
+
+    it('reads the subscribers of a batch of deliveries in one call, the missing ones left out', async () => {
+      const store = await engine.open();
+      const rows = await planned(engine, store, 3);
+      const ids = rows.map((r) => r.subscriberId);
+      const found = await store.getSubscribers([...ids, 'sub_gone', ids[0]!]);
+      expect(found.map((s) => s.id).sort()).toEqual([...new Set(ids)].sort());
+      for (const s of found) expect(s).toEqual(await store.getSubscriber(s.id));
+      expect(await store.getSubscribers([])).toEqual([]);
     });
   });
 

@@ -344,7 +344,7 @@ describe('paperboy CLI', () => {
       name: 'DELIVERY_CLAIM_BATCH',
       group: 'Delivery',
       source: 'default',
-      value: '4',
+      value: '16',
     });
 
     const bad = paperboy(cwd, ['config'], { PORT: 'x', SMTP_URL: 'http://mailer:hunter2@relay' });

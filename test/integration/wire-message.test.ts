@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { domainToUnicode } from 'node:url';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { type AddressObject, simpleParser } from 'mailparser';
-import { describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
 import { composeEml } from '../../src/mail/compose.js';
 import { createSmtpMailer } from '../../src/mail/smtp.js';
@@ -196,5 +197,63 @@ describe('holes in every transfer encoding', () => {
       expect(lengths.longest).toBeLessThanOrEqual(998);
       expect(lengths.longestEncoded).toBeLessThanOrEqual(76);
     }
+  });
+});
+
+describe('the relay connection', () => {
+  const template = () =>
+    wireTemplate({
+      from: 'Paperboy <digest@papers.example.org>',
+      subject: 'Two new papers',
+      alternatives: [{ contentType: 'text/plain', parts: splitHoles(`Hello ${H('recipient')}\n`) }],
+      relayTakes8bit: false,
+    });
+  const message = (to: string) =>
+    template().fill({ to, messageId: 'm1@papers.example.org', date: new Date(), holes: { recipient: to } });
+
+  it("logs in with the URL's user and password, and sends over the connection it logged in on", async () => {
+    const logins: string[] = [];
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authMethods: ['PLAIN', 'LOGIN'],
+      allowInsecureAuth: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onAuth(auth, _session, callback) {
+        logins.push(`${auth.method} ${auth.username}:${auth.password}`);
+        if (auth.password !== 'p@ss w0rd') return callback(new Error('535 bad credentials'));
+        callback(null, { user: auth.username });
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(`${session.user} ${Buffer.concat(chunks).toString()}`);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.server.address() as { port: number };
+    const mailer = await closeLater(
+      createSmtpMailer({ url: `smtp://mailer:${encodeURIComponent('p@ss w0rd')}@127.0.0.1:${port}`, connections: 1 }),
+    );
+    expect((await mailer.send(message('ada@example.org'))).response).toMatch(/^250/);
+    await mailer.send(message('bob@example.org'));
+    expect(logins).toEqual(['PLAIN mailer:p@ss w0rd']);
+    expect(received).toHaveLength(2);
+    expect(received[1]).toMatch(/^mailer [\s\S]*Hello bob@example\.org/);
+  });
+
+  it('goes through nodemailer when SMTP_URL asks for an option the byte client lacks, and parses the same', async () => {
+    const sink = await closeLater(await startSmtpSink());
+    // logger=false is a nodemailer option: harmless, and not one the byte client knows.
+    const mailer = await closeLater(createSmtpMailer({ url: `${sink.url}?logger=false`, connections: 1 }));
+    expect(await mailer.takes8bit?.()).toBe(false);
+    await mailer.send(message('ada+x@example.org'));
+    expect(sink.mailCommands[0]).not.toMatch(/BODY=8BITMIME/);
+    expect(sink.messages[0]!.mail.text).toBe('Hello ada+x@example.org\n');
+    expect(sink.messages[0]!.mail.messageId).toBe('<m1@papers.example.org>');
   });
 });

@@ -89,7 +89,7 @@ describe('settings', () => {
     expect(byName.SMTP_URL?.value).toBe('smtps://***@relay.example.org:465');
     expect(byName.DATABASE_URL?.value).toBe('postgres://***@db.example.org/paperboy');
     expect(byName.FETCH_CONTACT?.value).toBe('***');
-    expect(byName.DELIVERY_CLAIM_BATCH).toMatchObject({ source: 'default', value: '4' });
+    expect(byName.DELIVERY_CLAIM_BATCH).toMatchObject({ source: 'default', value: '16' });
     expect(byName.MAX_LATE_HOURS).toEqual({
       name: 'MAX_LATE_HOURS',
       group: 'Digests',

@@ -18,3 +18,19 @@ export async function addressRefusal(
   if (canonical.email !== email && (await store.isSuppressed(email))) return 'suppressed';
   return undefined;
 }
+
+/** addressRefusal for many addresses, in one read of the suppression list. */
+export async function addressRefusals(
+  store: Pick<SuppressionStore, 'suppressedAmong'>,
+  emails: readonly string[],
+): Promise<Map<string, DeliveryErrorKind | undefined>> {
+  const canonical = new Map(emails.map((e) => [e, canonicalEmail(e)]));
+  const forms = [...canonical].flatMap(([e, c]) => (c.ok ? [e, c.email] : []));
+  const suppressed = new Set(await store.suppressedAmong(forms));
+  return new Map(
+    [...canonical].map(([e, c]): [string, DeliveryErrorKind | undefined] => [
+      e,
+      !c.ok ? 'invalid-address' : suppressed.has(c.email) || suppressed.has(e) ? 'suppressed' : undefined,
+    ]),
+  );
+}

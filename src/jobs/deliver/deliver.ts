@@ -7,7 +7,7 @@ import type { Digest } from '../../domain/digest.js';
 import type { Layout, Subscriber } from '../../domain/subscriber.js';
 import { topicNames, topicSlugsOf } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
-import { addressRefusal } from './address-check.js';
+import { addressRefusal, addressRefusals } from './address-check.js';
 import type { Mailer } from '../../mail/message.js';
 import type { RateLimiter } from '../../mail/rate-limiter.js';
 import type { WireTemplate } from '../../mail/wire-message.js';
@@ -18,6 +18,7 @@ import type {
   DigestStore,
   PaperStore,
   RunStore,
+  SubscriberStore,
   SuppressionStore,
   TopicStore,
 } from '../../store/ports.js';
@@ -29,7 +30,8 @@ import { trackRun } from '../operate/runs.js';
 
 export interface DelivererDeps {
   store: DeliveryQueue &
-    Pick<SuppressionStore, 'isSuppressed' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
+    Pick<SuppressionStore, 'isSuppressed' | 'suppressedAmong' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
+    Pick<SubscriberStore, 'getSubscribers'> &
     Pick<DigestStore, 'getDigest'> &
     Pick<TopicStore, 'listAllTopics'> &
     ConfirmationDeps['store'] &
@@ -164,15 +166,36 @@ export function createDeliverer(deps: DelivererDeps) {
     return p;
   };
 
-  /** The subscriber as they are now, or why the delivery is skipped. */
-  async function recipient(d: Delivery): Promise<{ skip: DeliveryErrorKind } | { subscriber: Subscriber }> {
-    const s = await store.getSubscriber(d.subscriberId);
+  type Checked = { skip: DeliveryErrorKind } | { subscriber: Subscriber };
+  const decide = (s: Subscriber | undefined, refused: DeliveryErrorKind | undefined): Checked => {
     if (!s) return { skip: 'subscriber-gone' };
     if (s.status === 'suppressed') return { skip: 'suppressed' };
-    const refused = await addressRefusal(store, d.email);
     if (refused) return { skip: refused };
     if (s.status !== 'confirmed') return { skip: 'unsubscribed' };
     return { subscriber: s };
+  };
+  // The digest deliveries of a claimed batch (not a channel's: no subscriber), checked together as they are claimed (two reads for
+  // the batch, not two a message): moments before each of them is sent.
+  const checkedAtClaim = new Map<string, Checked>();
+  async function checkBatch(rows: readonly Delivery[]): Promise<void> {
+    const digests = rows.filter((d) => d.kind === 'digest');
+    if (digests.length === 0) return;
+    const subscribers = new Map((await store.getSubscribers(digests.map((d) => d.subscriberId))).map((s) => [s.id, s]));
+    const refusals = await addressRefusals(
+      store,
+      digests.map((d) => d.email),
+    );
+    for (const d of digests) checkedAtClaim.set(d.id, decide(subscribers.get(d.subscriberId), refusals.get(d.email)));
+  }
+
+  /** The subscriber as they are now, or why the delivery is skipped. */
+  async function recipient(d: Delivery): Promise<Checked> {
+    const checked = checkedAtClaim.get(d.id);
+    if (checked) {
+      checkedAtClaim.delete(d.id);
+      return checked;
+    }
+    return decide(await store.getSubscriber(d.subscriberId), await addressRefusal(store, d.email));
   }
 
   async function composeDigest(d: Delivery, mailer: Mailer): Promise<Composed> {
@@ -366,8 +389,10 @@ export function createDeliverer(deps: DelivererDeps) {
         claiming ??= accepted
           .flush(true)
           .then(() => claim(policy.claimBatch))
-          .then((rows) => {
+          .then(async (rows) => {
             queue.push(...rows);
+            // Should it fail, each row is checked on its own as it is sent.
+            await checkBatch(rows).catch(() => undefined);
             return rows.length;
           })
           .finally(() => (claiming = undefined));
@@ -432,6 +457,7 @@ export function createDeliverer(deps: DelivererDeps) {
   async function runOnce(options: RunOptions): Promise<RunSummary> {
     // Digests prepared for recipients are kept for one run only: a long-lived worker must not grow.
     prepared.clear();
+    checkedAtClaim.clear();
     const run = await startRun(options);
     const { summary } = run;
     // Before any row is held: an accepted message of an earlier run is recorded sent, not held.

@@ -28,7 +28,7 @@ export interface DigestMessageInput {
 }
 
 /** The rendered edition a reader of this layout gets: the compact variant where the edition has one. */
-export function digestVariant(digest: Digest, layout: Layout = 'full'): { html: string; text: string } {
+function digestVariant(digest: Digest, layout: Layout = 'full'): { html: string; text: string } {
   return layout === 'compact' && digest.compact ? digest.compact : digest;
 }
 

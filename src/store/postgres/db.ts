@@ -55,6 +55,7 @@ export function createPg(url: string, options: { schema?: string; max?: number; 
   const pool = newPool(settings);
   // Opened on first use: only delivery workers record outcomes.
   let relaxedPool: pg.Pool | undefined;
+  let ended: Promise<void> | undefined;
   const relaxed = () => (relaxedPool ??= newPool([...settings, '-c synchronous_commit=off']));
   return {
     relaxed: { query: (sql, params) => relaxed().query(sql, params as unknown[]) },
@@ -75,8 +76,10 @@ export function createPg(url: string, options: { schema?: string; max?: number; 
         client.release(broken);
       }
     },
-    async end() {
-      await Promise.all([pool.end(), relaxedPool?.end()]);
+    // Twice is once, as closing a SQLite store twice is: a test's app may be closed early and again at its end.
+    end() {
+      ended ??= Promise.all([pool.end(), relaxedPool?.end()]).then(() => undefined);
+      return ended;
     },
   };
 }

@@ -15,6 +15,7 @@ const SELECT = `
   FROM subscribers s`;
 const BY_EMAIL = sql`${SELECT} WHERE s.email = :value`;
 const BY_ID = sql`${SELECT} WHERE s.id = :value`;
+const BY_IDS = sql`${SELECT} WHERE ${inList('s.id', 'ids')}`;
 const BY_TOKEN = sql`${SELECT} WHERE s.confirm_token_hash = :value`;
 const LIST = sql`${SELECT} ORDER BY s.email`;
 const LIST_BY_STATUS = sql`${SELECT} WHERE s.status = :status ORDER BY s.email`;
@@ -112,6 +113,10 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
   return {
     findSubscriberByEmail: (email) => one(BY_EMAIL, email),
     getSubscriber: (id) => one(BY_ID, id),
+    async getSubscribers(ids) {
+      if (ids.length === 0) return [];
+      return (await db.all<SubscriberRow>(BY_IDS, { ids: [...new Set(ids)] })).map(toSubscriber);
+    },
     findSubscriberByConfirmToken: (hash) => one(BY_TOKEN, hash),
     async saveSubscribers(batch) {
       // The last write of a subscriber in the batch wins, as when the rows are written one by one;

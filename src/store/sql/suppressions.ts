@@ -1,10 +1,11 @@
 // Addresses that must not be mailed, and the bounces that put them there.
 import type { Suppression, SuppressionStore } from '../ports.js';
 import type { SqlDb } from './db.js';
-import { sql } from './statement.js';
+import { inList, sql } from './statement.js';
 
 const COUNT = sql`SELECT count(*) AS n FROM suppressions`;
 const IS_SUPPRESSED = sql`SELECT 1 AS found FROM suppressions WHERE email = :email`;
+const SUPPRESSED_AMONG = sql`SELECT email FROM suppressions WHERE ${inList('email', 'emails')}`;
 const INSERT = sql`
   INSERT INTO suppressions (email, reason, detail, created_at) VALUES (:email, :reason, :detail, :at) ON CONFLICT (email) DO NOTHING`;
 const MARK_SUBSCRIBER = sql`UPDATE subscribers SET status = 'suppressed', updated_at = :at WHERE email = :email`;
@@ -22,6 +23,10 @@ export function suppressionStore(db: SqlDb): SuppressionStore {
     },
     async isSuppressed(email) {
       return (await db.get(IS_SUPPRESSED, { email })) !== undefined;
+    },
+    async suppressedAmong(emails) {
+      if (emails.length === 0) return [];
+      return (await db.all<{ email: string }>(SUPPRESSED_AMONG, { emails: [...new Set(emails)] })).map((r) => r.email);
     },
     async suppress(email, reason, detail, at) {
       await db.transaction(async (tx) => {
