@@ -56,7 +56,8 @@ describe('personal topics through the preferences page', () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain(
-      'Saved “My &lt;NAS&gt; reading”. Read 2 entries: 0 found among the stored papers, 2 fetched from arXiv, 1 not found.',
+      // Three entries: the two ids (the one pasted twice counts once) and the line that is no id, so the counts add up.
+      'Saved “My &lt;NAS&gt; reading”. Read 3 entries: 0 found among the stored papers, 2 fetched from arXiv, 1 not found.',
     );
     expect(html).toContain('pasted line 3: &quot;not-an-id&quot; is not an arXiv id or link');
     // One request for both ids, naming Paperboy.
