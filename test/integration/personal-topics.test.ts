@@ -311,4 +311,20 @@ describe('the personal feed', () => {
     expect((await fetch(`${base}${new URL(now[1]!).pathname}.json`)).status).toBe(200);
     expect((await fetch(`${base}/me/not-a-secret/feed.xml`)).status).toBe(404);
   });
+
+  it('"Delete my data" names the reader\'s own topics as they named them, never by their slug', async () => {
+    const { app, base, ada, preferences } = await withReader();
+    await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      name: 'Routing <&> «search»',
+      words: 'neural architecture search',
+    });
+    const [own] = await app.store.listPersonalTopics(ada.id);
+    const asked = await postForm(`${base}${preferences}/delete`, { csrf: await csrfOf(base, preferences) });
+    const page = await asked.text();
+    expect(page).toContain('Delete all your data?');
+    expect(page).toContain('your subscription (Neural architecture search) and settings');
+    expect(page).toContain('your own topic (Routing &lt;&amp;&gt; «search»), its words and papers');
+    expect(page).not.toContain(own!.slug);
+  });
 });
