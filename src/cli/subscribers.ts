@@ -36,7 +36,7 @@ export function registerSubscribers(program: Command): void {
           queued: `pending: confirmation email queued: ${notTaken('it')}`,
           failed: FAILED,
           held: 'pending: a confirmation email was sent less than 10 minutes ago',
-          nothing: 'unchanged: the address is already confirmed or suppressed',
+          nothing: 'unchanged: the address is already confirmed',
         };
         console.log(`${normaliseEmail(email)}: ${said[outcome]}`);
       }),

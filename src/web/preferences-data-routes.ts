@@ -83,11 +83,25 @@ export function registerPreferencesDataRoutes(server: FastifyInstance, app: App,
       if (s === 'expired') return expired(reply, token);
       if (body.confirm !== 'yes') {
         const ratings = await app.ratings.list(s.id);
+        // The reader's own topics are in no public list: named from theirs, apart from the shared ones.
+        const own = await app.store.listPersonalTopics(s.id);
+        const ownSlugs = new Set(own.map((t) => t.slug));
         return html(reply, 200, 'delete-data', {
           token,
           csrf: signToken(app.secret, 'csrf', `${s.id}.${app.clock().getTime()}`),
           email: s.email,
-          topicNames: topicNames(await app.store.listTopics(), s.topics),
+          topicNames: topicNames(
+            await app.store.listTopics(),
+            s.topics.filter((slug) => !ownSlugs.has(slug)),
+          ),
+          ownTopics: own.length > 0 && {
+            names: topicNames(
+              own,
+              own.map((t) => t.slug),
+            ),
+            words: own.length === 1 ? 'your own topic' : 'your own topics',
+            its: own.length === 1 ? 'its' : 'their',
+          },
           ratingCount: plural(ratings.length, 'rating', 'ratings'),
         });
       }

@@ -113,10 +113,16 @@ describe('paperboy subscribers', () => {
     );
     const json = JSON.parse(paperboy(cwd, ['subscribers', 'export', '--json']).stdout) as { email: string }[];
     expect(json.map((r) => r.email)).toEqual(['bob@example.org']);
-    // Signed up again, it gets no opt-in email (nor was any sent before: both were added confirmed).
-    expect(paperboy(cwd, ['subscribers', 'add', 'ada@example.org', '--topics', 'nas']).stdout).toBe(
-      'ada@example.org: unchanged: the address is already confirmed or suppressed\n',
-    );
+    // Signed up again by the operator, it gets no opt-in email (nor was any sent before: both were
+    // added confirmed), and the operator is told why, with or without --confirmed.
+    for (const confirmed of [[], ['--confirmed']]) {
+      const added = paperboy(cwd, ['subscribers', 'add', 'Ada@example.org', '--topics', 'nas', ...confirmed]);
+      expect([added.status, added.stdout, added.stderr]).toEqual([
+        1,
+        '',
+        'paperboy: ada@example.org is on the suppression list and cannot be added\n',
+      ]);
+    }
     expect(existsSync(join(cwd, 'data', 'outbox')) ? outbox(cwd) : []).toEqual([]);
     const again = paperboy(cwd, ['subscribers', 'erase', 'ada@example.org']);
     expect(again.status).toBe(1);
@@ -148,7 +154,7 @@ describe('paperboy subscribers and suppressions: one form of an address', () => 
     }
     expect(add('User@Müller.DE', '--confirmed').stdout).toBe('user@xn--mller-kva.de: confirmed\n');
     expect(add(' user@xn--mller-kva.de\u00a0').stdout).toBe(
-      'user@xn--mller-kva.de: unchanged: the address is already confirmed or suppressed\n',
+      'user@xn--mller-kva.de: unchanged: the address is already confirmed\n',
     );
 
     expect(paperboy(cwd, ['suppressions', 'add', 'Victim@EXAMPLE.org ']).stdout).toBe(
@@ -159,8 +165,8 @@ describe('paperboy subscribers and suppressions: one form of an address', () => 
       1,
       'paperboy: an email address cannot contain an invisible character (U+FEFF)\n',
     ]);
-    expect(add('VICTIM@example.org\u00a0').stdout).toBe(
-      'victim@example.org: unchanged: the address is already confirmed or suppressed\n',
+    expect(add('VICTIM@example.org\u00a0').stderr).toBe(
+      'paperboy: victim@example.org is on the suppression list and cannot be added\n',
     );
     expect(add('victim@example.org', '--confirmed').stderr).toBe(
       'paperboy: victim@example.org is on the suppression list and cannot be added\n',

@@ -56,7 +56,8 @@ describe('personal topics through the preferences page', () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain(
-      'Saved “My &lt;NAS&gt; reading”. Read 2 entries: 0 found among the stored papers, 2 fetched from arXiv, 1 not found.',
+      // Three entries: the two ids (the one pasted twice counts once) and the line that is no id, so the counts add up.
+      'Saved “My &lt;NAS&gt; reading”. Read 3 entries: 0 found among the stored papers, 2 fetched from arXiv, 1 not found.',
     );
     expect(html).toContain('pasted line 3: &quot;not-an-id&quot; is not an arXiv id or link');
     // One request for both ids, naming Paperboy.
@@ -309,5 +310,21 @@ describe('the personal feed', () => {
     expect(now[1]).not.toBe(feedBase);
     expect((await fetch(`${base}${new URL(now[1]!).pathname}.json`)).status).toBe(200);
     expect((await fetch(`${base}/me/not-a-secret/feed.xml`)).status).toBe(404);
+  });
+
+  it('"Delete my data" names the reader\'s own topics as they named them, never by their slug', async () => {
+    const { app, base, ada, preferences } = await withReader();
+    await postMultipart(`${base}${preferences}/topics`, {
+      csrf: await csrfOf(base, preferences),
+      name: 'Routing <&> «search»',
+      words: 'neural architecture search',
+    });
+    const [own] = await app.store.listPersonalTopics(ada.id);
+    const asked = await postForm(`${base}${preferences}/delete`, { csrf: await csrfOf(base, preferences) });
+    const page = await asked.text();
+    expect(page).toContain('Delete all your data?');
+    expect(page).toContain('your subscription (Neural architecture search) and settings');
+    expect(page).toContain('your own topic (Routing &lt;&amp;&gt; «search»), its words and papers');
+    expect(page).not.toContain(own!.slug);
   });
 });

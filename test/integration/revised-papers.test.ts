@@ -204,4 +204,29 @@ describe.each(ENGINES)('revised papers (SHOW_REVISED_PAPERS) on $engine', ({ env
       }
     },
   );
+
+  it.skipIf(absent)('on: a paper a reader marked "Not for me" never comes back to them as updated', async () => {
+    const { app, sink, clock, subscribe, day } = await world(true, env());
+    await subscribe('ada@example.org', DAY(2, '06:00:00'));
+    await subscribe('bob@example.org', DAY(2, '06:00:00'));
+    await day(3, [P(1)]);
+    expect(email(sink, 'ada@example.org', 3).text).toContain('Evolutionary neural architecture search for kettles');
+    const ada = (await app.store.findSubscriberByEmail('ada@example.org'))!;
+    await app.store.rate({
+      subscriberId: ada.id,
+      topicSlug: 'nas',
+      paperId: 'arxiv:2411.00042',
+      value: -1,
+      ratedAt: clock().toISOString(),
+    });
+    // Nothing new on day 4, only P revised: Bob, who had it, gets it as updated; Ada rejected it.
+    await day(4, [P(2)]);
+    expect(email(sink, 'bob@example.org', 4).text).toContain('[Updated (v2)]');
+    expect(none(sink, 'ada@example.org', 4)).toBe(true);
+    // With new papers beside it (day 5, v3), she gets the new one and still not P.
+    await day(5, [P(3, 'Evolutionary NAS for kettles, third take'), fresh(5)]);
+    const next = email(sink, 'ada@example.org', 5);
+    expect(next.text).toContain('Differentiable neural architecture search, day 5');
+    expect(next.text).not.toMatch(/kettles/);
+  });
 });

@@ -61,9 +61,11 @@ export async function planGroupEditions(deps: GroupEditionsDeps, group: PlanGrou
   const shared = (id: string) => !history.has(id) && !readers.has(id);
   const plain = history.size === 0 && readers.size === 0 ? group.subscriberIds : group.subscriberIds.filter(shared);
   if (main.status === 'empty') {
-    // Nothing new: only revised papers go out, to those with nothing missed. Everyone else
-    // is planned again next time, as in an empty group.
-    if (!(await deliverEdition(deps, outcome, { ...edition, base: main, subscriberIds: plain }))) outcome.empty = true;
+    // Nothing new: only revised papers go out, to those with nothing missed, but never one a
+    // reader rejected. Everyone else is planned again next time, as in an empty group.
+    const rejected = showRevised ? rejectedBy(await deps.readers(plain, slugs)) : undefined;
+    const audience = { ...edition, base: main, subscriberIds: plain, ...(rejected && { rejected }) };
+    if (!(await deliverEdition(deps, outcome, audience))) outcome.empty = true;
     return outcome;
   }
   const variants = new Map<string, string[]>();
@@ -102,6 +104,18 @@ interface EditionAudience {
   base: FreezeResult;
   subscriberIds: readonly string[];
   variantSince?: string;
+  /** By subscriber, the papers they marked "Not for me": never shown to them as updated. */
+  rejected?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Of readers' ratings, the papers each rejected, under any of the topics. */
+function rejectedBy(readers: ReadonlyMap<string, ReaderRatings>): Map<string, Set<string>> {
+  const rejected = new Map<string, Set<string>>();
+  for (const [id, byTopic] of readers) {
+    const ids = [...byTopic.values()].flat().flatMap((r) => (r.value < 0 ? [r.paper.id] : []));
+    if (ids.length > 0) rejected.set(id, new Set(ids));
+  }
+  return rejected;
 }
 
 /**
@@ -115,7 +129,7 @@ async function deliverEdition(
   audience: EditionAudience,
 ): Promise<boolean> {
   const { freezer, showRevised, audiences, deliver } = deps;
-  const { slugs, period, at, base, subscriberIds, variantSince } = audience;
+  const { slugs, period, at, base, subscriberIds, variantSince, rejected } = audience;
   let rest: readonly string[] = subscriberIds;
   let any = false;
   const revised = showRevised
@@ -123,7 +137,7 @@ async function deliverEdition(
     : { picked: [], window: [] };
   if (revised.picked.length > 0) {
     // Asked for the whole window at once: the topic sets sharing it need no query of their own.
-    const split = splitByUpdates(subscriberIds, revised.picked, await audiences(revised.window));
+    const split = splitByUpdates(subscriberIds, revised.picked, await audiences(revised.window), rejected);
     rest = split.rest;
     for (const { updatedIds, subscriberIds: ids } of split.withUpdates) {
       const edition = await freezer.freeze({ slugs, kind: period.kind, at, period, variantSince, updatedIds });

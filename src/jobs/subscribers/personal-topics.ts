@@ -124,6 +124,8 @@ export function createPersonalTopicJobs(deps: PersonalTopicDeps) {
         throw err;
       });
       report.notFound.unshift(...unreadable);
+      // What could not be read was read all the same: "Read N entries" is the sum of what follows it.
+      report.read += unreadable.length;
       const kept = existing ? personalTopicView(existing).seeds.filter((id) => input.keep?.includes(id)) : [];
       const seeds = [...new Set([...kept, ...report.paperIds])];
       if (seeds.length > limits.maxEntries) {

@@ -300,16 +300,18 @@ export function createSubscriptionJobs(deps: SubscriptionDeps) {
       options: { confirmed: boolean },
       meta: RequestMeta,
     ): Promise<{ outcome: OperatorOutcome; subscriber?: Subscriber }> {
+      const wanted = await validate(request);
+      const existing = await store.findSubscriberByEmail(wanted.email);
+      // The operator is told plainly, with or without --confirmed: the web form's one answer for
+      // every address protects readers from strangers, not from the one who keeps the list.
+      if (existing?.status === 'suppressed' || (await store.isSuppressed(wanted.email))) {
+        throw new InvalidInputError(`${wanted.email} is on the suppression list and cannot be added`);
+      }
       if (!options.confirmed) {
-        const asked = await this.subscribe(request, meta);
+        const asked = await this.subscribeValidated(wanted, meta);
         if (!('subscriberId' in asked)) return { outcome: asked.outcome };
         const tried = triedOutcome(await deps.deliverConfirmations([asked.subscriberId]));
         return { outcome: tried === 'sent' && asked.outcome === 'requeued' ? 'resent' : tried };
-      }
-      const wanted = await validate(request);
-      const existing = await store.findSubscriberByEmail(wanted.email);
-      if (existing?.status === 'suppressed' || (await store.isSuppressed(wanted.email))) {
-        throw new InvalidInputError(`${wanted.email} is on the suppression list and cannot be added`);
       }
       const now = clock().toISOString();
       const subscriber: Subscriber = {
