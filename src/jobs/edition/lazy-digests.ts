@@ -22,7 +22,7 @@ type Reads = Pick<DigestStore, 'getDigest' | 'findDigest' | 'latestDigest' | 'li
  * A digest stored as its view, whose html, text and compact are rendered on first access, each
  * layout on its own and once; any other digest as it is.
  */
-export function renderedWhenRead(digest: Digest, templates: EmailTemplates): Digest {
+function renderedWhenRead(digest: Digest, templates: EmailTemplates): Digest {
   if (digest.view === undefined || digest.html !== '') return digest;
   const packed = digest.view;
   let view: DigestView | undefined;
