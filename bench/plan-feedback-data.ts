@@ -1,7 +1,8 @@
 // The planning benchmark's data with readers' feedback (issue 18): bench/plan-data.ts's store, plus
 // a library of 20,000 older papers; one subscriber in ten has rated 20 of them under the first
 // topic of their set (12 "more like this" on that topic's subject, 8 "not for me" at random), and
-// one in twenty (not the same) has a personal topic of their own: `like:` seeds of 30 library
+// one in twenty (not the same) has a personal topic of their own (owned, as the preferences page
+// makes it): `like:` seeds of 30 library
 // papers and no words, added to their topic set. Deterministic, like plan-data.ts.
 import Database from 'better-sqlite3';
 import { generatePlanData, PLAN_AT, prng, WORDS } from './plan-data.js';
@@ -50,7 +51,10 @@ export async function generateFeedbackPlanData(path: string, subscribers = 100_0
     const rate = db.prepare(
       'INSERT OR IGNORE INTO ratings (subscriber_id, topic_slug, paper_id, value, rated_at) VALUES (?, ?, ?, ?, ?)',
     );
-    const topic = db.prepare('INSERT INTO topics (slug, name, query, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+    // Owned by the subscriber, as the preferences page makes them: a private topic of one reader.
+    const topic = db.prepare(
+      'INSERT INTO topics (slug, name, query, created_at, updated_at, owner_subscriber_id) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     const subTopic = db.prepare('INSERT INTO subscriber_topics (subscriber_id, topic_slug) VALUES (?, ?)');
     const all = bySubject.flat();
     for (let i = 0; i < subscribers; i++) {
@@ -61,10 +65,10 @@ export async function generateFeedbackPlanData(path: string, subscribers = 100_0
         for (let k = 0; k < RATINGS; k++)
           rate.run(id, slug, k < LIKED ? pick(onSubject) : pick(all), k < LIKED ? 1 : -1, at);
       } else if (hasPersonalTopic(i)) {
-        const slug = `me-${i}`;
+        const slug = `p_${String(i).padStart(20, '0')}`;
         const subject = bySubject[Math.floor(random() * WORDS.length)]!;
         const seeds = Array.from({ length: SEEDS }, () => `like:${pick(subject)}`);
-        topic.run(slug, `Reading list ${i}`, [...new Set(seeds)].join(' '), at, at);
+        topic.run(slug, `Reading list ${i}`, [...new Set(seeds)].join(' '), at, at, id);
         subTopic.run(id, slug);
       }
     }

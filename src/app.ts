@@ -7,6 +7,7 @@ import { channelUrlSecrets } from './domain/channel.js';
 import { createSecretList, secretsInUrl } from './domain/secrets.js';
 import { createChannelJobs } from './jobs/channels/channels.js';
 import { createDeliverer, newWorkerId } from './jobs/deliver/deliver.js';
+import { withLazyEditions } from './jobs/edition/lazy-digests.js';
 import { createDigestJobs } from './jobs/edition/digests.js';
 import { createFeedCache } from './jobs/publish/feed-cache.js';
 import { createFeedJobs } from './jobs/publish/feeds.js';
@@ -107,10 +108,14 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   let storeTouched = (): void => undefined;
   // Every call that fails because the store cannot be used is reported, for /healthz.
   let storeFailed = (_err: Error): void => undefined;
-  const store = observeCalls(
-    await openStore(config.database, (err) => storeFailed(err)),
-    () => storeTouched(),
-    new Set(['contentVersion', 'planVersion', 'lexicalIndex', 'probeWrite']),
+  // Readers' own editions are stored as views: whoever reads one (the deliverer, the web copy) gets it rendered.
+  const store = withLazyEditions(
+    observeCalls(
+      await openStore(config.database, (err) => storeFailed(err)),
+      () => storeTouched(),
+      new Set(['contentVersion', 'planVersion', 'lexicalIndex', 'probeWrite']),
+    ),
+    () => emailTemplates('digest')(),
   );
   const storeHealth = createStoreHealth({ store, clock });
   storeFailed = storeHealth.failed;

@@ -26,6 +26,11 @@ export interface Digest {
   compact?: { html: string; text: string };
   /** What a chat message shows of it (see DigestEntries); absent for editions frozen before there were channels. */
   entries?: DigestEntries;
+  /**
+   * For an edition of one reader: what it shows (its view, as JSON), from which html, text and
+   * compact are rendered when first read (jobs/edition/lazy-digests.ts); stored with them empty.
+   */
+  view?: string;
 }
 
 /** One paper as an edition showed it: enough for a chat message or a JSON receiver. */

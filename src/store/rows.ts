@@ -71,6 +71,8 @@ export interface DigestRow {
   compact_html: string | null;
   compact_text: string | null;
   entries: string | null;
+  /** Absent in rows read from a store before migration 17. */
+  view?: string | null;
 }
 
 export function toDigest(row: DigestRow): Digest {
@@ -95,6 +97,7 @@ export function toDigest(row: DigestRow): Digest {
       ? { compact: { html: row.compact_html, text: row.compact_text } }
       : {}),
     ...(row.entries ? { entries: JSON.parse(row.entries) as DigestEntries } : {}),
+    ...(row.view ? { view: row.view } : {}),
   };
 }
 

@@ -22,9 +22,9 @@ export function beforeMigration15(engine: 'sqlite' | 'postgres'): string {
     : 'DROP TABLE personal_feeds; ALTER TABLE topics DROP COLUMN owner_subscriber_id;';
 }
 
-/** SQL that takes a store back to before migration 16 (channels), per engine: for the tests of older stores. */
+/** SQL that takes a store back to before migration 16 (channels; and 17, the views of readers' editions), per engine: for the tests of older stores. */
 export const BEFORE_CHANNELS = {
-  sqlite: `DROP TABLE channels; DROP INDEX deliveries_channel; ALTER TABLE deliveries DROP COLUMN channel_id;
+  sqlite: `ALTER TABLE digests DROP COLUMN view; DROP TABLE channels; DROP INDEX deliveries_channel; ALTER TABLE deliveries DROP COLUMN channel_id;
     ALTER TABLE digests DROP COLUMN entries;`,
-  postgres: `DROP TABLE channels; ALTER TABLE deliveries DROP COLUMN channel_id; ALTER TABLE digests DROP COLUMN entries;`,
+  postgres: `ALTER TABLE digests DROP COLUMN view; DROP TABLE channels; ALTER TABLE deliveries DROP COLUMN channel_id; ALTER TABLE digests DROP COLUMN entries;`,
 };

@@ -6,11 +6,12 @@ import type { Slotted } from '../../domain/ranking/diversity.js';
 import type { RatedPaper } from '../../domain/ranking/reader-model.js';
 import { topicSetKey, type Topic } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
-import { renderDigest } from '../../render/email/digest-email.js';
+import { fitDigest, renderDigest, type RenderedDigest, type ViewBuilder } from '../../render/email/digest-email.js';
 import { digestEntries, digestView } from '../../render/email/digest-view.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
 import { distinctCounter, pickForTopics, topicRanking } from '../select/pick.js';
+import { packView } from './lazy-digests.js';
 import { memo, newFreezeCache, type FreezeCache } from './freeze-cache.js';
 import { revisedIn, revisedPicks } from './revised.js';
 import { windowStartOf } from './window.js';
@@ -189,7 +190,13 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
       publicUrl: config.publicUrl,
     });
   };
-  const rendered = renderDigest(await templates(), build, picked.length);
+  // An edition of one reader (ranked with their ratings, or of their personal topic) is read once,
+  // in one layout: stored as its view, rendered when read (lazy-digests.ts). Shared editions are
+  // rendered here, once, in both layouts.
+  const ofOne = reader !== undefined || topics.some((t) => t.owner !== undefined);
+  const rendered: RenderedDigest | ReturnType<typeof asView> = ofOne
+    ? asView(await templates(), build, picked.length)
+    : renderDigest(await templates(), build, picked.length);
   const { digest, created } = await store.insertDigest({
     id,
     editionKey: key,
@@ -203,12 +210,28 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     updatedIds: picked.slice(0, rendered.shown).flatMap((p) => (wanted.has(p.paper.id) ? [p.paper.id] : [])),
     html: rendered.html,
     text: rendered.text,
-    compact: rendered.compact,
+    ...(rendered.compact ? { compact: rendered.compact } : {}),
     // The view is pure and cheap to build again: the papers that fit, for chat messages.
-    entries: digestEntries(build(rendered.shown)),
+    ...('view' in rendered
+      ? { entries: rendered.entries, view: rendered.view }
+      : { entries: digestEntries(build(rendered.shown)) }),
   });
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });
   }
   return { status: created ? 'created' : 'existing', digest };
+}
+
+/** A reader's edition as stored: its view, with html and text left empty (see renderedWhenRead). */
+function asView(templates: EmailTemplates, build: ViewBuilder, picks: number) {
+  const { view, shown } = fitDigest(templates, build, picks);
+  return {
+    subject: view.subject,
+    html: '',
+    text: '',
+    compact: undefined,
+    shown,
+    entries: digestEntries(view),
+    view: packView(view),
+  };
 }

@@ -100,12 +100,16 @@ export async function planReaderEditions(deps: ReaderEditionsDeps, audience: Rea
     if (digest) own.set(id, digest);
   }
   const onMain = [...own].filter(([id]) => !history.has(id));
+  // Those on the main window were asked about the main edition's papers already (group-editions.ts):
+  // only the papers their rankings brought in besides are asked about, in one query for the group.
+  const inMain = new Set(main.paperIds);
+  const extra = [...new Set(onMain.flatMap(([, d]) => d.paperIds))].filter((p) => !inMain.has(p));
   const had =
-    onMain.length === 0
+    onMain.length === 0 || extra.length === 0
       ? new Map<string, string>()
       : await store.receivedAnyOf({
           subscriberIds: onMain.map(([id]) => id),
-          paperIds: [...new Set(onMain.flatMap(([, d]) => d.paperIds))],
+          paperIds: extra,
           after: main.windowStart,
           period,
           topicSet: audience.topicSet,

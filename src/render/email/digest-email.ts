@@ -44,6 +44,31 @@ export function renderDigest(templates: EmailTemplates, build: ViewBuilder, pick
   }
 }
 
+/**
+ * The view of a digest that fits, as renderDigest would pick it, without rendering the rest: for
+ * an edition rendered later from its view (renderView), with the same result.
+ */
+export function fitDigest(
+  templates: EmailTemplates,
+  build: ViewBuilder,
+  picks: number,
+): { view: DigestView; shown: number } {
+  for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
+    const view = build(keep);
+    if (Buffer.byteLength(templates.html(view)) <= MAX_HTML_BYTES || keep <= 1) return { view, shown: keep };
+  }
+}
+
+/** One layout of a digest rendered from its view: what renderDigest gave for it. */
+export function renderView(
+  templates: EmailTemplates,
+  view: DigestView,
+  compact: boolean,
+): { html: string; text: string } {
+  const v = compact ? { ...view, compact: true } : view;
+  return { html: templates.html(v), text: templates.text(v) };
+}
+
 /** What fills a digest for one recipient: strings for previews, bytes for sending. */
 export type RecipientFiller = (values: HoleValues) => { html: string | Buffer; text: string | Buffer };
 

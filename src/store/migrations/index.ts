@@ -18,6 +18,7 @@ import m013 from './013-digest-layouts.js';
 import m014 from './014-ratings.js';
 import m015 from './015-personal-topics.js';
 import m016 from './016-channels.js';
+import m017 from './017-digest-views.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m014,
   m015,
   m016,
+  m017,
 ];

@@ -8,9 +8,9 @@ import { sql } from './statement.js';
 // (a double fire, a second process) keeps the first one.
 const INSERT = sql`
   INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-    cutoff_at, created_at, subject, paper_ids, updated_ids, html, text, compact_html, compact_text, entries)
+    cutoff_at, created_at, subject, paper_ids, updated_ids, html, text, compact_html, compact_text, entries, view)
   VALUES (:id, :topic_set, :period_kind, :period_key, :period_start, :period_end, :window_start,
-    :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text, :compact_html, :compact_text, :entries)
+    :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text, :compact_html, :compact_text, :entries, :view)
   ON CONFLICT DO NOTHING`;
 const BY_KEY = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
 const LATEST = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind ORDER BY cutoff_at DESC LIMIT 1`;
@@ -38,6 +38,7 @@ function digestRow(d: NewDigest): DigestRow {
     compact_html: d.compact?.html ?? null,
     compact_text: d.compact?.text ?? null,
     entries: d.entries ? JSON.stringify(d.entries) : null,
+    view: d.view ?? null,
   };
 }
 
