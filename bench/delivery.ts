@@ -290,6 +290,20 @@ export function printDelivery(result: DeliveryBench, recipients = 2000): void {
         `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${split}${before}`,
     );
   }
+  // Issue 20's targets, on the medians.
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const one = result.rows.find((r) => r.connections === 1);
+  if (one?.before)
+    console.log(`  target ≥ 3x before at 1 connection: ${met(one.paperboy.rate >= 3 * one.before.rate)}`);
+  const four = result.rows.find((r) => r.connections === 4);
+  if (four) {
+    const byOne = four.paperboy.rate >= 0.6 * four.limit.rate;
+    const byTwo = four.split ? four.split.rate >= 0.6 * four.limit.rate : false;
+    console.log(
+      `  target ≥ 0.6 of smtp-source at 4 connections: one process ${met(byOne)}` +
+        `${four.split ? `; ${four.split.processes} processes ${met(byTwo)}` : ''}`,
+    );
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
