@@ -87,11 +87,13 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
         `--${boundary}\r\nContent-Type: ${a.contentType}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`,
       );
     const choice: EncodingChoice = chooseEncoding(body, spec.relayTakes8bit);
-    const headers = new Map<TransferEncoding, Buffer>([
-      [choice.body.encoding, partHeader(choice.body.encoding)],
-      [choice.fallback.encoding, partHeader(choice.fallback.encoding)],
-    ]);
-    return { choice, headers, escapeValue };
+    const headers = new Map<TransferEncoding, Buffer>();
+    const headerFor = (encoding: TransferEncoding) => {
+      let h = headers.get(encoding);
+      if (!h) headers.set(encoding, (h = partHeader(encoding)));
+      return h;
+    };
+    return { choice, headerFor, escapeValue };
   });
 
   let fixed =
@@ -134,11 +136,11 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
           return b;
         };
         const body: Buffer[] = [];
-        const used = p.choice.body.write(value, body) ? p.choice.body : p.choice.fallback;
-        if (used !== p.choice.body) p.choice.fallback.write(value, body);
+        const used = p.choice.body.write(value, body) ? p.choice.body : p.choice.fallback();
+        if (used !== p.choice.body) used.write(value, body);
         if (used.encoding === '8bit') eightBit = true;
         if (i > 0) out.push(between);
-        out.push(p.headers.get(used.encoding)!);
+        out.push(p.headerFor(used.encoding));
         for (const b of body) out.push(b);
       });
       out.push(end);
