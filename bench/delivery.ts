@@ -4,8 +4,9 @@
 // size into Postfix's `smtp-sink` on loopback, over 1 and then 4 connections, in alternating rounds.
 // With BENCH_BEFORE=<a checkout of an earlier tree> that tree's delivery run is measured in the
 // same rounds, for the ratio to it.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,31 +25,31 @@ type ConfigModule = typeof import('../src/config.js');
 
 interface Tree {
   name: string;
+  root: string;
   app: AppModule;
   config: ConfigModule;
 }
 
 async function tree(name: string, root: string): Promise<Tree> {
   const at = (p: string) => pathToFileURL(join(root, p)).href;
-  return { name, app: await import(at('src/app.ts')), config: await import(at('src/config.ts')) };
+  return { name, root, app: await import(at('src/app.ts')), config: await import(at('src/config.ts')) };
 }
+
+/** The settings of every delivery run of the bench, in this process or another. */
+const settings = (smtpUrl: string, connections: number): Record<string, string> => ({
+  SMTP_URL: smtpUrl,
+  SMTP_CONNECTIONS: String(connections),
+  PUBLIC_URL: 'https://papers.example.org',
+  MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+  // Unset: the default for SQLite.
+  ...(process.env.DELIVERY_CLAIM_BATCH ? { DELIVERY_CLAIM_BATCH: process.env.DELIVERY_CLAIM_BATCH } : {}),
+});
 
 async function preparedApp(t: Tree, smtpUrl: string, connections: number, recipients: number) {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
-  const app = await t.app.createApp(
-    t.config.loadConfig(
-      {
-        SMTP_URL: smtpUrl,
-        SMTP_CONNECTIONS: String(connections),
-        PUBLIC_URL: 'https://papers.example.org',
-        MAIL_FROM: 'Paperboy <digest@papers.example.org>',
-        // Unset: the default for SQLite.
-        ...(process.env.DELIVERY_CLAIM_BATCH ? { DELIVERY_CLAIM_BATCH: process.env.DELIVERY_CLAIM_BATCH } : {}),
-      },
-      dir,
-    ),
-    { logger: silentLogger },
-  );
+  const app = await t.app.createApp(t.config.loadConfig(settings(smtpUrl, connections), dir), {
+    logger: silentLogger,
+  });
   const now = app.clock().toISOString();
   // Confirmed the day before: today's 00:00 UTC edition is theirs.
   const signedUp = new Date(app.clock().getTime() - 86_400_000).toISOString();
@@ -94,6 +95,54 @@ async function paperboyRate(t: Tree, smtpUrl: string, connections: number, recip
   }
 }
 
+const PROCESS = fileURLToPath(new URL('./delivery-process.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
+
+/**
+ * One delivery of `recipients` messages by `processes` processes of `connections` connections each
+ * on one SQLite store (bench/delivery-process.ts), as `paperboy send` run more than once: msg/s
+ * from "go" to the last one's end, their CPU per message. Each first sends a small warm-up store
+ * (shared), so that what is timed runs compiled, as in the single-process run.
+ */
+async function paperboyProcesses(t: Tree, smtpUrl: string, processes: number, connections: number, recipients: number) {
+  const main = await preparedApp(t, smtpUrl, connections, recipients);
+  await main.app.close();
+  const warm = await preparedApp(t, smtpUrl, connections, 1000 * processes);
+  await warm.app.close();
+  const children: ChildProcess[] = [];
+  try {
+    const env = { PATH: process.env.PATH ?? '', BENCH_PROCESS_TREE: t.root, ...settings(smtpUrl, connections) };
+    const outputs = await Promise.all(
+      Array.from({ length: processes }, async () => {
+        const child = spawn(process.execPath, ['--import', TSX, PROCESS, main.dir, warm.dir], {
+          env,
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        children.push(child);
+        const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+        const ready = await lines.next();
+        if (ready.value !== 'ready') throw new Error(`a sending process did not start (${ready.value})`);
+        return { child, lines };
+      }),
+    );
+    const started = Date.now();
+    for (const o of outputs) o.child.stdin!.write('go\n');
+    const results = await Promise.all(
+      outputs.map(
+        async (o) => JSON.parse((await o.lines.next()).value) as { sent: number; cpuUs: number; end: number },
+      ),
+    );
+    const sent = results.reduce((n, r) => n + r.sent, 0);
+    if (sent !== recipients) throw new Error(`${processes} processes: sent ${sent} of ${recipients}`);
+    const seconds = (Math.max(...results.map((r) => r.end)) - started) / 1000;
+    return { rate: sent / seconds, cpuUs: results.reduce((n, r) => n + r.cpuUs, 0) / recipients };
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+    rmSync(main.dir, { recursive: true, force: true });
+    rmSync(warm.dir, { recursive: true, force: true });
+  }
+}
+
 /** The sizes of one recipient's digest email: composed by nodemailer (all base64), and built once (per relay). */
 async function messageSizes(t: Tree, smtpUrl: string) {
   const { app, dir } = await preparedApp(t, smtpUrl, 1, 1);
@@ -136,7 +185,12 @@ interface Row {
   before?: { rate: number; cpuUs: number };
   /** Paperboy / smtp-source, per round. */
   shares: number[];
+  /** The same connections shared by two processes (two `paperboy send` on one store). */
+  split?: { processes: number; rate: number; cpuUs: number; shares: number[] };
 }
+
+/** With 4 connections, also 2 processes of 2: the machine has 2 cores, one event loop uses one. */
+const PROCESSES = 2;
 
 export type DeliveryBench = { missing: string } | { rows: Row[]; sizes: Awaited<ReturnType<typeof messageSizes>> };
 
@@ -164,15 +218,21 @@ export async function benchDelivery(
       const reconnecting: Row['limit'][] = [];
       const ours: Row['paperboy'][] = [];
       const theirs: Row['paperboy'][] = [];
+      const split: Row['paperboy'][] = [];
+      const splitting = connections >= 2 * PROCESSES && connections % PROCESSES === 0;
       for (let round = 0; round < rounds; round++) {
         // The limit at the size Paperboy sends now: its email as the relay takes it (8bit).
         limit.push(await smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes));
         reconnecting.push(await smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes, true));
         ours.push(await paperboyRate(current, smtpUrl, connections, recipients));
+        if (splitting)
+          split.push(await paperboyProcesses(current, smtpUrl, PROCESSES, connections / PROCESSES, recipients));
         if (before) theirs.push(await paperboyRate(before, smtpUrl, connections, recipients));
         process.stderr.write(
           `  ${connections} connection(s), round ${round + 1}: smtp-source ${limit.at(-1)!.rate.toFixed(0)} msg/s, ` +
-            `Paperboy ${ours.at(-1)!.rate.toFixed(0)} msg/s${before ? `, before ${theirs.at(-1)!.rate.toFixed(0)} msg/s` : ''}\n`,
+            `Paperboy ${ours.at(-1)!.rate.toFixed(0)} msg/s` +
+            `${splitting ? `, in ${PROCESSES} processes ${split.at(-1)!.rate.toFixed(0)} msg/s` : ''}` +
+            `${before ? `, before ${theirs.at(-1)!.rate.toFixed(0)} msg/s` : ''}\n`,
         );
       }
       const pick = (xs: Row['paperboy'][]) => ({
@@ -186,6 +246,15 @@ export async function benchDelivery(
         paperboy: pick(ours),
         ...(before ? { before: pick(theirs) } : {}),
         shares: ours.map((o, i) => o.rate / limit[i]!.rate),
+        ...(splitting
+          ? {
+              split: {
+                processes: PROCESSES,
+                ...pick(split),
+                shares: split.map((o, i) => o.rate / limit[i]!.rate),
+              },
+            }
+          : {}),
       });
     }
     return { rows, sizes };
@@ -211,10 +280,28 @@ export function printDelivery(result: DeliveryBench, recipients = 2000): void {
     const before = r.before
       ? `; before: ${r.before.rate.toFixed(0)} msg/s, ${r.before.cpuUs.toFixed(0)} µs CPU (now ${(r.paperboy.rate / r.before.rate).toFixed(1)}x)`
       : '';
+    const split = r.split
+      ? `; in ${r.split.processes} processes of ${r.connections / r.split.processes} connections: ${r.split.rate.toFixed(0)} msg/s, ` +
+        `${r.split.cpuUs.toFixed(0)} µs CPU a message, share ${(r.split.rate / r.limit.rate).toFixed(2)} (per round ${r.split.shares.map((x) => x.toFixed(2)).join(', ')})`
+      : '';
     console.log(
       `  ${r.connections} connection(s): smtp-source ${r.limit.rate.toFixed(0)} msg/s, ${r.limit.cpuUs.toFixed(0)} µs CPU a message ` +
         `(a connection a message: ${r.reconnecting.rate.toFixed(0)} msg/s); ` +
-        `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${before}`,
+        `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${split}${before}`,
+    );
+  }
+  // Issue 20's targets, on the medians.
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const one = result.rows.find((r) => r.connections === 1);
+  if (one?.before)
+    console.log(`  target ≥ 3x before at 1 connection: ${met(one.paperboy.rate >= 3 * one.before.rate)}`);
+  const four = result.rows.find((r) => r.connections === 4);
+  if (four) {
+    const byOne = four.paperboy.rate >= 0.6 * four.limit.rate;
+    const byTwo = four.split ? four.split.rate >= 0.6 * four.limit.rate : false;
+    console.log(
+      `  target ≥ 0.6 of smtp-source at 4 connections: one process ${met(byOne)}` +
+        `${four.split ? `; ${four.split.processes} processes ${met(byTwo)}` : ''}`,
     );
   }
 }

@@ -34,7 +34,10 @@ export interface WireMessage {
   messageId: string;
   /** Its Date header. */
   date: Date;
-  /** The complete RFC 5322 message, CRLF line ends, in the pieces it was filled from (shared, not copied). */
+  /**
+   * The complete RFC 5322 message, CRLF line ends, in the pieces it was filled from (shared, not
+   * copied), split so that a line that begins with a dot begins a piece (see dot-stuffing.ts).
+   */
   pieces: readonly Buffer[];
   /** The same as one buffer (joined on first use). */
   readonly bytes: Buffer;

@@ -5,6 +5,7 @@
 // stays the transport of everything else; it parses the relay URL for this client too.
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { dataLength, writeData } from './dot-stuffing.js';
 
 export interface SmtpClientOptions {
   host: string;
@@ -42,26 +43,7 @@ class SmtpError extends Error {
 /** SNI names a host, never an address. */
 const serverName = (host: string) => (isIP(host) ? {} : { servername: host });
 
-const CRLF_DOT = Buffer.from('\r\n.');
 const END_OF_DATA = Buffer.from('.\r\n');
-const CRLF_END_OF_DATA = Buffer.from('\r\n.\r\n');
-
-/** The message as DATA carries it: a dot added to every line that starts with one, and the final dot. */
-function dataStuffed(bytes: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let from = 0;
-  if (bytes[0] === 0x2e) {
-    out.push(Buffer.from('.'));
-  }
-  for (let i = bytes.indexOf(CRLF_DOT); i >= 0; i = bytes.indexOf(CRLF_DOT, i + 3)) {
-    out.push(bytes.subarray(from, i + 3), Buffer.from('.'));
-    from = i + 3;
-  }
-  out.push(from === 0 ? bytes : bytes.subarray(from));
-  const endsLine = bytes.length >= 2 && bytes[bytes.length - 2] === 0x0d && bytes[bytes.length - 1] === 0x0a;
-  out.push(endsLine ? END_OF_DATA : CRLF_END_OF_DATA);
-  return out;
-}
 
 /** One connection to the relay, greeted, secured and logged in as asked. */
 export class SmtpClientConnection {
@@ -71,6 +53,11 @@ export class SmtpClientConnection {
   private replies: Reply[] = [];
   private waiters: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
   private failure: Error | undefined;
+  /**
+   * The DATA bytes of the message in flight, reused for the next: free again once the relay
+   * answered its final dot (it has read them all); a broken connection is not reused.
+   */
+  private data = Buffer.alloc(0);
   extensions = new Set<string>();
 
   private constructor(socket: Socket) {
@@ -181,10 +168,11 @@ export class SmtpClientConnection {
 
   /**
    * Sends one message: MAIL, RCPT and DATA in one write where the relay pipelines, then the
-   * message in one write. Resolves with the relay's reply to the final dot (the message is then
+   * message in one write. `pieces` are split as dot-stuffing.ts asks (a line that begins with a
+   * dot begins a piece). Resolves with the relay's reply to the final dot (the message is then
    * the relay's); rejects with the first refusal, after which the connection is reset for the next.
    */
-  async send(envelope: { from: string; to: string }, bytes: Buffer, eightBit: boolean): Promise<string> {
+  async send(envelope: { from: string; to: string }, pieces: readonly Buffer[], eightBit: boolean): Promise<string> {
     const utf8 = /[^\x00-\x7f]/.test(envelope.from + envelope.to) && this.extensions.has('SMTPUTF8');
     const params = `${eightBit && this.extensions.has('8BITMIME') ? ' BODY=8BITMIME' : ''}${utf8 ? ' SMTPUTF8' : ''}`;
     const commands = [`MAIL FROM:<${envelope.from}>${params}`, `RCPT TO:<${envelope.to}>`, 'DATA'];
@@ -219,9 +207,9 @@ export class SmtpClientConnection {
       await this.command('RSET', 250).catch(() => this.close());
       throw new SmtpError(replies[refused]!.text, replies[refused]!.code, names[refused]!);
     }
-    this.socket.cork();
-    for (const b of dataStuffed(bytes)) this.socket.write(b);
-    this.socket.uncork();
+    const length = dataLength(pieces);
+    if (this.data.length < length) this.data = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.data.length));
+    this.socket.write(this.data.subarray(0, writeData(pieces, this.data)));
     const done = await this.reply();
     if (done.code !== 250) throw new SmtpError(done.text, done.code, 'DATA');
     return done.text;
@@ -271,10 +259,10 @@ export function createSmtpClientPool(options: SmtpClientOptions, size: number) {
   };
 
   return {
-    async send(envelope: { from: string; to: string }, bytes: Buffer, eightBit: boolean): Promise<string> {
+    async send(envelope: { from: string; to: string }, pieces: readonly Buffer[], eightBit: boolean): Promise<string> {
       const c = await acquire();
       try {
-        return await c.send(envelope, bytes, eightBit);
+        return await c.send(envelope, pieces, eightBit);
       } finally {
         release(c);
       }

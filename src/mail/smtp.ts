@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { toNodemailer } from './compose.js';
+import { splitAtDotLines } from './dot-stuffing.js';
 import { isWireMessage, type Mailer, type WireMessage } from './message.js';
 import { createSmtpClientPool, type SmtpClientOptions } from './smtp-client.js';
 
@@ -70,11 +71,12 @@ export function createSmtpMailer(config: SmtpConfig): Mailer {
   const client = parsed && createSmtpClientPool(parsed, config.connections);
   const signer = config.dkim && new DKIM(config.dkim);
 
-  const signed = async (message: WireMessage): Promise<Buffer> => {
-    if (!signer) return message.bytes;
+  /** The message's pieces as the byte client takes them: signed (and so joined) where DKIM is set. */
+  const signed = async (message: WireMessage): Promise<readonly Buffer[]> => {
+    if (!signer) return message.pieces;
     const chunks: Buffer[] = [];
     for await (const chunk of signer.sign(message.bytes)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    return splitAtDotLines(Buffer.concat(chunks));
   };
 
   return {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { encodeWords, foldLines, isPlainText, quoteString } from 'nodemailer/lib/mime-funcs';
+import { splitAtDotLines } from './dot-stuffing.js';
 import type { WireMessage } from './message.js';
 import { bodyTemplate, chooseEncoding, type EncodingChoice, type TransferEncoding } from './transfer-encoding.js';
 
@@ -86,11 +87,13 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
         `--${boundary}\r\nContent-Type: ${a.contentType}; charset=utf-8\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`,
       );
     const choice: EncodingChoice = chooseEncoding(body, spec.relayTakes8bit);
-    const headers = new Map<TransferEncoding, Buffer>([
-      [choice.body.encoding, partHeader(choice.body.encoding)],
-      [choice.fallback.encoding, partHeader(choice.fallback.encoding)],
-    ]);
-    return { choice, headers, escapeValue };
+    const headers = new Map<TransferEncoding, Buffer>();
+    const headerFor = (encoding: TransferEncoding) => {
+      let h = headers.get(encoding);
+      if (!h) headers.set(encoding, (h = partHeader(encoding)));
+      return h;
+    };
+    return { choice, headerFor, escapeValue };
   });
 
   let fixed =
@@ -101,7 +104,7 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
     fixed += 'List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n';
   }
   fixed += `MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="${boundary}"\r\n\r\n`;
-  const fixedHeaders = Buffer.from(fixed);
+  const fixedHeaders = splitAtDotLines(Buffer.from(fixed));
   const between = Buffer.from('\r\n');
   const end = Buffer.from(`\r\n--${boundary}--\r\n`);
   const mailto = spec.list?.unsubscribeMailto ? `,\r\n <${spec.list.unsubscribeMailto}>` : '';
@@ -117,7 +120,8 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
         if (!r.unsubscribeUrl) throw new Error('a list message needs its unsubscribe URL');
         own += `List-Unsubscribe: <${checkedValue('List-Unsubscribe', r.unsubscribeUrl)}>${mailto}\r\n`;
       }
-      const out: Buffer[] = [Buffer.from(own), fixedHeaders];
+      // `own` needs no split for dot-stuffing: each of its lines begins with a header name.
+      const out: Buffer[] = [Buffer.from(own), ...fixedHeaders];
       let eightBit = false;
       parts.forEach((p, i) => {
         const filled = new Map<string, Buffer>();
@@ -132,11 +136,12 @@ export function wireTemplate(spec: WireSpec): WireTemplate {
           return b;
         };
         const body: Buffer[] = [];
-        const used = p.choice.body.write(value, body) ? p.choice.body : p.choice.fallback;
-        if (used !== p.choice.body) p.choice.fallback.write(value, body);
+        const used = p.choice.body.write(value, body) ? p.choice.body : p.choice.fallback();
+        if (used !== p.choice.body) used.write(value, body);
         if (used.encoding === '8bit') eightBit = true;
         if (i > 0) out.push(between);
-        out.push(p.headers.get(used.encoding)!, ...body);
+        out.push(p.headerFor(used.encoding));
+        for (const b of body) out.push(b);
       });
       out.push(end);
       let joined: Buffer | undefined;

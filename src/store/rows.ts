@@ -30,6 +30,18 @@ export interface DeliveryRow {
   channel_id?: string | null;
 }
 
+/** Claimed rows in the order they came due (a claim's RETURNING gives them in no set order). */
+export const byDue = (a: DeliveryRow, b: DeliveryRow) =>
+  a.next_attempt_at < b.next_attempt_at
+    ? -1
+    : a.next_attempt_at > b.next_attempt_at
+      ? 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0;
+
 export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id,

@@ -2,18 +2,7 @@
 // take different rows instead of queueing on the first one. (SQLite: sqlite/claims.ts.)
 import type { Pg } from './db.js';
 import type { Claims } from '../sql/deliveries.js';
-import { type DeliveryRow, toDelivery } from '../rows.js';
-
-const byDue = (a: DeliveryRow, b: DeliveryRow) =>
-  a.next_attempt_at < b.next_attempt_at
-    ? -1
-    : a.next_attempt_at > b.next_attempt_at
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0;
+import { byDue, type DeliveryRow, toDelivery } from '../rows.js';
 
 // MATERIALIZED: the locking subquery runs once; as a join's inner side it could run per row. The
 // status test in the UPDATE makes a row go to one worker only.
