@@ -5,12 +5,10 @@ import type { Digest } from '../../src/domain/digest.js';
 import { LAYOUTS, type Layout } from '../../src/domain/subscriber.js';
 import { signToken } from '../../src/domain/tokens.js';
 import { digestMessage } from '../../src/jobs/deliver/digest-message.js';
-import { createServer } from '../../src/web/server.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { contrastFailures } from '../helpers/contrast.js';
 import { frozenDay } from '../helpers/digests.js';
-import { freePort, tempDir } from '../helpers/env.js';
-import { SHOWCASE_EDITION, SHOWCASE_TOPICS, showcaseApp } from '../helpers/showcase.js';
+import { SHOWCASE_EDITION, SHOWCASE_TOPICS } from '../helpers/showcase.js';
+import { showcaseServer } from '../helpers/showcase-server.js';
 import { chromiumAvailable } from '../helpers/system.js';
 
 // What a reader sees of digests and the site in a real browser (Chromium), light and dark, on a
@@ -19,19 +17,6 @@ import { chromiumAvailable } from '../helpers/system.js';
 const hasChromium = chromiumAvailable();
 const SECRET = 'browser-digest-secret-0123456789abcdef';
 const SCHEMES = ['light', 'dark'] as const;
-
-async function setUp() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = await showcaseApp(base, tempDir(), SECRET);
-  onTestFinished(() => app.close());
-  const server = createServer(app);
-  await server.listen({ port, host: '127.0.0.1' });
-  onTestFinished(() => server.close());
-  const browser = await launchChromium();
-  onTestFinished(() => browser.close());
-  return { app, base, browser };
-}
 
 function emailHtml(app: App, digest: Digest, layout: Layout = 'full'): string {
   return digestMessage({
@@ -57,7 +42,7 @@ const scrollsSideways = (page: Page) => page.evaluate(() => document.documentEle
 
 describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () => {
   it('read at AA contrast in light and dark, with a dark scheme of their own, and the lead jumps to its entries', async () => {
-    const { app, browser } = await setUp();
+    const { app, browser } = await showcaseServer(SECRET);
     for (const slugs of [['nas'], SHOWCASE_TOPICS.map((t) => t.slug)]) {
       const digest = await frozenDay(app, slugs, SHOWCASE_EDITION);
       const html = emailHtml(app, digest);
@@ -84,7 +69,7 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
   });
 
   it('in the compact layout, 25 papers of three topics take about four and a half phone screens, about a third of the full layout', async () => {
-    const { app, browser } = await setUp();
+    const { app, browser } = await showcaseServer(SECRET);
     const digest = await frozenDay(
       app,
       SHOWCASE_TOPICS.map((t) => t.slug),
@@ -106,7 +91,7 @@ describe.runIf(hasChromium)('digests in a real browser (Chromium, 375 px)', () =
   });
 
   it("the site's pages read at AA contrast in light and dark, and fit a phone", async () => {
-    const { app, base, browser } = await setUp();
+    const { app, base, browser } = await showcaseServer(SECRET);
     const one = await frozenDay(app, ['nas'], SHOWCASE_EDITION);
     const three = await frozenDay(
       app,

@@ -3,12 +3,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { signToken } from '../../src/domain/tokens.js';
-import { createServer } from '../../src/web/server.js';
-import { launchChromium } from '../helpers/chromium.js';
 import { contrastFailures } from '../helpers/contrast.js';
 import { frozenDay } from '../helpers/digests.js';
-import { freePort, tempDir } from '../helpers/env.js';
-import { SHOWCASE_EDITION, showcaseApp } from '../helpers/showcase.js';
+import { SHOWCASE_EDITION } from '../helpers/showcase.js';
+import { showcaseServer } from '../helpers/showcase-server.js';
 import { chromiumAvailable } from '../helpers/system.js';
 
 const hasChromium = chromiumAvailable();
@@ -22,15 +20,7 @@ async function pageIn(browser: Browser, scheme: 'light' | 'dark'): Promise<Page>
 
 describe.runIf(hasChromium)('the rating page in a real browser (Chromium, 375 px)', () => {
   it('records "Not for me" only on the button, undoes it, and reads at AA contrast without scrolling sideways', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const app = await showcaseApp(base, tempDir(), SECRET);
-    onTestFinished(() => app.close());
-    const server = createServer(app);
-    await server.listen({ port, host: '127.0.0.1' });
-    onTestFinished(() => server.close());
-    const browser = await launchChromium();
-    onTestFinished(() => browser.close());
+    const { app, base, browser } = await showcaseServer(SECRET);
 
     const digest = await frozenDay(app, ['nas'], SHOWCASE_EDITION);
     const { subscriber } = await app.subscriptions.addByOperator(

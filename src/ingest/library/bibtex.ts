@@ -1,8 +1,7 @@
 // BibTeX (.bib) as Zotero, Mendeley, JabRef, Google Scholar and arXiv export it: @type{key, field = {…} | "…" | number, …}.
 import { ParseError } from '../../domain/errors.js';
 import { latexToText } from '../../domain/latex.js';
-import { normaliseWhitespace } from '../../domain/text.js';
-import { arxivIdIn, type LibraryEntry } from './entry.js';
+import { arxivIdIn, type LibraryEntry, libraryEntry } from './entry.js';
 
 /** Fields where an export puts an arXiv id: the eprint first, which may hold it bare. */
 const ARXIV_FIELDS = ['journal', 'url', 'note', 'doi', 'howpublished', 'archiveprefix', 'booktitle', 'publisher'];
@@ -72,13 +71,7 @@ function entryOf(body: string, line: number, file: string): LibraryEntry {
   const doi = fields.get('doi')?.trim();
   const arxivId =
     arxivIdIn(fields.get('eprint'), true) ?? ARXIV_FIELDS.map((f) => arxivIdIn(fields.get(f))).find(Boolean);
-  return {
-    line,
-    ...(key ? { key } : {}),
-    ...(title ? { title: normaliseWhitespace(latexToText(title)) } : {}),
-    ...(arxivId ? { arxivId } : {}),
-    ...(doi ? { doi } : {}),
-  };
+  return libraryEntry({ line, key, title: title && latexToText(title), arxivId, doi });
 }
 
 /** `name = {value}`, `"value"`, a number or a macro, joined with `#`; names lowercased. */

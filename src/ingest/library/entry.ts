@@ -1,5 +1,6 @@
 // What a reader's library export says about each paper, whatever the format it came in.
 import { parseArxivId } from '../../domain/paper.js';
+import { normaliseWhitespace } from '../../domain/text.js';
 
 /** One paper of an uploaded or pasted library, before it is looked up. */
 export interface LibraryEntry {
@@ -11,6 +12,24 @@ export interface LibraryEntry {
   /** Without version. */
   arxivId?: string;
   doi?: string;
+}
+
+/** An entry from what a format found, leaving out what it did not (empty fields included). */
+export function libraryEntry(found: {
+  line: number;
+  key?: string;
+  title?: string;
+  arxivId?: string;
+  doi?: string;
+}): LibraryEntry {
+  const { line, key, title, arxivId, doi } = found;
+  return {
+    line,
+    ...(key ? { key } : {}),
+    ...(title ? { title: normaliseWhitespace(title) } : {}),
+    ...(arxivId ? { arxivId } : {}),
+    ...(doi ? { doi } : {}),
+  };
 }
 
 // An arXiv id as exports write it: in a link, after "arXiv:", in arXiv's DOI, or bare.

@@ -1,7 +1,6 @@
 // RIS (.ris) as Zotero, Mendeley, EndNote and publishers export it: `TY  - JOUR` … `ER  - `, one tag a line.
 import { ParseError } from '../../domain/errors.js';
-import { normaliseWhitespace } from '../../domain/text.js';
-import { arxivIdIn, type LibraryEntry } from './entry.js';
+import { arxivIdIn, type LibraryEntry, libraryEntry } from './entry.js';
 
 const TAG = /^([A-Z][A-Z0-9]) {2}-(?: (.*))?$/;
 const TITLE_TAGS = ['TI', 'T1', 'CT', 'BT'];
@@ -56,11 +55,5 @@ function entryOf(fields: Map<string, string[]>, line: number): LibraryEntry {
     .map((v) => arxivIdIn(v))
     .find(Boolean);
   const key = fields.get('ID')?.[0];
-  return {
-    line,
-    ...(key ? { key } : {}),
-    ...(title ? { title: normaliseWhitespace(title) } : {}),
-    ...(arxivId ? { arxivId } : {}),
-    ...(doi ? { doi } : {}),
-  };
+  return libraryEntry({ line, key, title, arxivId, doi });
 }

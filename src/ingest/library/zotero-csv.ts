@@ -1,8 +1,7 @@
 // Zotero's CSV export ("Export Library…" → CSV): a header row with "Key", "Title", "DOI", "Url", "Extra", … in quotes.
 import { parse } from 'csv-parse/sync';
 import { ParseError } from '../../domain/errors.js';
-import { normaliseWhitespace } from '../../domain/text.js';
-import { arxivIdIn, type LibraryEntry } from './entry.js';
+import { arxivIdIn, type LibraryEntry, libraryEntry } from './entry.js';
 
 // Where Zotero keeps an arXiv id: the link, arXiv's DOI, "arXiv: 2401.01234" in Extra, the publication ("arXiv preprint arXiv:…").
 const ARXIV_COLUMNS = [
@@ -47,12 +46,6 @@ export function parseZoteroCsv(source: string, file: string): LibraryEntry[] {
     const doi = record.DOI?.trim();
     const key = record.Key?.trim();
     const arxivId = ARXIV_COLUMNS.map((c) => arxivIdIn(record[c])).find(Boolean);
-    return {
-      line,
-      ...(key ? { key } : {}),
-      ...(title ? { title: normaliseWhitespace(title) } : {}),
-      ...(arxivId ? { arxivId } : {}),
-      ...(doi ? { doi } : {}),
-    };
+    return libraryEntry({ line, key, title, arxivId, doi });
   });
 }
