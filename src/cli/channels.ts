@@ -56,6 +56,10 @@ export function registerChannels(program: Command): void {
       withApp(async (app) => {
         const list = await app.channels.list();
         if (o.json) console.log(JSON.stringify(list, null, 2));
+        else if (list.length === 0)
+          console.log(
+            'no channels (add one: paperboy channels add <name> --topic <slug> --url <https://…> --format slack|discord|mattermost|json)',
+          );
         else for (const c of list) console.log(channelLine(c));
       }),
     );
