@@ -32,7 +32,7 @@ export function registerPersonalRoutes(server: FastifyInstance, app: App, pages:
   const perReader = createWindowLimiter({ max: limits.savesPerHour, windowMs: 3_600_000, clock: app.clock });
   // The file's bytes, the other fields and multipart's framing: a larger body is refused before it is read.
   const bodyLimit = limits.maxUploadBytes + 256 * 1024;
-  const tooLarge = `The upload is larger than ${formatBytes(limits.maxUploadBytes)}, the most a library file may be.`;
+  const tooLarge = `What was sent is larger than ${formatBytes(limits.maxUploadBytes)}, the most a library file or a list of pasted ids may be.`;
 
   const page = (reply: FastifyReply, token: string, s: Subscriber, personal: PersonalSectionState, status?: number) =>
     renderPreferences(app, pages, reply, { token, subscriber: s, extra: { personal } }, status);
