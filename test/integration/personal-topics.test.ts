@@ -177,7 +177,9 @@ describe('personal topics through the preferences page', () => {
       { name: 'huge.bib', text: 'x'.repeat(300 * 1024) },
     );
     expect(huge.status).toBe(413);
-    expect(await huge.text()).toContain('What was sent is larger than 2 KB, the most a library file or a list of pasted ids may be.');
+    expect(await huge.text()).toContain(
+      'What was sent is larger than 2 KB, the most a library file or a list of pasted ids may be.',
+    );
     expect(await personalSlugs(app, ada.id)).toEqual([]);
 
     // A Zotero CSV export within the limit is read like any other.
