@@ -4,6 +4,7 @@ import { closeLater } from '../helpers/delivery.js';
 import { fixedClock, testApp } from '../helpers/env.js';
 import { paperInput, topic } from '../helpers/factories.js';
 import { freshSchema } from '../helpers/postgres.js';
+import { emailsOn } from '../helpers/digests.js';
 import { startSmtpSink, type Sink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
 
@@ -58,12 +59,7 @@ const PLAIN = [
 ];
 
 function emailOf(sink: Sink, to: string, dayN: number) {
-  const label = new Date(DAY(dayN, '12:00:00')).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  });
-  const got = sink.messages.filter((m) => m.envelopeTo[0] === to && String(m.mail.subject).includes(label));
+  const got = emailsOn(sink.messages, to, DAY(dayN, '12:00:00'));
   expect(got, `${to} on day ${dayN}`).toHaveLength(1);
   return { html: String(got[0]!.mail.html), text: String(got[0]!.mail.text) };
 }

@@ -4,6 +4,7 @@ import { closeLater } from '../helpers/delivery.js';
 import { fixedClock, testApp } from '../helpers/env.js';
 import { paperInput, topic } from '../helpers/factories.js';
 import { freshSchema } from '../helpers/postgres.js';
+import { emailsOn } from '../helpers/digests.js';
 import { startSmtpSink, type Sink } from '../helpers/smtp-sink.js';
 import { postgresAvailable } from '../helpers/system.js';
 
@@ -69,23 +70,12 @@ async function world(showRevised: boolean, engineEnv: Record<string, string>) {
 
 /** The one email an address got on a day (its subject names the day), as HTML and text. */
 function email(sink: Sink, to: string, dayN: number) {
-  const label = new Date(DAY(dayN, '12:00:00')).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  });
-  const got = sink.messages.filter((m) => m.envelopeTo[0] === to && String(m.mail.subject).includes(label));
+  const got = emailsOn(sink.messages, to, DAY(dayN, '12:00:00'));
   expect(got, `${to} on day ${dayN}`).toHaveLength(1);
   return { html: String(got[0]!.mail.html), text: String(got[0]!.mail.text), subject: String(got[0]!.mail.subject) };
 }
-const none = (sink: Sink, to: string, dayN: number) => {
-  const label = new Date(DAY(dayN, '12:00:00')).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  });
-  return sink.messages.filter((m) => m.envelopeTo[0] === to && String(m.mail.subject).includes(label)).length === 0;
-};
+
+const none = (sink: Sink, to: string, dayN: number) => emailsOn(sink.messages, to, DAY(dayN, '12:00:00')).length === 0;
 
 describe.each(ENGINES)('revised papers (SHOW_REVISED_PAPERS) on $engine', ({ env, absent }) => {
   it.skipIf(absent)('off: a paper re-ingested with a new version never reaches a subscriber twice', async () => {
