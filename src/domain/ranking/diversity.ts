@@ -15,6 +15,8 @@ export function papersShown(slotted: readonly { also?: readonly unknown[] }[]): 
   return slotted.reduce((n, s) => n + 1 + (s.also?.length ?? 0), 0);
 }
 
+const NO_DUPLICATES = Object.freeze([]) as unknown as ScoredPaper[];
+
 interface Spread {
   /** Picked for the slots (MMR order), then the rest that are not near-duplicates, in rank order. */
   ranked: ScoredPaper[];
@@ -27,40 +29,54 @@ function spread(
   slots: number,
   similarity: (a: ScoredPaper, b: ScoredPaper) => number,
 ): Spread {
-  const rest = [...ranked];
-  const picked: ScoredPaper[] = [];
-  const maxSim = new Map<ScoredPaper, number>(rest.map((r) => [r, 0]));
-  const nearest = new Map<ScoredPaper, ScoredPaper>();
-  // Only the head of the list competes for the slots: the tail cannot win them anyway.
+  // Only the head of the list competes for the slots: the tail cannot win them anyway. The window
+  // is the first `window` papers not yet picked, so it reaches `window + slots` papers at most;
+  // only those are marked and compared, whatever the length of the list (thousands of papers).
   const window = Math.max(slots * 3, 30);
-  while (picked.length < slots && rest.length > 0) {
+  const reach = Math.min(ranked.length, window + slots);
+  const taken = new Uint8Array(reach);
+  const maxSim = new Float64Array(reach);
+  const nearest = new Int32Array(reach).fill(-1);
+  /** Calls visit with each position of the current window, in rank order. */
+  const eachInWindow = (visit: (k: number) => void) => {
+    for (let k = 0, seen = 0; k < reach && seen < window; k++) {
+      if (taken[k] === 1) continue;
+      seen++;
+      visit(k);
+    }
+  };
+  const picked: ScoredPaper[] = [];
+  while (picked.length < slots) {
     let bestAt = -1;
     let bestValue = -Infinity;
-    for (let i = 0; i < Math.min(rest.length, window); i++) {
-      const r = rest[i] as ScoredPaper;
-      const sim = maxSim.get(r) ?? 0;
-      if (sim >= NEAR_DUPLICATE) continue;
-      const value = LAMBDA * r.score - (1 - LAMBDA) * sim;
+    eachInWindow((k) => {
+      const sim = maxSim[k] as number;
+      if (sim >= NEAR_DUPLICATE) return;
+      const value = LAMBDA * (ranked[k] as ScoredPaper).score - (1 - LAMBDA) * sim;
       if (value > bestValue) {
         bestValue = value;
-        bestAt = i;
+        bestAt = k;
       }
-    }
+    });
     if (bestAt === -1) break;
-    const [chosen] = rest.splice(bestAt, 1) as [ScoredPaper];
+    taken[bestAt] = 1;
+    const chosen = ranked[bestAt] as ScoredPaper;
     picked.push(chosen);
-    for (const r of rest.slice(0, window)) {
-      const sim = similarity(r, chosen);
-      if (sim > (maxSim.get(r) ?? 0)) {
-        maxSim.set(r, sim);
-        nearest.set(r, chosen);
+    eachInWindow((k) => {
+      const sim = similarity(ranked[k] as ScoredPaper, chosen);
+      if (sim > (maxSim[k] as number)) {
+        maxSim[k] = sim;
+        nearest[k] = bestAt;
       }
-    }
+    });
   }
   const duplicates: Spread['duplicates'] = [];
-  for (const r of rest) {
-    const of = nearest.get(r);
-    if (of && maxSim.get(r)! >= NEAR_DUPLICATE) duplicates.push({ paper: r, of });
+  for (let k = 0; k < ranked.length; k++) {
+    const r = ranked[k] as ScoredPaper;
+    if (k >= reach) picked.push(r);
+    else if (taken[k] === 1) continue;
+    else if (nearest[k] !== -1 && (maxSim[k] as number) >= NEAR_DUPLICATE)
+      duplicates.push({ paper: r, of: ranked[nearest[k] as number] as ScoredPaper });
     else picked.push(r);
   }
   return { ranked: picked, duplicates };
@@ -92,8 +108,14 @@ export function diversifyForSlots(
 ): Slotted[] {
   const { ranked: order, duplicates } = spread(ranked, slots, similarity);
   // In place, not copied: a topic's list runs to thousands of papers, and a planning run holds the
-  // lists of every topic of a window (a copy each was 140 MB more at the weekly plan's peak).
-  const slotted = new Map<ScoredPaper, Slotted>(order.map((r) => [r, Object.assign(r, { also: [] as ScoredPaper[] })]));
-  for (const d of duplicates) slotted.get(d.of)?.also.push(d.paper);
-  return [...slotted.values()];
+  // lists of every topic of a window (a copy each was 140 MB more at the weekly plan's peak). Most
+  // papers have no near-duplicate: they share one empty list, frozen so that none is added to it.
+  const slotted = order as Slotted[];
+  for (const r of slotted) r.also = NO_DUPLICATES;
+  for (const d of duplicates) {
+    const of = d.of as Slotted;
+    if (of.also === NO_DUPLICATES) of.also = [];
+    of.also.push(d.paper);
+  }
+  return slotted;
 }

@@ -9,7 +9,7 @@ import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
-import { createLeaning, LEAN_MIN, readerBlend } from './reader-blend.js';
+import { createLeaning, readerBlend } from './reader-blend.js';
 import type { ReaderModel } from './reader-model.js';
 import { cosine, nearestOf, tfidf, type Vector } from './vectors.js';
 import { topicality } from './specificity.js';
@@ -41,7 +41,17 @@ export interface RankOptions {
   popularity?: number;
   /** One reader's ratings under the topic (reader-model.ts): what they liked rises, what they rejected sinks or goes. */
   reader?: ReaderModel;
+  /**
+   * Only the first this many papers need to be in rank order and explained; the rest follow in
+   * no particular order, with their scores and no explanation. For planning, where an email shows
+   * only the head of a list and the rest is counted: explaining every paper of a personal topic
+   * (the seed each is most like) cost more than ranking them.
+   */
+  ordered?: number;
 }
+
+/** What explains no paper: shared by the unexplained tail of a list (see RankOptions.ordered). */
+const NOTHING_MATCHED: string[] = [];
 
 // BM25 over title and abstract, a title occurrence counting three times an abstract one.
 const TITLE_BOOST = 3;
@@ -92,15 +102,31 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
   const seededBy = createFeedback(postings, PROFILE_TERMS);
   const leaning = createLeaning(postings);
-  // A window's candidates as positions, worked out once per set (every reader of a window asks with the same one).
-  const candidatePositions = new WeakMap<ReadonlySet<string>, number[]>();
-  const positionsOf = (ids: ReadonlySet<string>): number[] => {
-    let at = candidatePositions.get(ids);
-    if (!at)
-      candidatePositions.set(
-        ids,
-        (at = [...ids].flatMap((id) => (position.has(id) ? [position.get(id) as number] : []))),
-      );
+  // A window's candidates as a mark per paper, worked out once per set (every topic and reader of a
+  // window asks with the same one): a typed-array read, where a lookup of the paper's id in the set
+  // cost more than the rest of a personal topic's ranking.
+  const candidateMarks = new WeakMap<ReadonlySet<string>, { marks: Uint8Array; end: number }>();
+  /** A mark per paper of the set, and the position after its last paper. */
+  const marksOf = (ids: ReadonlySet<string>): { marks: Uint8Array; end: number } => {
+    let found = candidateMarks.get(ids);
+    if (!found) {
+      found = { marks: new Uint8Array(docs.length), end: 0 };
+      for (const id of ids) {
+        const i = position.get(id);
+        if (i === undefined) continue;
+        found.marks[i] = 1;
+        found.end = Math.max(found.end, i + 1);
+      }
+      candidateMarks.set(ids, found);
+    }
+    return found;
+  };
+  // A ranked list's papers as positions, worked out once per list: a topic's list is re-ranked for
+  // each of its readers.
+  const listPositions = new WeakMap<readonly ScoredPaper[], Int32Array>();
+  const positionsOfList = (list: readonly ScoredPaper[]): Int32Array => {
+    let at = listPositions.get(list);
+    if (!at) listPositions.set(list, (at = Int32Array.from(list, (e) => position.get(e.paper.id) as number)));
     return at;
   };
   const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
@@ -201,6 +227,26 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     score: new Float64Array(n),
   };
 
+  // Marks of rerank(): the papers of the list re-ranked, and those the reader rejected; cleared after each call.
+  const rerankMarks = { listed: new Uint8Array(n), rejected: new Uint8Array(n) };
+  // Marks of a list's head while its unexplained rest is gathered (see RankOptions.ordered).
+  const inHead = new Uint8Array(n);
+  /** Appends the papers of `found` that are not in `head`, in the order found, with their scores alone. */
+  const appendUnexplained = (
+    into: ScoredPaper[],
+    found: ArrayLike<number>,
+    head: readonly number[],
+    score: Float64Array,
+  ) => {
+    for (const i of head) inHead[i] = 1;
+    for (let k = 0; k < found.length; k++) {
+      const i = found[k] as number;
+      if (inHead[i] === 0)
+        into.push({ paper: (docs[i] as Doc).paper, score: score[i] as number, matched: NOTHING_MATCHED });
+    }
+    for (const i of head) inHead[i] = 0;
+  };
+
   return {
     size: docs.length,
     acronyms,
@@ -247,6 +293,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       const relatedMin = natural ? NATURAL_RELATED_MIN : RELATED_MIN;
       const lexicalShare = natural ? NATURAL_LEXICAL_SHARE : LEXICAL_SHARE;
       const { candidates } = options;
+      const isCandidate = candidates && marksOf(candidates).marks;
       // A natural query's matches are the papers near its best, among those that may be picked (a
       // digest's window, not the background): a paper that shares only a common word with it is no
       // match however many do, and the best always is one, so that a topic whose words occur in
@@ -257,7 +304,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           const i = lex.gated[k] as number;
           const l = lex.scores[i] as number;
           if (l <= floor || !allowed(i)) continue;
-          if (!candidates || candidates.has((docs[i] as Doc).paper.id)) floor = l;
+          if (!isCandidate || isCandidate[i] === 1) floor = l;
         }
         floor *= ADMIT;
       }
@@ -298,7 +345,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       let foundCount = 0;
       for (let k = 0; k < poolCount; k++) {
         const i = pool[k] as number;
-        if (candidates && !candidates.has((docs[i] as Doc).paper.id)) continue;
+        if (isCandidate && isCandidate[i] === 0) continue;
         if (!allowed(i) || (seeds.length > 0 && isSeed[i] === 1)) continue;
         const l = lex.scores[i] ?? 0;
         const r = related?.scores[i] ?? 0;
@@ -334,7 +381,10 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       };
       let nearestSeed: ((v: Vector) => number) | undefined;
       // A reader's ranking re-ranks the whole list (see rerank), then keeps `limit`.
-      const picked = topK(found, options.reader ? Infinity : limit, byRank).map((i) => {
+      const wanted = options.reader ? Infinity : limit;
+      const ordered = Math.min(wanted, options.reader ? Infinity : (options.ordered ?? Infinity));
+      const head = topK(found, ordered, byRank);
+      const picked = head.map((i) => {
         const d = docs[i] as Doc;
         const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
         const reasons = filtered ? filterReasons(query, d.paper) : [];
@@ -357,6 +407,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         }
         return entry;
       });
+      if (wanted > ordered && found.length > head.length) appendUnexplained(picked, found, head, final);
       if (!options.reader) return { picked, total: found.length, corrections };
       const reranked = this.rerank(typed, picked, options.reader, options.candidates);
       return { picked: reranked.slice(0, limit), total: reranked.length, corrections };
@@ -367,60 +418,107 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
      * each paper's score blended with how it leans towards what they liked or rejected
      * (reader-blend.ts), the papers of `candidates` leaning well towards what they liked added
      * though the topic's words missed them, the papers they rejected left out. Cheaper than
-     * ranking again: the topic's ranking is computed once for all its readers.
+     * ranking again: the topic's ranking is computed once for all its readers. With `ordered`,
+     * only the first that many are in order and explained, as with RankOptions.ordered.
      */
     rerank(
       query: Query,
       ranked: readonly ScoredPaper[],
       reader: ReaderModel,
       candidates?: ReadonlySet<string>,
+      ordered = Infinity,
     ): ScoredPaper[] {
-      const lean = leaning(reader);
+      // Every paper of `ranked` is a candidate: with candidates, only those need a lean.
+      const window = candidates && marksOf(candidates);
+      const lean = leaning(reader, window?.end);
       const blend = readerBlend(reader);
       const blended = (score: number, i: number) =>
         Math.min(1, Math.max(0, (1 - blend) * score + blend * (lean.scores[i] as number)));
-      const out: { entry: ScoredPaper; i: number }[] = [];
-      const listed = new Uint8Array(docs.length);
-      for (const e of ranked) {
-        const i = position.get(e.paper.id) as number;
+      const { listed, rejected } = rerankMarks;
+      const rejectedAt = [...reader.rejectedIds].flatMap((id) =>
+        position.has(id) ? [position.get(id) as number] : [],
+      );
+      for (const i of rejectedAt) rejected[i] = 1;
+      // Each paper of the new list: its position, its score for this reader, and where it was in
+      // `ranked` (−1: added by the reader's lean). Arrays of numbers, not an object per paper:
+      // a topic's list runs to thousands of papers and is re-ranked for each of its readers.
+      const at: number[] = [];
+      const scores: number[] = [];
+      const from: number[] = [];
+      const min = query.minScore ?? -Infinity;
+      const listedAt = positionsOfList(ranked);
+      for (let k = 0; k < ranked.length; k++) {
+        const i = listedAt[k] as number;
         listed[i] = 1;
-        if (reader.rejectedIds.has(e.paper.id)) continue;
-        const entry: ScoredPaper = { paper: e.paper, score: blended(e.score, i), matched: e.matched };
-        if (e.resembles) entry.resembles = e.resembles;
-        if (e.related) entry.related = e.related;
-        if (e.filters) entry.filters = e.filters;
-        out.push({ entry, i });
+        if (rejected[i] === 1) continue;
+        const score = blended((ranked[k] as ScoredPaper).score, i);
+        if (score < min) continue;
+        at.push(i);
+        scores.push(score);
+        from.push(k);
       }
+      const isCandidate = window?.marks;
       let excluded: Set<number> | undefined;
-      for (const i of candidates ? positionsOf(candidates) : lean.close) {
-        if ((lean.scores[i] as number) < LEAN_MIN || listed[i] === 1) continue;
+      for (const i of lean.close) {
+        if (listed[i] === 1 || rejected[i] === 1 || (isCandidate && isCandidate[i] === 0)) continue;
         const paper = (docs[i] as Doc).paper;
-        if (reader.rejectedIds.has(paper.id) || query.seeds.includes(paper.id) || !passesFilters(query, paper))
-          continue;
+        if (query.seeds.includes(paper.id) || !passesFilters(query, paper)) continue;
         excluded ??= new Set(
           excludedForms(query.excluded, acronyms, reverse).flatMap((f) => Array.from(formHits(f).docs)),
         );
-        if (excluded.has(i)) continue;
-        const reasons = filterReasons(query, paper);
-        out.push({
-          entry: { paper, score: blended(0, i), matched: [], ...(reasons.length > 0 ? { filters: reasons } : {}) },
-          i,
-        });
+        const score = blended(0, i);
+        if (excluded.has(i) || score < min) continue;
+        at.push(i);
+        scores.push(score);
+        from.push(-1);
       }
-      const kept = query.minScore === undefined ? out : out.filter((o) => o.entry.score >= (query.minScore as number));
-      kept.sort(
-        (a, b) =>
-          b.entry.score - a.entry.score ||
-          compare(b.entry.paper.firstSeenAt, a.entry.paper.firstSeenAt) ||
-          compare(a.entry.paper.title, b.entry.paper.title) ||
-          a.i - b.i,
-      );
-      const nearestLiked = nearestOf(reader.liked.map((l) => l.vector));
-      return kept.map(({ entry, i }) => {
-        if ((lean.scores[i] as number) < READER_REASON_MIN || reader.liked.length === 0) return entry;
-        const like = reader.liked[nearestLiked(vectorOf(i))];
-        return like ? { ...entry, marked: { id: like.paper.id, title: like.paper.title } } : entry;
+      for (let k = 0; k < ranked.length; k++) listed[listedAt[k] as number] = 0;
+      for (const i of rejectedAt) rejected[i] = 0;
+
+      const byScore = (a: number, b: number) => {
+        const d = (scores[b] as number) - (scores[a] as number);
+        if (d !== 0) return d;
+        const pa = (docs[at[a] as number] as Doc).paper;
+        const pb = (docs[at[b] as number] as Doc).paper;
+        return (
+          compare(pb.firstSeenAt, pa.firstSeenAt) ||
+          compare(pa.title, pb.title) ||
+          (at[a] as number) - (at[b] as number)
+        );
+      };
+      const all = Array.from(at.keys());
+      const head = topK(all, Math.min(ordered, all.length), byScore);
+      let nearestLiked: ((v: Vector) => number) | undefined;
+      const out = head.map((k): ScoredPaper => {
+        const i = at[k] as number;
+        const paper = (docs[i] as Doc).paper;
+        const was = from[k] === -1 ? undefined : (ranked[from[k] as number] as ScoredPaper);
+        const entry: ScoredPaper = { paper, score: scores[k] as number, matched: was ? was.matched : [] };
+        if (was?.resembles) entry.resembles = was.resembles;
+        if (was?.related) entry.related = was.related;
+        const filters = was ? was.filters : filterReasons(query, paper);
+        if (filters && filters.length > 0) entry.filters = filters;
+        if ((lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
+          nearestLiked ??= nearestOf(reader.liked.map((l) => l.vector));
+          const like = reader.liked[nearestLiked(vectorOf(i))];
+          if (like) entry.marked = { id: like.paper.id, title: like.paper.title };
+        }
+        return entry;
       });
+      if (head.length < all.length) {
+        const inOut = new Uint8Array(all.length);
+        for (const k of head) inOut[k] = 1;
+        for (let k = 0; k < all.length; k++) {
+          if (inOut[k] === 1) continue;
+          const was = from[k] === -1 ? undefined : (ranked[from[k] as number] as ScoredPaper);
+          out.push({
+            paper: (docs[at[k] as number] as Doc).paper,
+            score: scores[k] as number,
+            matched: was ? was.matched : NOTHING_MATCHED,
+          });
+        }
+      }
+      return out;
     },
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */

@@ -146,13 +146,16 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const window = `${windowStart}\n${cutoffAt}`;
   const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
   const background = candidates.length > 0 ? await memo(cache.background, 'recent', ranking.background) : [];
-  const pickOptions = ranking.options(background, config.digest.maxPapers);
+  // An edition shows the heads of its topics' lists: only those are ranked in full (pick.ts).
+  const pickOptions = { ...ranking.options(background, config.digest.maxPapers), headOnly: true };
   const rankings = memo(cache.rankings, window, () => topicRanking(candidates, pickOptions));
   const counter = memo(cache.counters, window, () => distinctCounter(candidates));
-  // A topic the reader rated is ranked for them alone; the others as for everyone, once per run.
+  // A topic the reader rated is ranked for them alone, a personal topic for its one edition; the
+  // others as for everyone, once per run.
   const rankTopic = (t: Topic) => {
     const rated = reader?.ratings.get(t.slug);
     if (rated && rated.length > 0) return rankings.forReader(t, rated);
+    if (t.owner !== undefined) return rankings(t);
     return memo(cache.ranked, `${t.slug}\n${window}`, () => rankings(t));
   };
   const lists = topics.map(rankTopic);

@@ -17,7 +17,22 @@ export interface PickOptions {
   popularity?: number;
   /** The full-text engine (the store's). */
   lexicalIndex: LexicalIndexFactory;
+  /**
+   * Planning: the lists are read only as far as an email can reach (shownHead), the rest is
+   * counted. Their heads are in order and explained, their tails neither, for personal topics and
+   * readers' rankings (each ranked for one edition); the "more" page asks for whole lists.
+   */
+  headOnly?: boolean;
 }
+
+/**
+ * How far into a topic's ranked list an email can reach. Diversifying looks at the first 3 × slots
+ * (at least 30) still unpicked papers, so at most that plus `slots` positions, and moves the
+ * near-duplicates it finds there behind the rest; then a digest of several topics walks each list
+ * at most until it has skipped what the other topics showed (slots, each with ALSO_SHOWN
+ * near-duplicates) and taken `slots` of its own.
+ */
+const shownHead = (slots: number) => Math.max(slots * 3, 30) + slots + slots * (ALSO_SHOWN + 2);
 
 /**
  * The papers that take a digest's slots, each with the near-duplicates shown under it, and how
@@ -184,20 +199,32 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   const ranker = createRanker([...candidates, ...(options.background ?? [])], options.lexicalIndex);
   const ids = new Set(candidates.map((p) => p.id));
   const popularity = options.popularity ?? 0;
-  // Each topic's ranking is kept for its readers with ratings, who rank it again (ranker.rerank).
+  const head = options.headOnly ? shownHead(options.slots) : Infinity;
+  // Each shared topic's ranking is kept, whole, for its readers with ratings, who rank it again
+  // (ranker.rerank). A personal topic's is ranked for its one edition and not kept.
   const ranked = new Map<string, ScoredPaper[]>();
+  const whole = (t: Topic) => ranker.rank(topicQuery(t), { candidates: ids, popularity });
   const rankedFor = (t: Topic) => {
     let list = ranked.get(t.slug);
-    if (!list) ranked.set(t.slug, (list = ranker.rank(topicQuery(t), { candidates: ids, popularity })));
+    if (!list) ranked.set(t.slug, (list = whole(t)));
     return list;
   };
   const slotted = (list: readonly ScoredPaper[]) =>
     diversifyForSlots(list, options.slots, (a, b) => ranker.similarity(a.paper, b.paper));
-  return Object.assign((t: Topic) => slotted(rankedFor(t)), {
-    forReader: (t: Topic, rated: readonly RatedPaper[]) => {
-      const reader = readerModel(rated, (p) => ranker.vector(p));
-      const list = rankedFor(t);
-      return slotted(reader ? ranker.rerank(topicQuery(t), list, reader, ids) : list);
+  return Object.assign(
+    (t: Topic) =>
+      slotted(
+        t.owner !== undefined && options.headOnly
+          ? ranker.rank(topicQuery(t), { candidates: ids, popularity, ordered: head })
+          : rankedFor(t),
+      ),
+    {
+      forReader: (t: Topic, rated: readonly RatedPaper[]) => {
+        const reader = readerModel(rated, (p) => ranker.vector(p));
+        // Re-ranked from the whole list: a paper it explains may rise into the head.
+        const list = t.owner !== undefined ? whole(t) : rankedFor(t);
+        return slotted(reader ? ranker.rerank(topicQuery(t), list, reader, ids, head) : list);
+      },
     },
-  });
+  );
 }
