@@ -132,16 +132,22 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   // received part of the main edition. One with updates also shows those revised papers, for
   // the subscribers who had them before. Each is its own edition, rendered once like any other.
   const key = editionKey(mainSet, variantSince, updatedIds, reader?.id);
+  const mainWindow = `${mainSet}\n${kind}\n${period.key}`;
   const existing = await store.findDigest(key, kind, period.key);
-  if (existing) return { status: 'existing', digest: existing };
+  if (existing) {
+    if (key === mainSet) cache.mainWindows.set(mainWindow, existing.windowStart);
+    return { status: 'existing', digest: existing };
+  }
 
-  const windowStart = await windowStartOf(store, {
-    topics,
-    period,
-    at,
-    variantSince,
-    mainKnownMissing: key === mainSet,
-  });
+  const windowStart =
+    (variantSince === undefined && cache.mainWindows.get(mainWindow)) ||
+    (await windowStartOf(store, {
+      topics,
+      period,
+      at,
+      variantSince,
+      mainKnownMissing: key === mainSet,
+    }));
   const cutoffAt = at.toISOString();
   const window = `${windowStart}\n${cutoffAt}`;
   const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
@@ -219,6 +225,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
       ? { entries: rendered.entries, view: rendered.view }
       : { entries: digestEntries(build(rendered.shown)) }),
   });
+  if (key === mainSet) cache.mainWindows.set(mainWindow, digest.windowStart);
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });
   }
