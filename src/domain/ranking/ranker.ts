@@ -50,6 +50,23 @@ export interface RankOptions {
   ordered?: number;
 }
 
+/**
+ * Sets a paper's reason as computed when first read. Naming the seed or the liked paper a paper
+ * is most like is a likeness search over their vectors, and of the hundreds of papers a list
+ * explains, an email reads the reasons of the few it shows.
+ */
+function lazily<K extends 'resembles' | 'marked'>(entry: ScoredPaper, key: K, compute: () => ScoredPaper[K]): void {
+  Object.defineProperty(entry, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+}
+
 /** What explains no paper: shared by the unexplained tail of a list (see RankOptions.ordered). */
 const NOTHING_MATCHED: string[] = [];
 
@@ -390,10 +407,11 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const reasons = filtered ? filterReasons(query, d.paper) : [];
         if (reasons.length > 0) entry.filters = reasons;
         if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
-          nearestSeed ??= nearestOf(seeds.map(vectorOf));
-          const like = seeds[nearestSeed(vectorOf(i))];
-          if (like !== undefined)
-            entry.resembles = { id: (docs[like] as Doc).paper.id, title: (docs[like] as Doc).paper.title };
+          lazily(entry, 'resembles', () => {
+            nearestSeed ??= nearestOf(seeds.map(vectorOf));
+            const like = seeds[nearestSeed(vectorOf(i))] as number;
+            return { id: (docs[like] as Doc).paper.id, title: (docs[like] as Doc).paper.title };
+          });
         }
         if (
           (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
@@ -499,9 +517,11 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const filters = was ? was.filters : filterReasons(query, paper);
         if (filters && filters.length > 0) entry.filters = filters;
         if ((lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
-          nearestLiked ??= nearestOf(reader.liked.map((l) => l.vector));
-          const like = reader.liked[nearestLiked(vectorOf(i))];
-          if (like) entry.marked = { id: like.paper.id, title: like.paper.title };
+          lazily(entry, 'marked', () => {
+            nearestLiked ??= nearestOf(reader.liked.map((l) => l.vector));
+            const like = reader.liked[nearestLiked(vectorOf(i))] as ReaderModel['liked'][number];
+            return { id: like.paper.id, title: like.paper.title };
+          });
         }
         return entry;
       });
