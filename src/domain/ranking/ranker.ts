@@ -246,6 +246,15 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
 
   // Marks of rerank(): the papers of the list re-ranked, and those the reader rejected; cleared after each call.
   const rerankMarks = { listed: new Uint8Array(n), rejected: new Uint8Array(n) };
+  // The unexplained rest of a list re-ranked with `ordered` is only counted: a paper of the topic's
+  // list stands there as the topic ranked it, one copy shared by every reader's list (not the
+  // topic's own entry, which a digest's near-duplicates are attached to).
+  const tailCopies = new WeakMap<readonly ScoredPaper[], ScoredPaper[]>();
+  const tailCopiesOf = (list: readonly ScoredPaper[]): ScoredPaper[] => {
+    let copies = tailCopies.get(list);
+    if (!copies) tailCopies.set(list, (copies = []));
+    return copies;
+  };
   // Marks of a list's head while its unexplained rest is gathered (see RankOptions.ordered).
   const inHead = new Uint8Array(n);
   /** Appends the papers of `found` that are not in `head`, in the order found, with their scores alone. */
@@ -437,7 +446,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
      * (reader-blend.ts), the papers of `candidates` leaning well towards what they liked added
      * though the topic's words missed them, the papers they rejected left out. Cheaper than
      * ranking again: the topic's ranking is computed once for all its readers. With `ordered`,
-     * only the first that many are in order and explained, as with RankOptions.ordered.
+     * only the first that many are in order and explained, as with RankOptions.ordered, and the
+     * papers of the rest that `ranked` had keep the score it gave them.
      */
     rerank(
       query: Query,
@@ -528,14 +538,14 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       if (head.length < all.length) {
         const inOut = new Uint8Array(all.length);
         for (const k of head) inOut[k] = 1;
+        const copies = tailCopiesOf(ranked);
         for (let k = 0; k < all.length; k++) {
           if (inOut[k] === 1) continue;
-          const was = from[k] === -1 ? undefined : (ranked[from[k] as number] as ScoredPaper);
-          out.push({
-            paper: (docs[at[k] as number] as Doc).paper,
-            score: scores[k] as number,
-            matched: was ? was.matched : NOTHING_MATCHED,
-          });
+          const was = from[k] as number;
+          if (was !== -1) {
+            const base = ranked[was] as ScoredPaper;
+            out.push((copies[was] ??= { paper: base.paper, score: base.score, matched: base.matched }));
+          } else out.push({ paper: (docs[at[k] as number] as Doc).paper, score: scores[k] as number, matched: [] });
         }
       }
       return out;
