@@ -1,8 +1,19 @@
 // Small helpers of the ranker: ordering, top-k, popularity, tidy explanations.
 
-/** The first `k` items in `cmp` order, without sorting them all when k is small. */
+/**
+ * The first `k` items in `cmp` order, without sorting them all when k is smaller than their
+ * number. `cmp` must be a total order (ties broken), so the result is what a full sort would give.
+ */
 export function topK<T>(items: ArrayLike<T>, k: number, cmp: (a: T, b: T) => number): T[] {
-  if (k >= items.length / 4) return Array.from(items).sort(cmp).slice(0, k);
+  if (k >= items.length) return Array.from(items).sort(cmp);
+  if (k <= 0) return [];
+  if (k >= items.length / 4) {
+    // Quickselect the k first to the front, then sort only those: about half the comparisons of
+    // sorting everything when k is a quarter of the items or more (a reader's head of a list).
+    const all = Array.from(items);
+    selectFirst(all, k, cmp);
+    return all.slice(0, k).sort(cmp);
+  }
   const kept: T[] = [];
   for (let x = 0; x < items.length; x++) {
     const item = items[x] as T;
@@ -18,6 +29,33 @@ export function topK<T>(items: ArrayLike<T>, k: number, cmp: (a: T, b: T) => num
     if (kept.length > k) kept.pop();
   }
   return kept;
+}
+
+/** Reorders `a` so that its first k items are the k first in `cmp` order (in any order among themselves). */
+function selectFirst<T>(a: T[], k: number, cmp: (a: T, b: T) => number): void {
+  let lo = 0;
+  let hi = a.length - 1;
+  const swap = (i: number, j: number) => {
+    const t = a[i] as T;
+    a[i] = a[j] as T;
+    a[j] = t;
+  };
+  while (lo < hi) {
+    // Median of three as the pivot, moved to the end (Lomuto partition).
+    const mid = (lo + hi) >> 1;
+    if (cmp(a[mid] as T, a[lo] as T) < 0) swap(mid, lo);
+    if (cmp(a[hi] as T, a[lo] as T) < 0) swap(hi, lo);
+    if (cmp(a[mid] as T, a[hi] as T) < 0) swap(mid, hi);
+    const pivot = a[hi] as T;
+    let store = lo;
+    for (let i = lo; i < hi; i++) {
+      if (cmp(a[i] as T, pivot) < 0) swap(i, store++);
+    }
+    swap(store, hi);
+    if (store === k || store === k - 1) return;
+    if (store < k) lo = store + 1;
+    else hi = store - 1;
+  }
 }
 
 // Code-unit order: stable across machines, and far cheaper than localeCompare in a sort of thousands.
