@@ -98,7 +98,6 @@ const READER_REASON_MIN = 0.35;
 
 interface Doc {
   paper: Paper;
-  vector?: Vector;
 }
 
 /**
@@ -148,14 +147,15 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   };
   const idf = (t: string) => vectorIdf(n, postings.df[postings.ids.get(t) ?? -1] ?? 0);
 
+  // A paper's vector as a map, made when asked and not kept: likeness of papers in the corpus is
+  // worked out on the typed arrays (similarity), and a map kept for every paper a planning run
+  // touched (the liked and rejected papers of ten thousand readers) held a hundred megabytes.
   const vectorOf = (i: number): Vector => {
-    const d = docs[i] as Doc;
-    if (d.vector) return d.vector;
     const v: Vector = new Map();
     for (let e = postings.vectorStart[i] as number; e < (postings.vectorStart[i + 1] as number); e++) {
       v.set(postings.names[postings.vectorTerm[e] as number] as string, postings.vectorWeight[e] as number);
     }
-    return (d.vector = v);
+    return v;
   };
   const specificity = (tokens: readonly string[]) => {
     let most = 0;
@@ -244,6 +244,21 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
     score: new Float64Array(n),
   };
 
+  // similarity(a, b) is asked about one b and many a (diversifying compares the papers of a window
+  // with the one just picked): b's unit vector is spread over a dense array once, and each a walks
+  // its own terms in it, with no map per paper built or kept.
+  const dense = new Float64Array(postings.names.length);
+  let spreadPaper = -1;
+  const spreadOut = (j: number) => {
+    if (spreadPaper === j) return;
+    const { vectorStart, vectorTerm, vectorWeight } = postings;
+    if (spreadPaper !== -1)
+      for (let e = vectorStart[spreadPaper] as number; e < (vectorStart[spreadPaper + 1] as number); e++)
+        dense[vectorTerm[e] as number] = 0;
+    for (let e = vectorStart[j] as number; e < (vectorStart[j + 1] as number); e++)
+      dense[vectorTerm[e] as number] = vectorWeight[e] as number;
+    spreadPaper = j;
+  };
   // Marks of rerank(): the papers of the list re-ranked, and those the reader rejected; cleared after each call.
   const rerankMarks = { listed: new Uint8Array(n), rejected: new Uint8Array(n) };
   // The unexplained rest of a list re-ranked with `ordered` is only counted: a paper of the topic's
@@ -427,8 +442,9 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
           related &&
           (related.scores[i] ?? 0) >= relatedMin
         ) {
+          const own = vectorOf(i);
           entry.related = [...related.terms.keys()]
-            .filter((t) => vectorOf(i).has(t))
+            .filter((t) => own.has(t))
             .slice(0, 3)
             .map(surfaceOf);
         }
@@ -553,7 +569,15 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
 
     /** Cosine similarity of two papers' term vectors (0 to 1); papers outside the corpus are analysed on the spot. */
     similarity(a: Paper, b: Paper): number {
-      return cosine(this.vector(a), this.vector(b));
+      const i = position.get(a.id);
+      const j = position.get(b.id);
+      if (i === undefined || j === undefined) return cosine(this.vector(a), this.vector(b));
+      spreadOut(j);
+      let dot = 0;
+      const { vectorStart, vectorTerm, vectorWeight } = postings;
+      for (let e = vectorStart[i] as number; e < (vectorStart[i + 1] as number); e++)
+        dot += (vectorWeight[e] as number) * (dense[vectorTerm[e] as number] as number);
+      return dot;
     },
 
     /** A paper's unit tf-idf vector (a reader model learns over these); a paper outside the corpus is analysed on the spot. */
