@@ -9,6 +9,7 @@ import type { Hits, LexicalIndexFactory } from './lexical-index.js';
 import { blendPopularity, compare, topK } from './order.js';
 import { createFeedback } from './feedback.js';
 import { buildPostings, vectorIdf } from './postings.js';
+import { createNearest } from './nearest.js';
 import { createLeaning, readerBlend } from './reader-blend.js';
 import type { ReaderModel } from './reader-model.js';
 import { cosine, nearestOf, tfidf, type Vector } from './vectors.js';
@@ -48,23 +49,6 @@ export interface RankOptions {
    * (the seed each is most like) cost more than ranking them.
    */
   ordered?: number;
-}
-
-/**
- * Sets a paper's reason as computed when first read. Naming the seed or the liked paper a paper
- * is most like is a likeness search over their vectors, and of the hundreds of papers a list
- * explains, an email reads the reasons of the few it shows.
- */
-function lazily<K extends 'resembles' | 'marked'>(entry: ScoredPaper, key: K, compute: () => ScoredPaper[K]): void {
-  Object.defineProperty(entry, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      Object.defineProperty(entry, key, { value, enumerable: true, configurable: true, writable: true });
-      return value;
-    },
-  });
 }
 
 /** What explains no paper: shared by the unexplained tail of a list (see RankOptions.ordered). */
@@ -118,6 +102,7 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
   const relatedTo = createFeedback(postings, PROFILE_TERMS);
   const seededBy = createFeedback(postings, PROFILE_TERMS);
   const leaning = createLeaning(postings);
+  const nearestAmong = createNearest(postings);
   // A window's candidates as a mark per paper, worked out once per set (every topic and reader of a
   // window asks with the same one): a typed-array read, where a lookup of the paper's id in the set
   // cost more than the rest of a personal topic's ranking.
@@ -420,36 +405,36 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         const pb = (docs[b] as Doc).paper;
         return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a - b;
       };
-      let nearestSeed: ((v: Vector) => number) | undefined;
       // A reader's ranking re-ranks the whole list (see rerank), then keeps `limit`.
       const wanted = options.reader ? Infinity : limit;
       const ordered = Math.min(wanted, options.reader ? Infinity : (options.ordered ?? Infinity));
       const head = topK(found, ordered, byRank);
-      const picked = head.map((i) => {
-        const d = docs[i] as Doc;
-        const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
-        const reasons = filtered ? filterReasons(query, d.paper) : [];
-        if (reasons.length > 0) entry.filters = reasons;
-        if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
-          lazily(entry, 'resembles', () => {
-            nearestSeed ??= nearestOf(seeds.map(vectorOf));
-            const like = seeds[nearestSeed(vectorOf(i))] as number;
-            return { id: (docs[like] as Doc).paper.id, title: (docs[like] as Doc).paper.title };
-          });
-        }
-        if (
-          (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
-          related &&
-          (related.scores[i] ?? 0) >= relatedMin
-        ) {
-          const own = vectorOf(i);
-          entry.related = [...related.terms.keys()]
-            .filter((t) => own.has(t))
-            .slice(0, 3)
-            .map(surfaceOf);
-        }
-        return entry;
-      });
+      // With seeds, each paper like them says which it is most like (nearestAmong, below).
+      const explain =
+        (nearestSeed: (i: number) => number = () => 0) =>
+        (i: number) => {
+          const d = docs[i] as Doc;
+          const entry: ScoredPaper = { paper: d.paper, score: final[i] as number, matched: lex.matched(i) };
+          const reasons = filtered ? filterReasons(query, d.paper) : [];
+          if (reasons.length > 0) entry.filters = reasons;
+          if (seeded && (seeded.scores[i] ?? 0) >= SEED_MIN) {
+            const like = seeds[nearestSeed(i)] as number;
+            entry.resembles = { id: (docs[like] as Doc).paper.id, title: (docs[like] as Doc).paper.title };
+          }
+          if (
+            (lex.isGated[i] !== 1 || (lex.scores[i] as number) < floor) &&
+            related &&
+            (related.scores[i] ?? 0) >= relatedMin
+          ) {
+            const own = vectorOf(i);
+            entry.related = [...related.terms.keys()]
+              .filter((t) => own.has(t))
+              .slice(0, 3)
+              .map(surfaceOf);
+          }
+          return entry;
+        };
+      const picked = seeded ? nearestAmong(seeds, (nearest) => head.map(explain(nearest))) : head.map(explain());
       if (wanted > ordered && found.length > head.length) appendUnexplained(picked, found, head, final);
       if (!options.reader) return { picked, total: found.length, corrections };
       const reranked = this.rerank(typed, picked, options.reader, options.candidates);
@@ -532,25 +517,31 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       };
       const all = Array.from(at.keys());
       const head = topK(all, Math.min(ordered, all.length), byScore);
-      let nearestLiked: ((v: Vector) => number) | undefined;
-      const out = head.map((k): ScoredPaper => {
-        const i = at[k] as number;
-        const paper = (docs[i] as Doc).paper;
-        const was = from[k] === -1 ? undefined : (ranked[from[k] as number] as ScoredPaper);
-        const entry: ScoredPaper = { paper, score: scores[k] as number, matched: was ? was.matched : [] };
-        if (was?.resembles) entry.resembles = was.resembles;
-        if (was?.related) entry.related = was.related;
-        const filters = was ? was.filters : filterReasons(query, paper);
-        if (filters && filters.length > 0) entry.filters = filters;
-        if ((lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
-          lazily(entry, 'marked', () => {
-            nearestLiked ??= nearestOf(reader.liked.map((l) => l.vector));
-            const like = reader.liked[nearestLiked(vectorOf(i))] as ReaderModel['liked'][number];
-            return { id: like.paper.id, title: like.paper.title };
-          });
-        }
-        return entry;
-      });
+      // The liked paper each rising paper is most like: on the typed arrays when all of them are
+      // in the corpus (they are, the background holding the recent weeks), else on their maps.
+      const likedAt = reader.liked.map((l) => position.get(l.paper.id));
+      const withNearestLiked = <T>(visit: (nearest: (i: number) => number) => T): T => {
+        if (likedAt.every((i) => i !== undefined)) return nearestAmong(likedAt as number[], visit);
+        const nearest = nearestOf(reader.liked.map((l) => l.vector));
+        return visit((i) => nearest(vectorOf(i)));
+      };
+      const out = withNearestLiked((nearestLiked) =>
+        head.map((k): ScoredPaper => {
+          const i = at[k] as number;
+          const paper = (docs[i] as Doc).paper;
+          const was = from[k] === -1 ? undefined : (ranked[from[k] as number] as ScoredPaper);
+          const entry: ScoredPaper = { paper, score: scores[k] as number, matched: was ? was.matched : [] };
+          if (was?.resembles) entry.resembles = was.resembles;
+          if (was?.related) entry.related = was.related;
+          const filters = was ? was.filters : filterReasons(query, paper);
+          if (filters && filters.length > 0) entry.filters = filters;
+          if ((lean.scores[i] as number) >= READER_REASON_MIN && reader.liked.length > 0) {
+            const like = reader.liked[nearestLiked(i)] as ReaderModel['liked'][number];
+            entry.marked = { id: like.paper.id, title: like.paper.title };
+          }
+          return entry;
+        }),
+      );
       if (head.length < all.length) {
         const inOut = new Uint8Array(all.length);
         for (const k of head) inOut[k] = 1;
