@@ -6,6 +6,7 @@ import type { ScoredPaper } from '../../domain/matching.js';
 import type { LexicalIndexFactory } from '../../domain/ranking/lexical-index.js';
 import { createRanker } from '../../domain/ranking/ranker.js';
 import { readerModel, type RatedPaper } from '../../domain/ranking/reader-model.js';
+import type { Query } from '../../domain/query.js';
 import type { Topic } from '../../domain/topic.js';
 import { topicQuery } from './topics.js';
 
@@ -203,7 +204,14 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   // Each shared topic's ranking is kept, whole, for its readers with ratings, who rank it again
   // (ranker.rerank). A personal topic's is ranked for its one edition and not kept.
   const ranked = new Map<string, ScoredPaper[]>();
-  const whole = (t: Topic) => ranker.rank(topicQuery(t), { candidates: ids, popularity });
+  // Parsed once per topic, not once per reader.
+  const queries = new WeakMap<Topic, Query>();
+  const queryOf = (t: Topic) => {
+    let q = queries.get(t);
+    if (!q) queries.set(t, (q = topicQuery(t)));
+    return q;
+  };
+  const whole = (t: Topic) => ranker.rank(queryOf(t), { candidates: ids, popularity });
   const rankedFor = (t: Topic) => {
     let list = ranked.get(t.slug);
     if (!list) ranked.set(t.slug, (list = whole(t)));
@@ -215,7 +223,7 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
     (t: Topic) =>
       slotted(
         t.owner !== undefined && options.headOnly
-          ? ranker.rank(topicQuery(t), { candidates: ids, popularity, ordered: head })
+          ? ranker.rank(queryOf(t), { candidates: ids, popularity, ordered: head })
           : rankedFor(t),
       ),
     {
@@ -223,7 +231,7 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
         const reader = readerModel(rated, (p) => ranker.vector(p));
         // Re-ranked from the whole list: a paper it explains may rise into the head.
         const list = t.owner !== undefined ? whole(t) : rankedFor(t);
-        return slotted(reader ? ranker.rerank(topicQuery(t), list, reader, ids, head) : list);
+        return slotted(reader ? ranker.rerank(queryOf(t), list, reader, ids, head) : list);
       },
     },
   );
