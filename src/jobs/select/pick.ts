@@ -98,6 +98,10 @@ export interface WindowCounter {
  */
 export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
   const index = new Map(candidates.map((p, i) => [p.id, i]));
+  // The rankings hold the candidates' own paper objects: found by the object, which is quicker to
+  // look up than its id; by the id for any other copy of a paper.
+  const byPaper = new Map(candidates.map((p, i) => [p, i]));
+  const at = (p: Paper) => byPaper.get(p) ?? index.get(p.id) ?? -1;
   const marks = new Uint8Array(candidates.length);
   const indices = new WeakMap<readonly Slotted[], Int32Array>();
   // One pass into a typed array sized first: a reader's own ranking is turned into indices for their
@@ -111,8 +115,8 @@ export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
       a = new Int32Array(n);
       let k = 0;
       for (const r of list) {
-        a[k++] = index.get(r.paper.id) ?? -1;
-        for (const d of r.also) a[k++] = index.get(d.paper.id) ?? -1;
+        a[k++] = at(r.paper);
+        for (const d of r.also) a[k++] = at(d.paper);
       }
       indices.set(list, a);
     }
