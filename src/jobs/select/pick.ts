@@ -114,18 +114,28 @@ export interface WindowCounter {
  */
 export function distinctCounter(candidates: readonly Paper[]): WindowCounter {
   const index = new Map(candidates.map((p, i) => [p.id, i]));
+  // The rankings hold the candidates' own paper objects: found by the object, which is quicker to
+  // look up than its id; by the id for any other copy of a paper.
+  const byPaper = new Map(candidates.map((p, i) => [p, i]));
+  const at = (p: Paper) => byPaper.get(p) ?? index.get(p.id) ?? -1;
   const marks = new Uint8Array(candidates.length);
   const indices = new WeakMap<readonly Slotted[], Int32Array>();
+  // One pass into a typed array sized first: a reader's own ranking is turned into indices for their
+  // edition alone (15,000 times in the weekly plan with feedback), and the flatMap into arrays of
+  // entries that Int32Array.from then walked as an iterable took four times as long.
   const of = (list: readonly Slotted[]) => {
     let a = indices.get(list);
-    if (!a)
-      indices.set(
-        list,
-        (a = Int32Array.from(
-          list.flatMap((r) => [r, ...r.also]),
-          (r) => index.get(r.paper.id) ?? -1,
-        )),
-      );
+    if (!a) {
+      let n = 0;
+      for (const r of list) n += 1 + r.also.length;
+      a = new Int32Array(n);
+      let k = 0;
+      for (const r of list) {
+        a[k++] = at(r.paper);
+        for (const d of r.also) a[k++] = at(d.paper);
+      }
+      indices.set(list, a);
+    }
     return a;
   };
   const distinct = (lists: readonly (readonly Slotted[])[]) => {

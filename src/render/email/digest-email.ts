@@ -46,7 +46,10 @@ export function renderDigest(templates: EmailTemplates, build: ViewBuilder, pick
 
 /**
  * The view of a digest that fits, as renderDigest would pick it, without rendering the rest: for
- * an edition rendered later from its view (renderView), with the same result.
+ * an edition rendered later from its view (renderView), with the same result. A view whose bound
+ * on the HTML's size (templates.htmlBytesAtMost) is under the limit fits without rendering: the
+ * bound is never below the real size, so what fits by it fits when rendered, and the same view is
+ * picked. Only a view the bound cannot clear (an edition near the limit, long titles) is rendered.
  */
 export function fitDigest(
   templates: EmailTemplates,
@@ -55,8 +58,13 @@ export function fitDigest(
 ): { view: DigestView; shown: number } {
   for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
     const view = build(keep);
-    if (Buffer.byteLength(templates.html(view)) <= MAX_HTML_BYTES || keep <= 1) return { view, shown: keep };
+    if (keep <= 1 || fitsUnclipped(templates, view)) return { view, shown: keep };
   }
+}
+
+function fitsUnclipped(templates: EmailTemplates, view: DigestView): boolean {
+  if ((templates.htmlBytesAtMost?.(view) ?? Number.POSITIVE_INFINITY) <= MAX_HTML_BYTES) return true;
+  return Buffer.byteLength(templates.html(view)) <= MAX_HTML_BYTES;
 }
 
 /** One layout of a digest rendered from its view: what renderDigest gave for it. */

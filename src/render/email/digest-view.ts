@@ -1,5 +1,5 @@
 import { explain, scoreLabel, type ScoredPaper } from '../../domain/matching.js';
-import { paperLinks, readableAbstract } from '../../domain/paper.js';
+import { paperLinks, readableAbstract, type Paper } from '../../domain/paper.js';
 import { paperFacts, paperLinkViews, type LinkView } from '../paper-facts.js';
 import { papersShown } from '../../domain/ranking/diversity.js';
 import type { Period } from '../../domain/period.js';
@@ -254,30 +254,71 @@ export function digestView(input: DigestViewInput): DigestView {
   };
 
   function paperView(picked: DigestViewInput['picked'][number], n: number, updated: boolean, topic: string): PaperView {
+    const { paper } = picked;
+    const parts = partsOf(paper);
+    // Field by field, in the order views were always stored in (digests.view holds their JSON).
     return {
-      id: picked.paper.id,
+      id: parts.id,
       number: n,
-      title: picked.paper.title,
-      ...paperLinkViews(picked.paper),
-      facts: paperFacts(picked.paper),
-      authors: authorsLine(picked.paper.authors),
-      abstract: trimText(readableAbstract(picked.paper.abstract), ABSTRACT_CHARS),
-      summary: picked.paper.aiSummary
-        ? trimText(picked.paper.aiSummary, SUMMARY_CHARS)
-        : openingSentences(readableAbstract(picked.paper.abstract)),
-      firstAuthors: authorsLine(picked.paper.authors, COMPACT_AUTHORS),
+      title: parts.title,
+      url: parts.url,
+      links: parts.links,
+      search: parts.search,
+      facts: parts.facts,
+      authors: parts.authors,
+      abstract: parts.abstract,
+      summary: parts.summary,
+      firstAuthors: parts.firstAuthors,
       entryUrl: `${webUrl}#paper-${n}`,
       // The section names the topic: the reason says only what matched.
       why: explain(picked),
       score: scoreLabel(picked.score),
-      updated: updated ? updatedLabel(picked.paper.version) : '',
-      also: (picked.also ?? []).map((d) => {
-        const l = paperLinks(d.paper);
-        return { title: d.paper.title, url: l.page ?? '', search: l.search ?? '' };
-      }),
-      rate: `/${encodeURIComponent(topic)}/${encodeURIComponent(picked.paper.id)}/`,
+      updated: updated ? updatedLabel(paper.version) : '',
+      also: (picked.also ?? []).map((d) => alsoOf(d.paper)),
+      rate: `/${encodeURIComponent(topic)}/${encodeURIComponent(paper.id)}/`,
     };
   }
+}
+
+/** What a paper's entry shows whatever the edition: its text, trimmed, and its links. */
+type PaperParts = Pick<
+  PaperView,
+  'id' | 'title' | 'url' | 'links' | 'search' | 'facts' | 'authors' | 'abstract' | 'summary' | 'firstAuthors'
+>;
+
+// A weekly plan with readers' feedback builds 15,000 views of one reader, which show the same few
+// thousand papers again and again: each paper's parts are made once (trimming abstracts and finding
+// sentence ends took most of a view's time) and shared by the views that show it. Keyed by the
+// paper object, which is never changed once read: a paper read again is a new object.
+const partsByPaper = new WeakMap<Paper, PaperParts>();
+const alsoByPaper = new WeakMap<Paper, AlsoView>();
+
+function partsOf(paper: Paper): PaperParts {
+  let parts = partsByPaper.get(paper);
+  if (!parts) {
+    const abstract = readableAbstract(paper.abstract);
+    parts = {
+      id: paper.id,
+      title: paper.title,
+      ...paperLinkViews(paper),
+      facts: paperFacts(paper),
+      authors: authorsLine(paper.authors),
+      abstract: trimText(abstract, ABSTRACT_CHARS),
+      summary: paper.aiSummary ? trimText(paper.aiSummary, SUMMARY_CHARS) : openingSentences(abstract),
+      firstAuthors: authorsLine(paper.authors, COMPACT_AUTHORS),
+    };
+    partsByPaper.set(paper, parts);
+  }
+  return parts;
+}
+
+function alsoOf(paper: Paper): AlsoView {
+  let also = alsoByPaper.get(paper);
+  if (!also) {
+    const l = paperLinks(paper);
+    alsoByPaper.set(paper, (also = { title: paper.title, url: l.page ?? '', search: l.search ?? '' }));
+  }
+  return also;
 }
 
 /** What a chat message is made of: the view's heading, links and papers, each under its topic's name. */

@@ -74,6 +74,22 @@ function dayRange(first: Date, last: Date): string {
  *   week): "… · since 23 Nov".
  */
 export function editionLabel(period: Period, window: EditionWindow): string {
+  // A planning run labels thousands of editions (each reader's own) of a few windows: each label is
+  // formatted once (Intl formatting took a tenth of building a view). Kept small: labels of old
+  // windows are not asked again.
+  const key = `${period.kind}|${period.start.getTime()}|${window.start}|${window.cutoff}`;
+  let label = labels.get(key);
+  if (label === undefined) {
+    if (labels.size >= LABELS_KEPT) labels.clear();
+    labels.set(key, (label = formatLabel(period, window)));
+  }
+  return label;
+}
+
+const LABELS_KEPT = 1000;
+const labels = new Map<string, string>();
+
+function formatLabel(period: Period, window: EditionWindow): string {
   if (period.kind === 'day') {
     const date = dayFormat.format(period.start);
     const longer = Date.parse(window.cutoff) - Date.parse(window.start) > ONE_DAY_AND_A_HALF_MS;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type mjml2htmlType from 'mjml';
+import { htmlBytesBound } from './html-size-bound.js';
 
 type MjmlOptions = Parameters<typeof mjml2htmlType>[1];
 
@@ -9,6 +10,8 @@ type MjmlOptions = Parameters<typeof mjml2htmlType>[1];
 export interface EmailTemplates {
   html: Handlebars.TemplateDelegate;
   text: Handlebars.TemplateDelegate;
+  /** Bytes that `html` never exceeds for a view, found without rendering (html-size-bound.ts); Infinity where unknown. */
+  htmlBytesAtMost?: (view: unknown) => number;
 }
 
 /**
@@ -38,8 +41,10 @@ export async function compileEmailTemplates(templatesDir: string, name: string):
     throw new Error(`${mjmlPath}:${first?.line ?? '?'}: ${first?.message ?? 'invalid MJML'}`);
   }
   const hb = Handlebars.create();
+  const html = withColorSchemes(result.html);
   return {
-    html: hb.compile(withColorSchemes(result.html), { strict: true }),
+    html: hb.compile(html, { strict: true }),
+    htmlBytesAtMost: htmlBytesBound(html),
     // The text part is text/plain: nothing in it is HTML, so nothing is HTML-escaped.
     text: hb.compile(textSource, { strict: true, noEscape: true }),
   };
