@@ -286,6 +286,55 @@ export function planningContract(engine: Engine): void {
       const fits = await ask(['arxiv:5', 'arxiv:6']);
       for (const s of [fresh, upToDate, samePeriod, skipped, bounced, oldPaper]) expect(fits.has(s!.id)).toBe(false);
     });
+
+    it('finds a paper in an edition of any other period, earlier or later, daily or weekly, however many of the period planned hold it', async () => {
+      const store = await engine.open();
+      const after = '2026-11-25T08:00:00.000Z';
+      const period = { kind: 'day', key: '2026-11-26' } as const;
+      const subs = Array.from({ length: 5 }, () => subscriber());
+      const [earlierDay, laterDay, weekly, planned, none] = subs as [Subscriber, ...Subscriber[]];
+      await save(store, subs);
+      const dayDigest = (key: string, cutoffAt: string) =>
+        digest({ key, editionKey: 'llm', paperIds: ['arxiv:7'], cutoffAt });
+      const earlier = dayDigest('2026-11-25', '2026-11-25T20:00:00.000Z');
+      const later = dayDigest('2026-11-27', '2026-11-27T08:00:00.000Z');
+      const week = digest({
+        id: 'dg_week',
+        editionKey: 'llm',
+        period: {
+          kind: 'week',
+          key: '2026-W48',
+          start: new Date('2026-11-23T00:00:00.000Z'),
+          end: new Date('2026-11-30T00:00:00.000Z'),
+        },
+        paperIds: ['arxiv:8', 'arxiv:7'],
+        cutoffAt: '2026-11-25T09:00:00.000Z',
+      });
+      // Many editions of the period planned hold the paper too, as a planning run makes them.
+      const ofPeriod = Array.from({ length: 30 }, (_, i) =>
+        digest({
+          key: '2026-11-26',
+          editionKey: `set${i}`,
+          paperIds: ['arxiv:7'],
+          cutoffAt: '2026-11-26T08:00:00.000Z',
+        }),
+      );
+      for (const d of [earlier, later, week, ...ofPeriod]) await store.insertDigest(d);
+      await gave(engine, store, earlier.id, [earlierDay!]);
+      await gave(engine, store, later.id, [laterDay!]);
+      await gave(engine, store, week.id, [weekly!]);
+      await gave(engine, store, ofPeriod[7]!.id, [planned!]);
+      const found = await store.receivedAnyOf({
+        subscriberIds: subs.map((s) => s.id),
+        paperIds: ['arxiv:7'],
+        after,
+        period,
+        topicSet: 'nas',
+      });
+      expect([...found.keys()]).toEqual([earlierDay!.id, laterDay!.id, weekly!.id]);
+      expect(found.get(weekly!.id)).toBe('2026-11-25T09:00:00.000Z');
+      expect(found.has(planned!.id) || found.has(none!.id)).toBe(false);
+    });
   });
 
   describe('run history', () => {
