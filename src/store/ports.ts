@@ -301,11 +301,15 @@ export interface PlanningStore {
    * Inserts one pending delivery per row, all in one transaction, set-based: the address is
    * copied from the subscriber row (which must still be confirmed), the Message-ID is
    * `<id>@<messageDomain>`, and an existing (digest, subscriber) is left alone. Returns how many were new.
+   * `digests` (editions the planner froze but did not store yet) are inserted first, in the same
+   * transaction, as insertDigest would (an edition already stored is kept): a delivery is never
+   * stored without its digest, and a failed call stores neither.
    */
   createDeliveriesFor(
     rows: readonly { id: string; digestId: string; subscriberId: string }[],
     messageDomain: string,
     at: string,
+    digests?: readonly NewDigest[],
   ): Promise<number>;
   /**
    * Of these subscribers, those an edition whose window starts at `after` does not fit, each with

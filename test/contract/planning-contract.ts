@@ -198,6 +198,60 @@ export function planningContract(engine: Engine): void {
       expect(await store.createDeliveriesFor(manyRows, 'papers.example.org', at(8))).toBe(5100);
     });
 
+    it('writes the digests planned with their deliveries in the same transaction: both, or neither', async () => {
+      const store = await engine.open();
+      const [ada, bob] = [subscriber(), subscriber()];
+      await save(store, [ada!, bob!]);
+      const own = (s: Subscriber, i: number) =>
+        digest({
+          key: '2026-11-26',
+          editionKey: `nas@+reader:${s.id}`,
+          paperIds: [`arxiv:${i}`, 'arxiv:9'],
+          html: '',
+          text: '',
+          view: `packed-${i}`,
+        });
+      const [forAda, forBob] = [own(ada!, 1), own(bob!, 2)];
+      const rows = [
+        { id: 'dlv_a', digestId: forAda.id, subscriberId: ada!.id },
+        { id: 'dlv_b', digestId: forBob.id, subscriberId: bob!.id },
+      ];
+      // A failed set leaves no digest behind.
+      const broken = [...rows, { id: 'dlv_bad', digestId: 'dg_none', subscriberId: bob!.id }];
+      await expect(store.createDeliveriesFor(broken, 'papers.example.org', at(5), [forAda, forBob])).rejects.toThrow();
+      expect(await store.getDigest(forAda.id)).toBeUndefined();
+      const versionBefore = await store.contentVersion();
+
+      expect(await store.createDeliveriesFor(rows, 'papers.example.org', at(5), [forAda, forBob])).toBe(2);
+      expect(await store.getDigest(forBob.id)).toMatchObject({
+        editionKey: forBob.editionKey,
+        period: forBob.period,
+        paperIds: forBob.paperIds,
+        updatedIds: [],
+        subject: forBob.subject,
+        html: '',
+        view: 'packed-2',
+      });
+      expect(await store.findDigest(forAda.editionKey, 'day', '2026-11-26')).toMatchObject({ view: 'packed-1' });
+      expect(await store.getDelivery('dlv_a')).toMatchObject({ digestId: forAda.id, status: 'pending' });
+      expect(await store.contentVersion()).not.toBe(versionBefore);
+      // Indexed as any digest is: who had its papers is found.
+      expect(
+        await store.receivedAnyOf({
+          subscriberIds: [ada!.id, bob!.id],
+          paperIds: ['arxiv:1'],
+          after: '2026-11-25T00:00:00.000Z',
+          period: { kind: 'day', key: '2026-11-27' },
+          topicSet: 'nas',
+        }),
+      ).toEqual(new Map([[ada!.id, forAda.cutoffAt]]));
+      // A digest already stored is kept, as insertDigest keeps it; digests alone may be written.
+      expect(await store.createDeliveriesFor([], 'papers.example.org', at(6), [{ ...forAda, subject: 'again' }])).toBe(
+        0,
+      );
+      expect((await store.getDigest(forAda.id))?.subject).toBe(forAda.subject);
+    });
+
     it('names who a new edition does not fit: had one of its papers, or missed an edition, with their last cutoff', async () => {
       const store = await engine.open();
       const after = '2026-11-25T08:00:00.000Z';

@@ -1,8 +1,8 @@
 // Frozen editions, on both engines.
 import type { DigestStore, NewDigest } from '../ports.js';
 import { type DigestRow, toDigest } from '../rows.js';
-import type { SqlDb } from './db.js';
-import { sql } from './statement.js';
+import type { SqlDb, SqlRunner } from './db.js';
+import { jsonRows, sql } from './statement.js';
 
 // The UNIQUE (topic_set, period_kind, period_key) key decides: a second freeze of the same edition
 // (a double fire, a second process) keeps the first one.
@@ -11,6 +11,32 @@ const INSERT = sql`
     cutoff_at, created_at, subject, paper_ids, updated_ids, html, text, compact_html, compact_text, entries, view)
   VALUES (:id, :topic_set, :period_kind, :period_key, :period_start, :period_end, :window_start,
     :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text, :compact_html, :compact_text, :entries, :view)
+  ON CONFLICT DO NOTHING`;
+const COLUMNS = [
+  'id',
+  'topic_set',
+  'period_kind',
+  'period_key',
+  'period_start',
+  'period_end',
+  'window_start',
+  'cutoff_at',
+  'created_at',
+  'subject',
+  'paper_ids',
+  'updated_ids',
+  'html',
+  'text',
+  'compact_html',
+  'compact_text',
+  'entries',
+  'view',
+] as const satisfies readonly (keyof DigestRow)[];
+// Many digests in one statement, in the order given; as INSERT, an existing edition is kept.
+// (SQLite needs the WHERE to read ON CONFLICT as the upsert clause, not part of the SELECT.)
+const INSERT_MANY = sql`
+  INSERT INTO digests (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.join(', ')} FROM ${jsonRows('rows', COLUMNS)} AS x WHERE true ORDER BY n
   ON CONFLICT DO NOTHING`;
 const BY_KEY = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
 const LATEST = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind ORDER BY cutoff_at DESC LIMIT 1`;
@@ -40,6 +66,25 @@ function digestRow(d: NewDigest): DigestRow {
     entries: d.entries ? JSON.stringify(d.entries) : null,
     view: d.view ?? null,
   };
+}
+
+/** Digests per INSERT when many are written together: each a few kB (a reader's edition is its packed view). */
+const CHUNK = 200;
+
+/**
+ * Inserts many digests in the transaction (or on the connection) given, a few statements for all
+ * of them; an edition already stored is kept. Returns how many were new.
+ */
+export async function insertDigests(tx: SqlRunner, digests: readonly NewDigest[]): Promise<number> {
+  let created = 0;
+  for (let i = 0; i < digests.length; i += CHUNK) {
+    const rows = digests.slice(i, i + CHUNK).map((d) => {
+      const row = digestRow(d);
+      return COLUMNS.map((c) => row[c]);
+    });
+    created += await tx.run(INSERT_MANY, { rows });
+  }
+  return created;
 }
 
 export function digestStore(db: SqlDb): DigestStore {
