@@ -56,7 +56,7 @@ export function planningStore(db: SqlDb): Omit<PlanningStore, keyof PlanningRead
       // Chunks keep each statement's JSON small; one transaction keeps the set all-or-nothing, the
       // digests written before the rows that reference them.
       return db.transaction(async (tx) => {
-        await insertDigests(tx, digests);
+        await insertDigests(tx, db.engine, digests);
         let created = 0;
         for (let i = 0; i < rows.length; i += CHUNK) {
           const chunk = rows.slice(i, i + CHUNK).map((r) => [r.id, r.subscriberId, r.digestId]);
