@@ -96,6 +96,12 @@ export interface DigestStore {
   /** Inserts the digest unless one exists for its (edition key, period); returns the one stored. */
   insertDigest(digest: NewDigest): Promise<{ digest: Digest; created: boolean }>;
   findDigest(editionKey: string, kind: PeriodKind, periodKey: string): Promise<Digest | undefined>;
+  /** Where that edition's window starts and ends, without reading what it shows (a shared edition is 100 kB). */
+  digestWindow(
+    editionKey: string,
+    kind: PeriodKind,
+    periodKey: string,
+  ): Promise<Pick<Digest, 'windowStart' | 'cutoffAt'> | undefined>;
   /** The newest digest of a topic set and period kind, for the window of the next one. */
   latestDigest(topicSet: string, kind: PeriodKind): Promise<Digest | undefined>;
   getDigest(id: string): Promise<Digest | undefined>;

@@ -220,6 +220,7 @@ export function planningContract(engine: Engine): void {
       const broken = [...rows, { id: 'dlv_bad', digestId: 'dg_none', subscriberId: bob!.id }];
       await expect(store.createDeliveriesFor(broken, 'papers.example.org', at(5), [forAda, forBob])).rejects.toThrow();
       expect(await store.getDigest(forAda.id)).toBeUndefined();
+      expect(await store.digestWindow(forAda.editionKey, 'day', '2026-11-26')).toBeUndefined();
       const versionBefore = await store.contentVersion();
 
       expect(await store.createDeliveriesFor(rows, 'papers.example.org', at(5), [forAda, forBob])).toBe(2);
@@ -234,6 +235,11 @@ export function planningContract(engine: Engine): void {
       });
       expect(await store.findDigest(forAda.editionKey, 'day', '2026-11-26')).toMatchObject({ view: 'packed-1' });
       expect(await store.getDelivery('dlv_a')).toMatchObject({ digestId: forAda.id, status: 'pending' });
+      // Its window alone, for the window of the editions after it.
+      expect(await store.digestWindow(forAda.editionKey, 'day', '2026-11-26')).toEqual({
+        windowStart: forAda.windowStart,
+        cutoffAt: forAda.cutoffAt,
+      });
       expect(await store.contentVersion()).not.toBe(versionBefore);
       // Indexed as any digest is: who had its papers is found.
       expect(

@@ -15,7 +15,7 @@ import { windowRanking } from './window-ranking.js';
 export interface DigestDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
     Pick<TopicStore, 'getTopic' | 'listTopics' | 'listAllTopics'> &
-    Pick<DigestStore, 'findDigest' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
+    Pick<DigestStore, 'findDigest' | 'digestWindow' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
     Pick<RatingStore, 'ratingsOf'> &
     FullTextStore;
   templates: () => Promise<EmailTemplates>;

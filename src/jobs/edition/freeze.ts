@@ -21,7 +21,7 @@ import type { WindowRanking } from './window-ranking.js';
 export interface FreezeDeps {
   store: Pick<PaperStore, 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
     Pick<TopicStore, 'getTopic'> &
-    Pick<DigestStore, 'findDigest' | 'insertDigest' | 'latestDigest'>;
+    Pick<DigestStore, 'findDigest' | 'digestWindow' | 'insertDigest' | 'latestDigest'>;
   ranking: WindowRanking;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
@@ -111,14 +111,19 @@ export function createFreezeSession(deps: FreezeDeps, { holdOwnEditions = false 
     async updatesFor({ slugs, period, at, variantSince }) {
       const topics = await topicsFor(deps.store, cache, slugs);
       const bounds = {
-        windowStart: await windowStartOf(deps.store, { topics, period, at, variantSince }),
+        windowStart: await windowStartOf(freezeDeps.store, { topics, period, at, variantSince }),
         cutoffAt: at.toISOString(),
       };
       const picked = (await revisedPicks(revisedDeps, cache, topics, bounds)).map((p) => p.paper);
       return { picked, window: picked.length === 0 ? [] : await revisedIn(revisedDeps, cache, bounds) };
     },
     async windowStart({ slugs, period, at, variantSince }) {
-      return windowStartOf(deps.store, { topics: await topicsFor(deps.store, cache, slugs), period, at, variantSince });
+      return windowStartOf(freezeDeps.store, {
+        topics: await topicsFor(deps.store, cache, slugs),
+        period,
+        at,
+        variantSince,
+      });
     },
   };
 }

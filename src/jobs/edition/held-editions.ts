@@ -6,7 +6,7 @@ import type { Digest } from '../../domain/digest.js';
 import type { PeriodKind } from '../../domain/period.js';
 import type { DigestStore, NewDigest } from '../../store/ports.js';
 
-type DigestReads = Pick<DigestStore, 'findDigest' | 'latestDigest'>;
+type DigestReads = Pick<DigestStore, 'findDigest' | 'digestWindow' | 'latestDigest'>;
 
 /** The digest a held edition will read back as once stored. */
 const asStored = (d: NewDigest): Digest => ({ ...d, updatedIds: d.updatedIds ?? [] });
@@ -31,6 +31,12 @@ export function heldEditions(store: DigestReads): HeldEditions {
       async findDigest(editionKey, kind, periodKey) {
         const held = byKey.get(keyOf(editionKey, kind, periodKey));
         return held ? asStored(held) : store.findDigest(editionKey, kind, periodKey);
+      },
+      async digestWindow(editionKey, kind, periodKey) {
+        const held = byKey.get(keyOf(editionKey, kind, periodKey));
+        return held
+          ? { windowStart: held.windowStart, cutoffAt: held.cutoffAt }
+          : store.digestWindow(editionKey, kind, periodKey);
       },
       async latestDigest(topicSet, kind) {
         const held = latest.get(`${topicSet}\n${kind}`);

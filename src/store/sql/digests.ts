@@ -45,6 +45,8 @@ const INSERT_MANY = sql`
   }} WHERE true
   ON CONFLICT DO NOTHING`;
 const BY_KEY = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
+const WINDOW_BY_KEY = sql`
+  SELECT window_start, cutoff_at FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
 const LATEST = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind ORDER BY cutoff_at DESC LIMIT 1`;
 const BY_ID = sql`SELECT * FROM digests WHERE id = :id`;
 const LIST = sql`SELECT * FROM digests ORDER BY cutoff_at DESC LIMIT :limit`;
@@ -107,6 +109,14 @@ export function digestStore(db: SqlDb): DigestStore {
     async findDigest(editionKey, kind, periodKey) {
       const row = await byKey(editionKey, kind, periodKey);
       return row && toDigest(row);
+    },
+    async digestWindow(editionKey, kind, periodKey) {
+      const row = await db.get<Pick<DigestRow, 'window_start' | 'cutoff_at'>>(WINDOW_BY_KEY, {
+        topicSet: editionKey,
+        kind,
+        key: periodKey,
+      });
+      return row && { windowStart: row.window_start, cutoffAt: row.cutoff_at };
     },
     async latestDigest(topicSet, kind) {
       const row = await db.get<DigestRow>(LATEST, { topicSet, kind });
