@@ -96,6 +96,12 @@ export interface DigestStore {
   /** Inserts the digest unless one exists for its (edition key, period); returns the one stored. */
   insertDigest(digest: NewDigest): Promise<{ digest: Digest; created: boolean }>;
   findDigest(editionKey: string, kind: PeriodKind, periodKey: string): Promise<Digest | undefined>;
+  /** Where that edition's window starts and ends, without reading what it shows (a shared edition is 100 kB). */
+  digestWindow(
+    editionKey: string,
+    kind: PeriodKind,
+    periodKey: string,
+  ): Promise<Pick<Digest, 'windowStart' | 'cutoffAt'> | undefined>;
   /** The newest digest of a topic set and period kind, for the window of the next one. */
   latestDigest(topicSet: string, kind: PeriodKind): Promise<Digest | undefined>;
   getDigest(id: string): Promise<Digest | undefined>;
@@ -301,11 +307,15 @@ export interface PlanningStore {
    * Inserts one pending delivery per row, all in one transaction, set-based: the address is
    * copied from the subscriber row (which must still be confirmed), the Message-ID is
    * `<id>@<messageDomain>`, and an existing (digest, subscriber) is left alone. Returns how many were new.
+   * `digests` (editions the planner froze but did not store yet) are inserted first, in the same
+   * transaction, as insertDigest would (an edition already stored is kept): a delivery is never
+   * stored without its digest, and a failed call stores neither.
    */
   createDeliveriesFor(
     rows: readonly { id: string; digestId: string; subscriberId: string }[],
     messageDomain: string,
     at: string,
+    digests?: readonly NewDigest[],
   ): Promise<number>;
   /**
    * Of these subscribers, those an edition whose window starts at `after` does not fit, each with

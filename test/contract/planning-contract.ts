@@ -198,6 +198,66 @@ export function planningContract(engine: Engine): void {
       expect(await store.createDeliveriesFor(manyRows, 'papers.example.org', at(8))).toBe(5100);
     });
 
+    it('writes the digests planned with their deliveries in the same transaction: both, or neither', async () => {
+      const store = await engine.open();
+      const [ada, bob] = [subscriber(), subscriber()];
+      await save(store, [ada!, bob!]);
+      const own = (s: Subscriber, i: number) =>
+        digest({
+          key: '2026-11-26',
+          editionKey: `nas@+reader:${s.id}`,
+          paperIds: [`arxiv:${i}`, 'arxiv:9'],
+          html: '',
+          text: '',
+          view: `packed-${i}`,
+        });
+      const [forAda, forBob] = [own(ada!, 1), own(bob!, 2)];
+      const rows = [
+        { id: 'dlv_a', digestId: forAda.id, subscriberId: ada!.id },
+        { id: 'dlv_b', digestId: forBob.id, subscriberId: bob!.id },
+      ];
+      // A failed set leaves no digest behind.
+      const broken = [...rows, { id: 'dlv_bad', digestId: 'dg_none', subscriberId: bob!.id }];
+      await expect(store.createDeliveriesFor(broken, 'papers.example.org', at(5), [forAda, forBob])).rejects.toThrow();
+      expect(await store.getDigest(forAda.id)).toBeUndefined();
+      expect(await store.digestWindow(forAda.editionKey, 'day', '2026-11-26')).toBeUndefined();
+      const versionBefore = await store.contentVersion();
+
+      expect(await store.createDeliveriesFor(rows, 'papers.example.org', at(5), [forAda, forBob])).toBe(2);
+      expect(await store.getDigest(forBob.id)).toMatchObject({
+        editionKey: forBob.editionKey,
+        period: forBob.period,
+        paperIds: forBob.paperIds,
+        updatedIds: [],
+        subject: forBob.subject,
+        html: '',
+        view: 'packed-2',
+      });
+      expect(await store.findDigest(forAda.editionKey, 'day', '2026-11-26')).toMatchObject({ view: 'packed-1' });
+      expect(await store.getDelivery('dlv_a')).toMatchObject({ digestId: forAda.id, status: 'pending' });
+      // Its window alone, for the window of the editions after it.
+      expect(await store.digestWindow(forAda.editionKey, 'day', '2026-11-26')).toEqual({
+        windowStart: forAda.windowStart,
+        cutoffAt: forAda.cutoffAt,
+      });
+      expect(await store.contentVersion()).not.toBe(versionBefore);
+      // Indexed as any digest is: who had its papers is found.
+      expect(
+        await store.receivedAnyOf({
+          subscriberIds: [ada!.id, bob!.id],
+          paperIds: ['arxiv:1'],
+          after: '2026-11-25T00:00:00.000Z',
+          period: { kind: 'day', key: '2026-11-27' },
+          topicSet: 'nas',
+        }),
+      ).toEqual(new Map([[ada!.id, forAda.cutoffAt]]));
+      // A digest already stored is kept, as insertDigest keeps it; digests alone may be written.
+      expect(await store.createDeliveriesFor([], 'papers.example.org', at(6), [{ ...forAda, subject: 'again' }])).toBe(
+        0,
+      );
+      expect((await store.getDigest(forAda.id))?.subject).toBe(forAda.subject);
+    });
+
     it('names who a new edition does not fit: had one of its papers, or missed an edition, with their last cutoff', async () => {
       const store = await engine.open();
       const after = '2026-11-25T08:00:00.000Z';
@@ -285,6 +345,55 @@ export function planningContract(engine: Engine): void {
       // Spelled out: a new reader, the up-to-date ones, and those whose only other rows never went out.
       const fits = await ask(['arxiv:5', 'arxiv:6']);
       for (const s of [fresh, upToDate, samePeriod, skipped, bounced, oldPaper]) expect(fits.has(s!.id)).toBe(false);
+    });
+
+    it('finds a paper in an edition of any other period, earlier or later, daily or weekly, however many of the period planned hold it', async () => {
+      const store = await engine.open();
+      const after = '2026-11-25T08:00:00.000Z';
+      const period = { kind: 'day', key: '2026-11-26' } as const;
+      const subs = Array.from({ length: 5 }, () => subscriber());
+      const [earlierDay, laterDay, weekly, planned, none] = subs as [Subscriber, ...Subscriber[]];
+      await save(store, subs);
+      const dayDigest = (key: string, cutoffAt: string) =>
+        digest({ key, editionKey: 'llm', paperIds: ['arxiv:7'], cutoffAt });
+      const earlier = dayDigest('2026-11-25', '2026-11-25T20:00:00.000Z');
+      const later = dayDigest('2026-11-27', '2026-11-27T08:00:00.000Z');
+      const week = digest({
+        id: 'dg_week',
+        editionKey: 'llm',
+        period: {
+          kind: 'week',
+          key: '2026-W48',
+          start: new Date('2026-11-23T00:00:00.000Z'),
+          end: new Date('2026-11-30T00:00:00.000Z'),
+        },
+        paperIds: ['arxiv:8', 'arxiv:7'],
+        cutoffAt: '2026-11-25T09:00:00.000Z',
+      });
+      // Many editions of the period planned hold the paper too, as a planning run makes them.
+      const ofPeriod = Array.from({ length: 30 }, (_, i) =>
+        digest({
+          key: '2026-11-26',
+          editionKey: `set${i}`,
+          paperIds: ['arxiv:7'],
+          cutoffAt: '2026-11-26T08:00:00.000Z',
+        }),
+      );
+      for (const d of [earlier, later, week, ...ofPeriod]) await store.insertDigest(d);
+      await gave(engine, store, earlier.id, [earlierDay!]);
+      await gave(engine, store, later.id, [laterDay!]);
+      await gave(engine, store, week.id, [weekly!]);
+      await gave(engine, store, ofPeriod[7]!.id, [planned!]);
+      const found = await store.receivedAnyOf({
+        subscriberIds: subs.map((s) => s.id),
+        paperIds: ['arxiv:7'],
+        after,
+        period,
+        topicSet: 'nas',
+      });
+      expect([...found.keys()]).toEqual([earlierDay!.id, laterDay!.id, weekly!.id]);
+      expect(found.get(weekly!.id)).toBe('2026-11-25T09:00:00.000Z');
+      expect(found.has(planned!.id) || found.has(none!.id)).toBe(false);
     });
   });
 

@@ -152,4 +152,51 @@ describe.each(ENGINES)("a reader's ratings and their digest on $engine", ({ env,
       expect(new Set([...digestsOf('rater@example.org'), ...digestsOf('other@example.org')]).size).toBe(3);
     },
   );
+
+  it.skipIf(absent)(
+    "a planning run that fails as it writes leaves no reader's own edition behind; the next run sends each reader one email",
+    async () => {
+      const sink = await closeLater(await startSmtpSink());
+      const clock = fixedClock(DAY(1, '06:00:00'));
+      const app = await testApp({ clock, env: { ...env(), SMTP_URL: sink.url } });
+      await app.store.saveTopic(topic(), clock().toISOString());
+      const ids: string[] = [];
+      for (const email of ['rater@example.org', 'other@example.org']) {
+        const { subscriber } = await app.subscriptions.addByOperator(
+          { email, topics: ['nas'], timezone: 'UTC', hour: 8 },
+          { confirmed: true },
+          { source: 'test' },
+        );
+        ids.push(subscriber!.id);
+      }
+      await app.store.upsertPapers([LIKED, REJECTED, ALIKE, LIKE_REJECTED, ...PLAIN], clock().toISOString());
+      await app.store.rate({
+        subscriberId: ids[0]!,
+        topicSlug: 'nas',
+        paperId: idOf(LIKED),
+        value: 1,
+        ratedAt: clock().toISOString(),
+      });
+      clock.set(DAY(1, '08:00:30'));
+      // The store fails when the run writes its deliveries (a lost connection, a full disk).
+      const write = app.store.createDeliveriesFor;
+      app.store.createDeliveriesFor = async () => {
+        throw new Error('connection lost');
+      };
+      await expect(app.planner.plan(clock())).rejects.toThrow('connection lost');
+      app.store.createDeliveriesFor = write;
+      // The shared edition is stored as it is frozen; the rater's own was held, and is not.
+      const stored = await app.store.listDigests({ limit: 10 });
+      expect(stored.map((d) => d.editionKey)).toEqual(['nas']);
+      expect(await app.store.listDeliveries({ limit: 10 })).toEqual([]);
+
+      expect(await app.planner.plan(clock())).toMatchObject({ digestsCreated: 1, deliveriesCreated: 2 });
+      expect(await app.planner.plan(new Date(DAY(1, '09:00:00')))).toMatchObject({ deliveriesCreated: 0 });
+      await app.deliverer.run({ maxWaitMs: 0 });
+      const mine = emailOf(sink, 'rater@example.org', 1);
+      expect(mine.text).toContain('which you marked');
+      expect(emailOf(sink, 'other@example.org', 1).text).not.toContain('which you marked');
+      expect(sink.messages).toHaveLength(2);
+    },
+  );
 });

@@ -2,14 +2,20 @@ import type { PeriodKind } from '../../domain/period.js';
 import type { Logger } from '../../log.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DigestStore, FullTextStore, PaperStore, RatingStore, TopicStore } from '../../store/ports.js';
-import { createFreezeSession, type FreezeOptions, type FreezeResult, type FreezeSession } from './freeze.js';
+import {
+  createFreezeSession,
+  type FreezeOptions,
+  type FreezeResult,
+  type FreezeSession,
+  type SessionOptions,
+} from './freeze.js';
 import { createRemainingPapers } from './remaining.js';
 import { windowRanking } from './window-ranking.js';
 
 export interface DigestDeps {
   store: Pick<PaperStore, 'getPapers' | 'listPapers' | 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
     Pick<TopicStore, 'getTopic' | 'listTopics' | 'listAllTopics'> &
-    Pick<DigestStore, 'findDigest' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
+    Pick<DigestStore, 'findDigest' | 'digestWindow' | 'getDigest' | 'insertDigest' | 'latestDigest'> &
     Pick<RatingStore, 'ratingsOf'> &
     FullTextStore;
   templates: () => Promise<EmailTemplates>;
@@ -25,7 +31,7 @@ export interface DigestDeps {
 export function createDigestJobs({ store, templates, clock, logger, config }: DigestDeps) {
   const ranking = windowRanking(store, config);
   const freezeDeps = { store, ranking, templates, clock, logger, config };
-  const session = (): FreezeSession => createFreezeSession(freezeDeps);
+  const session = (options?: SessionOptions): FreezeSession => createFreezeSession(freezeDeps, options);
   return {
     /** A freezer for one run: digests frozen through it share candidate papers and rankings. */
     session,

@@ -9,10 +9,11 @@ import type { Logger } from '../../log.js';
 import { fitDigest, renderDigest, type RenderedDigest, type ViewBuilder } from '../../render/email/digest-email.js';
 import { digestEntries, digestView } from '../../render/email/digest-view.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
-import type { DigestStore, PaperStore, TopicStore } from '../../store/ports.js';
+import type { DigestStore, NewDigest, PaperStore, TopicStore } from '../../store/ports.js';
 import { distinctCounter, pickForTopics, topicRanking } from '../select/pick.js';
 import { packView } from './lazy-digests.js';
 import { memo, newFreezeCache, type FreezeCache } from './freeze-cache.js';
+import { heldEditions } from './held-editions.js';
 import { revisedIn, revisedPicks } from './revised.js';
 import { windowStartOf } from './window.js';
 import type { WindowRanking } from './window-ranking.js';
@@ -20,7 +21,7 @@ import type { WindowRanking } from './window-ranking.js';
 export interface FreezeDeps {
   store: Pick<PaperStore, 'papersFirstSeenBetween' | 'papersRevisedBetween'> &
     Pick<TopicStore, 'getTopic'> &
-    Pick<DigestStore, 'findDigest' | 'insertDigest' | 'latestDigest'>;
+    Pick<DigestStore, 'findDigest' | 'digestWindow' | 'insertDigest' | 'latestDigest'>;
   ranking: WindowRanking;
   templates: () => Promise<EmailTemplates>;
   clock: () => Date;
@@ -75,27 +76,54 @@ export interface FreezeSession {
   updatesFor(edition: EditionWindow): Promise<{ picked: Paper[]; window: Paper[] }>;
   /** Where the window of the edition that freeze would make starts (also when it would be empty). */
   windowStart(edition: EditionWindow): Promise<string>;
+  /**
+   * The editions of one reader this session froze and holds (see SessionOptions), handed over
+   * once to be stored, before or with their deliveries; always none for a session that stores.
+   */
+  takeHeld(): NewDigest[];
+  /** How many editions it holds now. */
+  readonly held: number;
+}
+
+export interface SessionOptions {
+  /**
+   * Hold the editions of one reader instead of storing each as it is frozen: the planner stores
+   * them with their deliveries, many in one transaction. Any other edition is stored at once.
+   */
+  holdOwnEditions?: boolean;
 }
 
 /** The ids of the papers shown: each picked paper, then the near-duplicates shown under it. */
 const shownIds = (picked: readonly Slotted[]) => picked.flatMap((p) => [p.paper.id, ...p.also.map((d) => d.paper.id)]);
 
-export function createFreezeSession(deps: FreezeDeps): FreezeSession {
+export function createFreezeSession(deps: FreezeDeps, { holdOwnEditions = false }: SessionOptions = {}): FreezeSession {
   const cache = newFreezeCache();
   const revisedDeps = { store: deps.store, ranking: deps.ranking, maxPapers: deps.config.digest.maxPapers };
+  const held = holdOwnEditions ? heldEditions(deps.store) : undefined;
+  // With editions held, the session finds them as if they were stored.
+  const freezeDeps = held ? { ...deps, store: Object.assign(Object.create(deps.store), held.reads) } : deps;
   return {
-    freeze: (options) => freezeEdition(deps, cache, options),
+    freeze: (options) => freezeEdition(freezeDeps, cache, options, held?.hold),
+    takeHeld: () => held?.take() ?? [],
+    get held() {
+      return held?.size ?? 0;
+    },
     async updatesFor({ slugs, period, at, variantSince }) {
       const topics = await topicsFor(deps.store, cache, slugs);
       const bounds = {
-        windowStart: await windowStartOf(deps.store, { topics, period, at, variantSince }),
+        windowStart: await windowStartOf(freezeDeps.store, { topics, period, at, variantSince }),
         cutoffAt: at.toISOString(),
       };
       const picked = (await revisedPicks(revisedDeps, cache, topics, bounds)).map((p) => p.paper);
       return { picked, window: picked.length === 0 ? [] : await revisedIn(revisedDeps, cache, bounds) };
     },
     async windowStart({ slugs, period, at, variantSince }) {
-      return windowStartOf(deps.store, { topics: await topicsFor(deps.store, cache, slugs), period, at, variantSince });
+      return windowStartOf(freezeDeps.store, {
+        topics: await topicsFor(deps.store, cache, slugs),
+        period,
+        at,
+        variantSince,
+      });
     },
   };
 }
@@ -114,8 +142,16 @@ async function topicsFor(
   return topics;
 }
 
-/** Picks the papers of an edition's window, renders them once and stores the edition (see FreezeSession.freeze). */
-async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: FreezeOptions): Promise<FreezeResult> {
+/**
+ * Picks the papers of an edition's window, renders them once and stores the edition (see
+ * FreezeSession.freeze); with `hold`, an edition of one reader is held instead (SessionOptions).
+ */
+async function freezeEdition(
+  deps: FreezeDeps,
+  cache: FreezeCache,
+  options: FreezeOptions,
+  hold?: (digest: NewDigest) => Digest,
+): Promise<FreezeResult> {
   const { store, ranking, templates, clock, logger, config } = deps;
   const {
     slugs,
@@ -206,7 +242,7 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
   const rendered: RenderedDigest | ReturnType<typeof asView> = ofOne
     ? asView(await templates(), build, picked.length)
     : renderDigest(await templates(), build, picked.length);
-  const { digest, created } = await store.insertDigest({
+  const frozen: NewDigest = {
     id,
     editionKey: key,
     period,
@@ -224,7 +260,9 @@ async function freezeEdition(deps: FreezeDeps, cache: FreezeCache, options: Free
     ...('view' in rendered
       ? { entries: rendered.entries, view: rendered.view }
       : { entries: digestEntries(build(rendered.shown)) }),
-  });
+  };
+  const { digest, created } =
+    ofOne && hold ? { digest: hold(frozen), created: true } : await store.insertDigest(frozen);
   if (key === mainSet) cache.mainWindows.set(mainWindow, digest.windowStart);
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });

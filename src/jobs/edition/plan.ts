@@ -16,7 +16,7 @@ import type {
 import { planChannels } from './plan-channels.js';
 import { trackRun } from '../operate/runs.js';
 import { dueGroups, dueSlots } from './due-groups.js';
-import type { FreezeSession } from './freeze.js';
+import type { FreezeSession, SessionOptions } from './freeze.js';
 import { planGroupEditions } from './group-editions.js';
 import { updatableAudiences } from './plan-updates.js';
 import { readerRatings } from './reader-editions.js';
@@ -32,7 +32,7 @@ export interface PlanDeps {
     Pick<ChannelStore, 'listChannels' | 'hasChannelDelivery' | 'createChannelDelivery'> &
     Pick<TopicStore, 'listTopics'>;
   /** Freezes the editions: one session per planning run, so its digests share candidate papers and rankings. */
-  editions: { session(): FreezeSession };
+  editions: { session(options?: SessionOptions): FreezeSession };
   logger: Logger;
   config: Pick<Config, 'mailFrom' | 'schedule'> & { digest?: Pick<Config['digest'], 'showRevisedPapers'> };
   clock: () => Date;
@@ -59,6 +59,12 @@ export interface PlanReport {
 
 /** Delivery rows written per transaction while planning. */
 const FLUSH_ROWS = 20_000;
+
+/**
+ * Editions of one reader held at most (each 30 kB or so in memory): more are written on their own,
+ * ahead of their deliveries. 2,000 added 110 MB to the peak of planning 100,000 subscribers.
+ */
+const FLUSH_EDITIONS = 500;
 
 /** How long a planning lease lasts if its holder dies without releasing it. */
 const LEASE_MS = 5 * 60_000;
@@ -149,21 +155,31 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
     };
     if (options.dryRun) return withChannels(report, at, undefined, true);
     const domain = domainOf(config.mailFrom);
+    // The run's editions of one reader are held by its freeze session, and written with the
+    // deliveries.
+    const freezer = editions.session({ holdOwnEditions: true });
     // Deliveries of many groups go in together: one big transaction writes each index page once,
-    // where one small transaction per group would rewrite the same pages a thousand times.
+    // where one small transaction per group would rewrite the same pages a thousand times. The
+    // editions held go in the same transaction, first: a delivery is never stored without its
+    // digest, and a run that stops before a flush leaves neither (the next run plans them again).
+    // Many held editions are written ahead, on their own: a run that stops then leaves editions
+    // with no delivery yet, which the next run finds and delivers, as it does a shared edition.
+    const stamp = at.toISOString();
     let pending: { id: string; digestId: string; subscriberId: string }[] = [];
     const flush = async () => {
-      if (pending.length === 0) return;
+      const digests = freezer.takeHeld();
+      if (pending.length === 0 && digests.length === 0) return;
       const rows = pending;
       pending = [];
-      report.deliveriesCreated += await store.createDeliveriesFor(rows, domain, at.toISOString());
+      report.deliveriesCreated += await store.createDeliveriesFor(rows, domain, stamp, digests);
     };
     const deliver = async (subscriberIds: readonly string[], digestId: string) => {
       for (const subscriberId of subscriberIds) pending.push({ id: newId('dlv'), digestId, subscriberId });
       if (pending.length >= FLUSH_ROWS) await flush();
+      else if (freezer.held >= FLUSH_EDITIONS) await store.createDeliveriesFor([], domain, stamp, freezer.takeHeld());
     };
     const groupDeps = {
-      freezer: editions.session(),
+      freezer,
       store,
       showRevised: config.digest?.showRevisedPapers ?? false,
       audiences: updatableAudiences(store),
@@ -177,7 +193,9 @@ export function createPlanner({ store, editions, logger, config, clock, holder }
     }
     await flush();
     clean = { slots: slotsKey, version };
-    return withChannels(report, at, groupDeps.freezer);
+    // Channels get a session of their own, which stores what it freezes: their deliveries are
+    // written at once (plan-channels.ts).
+    return withChannels(report, at);
   }
 
   /** The subscribers' report with the channels planned too: channels are not in the plan version, so every run looks at them. */

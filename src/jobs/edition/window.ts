@@ -18,14 +18,15 @@ export interface WindowStartOptions {
  * previous main edition was cut off (or one period length back for the first).
  */
 export async function windowStartOf(
-  store: Pick<DigestStore, 'findDigest' | 'latestDigest'>,
+  store: Pick<DigestStore, 'digestWindow' | 'latestDigest'>,
   { topics, period, at, variantSince, mainKnownMissing = false }: WindowStartOptions,
 ): Promise<string> {
   if (variantSince) return variantSince;
   const mainSet = topicSetKey(topics.map((t) => t.slug));
   // An edition with updates beside this period's main one shares its window: the main one is
-  // then the latest, and must not be taken for the previous.
-  const current = mainKnownMissing ? undefined : await store.findDigest(mainSet, period.kind, period.key);
+  // then the latest, and must not be taken for the previous. Only its window is read: every
+  // reader's own edition asks, and the main edition's row holds its rendering.
+  const current = mainKnownMissing ? undefined : await store.digestWindow(mainSet, period.kind, period.key);
   if (current) return current.windowStart;
   const kind = period.kind;
   const previous = await store.latestDigest(mainSet, kind);

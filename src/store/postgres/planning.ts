@@ -24,17 +24,22 @@ const UNPLANNED = `
 
 // Of the asked subscribers, with the latest cutoff of everything they have had: those whose latest
 // cutoff is before $3 (they have a history, but missed an edition), and those who had any of the
-// papers in a digest cut off after $3 (the few digests that could hold them come first, `?|`
-// reading their JSON id lists). Written as a probe per asked subscriber (their history through
+// papers in a digest of another period cut off after $3 (those digests come first, read by paper
+// from digest_papers in the two ranges of its key around the period planned, so the digests this
+// run has made so far, all of that period, are not read). Written as a probe per asked subscriber (their history through
 // the subscriber index, the few hit digests through the (digest, subscriber) key): planning asks
 // group by group right after writing many deliveries, when the table's statistics are stale and a
 // join would be planned as a scan of every delivery (about 50 ms a group at 100,000 subscribers).
 // The cost: each asked subscriber's whole history is read (one row per edition they were sent).
 const RECEIVED_ANY_OF = `
   WITH ids AS (SELECT DISTINCT unnest($1::text[]) AS id),
-  hit AS MATERIALIZED (
-    SELECT g.id FROM digests g
-    WHERE g.cutoff_at > $3 AND NOT (g.period_kind = $4 AND g.period_key = $5) AND g.paper_ids::jsonb ?| $2::text[]),
+  shown AS MATERIALIZED (
+    SELECT dp.digest_id FROM digest_papers dp
+    WHERE dp.paper_id = ANY ($2::text[]) AND (dp.period_kind, dp.period_key) < ($4, $5)
+    UNION
+    SELECT dp.digest_id FROM digest_papers dp
+    WHERE dp.paper_id = ANY ($2::text[]) AND (dp.period_kind, dp.period_key) > ($4, $5)),
+  hit AS MATERIALIZED (SELECT g.id FROM shown JOIN digests g ON g.id = shown.digest_id WHERE g.cutoff_at > $3),
   history AS MATERIALIZED (
     SELECT ids.id, (SELECT max(g.cutoff_at) FROM deliveries d JOIN digests g ON g.id = d.digest_id
                     WHERE d.subscriber_id = ids.id AND ${RECEIVED}) AS last_cutoff

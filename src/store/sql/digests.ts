@@ -1,8 +1,8 @@
 // Frozen editions, on both engines.
 import type { DigestStore, NewDigest } from '../ports.js';
 import { type DigestRow, toDigest } from '../rows.js';
-import type { SqlDb } from './db.js';
-import { sql } from './statement.js';
+import type { SqlDb, SqlRunner } from './db.js';
+import { type Engine, sql } from './statement.js';
 
 // The UNIQUE (topic_set, period_kind, period_key) key decides: a second freeze of the same edition
 // (a double fire, a second process) keeps the first one.
@@ -12,7 +12,41 @@ const INSERT = sql`
   VALUES (:id, :topic_set, :period_kind, :period_key, :period_start, :period_end, :window_start,
     :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text, :compact_html, :compact_text, :entries, :view)
   ON CONFLICT DO NOTHING`;
+const COLUMNS = [
+  'id',
+  'topic_set',
+  'period_kind',
+  'period_key',
+  'period_start',
+  'period_end',
+  'window_start',
+  'cutoff_at',
+  'created_at',
+  'subject',
+  'paper_ids',
+  'updated_ids',
+  'html',
+  'text',
+  'compact_html',
+  'compact_text',
+  'entries',
+  'view',
+] as const satisfies readonly (keyof DigestRow)[];
+// Many digests in one statement (PostgreSQL, where each statement is a round trip): the rows as
+// JSON objects, parsed once. As INSERT, an existing edition is kept. (SQLite's text, equivalent,
+// would parse each row once per column: SQLite inserts one row per statement, which costs no
+// round trip. Its WHERE makes ON CONFLICT read as the upsert clause, not part of the SELECT.)
+const INSERT_MANY = sql`
+  INSERT INTO digests (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.join(', ')} FROM ${{
+    sqlite: `(SELECT ${COLUMNS.map((c) => `value ->> '$.${c}' AS ${c}`).join(', ')} FROM json_each(:rows))`,
+    postgres: `jsonb_to_recordset(CAST(:rows AS jsonb)) AS x(${COLUMNS.map((c) => `${c} text`).join(', ')})`,
+    json: ['rows'],
+  }} WHERE true
+  ON CONFLICT DO NOTHING`;
 const BY_KEY = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
+const WINDOW_BY_KEY = sql`
+  SELECT window_start, cutoff_at FROM digests WHERE topic_set = :topicSet AND period_kind = :kind AND period_key = :key`;
 const LATEST = sql`SELECT * FROM digests WHERE topic_set = :topicSet AND period_kind = :kind ORDER BY cutoff_at DESC LIMIT 1`;
 const BY_ID = sql`SELECT * FROM digests WHERE id = :id`;
 const LIST = sql`SELECT * FROM digests ORDER BY cutoff_at DESC LIMIT :limit`;
@@ -42,6 +76,24 @@ function digestRow(d: NewDigest): DigestRow {
   };
 }
 
+/** Digests per INSERT when many are written together on PostgreSQL: each a few kB (a reader's edition is its packed view). */
+const CHUNK = 200;
+
+/**
+ * Inserts many digests in the transaction given, as insertDigest would (an edition already stored
+ * is kept). Returns how many were new.
+ */
+export async function insertDigests(tx: SqlRunner, engine: Engine, digests: readonly NewDigest[]): Promise<number> {
+  let created = 0;
+  if (engine === 'sqlite') {
+    for (const d of digests) created += await tx.run(INSERT, digestRow(d));
+    return created;
+  }
+  for (let i = 0; i < digests.length; i += CHUNK)
+    created += await tx.run(INSERT_MANY, { rows: digests.slice(i, i + CHUNK).map(digestRow) });
+  return created;
+}
+
 export function digestStore(db: SqlDb): DigestStore {
   const byKey = (editionKey: string, kind: string, key: string) =>
     db.get<DigestRow>(BY_KEY, { topicSet: editionKey, kind, key });
@@ -57,6 +109,14 @@ export function digestStore(db: SqlDb): DigestStore {
     async findDigest(editionKey, kind, periodKey) {
       const row = await byKey(editionKey, kind, periodKey);
       return row && toDigest(row);
+    },
+    async digestWindow(editionKey, kind, periodKey) {
+      const row = await db.get<Pick<DigestRow, 'window_start' | 'cutoff_at'>>(WINDOW_BY_KEY, {
+        topicSet: editionKey,
+        kind,
+        key: periodKey,
+      });
+      return row && { windowStart: row.window_start, cutoffAt: row.cutoff_at };
     },
     async latestDigest(topicSet, kind) {
       const row = await db.get<DigestRow>(LATEST, { topicSet, kind });

@@ -3,6 +3,7 @@
 // had to be tuned to each engine are in sqlite/planning.ts and postgres/planning.ts.
 import type { PlanningStore } from '../ports.js';
 import type { SqlDb } from './db.js';
+import { insertDigests } from './digests.js';
 import { JOIN_IN_ORDER, inList, jsonRows, sql } from './statement.js';
 
 /** Rows that count as received: sent, about to be sent, or maybe sent by an interrupted attempt. */
@@ -50,10 +51,12 @@ export function planningStore(db: SqlDb): Omit<PlanningStore, keyof PlanningRead
       });
       return new Set(rows.map((r) => `${r.subscriber_id}|${r.period_kind}|${r.period_key}`));
     },
-    async createDeliveriesFor(rows, messageDomain, at) {
-      if (rows.length === 0) return 0;
-      // Chunks keep each statement's JSON small; one transaction keeps the set all-or-nothing.
+    async createDeliveriesFor(rows, messageDomain, at, digests = []) {
+      if (rows.length === 0 && digests.length === 0) return 0;
+      // Chunks keep each statement's JSON small; one transaction keeps the set all-or-nothing, the
+      // digests written before the rows that reference them.
       return db.transaction(async (tx) => {
+        await insertDigests(tx, db.engine, digests);
         let created = 0;
         for (let i = 0; i < rows.length; i += CHUNK) {
           const chunk = rows.slice(i, i + CHUNK).map((r) => [r.id, r.subscriberId, r.digestId]);

@@ -31,18 +31,26 @@ export function sqlitePlanningReads(sdb: SqliteDb, db: Database.Database): Plann
       AND s.id NOT IN (
         SELECT d.subscriber_id FROM digests g JOIN deliveries d ON d.digest_id = g.id
         WHERE g.period_kind = @kind AND g.period_key = @key)`);
-  // The few digests that could hold the papers come first (MATERIALIZED, CROSS JOIN): probing
-  // each subscriber's whole history instead would grow with every period sent.
+  // The digests of other periods that showed the papers come first (MATERIALIZED, CROSS JOIN), read
+  // by paper from digest_papers in the four ranges of its key around the period planned (a row
+  // value's range would be read to the end of the paper's rows). Neither each subscriber's whole
+  // history (it grows with every period sent) nor every digest cut off since @after (those this
+  // run has made so far, all of the period planned) is read.
+  const shownBy = (where: string) =>
+    `SELECT dp.digest_id AS id FROM p CROSS JOIN digest_papers dp ON dp.paper_id = p.id WHERE ${where}`;
   const receivedPapers = db.prepare<
     { ids: string; papers: string; after: string; kind: string; key: string },
     { id: string }
   >(`
-    WITH hit AS MATERIALIZED (
-      SELECT g.id FROM digests g
-      WHERE g.cutoff_at > @after AND NOT (g.period_kind = @kind AND g.period_key = @key)
-        AND EXISTS (SELECT 1 FROM json_each(g.paper_ids) p WHERE p.value IN (SELECT value FROM json_each(@papers))))
-    SELECT DISTINCT d.subscriber_id AS id FROM hit CROSS JOIN deliveries d ON d.digest_id = hit.id
-    WHERE ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
+    WITH p AS MATERIALIZED (SELECT DISTINCT value AS id FROM json_each(@papers)),
+    shown AS MATERIALIZED (
+      ${shownBy('dp.period_kind < @kind')}
+      UNION ${shownBy('dp.period_kind > @kind')}
+      UNION ${shownBy('dp.period_kind = @kind AND dp.period_key < @key')}
+      UNION ${shownBy('dp.period_kind = @kind AND dp.period_key > @key')})
+    SELECT DISTINCT d.subscriber_id AS id
+    FROM shown CROSS JOIN digests g ON g.id = shown.id CROSS JOIN deliveries d ON d.digest_id = shown.id
+    WHERE g.cutoff_at > @after AND ${RECEIVED} AND d.subscriber_id IN (SELECT value FROM json_each(@ids))`);
   // Subscribers who may have missed an edition: not in the audience of the topic set's edition
   // that ended at @after (found through digests_latest), yet with a history (one index probe a
   // subscriber). The caller keeps those whose latest cutoff is really before @after.
