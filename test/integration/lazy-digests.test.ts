@@ -61,6 +61,8 @@ describe.each(ENGINES)("a reader's own edition, rendered when read, on $engine",
       expect(same(lazy.compact!.text)).toBe(eager.compact!.text);
       expect(lazy.subject).toBe(eager.subject);
       expect(lazy.html).toContain('&lt;script&gt;');
+      // Its entries (what a chat message lists), made from the view when read, are the same too.
+      expect(same(JSON.stringify(lazy.entries))).toBe(JSON.stringify(eager.entries));
 
       const received = await receivedDigest(app, 'Neural architecture search', lazy);
       const expected = await receivedDigest(app, 'Neural architecture search', eager);

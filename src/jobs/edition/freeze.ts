@@ -256,10 +256,10 @@ async function freezeEdition(
     html: rendered.html,
     text: rendered.text,
     ...(rendered.compact ? { compact: rendered.compact } : {}),
-    // The view is pure and cheap to build again: the papers that fit, for chat messages.
-    ...('view' in rendered
-      ? { entries: rendered.entries, view: rendered.view }
-      : { entries: digestEntries(build(rendered.shown)) }),
+    // The view is pure and cheap to build again: the papers that fit, for chat messages. An
+    // edition of one reader stores its view alone: no channel gets it, and a read that asks for
+    // its entries gets them from the view (lazy-digests.ts).
+    ...('view' in rendered ? { view: rendered.view } : { entries: digestEntries(build(rendered.shown)) }),
   };
   const { digest, created } =
     ofOne && hold ? { digest: hold(frozen), created: true } : await store.insertDigest(frozen);
@@ -279,7 +279,6 @@ function asView(templates: EmailTemplates, build: ViewBuilder, picks: number) {
     text: '',
     compact: undefined,
     shown,
-    entries: digestEntries(view),
     view: packView(view),
   };
 }

@@ -3,7 +3,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Digest } from '../../domain/digest.js';
 import { renderView } from '../../render/email/digest-email.js';
-import type { DigestView } from '../../render/email/digest-view.js';
+import { digestEntries, type DigestView } from '../../render/email/digest-view.js';
 import type { EmailTemplates } from '../../render/email/templates.js';
 import type { DigestStore } from '../../store/ports.js';
 
@@ -40,6 +40,9 @@ function renderedWhenRead(digest: Digest, templates: EmailTemplates): Digest {
     html: { get: () => layout(false).html, enumerable: true },
     text: { get: () => layout(false).text, enumerable: true },
     compact: { get: () => layout(true), enumerable: true },
+    ...(digest.entries === undefined && {
+      entries: { get: () => digestEntries((view ??= unpackView(packed))), enumerable: true },
+    }),
   });
   return lazy;
 }
