@@ -16,7 +16,7 @@ export const packView = (view: DigestView): string =>
 const unpackView = (packed: string): DigestView =>
   JSON.parse(inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8')) as DigestView;
 
-type Reads = Pick<DigestStore, 'getDigest' | 'findDigest' | 'latestDigest' | 'listDigests'>;
+type Reads = Pick<DigestStore, 'getDigest' | 'findDigest' | 'latestDigest' | 'listDigests' | 'insertDigest'>;
 
 /**
  * A digest stored as its view, whose html, text and compact are rendered on first access, each
@@ -47,7 +47,7 @@ function renderedWhenRead(digest: Digest, templates: EmailTemplates): Digest {
   return lazy;
 }
 
-/** The store's digest reads, with the editions stored as views rendered when read (see renderedWhenRead). */
+/** The store's digest reads (and inserts), with the editions stored as views rendered when read (see renderedWhenRead). */
 export function withLazyEditions<S extends Reads>(store: S, templates: () => Promise<EmailTemplates>): S {
   const render = async (d: Digest | undefined) => (d?.view === undefined ? d : renderedWhenRead(d, await templates()));
   return Object.assign(Object.create(store) as S, {
@@ -56,5 +56,10 @@ export function withLazyEditions<S extends Reads>(store: S, templates: () => Pro
     latestDigest: async (...args: Parameters<Reads['latestDigest']>) => render(await store.latestDigest(...args)),
     listDigests: async (options: Parameters<Reads['listDigests']>[0]) =>
       Promise.all((await store.listDigests(options)).map(render)) as Promise<Digest[]>,
+    // What an insert returns is read too (`paperboy digest --out` writes the edition it froze).
+    insertDigest: async (digest: Parameters<Reads['insertDigest']>[0]) => {
+      const inserted = await store.insertDigest(digest);
+      return { ...inserted, digest: (await render(inserted.digest)) as Digest };
+    },
   });
 }
