@@ -255,6 +255,17 @@ export interface DeliveryQueue {
     now: string,
   ): Promise<number>;
   /**
+   * recordSent, then claimDeliveries, in one transaction: one commit between a worker's batches
+   * instead of two. If it fails, neither was done. Where the engine has none (PostgreSQL), the
+   * worker calls the two.
+   */
+  recordSentAndClaim?(
+    rows: readonly { id: string; smtpResponse: string; sentAt: string }[],
+    workerId: string,
+    now: string,
+    limit: number,
+  ): Promise<{ recorded: number; claimed: Delivery[] }>;
+  /**
    * Rows left in `sending` by a worker that died (claimed before `staleBefore`, or by a worker
    * `isDead` says is gone) become failed/interrupted: held for the operator, never resent on their own.
    */

@@ -23,7 +23,7 @@ import type {
   TopicStore,
 } from '../../store/ports.js';
 import { createChannelPoster } from './channel-post.js';
-import { createAcceptedSends } from './accepted-sends.js';
+import { type AcceptedSend, createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestWireMessage, digestWireTemplate } from './digest-message.js';
 import { trackRun } from '../operate/runs.js';
@@ -233,14 +233,11 @@ export function createDeliverer(deps: DelivererDeps) {
     if (!recorded) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
     return recorded;
   };
+  const sentRows = (sends: readonly AcceptedSend[]) =>
+    sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt }));
   // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
   const accepted = createAcceptedSends({
-    recordSent: (sends) =>
-      store.recordSent(
-        sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt })),
-        workerId,
-        now(),
-      ),
+    recordSent: (sends) => store.recordSent(sentRows(sends), workerId, now()),
     sleep: (ms) => deps.sleep(ms),
     logger,
   });
@@ -377,7 +374,11 @@ export function createDeliverer(deps: DelivererDeps) {
    * trip for several) into a local queue the lanes share, one claim in flight at a time. A pause
    * or a stop gives back the claimed rows nobody tried, uncounted.
    */
-  async function pass(run: Run, claim: (limit: number) => Promise<Delivery[]>): Promise<void> {
+  async function pass(
+    run: Run,
+    claim: (limit: number) => Promise<Delivery[]>,
+    recordAndClaim?: (sends: readonly AcceptedSend[], limit: number) => Promise<{ recorded: number; next: Delivery[] }>,
+  ): Promise<void> {
     const queue: Delivery[] = [];
     let claiming: Promise<number> | undefined;
     const nextRow = async (): Promise<Delivery | undefined> => {
@@ -387,8 +388,10 @@ export function createDeliverer(deps: DelivererDeps) {
         // The sends accepted since the last claim are recorded first: the rows this worker holds in
         // `sending` stay within one claim and one per lane.
         claiming ??= accepted
-          .flush(true)
-          .then(() => claim(policy.claimBatch))
+          .flushThen(
+            () => claim(policy.claimBatch),
+            recordAndClaim && ((sends) => recordAndClaim(sends, policy.claimBatch)),
+          )
           .then(async (rows) => {
             queue.push(...rows);
             // Should it fail, each row is checked on its own as it is sent.
@@ -470,8 +473,15 @@ export function createDeliverer(deps: DelivererDeps) {
     summary.interrupted = held.length;
     for (const d of held)
       logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+    // Where the store can, the sends accepted since the last claim are recorded with the next claim.
+    const recordAndClaim =
+      store.recordSentAndClaim &&
+      (async (sends: readonly AcceptedSend[], limit: number) => {
+        const r = await store.recordSentAndClaim!(sentRows(sends), workerId, now(), limit);
+        return { recorded: r.recorded, next: r.claimed };
+      });
     for (;;) {
-      await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit));
+      await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit), recordAndClaim);
       if (summary.paused || options.signal?.aborted) break;
       const next = await store.nextPendingAt();
       if (!next) break;

@@ -19,6 +19,7 @@ import m014 from './014-ratings.js';
 import m015 from './015-personal-topics.js';
 import m016 from './016-channels.js';
 import m017 from './017-digest-views.js';
+import m018 from './018-claims-in-row-order.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m015,
   m016,
   m017,
+  m018,
 ];

@@ -18,7 +18,7 @@ const FINISH = sql`
     updated_at = :now
   WHERE id = :id AND status = 'sending' AND claimed_by = :worker`;
 // Many accepted sends in one statement, one commit: each row only if this worker still holds it.
-const SENT = sql`
+export const SENT = sql`
   UPDATE deliveries SET status = 'sent', smtp_response = r.response, sent_at = r.sent_at, last_error = NULL,
     error_kind = NULL, updated_at = :now
   FROM ${jsonRows('rows', ['id', 'response', 'sent_at'])} AS r
@@ -52,8 +52,15 @@ const RETRY_IDS = sql`
   UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
   WHERE status = 'failed' AND ${inList('id', 'ids')} AND (CAST(:kind AS text) IS NULL OR error_kind = :kind)`;
 
+/** The parameters of SENT. */
+export const sentParams = (rows: Parameters<DeliveryQueue['recordSent']>[0], workerId: string, now: string) => ({
+  rows: rows.map((r) => [r.id, r.smtpResponse, r.sentAt]),
+  worker: workerId,
+  now,
+});
+
 /** Claiming due rows: each engine's own (sqlite/claims.ts, postgres/claims.ts). */
-export type Claims = Pick<DeliveryQueue, 'claimDeliveries' | 'claimConfirmations'>;
+export type Claims = Pick<DeliveryQueue, 'claimDeliveries' | 'claimConfirmations' | 'recordSentAndClaim'>;
 
 /** The queue but its claims. */
 export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
@@ -82,11 +89,7 @@ export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
     async recordSent(rows, workerId, now) {
       if (rows.length === 0) return 0;
       // Not waited for on disk either, as finishDelivery.
-      return db.relaxed.run(SENT, {
-        rows: rows.map((r) => [r.id, r.smtpResponse, r.sentAt]),
-        worker: workerId,
-        now,
-      });
+      return db.relaxed.run(SENT, sentParams(rows, workerId, now));
     },
     async holdInterrupted(staleBefore, isDead, now) {
       return db.transaction(async (tx) => {
