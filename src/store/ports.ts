@@ -138,11 +138,17 @@ export interface ChangeCounters {
   planVersion(): Promise<string>;
 }
 
+/** Of a subscriber, what a delivery re-checks just before sending. */
+export type SubscriberState = Pick<Subscriber, 'id' | 'status' | 'layout'>;
+
 export interface SubscriberStore {
   findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
-  /** The subscribers of these ids that exist, in no particular order: one read for a batch of deliveries. */
-  getSubscribers(ids: readonly string[]): Promise<Subscriber[]>;
+  /**
+   * What a delivery re-checks just before sending (status, layout) of the subscribers of these ids
+   * that exist, in no particular order: one read for a batch of deliveries, without their topics.
+   */
+  subscriberStates(ids: readonly string[]): Promise<SubscriberState[]>;
   findSubscriberByConfirmToken(tokenHash: string): Promise<Subscriber | undefined>;
   /**
    * Writes each subscriber with its topics and appends its consent events, all in one transaction.

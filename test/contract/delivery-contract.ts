@@ -295,14 +295,22 @@ export function deliveryContract(engine: Engine): void {
       expect(await store.unsuppress(email)).toBe(false);
     });
 
-    it('reads the subscribers of a batch of deliveries in one call, the missing ones left out', async () => {
+    it('reads the status and layout of the subscribers of a batch of deliveries in one call, the missing ones left out', async () => {
       const store = await engine.open();
       const rows = await planned(engine, store, 3);
       const ids = rows.map((r) => r.subscriberId);
-      const found = await store.getSubscribers([...ids, 'sub_gone', ids[0]!]);
+      const first = (await store.getSubscriber(ids[0]!))!;
+      await store.saveSubscribers([
+        { subscriber: { ...first, status: 'unsubscribed', layout: 'compact' }, events: [] },
+      ]);
+      const found = await store.subscriberStates([...ids, 'sub_gone', ids[0]!]);
       expect(found.map((s) => s.id).sort()).toEqual([...new Set(ids)].sort());
-      for (const s of found) expect(s).toEqual(await store.getSubscriber(s.id));
-      expect(await store.getSubscribers([])).toEqual([]);
+      for (const s of found) {
+        const { id, status, layout } = (await store.getSubscriber(s.id))!;
+        expect(s).toEqual({ id, status, ...(layout ? { layout } : {}) });
+      }
+      expect(found.find((s) => s.id === first.id)).toEqual({ id: first.id, status: 'unsubscribed', layout: 'compact' });
+      expect(await store.subscriberStates([])).toEqual([]);
     });
   });
 

@@ -4,7 +4,7 @@ import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErro
 import { errorText } from '../../domain/errors.js';
 import type { Config } from '../../config.js';
 import type { Digest } from '../../domain/digest.js';
-import type { Layout, Subscriber } from '../../domain/subscriber.js';
+import type { Layout } from '../../domain/subscriber.js';
 import { topicNames, topicSlugsOf } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { addressRefusal, addressRefusals } from './address-check.js';
@@ -18,6 +18,7 @@ import type {
   DigestStore,
   PaperStore,
   RunStore,
+  SubscriberState,
   SubscriberStore,
   SuppressionStore,
   TopicStore,
@@ -31,7 +32,7 @@ import { trackRun } from '../operate/runs.js';
 export interface DelivererDeps {
   store: DeliveryQueue &
     Pick<SuppressionStore, 'isSuppressed' | 'suppressedAmong' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
-    Pick<SubscriberStore, 'getSubscribers'> &
+    Pick<SubscriberStore, 'subscriberStates'> &
     Pick<DigestStore, 'getDigest'> &
     Pick<TopicStore, 'listAllTopics'> &
     ConfirmationDeps['store'] &
@@ -166,8 +167,8 @@ export function createDeliverer(deps: DelivererDeps) {
     return p;
   };
 
-  type Checked = { skip: DeliveryErrorKind } | { subscriber: Subscriber };
-  const decide = (s: Subscriber | undefined, refused: DeliveryErrorKind | undefined): Checked => {
+  type Checked = { skip: DeliveryErrorKind } | { subscriber: SubscriberState };
+  const decide = (s: SubscriberState | undefined, refused: DeliveryErrorKind | undefined): Checked => {
     if (!s) return { skip: 'subscriber-gone' };
     if (s.status === 'suppressed') return { skip: 'suppressed' };
     if (refused) return { skip: refused };
@@ -180,7 +181,9 @@ export function createDeliverer(deps: DelivererDeps) {
   async function checkBatch(rows: readonly Delivery[]): Promise<void> {
     const digests = rows.filter((d) => d.kind === 'digest');
     if (digests.length === 0) return;
-    const subscribers = new Map((await store.getSubscribers(digests.map((d) => d.subscriberId))).map((s) => [s.id, s]));
+    const subscribers = new Map(
+      (await store.subscriberStates(digests.map((d) => d.subscriberId))).map((s) => [s.id, s]),
+    );
     const refusals = await addressRefusals(
       store,
       digests.map((d) => d.email),
