@@ -7,10 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import type { Subscriber } from '../src/domain/subscriber.js';
 import { silentLogger } from '../src/log.js';
 import { subscriber } from '../test/contract/fixtures.js';
@@ -21,6 +19,14 @@ import { findPostfix, startPostfixSink } from './postfix.js';
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url));
 const SINK = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
 // BENCH_TREE=<a checkout of an earlier tree>: its workers are measured instead, for the ratio to it.
+// The store is made by the measured tree too: an earlier tree refuses a schema newer than its own.
+const TREE_ROOT = process.env.BENCH_TREE ?? fileURLToPath(new URL('..', import.meta.url));
+const { createApp } = (await import(
+  pathToFileURL(join(TREE_ROOT, 'src/app.ts')).href
+)) as typeof import('../src/app.js');
+const { loadConfig } = (await import(
+  pathToFileURL(join(TREE_ROOT, 'src/config.ts')).href
+)) as typeof import('../src/config.js');
 const MAIN = process.env.BENCH_TREE
   ? join(process.env.BENCH_TREE, 'src/cli/main.ts')
   : fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

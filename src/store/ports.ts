@@ -144,11 +144,17 @@ export interface ChangeCounters {
   planVersion(): Promise<string>;
 }
 
+/** Of a subscriber, what a delivery re-checks just before sending. */
+export type SubscriberState = Pick<Subscriber, 'id' | 'status' | 'layout'>;
+
 export interface SubscriberStore {
   findSubscriberByEmail(email: string): Promise<Subscriber | undefined>;
   getSubscriber(id: string): Promise<Subscriber | undefined>;
-  /** The subscribers of these ids that exist, in no particular order: one read for a batch of deliveries. */
-  getSubscribers(ids: readonly string[]): Promise<Subscriber[]>;
+  /**
+   * What a delivery re-checks just before sending (status, layout) of the subscribers of these ids
+   * that exist, in no particular order: one read for a batch of deliveries, without their topics.
+   */
+  subscriberStates(ids: readonly string[]): Promise<SubscriberState[]>;
   findSubscriberByConfirmToken(tokenHash: string): Promise<Subscriber | undefined>;
   /**
    * Writes each subscriber with its topics and appends its consent events, all in one transaction.
@@ -260,6 +266,17 @@ export interface DeliveryQueue {
     workerId: string,
     now: string,
   ): Promise<number>;
+  /**
+   * recordSent, then claimDeliveries, in one transaction: one commit between a worker's batches
+   * instead of two. If it fails, neither was done. Where the engine has none (PostgreSQL), the
+   * worker calls the two.
+   */
+  recordSentAndClaim?(
+    rows: readonly { id: string; smtpResponse: string; sentAt: string }[],
+    workerId: string,
+    now: string,
+    limit: number,
+  ): Promise<{ recorded: number; claimed: Delivery[] }>;
   /**
    * Rows left in `sending` by a worker that died (claimed before `staleBefore`, or by a worker
    * `isDead` says is gone) become failed/interrupted: held for the operator, never resent on their own.

@@ -106,6 +106,36 @@ export function deliveryContract(engine: Engine): void {
       expect(await store.recordSent([], 'w1', at(5))).toBe(0);
     });
 
+    it('records accepted sends and claims the next rows in one write where the engine can, or neither', async () => {
+      const store = await engine.open();
+      // PostgreSQL has none: its worker records, then claims.
+      if (!store.recordSentAndClaim) return;
+      const rows = await planned(engine, store, 5);
+      const [a, b] = await store.claimDeliveries('w1', at(0), 2);
+      const sent = (id: string, n: number) => ({ id, smtpResponse: `250 queued as Q${n}`, sentAt: at(n) });
+      const { recorded, claimed } = await store.recordSentAndClaim([sent(a!.id, 1), sent(b!.id, 2)], 'w1', at(3), 2);
+      expect(recorded).toBe(2);
+      expect(claimed.map((d) => [d.id, d.status, d.claimedBy])).toEqual([
+        [rows[2]!.id, 'sending', 'w1'],
+        [rows[3]!.id, 'sending', 'w1'],
+      ]);
+      expect(await store.getDelivery(a!.id)).toMatchObject({
+        status: 'sent',
+        sentAt: at(1),
+        smtpResponse: '250 queued as Q1',
+      });
+      // A write that fails records nothing and claims nothing.
+      await engine.exec(
+        store,
+        `CREATE TRIGGER no_claims BEFORE UPDATE OF status ON deliveries WHEN NEW.status = 'sending'
+           BEGIN SELECT RAISE(ABORT, 'no claims now'); END`,
+      );
+      const [c] = claimed;
+      await expect(store.recordSentAndClaim([sent(c!.id, 4)], 'w1', at(4), 1)).rejects.toThrow('no claims now');
+      expect(await store.getDelivery(c!.id)).toMatchObject({ status: 'sending', sentAt: null });
+      expect(await store.getDelivery(rows[4]!.id)).toMatchObject({ status: 'pending' });
+    });
+
     it('tells pending rows that wait for a retry from rows due now and rows not due yet, each with its first time', async () => {
       const store = await engine.open();
       await planned(engine, store, 4);
@@ -265,14 +295,22 @@ export function deliveryContract(engine: Engine): void {
       expect(await store.unsuppress(email)).toBe(false);
     });
 
-    it('reads the subscribers of a batch of deliveries in one call, the missing ones left out', async () => {
+    it('reads the status and layout of the subscribers of a batch of deliveries in one call, the missing ones left out', async () => {
       const store = await engine.open();
       const rows = await planned(engine, store, 3);
       const ids = rows.map((r) => r.subscriberId);
-      const found = await store.getSubscribers([...ids, 'sub_gone', ids[0]!]);
+      const first = (await store.getSubscriber(ids[0]!))!;
+      await store.saveSubscribers([
+        { subscriber: { ...first, status: 'unsubscribed', layout: 'compact' }, events: [] },
+      ]);
+      const found = await store.subscriberStates([...ids, 'sub_gone', ids[0]!]);
       expect(found.map((s) => s.id).sort()).toEqual([...new Set(ids)].sort());
-      for (const s of found) expect(s).toEqual(await store.getSubscriber(s.id));
-      expect(await store.getSubscribers([])).toEqual([]);
+      for (const s of found) {
+        const { id, status, layout } = (await store.getSubscriber(s.id))!;
+        expect(s).toEqual({ id, status, ...(layout ? { layout } : {}) });
+      }
+      expect(found.find((s) => s.id === first.id)).toEqual({ id: first.id, status: 'unsubscribed', layout: 'compact' });
+      expect(await store.subscriberStates([])).toEqual([]);
     });
   });
 

@@ -1,5 +1,5 @@
 // What the tests that build an older store run to take a current one back, newest migration first:
-// BEFORE_CHANNELS (18 to 16), beforeMigration15, UNDO_RATINGS (14).
+// BEFORE_CHANNELS (19 to 16: 19 only rebuilds an index, which migrating again does), beforeMigration15, UNDO_RATINGS (14).
 
 /** SQL that takes a store back from migration 14 to 13 (ratings, the consent log's erasure), per engine. */
 export const UNDO_RATINGS = {
@@ -47,7 +47,8 @@ const UNDO_DIGEST_PAPER_PERIODS = {
 
 /**
  * SQL that takes a store back to before migration 16 (channels; and 17, the views of readers'
- * editions; and 18, digest_papers by period), per engine: for the tests of older stores.
+ * editions; 18, digest_papers by period; 19 rebuilds an index only, again when migrated), per engine: for
+ * the tests of older stores.
  */
 export const BEFORE_CHANNELS = {
   sqlite: `${UNDO_DIGEST_PAPER_PERIODS.sqlite} ALTER TABLE digests DROP COLUMN view; DROP TABLE channels; DROP INDEX deliveries_channel; ALTER TABLE deliveries DROP COLUMN channel_id;

@@ -28,7 +28,7 @@ describe('DATABASE_URL=postgres://…', () => {
       'DATABASE_LOCK_TIMEOUT_MS=0 is not a whole number between 1 and 600000',
     );
     expect(loadConfig({ DATABASE_URL: 'postgresql://pb@db/x' }).delivery.claimBatch).toBe(16);
-    expect(loadConfig({}).delivery.claimBatch).toBe(8);
+    expect(loadConfig({}).delivery.claimBatch).toBe(16);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://pb@db/x', DATABASE_SCHEMA: 'x; DROP TABLE y' })).toThrow(
       /^DATABASE_SCHEMA=.* is not a schema name/,
     );

@@ -26,7 +26,7 @@ describe('the configuration table', () => {
     const table = settingsTable();
     for (const name of Object.keys(SETTINGS)) expect(table).toContain(`| \`${name}\` |`);
     expect(table).toContain('| `PUBLIC_URL` | `http://localhost:$PORT` | an http(s) URL |');
-    expect(table).toContain('| `DELIVERY_CLAIM_BATCH` | `8` (SQLite) / `16` (PostgreSQL) | whole number, 1–1000 |');
+    expect(table).toContain('| `DELIVERY_CLAIM_BATCH` | `16` | whole number, 1–1000 |');
     expect(table).toContain(
       '| `PAPERBOY_SECRET` | unset: generated on first run | at least 32 characters (a secret: never shown) |',
     );

@@ -19,7 +19,8 @@ export interface AcceptedSendsDeps {
 
 /**
  * The deliveries the relay accepted, until each is recorded as sent: gathered and written in one
- * statement (one commit) before the worker claims its next rows and at the end of each pass, so
+ * statement before the worker claims its next rows (on SQLite in the claim's own transaction, one
+ * commit for both: flushThen) and at the end of each pass, so
  * a worker never holds more rows in `sending` than it claims at once plus one per connection.
  * After a 250 the row must end `sent`, or stay held for the operator; it never goes back to
  * pending, or the reader gets the digest twice. A write that fails (SQLite still busy after its
@@ -68,22 +69,60 @@ export function createAcceptedSends(deps: AcceptedSendsDeps) {
     }
   };
 
+  /**
+   * Records every accepted delivery not recorded yet, in one write; with `retry`, tried again
+   * with backoff when the store fails. Resolves with how many are still unrecorded.
+   */
+  async function flush(retry = false): Promise<number> {
+    // One write at a time: a second caller waits for it, then writes what came after.
+    while (writing) await writing;
+    writing = writeOnce(retry).finally(() => (writing = undefined));
+    await writing;
+    return waiting.length;
+  }
+
   return {
     /** An accepted delivery, to be recorded as sent by the next flush. */
     add(send: AcceptedSend): void {
       waiting.push(send);
     },
 
+    flush,
+
     /**
-     * Records every accepted delivery not recorded yet, in one write; with `retry`, tried again
-     * with backoff when the store fails. Resolves with how many are still unrecorded.
+     * What comes after a flush, written with it where the store can: `together` records the sends
+     * and does `next` in one write (SQLite: the record and the next claim, one commit). If that
+     * fails, nothing of it was done: the sends are flushed as `flush(true)` does, then `next` runs.
      */
-    async flush(retry = false): Promise<number> {
-      // One write at a time: a second caller waits for it, then writes what came after.
+    async flushThen<T>(
+      next: () => Promise<T>,
+      together?: (sends: readonly AcceptedSend[]) => Promise<{ recorded: number; next: T }>,
+    ): Promise<T> {
       while (writing) await writing;
-      writing = writeOnce(retry).finally(() => (writing = undefined));
-      await writing;
-      return waiting.length;
+      if (together && givenUp === 0) {
+        let result: { recorded: number; next: T } | undefined;
+        const batch = waiting;
+        waiting = [];
+        writing = together(batch).then(
+          (r) => {
+            result = r;
+            if (r.recorded < batch.length)
+              logger.warn('delivery claims lost before they were recorded', { lost: batch.length - r.recorded });
+            lastError = undefined;
+          },
+          () => {
+            waiting = batch.concat(waiting);
+          },
+        );
+        try {
+          await writing;
+        } finally {
+          writing = undefined;
+        }
+        if (result) return result.next;
+      }
+      await flush(true);
+      return next();
     },
 
     /** Why the last write of accepted deliveries failed, while some are still unrecorded. */

@@ -4,7 +4,7 @@ import { classifySendError, decideAfterFailure, type Delivery, type DeliveryErro
 import { errorText } from '../../domain/errors.js';
 import type { Config } from '../../config.js';
 import type { Digest } from '../../domain/digest.js';
-import type { Layout, Subscriber } from '../../domain/subscriber.js';
+import type { Layout } from '../../domain/subscriber.js';
 import { topicNames, topicSlugsOf } from '../../domain/topic.js';
 import type { Logger } from '../../log.js';
 import { addressRefusal, addressRefusals } from './address-check.js';
@@ -18,12 +18,13 @@ import type {
   DigestStore,
   PaperStore,
   RunStore,
+  SubscriberState,
   SubscriberStore,
   SuppressionStore,
   TopicStore,
 } from '../../store/ports.js';
 import { createChannelPoster } from './channel-post.js';
-import { createAcceptedSends } from './accepted-sends.js';
+import { type AcceptedSend, createAcceptedSends } from './accepted-sends.js';
 import { createConfirmationComposer, type Composed, type ConfirmationDeps } from './confirmation-message.js';
 import { digestWireMessage, digestWireTemplate } from './digest-message.js';
 import { trackRun } from '../operate/runs.js';
@@ -31,7 +32,7 @@ import { trackRun } from '../operate/runs.js';
 export interface DelivererDeps {
   store: DeliveryQueue &
     Pick<SuppressionStore, 'isSuppressed' | 'suppressedAmong' | 'suppress' | 'recordBounce' | 'softBounceStreak'> &
-    Pick<SubscriberStore, 'getSubscribers'> &
+    Pick<SubscriberStore, 'subscriberStates'> &
     Pick<DigestStore, 'getDigest'> &
     Pick<TopicStore, 'listAllTopics'> &
     ConfirmationDeps['store'] &
@@ -166,8 +167,8 @@ export function createDeliverer(deps: DelivererDeps) {
     return p;
   };
 
-  type Checked = { skip: DeliveryErrorKind } | { subscriber: Subscriber };
-  const decide = (s: Subscriber | undefined, refused: DeliveryErrorKind | undefined): Checked => {
+  type Checked = { skip: DeliveryErrorKind } | { subscriber: SubscriberState };
+  const decide = (s: SubscriberState | undefined, refused: DeliveryErrorKind | undefined): Checked => {
     if (!s) return { skip: 'subscriber-gone' };
     if (s.status === 'suppressed') return { skip: 'suppressed' };
     if (refused) return { skip: refused };
@@ -180,7 +181,9 @@ export function createDeliverer(deps: DelivererDeps) {
   async function checkBatch(rows: readonly Delivery[]): Promise<void> {
     const digests = rows.filter((d) => d.kind === 'digest');
     if (digests.length === 0) return;
-    const subscribers = new Map((await store.getSubscribers(digests.map((d) => d.subscriberId))).map((s) => [s.id, s]));
+    const subscribers = new Map(
+      (await store.subscriberStates(digests.map((d) => d.subscriberId))).map((s) => [s.id, s]),
+    );
     const refusals = await addressRefusals(
       store,
       digests.map((d) => d.email),
@@ -233,14 +236,11 @@ export function createDeliverer(deps: DelivererDeps) {
     if (!recorded) logger.warn('delivery claim lost before it was recorded', { delivery: d.id });
     return recorded;
   };
+  const sentRows = (sends: readonly AcceptedSend[]) =>
+    sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt }));
   // Kept across runs: a message accepted in one run and not yet recorded is recorded by the next.
   const accepted = createAcceptedSends({
-    recordSent: (sends) =>
-      store.recordSent(
-        sends.map((s) => ({ id: s.delivery.id, smtpResponse: s.smtpResponse, sentAt: s.sentAt })),
-        workerId,
-        now(),
-      ),
+    recordSent: (sends) => store.recordSent(sentRows(sends), workerId, now()),
     sleep: (ms) => deps.sleep(ms),
     logger,
   });
@@ -377,7 +377,11 @@ export function createDeliverer(deps: DelivererDeps) {
    * trip for several) into a local queue the lanes share, one claim in flight at a time. A pause
    * or a stop gives back the claimed rows nobody tried, uncounted.
    */
-  async function pass(run: Run, claim: (limit: number) => Promise<Delivery[]>): Promise<void> {
+  async function pass(
+    run: Run,
+    claim: (limit: number) => Promise<Delivery[]>,
+    recordAndClaim?: (sends: readonly AcceptedSend[], limit: number) => Promise<{ recorded: number; next: Delivery[] }>,
+  ): Promise<void> {
     const queue: Delivery[] = [];
     let claiming: Promise<number> | undefined;
     const nextRow = async (): Promise<Delivery | undefined> => {
@@ -387,8 +391,10 @@ export function createDeliverer(deps: DelivererDeps) {
         // The sends accepted since the last claim are recorded first: the rows this worker holds in
         // `sending` stay within one claim and one per lane.
         claiming ??= accepted
-          .flush(true)
-          .then(() => claim(policy.claimBatch))
+          .flushThen(
+            () => claim(policy.claimBatch),
+            recordAndClaim && ((sends) => recordAndClaim(sends, policy.claimBatch)),
+          )
           .then(async (rows) => {
             queue.push(...rows);
             // Should it fail, each row is checked on its own as it is sent.
@@ -470,8 +476,15 @@ export function createDeliverer(deps: DelivererDeps) {
     summary.interrupted = held.length;
     for (const d of held)
       logger.warn('delivery interrupted, held for the operator', { delivery: d.id, email: d.email });
+    // Where the store can, the sends accepted since the last claim are recorded with the next claim.
+    const recordAndClaim =
+      store.recordSentAndClaim &&
+      (async (sends: readonly AcceptedSend[], limit: number) => {
+        const r = await store.recordSentAndClaim!(sentRows(sends), workerId, now(), limit);
+        return { recorded: r.recorded, next: r.claimed };
+      });
     for (;;) {
-      await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit));
+      await pass(run, (limit) => store.claimDeliveries(workerId, now(), limit), recordAndClaim);
       if (summary.paused || options.signal?.aborted) break;
       const next = await store.nextPendingAt();
       if (!next) break;

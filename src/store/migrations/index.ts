@@ -20,6 +20,7 @@ import m015 from './015-personal-topics.js';
 import m016 from './016-channels.js';
 import m017 from './017-digest-views.js';
 import m018 from './018-digest-paper-periods.js';
+import m019 from './019-claims-in-row-order.js';
 
 /** In order: a store at version n has run the first n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m016,
   m017,
   m018,
+  m019,
 ];

@@ -4,7 +4,7 @@ import type { DeliveryStatus } from '../../domain/delivery.js';
 import type { DeliveryLog, DeliveryQueue } from '../ports.js';
 import { type DeliveryRow, toDelivery } from '../rows.js';
 import type { SqlDb } from './db.js';
-import { FOR_UPDATE_SKIP_LOCKED, inList, jsonRows, sql } from './statement.js';
+import { dialect, FOR_UPDATE_SKIP_LOCKED, inList, jsonRows, sql } from './statement.js';
 
 const INTERRUPTED =
   "interrupted while sending: the SMTP server (or a channel's webhook) may have accepted it, so it is not resent on its own";
@@ -17,12 +17,15 @@ const FINISH = sql`
     error_kind = :errorKind, smtp_response = coalesce(:smtpResponse, smtp_response), sent_at = coalesce(:sentAt, sent_at),
     updated_at = :now
   WHERE id = :id AND status = 'sending' AND claimed_by = :worker`;
+// Not a way in on SQLite (the unary +): its planner would otherwise walk every row in `sending`,
+// each against all of the sends, instead of looking each send's row up by its id.
+const SENDING_ROW = dialect("+deliveries.status = 'sending'", "deliveries.status = 'sending'");
 // Many accepted sends in one statement, one commit: each row only if this worker still holds it.
-const SENT = sql`
+export const SENT = sql`
   UPDATE deliveries SET status = 'sent', smtp_response = r.response, sent_at = r.sent_at, last_error = NULL,
     error_kind = NULL, updated_at = :now
   FROM ${jsonRows('rows', ['id', 'response', 'sent_at'])} AS r
-  WHERE deliveries.id = r.id AND deliveries.status = 'sending' AND deliveries.claimed_by = :worker`;
+  WHERE deliveries.id = r.id AND ${SENDING_ROW} AND deliveries.claimed_by = :worker`;
 // Rows a live worker is finishing right now are locked by it (PostgreSQL): skipped, they are not stuck.
 const SENDING = sql`SELECT * FROM deliveries WHERE status = 'sending' ${FOR_UPDATE_SKIP_LOCKED}`;
 const HOLD = sql`
@@ -52,8 +55,15 @@ const RETRY_IDS = sql`
   UPDATE deliveries SET status = 'pending', next_attempt_at = :now, updated_at = :now
   WHERE status = 'failed' AND ${inList('id', 'ids')} AND (CAST(:kind AS text) IS NULL OR error_kind = :kind)`;
 
+/** The parameters of SENT. */
+export const sentParams = (rows: Parameters<DeliveryQueue['recordSent']>[0], workerId: string, now: string) => ({
+  rows: rows.map((r) => [r.id, r.smtpResponse, r.sentAt]),
+  worker: workerId,
+  now,
+});
+
 /** Claiming due rows: each engine's own (sqlite/claims.ts, postgres/claims.ts). */
-export type Claims = Pick<DeliveryQueue, 'claimDeliveries' | 'claimConfirmations'>;
+export type Claims = Pick<DeliveryQueue, 'claimDeliveries' | 'claimConfirmations' | 'recordSentAndClaim'>;
 
 /** The queue but its claims. */
 export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
@@ -82,11 +92,7 @@ export function deliveryQueue(db: SqlDb): Omit<DeliveryQueue, keyof Claims> {
     async recordSent(rows, workerId, now) {
       if (rows.length === 0) return 0;
       // Not waited for on disk either, as finishDelivery.
-      return db.relaxed.run(SENT, {
-        rows: rows.map((r) => [r.id, r.smtpResponse, r.sentAt]),
-        worker: workerId,
-        now,
-      });
+      return db.relaxed.run(SENT, sentParams(rows, workerId, now));
     },
     async holdInterrupted(staleBefore, isDead, now) {
       return db.transaction(async (tx) => {

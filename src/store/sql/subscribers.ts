@@ -15,7 +15,7 @@ const SELECT = `
   FROM subscribers s`;
 const BY_EMAIL = sql`${SELECT} WHERE s.email = :value`;
 const BY_ID = sql`${SELECT} WHERE s.id = :value`;
-const BY_IDS = sql`${SELECT} WHERE ${inList('s.id', 'ids')}`;
+const STATES = sql`SELECT id, status, layout FROM subscribers WHERE ${inList('id', 'ids')}`;
 const BY_TOKEN = sql`${SELECT} WHERE s.confirm_token_hash = :value`;
 const LIST = sql`${SELECT} ORDER BY s.email`;
 const LIST_BY_STATUS = sql`${SELECT} WHERE s.status = :status ORDER BY s.email`;
@@ -113,9 +113,11 @@ export function subscriberStore(db: SqlDb): SubscriberStore & ScheduleStore {
   return {
     findSubscriberByEmail: (email) => one(BY_EMAIL, email),
     getSubscriber: (id) => one(BY_ID, id),
-    async getSubscribers(ids) {
+    async subscriberStates(ids) {
       if (ids.length === 0) return [];
-      return (await db.all<SubscriberRow>(BY_IDS, { ids: [...new Set(ids)] })).map(toSubscriber);
+      // Without the topics (an aggregate a subscriber): the read was most of a batch's re-check.
+      const rows = await db.all<Pick<SubscriberRow, 'id' | 'status' | 'layout'>>(STATES, { ids: [...new Set(ids)] });
+      return rows.map((r) => ({ id: r.id, status: r.status, ...(r.layout === 'compact' ? { layout: r.layout } : {}) }));
     },
     findSubscriberByConfirmToken: (hash) => one(BY_TOKEN, hash),
     async saveSubscribers(batch) {
