@@ -97,6 +97,15 @@ describe('paperboy subscribers', () => {
     expect(paperboy(other, ['subscribers', 'import', round, '--confirmed']).stdout).toMatch(/^added 2,/);
     expect(paperboy(other, ['subscribers', 'list']).stdout).toBe(paperboy(cwd, ['subscribers', 'list']).stdout);
     expect(paperboy(other, ['subscribers', 'export']).stdout.split('\n')[1]).toContain(',6,compact,');
+
+    // A row that says a confirmed subscriber unsubscribed is honoured, and no import brings them back.
+    writeFileSync(csv, 'email,topics,status\ndan@example.org,nas,unsubscribed\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv]).stdout).toMatch(/^added 0, updated 1, skipped 0 /);
+    writeFileSync(csv, 'email,topics,status\ndan@example.org,nas,confirmed\n');
+    expect(paperboy(cwd, ['subscribers', 'import', csv, '--confirmed']).stdout).toMatch(
+      /^added 0, updated 0, skipped 1 /,
+    );
+    expect(paperboy(cwd, ['subscribers', 'export']).stdout.split('\n')[2]).toMatch(/^dan@example\.org,unsubscribed,/);
     // A dozen CLI runs, each a fresh process: slower than one test's default budget on a busy machine.
   }, 90_000);
 

@@ -160,7 +160,9 @@ export function createSubscriberCsvJobs({ store, subscriptions, deliverConfirmat
           id: existing?.id ?? newId('sub'),
           email,
           ...prefs,
-          status: existing?.status === 'confirmed' ? 'confirmed' : status,
+          // A confirmed subscriber stays confirmed, unless the row says they unsubscribed: an
+          // imported unsubscribe list is honoured.
+          status: existing?.status === 'confirmed' && status !== 'unsubscribed' ? 'confirmed' : status,
           createdAt: existing?.createdAt ?? now,
           updatedAt: now,
           confirmedAt: existing?.confirmedAt ?? (status === 'confirmed' ? now : null),
