@@ -18,7 +18,7 @@ import { composeEml } from '../src/mail/compose.js';
 import { SAMPLE_DATA_DIR } from '../src/paths.js';
 import { subscriber } from '../test/contract/fixtures.js';
 import { freePortNumber } from './ports.js';
-import { findPostfix, type Postfix, smtpSource, startPostfixSink } from './postfix.js';
+import { findPostfix, type Postfix, processCpuUs, smtpSource, startPostfixSink } from './postfix.js';
 
 type AppModule = typeof import('../src/app.js');
 type ConfigModule = typeof import('../src/config.js');
@@ -185,6 +185,8 @@ interface Row {
   before?: { rate: number; cpuUs: number };
   /** Paperboy / smtp-source, per round. */
   shares: number[];
+  /** smtp-sink's CPU a message (µs, median of the rounds) while smtp-source and while Paperboy sent into it. */
+  sinkUs?: { source: number; paperboy: number };
   /** The same connections shared by two processes (two `paperboy send` on one store). */
   split?: { processes: number; rate: number; cpuUs: number; shares: number[] };
 }
@@ -220,11 +222,23 @@ export async function benchDelivery(
       const theirs: Row['paperboy'][] = [];
       const split: Row['paperboy'][] = [];
       const splitting = connections >= 2 * PROCESSES && connections % PROCESSES === 0;
+      // smtp-sink's CPU a message in each round, while smtp-source and while Paperboy sent.
+      const sinkSource: number[] = [];
+      const sinkPaperboy: number[] = [];
+      const sinkCpu = async <T>(into: number[], run: () => Promise<T>): Promise<T> => {
+        const before = processCpuUs(sink.pid);
+        const result = await run();
+        const after = processCpuUs(sink.pid);
+        if (before !== undefined && after !== undefined) into.push((after - before) / recipients);
+        return result;
+      };
       for (let round = 0; round < rounds; round++) {
         // The limit at the size Paperboy sends now: its email as the relay takes it (8bit).
-        limit.push(await smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes));
+        limit.push(
+          await sinkCpu(sinkSource, () => smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes)),
+        );
         reconnecting.push(await smtpSource(postfix, port, connections, recipients, sizes.eightBit.bytes, true));
-        ours.push(await paperboyRate(current, smtpUrl, connections, recipients));
+        ours.push(await sinkCpu(sinkPaperboy, () => paperboyRate(current, smtpUrl, connections, recipients)));
         if (splitting)
           split.push(await paperboyProcesses(current, smtpUrl, PROCESSES, connections / PROCESSES, recipients));
         if (before) theirs.push(await paperboyRate(before, smtpUrl, connections, recipients));
@@ -246,6 +260,9 @@ export async function benchDelivery(
         paperboy: pick(ours),
         ...(before ? { before: pick(theirs) } : {}),
         shares: ours.map((o, i) => o.rate / limit[i]!.rate),
+        ...(sinkSource.length > 0 && sinkPaperboy.length > 0
+          ? { sinkUs: { source: median(sinkSource), paperboy: median(sinkPaperboy) } }
+          : {}),
         ...(splitting
           ? {
               split: {
@@ -280,6 +297,9 @@ export function printDelivery(result: DeliveryBench, recipients = 2000): void {
     const before = r.before
       ? `; before: ${r.before.rate.toFixed(0)} msg/s, ${r.before.cpuUs.toFixed(0)} µs CPU (now ${(r.paperboy.rate / r.before.rate).toFixed(1)}x)`
       : '';
+    const sinkCost = r.sinkUs
+      ? `; smtp-sink spent ${r.sinkUs.source.toFixed(0)} µs CPU a message from smtp-source, ${r.sinkUs.paperboy.toFixed(0)} from Paperboy`
+      : '';
     const split = r.split
       ? `; in ${r.split.processes} processes of ${r.connections / r.split.processes} connections: ${r.split.rate.toFixed(0)} msg/s, ` +
         `${r.split.cpuUs.toFixed(0)} µs CPU a message, share ${(r.split.rate / r.limit.rate).toFixed(2)} (per round ${r.split.shares.map((x) => x.toFixed(2)).join(', ')})`
@@ -287,7 +307,7 @@ export function printDelivery(result: DeliveryBench, recipients = 2000): void {
     console.log(
       `  ${r.connections} connection(s): smtp-source ${r.limit.rate.toFixed(0)} msg/s, ${r.limit.cpuUs.toFixed(0)} µs CPU a message ` +
         `(a connection a message: ${r.reconnecting.rate.toFixed(0)} msg/s); ` +
-        `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${split}${before}`,
+        `Paperboy ${r.paperboy.rate.toFixed(0)} msg/s, ${r.paperboy.cpuUs.toFixed(0)} µs CPU a message; share of the limit ${(r.paperboy.rate / r.limit.rate).toFixed(2)} (per round ${shares})${split}${before}${sinkCost}`,
     );
   }
   // Issue 20's targets, on the medians.

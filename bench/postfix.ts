@@ -3,6 +3,7 @@
 // for the delivery benchmark. Found where Debian puts them, or installed with apt-get when run as
 // root; otherwise the benchmark says what is missing.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
@@ -54,6 +55,25 @@ async function listening(port: number): Promise<boolean> {
     socket.on('error', () => resolve(false));
   });
 }
+
+/**
+ * CPU time (user + system, µs) a process has used, from /proc: smtp-sink's share of the machine
+ * decides how fast any sender can go into it. Undefined where /proc is not there.
+ */
+export function processCpuUs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1e6) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks a second of /proc's CPU times (Linux: 100). */
+const CLOCK_TICKS = 100;
 
 /** smtp-sink on a loopback port: accepts every message, announces PIPELINING and 8BITMIME. */
 export async function startPostfixSink(postfix: Postfix, port: number): Promise<ChildProcess> {
