@@ -14,12 +14,6 @@ export interface FreezeCache {
   rankings: Map<string, TopicRanking>;
   counters: Map<string, WindowCounter>;
   ranked: Map<string, readonly Slotted[]>;
-  /**
-   * Where the main edition of a topic set and period starts its window, once it is frozen: the
-   * editions of its readers share that window, and reading the main edition back for it read
-   * its 100 KB of HTML each time.
-   */
-  mainWindows: Map<string, string>;
   /** Each window's revised papers, and each topic set's pick of them (see revised.ts). */
   revised: Map<string, Promise<Slotted[]>>;
 }
@@ -31,7 +25,6 @@ export const newFreezeCache = (): FreezeCache => ({
   rankings: new Map(),
   counters: new Map(),
   ranked: new Map(),
-  mainWindows: new Map(),
   revised: new Map(),
 });
 

@@ -168,22 +168,16 @@ async function freezeEdition(
   // received part of the main edition. One with updates also shows those revised papers, for
   // the subscribers who had them before. Each is its own edition, rendered once like any other.
   const key = editionKey(mainSet, variantSince, updatedIds, reader?.id);
-  const mainWindow = `${mainSet}\n${kind}\n${period.key}`;
   const existing = await store.findDigest(key, kind, period.key);
-  if (existing) {
-    if (key === mainSet) cache.mainWindows.set(mainWindow, existing.windowStart);
-    return { status: 'existing', digest: existing };
-  }
+  if (existing) return { status: 'existing', digest: existing };
 
-  const windowStart =
-    (variantSince === undefined && cache.mainWindows.get(mainWindow)) ||
-    (await windowStartOf(store, {
-      topics,
-      period,
-      at,
-      variantSince,
-      mainKnownMissing: key === mainSet,
-    }));
+  const windowStart = await windowStartOf(store, {
+    topics,
+    period,
+    at,
+    variantSince,
+    mainKnownMissing: key === mainSet,
+  });
   const cutoffAt = at.toISOString();
   const window = `${windowStart}\n${cutoffAt}`;
   const candidates = await memo(cache.candidates, window, () => store.papersFirstSeenBetween(windowStart, cutoffAt));
@@ -263,7 +257,6 @@ async function freezeEdition(
   };
   const { digest, created } =
     ofOne && hold ? { digest: hold(frozen), created: true } : await store.insertDigest(frozen);
-  if (key === mainSet) cache.mainWindows.set(mainWindow, digest.windowStart);
   if (created) {
     logger.debug('digest frozen', { id: digest.id, topics: key, period: period.key, papers: digest.paperIds.length });
   }
