@@ -244,6 +244,23 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       dense[vectorTerm[e] as number] = vectorWeight[e] as number;
     spreadPaper = j;
   };
+  /**
+   * The order of a ranking over items that stand for papers (their positions, or indices into a
+   * list with `positionOf`): best score first, then newer, then by title, then by position in the
+   * corpus, so the same on every run; top() and rerank() both rank in it.
+   */
+  const rankOrder =
+    (scoreOf: (x: number) => number, positionOf: (x: number) => number = (x) => x) =>
+    (a: number, b: number): number => {
+      const sa = scoreOf(a);
+      const sb = scoreOf(b);
+      if (sa !== sb) return sb - sa;
+      const ia = positionOf(a);
+      const ib = positionOf(b);
+      const pa = (docs[ia] as Doc).paper;
+      const pb = (docs[ib] as Doc).paper;
+      return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || ia - ib;
+    };
   // Marks of rerank(): the papers of the list re-ranked, and those the reader rejected; cleared after each call.
   const rerankMarks = { listed: new Uint8Array(n), rejected: new Uint8Array(n) };
   // The unexplained rest of a list re-ranked with `ordered` is only counted: a paper of the topic's
@@ -396,15 +413,8 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
         foundCount = kept;
       }
       const found = perPaper.found.subarray(0, foundCount);
-      // Newer first, then by title, then by position in the corpus: the same order on every run.
-      const byRank = (a: number, b: number) => {
-        const sa = final[a] as number;
-        const sb = final[b] as number;
-        if (sa !== sb) return sb - sa;
-        const pa = (docs[a] as Doc).paper;
-        const pb = (docs[b] as Doc).paper;
-        return compare(pb.firstSeenAt, pa.firstSeenAt) || compare(pa.title, pb.title) || a - b;
-      };
+      // Best first, in the order every ranking of the corpus uses (rankOrder).
+      const byRank = rankOrder((i) => final[i] as number);
       // A reader's ranking re-ranks the whole list (see rerank), then keeps `limit`.
       const wanted = options.reader ? Infinity : limit;
       const ordered = Math.min(wanted, options.reader ? Infinity : (options.ordered ?? Infinity));
@@ -504,17 +514,10 @@ export function createRanker(corpus: readonly Paper[], lexicalIndex: LexicalInde
       for (let k = 0; k < ranked.length; k++) listed[listedAt[k] as number] = 0;
       for (const i of rejectedAt) rejected[i] = 0;
 
-      const byScore = (a: number, b: number) => {
-        const d = (scores[b] as number) - (scores[a] as number);
-        if (d !== 0) return d;
-        const pa = (docs[at[a] as number] as Doc).paper;
-        const pb = (docs[at[b] as number] as Doc).paper;
-        return (
-          compare(pb.firstSeenAt, pa.firstSeenAt) ||
-          compare(pa.title, pb.title) ||
-          (at[a] as number) - (at[b] as number)
-        );
-      };
+      const byScore = rankOrder(
+        (k) => scores[k] as number,
+        (k) => at[k] as number,
+      );
       const all = Array.from(at.keys());
       const head = topK(all, Math.min(ordered, all.length), byScore);
       // The liked paper each rising paper is most like: on the typed arrays when all of them are
