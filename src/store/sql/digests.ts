@@ -4,14 +4,7 @@ import { type DigestRow, toDigest } from '../rows.js';
 import type { SqlDb, SqlRunner } from './db.js';
 import { type Engine, sql } from './statement.js';
 
-// The UNIQUE (topic_set, period_kind, period_key) key decides: a second freeze of the same edition
-// (a double fire, a second process) keeps the first one.
-const INSERT = sql`
-  INSERT INTO digests (id, topic_set, period_kind, period_key, period_start, period_end, window_start,
-    cutoff_at, created_at, subject, paper_ids, updated_ids, html, text, compact_html, compact_text, entries, view)
-  VALUES (:id, :topic_set, :period_kind, :period_key, :period_start, :period_end, :window_start,
-    :cutoff_at, :created_at, :subject, :paper_ids, :updated_ids, :html, :text, :compact_html, :compact_text, :entries, :view)
-  ON CONFLICT DO NOTHING`;
+/** The columns of a stored digest, as digestRow fills them. */
 const COLUMNS = [
   'id',
   'topic_set',
@@ -32,6 +25,12 @@ const COLUMNS = [
   'entries',
   'view',
 ] as const satisfies readonly (keyof DigestRow)[];
+// The UNIQUE (topic_set, period_kind, period_key) key decides: a second freeze of the same edition
+// (a double fire, a second process) keeps the first one.
+const INSERT = sql`
+  INSERT INTO digests (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map((c) => `:${c}`).join(', ')})
+  ON CONFLICT DO NOTHING`;
 // Many digests in one statement (PostgreSQL, where each statement is a round trip): the rows as
 // JSON objects, parsed once. As INSERT, an existing edition is kept. (SQLite's text, equivalent,
 // would parse each row once per column: SQLite inserts one row per statement, which costs no
