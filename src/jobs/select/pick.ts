@@ -232,9 +232,7 @@ export function topicRanking(candidates: readonly Paper[], options: PickOptions)
   return Object.assign(
     (t: Topic) =>
       slotted(
-        t.owner !== undefined && options.headOnly
-          ? ranker.rank(queryOf(t), { candidates: ids, popularity, ordered: head })
-          : rankedFor(t),
+        t.owner !== undefined ? ranker.rank(queryOf(t), { candidates: ids, popularity, ordered: head }) : rankedFor(t),
       ),
     {
       forReader: (t: Topic, rated: readonly RatedPaper[]) => {
