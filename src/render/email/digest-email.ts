@@ -27,44 +27,42 @@ export type ViewBuilder = (keep: number) => DigestView;
  * "more on the web" link until it fits.
  */
 export function renderDigest(templates: EmailTemplates, build: ViewBuilder, picks: number): RenderedDigest {
-  for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
-    const view = build(keep);
-    const html = templates.html(view);
-    // The full layout is the longer: what fits in it fits in the compact one, the same papers.
-    if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) {
-      const compact = { ...view, compact: true };
-      return {
-        subject: view.subject,
-        html,
-        text: templates.text(view),
-        compact: { html: templates.html(compact), text: templates.text(compact) },
-        shown: keep,
-      };
-    }
-  }
+  const { view, shown, html = templates.html(view) } = fitted(templates, build, picks);
+  // The full layout is the longer: what fits in it fits in the compact one, the same papers.
+  return { subject: view.subject, html, text: templates.text(view), compact: renderView(templates, view, true), shown };
 }
 
 /**
- * The view of a digest that fits, as renderDigest would pick it, without rendering the rest: for
- * an edition rendered later from its view (renderView), with the same result. A view whose bound
- * on the HTML's size (templates.htmlBytesAtMost) is under the limit fits without rendering: the
- * bound is never below the real size, so what fits by it fits when rendered, and the same view is
- * picked. Only a view the bound cannot clear (an edition near the limit, long titles) is rendered.
+ * The view of a digest that fits, as renderDigest picks it, without rendering it: for an edition
+ * rendered later from its view (renderView), with the same result.
  */
 export function fitDigest(
   templates: EmailTemplates,
   build: ViewBuilder,
   picks: number,
 ): { view: DigestView; shown: number } {
-  for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
-    const view = build(keep);
-    if (keep <= 1 || fitsUnclipped(templates, view)) return { view, shown: keep };
-  }
+  const { view, shown } = fitted(templates, build, picks);
+  return { view, shown };
 }
 
-function fitsUnclipped(templates: EmailTemplates, view: DigestView): boolean {
-  if ((templates.htmlBytesAtMost?.(view) ?? Number.POSITIVE_INFINITY) <= MAX_HTML_BYTES) return true;
-  return Buffer.byteLength(templates.html(view)) <= MAX_HTML_BYTES;
+/**
+ * The view with the most picks whose HTML fits, fewer by a tenth each time, and its HTML where it
+ * had to be rendered to tell. A view whose bound on the HTML's size (templates.htmlBytesAtMost) is
+ * under the limit fits without rendering: the bound is never below the real size, so the same view
+ * is picked as by rendering. Only a view the bound cannot clear (an edition near the limit, long
+ * titles) is rendered.
+ */
+function fitted(
+  templates: EmailTemplates,
+  build: ViewBuilder,
+  picks: number,
+): { view: DigestView; shown: number; html?: string } {
+  for (let keep = picks; ; keep = Math.max(1, Math.floor(keep * 0.9))) {
+    const view = build(keep);
+    if ((templates.htmlBytesAtMost?.(view) ?? Number.POSITIVE_INFINITY) <= MAX_HTML_BYTES) return { view, shown: keep };
+    const html = templates.html(view);
+    if (Buffer.byteLength(html) <= MAX_HTML_BYTES || keep <= 1) return { view, shown: keep, html };
+  }
 }
 
 /** One layout of a digest rendered from its view: what renderDigest gave for it. */
